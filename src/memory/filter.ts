@@ -1,0 +1,167 @@
+import type { FieldCondition, JsonValue, MemoryFilter, MemoryRecord, RangeCondition, Validity } from "./types.js";
+
+/** Raised when a caller's filter or metadata tries to name a tenant other than its own. */
+export class TenantViolationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TenantViolationError";
+  }
+}
+
+/** Raised for a filter that cannot be understood; says which part is wrong. */
+export class FilterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FilterError";
+  }
+}
+
+export const TENANT_FIELDS = new Set(["user_id", "userId"]);
+/** Record fields a filter can name directly; anything else is looked up in metadata. */
+export const RECORD_FIELDS: Record<string, keyof MemoryRecord> = {
+  category: "category",
+  about: "about",
+  createdAt: "createdAt",
+  time: "createdAt",
+  updatedAt: "updatedAt",
+  eventTime: "eventTime",
+  threadId: "threadId",
+  thread_id: "threadId",
+  sourceId: "sourceId",
+  validFrom: "validFrom",
+  validTo: "validTo",
+  id: "id",
+};
+
+const OPERATORS = new Set(["eq", "ne", "in", "nin", "gt", "gte", "lt", "lte"]);
+
+/**
+ * Checks a filter's shape and its tenant conditions, and returns it with tenant conditions removed
+ * (the store always scopes by the caller's user id itself). A tenant condition naming another
+ * user is a TenantViolationError, never a silent widening.
+ */
+export function sanitizeFilter(filter: MemoryFilter | undefined, userId: string): MemoryFilter | undefined {
+  if (filter === undefined || filter === null) return undefined;
+  if (typeof filter !== "object" || Array.isArray(filter)) {
+    throw new FilterError(`A filter must be an object, got ${JSON.stringify(filter)}`);
+  }
+  if ("AND" in filter || "OR" in filter) {
+    const key = "AND" in filter ? "AND" : "OR";
+    const parts = (filter as Record<string, unknown>)[key];
+    if (!Array.isArray(parts)) throw new FilterError(`"${key}" takes a list of filters`);
+    const kept = parts
+      .map((p) => sanitizeFilter(p as MemoryFilter, userId))
+      .filter((p): p is MemoryFilter => p !== undefined);
+    if (key === "OR" && kept.length < parts.length) {
+      // An OR branch that was only "user_id = me" is always true for this caller.
+      return undefined;
+    }
+    return kept.length === 0 ? undefined : ({ [key]: kept } as MemoryFilter);
+  }
+  if ("NOT" in filter) {
+    const inner = sanitizeFilter((filter as { NOT: MemoryFilter }).NOT, userId);
+    if (inner === undefined) throw new FilterError('"NOT" of a tenant condition would match nothing');
+    return { NOT: inner };
+  }
+  const kept: Record<string, FieldCondition> = {};
+  for (const [field, condition] of Object.entries(filter as Record<string, FieldCondition>)) {
+    if (TENANT_FIELDS.has(field)) {
+      assertOwnTenant(condition, userId);
+      continue;
+    }
+    validateCondition(field, condition);
+    kept[field] = condition;
+  }
+  return Object.keys(kept).length === 0 ? undefined : kept;
+}
+
+function assertOwnTenant(condition: FieldCondition, userId: string): void {
+  const value = isOperatorObject(condition) ? condition.eq : condition;
+  const onlyEq = !isOperatorObject(condition) || Object.keys(condition).every((k) => k === "eq");
+  if (!onlyEq || value !== userId) {
+    throw new TenantViolationError(
+      "A filter may name only the caller's own user id; memories of other users are never searched.",
+    );
+  }
+}
+
+function validateCondition(field: string, condition: FieldCondition): void {
+  if (!isOperatorObject(condition)) return;
+  for (const op of Object.keys(condition)) {
+    if (!OPERATORS.has(op)) {
+      throw new FilterError(
+        `Unknown operator "${op}" on field "${field}"; use one of ${[...OPERATORS].join(", ")}`,
+      );
+    }
+  }
+  for (const op of ["in", "nin"] as const) {
+    if (condition[op] !== undefined && !Array.isArray(condition[op])) {
+      throw new FilterError(`"${op}" on field "${field}" takes a list`);
+    }
+  }
+}
+
+function isOperatorObject(c: FieldCondition): c is RangeCondition {
+  return typeof c === "object" && c !== null && !Array.isArray(c);
+}
+
+/** The value a filter field names on a record. */
+export function fieldValue(record: MemoryRecord, field: string): JsonValue | undefined {
+  const direct = RECORD_FIELDS[field];
+  if (direct) return record[direct] as JsonValue;
+  const key = field.startsWith("metadata.") ? field.slice("metadata.".length) : field;
+  return record.metadata[key];
+}
+
+/** Evaluates a sanitized filter against one record (used by the in-process stores). */
+export function matchesFilter(record: MemoryRecord, filter: MemoryFilter | undefined): boolean {
+  if (!filter) return true;
+  if ("AND" in filter && Array.isArray(filter.AND)) return filter.AND.every((f) => matchesFilter(record, f));
+  if ("OR" in filter && Array.isArray(filter.OR)) return filter.OR.some((f) => matchesFilter(record, f));
+  if ("NOT" in filter && typeof filter.NOT === "object") return !matchesFilter(record, filter.NOT as MemoryFilter);
+  return Object.entries(filter as Record<string, FieldCondition>).every(([field, cond]) =>
+    matchesCondition(fieldValue(record, field), cond),
+  );
+}
+
+function matchesCondition(value: JsonValue | undefined, cond: FieldCondition): boolean {
+  if (!isOperatorObject(cond)) return jsonEqual(value, cond);
+  const c = cond;
+  if (c.eq !== undefined && !jsonEqual(value, c.eq)) return false;
+  if (c.ne !== undefined && jsonEqual(value, c.ne)) return false;
+  if (c.in !== undefined && !c.in.some((v) => jsonEqual(value, v))) return false;
+  if (c.nin !== undefined && c.nin.some((v) => jsonEqual(value, v))) return false;
+  if (value === undefined || value === null) {
+    return c.gt === undefined && c.gte === undefined && c.lt === undefined && c.lte === undefined;
+  }
+  if (c.gt !== undefined && !(compare(value, c.gt) > 0)) return false;
+  if (c.gte !== undefined && !(compare(value, c.gte) >= 0)) return false;
+  if (c.lt !== undefined && !(compare(value, c.lt) < 0)) return false;
+  if (c.lte !== undefined && !(compare(value, c.lte) <= 0)) return false;
+  return true;
+}
+
+function compare(a: JsonValue, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && !Array.isArray(b)) return a.some((x) => jsonEqual(x, b));
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Is the record visible under the requested validity? */
+export function isValidAt(record: MemoryRecord, validity: Validity): boolean {
+  switch (validity.kind) {
+    case "all":
+      return true;
+    case "current":
+      return record.validTo === null;
+    case "asOf":
+      return record.validFrom <= validity.time && (record.validTo === null || record.validTo > validity.time);
+  }
+}

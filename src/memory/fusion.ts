@@ -1,0 +1,27 @@
+/**
+ * Reciprocal rank fusion (Cormack et al. 2009), the same formula Qdrant's `rrf` fusion uses:
+ * score = sum over retrievers of 1 / (k + rank). Rank-based, so BM25 and cosine scales never mix.
+ */
+export const RRF_K = 60;
+
+export interface RankedId {
+  id: string;
+  denseRank?: number;
+  lexicalRank?: number;
+  score: number;
+}
+
+export function reciprocalRankFusion(dense: string[], lexical: string[], k = RRF_K): RankedId[] {
+  const byId = new Map<string, RankedId>();
+  const add = (ids: string[], key: "denseRank" | "lexicalRank") => {
+    ids.forEach((id, i) => {
+      const entry = byId.get(id) ?? { id, score: 0 };
+      entry[key] = i + 1;
+      entry.score += 1 / (k + i + 1);
+      byId.set(id, entry);
+    });
+  };
+  add(dense, "denseRank");
+  add(lexical, "lexicalRank");
+  return [...byId.values()].sort((a, b) => b.score - a.score);
+}

@@ -1,0 +1,107 @@
+/** The long-term memory domain: what a memory is, what changed, and how to ask for memories. */
+
+export const MEMORY_CATEGORIES = [
+  "profile",
+  "preference",
+  "plan",
+  "event",
+  "relationship",
+  "skill",
+  "other",
+] as const;
+export type MemoryCategory = (typeof MEMORY_CATEGORIES)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One durable fact about one user. Superseded facts keep their row, with `validTo` set. */
+export interface MemoryRecord {
+  id: string;
+  userId: string;
+  text: string;
+  category: MemoryCategory;
+  /** Who the fact is about: "user" or a name the user mentioned. */
+  about: string;
+  /** When the fact was stated (ISO 8601). */
+  createdAt: string;
+  updatedAt: string;
+  /** When the fact happened or applies (ISO date or date-time), if the conversation says. */
+  eventTime: string | null;
+  /** The fact holds from this time on (ISO 8601). */
+  validFrom: string;
+  /** Set when a newer fact superseded this one; null while the fact is current. */
+  validTo: string | null;
+  supersededBy: string | null;
+  threadId: string | null;
+  /** The message (or dataset turn) the fact came from. */
+  sourceId: string | null;
+  /** Normalised-content hash, so the same fact from the same source is stored once. */
+  hash: string;
+  metadata: Record<string, JsonValue>;
+  /** The text that is embedded and indexed: fact + category + dates (see memory/indexing.ts). */
+  indexText: string;
+}
+
+export type MemoryOperation = "ADD" | "UPDATE" | "SUPERSEDE" | "DELETE";
+
+/** One audit-log line: every change to a memory appends one. */
+export interface HistoryEntry {
+  id: string;
+  memoryId: string;
+  userId: string;
+  operation: MemoryOperation;
+  oldText: string | null;
+  newText: string | null;
+  at: string;
+  threadId: string | null;
+  sourceId: string | null;
+}
+
+/** What `add` did: one entry per memory touched. */
+export interface MemoryChange {
+  operation: MemoryOperation;
+  memoryId: string;
+  text: string;
+  oldText?: string;
+  /** For SUPERSEDE: the id of the memory that was closed. */
+  supersededId?: string;
+  category: MemoryCategory;
+}
+
+export interface ScoredMemory {
+  memory: MemoryRecord;
+  /** Final score after fusion and recency (higher is better). */
+  score: number;
+  /** Rank positions in each retriever (1-based), for explaining results. */
+  denseRank?: number;
+  lexicalRank?: number;
+}
+
+/** A condition on one field: a value means equality. */
+export interface RangeCondition {
+  eq?: JsonValue;
+  ne?: JsonValue;
+  in?: JsonValue[];
+  nin?: JsonValue[];
+  gt?: string | number;
+  gte?: string | number;
+  lt?: string | number;
+  lte?: string | number;
+}
+export type FieldCondition = string | number | boolean | null | RangeCondition;
+
+/**
+ * A metadata filter, combinable with AND / OR / NOT. Field names: category, createdAt (alias time),
+ * eventTime, threadId, sourceId, about, user_id / userId (must equal the caller's user), or any
+ * metadata key (bare, or as `metadata.key`).
+ */
+export type MemoryFilter =
+  | { AND: MemoryFilter[] }
+  | { OR: MemoryFilter[] }
+  | { NOT: MemoryFilter }
+  | { [field: string]: FieldCondition };
+
+/** Which versions of facts a query sees. */
+export type Validity =
+  | { kind: "current" }
+  | { kind: "asOf"; time: string }
+  | { kind: "all" };

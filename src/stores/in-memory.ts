@@ -1,0 +1,151 @@
+import { Bm25Index } from "../memory/bm25.js";
+import { isValidAt, matchesFilter } from "../memory/filter.js";
+import { reciprocalRankFusion } from "../memory/fusion.js";
+import { tokenize } from "../memory/tokenize.js";
+import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
+import { dot, normalize } from "../memory/vector.js";
+import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
+
+/** How many candidates each retriever contributes to the fusion, per result asked for. */
+export const CANDIDATES_PER_RESULT = 4;
+export const MIN_CANDIDATES = 50;
+
+interface UserSpace {
+  records: Map<string, MemoryRecord>;
+  vectors: Map<string, Float32Array>;
+  lexical: Bm25Index;
+  history: HistoryEntry[];
+}
+
+/** Everything in process memory: for tests and throw-away sessions. Same contract as the others. */
+export class InMemoryMemoryStore implements MemoryStore {
+  readonly name = "memory";
+  private users = new Map<string, UserSpace>();
+  private pending = new Map<string, PendingUpdate>();
+  private dims = 0;
+
+  async init(dims: number): Promise<void> {
+    this.dims = dims;
+  }
+
+  private space(userId: string): UserSpace {
+    let s = this.users.get(userId);
+    if (!s) {
+      s = { records: new Map(), vectors: new Map(), lexical: new Bm25Index(), history: [] };
+      this.users.set(userId, s);
+    }
+    return s;
+  }
+
+  async put(records: MemoryRecord[], vectors: number[][]): Promise<void> {
+    records.forEach((r, i) => {
+      if (this.dims && vectors[i].length !== this.dims) {
+        throw new Error(`Embedding has ${vectors[i].length} dimensions, the store was set up for ${this.dims}`);
+      }
+      const s = this.space(r.userId);
+      s.records.set(r.id, structuredClone(r));
+      s.vectors.set(r.id, normalize(vectors[i]));
+      s.lexical.set(r.id, tokenize(r.indexText));
+    });
+  }
+
+  async get(userId: string, id: string): Promise<MemoryRecord | null> {
+    const r = this.users.get(userId)?.records.get(id);
+    return r ? structuredClone(r) : null;
+  }
+
+  async getByHash(userId: string, hash: string): Promise<MemoryRecord | null> {
+    for (const r of this.users.get(userId)?.records.values() ?? []) {
+      if (r.hash === hash) return structuredClone(r);
+    }
+    return null;
+  }
+
+  async list(userId: string, options: ListOptions = {}): Promise<MemoryRecord[]> {
+    const all = this.visible(userId, options).sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id),
+    );
+    const offset = options.offset ?? 0;
+    return all.slice(offset, options.limit === undefined ? undefined : offset + options.limit).map((r) => structuredClone(r));
+  }
+
+  async count(userId: string, options: ListOptions = {}): Promise<number> {
+    return this.visible(userId, options).length;
+  }
+
+  private visible(userId: string, options: ListOptions): MemoryRecord[] {
+    const validity = options.validity ?? { kind: "all" };
+    return [...(this.users.get(userId)?.records.values() ?? [])].filter(
+      (r) => isValidAt(r, validity) && matchesFilter(r, options.filter),
+    );
+  }
+
+  async search(query: StoreSearchQuery): Promise<StoreHit[]> {
+    const s = this.users.get(query.userId);
+    if (!s) return [];
+    const accept = (id: string) => {
+      const r = s.records.get(id)!;
+      return isValidAt(r, query.validity) && matchesFilter(r, query.filter);
+    };
+    const candidates = Math.max(MIN_CANDIDATES, query.limit * CANDIDATES_PER_RESULT);
+    let dense: string[] = [];
+    if (query.vector) {
+      const q = normalize(query.vector);
+      dense = [...s.vectors]
+        .filter(([id]) => accept(id))
+        .map(([id, v]) => ({ id, score: dot(q, v) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, candidates)
+        .map((x) => x.id);
+    }
+    const lexical = query.terms?.length
+      ? s.lexical.search(query.terms, accept).slice(0, candidates).map((x) => x.id)
+      : [];
+    return reciprocalRankFusion(dense, lexical)
+      .slice(0, query.limit)
+      .map((f) => ({ record: structuredClone(s.records.get(f.id)!), score: f.score, denseRank: f.denseRank, lexicalRank: f.lexicalRank }));
+  }
+
+  async delete(userId: string, ids: string[]): Promise<number> {
+    const s = this.users.get(userId);
+    if (!s) return 0;
+    let n = 0;
+    for (const id of ids) {
+      if (s.records.delete(id)) {
+        s.vectors.delete(id);
+        s.lexical.remove(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async appendHistory(entries: HistoryEntry[]): Promise<void> {
+    for (const e of entries) this.space(e.userId).history.push(structuredClone(e));
+  }
+
+  async history(userId: string, memoryId: string): Promise<HistoryEntry[]> {
+    return (this.users.get(userId)?.history ?? []).filter((e) => e.memoryId === memoryId).map((e) => structuredClone(e));
+  }
+
+  async forgetUser(userId: string): Promise<{ memories: number; history: number }> {
+    const s = this.users.get(userId);
+    this.users.delete(userId);
+    for (const [id, p] of this.pending) if (p.userId === userId) this.pending.delete(id);
+    return { memories: s?.records.size ?? 0, history: s?.history.length ?? 0 };
+  }
+
+  async addPending(item: PendingUpdate): Promise<void> {
+    this.pending.set(item.id, structuredClone(item));
+  }
+
+  async listPending(userId?: string): Promise<PendingUpdate[]> {
+    return [...this.pending.values()].filter((p) => userId === undefined || p.userId === userId).map((p) => structuredClone(p));
+  }
+
+  async removePending(id: string): Promise<void> {
+    this.pending.delete(id);
+  }
+
+  async close(): Promise<void> {}
+}

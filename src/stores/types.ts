@@ -1,0 +1,67 @@
+import type { HistoryEntry, MemoryFilter, MemoryRecord, Validity } from "../memory/types.js";
+
+/** A store-level hit: rank fusion of the dense and lexical retrievers, before recency. */
+export interface StoreHit {
+  record: MemoryRecord;
+  /** Reciprocal-rank-fusion score. */
+  score: number;
+  denseRank?: number;
+  lexicalRank?: number;
+}
+
+export interface StoreSearchQuery {
+  userId: string;
+  /** Query embedding; omit for lexical-only search. */
+  vector?: number[];
+  /** Query tokens (memory/tokenize.ts); omit for dense-only search. */
+  terms?: string[];
+  filter?: MemoryFilter;
+  validity: Validity;
+  limit: number;
+}
+
+/** A turn whose memory update could not be finished (bad model output, store down); replayed later. */
+export interface PendingUpdate {
+  id: string;
+  userId: string;
+  payload: Record<string, unknown>;
+  error: string;
+  attempts: number;
+  createdAt: string;
+}
+
+export interface ListOptions {
+  filter?: MemoryFilter;
+  validity?: Validity;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * What the memory engine needs from a backend. Every method is scoped by userId: a record of
+ * another user is never returned, changed or deleted, whatever id is passed.
+ * Implementations: InMemoryMemoryStore (tests), SqliteMemoryStore (embedded default), QdrantMemoryStore.
+ * All pass test/stores/contract.ts.
+ */
+export interface MemoryStore {
+  readonly name: string;
+  /** Create tables / collections. Idempotent. `dims` is the embedding size. */
+  init(dims: number): Promise<void>;
+  /** Insert or replace records, each with its embedding (same order). */
+  put(records: MemoryRecord[], vectors: number[][]): Promise<void>;
+  get(userId: string, id: string): Promise<MemoryRecord | null>;
+  getByHash(userId: string, hash: string): Promise<MemoryRecord | null>;
+  list(userId: string, options?: ListOptions): Promise<MemoryRecord[]>;
+  count(userId: string, options?: ListOptions): Promise<number>;
+  search(query: StoreSearchQuery): Promise<StoreHit[]>;
+  /** Removes records of this user; returns how many were removed. */
+  delete(userId: string, ids: string[]): Promise<number>;
+  appendHistory(entries: HistoryEntry[]): Promise<void>;
+  history(userId: string, memoryId: string): Promise<HistoryEntry[]>;
+  /** Erase every memory, history line and pending update of the user. */
+  forgetUser(userId: string): Promise<{ memories: number; history: number }>;
+  addPending(item: PendingUpdate): Promise<void>;
+  listPending(userId?: string): Promise<PendingUpdate[]>;
+  removePending(id: string): Promise<void>;
+  close(): Promise<void>;
+}
