@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+/**
+ * The one settings module: every environment variable the product reads is declared here, with its
+ * default and a message that says what to fix. Read once with `loadSettings()`.
+ */
+const positiveInt = (name: string, def: number) =>
+  z.coerce
+    .number({ invalid_type_error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be greater than 0`)
+    .default(def);
+
+const SettingsSchema = z.object({
+  /** "provider:model", e.g. openai:gpt-4o-mini, or llama-cpp:/path/model.gguf. Unset = no chat model. */
+  CHAT_MODEL: z.string().trim().optional(),
+  /** "provider:model" for embeddings; the default runs offline (Universal Sentence Encoder lite). */
+  EMBEDDING_MODEL: z.string().trim().default("local:use-lite"),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url("OPENAI_BASE_URL must be a URL such as http://127.0.0.1:8080/v1").optional(),
+  /** Seconds a chat model call may take before it is abandoned (and retried where that is safe). */
+  MODEL_TIMEOUT_S: positiveInt("MODEL_TIMEOUT_S", 120),
+  MODEL_MAX_RETRIES: z.coerce.number().int().min(0).default(2),
+  /** Folder for embedded data: the SQLite checkpoint file and the embedded memory store. */
+  DATA_DIR: z.string().default("./data"),
+  /** Set to use Qdrant for long-term memory instead of the embedded SQLite store. */
+  QDRANT_URL: z.string().url("QDRANT_URL must be a URL such as http://127.0.0.1:6333").optional(),
+  QDRANT_API_KEY: z.string().optional(),
+  QDRANT_COLLECTION: z.string().default("memory_chat"),
+  /** Set (postgres://...) to keep short-term memory in PostgreSQL instead of the SQLite file. */
+  DATABASE_URL: z.string().optional(),
+  /** "memory" keeps long-term memory in process memory only (tests, demos). */
+  MEMORY_STORE: z.enum(["auto", "sqlite", "qdrant", "memory"]).default("auto"),
+  HISTORY_WINDOW: positiveInt("HISTORY_WINDOW", 12),
+  HISTORY_TOKEN_BUDGET: positiveInt("HISTORY_TOKEN_BUDGET", 3000),
+  MEMORY_TOP_K: positiveInt("MEMORY_TOP_K", 8),
+  /** Half-life, in days, of the recency weight on memories; 0 turns recency off. */
+  MEMORY_HALF_LIFE_DAYS: z.coerce.number().min(0).default(180),
+  MAX_MESSAGE_CHARS: positiveInt("MAX_MESSAGE_CHARS", 8000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
+
+/** Validates the environment; an unset or empty variable takes its default. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const present = Object.fromEntries(
+    Object.keys(SettingsSchema.shape)
+      .map((k) => [k, env[k]])
+      .filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = SettingsSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new SettingsError(`Invalid settings:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** The message shown when a chat model is needed and none is configured. */
+export const NO_CHAT_MODEL_HELP = [
+  "No chat model is configured. Set CHAT_MODEL to one of:",
+  "  CHAT_MODEL=openai:gpt-4o-mini            with OPENAI_API_KEY=sk-...",
+  "  CHAT_MODEL=openai:<model>                with OPENAI_BASE_URL=http://127.0.0.1:8080/v1 (any OpenAI-compatible server: vLLM, Ollama, llama.cpp, DeepSeek, Qwen)",
+  "  CHAT_MODEL=llama-cpp:/path/to/model.gguf  a local GGUF model run in-process (npm run models:fetch downloads a small one)",
+].join("\n");

@@ -1,0 +1,63 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import type { JsonValue, MemoryCategory, MemoryChange, MemoryFilter } from "./types.js";
+
+/** A fact given directly to `add` with `infer: false` (no LLM call), e.g. when filling from data. */
+export interface ReadyFact {
+  text: string;
+  category?: MemoryCategory;
+  about?: string;
+  /** When the fact happened (ISO); defaults to none. */
+  eventTime?: string;
+  /** Overrides the AddOptions.sourceId for this fact (e.g. a dataset turn id). */
+  sourceId?: string;
+  metadata?: Record<string, JsonValue>;
+}
+
+export interface ChatTurnMessage {
+  role: "user" | "assistant" | "system";
+  content: string;
+}
+
+export type AddInput = BaseMessage[] | ChatTurnMessage[] | string;
+
+export interface AddOptions {
+  userId: string;
+  /** When the messages were said (ISO); relative dates are resolved from it. Default: now. */
+  time?: string;
+  threadId?: string;
+  /** The message the facts come from; with the content it makes `add` idempotent. */
+  sourceId?: string;
+  /** Caller metadata stored on each memory. Tenant fields in it are rejected. */
+  metadata?: Record<string, JsonValue>;
+  /** false: `facts` are stored as given, no LLM call. Default true. */
+  infer?: boolean;
+  facts?: ReadyFact[];
+}
+
+export interface AddResult {
+  changes: MemoryChange[];
+  /** Set when the update could not be finished and was kept for reprocessing. */
+  pending?: { id: string; error: string };
+}
+
+export interface SearchOptions {
+  userId: string;
+  limit?: number;
+  filter?: MemoryFilter;
+  /** Facts as they stood at this time (ISO): superseded ones come back if they held then. */
+  asOf?: string;
+  /** Include superseded facts alongside current ones. */
+  includeHistory?: boolean;
+  /** Turn time expressions in the query ("last month", "上周") into a time filter. Default true. */
+  timeAware?: boolean;
+  /** The "now" that relative time expressions in the query refer to (ISO). Default: now. */
+  now?: string;
+}
+
+export interface ListMemoriesOptions {
+  userId: string;
+  filter?: MemoryFilter;
+  includeHistory?: boolean;
+  limit?: number;
+  offset?: number;
+}
