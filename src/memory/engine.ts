@@ -1,0 +1,454 @@
+import { randomUUID } from "node:crypto";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { isAIMessage, isHumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { silentLogger, type Logger } from "../logger.js";
+import type { MemoryStore } from "../stores/types.js";
+import type {
+  AddInput,
+  AddOptions,
+  AddResult,
+  ChatTurnMessage,
+  ListMemoriesOptions,
+  ReadyFact,
+  SearchOptions,
+} from "./api.js";
+import { extractFacts, type ExtractedFact } from "./extract.js";
+import { sanitizeFilter } from "./filter.js";
+import { buildIndexText, factHash } from "./indexing.js";
+import { reconcileFacts, type Decision } from "./reconcile.js";
+import { messageText } from "./structured.js";
+import { recencyWeight } from "./recency.js";
+import { parseTimeRange } from "./time-range.js";
+import { tokenize } from "./tokenize.js";
+import type {
+  HistoryEntry,
+  MemoryChange,
+  MemoryFilter,
+  MemoryRecord,
+  ScoredMemory,
+  Validity,
+} from "./types.js";
+import { InvalidInputError, toIsoTime, validateMetadata, validateUserId } from "./validation.js";
+
+export interface MemoryEngineDeps {
+  store: MemoryStore;
+  embeddings: EmbeddingsInterface;
+  /** Embedding size; the store is set up for it. */
+  dims: number;
+  /** Needed for `add` with inference (the default); searches and `infer: false` work without it. */
+  chatModel?: BaseChatModel;
+  logger?: Logger;
+  /** Recency half-life in days (0 = no recency weighting). */
+  halfLifeDays?: number;
+  /** How many related memories each new fact is compared with. */
+  relatedLimit?: number;
+  now?: () => Date;
+}
+
+/** Thrown when an operation names a memory the user does not have. */
+export class MemoryNotFoundError extends Error {
+  constructor(id: string) {
+    super(`No memory with id ${id} for this user`);
+    this.name = "MemoryNotFoundError";
+  }
+}
+
+const DEFAULT_LIMIT = 8;
+/** Share of the score that recency can take away from an old memory. */
+const RECENCY_SHARE = 0.3;
+
+/**
+ * The long-term memory engine: extracts facts from turns, reconciles them with what is stored
+ * (add / update / supersede / delete), keeps an audit history, and searches with hybrid retrieval,
+ * validity in time and recency. Independent of the graph; talks to a MemoryStore.
+ */
+export class MemoryEngine {
+  private readonly log: Logger;
+  private readonly now: () => Date;
+  private initialised?: Promise<void>;
+
+  constructor(private readonly deps: MemoryEngineDeps) {
+    this.log = deps.logger ?? silentLogger;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get store(): MemoryStore {
+    return this.deps.store;
+  }
+
+  /** Sets up the store (tables, collection). Called on first use; safe to call again. */
+  init(): Promise<void> {
+    this.initialised ??= this.deps.store.init(this.deps.dims);
+    return this.initialised;
+  }
+
+  /** Stores what the turn says about the user; returns the changes made. */
+  async add(input: AddInput, options: AddOptions): Promise<AddResult> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    const metadata = validateMetadata(options.metadata);
+    const time = toIsoTime(options.time, this.now());
+    const ctx: WriteContext = {
+      userId,
+      time,
+      threadId: options.threadId ?? null,
+      sourceId: options.sourceId ?? null,
+      metadata,
+    };
+    if (options.infer === false) {
+      const facts = options.facts ?? readyFactsFrom(input);
+      return { changes: await this.addReadyFacts(facts, ctx) };
+    }
+    if (!this.deps.chatModel) {
+      throw new InvalidInputError("add() with inference needs a chat model; pass chatModel, or use infer: false with facts");
+    }
+    const turn = turnText(input);
+    if (!turn.userText.trim()) return { changes: [] };
+    let facts: ExtractedFact[];
+    let decisions: Decision[];
+    try {
+      facts = await extractFacts(this.deps.chatModel, { ...turn, time });
+      if (facts.length === 0) return { changes: [] };
+      const related = await this.relatedMemories(userId, facts);
+      decisions = await reconcileFacts(this.deps.chatModel, facts, related);
+    } catch (error) {
+      return { changes: [], pending: await this.keepPending(input, options, error) };
+    }
+    return { changes: await this.apply(decisions, ctx) };
+  }
+
+  /** Retries the memory updates kept as pending; returns how many succeeded. */
+  async reprocessPending(userId?: string): Promise<{ done: number; failed: number }> {
+    await this.init();
+    let done = 0;
+    let failed = 0;
+    for (const item of await this.deps.store.listPending(userId)) {
+      const { input, options } = item.payload as { input: AddInput; options: AddOptions };
+      const result = await this.add(input, { ...options, userId: item.userId });
+      await this.deps.store.removePending(item.id);
+      if (result.pending) failed++;
+      else done++;
+    }
+    return { done, failed };
+  }
+
+  async search(query: string, options: SearchOptions): Promise<ScoredMemory[]> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    const filter = sanitizeFilter(options.filter, userId);
+    const validity: Validity = options.asOf
+      ? { kind: "asOf", time: toIsoTime(options.asOf, this.now()) }
+      : options.includeHistory
+        ? { kind: "all" }
+        : { kind: "current" };
+    const now = options.now ? new Date(toIsoTime(options.now, this.now())) : this.now();
+    const [vector] = await this.deps.embeddings.embedDocuments([query]);
+    const terms = tokenize(query);
+    const run = (f: MemoryFilter | undefined) =>
+      this.deps.store.search({ userId, vector, terms, filter: f, validity, limit: limit * 2 });
+
+    let hits = await run(filter);
+    const period = options.timeAware === false ? null : parseTimeRange(query, now);
+    if (period) {
+      // Memories from the named period come first; the rest still follow, so a misread phrase
+      // costs order, not recall.
+      const inPeriod: MemoryFilter = {
+        OR: [
+          { eventTime: { gte: period.gte, lt: period.lt } },
+          { AND: [{ eventTime: null }, { createdAt: { gte: period.gte, lt: period.lt } }] },
+        ],
+      };
+      const periodHits = await run(filter ? { AND: [filter, inPeriod] } : inPeriod);
+      const seen = new Set(periodHits.map((h) => h.record.id));
+      hits = [...periodHits.map((h) => ({ ...h, score: h.score + 1 })), ...hits.filter((h) => !seen.has(h.record.id))];
+    }
+    return hits
+      .map((h) => ({
+        memory: h.record,
+        score: h.score * (1 - RECENCY_SHARE + RECENCY_SHARE * recencyWeight(h.record.createdAt, now, this.deps.halfLifeDays)),
+        denseRank: h.denseRank,
+        lexicalRank: h.lexicalRank,
+      }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  }
+
+  async get(id: string, options: { userId: string }): Promise<MemoryRecord | null> {
+    await this.init();
+    return this.deps.store.get(validateUserId(options.userId), id);
+  }
+
+  async list(options: ListMemoriesOptions): Promise<MemoryRecord[]> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    return this.deps.store.list(userId, {
+      filter: sanitizeFilter(options.filter, userId),
+      validity: options.includeHistory ? { kind: "all" } : { kind: "current" },
+      limit: options.limit,
+      offset: options.offset,
+    });
+  }
+
+  /** Replaces a memory's text (an edit by the user or an operator); recorded in history. */
+  async update(id: string, text: string, options: { userId: string; threadId?: string }): Promise<MemoryRecord> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    if (!text.trim()) throw new InvalidInputError("The new memory text is empty");
+    const old = await this.deps.store.get(userId, id);
+    if (!old) throw new MemoryNotFoundError(id);
+    const at = this.now().toISOString();
+    const updated = this.withText(old, text.trim(), at);
+    await this.deps.store.put([updated], await this.embed([updated]));
+    await this.deps.store.appendHistory([
+      historyEntry(updated, "UPDATE", old.text, updated.text, at, options.threadId ?? null, null),
+    ]);
+    return updated;
+  }
+
+  /** Deletes a memory; its history stays (until forgetUser) so the change can be audited. */
+  async delete(id: string, options: { userId: string; threadId?: string }): Promise<void> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    const old = await this.deps.store.get(userId, id);
+    if (!old) throw new MemoryNotFoundError(id);
+    await this.deps.store.appendHistory([
+      historyEntry(old, "DELETE", old.text, null, this.now().toISOString(), options.threadId ?? null, null),
+    ]);
+    await this.deps.store.delete(userId, [id]);
+  }
+
+  async history(id: string, options: { userId: string }): Promise<HistoryEntry[]> {
+    await this.init();
+    return this.deps.store.history(validateUserId(options.userId), id);
+  }
+
+  /** Erases the user's memories, their history and pending updates: a real forget. */
+  async forgetUser(userId: string): Promise<{ memories: number; history: number }> {
+    await this.init();
+    const result = await this.deps.store.forgetUser(validateUserId(userId));
+    this.log.info("forgot user", { memories: result.memories, history: result.history });
+    return result;
+  }
+
+  // --- writing ---------------------------------------------------------------------------------
+
+  private async addReadyFacts(facts: ReadyFact[], ctx: WriteContext): Promise<MemoryChange[]> {
+    const records: MemoryRecord[] = [];
+    const seen = new Set<string>();
+    for (const fact of facts) {
+      if (!fact.text?.trim()) continue;
+      const sourceId = fact.sourceId ?? ctx.sourceId;
+      const hash = factHash(ctx.userId, fact.text, sourceId);
+      if (seen.has(hash) || (await this.deps.store.getByHash(ctx.userId, hash))) continue;
+      seen.add(hash);
+      records.push(
+        this.newRecord(ctx, {
+          text: fact.text.trim(),
+          category: fact.category ?? "other",
+          about: fact.about ?? "user",
+          eventTime: fact.eventTime ?? null,
+          sourceId,
+          hash,
+          metadata: { ...ctx.metadata, ...validateMetadata(fact.metadata) },
+        }),
+      );
+    }
+    if (records.length === 0) return [];
+    await this.deps.store.put(records, await this.embed(records));
+    await this.deps.store.appendHistory(
+      records.map((r) => historyEntry(r, "ADD", null, r.text, ctx.time, ctx.threadId, r.sourceId)),
+    );
+    return records.map((r) => ({ operation: "ADD", memoryId: r.id, text: r.text, category: r.category }));
+  }
+
+  private async relatedMemories(userId: string, facts: ExtractedFact[]): Promise<MemoryRecord[]> {
+    const vectors = await this.deps.embeddings.embedDocuments(facts.map((f) => f.text));
+    const limit = this.deps.relatedLimit ?? 5;
+    const byId = new Map<string, MemoryRecord>();
+    for (let i = 0; i < facts.length; i++) {
+      const hits = await this.deps.store.search({
+        userId,
+        vector: vectors[i],
+        terms: tokenize(facts[i].text),
+        validity: { kind: "current" },
+        limit,
+      });
+      for (const h of hits) byId.set(h.record.id, h.record);
+    }
+    return [...byId.values()].slice(0, 2 * limit);
+  }
+
+  private async apply(decisions: Decision[], ctx: WriteContext): Promise<MemoryChange[]> {
+    const changes: MemoryChange[] = [];
+    const toPut: MemoryRecord[] = [];
+    const history: HistoryEntry[] = [];
+    const toDelete: string[] = [];
+    const touched = new Set<string>();
+    for (const d of decisions) {
+      // Two decisions on one memory in a turn would overwrite each other: the first one wins.
+      if (d.target && touched.has(d.target.id)) continue;
+      if (d.target) touched.add(d.target.id);
+      const fresh = () =>
+        this.newRecord(ctx, {
+          text: d.text,
+          category: d.fact.category,
+          about: d.fact.about,
+          eventTime: d.fact.eventTime,
+          sourceId: ctx.sourceId,
+          hash: factHash(ctx.userId, d.text, null),
+          metadata: ctx.metadata,
+        });
+      switch (d.action) {
+        case "ADD": {
+          const record = fresh();
+          if (await this.deps.store.getByHash(ctx.userId, record.hash)) break;
+          if (toPut.some((r) => r.hash === record.hash)) break;
+          toPut.push(record);
+          history.push(historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId));
+          changes.push({ operation: "ADD", memoryId: record.id, text: record.text, category: record.category });
+          break;
+        }
+        case "UPDATE": {
+          const old = d.target!;
+          if (old.text === d.text) break;
+          const updated = { ...this.withText(old, d.text, ctx.time), eventTime: d.fact.eventTime ?? old.eventTime };
+          updated.indexText = buildIndexText(updated);
+          toPut.push(updated);
+          history.push(historyEntry(updated, "UPDATE", old.text, updated.text, ctx.time, ctx.threadId, ctx.sourceId));
+          changes.push({ operation: "UPDATE", memoryId: old.id, text: updated.text, oldText: old.text, category: updated.category });
+          break;
+        }
+        case "SUPERSEDE": {
+          const old = d.target!;
+          const record = fresh();
+          const closed: MemoryRecord = { ...old, validTo: ctx.time, supersededBy: record.id, updatedAt: ctx.time };
+          toPut.push(closed, record);
+          history.push(
+            historyEntry(old, "SUPERSEDE", old.text, record.text, ctx.time, ctx.threadId, ctx.sourceId),
+            historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId),
+          );
+          changes.push({
+            operation: "SUPERSEDE",
+            memoryId: record.id,
+            text: record.text,
+            oldText: old.text,
+            supersededId: old.id,
+            category: record.category,
+          });
+          break;
+        }
+        case "DELETE": {
+          const old = d.target!;
+          toDelete.push(old.id);
+          history.push(historyEntry(old, "DELETE", old.text, null, ctx.time, ctx.threadId, ctx.sourceId));
+          changes.push({ operation: "DELETE", memoryId: old.id, text: old.text, category: old.category });
+          break;
+        }
+        case "NONE":
+          break;
+      }
+    }
+    if (toPut.length) await this.deps.store.put(toPut, await this.embed(toPut));
+    if (history.length) await this.deps.store.appendHistory(history);
+    if (toDelete.length) await this.deps.store.delete(ctx.userId, toDelete);
+    this.log.info("memory updated", { changes: changes.map((c) => c.operation) });
+    return changes;
+  }
+
+  private async keepPending(input: AddInput, options: AddOptions, error: unknown): Promise<{ id: string; error: string }> {
+    const message = error instanceof Error ? error.message : String(error);
+    const id = randomUUID();
+    await this.deps.store.addPending({
+      id,
+      userId: options.userId,
+      payload: { input: serialisableInput(input), options: { ...options, userId: undefined } },
+      error: message,
+      attempts: 1,
+      createdAt: this.now().toISOString(),
+    });
+    this.log.warn("memory update kept as pending for reprocessing", { pendingId: id, error: message });
+    return { id, error: message };
+  }
+
+  private newRecord(
+    ctx: WriteContext,
+    fact: Pick<MemoryRecord, "text" | "category" | "about" | "eventTime" | "sourceId" | "hash" | "metadata">,
+  ): MemoryRecord {
+    const record: MemoryRecord = {
+      id: randomUUID(),
+      userId: ctx.userId,
+      ...fact,
+      createdAt: ctx.time,
+      updatedAt: ctx.time,
+      validFrom: ctx.time,
+      validTo: null,
+      supersededBy: null,
+      threadId: ctx.threadId,
+      indexText: "",
+    };
+    record.indexText = buildIndexText(record);
+    return record;
+  }
+
+  private withText(old: MemoryRecord, text: string, at: string): MemoryRecord {
+    const updated = { ...old, text, updatedAt: at, hash: factHash(old.userId, text, null) };
+    updated.indexText = buildIndexText(updated);
+    return updated;
+  }
+
+  private embed(records: MemoryRecord[]): Promise<number[][]> {
+    return this.deps.embeddings.embedDocuments(records.map((r) => r.indexText));
+  }
+}
+
+interface WriteContext {
+  userId: string;
+  time: string;
+  threadId: string | null;
+  sourceId: string | null;
+  metadata: MemoryRecord["metadata"];
+}
+
+function historyEntry(
+  record: MemoryRecord,
+  operation: HistoryEntry["operation"],
+  oldText: string | null,
+  newText: string | null,
+  at: string,
+  threadId: string | null,
+  sourceId: string | null,
+): HistoryEntry {
+  return { id: randomUUID(), memoryId: record.id, userId: record.userId, operation, oldText, newText, at, threadId, sourceId };
+}
+
+function toTurnMessages(input: AddInput): ChatTurnMessage[] {
+  if (typeof input === "string") return [{ role: "user", content: input }];
+  return input.map((m) => {
+    if ("role" in m && typeof (m as ChatTurnMessage).role === "string" && !("lc_serializable" in m)) {
+      return m as ChatTurnMessage;
+    }
+    const msg = m as BaseMessage;
+    const role = isHumanMessage(msg) ? "user" : isAIMessage(msg) ? "assistant" : "system";
+    return { role, content: messageText(msg) };
+  });
+}
+
+/** The user's words (facts come only from these) and the assistant's reply (context). */
+function turnText(input: AddInput): { userText: string; assistantText?: string } {
+  const messages = toTurnMessages(input);
+  const userText = messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+  const assistant = messages.filter((m) => m.role === "assistant").map((m) => m.content).join("\n");
+  return { userText, assistantText: assistant || undefined };
+}
+
+function readyFactsFrom(input: AddInput): ReadyFact[] {
+  return toTurnMessages(input)
+    .filter((m) => m.role === "user")
+    .map((m) => ({ text: m.content }));
+}
+
+function serialisableInput(input: AddInput): ChatTurnMessage[] {
+  return toTurnMessages(input);
+}

@@ -1,0 +1,41 @@
+/** Prompts of the memory engine. Kept apart from the code so they can be read and tuned as text. */
+import { MEMORY_CATEGORIES } from "./types.js";
+
+export const EXTRACTION_SYSTEM = `You extract durable facts about a user from one chat turn, for a long-term memory.
+
+Rules:
+- Only facts the USER states or clearly implies about themselves, their life, their people, plans, preferences, skills and events. Never store what the assistant said, suggested or assumed.
+- One fact per item, short and self-contained, written in the same language the user wrote in (Chinese stays Chinese). Use the user's own names for people and things.
+- Skip greetings, questions without information, and passing small talk.
+- category: one of ${MEMORY_CATEGORIES.join(", ")}.
+- about: "user" when the fact is about the user, otherwise the person's name or relation (e.g. "sister").
+- eventTime: the date the fact refers to as YYYY-MM-DD (or YYYY-MM, or YYYY), resolving relative dates ("yesterday", "last Saturday", "上周六") from the message time given below; null when no time is stated.
+- If the user asks to forget something, return it as a fact with "forget": true.
+
+Answer with only a JSON object of this shape:
+{"facts": [{"text": "...", "category": "preference", "about": "user", "eventTime": null, "forget": false}]}
+Return {"facts": []} when there is nothing durable.`;
+
+export function extractionUserPrompt(turn: {
+  time: string;
+  weekday: string;
+  userText: string;
+  assistantText?: string;
+}): string {
+  const context = turn.assistantText
+    ? `\n\nThe assistant replied (context only, not facts about the user):\n<assistant>\n${turn.assistantText}\n</assistant>`
+    : "";
+  return `Message time: ${turn.time} (${turn.weekday}).\n\nThe user wrote:\n<user>\n${turn.userText}\n</user>${context}`;
+}
+
+export const RECONCILE_SYSTEM = `You keep a user's long-term memory true over time. You get the memories already stored that look related (numbered) and new facts (lettered). For each new fact choose one action:
+- ADD: new information, not in memory.
+- UPDATE: the same fact as memory [n], refined or more complete (not a change over time); give the merged text.
+- SUPERSEDE: the fact CHANGED over time and replaces memory [n] (moved, changed job, now prefers something else). The old memory is kept as history.
+- DELETE: the user asked to forget memory [n].
+- NONE: already known, nothing to do.
+
+Use only the memory numbers shown. Keep the language of the new fact.
+Answer with only a JSON object:
+{"decisions": [{"fact": "A", "action": "ADD" | "UPDATE" | "SUPERSEDE" | "DELETE" | "NONE", "memory": 0, "text": "final text for ADD/UPDATE/SUPERSEDE"}]}
+Give exactly one decision per new fact; "memory" is required for UPDATE, SUPERSEDE and DELETE.`;

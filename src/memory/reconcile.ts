@@ -1,0 +1,73 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { z } from "zod";
+import type { ExtractedFact } from "./extract.js";
+import { RECONCILE_SYSTEM } from "./prompts.js";
+import { invokeJson } from "./structured.js";
+import type { MemoryRecord } from "./types.js";
+
+export const ACTIONS = ["ADD", "UPDATE", "SUPERSEDE", "DELETE", "NONE"] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const DecisionSchema = z.object({
+  fact: z.string().trim().toUpperCase(),
+  action: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(ACTIONS)),
+  memory: z.coerce.number().int().nullable().optional(),
+  text: z.string().trim().nullable().optional(),
+});
+const ReconcileSchema = z.object({ decisions: z.array(DecisionSchema) });
+
+/** A decision with the short index resolved back to a real memory. */
+export interface Decision {
+  fact: ExtractedFact;
+  action: Action;
+  target?: MemoryRecord;
+  text: string;
+}
+
+const letter = (i: number) => String.fromCharCode(65 + (i % 26)) + (i >= 26 ? String(Math.floor(i / 26)) : "");
+
+/**
+ * Lets the model decide, for each new fact, what happens to the related memories. Existing
+ * memories are shown as small numbers, so the model cannot name (or invent) a real id; a number
+ * outside the list is a validation error, retried once.
+ */
+export async function reconcileFacts(
+  model: BaseChatModel,
+  facts: ExtractedFact[],
+  related: MemoryRecord[],
+  signal?: AbortSignal,
+): Promise<Decision[]> {
+  if (related.length === 0) return facts.map((fact) => ({ fact, action: fact.forget ? "NONE" : "ADD", text: fact.text }));
+  const letters = facts.map((_, i) => letter(i));
+  const memoryLines = related.map((m, i) => `[${i}] ${m.text}${m.eventTime ? ` (${m.eventTime})` : ""}`);
+  const factLines = facts.map((f, i) => `(${letters[i]}) ${f.forget ? "FORGET: " : ""}${f.text}${f.eventTime ? ` (${f.eventTime})` : ""}`);
+  const result = await invokeJson(
+    model,
+    [
+      new SystemMessage(RECONCILE_SYSTEM),
+      new HumanMessage(`Stored memories:\n${memoryLines.join("\n")}\n\nNew facts:\n${factLines.join("\n")}`),
+    ],
+    ReconcileSchema,
+    (value) => {
+      for (const d of value.decisions) {
+        if (!letters.includes(d.fact)) return `fact "${d.fact}" is not one of ${letters.join(", ")}`;
+        if (["UPDATE", "SUPERSEDE", "DELETE"].includes(d.action)) {
+          if (d.memory === null || d.memory === undefined || d.memory < 0 || d.memory >= related.length) {
+            return `${d.action} for fact ${d.fact} needs "memory" as a number from 0 to ${related.length - 1}`;
+          }
+        }
+      }
+      return null;
+    },
+    signal,
+  );
+  const byLetter = new Map(result.decisions.map((d) => [d.fact, d]));
+  return facts.map((fact, i) => {
+    const d = byLetter.get(letters[i]);
+    // A fact the model skipped is added rather than lost; duplicates are caught by the hash check.
+    if (!d) return { fact, action: fact.forget ? "NONE" : "ADD", text: fact.text };
+    const target = d.memory !== null && d.memory !== undefined ? related[d.memory] : undefined;
+    return { fact, action: d.action, target: d.action === "ADD" || d.action === "NONE" ? undefined : target, text: d.text || fact.text };
+  });
+}
