@@ -30,7 +30,7 @@ export async function invokeJson<S extends z.ZodTypeAny>(
   let lastError = "";
   let lastRaw = "";
   for (let attempt = 0; attempt < 2; attempt++) {
-    const reply = await model.invoke(conversation, { signal });
+    const reply = await model.invoke(conversation, { signal, tags: ["langsmith:nostream"] });
     lastRaw = messageText(reply);
     const parsed = parseJson(lastRaw);
     if (parsed.ok) {

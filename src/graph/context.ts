@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * Per-run settings, passed as the run's `context` (HTTP: `"context": {...}`; in code:
+ * `graph.invoke(input, { context })`). Only `userId` is required; the rest have defaults.
+ */
+export const ContextSchema = z.object({
+  userId: z
+    .string()
+    .describe("Whose memory this turn reads and writes. Required. With auth on, it must match the signed-in user."),
+  historyWindow: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("How many recent messages of this thread the model sees (short-term memory). Default 12."),
+  historyTokenBudget: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("Upper bound, in approximate tokens, on the recent messages shown to the model. Default 3000."),
+  memoryTopK: z
+    .number()
+    .int()
+    .positive()
+    .max(50)
+    .optional()
+    .describe("How many long-term memories to retrieve for the answer. Default 8."),
+  persona: z
+    .string()
+    .optional()
+    .describe("System persona for the answer. Default: a helpful assistant that remembers the user."),
+});
+
+export type RunContext = z.infer<typeof ContextSchema>;
+
+export const DEFAULT_PERSONA =
+  "You are a helpful assistant with a long-term memory of this user. Use what you remember when it helps, " +
+  "say so when you do not know, and reply in the language the user writes in.";
+
+/** Run settings with defaults filled in (defaults come from the process settings). */
+export interface ResolvedRunSettings {
+  userId: string;
+  historyWindow: number;
+  historyTokenBudget: number;
+  memoryTopK: number;
+  persona: string;
+}

@@ -1,0 +1,27 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { Logger } from "../logger.js";
+import type { MemoryEngine } from "../memory/engine.js";
+
+/** Defaults for per-run settings, and limits, taken from the process settings. */
+export interface GraphDefaults {
+  historyWindow: number;
+  historyTokenBudget: number;
+  memoryTopK: number;
+  persona: string;
+  maxMessageChars: number;
+  /** How long rewriteQuestion may take before the original question is used. */
+  rewriteTimeoutMs: number;
+}
+
+/**
+ * What the nodes need, injected (never taken from config.store: the dev server replaces that).
+ * Models and the memory engine are built on first use, so a server with no chat model configured
+ * still starts and each run fails with a message that says what to set.
+ */
+export interface GraphDeps {
+  chatModel: () => Promise<BaseChatModel>;
+  memory: () => Promise<MemoryEngine>;
+  defaults: GraphDefaults;
+  logger: Logger;
+  now?: () => Date;
+}

@@ -1,0 +1,34 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { GraphDeps } from "../deps.js";
+import { resolveRunSettings } from "../run-settings.js";
+import type { ChatStateType, ChatStateUpdate, RetrievedMemory } from "../state.js";
+
+/**
+ * Searches this user's long-term memories with the rewritten question. If the store cannot be
+ * reached the turn goes on without them, marked "unavailable" so the answer can say so.
+ */
+export function makeRetrieveMemories(deps: GraphDeps) {
+  return async function retrieveMemories(state: ChatStateType, config: LangGraphRunnableConfig): Promise<ChatStateUpdate> {
+    const run = resolveRunSettings(config, deps.defaults);
+    try {
+      const engine = await deps.memory();
+      const hits = await engine.search(state.rewrittenQuestion || state.question, {
+        userId: run.userId,
+        limit: run.memoryTopK,
+        now: (deps.now?.() ?? new Date()).toISOString(),
+      });
+      const memories: RetrievedMemory[] = hits.map((h) => ({
+        id: h.memory.id,
+        text: h.memory.text,
+        category: h.memory.category,
+        score: Number(h.score.toFixed(5)),
+        createdAt: h.memory.createdAt,
+        eventTime: h.memory.eventTime,
+      }));
+      return { memories, retrievalStatus: "ok" };
+    } catch (error) {
+      deps.logger.error("retrieveMemories: long-term memory unavailable", { error: (error as Error).message });
+      return { memories: [], retrievalStatus: "unavailable" };
+    }
+  };
+}

@@ -1,0 +1,37 @@
+import { Annotation, MessagesAnnotation } from "@langchain/langgraph";
+import type { BaseMessage } from "@langchain/core/messages";
+import type { MemoryChange } from "../memory/types.js";
+
+/** A retrieved memory as shown in state (Studio, the terminal) and in the answer prompt. */
+export interface RetrievedMemory {
+  id: string;
+  text: string;
+  category: string;
+  score: number;
+  createdAt: string;
+  eventTime: string | null;
+}
+
+/** Whether long-term memory took part in the turn: the answer says so when it did not. */
+export type MemoryStatus = "ok" | "unavailable" | "skipped";
+
+export const ChatState = Annotation.Root({
+  /** The conversation (short-term memory), kept by the checkpointer. */
+  ...MessagesAnnotation.spec,
+  /** The new user message of this turn, as text. */
+  question: Annotation<string>,
+  /** Recent messages before this turn, chosen by loadHistory (window + token budget). */
+  recentMessages: Annotation<BaseMessage[]>,
+  /** The question made self-contained by rewriteQuestion (or the original on fallback). */
+  rewrittenQuestion: Annotation<string>,
+  /** Why the original question was used instead of a rewrite; null when the rewrite worked. */
+  rewriteFallback: Annotation<string | null>,
+  memories: Annotation<RetrievedMemory[]>,
+  retrievalStatus: Annotation<MemoryStatus>,
+  /** What updateMemory did this turn. */
+  memoryChanges: Annotation<MemoryChange[]>,
+  memoryUpdateStatus: Annotation<string>,
+});
+
+export type ChatStateType = typeof ChatState.State;
+export type ChatStateUpdate = typeof ChatState.Update;
