@@ -1,0 +1,12 @@
+/**
+ * The graph served by `langgraph dev` as `memory_chat` (langgraph.json). Compiled without a
+ * checkpointer: the server supplies its own (short-term memory). Long-term memory is injected
+ * through the runtime, never taken from the server's `config.store`.
+ */
+import { createRuntime } from "../src/app/runtime.js";
+import { buildGraph } from "../src/graph/builder.js";
+
+const runtime = createRuntime();
+
+export const graph = buildGraph(runtime.graphDeps).compile();
+graph.name = "memory_chat";

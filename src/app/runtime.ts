@@ -1,0 +1,75 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { loadSettings, type Settings } from "../config/settings.js";
+import type { GraphDeps } from "../graph/deps.js";
+import { DEFAULT_PERSONA } from "../graph/context.js";
+import { createLogger, type Logger } from "../logger.js";
+import { MemoryEngine } from "../memory/engine.js";
+import { createChatModel } from "../models/chat.js";
+import { createEmbeddings } from "../models/embeddings.js";
+import { createMemoryStore } from "../stores/factory.js";
+
+/**
+ * The composition root: settings → logger, models, memory store, engine. Everything is built on
+ * first use and shared, so the dev server, the terminal chat and the admin commands wire the
+ * product the same way.
+ */
+export interface Runtime {
+  settings: Settings;
+  logger: Logger;
+  chatModel: () => Promise<BaseChatModel>;
+  memory: () => Promise<MemoryEngine>;
+  graphDeps: GraphDeps;
+  close: () => Promise<void>;
+}
+
+export function createRuntime(settings: Settings = loadSettings(), options: { onModelProgress?: (msg: string) => void } = {}): Runtime {
+  const logger = createLogger(settings.LOG_LEVEL);
+  let chat: Promise<BaseChatModel> | undefined;
+  let engine: Promise<MemoryEngine> | undefined;
+  const chatModel = () => {
+    chat ??= Promise.resolve().then(() => createChatModel(settings, { onProgress: options.onModelProgress }));
+    // A failed build (e.g. no model configured) is retried on the next call, not cached.
+    chat.catch(() => (chat = undefined));
+    return chat;
+  };
+  const memory = () => {
+    engine ??= (async () => {
+      const { embeddings, dims } = await createEmbeddings(settings);
+      const store = await createMemoryStore(settings);
+      const built = new MemoryEngine({
+        store,
+        embeddings,
+        dims,
+        chatModel: await chatModel().catch(() => undefined),
+        logger: logger.child({ component: "memory" }),
+        halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
+      });
+      await built.init();
+      return built;
+    })();
+    engine.catch(() => (engine = undefined));
+    return engine;
+  };
+  return {
+    settings,
+    logger,
+    chatModel,
+    memory,
+    graphDeps: {
+      chatModel,
+      memory,
+      logger: logger.child({ component: "graph" }),
+      defaults: {
+        historyWindow: settings.HISTORY_WINDOW,
+        historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,
+        memoryTopK: settings.MEMORY_TOP_K,
+        persona: DEFAULT_PERSONA,
+        maxMessageChars: settings.MAX_MESSAGE_CHARS,
+        rewriteTimeoutMs: Math.min(settings.MODEL_TIMEOUT_S * 1000, 30_000),
+      },
+    },
+    close: async () => {
+      if (engine) await (await engine.catch(() => undefined))?.store.close();
+    },
+  };
+}
