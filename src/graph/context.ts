@@ -5,8 +5,11 @@ import { z } from "zod";
  * `graph.invoke(input, { context })`). Only `userId` is required; the rest have defaults.
  */
 export const ContextSchema = z.object({
+  // Optional in the schema only so that a missing id reaches loadHistory, which rejects the run
+  // with a message saying what to pass (the schema's own error is a bare "Required").
   userId: z
     .string()
+    .optional()
     .describe("Whose memory this turn reads and writes. Required. With auth on, it must match the signed-in user."),
   historyWindow: z
     .number()

@@ -4,6 +4,7 @@ import { messageText } from "../../memory/structured.js";
 import type { GraphDeps } from "../deps.js";
 import { REWRITE_SYSTEM, rewritePrompt } from "../prompts.js";
 import type { ChatStateType, ChatStateUpdate } from "../state.js";
+import { untilAborted } from "../../util/abort.js";
 
 /** Internal model calls are kept out of the token stream the user sees. */
 export const NO_STREAM = { tags: ["langsmith:nostream"] };
@@ -23,9 +24,10 @@ export function makeRewriteQuestion(deps: GraphDeps) {
       .join("\n");
     try {
       const model = await deps.chatModel();
-      const reply = await model.invoke(
-        [new SystemMessage(REWRITE_SYSTEM), new HumanMessage(rewritePrompt(transcript, state.question))],
-        { ...NO_STREAM, signal: AbortSignal.any([AbortSignal.timeout(deps.defaults.rewriteTimeoutMs), ...(config.signal ? [config.signal] : [])]) },
+      const signal = AbortSignal.any([AbortSignal.timeout(deps.defaults.rewriteTimeoutMs), ...(config.signal ? [config.signal] : [])]);
+      const reply = await untilAborted(
+        model.invoke([new SystemMessage(REWRITE_SYSTEM), new HumanMessage(rewritePrompt(transcript, state.question))], { ...NO_STREAM, signal }),
+        signal,
       );
       const rewritten = messageText(reply).trim().replace(/^["“]|["”]$/g, "");
       if (!rewritten) return { rewrittenQuestion: state.question, rewriteFallback: "empty rewrite" };
