@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, startDevServer, type DevServer } from "./dev-server.js";
+
+const NODES = ["loadHistory", "rewriteQuestion", "retrieveMemories", "answer", "updateMemory"];
+const LOCAL_MODEL = resolve(import.meta.dirname, "../../models/SmolLM2-135M-Instruct.Q4_1.gguf");
+
+async function assistantId(server: DevServer): Promise<string> {
+  const found = await api(server.url, "POST", "/assistants/search", { graph_id: "memory_chat" });
+  expect(found.status).toBe(200);
+  return found.body[0].assistant_id;
+}
+
+async function runTurn(server: DevServer, threadId: string, userId: string, content: string) {
+  return api(server.url, "POST", `/threads/${threadId}/runs/wait`, {
+    assistant_id: "memory_chat",
+    input: { messages: [{ role: "user", content }] },
+    context: { userId },
+  });
+}
+
+/** Reads an SSE stream into its events. */
+async function streamRun(server: DevServer, threadId: string, body: unknown) {
+  const res = await fetch(`${server.url}/threads/${threadId}/runs/stream`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return text
+    .split("\n\n")
+    .map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1],
+      data: /^data: (.*)$/m.exec(block)?.[1],
+    }))
+    .filter((e) => e.event);
+}
+
+describe("dev server end to end (scripted model, real SQLite memory store, real HTTP)", () => {
+  let server: DevServer;
+  beforeAll(async () => {
+    console.log("dev-server e2e: graph entry test/e2e/fake-graph.ts (scripted chat model, synthetic embeddings, SQLite store)");
+    server = await startDevServer("test/e2e/langgraph.json");
+  });
+  afterAll(async () => server?.stop());
+
+  it("serves the five-node graph and a context schema with userId", async () => {
+    const id = await assistantId(server);
+    const graph = await api(server.url, "GET", `/assistants/${id}/graph`);
+    expect(graph.status).toBe(200);
+    const nodeIds = graph.body.nodes.map((n: { id: string }) => n.id);
+    for (const node of NODES) expect(nodeIds).toContain(node);
+    const edges = graph.body.edges.map((e: { source: string; target: string }) => `${e.source}->${e.target}`);
+    expect(edges).toEqual(expect.arrayContaining(["loadHistory->rewriteQuestion", "rewriteQuestion->retrieveMemories", "retrieveMemories->answer", "answer->updateMemory"]));
+    const schemas = await api(server.url, "GET", `/assistants/${id}/schemas`);
+    expect(schemas.status).toBe(200);
+    expect(Object.keys(schemas.body.context_schema.properties)).toEqual(expect.arrayContaining(["userId", "historyWindow", "memoryTopK", "persona"]));
+  });
+
+  it("runs two turns in a thread, keeps state and history, and remembers across threads", async () => {
+    const thread = await api(server.url, "POST", "/threads", {});
+    expect(thread.status).toBe(200);
+    const threadId = thread.body.thread_id;
+    const first = await runTurn(server, threadId, "alice", "I live in Lisbon. I keep bees.");
+    expect(first.status).toBe(200);
+    expect(first.body.memoryChanges.map((c: { operation: string }) => c.operation)).toEqual(["ADD", "ADD"]);
+    const second = await runTurn(server, threadId, "alice", "What do I keep?");
+    expect(second.status).toBe(200);
+    expect(second.body.recentMessages).toHaveLength(2);
+
+    const state = await api(server.url, "GET", `/threads/${threadId}/state`);
+    expect(state.body.values.messages).toHaveLength(4);
+    const history = await api(server.url, "POST", `/threads/${threadId}/history`, { limit: 50 });
+    expect(history.status).toBe(200);
+    expect(history.body.length).toBeGreaterThanOrEqual(2 * NODES.length);
+
+    const other = await api(server.url, "POST", "/threads", {});
+    const recall = await runTurn(server, other.body.thread_id, "alice", "Do I keep bees in Lisbon?");
+    expect(recall.body.memories.map((m: { text: string }) => m.text)).toEqual(expect.arrayContaining(["I keep bees.", "I live in Lisbon."]));
+    expect(recall.body.messages.at(-1).content).toContain("I keep bees.");
+
+    const stranger = await api(server.url, "POST", "/threads", {});
+    const leak = await runTurn(server, stranger.body.thread_id, "mallory", "Do I keep bees in Lisbon?");
+    expect(leak.body.memories).toEqual([]);
+  });
+
+  it("streams the answer token by token", async () => {
+    const thread = await api(server.url, "POST", "/threads", {});
+    const events = await streamRun(server, thread.body.thread_id, {
+      assistant_id: "memory_chat",
+      input: { messages: [{ role: "user", content: "Tell me what you know about the sea and the sky" }] },
+      context: { userId: "streamer" },
+      stream_mode: ["messages-tuple"],
+    });
+    const tokens = events.filter((e) => e.event?.startsWith("messages")).map((e) => JSON.parse(e.data!)[0]?.content ?? "");
+    expect(tokens.length).toBeGreaterThan(2);
+    expect(tokens.join("")).toContain("I do not remember anything about that.");
+  });
+
+  it("fails a run without a user id with a message that says what to pass", async () => {
+    const thread = await api(server.url, "POST", "/threads", {});
+    const res = await api(server.url, "POST", `/threads/${thread.body.thread_id}/runs/wait`, {
+      assistant_id: "memory_chat",
+      input: { messages: [{ role: "user", content: "hi" }] },
+    });
+    expect(JSON.stringify(res.body)).toMatch(/No user id: pass it in the run context/);
+  });
+});
+
+describe.skipIf(!existsSync(LOCAL_MODEL))("dev server end to end with a real local model (SmolLM2 135M, USE-lite embeddings)", () => {
+  let server: DevServer;
+  beforeAll(async () => {
+    console.log(`dev-server e2e: real graph entry graphs/memory-chat.ts with CHAT_MODEL=llama-cpp:${LOCAL_MODEL}`);
+    server = await startDevServer("langgraph.json", { CHAT_MODEL: `llama-cpp:${LOCAL_MODEL}`, MEMORY_STORE: "sqlite", MODEL_TIMEOUT_S: "120" }, 180_000);
+  }, 200_000);
+  afterAll(async () => server?.stop());
+
+  it("answers two turns through the real model and records the memory step", async () => {
+    const thread = await api(server.url, "POST", "/threads", {});
+    const first = await runTurn(server, thread.body.thread_id, "realuser", "My name is Ada and I love astronomy.");
+    expect(first.status).toBe(200);
+    const reply = first.body.messages.at(-1);
+    expect(reply.type).toBe("ai");
+    expect(String(reply.content).length).toBeGreaterThan(0);
+    expect(first.body.memoryUpdateStatus).toMatch(/^(ok|pending: )/);
+    const second = await runTurn(server, thread.body.thread_id, "realuser", "What do I love?");
+    expect(second.status).toBe(200);
+    expect(second.body.recentMessages).toHaveLength(2);
+    expect(typeof second.body.rewrittenQuestion).toBe("string");
+    expect(Array.isArray(second.body.memories)).toBe(true);
+  }, 300_000);
+});
+
+if (!existsSync(LOCAL_MODEL)) {
+  console.log("skipped: dev-server e2e with a real local model: no models/SmolLM2-135M-Instruct.Q4_1.gguf (run npm run models:fetch)");
+}
