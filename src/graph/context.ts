@@ -50,3 +50,14 @@ export interface ResolvedRunSettings {
   memoryTopK: number;
   persona: string;
 }
+
+/** A run context with every key present (the compiled graph's type asks for all of them). */
+export function runContext(context: RunContext): Record<keyof RunContext, RunContext[keyof RunContext]> & RunContext {
+  return {
+    userId: context.userId,
+    historyWindow: context.historyWindow,
+    historyTokenBudget: context.historyTokenBudget,
+    memoryTopK: context.memoryTopK,
+    persona: context.persona,
+  };
+}

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
+import { runContext } from "../../src/graph/context.js";
 import { compileTestGraph, makeTestDeps } from "./graph-harness.js";
 
 const turn = (content: string) => ({ messages: [new HumanMessage(content)] });
-const run = (userId: string, thread: string) => ({ configurable: { thread_id: thread }, context: { userId } });
+const run = (userId: string, thread: string) => ({ configurable: { thread_id: thread }, context: runContext({ userId }) });
 
 describe("compiled memory chat graph", () => {
   it("runs the five nodes in order for every turn", async () => {
@@ -47,7 +48,7 @@ describe("compiled memory chat graph", () => {
     const { deps } = makeTestDeps();
     const graph = compileTestGraph(deps);
     for (let i = 0; i < 4; i++) await graph.invoke(turn(`message number ${i}`), run("carol", "window"));
-    const state = await graph.invoke(turn("and now?"), { ...run("carol", "window"), context: { userId: "carol", historyWindow: 3 } });
+    const state = await graph.invoke(turn("and now?"), { ...run("carol", "window"), context: runContext({ userId: "carol", historyWindow: 3 }) });
     expect(state.recentMessages).toHaveLength(3);
     expect(state.messages).toHaveLength(10);
   });

@@ -135,7 +135,7 @@ describe("answer", () => {
       state({ question: "it?", rewrittenQuestion: "What is my cat called?", memories, recentMessages: [new HumanMessage("I have a cat"), new AIMessage("Nice!")] }),
       config("u", { persona: "You are Pirate Bot." }),
     );
-    expect(messageText(out.messages![0] as AIMessage)).toBe("Sure.");
+    expect(messageText((out.messages as AIMessage[])[0])).toBe("Sure.");
     const prompt = model.calls[0].messages;
     expect(prompt[0]).toBeInstanceOf(SystemMessage);
     const system = messageText(prompt[0]);

@@ -1,0 +1,76 @@
+/**
+ * `npm start -- [--user NAME] [--thread ID]`: a terminal chat on embedded defaults (SQLite file for
+ * short-term memory, the embedded long-term store, local embeddings), streaming answers and saying
+ * after each turn which memories were used and what was stored.
+ */
+import { createInterface } from "node:readline/promises";
+import { stdin, stdout, stderr } from "node:process";
+import { NO_CHAT_MODEL_HELP, SettingsError, loadSettings } from "../config/settings.js";
+import { createRuntime } from "../app/runtime.js";
+import { createCheckpointer } from "../app/checkpointer.js";
+import { buildGraph } from "../graph/builder.js";
+import { parseArgs, stringOption } from "./args.js";
+import { ChatSession, HELP } from "./chat-session.js";
+import { Spinner } from "./spinner.js";
+
+async function main(): Promise<number> {
+  const { options } = parseArgs(process.argv.slice(2));
+  if (options.help) {
+    stdout.write(`usage: npm start -- [--user NAME] [--thread ID]\n\n${HELP}\n`);
+    return 0;
+  }
+  let settings;
+  try {
+    settings = loadSettings();
+  } catch (e) {
+    stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (!settings.CHAT_MODEL) {
+    stderr.write(`${NO_CHAT_MODEL_HELP}\n`);
+    return 2;
+  }
+  const userId = stringOption(options, "user", process.env.USER || "me")!;
+  const spinner = new Spinner(stderr);
+  const runtime = createRuntime(settings, { onModelProgress: (msg) => spinner.update(msg) });
+  try {
+    spinner.start("loading the chat model");
+    await runtime.chatModel();
+    spinner.update("opening long-term memory");
+    await runtime.memory();
+    spinner.stop();
+  } catch (e) {
+    spinner.stop();
+    stderr.write(`${(e as Error).message}\n`);
+    return e instanceof SettingsError ? 2 : 1;
+  }
+  const checkpointer = await createCheckpointer(settings);
+  const graph = buildGraph(runtime.graphDeps).compile({ checkpointer });
+  const session = new ChatSession({
+    graph,
+    checkpointer,
+    memory: runtime.memory,
+    userId,
+    threadId: stringOption(options, "thread"),
+    write: (t) => stdout.write(t),
+  });
+  stdout.write(`memory chat: user ${userId}, thread ${session.threadId}. /help lists commands.\n`);
+  const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
+  rl.setPrompt("you> ");
+  rl.prompt();
+  for await (const line of rl) {
+    if (!(await session.handle(line))) break;
+    rl.prompt();
+  }
+  rl.close();
+  await runtime.close();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    stderr.write(`memory chat stopped: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

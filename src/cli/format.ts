@@ -1,0 +1,38 @@
+import type { RetrievedMemory } from "../graph/state.js";
+import type { HistoryEntry, MemoryChange, MemoryRecord } from "../memory/types.js";
+
+const VERB: Record<MemoryChange["operation"], string> = {
+  ADD: "remembered",
+  UPDATE: "updated",
+  SUPERSEDE: "superseded",
+  DELETE: "forgot",
+};
+
+/** One short line of what the turn did to long-term memory. */
+export function changesLine(changes: MemoryChange[], status: string | undefined): string {
+  if (status && status !== "ok") return `memory: ${status}`;
+  if (changes.length === 0) return "memory: nothing new";
+  return (
+    "memory: " +
+    changes
+      .map((c) => (c.operation === "SUPERSEDE" || c.operation === "UPDATE" ? `${VERB[c.operation]} "${c.oldText}" → "${c.text}"` : `${VERB[c.operation]} "${c.text}"`))
+      .join("; ")
+  );
+}
+
+export function usedLine(memories: RetrievedMemory[], status: string | undefined): string {
+  if (status === "unavailable") return "used: long-term memory unavailable this turn";
+  if (memories.length === 0) return "used: no memories";
+  return `used: ${memories.map((m) => `"${m.text}"`).join(", ")}`;
+}
+
+export function memoryLine(m: MemoryRecord): string {
+  const when = m.eventTime ? ` (${m.eventTime})` : "";
+  const old = m.validTo ? ` [superseded ${m.validTo.slice(0, 10)}]` : "";
+  return `${m.id}  ${m.createdAt.slice(0, 10)}  ${m.category.padEnd(12)} ${m.text}${when}${old}`;
+}
+
+export function historyLine(h: HistoryEntry): string {
+  const change = h.oldText && h.newText ? `"${h.oldText}" → "${h.newText}"` : `"${h.newText ?? h.oldText}"`;
+  return `${h.at.slice(0, 19).replace("T", " ")}  ${h.operation.padEnd(9)} ${change}${h.threadId ? `  (thread ${h.threadId})` : ""}`;
+}
