@@ -1,5 +1,4 @@
 import { HumanMessage, isAIMessageChunk, type AIMessageChunk } from "@langchain/core/messages";
-import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { randomUUID } from "node:crypto";
 import type { buildGraph } from "../graph/builder.js";
 import type { MemoryChange } from "../memory/types.js";
@@ -8,6 +7,7 @@ import type { RetrievedMemory } from "../graph/state.js";
 import { runContext } from "../graph/context.js";
 import { messageText } from "../memory/structured.js";
 import { changesLine, historyLine, memoryLine, usedLine } from "./format.js";
+import type { ThreadRegistry } from "./thread-registry.js";
 
 type CompiledChatGraph = ReturnType<ReturnType<typeof buildGraph>["compile"]>;
 
@@ -24,7 +24,7 @@ export const HELP = `Commands:
 
 export interface ChatSessionOptions {
   graph: CompiledChatGraph;
-  checkpointer: BaseCheckpointSaver;
+  threads: ThreadRegistry;
   memory: () => Promise<MemoryEngine>;
   userId: string;
   threadId?: string;
@@ -55,13 +55,13 @@ export class ChatSession {
     let changes: MemoryChange[] = [];
     let memoryStatus: string | undefined;
     let streamed = false;
+    this.o.threads.add(this.o.userId, this.threadId);
     try {
       const stream = await this.o.graph.stream(
         { messages: [new HumanMessage(text)] },
         {
           configurable: { thread_id: this.threadId },
           context: runContext({ userId: this.o.userId }),
-          metadata: { userId: this.o.userId },
           streamMode: ["messages", "updates"],
         },
       );
@@ -118,7 +118,7 @@ export class ChatSession {
           write(`new thread ${this.threadId}\n`);
           break;
         case "/threads": {
-          const threads = await this.threads();
+          const threads = this.o.threads.list(userId);
           write(threads.length ? threads.map((t) => `${t === this.threadId ? "*" : " "} ${t}`).join("\n") + "\n" : "no threads yet\n");
           break;
         }
@@ -162,15 +162,5 @@ export class ChatSession {
   private usage(text: string): boolean {
     this.o.write(`usage: ${text}\n`);
     return true;
-  }
-
-  /** Threads of this user, newest first, from the checkpointer's metadata. */
-  private async threads(): Promise<string[]> {
-    const seen = new Set<string>();
-    for await (const cp of this.o.checkpointer.list({}, { filter: { userId: this.o.userId } })) {
-      const id = cp.config.configurable?.thread_id as string | undefined;
-      if (id) seen.add(id);
-    }
-    return [...seen];
   }
 }

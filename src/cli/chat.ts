@@ -12,6 +12,8 @@ import { buildGraph } from "../graph/builder.js";
 import { parseArgs, stringOption } from "./args.js";
 import { ChatSession, HELP } from "./chat-session.js";
 import { Spinner } from "./spinner.js";
+import { FileThreadRegistry } from "./thread-registry.js";
+import { join } from "node:path";
 
 async function main(): Promise<number> {
   const { options } = parseArgs(process.argv.slice(2));
@@ -48,7 +50,7 @@ async function main(): Promise<number> {
   const graph = buildGraph(runtime.graphDeps).compile({ checkpointer });
   const session = new ChatSession({
     graph,
-    checkpointer,
+    threads: new FileThreadRegistry(join(settings.DATA_DIR, "threads.json")),
     memory: runtime.memory,
     userId,
     threadId: stringOption(options, "thread"),

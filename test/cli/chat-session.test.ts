@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { MemorySaver } from "@langchain/langgraph";
+import { buildGraph } from "../../src/graph/builder.js";
+import { ChatSession } from "../../src/cli/chat-session.js";
+import { InMemoryThreadRegistry } from "../../src/cli/thread-registry.js";
+import { makeTestDeps } from "../graph/graph-harness.js";
+
+function session(userId = "dana") {
+  const { deps, engine } = makeTestDeps();
+  const checkpointer = new MemorySaver();
+  let out = "";
+  const s = new ChatSession({
+    graph: buildGraph(deps).compile({ checkpointer }),
+    threads: new InMemoryThreadRegistry(),
+    memory: async () => engine,
+    userId,
+    write: (t) => (out += t),
+  });
+  return { s, engine, read: () => { const o = out; out = ""; return o; } };
+}
+
+describe("terminal chat session", () => {
+  it("streams the answer and says what was used and remembered", async () => {
+    const { s, read } = session();
+    await s.handle("I grow tomatoes on my balcony.");
+    const first = read();
+    expect(first).toMatch(/^assistant> /);
+    expect(first).toContain('memory: remembered "I grow tomatoes on my balcony."');
+    await s.handle("What do I grow on the balcony?");
+    const second = read();
+    expect(second).toContain('used: "I grow tomatoes on my balcony."');
+    expect(second).toContain("From memory:");
+  });
+
+  it("lists, searches, shows history, forgets one memory and forgets the user", async () => {
+    const { s, read, engine } = session();
+    await s.handle("I speak Portuguese. 我喜欢爬山。");
+    read();
+    await s.handle("/memories");
+    const list = read();
+    expect(list).toContain("I speak Portuguese.");
+    expect(list).toContain("我喜欢爬山。");
+    await s.handle("/search 爬山");
+    expect(read()).toContain("我喜欢爬山。");
+    const [memory] = await engine.list({ userId: "dana" });
+    await s.handle(`/history ${memory.id}`);
+    expect(read()).toMatch(/ADD\s+"/);
+    await s.handle(`/forget ${memory.id}`);
+    expect(read()).toContain(`forgot ${memory.id}`);
+    await s.handle(`/forget ${memory.id}`);
+    expect(read()).toMatch(/error: No memory with id/);
+    await s.handle("/forget-me");
+    expect(read()).toMatch(/erased 1 memories and 3 history entries/);
+    expect(await engine.list({ userId: "dana" })).toEqual([]);
+  });
+
+  it("starts new threads and lists them", async () => {
+    const { s, read } = session();
+    await s.handle("hello");
+    const first = s.threadId;
+    await s.handle("/new");
+    expect(read()).toContain("new thread");
+    expect(s.threadId).not.toBe(first);
+    await s.handle("hello again");
+    read();
+    await s.handle("/threads");
+    const threads = read();
+    expect(threads).toContain(first);
+    expect(threads).toContain(`* ${s.threadId}`);
+  });
+
+  it("answers /help, rejects unknown commands and leaves on /quit", async () => {
+    const { s, read } = session();
+    expect(await s.handle("/help")).toBe(true);
+    expect(read()).toContain("/forget-me");
+    await s.handle("/nope");
+    expect(read()).toContain("unknown command /nope");
+    await s.handle("/search");
+    expect(read()).toContain("usage: /search <text>");
+    expect(await s.handle("/quit")).toBe(false);
+  });
+
+  it("reports a bad message without crashing", async () => {
+    const { s, read } = session();
+    await s.handle("bad \u0007 bell");
+    expect(read()).toMatch(/error: .*control characters/);
+  });
+});
