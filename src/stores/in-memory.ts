@@ -1,14 +1,10 @@
 import { Bm25Index } from "../memory/bm25.js";
 import { isValidAt, matchesFilter } from "../memory/filter.js";
-import { reciprocalRankFusion } from "../memory/fusion.js";
 import { tokenize } from "../memory/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { dot, normalize } from "../memory/vector.js";
+import { candidateCount, fuseCandidates, listPage, visibleRecords } from "./shared.js";
 import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
-
-/** How many candidates each retriever contributes to the fusion, per result asked for. */
-export const CANDIDATES_PER_RESULT = 4;
-export const MIN_CANDIDATES = 50;
 
 interface UserSpace {
   records: Map<string, MemoryRecord>;
@@ -62,22 +58,11 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async list(userId: string, options: ListOptions = {}): Promise<MemoryRecord[]> {
-    const all = this.visible(userId, options).sort(
-      (a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id),
-    );
-    const offset = options.offset ?? 0;
-    return all.slice(offset, options.limit === undefined ? undefined : offset + options.limit).map((r) => structuredClone(r));
+    return listPage(this.users.get(userId)?.records.values() ?? [], options);
   }
 
   async count(userId: string, options: ListOptions = {}): Promise<number> {
-    return this.visible(userId, options).length;
-  }
-
-  private visible(userId: string, options: ListOptions): MemoryRecord[] {
-    const validity = options.validity ?? { kind: "all" };
-    return [...(this.users.get(userId)?.records.values() ?? [])].filter(
-      (r) => isValidAt(r, validity) && matchesFilter(r, options.filter),
-    );
+    return visibleRecords(this.users.get(userId)?.records.values() ?? [], options).length;
   }
 
   async search(query: StoreSearchQuery): Promise<StoreHit[]> {
@@ -87,7 +72,7 @@ export class InMemoryMemoryStore implements MemoryStore {
       const r = s.records.get(id)!;
       return isValidAt(r, query.validity) && matchesFilter(r, query.filter);
     };
-    const candidates = Math.max(MIN_CANDIDATES, query.limit * CANDIDATES_PER_RESULT);
+    const candidates = candidateCount(query.limit);
     let dense: string[] = [];
     if (query.vector) {
       const q = normalize(query.vector);
@@ -101,9 +86,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     const lexical = query.terms?.length
       ? s.lexical.search(query.terms, accept).slice(0, candidates).map((x) => x.id)
       : [];
-    return reciprocalRankFusion(dense, lexical)
-      .slice(0, query.limit)
-      .map((f) => ({ record: structuredClone(s.records.get(f.id)!), score: f.score, denseRank: f.denseRank, lexicalRank: f.lexicalRank }));
+    return fuseCandidates(dense, lexical, query.limit, (id) => s.records.get(id)!);
   }
 
   async delete(userId: string, ids: string[]): Promise<number> {

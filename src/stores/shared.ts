@@ -1,0 +1,60 @@
+/**
+ * Search and listing rules shared by the in-process backends (in-memory and SQLite), so both give
+ * the same candidates, fusion, order and pages for the same data.
+ */
+import { isValidAt, matchesFilter } from "../memory/filter.js";
+import { reciprocalRankFusion } from "../memory/fusion.js";
+import type { MemoryRecord } from "../memory/types.js";
+import type { ListOptions, StoreHit } from "./types.js";
+
+/** How many candidates each retriever contributes to the fusion, per result asked for. */
+export const CANDIDATES_PER_RESULT = 4;
+export const MIN_CANDIDATES = 50;
+
+export function candidateCount(limit: number): number {
+  return Math.max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT);
+}
+
+/** Fuses the two candidate id lists (best first) into at most `limit` hits; records are copied. */
+export function fuseCandidates(
+  dense: string[],
+  lexical: string[],
+  limit: number,
+  recordOf: (id: string) => MemoryRecord,
+): StoreHit[] {
+  return reciprocalRankFusion(dense, lexical)
+    .slice(0, limit)
+    .map((f) => ({
+      record: structuredClone(recordOf(f.id)),
+      score: f.score,
+      denseRank: f.denseRank,
+      lexicalRank: f.lexicalRank,
+    }));
+}
+
+/**
+ * List order: newest `createdAt` first, then id ascending. Plain code-unit comparison (not
+ * localeCompare) so that it matches SQL's BINARY collation and any backend can reproduce it.
+ */
+export function newestFirst(a: MemoryRecord, b: MemoryRecord): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The records a list/count sees: validity defaults to "all". */
+export function visibleRecords(records: Iterable<MemoryRecord>, options: ListOptions): MemoryRecord[] {
+  const validity = options.validity ?? { kind: "all" };
+  const out: MemoryRecord[] = [];
+  for (const r of records) if (isValidAt(r, validity) && matchesFilter(r, options.filter)) out.push(r);
+  return out;
+}
+
+/** One page of visible records in list order, copied. */
+export function listPage(records: Iterable<MemoryRecord>, options: ListOptions): MemoryRecord[] {
+  const offset = options.offset ?? 0;
+  const end = options.limit === undefined ? undefined : offset + options.limit;
+  return visibleRecords(records, options)
+    .sort(newestFirst)
+    .slice(offset, end)
+    .map((r) => structuredClone(r));
+}

@@ -1,0 +1,161 @@
+/** Conversions between domain objects and rows of the embedded memory store. */
+import { createHash } from "node:crypto";
+import { tokenize } from "../memory/tokenize.js";
+import type { HistoryEntry, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
+import type { PendingUpdate } from "./types.js";
+
+export const MEMORY_COLUMNS =
+  "seq, user_id, id, text, category, about, created_at, updated_at, event_time, valid_from, valid_to, " +
+  "superseded_by, thread_id, source_id, hash, metadata, index_text";
+
+export interface MemoryRow {
+  seq: number;
+  user_id: string;
+  id: string;
+  text: string;
+  category: string;
+  about: string;
+  created_at: string;
+  updated_at: string;
+  event_time: string | null;
+  valid_from: string;
+  valid_to: string | null;
+  superseded_by: string | null;
+  thread_id: string | null;
+  source_id: string | null;
+  hash: string;
+  metadata: string;
+  index_text: string;
+}
+
+export type MemoryRowWithEmbedding = MemoryRow & { embedding: Buffer };
+
+export function recordToRow(r: MemoryRecord, embedding: Float32Array): Omit<MemoryRowWithEmbedding, "seq"> {
+  return {
+    user_id: r.userId,
+    id: r.id,
+    text: r.text,
+    category: r.category,
+    about: r.about,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    event_time: r.eventTime,
+    valid_from: r.validFrom,
+    valid_to: r.validTo,
+    superseded_by: r.supersededBy,
+    thread_id: r.threadId,
+    source_id: r.sourceId,
+    hash: r.hash,
+    metadata: JSON.stringify(r.metadata),
+    index_text: r.indexText,
+    embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength),
+  };
+}
+
+export function rowToRecord(row: MemoryRow): MemoryRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    text: row.text,
+    category: row.category as MemoryCategory,
+    about: row.about,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    eventTime: row.event_time,
+    validFrom: row.valid_from,
+    validTo: row.valid_to,
+    supersededBy: row.superseded_by,
+    threadId: row.thread_id,
+    sourceId: row.source_id,
+    hash: row.hash,
+    metadata: JSON.parse(row.metadata),
+    indexText: row.index_text,
+  };
+}
+
+/** What the full-text index holds for a record: pre-segmented tokens, space-separated. */
+export function ftsTokens(record: MemoryRecord): string {
+  return tokenize(record.indexText).join(" ");
+}
+
+/** A token that only this user's rows carry, so a MATCH is scoped to the user inside the index. */
+export function ownerToken(userId: string): string {
+  return "u" + createHash("sha256").update(userId).digest("hex").slice(0, 32);
+}
+
+/** An FTS5 query: the user's owner token AND any of the terms, each quoted so it is taken literally. */
+export function ftsQuery(userId: string, terms: string[]): string {
+  const quoted = [...new Set(terms)].map((t) => `"${t.replace(/"/g, '""')}"`);
+  return `owner : "${ownerToken(userId)}" AND tokens : (${quoted.join(" OR ")})`;
+}
+
+export interface HistoryRow {
+  id: string;
+  memory_id: string;
+  user_id: string;
+  operation: string;
+  old_text: string | null;
+  new_text: string | null;
+  at: string;
+  thread_id: string | null;
+  source_id: string | null;
+}
+
+export function historyToRow(e: HistoryEntry): HistoryRow {
+  return {
+    id: e.id,
+    memory_id: e.memoryId,
+    user_id: e.userId,
+    operation: e.operation,
+    old_text: e.oldText,
+    new_text: e.newText,
+    at: e.at,
+    thread_id: e.threadId,
+    source_id: e.sourceId,
+  };
+}
+
+export function rowToHistory(row: HistoryRow): HistoryEntry {
+  return {
+    id: row.id,
+    memoryId: row.memory_id,
+    userId: row.user_id,
+    operation: row.operation as MemoryOperation,
+    oldText: row.old_text,
+    newText: row.new_text,
+    at: row.at,
+    threadId: row.thread_id,
+    sourceId: row.source_id,
+  };
+}
+
+export interface PendingRow {
+  id: string;
+  user_id: string;
+  payload: string;
+  error: string;
+  attempts: number;
+  created_at: string;
+}
+
+export function pendingToRow(p: PendingUpdate): PendingRow {
+  return {
+    id: p.id,
+    user_id: p.userId,
+    payload: JSON.stringify(p.payload),
+    error: p.error,
+    attempts: p.attempts,
+    created_at: p.createdAt,
+  };
+}
+
+export function rowToPending(row: PendingRow): PendingUpdate {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    payload: JSON.parse(row.payload),
+    error: row.error,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}

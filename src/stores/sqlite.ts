@@ -1,0 +1,331 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { isValidAt, matchesFilter } from "../memory/filter.js";
+import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
+import { normalize } from "../memory/vector.js";
+import { candidateCount, fuseCandidates, listPage, visibleRecords } from "./shared.js";
+import {
+  ftsQuery,
+  ftsTokens,
+  type HistoryRow,
+  historyToRow,
+  MEMORY_COLUMNS,
+  type MemoryRow,
+  type MemoryRowWithEmbedding,
+  ownerToken,
+  type PendingRow,
+  pendingToRow,
+  recordToRow,
+  rowToHistory,
+  rowToPending,
+  rowToRecord,
+} from "./sqlite-rows.js";
+import { configureConnection, ensureSchema, storedDims } from "./sqlite-schema.js";
+import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
+import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
+
+/**
+ * The embedded default: one SQLite file (WAL) holding memories with their embeddings, an FTS5
+ * index, history and pending updates. Several connections and processes may share the file.
+ * Dense search runs in process over a per-user snapshot that is reloaded when the user's version
+ * row changes, so a search costs one indexed read plus the scoring.
+ */
+export class SqliteMemoryStore implements MemoryStore {
+  readonly name = "sqlite";
+  private readonly db: Database.Database;
+  private readonly snapshots = new SnapshotCache();
+  private statements?: Statements;
+  private dims = 0;
+
+  constructor(readonly path: string) {
+    if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
+    this.db = new Database(path);
+    configureConnection(this.db);
+  }
+
+  async init(dims: number): Promise<void> {
+    ensureSchema(this.db, this.path, dims);
+    this.dims = dims;
+    this.statements ??= prepareStatements(this.db);
+  }
+
+  /** Statements, prepared on first use; a file set up by an earlier init needs no second init. */
+  private get sql(): Statements {
+    if (!this.statements) {
+      const dims = storedDims(this.db);
+      if (dims === undefined) {
+        throw new Error(`The memory database ${this.path} has no tables yet: call init(dims) before using it`);
+      }
+      this.dims = dims;
+      this.statements = prepareStatements(this.db);
+    }
+    return this.statements;
+  }
+
+  async put(records: MemoryRecord[], vectors: number[][]): Promise<void> {
+    const sql = this.sql;
+    if (records.length !== vectors.length) {
+      throw new Error(`put got ${records.length} records but ${vectors.length} embeddings`);
+    }
+    vectors.forEach((v, i) => this.assertDims(v, `Embedding of memory ${records[i].id}`));
+    const written: { seq: number; row: MemoryRowWithEmbedding }[] = [];
+    const versions = this.db
+      .transaction(() => {
+        for (const [i, r] of records.entries()) {
+          const row = recordToRow(r, normalize(vectors[i]));
+          const seq = sql.upsertMemory.get(row)!;
+          sql.deleteFts.run(seq);
+          sql.insertFts.run(seq, ownerToken(r.userId), r.userId, ftsTokens(r));
+          written.push({ seq, row: { ...row, seq } });
+        }
+        return this.bumpVersions(new Set(records.map((r) => r.userId)));
+      })
+      .immediate();
+    this.patchSnapshots(versions, (userId, snap) => {
+      for (const { seq, row } of written) if (row.user_id === userId) snap.upsert(seq, rowToRecord(row), row.embedding);
+    });
+  }
+
+  async get(userId: string, id: string): Promise<MemoryRecord | null> {
+    const row = this.sql.getById.get(userId, id);
+    return row ? rowToRecord(row) : null;
+  }
+
+  async getByHash(userId: string, hash: string): Promise<MemoryRecord | null> {
+    const row = this.sql.getByHash.get(userId, hash);
+    return row ? rowToRecord(row) : null;
+  }
+
+  async list(userId: string, options: ListOptions = {}): Promise<MemoryRecord[]> {
+    return this.read(() => listPage(this.snapshot(userId).records, options));
+  }
+
+  async count(userId: string, options: ListOptions = {}): Promise<number> {
+    return this.read(() => visibleRecords(this.snapshot(userId).records, options).length);
+  }
+
+  async search(query: StoreSearchQuery): Promise<StoreHit[]> {
+    if (query.vector) this.assertDims(query.vector, "Query embedding");
+    return this.read(() => {
+      const snap = this.snapshot(query.userId);
+      if (snap.size === 0) return [];
+      const accept = (i: number) =>
+        isValidAt(snap.records[i], query.validity) && matchesFilter(snap.records[i], query.filter);
+      const candidates = candidateCount(query.limit);
+      const dense = query.vector ? snap.denseRanking(normalize(query.vector), candidates, accept) : [];
+      const lexical = query.terms?.length ? this.lexicalRanking(snap, query.userId, query.terms, candidates, accept) : [];
+      const idOf = (i: number) => snap.records[i].id;
+      const byId = new Map([...dense, ...lexical].map((i) => [idOf(i), snap.records[i]]));
+      return fuseCandidates(dense.map(idOf), lexical.map(idOf), query.limit, (id) => byId.get(id)!);
+    });
+  }
+
+  /**
+   * Snapshot positions of the `k` accepted records with the best FTS5 bm25 for the terms. Accepting
+   * while walking the ranked matches means a filter never loses a match to the cut-off; positionOfSeq
+   * is also a tenant guard, skipping any row outside this user's snapshot.
+   */
+  private lexicalRanking(
+    snap: UserSnapshot,
+    userId: string,
+    terms: string[],
+    k: number,
+    accept: (position: number) => boolean,
+  ): number[] {
+    const positions: number[] = [];
+    for (const seq of this.sql.lexical.iterate(ftsQuery(userId, terms))) {
+      const i = snap.positionOfSeq(seq);
+      if (i !== undefined && accept(i)) positions.push(i);
+      if (positions.length >= k) break;
+    }
+    return positions;
+  }
+
+  async delete(userId: string, ids: string[]): Promise<number> {
+    const sql = this.sql;
+    const removed: number[] = [];
+    const versions = this.db
+      .transaction(() => {
+        for (const id of ids) {
+          const seq = sql.seqOf.get(userId, id);
+          if (seq === undefined) continue;
+          sql.deleteFts.run(seq);
+          if (sql.deleteMemory.run(seq, userId).changes > 0) removed.push(seq);
+        }
+        return removed.length > 0 ? this.bumpVersions(new Set([userId])) : new Map<string, number>();
+      })
+      .immediate();
+    this.patchSnapshots(versions, (_, snap) => removed.forEach((seq) => snap.remove(seq)));
+    return removed.length;
+  }
+
+  async appendHistory(entries: HistoryEntry[]): Promise<void> {
+    const sql = this.sql;
+    this.db.transaction(() => entries.forEach((e) => sql.insertHistory.run(historyToRow(e)))).immediate();
+  }
+
+  async history(userId: string, memoryId: string): Promise<HistoryEntry[]> {
+    return this.sql.historyOf.all(userId, memoryId).map(rowToHistory);
+  }
+
+  async forgetUser(userId: string): Promise<{ memories: number; history: number }> {
+    const sql = this.sql;
+    const counts = this.db
+      .transaction(() => {
+        sql.deleteFtsOfUser.run(userId);
+        const memories = sql.deleteMemoriesOfUser.run(userId).changes;
+        const history = sql.deleteHistoryOfUser.run(userId).changes;
+        sql.deletePendingOfUser.run(userId);
+        sql.bumpVersion.run(userId);
+        return { memories, history };
+      })
+      .immediate();
+    this.snapshots.delete(userId);
+    return counts;
+  }
+
+  async addPending(item: PendingUpdate): Promise<void> {
+    this.sql.upsertPending.run(pendingToRow(item));
+  }
+
+  async listPending(userId?: string): Promise<PendingUpdate[]> {
+    const rows = userId === undefined ? this.sql.allPending.all() : this.sql.pendingOf.all(userId);
+    return rows.map(rowToPending);
+  }
+
+  async removePending(id: string): Promise<void> {
+    this.sql.removePending.run(id);
+  }
+
+  async close(): Promise<void> {
+    this.snapshots.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  /** Bumps the users' version rows (inside a write transaction); returns each user's previous version. */
+  private bumpVersions(userIds: Set<string>): Map<string, number> {
+    const previous = new Map<string, number>();
+    for (const u of userIds) {
+      previous.set(u, this.sql.version.get(u) ?? 0);
+      this.sql.bumpVersion.run(u);
+    }
+    return previous;
+  }
+
+  /**
+   * After a committed write: a cached snapshot that was current just before it gets the same change
+   * applied in place (no reload after our own writes); one that was already stale is dropped.
+   */
+  private patchSnapshots(previous: Map<string, number>, apply: (userId: string, snap: UserSnapshot) => void): void {
+    for (const [userId, version] of previous) {
+      const snap = this.snapshots.get(userId);
+      if (!snap) continue;
+      if (snap.version !== version) {
+        this.snapshots.delete(userId);
+        continue;
+      }
+      apply(userId, snap);
+      snap.version = version + 1;
+    }
+  }
+
+  /** Runs reads in one transaction, so the version check, snapshot and index agree. */
+  private read<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
+  }
+
+  /** The user's snapshot, reloaded if any connection changed the user's memories since it was taken. */
+  private snapshot(userId: string): UserSnapshot {
+    const version = this.sql.version.get(userId) ?? 0;
+    const cached = this.snapshots.get(userId);
+    if (cached?.version === version) return cached;
+    const snapshot = UserSnapshot.fromRows(version, this.sql.allOfUser.all(userId), this.dims);
+    this.snapshots.set(userId, snapshot);
+    return snapshot;
+  }
+
+  private assertDims(vector: number[], what: string): void {
+    if (vector.length !== this.dims) {
+      throw new Error(`${what} has ${vector.length} dimensions, the store was set up for ${this.dims}`);
+    }
+  }
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function prepareStatements(db: Database.Database) {
+  const memoryFields = MEMORY_COLUMNS.replace("seq, ", "") + ", embedding";
+  const params = memoryFields
+    .split(", ")
+    .map((c) => "@" + c)
+    .join(", ");
+  const updates = memoryFields
+    .split(", ")
+    .filter((c) => c !== "user_id" && c !== "id")
+    .map((c) => `${c} = excluded.${c}`)
+    .join(", ");
+  return {
+    upsertMemory: db
+      .prepare<[Omit<MemoryRowWithEmbedding, "seq">], number>(
+        `INSERT INTO memories (${memoryFields}) VALUES (${params})
+         ON CONFLICT (user_id, id) DO UPDATE SET ${updates} RETURNING seq`,
+      )
+      .pluck(),
+    deleteFts: db.prepare<[number]>("DELETE FROM memories_fts WHERE rowid = ?"),
+    insertFts: db.prepare<[number, string, string, string]>(
+      "INSERT INTO memories_fts (rowid, owner, user_id, tokens) VALUES (?, ?, ?, ?)",
+    ),
+    bumpVersion: db.prepare<[string]>(
+      `INSERT INTO user_versions (user_id, version) VALUES (?, 1)
+       ON CONFLICT (user_id) DO UPDATE SET version = version + 1`,
+    ),
+    version: db.prepare<[string], number>("SELECT version FROM user_versions WHERE user_id = ?").pluck(),
+    getById: db.prepare<[string, string], MemoryRow>(
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = ? AND id = ?`,
+    ),
+    getByHash: db.prepare<[string, string], MemoryRow>(
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = ? AND hash = ? ORDER BY seq LIMIT 1`,
+    ),
+    allOfUser: db.prepare<[string], MemoryRowWithEmbedding>(
+      `SELECT ${MEMORY_COLUMNS}, embedding FROM memories WHERE user_id = ? ORDER BY seq`,
+    ),
+    seqOf: db.prepare<[string, string], number>("SELECT seq FROM memories WHERE user_id = ? AND id = ?").pluck(),
+    deleteMemory: db.prepare<[number, string]>("DELETE FROM memories WHERE seq = ? AND user_id = ?"),
+    // Scoped by the user's owner token inside MATCH (an extra user_id test would read the content
+    // row of every match, doubling the cost); search() also keeps only rows of the user's snapshot.
+    // Column weights: owner 0 (in every row of the user), user_id unindexed, tokens 1.
+    lexical: db
+      .prepare<[string], number>(
+        "SELECT rowid FROM memories_fts WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts, 0.0, 0.0, 1.0), rowid",
+      )
+      .pluck(),
+    deleteFtsOfUser: db.prepare<[string]>(
+      "DELETE FROM memories_fts WHERE rowid IN (SELECT seq FROM memories WHERE user_id = ?)",
+    ),
+    deleteMemoriesOfUser: db.prepare<[string]>("DELETE FROM memories WHERE user_id = ?"),
+    deleteHistoryOfUser: db.prepare<[string]>("DELETE FROM history WHERE user_id = ?"),
+    deletePendingOfUser: db.prepare<[string]>("DELETE FROM pending WHERE user_id = ?"),
+    insertHistory: db.prepare<[HistoryRow]>(
+      `INSERT INTO history (id, memory_id, user_id, operation, old_text, new_text, at, thread_id, source_id)
+       VALUES (@id, @memory_id, @user_id, @operation, @old_text, @new_text, @at, @thread_id, @source_id)`,
+    ),
+    historyOf: db.prepare<[string, string], HistoryRow>(
+      `SELECT id, memory_id, user_id, operation, old_text, new_text, at, thread_id, source_id
+       FROM history WHERE user_id = ? AND memory_id = ? ORDER BY seq`,
+    ),
+    upsertPending: db.prepare<[PendingRow]>(
+      `INSERT INTO pending (id, user_id, payload, error, attempts, created_at)
+       VALUES (@id, @user_id, @payload, @error, @attempts, @created_at)
+       ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, payload = excluded.payload,
+         error = excluded.error, attempts = excluded.attempts, created_at = excluded.created_at`,
+    ),
+    allPending: db.prepare<[], PendingRow>(
+      "SELECT id, user_id, payload, error, attempts, created_at FROM pending ORDER BY seq",
+    ),
+    pendingOf: db.prepare<[string], PendingRow>(
+      "SELECT id, user_id, payload, error, attempts, created_at FROM pending WHERE user_id = ? ORDER BY seq",
+    ),
+    removePending: db.prepare<[string]>("DELETE FROM pending WHERE id = ?"),
+  };
+}

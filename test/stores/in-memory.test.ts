@@ -1,0 +1,4 @@
+import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { runStoreContract } from "./contract.js";
+
+runStoreContract("in-memory", async () => new InMemoryMemoryStore());

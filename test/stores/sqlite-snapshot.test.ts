@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { normalize } from "../../src/memory/vector.js";
+import { UserSnapshot, topAccepted } from "../../src/stores/sqlite-snapshot.js";
+import { DIMS, memory, seededVector } from "./fixtures.js";
+
+const bytes = (v: number[]) => new Uint8Array(normalize(v).buffer);
+
+describe("topAccepted", () => {
+  it("returns the k best accepted indices, best first, like a full sort", () => {
+    const scores = Float32Array.from({ length: 500 }, (_, i) => Math.round(Math.sin(i * 7.3) * 50) / 10);
+    const accept = (i: number) => i % 3 !== 0;
+    const bruteForce = [...scores.keys()].filter(accept).sort((a, b) => scores[b] - scores[a] || a - b);
+    for (const k of [0, 1, 7, 50, 400, 1000]) expect(topAccepted(scores, k, accept)).toEqual(bruteForce.slice(0, k));
+  });
+});
+
+describe("UserSnapshot", () => {
+  it("stays equal to a fresh build through upserts, replacements and removals", () => {
+    const user = "u";
+    const live = new Map<number, { id: string; vector: number[] }>();
+    const snap = UserSnapshot.fromRows(0, [], DIMS);
+    let removals = 0;
+    for (let step = 0; step < 400; step++) {
+      const seq = Math.floor(Math.abs(Math.sin(step * 12.9898)) * 60);
+      if (step % 4 === 3) {
+        if (live.has(seq)) removals++;
+        snap.remove(seq);
+        live.delete(seq);
+      } else {
+        const entry = { id: `m${seq}`, vector: seededVector(step) };
+        snap.upsert(seq, memory(user, `text ${step}`, { id: entry.id }), bytes(entry.vector));
+        live.set(seq, entry);
+      }
+    }
+    expect(removals).toBeGreaterThan(20);
+    expect(snap.size).toBe(live.size);
+    const query = normalize(seededVector(9999));
+    const dot = (v: number[]) => normalize(v).reduce((s, x, j) => s + x * query[j], 0);
+    const expected = [...live.values()].sort((a, b) => dot(b.vector) - dot(a.vector)).map((e) => e.id);
+    const ranked = snap.denseRanking(query, live.size, () => true).map((i) => snap.records[i].id);
+    expect(ranked).toEqual(expected);
+    for (const [seq, e] of live) expect(snap.records[snap.positionOfSeq(seq)!].id).toBe(e.id);
+  });
+});
