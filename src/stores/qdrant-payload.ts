@@ -1,0 +1,101 @@
+/**
+ * Domain objects as Qdrant payloads and back. Payload keys are the record's own field names, so a
+ * filter field maps to a payload key with no table (metadata stays nested under "metadata").
+ */
+import type { HistoryEntry, JsonValue, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
+import type { PendingUpdate } from "./types.js";
+
+export type Payload = Record<string, unknown>;
+
+export function recordToPayload(r: MemoryRecord): Payload {
+  return {
+    userId: r.userId,
+    id: r.id,
+    text: r.text,
+    category: r.category,
+    about: r.about,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    eventTime: r.eventTime,
+    validFrom: r.validFrom,
+    validTo: r.validTo,
+    supersededBy: r.supersededBy,
+    threadId: r.threadId,
+    sourceId: r.sourceId,
+    hash: r.hash,
+    metadata: r.metadata,
+    indexText: r.indexText,
+  };
+}
+
+const str = (v: unknown): string => (typeof v === "string" ? v : String(v ?? ""));
+const strOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+export function payloadToRecord(p: Payload): MemoryRecord {
+  return {
+    id: str(p.id),
+    userId: str(p.userId),
+    text: str(p.text),
+    category: str(p.category) as MemoryCategory,
+    about: str(p.about),
+    createdAt: str(p.createdAt),
+    updatedAt: str(p.updatedAt),
+    eventTime: strOrNull(p.eventTime),
+    validFrom: str(p.validFrom),
+    validTo: strOrNull(p.validTo),
+    supersededBy: strOrNull(p.supersededBy),
+    threadId: strOrNull(p.threadId),
+    sourceId: strOrNull(p.sourceId),
+    hash: str(p.hash),
+    metadata: (p.metadata ?? {}) as Record<string, JsonValue>,
+    indexText: str(p.indexText),
+  };
+}
+
+/** `seq` orders a user's lines in append order (Qdrant keeps no insertion order). */
+export function historyToPayload(e: HistoryEntry, seq: number): Payload {
+  return { ...e, seq };
+}
+
+export function payloadToHistory(p: Payload): HistoryEntry {
+  return {
+    id: str(p.id),
+    memoryId: str(p.memoryId),
+    userId: str(p.userId),
+    operation: str(p.operation) as MemoryOperation,
+    oldText: strOrNull(p.oldText),
+    newText: strOrNull(p.newText),
+    at: str(p.at),
+    threadId: strOrNull(p.threadId),
+    sourceId: strOrNull(p.sourceId),
+  };
+}
+
+export function pendingToPayload(item: PendingUpdate, seq: number): Payload {
+  return { ...item, seq };
+}
+
+export function payloadToPending(p: Payload): PendingUpdate {
+  return {
+    id: str(p.id),
+    userId: str(p.userId),
+    payload: (p.payload ?? {}) as Record<string, unknown>,
+    error: str(p.error),
+    attempts: typeof p.attempts === "number" ? p.attempts : Number(p.attempts ?? 0),
+    createdAt: str(p.createdAt),
+  };
+}
+
+/**
+ * Append-order sequence numbers: microseconds since the epoch, strictly increasing within this
+ * process (two appends in one millisecond still get distinct, ordered numbers). Writers in other
+ * processes interleave by wall-clock time.
+ */
+export class SequenceClock {
+  private last = 0;
+
+  next(): number {
+    this.last = Math.max(this.last + 1, Date.now() * 1000);
+    return this.last;
+  }
+}

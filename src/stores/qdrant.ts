@@ -1,0 +1,346 @@
+import type { Schemas } from "@qdrant/js-client-rest";
+import type { Settings } from "../config/settings.js";
+import { RRF_K } from "../memory/fusion.js";
+import { tokenize } from "../memory/tokenize.js";
+import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
+import {
+  chunks,
+  collectionNames,
+  DATETIME_INDEX,
+  DENSE_VECTOR,
+  denseVectorSize,
+  dimensionMismatchError,
+  ensureCollection,
+  INTEGER_INDEX,
+  KEYWORD_INDEX,
+  LEXICAL_VECTOR,
+  scrollAll,
+  type CollectionNames,
+  type StoredPoint,
+  TENANT_INDEX,
+} from "./qdrant-collections.js";
+import { createQdrantClient, QdrantCaller, type RetryPolicy } from "./qdrant-client.js";
+import { recordFilter, tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
+import { pointId } from "./qdrant-ids.js";
+import {
+  historyToPayload,
+  payloadToHistory,
+  payloadToPending,
+  payloadToRecord,
+  pendingToPayload,
+  recordToPayload,
+  SequenceClock,
+  type Payload,
+} from "./qdrant-payload.js";
+import { documentSparseVector, querySparseVector } from "./qdrant-sparse.js";
+import { candidateCount, newestFirst } from "./shared.js";
+import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
+
+export interface QdrantMemoryStoreOptions {
+  url: string;
+  apiKey?: string;
+  /** Base name: memories live in it, history and pending updates in `<name>_history` and `<name>_pending`. */
+  collection: string;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+}
+
+/** Points per write request. */
+const WRITE_BATCH = 256;
+
+/**
+ * Long-term memory in Qdrant: one collection per deployment, users kept apart by the tenant key.
+ * Hybrid search runs on the server: a dense and a sparse (BM25) retriever, each filtered inside
+ * Qdrant by user, validity and the caller's filter, fused with Qdrant's reciprocal rank fusion.
+ */
+export class QdrantMemoryStore implements MemoryStore {
+  readonly name = "qdrant";
+  readonly collections: CollectionNames;
+  private readonly caller: QdrantCaller;
+  private readonly clock = new SequenceClock();
+  private dims?: number;
+
+  constructor(readonly options: QdrantMemoryStoreOptions) {
+    this.collections = collectionNames(options.collection);
+    this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry);
+  }
+
+  /** No request is sent until the first call (init), so building the store never blocks start-up. */
+  static fromSettings(settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION">): QdrantMemoryStore {
+    if (!settings.QDRANT_URL) throw new Error("The Qdrant store needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
+    return new QdrantMemoryStore({
+      url: settings.QDRANT_URL,
+      apiKey: settings.QDRANT_API_KEY,
+      collection: settings.QDRANT_COLLECTION,
+    });
+  }
+
+  async init(dims: number): Promise<void> {
+    const { memories, history, pending } = this.collections;
+    const stored = await denseVectorSize(this.caller, memories, DENSE_VECTOR);
+    if (stored !== undefined && stored !== dims) throw dimensionMismatchError(memories, stored, dims);
+    await ensureCollection(this.caller, {
+      name: memories,
+      vectors: { [DENSE_VECTOR]: { size: dims, distance: "Cosine" } },
+      sparseVectors: { [LEXICAL_VECTOR]: { modifier: "idf" } },
+      indexes: {
+        userId: TENANT_INDEX,
+        id: KEYWORD_INDEX,
+        category: KEYWORD_INDEX,
+        threadId: KEYWORD_INDEX,
+        sourceId: KEYWORD_INDEX,
+        hash: KEYWORD_INDEX,
+        createdAt: DATETIME_INDEX,
+        eventTime: DATETIME_INDEX,
+        validFrom: DATETIME_INDEX,
+        validTo: DATETIME_INDEX,
+      },
+    });
+    if (stored === undefined) {
+      // Another process may have created it first, with its own size.
+      const created = await denseVectorSize(this.caller, memories, DENSE_VECTOR);
+      if (created !== undefined && created !== dims) throw dimensionMismatchError(memories, created, dims);
+    }
+    await ensureCollection(this.caller, {
+      name: history,
+      indexes: { userId: TENANT_INDEX, memoryId: KEYWORD_INDEX, seq: INTEGER_INDEX },
+    });
+    await ensureCollection(this.caller, { name: pending, indexes: { userId: TENANT_INDEX, seq: INTEGER_INDEX } });
+    this.dims = dims;
+  }
+
+  /** The embedding size: from init, or from the collection an earlier init created. */
+  private async vectorSize(): Promise<number> {
+    if (this.dims === undefined) {
+      const stored = await denseVectorSize(this.caller, this.collections.memories, DENSE_VECTOR);
+      if (stored === undefined) {
+        throw new Error(`Qdrant collection "${this.collections.memories}" does not exist yet: call init(dims) first`);
+      }
+      this.dims = stored;
+    }
+    return this.dims;
+  }
+
+  private async assertDims(vector: number[], what: string): Promise<void> {
+    const dims = await this.vectorSize();
+    if (vector.length !== dims) {
+      throw new Error(`${what} has ${vector.length} dimensions, the store was set up for ${dims}`);
+    }
+  }
+
+  async put(records: MemoryRecord[], vectors: number[][]): Promise<void> {
+    if (records.length !== vectors.length) {
+      throw new Error(`put got ${records.length} records but ${vectors.length} embeddings`);
+    }
+    for (const [i, v] of vectors.entries()) await this.assertDims(v, `Embedding of memory ${records[i].id}`);
+    const points = records.map((r, i): Schemas["PointStruct"] => {
+      const lexical = documentSparseVector(tokenize(r.indexText));
+      const vector: Record<string, number[] | typeof lexical> = { [DENSE_VECTOR]: vectors[i] };
+      if (lexical.indices.length > 0) vector[LEXICAL_VECTOR] = lexical;
+      return { id: pointId("memory", r.userId, r.id), vector, payload: recordToPayload(r) };
+    });
+    for (const batch of chunks(points, WRITE_BATCH)) {
+      await this.caller.call("storing memories", (c) =>
+        c.upsert(this.collections.memories, { wait: true, points: batch }),
+      );
+    }
+  }
+
+  async get(userId: string, id: string): Promise<MemoryRecord | null> {
+    const [found] = await this.ownPoints(userId, [id]);
+    return found ? payloadToRecord(found.payload!) : null;
+  }
+
+  /** The user's points among the given record ids (the owner check is belt and braces: ids already embed it). */
+  private async ownPoints(userId: string, ids: string[], withPayload: Schemas["WithPayloadInterface"] = true) {
+    if (ids.length === 0) return [];
+    const points = await this.caller.call("reading memories", (c) =>
+      c.retrieve(this.collections.memories, {
+        ids: ids.map((id) => pointId("memory", userId, id)),
+        with_payload: withPayload,
+        with_vector: false,
+      }),
+    );
+    return (points as StoredPoint[]).filter((p) => p.payload?.userId === userId);
+  }
+
+  async getByHash(userId: string, hash: string): Promise<MemoryRecord | null> {
+    const page = await this.caller.call("finding a memory by hash", (c) =>
+      c.scroll(this.collections.memories, {
+        filter: { must: [tenantCondition(userId), { key: "hash", match: { value: hash } }] },
+        limit: 1,
+        with_payload: true,
+        with_vector: false,
+      }),
+    );
+    const p = page.points[0] as StoredPoint | undefined;
+    return p ? payloadToRecord(p.payload!) : null;
+  }
+
+  async list(userId: string, options: ListOptions = {}): Promise<MemoryRecord[]> {
+    const filter = recordFilter(userId, options.validity ?? { kind: "all" }, options.filter);
+    const offset = options.offset ?? 0;
+    const records =
+      options.limit === undefined
+        ? await this.scrollRecords(filter)
+        : await this.newestRecords(filter, offset + options.limit);
+    const end = options.limit === undefined ? undefined : offset + options.limit;
+    return records.sort(newestFirst).slice(offset, end);
+  }
+
+  private async scrollRecords(filter: QdrantFilter): Promise<MemoryRecord[]> {
+    const points = await scrollAll(this.caller, this.collections.memories, filter);
+    return points.map((p) => payloadToRecord(p.payload!));
+  }
+
+  /**
+   * A superset of the first `n` records in list order, without reading all of the user's records:
+   * the newest `n` by Qdrant's createdAt index, plus every record as new as the n-th (ties are
+   * ordered by id, which Qdrant cannot do). The caller sorts and cuts.
+   */
+  private async newestRecords(filter: QdrantFilter, n: number): Promise<MemoryRecord[]> {
+    if (n <= 0) return [];
+    const page = await this.caller.call("listing memories", (c) =>
+      c.scroll(this.collections.memories, {
+        filter,
+        limit: n,
+        order_by: { key: "createdAt", direction: "desc" },
+        with_payload: true,
+        with_vector: false,
+      }),
+    );
+    const top = (page.points as StoredPoint[]).map((p) => payloadToRecord(p.payload!));
+    // Fewer than n: records whose createdAt Qdrant could not read as a date are not in that
+    // ordering, so read everything that matches.
+    if (top.length < n) return this.scrollRecords(filter);
+    const boundary = top[top.length - 1].createdAt;
+    const ties = await this.scrollRecords({
+      must: [filter, { key: "createdAt", range: { gte: boundary } }],
+    });
+    const byId = new Map([...top, ...ties].map((r) => [r.id, r]));
+    return [...byId.values()];
+  }
+
+  async count(userId: string, options: ListOptions = {}): Promise<number> {
+    const filter = recordFilter(userId, options.validity ?? { kind: "all" }, options.filter);
+    const { count } = await this.caller.call("counting memories", (c) =>
+      c.count(this.collections.memories, { filter, exact: true }),
+    );
+    return count;
+  }
+
+  async search(query: StoreSearchQuery): Promise<StoreHit[]> {
+    const retrievers: { using: string; query: number[] | Schemas["SparseVector"] }[] = [];
+    if (query.vector) {
+      await this.assertDims(query.vector, "Query embedding");
+      retrievers.push({ using: DENSE_VECTOR, query: query.vector });
+    }
+    const lexical = query.terms?.length ? querySparseVector(query.terms) : undefined;
+    if (lexical && lexical.indices.length > 0) retrievers.push({ using: LEXICAL_VECTOR, query: lexical });
+    if (retrievers.length === 0 || query.limit <= 0) return [];
+
+    const filter = recordFilter(query.userId, query.validity, query.filter);
+    const candidates = candidateCount(query.limit);
+    const prefetch = retrievers.map((r) => ({ ...r, filter, limit: candidates }));
+    // k + 1: Qdrant scores 1 / (k + 0-based position), memory/fusion.ts 1 / (k + 1-based rank);
+    // so the scores, and the order, are the same as the other stores'.
+    const fused = { prefetch, query: { rrf: { k: RRF_K + 1 } }, limit: query.limit, with_payload: true };
+    // With two retrievers, each one's own ranking is asked for in the same request (ids only), to
+    // report where a hit stood in each; with one, the fused order is that retriever's order.
+    const rankings = retrievers.length > 1 ? prefetch.map((p) => ({ ...p, with_payload: false })) : [];
+    const [fusedResult, ...rankResults] = await this.caller.call("searching memories", (c) =>
+      c.queryBatch(this.collections.memories, { searches: [fused, ...rankings] }),
+    );
+
+    const rankOf = retrievers.map((_, i) => {
+      const points = rankings.length ? rankResults[i].points : fusedResult.points;
+      return new Map(points.map((p, pos) => [String(p.id), pos + 1]));
+    });
+    const rankFor = (name: string, id: string) => {
+      const i = retrievers.findIndex((r) => r.using === name);
+      return i < 0 ? undefined : rankOf[i].get(id);
+    };
+    return fusedResult.points
+      .filter((p) => p.payload?.userId === query.userId)
+      .map((p) => ({
+        record: payloadToRecord(p.payload as Payload),
+        score: p.score,
+        denseRank: rankFor(DENSE_VECTOR, String(p.id)),
+        lexicalRank: rankFor(LEXICAL_VECTOR, String(p.id)),
+      }));
+  }
+
+  async delete(userId: string, ids: string[]): Promise<number> {
+    const existing = await this.ownPoints(userId, [...new Set(ids)], ["userId"]);
+    if (existing.length === 0) return 0;
+    await this.caller.call("deleting memories", (c) =>
+      c.delete(this.collections.memories, { wait: true, points: existing.map((p) => p.id) }),
+    );
+    return existing.length;
+  }
+
+  async appendHistory(entries: HistoryEntry[]): Promise<void> {
+    const points = entries.map((e) => ({
+      id: pointId("history", e.userId, e.id),
+      vector: {},
+      payload: historyToPayload(e, this.clock.next()),
+    }));
+    for (const batch of chunks(points, WRITE_BATCH)) {
+      await this.caller.call("appending memory history", (c) =>
+        c.upsert(this.collections.history, { wait: true, points: batch }),
+      );
+    }
+  }
+
+  async history(userId: string, memoryId: string): Promise<HistoryEntry[]> {
+    const points = await scrollAll(this.caller, this.collections.history, {
+      must: [tenantCondition(userId), { key: "memoryId", match: { value: memoryId } }],
+    });
+    return bySeq(points).map((p) => payloadToHistory(p.payload!));
+  }
+
+  async forgetUser(userId: string): Promise<{ memories: number; history: number }> {
+    const mine: QdrantFilter = { must: [tenantCondition(userId)] };
+    const count = (collection: string) =>
+      this.caller.call("counting a user's data", (c) => c.count(collection, { filter: mine, exact: true }));
+    const [memories, history] = await Promise.all([count(this.collections.memories), count(this.collections.history)]);
+    for (const collection of [this.collections.memories, this.collections.history, this.collections.pending]) {
+      await this.caller.call("erasing a user's data", (c) => c.delete(collection, { wait: true, filter: mine }));
+    }
+    return { memories: memories.count, history: history.count };
+  }
+
+  async addPending(item: PendingUpdate): Promise<void> {
+    const id = pointId("pending", item.id);
+    // A retried update keeps its place in the queue.
+    const [existing] = (await this.caller.call("reading a pending update", (c) =>
+      c.retrieve(this.collections.pending, { ids: [id], with_payload: ["seq"], with_vector: false }),
+    )) as StoredPoint[];
+    const seq = typeof existing?.payload?.seq === "number" ? existing.payload.seq : this.clock.next();
+    await this.caller.call("storing a pending update", (c) =>
+      c.upsert(this.collections.pending, {
+        wait: true,
+        points: [{ id, vector: {}, payload: pendingToPayload(item, seq) }],
+      }),
+    );
+  }
+
+  async listPending(userId?: string): Promise<PendingUpdate[]> {
+    const filter = userId === undefined ? undefined : { must: [tenantCondition(userId)] };
+    const points = await scrollAll(this.caller, this.collections.pending, filter);
+    return bySeq(points).map((p) => payloadToPending(p.payload!));
+  }
+
+  async removePending(id: string): Promise<void> {
+    await this.caller.call("removing a pending update", (c) =>
+      c.delete(this.collections.pending, { wait: true, points: [pointId("pending", id)] }),
+    );
+  }
+
+  /** The client holds no resources that need releasing (HTTP keep-alive sockets close themselves). */
+  async close(): Promise<void> {}
+}
+
+function bySeq(points: StoredPoint[]): StoredPoint[] {
+  return [...points].sort((a, b) => Number(a.payload?.seq ?? 0) - Number(b.payload?.seq ?? 0));
+}

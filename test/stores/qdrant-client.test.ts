@@ -1,0 +1,80 @@
+/** Retries and error messages of the Qdrant client wrapper (no server needed). */
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
+import { QdrantStore } from "../../src/stores/qdrant-langgraph-store.js";
+import {
+  createQdrantClient,
+  isTransient,
+  QdrantCaller,
+  QdrantRequestError,
+  QdrantUnavailableError,
+} from "../../src/stores/qdrant-client.js";
+
+/** A local port nobody listens on: bound once, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const refused = () => Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
+const httpError = (status: number, error = "boom") => Object.assign(new Error("Bad"), { status, data: { status: { error } } });
+const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
+
+describe("Qdrant client wrapper", () => {
+  it("a store pointed at a closed port says Qdrant did not answer and how to fall back", async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const store = new QdrantMemoryStore({ url, collection: "memory_chat", retry: fast });
+    const expected = `QDRANT_URL is set but Qdrant at ${url} did not answer: start it, or unset QDRANT_URL to use the embedded store`;
+    const err = await store.init(8).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QdrantUnavailableError);
+    expect((err as Error).message).toBe(expected);
+    await expect(new QdrantStore({ url, collection: "memory_chat", retry: fast }).get(["a"], "k")).rejects.toThrow(expected);
+  });
+
+  it("building a store from settings sends no request (the graph module can load with Qdrant down)", async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const store = QdrantMemoryStore.fromSettings({ QDRANT_URL: url, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined });
+    expect(store.collections).toEqual({ memories: "c", history: "c_history", pending: "c_pending", kv: "c_kv" });
+    expect(() => QdrantMemoryStore.fromSettings({ QDRANT_URL: undefined, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined })).toThrow(/QDRANT_URL/);
+  });
+
+  it("classifies refused/reset connections, 5xx and 429 as transient; other 4xx as final", () => {
+    expect(isTransient(refused())).toBe(true);
+    expect(isTransient(Object.assign(new Error("x"), { cause: { code: "ECONNRESET" } }))).toBe(true);
+    expect(isTransient(httpError(503))).toBe(true);
+    expect(isTransient(httpError(429))).toBe(true);
+    expect(isTransient(httpError(400))).toBe(false);
+    expect(isTransient(httpError(404))).toBe(false);
+    expect(isTransient(new Error("Unexpected Response: 502 (Bad Gateway)"))).toBe(true);
+  });
+
+  it("retries transient failures with backoff, then succeeds", async () => {
+    const caller = new QdrantCaller(createQdrantClient({ url: "http://127.0.0.1:1" }), "http://127.0.0.1:1", fast);
+    let calls = 0;
+    const result = await caller.call("testing", async () => {
+      calls++;
+      if (calls < 3) throw calls === 1 ? refused() : httpError(503);
+      return "ok";
+    });
+    expect(result).toBe("ok");
+    expect(calls).toBe(3);
+  });
+
+  it("gives up after the last attempt, and never retries a rejected request", async () => {
+    const caller = new QdrantCaller(createQdrantClient({ url: "http://127.0.0.1:1" }), "http://q:6333", fast);
+    let calls = 0;
+    await expect(caller.call("testing", async () => (calls++, Promise.reject(httpError(503))))).rejects.toThrow(QdrantRequestError);
+    expect(calls).toBe(3);
+    calls = 0;
+    const err = await caller
+      .call("creating the index", async () => (calls++, Promise.reject(httpError(400, "Wrong input: bad field"))))
+      .catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect((err as Error).message).toBe("Qdrant at http://q:6333: creating the index was rejected (HTTP 400): Wrong input: bad field");
+    expect((err as QdrantRequestError).status).toBe(400);
+  });
+});
