@@ -1,0 +1,56 @@
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { MemoryEngine } from "../../../src/memory/engine.js";
+import type { BenchStore } from "../../lib/stores.js";
+import { joinSourceIds, splitSourceIds, type SessionDocs } from "../documents.js";
+import type { RetrievalSystem, RetrievedDoc, SearchContext } from "./types.js";
+
+export interface MemoryChatOptions {
+  store: BenchStore;
+  embeddings: EmbeddingsInterface;
+  dims: number;
+  /** As in the product settings (MEMORY_HALF_LIFE_DAYS). */
+  halfLifeDays: number;
+}
+
+/**
+ * Our engine, through the same calls the graph makes: `add` with `infer: false` and ready facts
+ * (no LLM), and `search` as the retrieveMemories node calls it.
+ */
+export class MemoryChatSystem implements RetrievalSystem {
+  readonly name = "memory-chat";
+  readonly description: string;
+  private readonly engine: MemoryEngine;
+
+  constructor(private readonly options: MemoryChatOptions) {
+    this.engine = new MemoryEngine({
+      store: options.store.store,
+      embeddings: options.embeddings,
+      dims: options.dims,
+      halfLifeDays: options.halfLifeDays,
+    });
+    this.description = `MemoryEngine on the ${options.store.store.name} store, recency half-life ${options.halfLifeDays} days`;
+  }
+
+  async ingestSession(userId: string, session: SessionDocs): Promise<void> {
+    await this.engine.add("", {
+      userId,
+      infer: false,
+      time: session.time,
+      facts: session.docs.map((doc) => ({
+        text: doc.text,
+        sourceId: joinSourceIds(doc.sourceIds),
+        eventTime: doc.time,
+        metadata: { session: doc.session },
+      })),
+    });
+  }
+
+  async search(userId: string, question: string, k: number, context: SearchContext): Promise<RetrievedDoc[]> {
+    const hits = await this.engine.search(question, { userId, limit: k, now: context.now });
+    return hits.map((h) => ({ sourceIds: splitSourceIds(h.memory.sourceId), text: h.memory.text }));
+  }
+
+  async close(): Promise<void> {
+    await this.options.store.dispose();
+  }
+}
