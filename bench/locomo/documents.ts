@@ -1,4 +1,4 @@
-import type { LocomoConversation } from "../lib/locomo.js";
+import type { LocomoConversation, LocomoTurn } from "../lib/locomo.js";
 
 export type LocomoMode = "turns" | "observations";
 
@@ -10,6 +10,8 @@ export interface RetrievalDoc {
   session: number;
   /** Session date, ISO 8601. */
   time: string;
+  /** Turns: the previous turn of the same session, which a reply often needs to be understood. */
+  context?: string;
 }
 
 /** The documents of one session, in dialogue order: the unit of ingestion (one `add` each). */
@@ -19,13 +21,21 @@ export interface SessionDocs {
   docs: RetrievalDoc[];
 }
 
+const turnText = (t: LocomoTurn) => `${t.speaker}: ${t.text}`;
+
 /** "turns": every turn as "Speaker: text"; "observations": LoCoMo's extracted facts. */
 export function sessionDocs(conv: LocomoConversation, mode: LocomoMode): SessionDocs[] {
   if (mode === "turns") {
     return conv.sessions.map((s) => ({
       session: s.index,
       time: s.time,
-      docs: s.turns.map((t) => ({ text: `${t.speaker}: ${t.text}`, sourceIds: [t.diaId], session: s.index, time: s.time })),
+      docs: s.turns.map((t, i) => ({
+        text: turnText(t),
+        sourceIds: [t.diaId],
+        session: s.index,
+        time: s.time,
+        context: i > 0 ? turnText(s.turns[i - 1]) : undefined,
+      })),
     }));
   }
   return conv.sessions
@@ -41,7 +51,7 @@ export function sessionDocs(conv: LocomoConversation, mode: LocomoMode): Session
 
 /** The whole conversation as one would paste it into a prompt (the "no memory" context). */
 export function conversationText(conv: LocomoConversation): string {
-  return conv.sessions.flatMap((s) => s.turns.map((t) => `${t.speaker}: ${t.text}`)).join("\n");
+  return conv.sessions.flatMap((s) => s.turns.map(turnText)).join("\n");
 }
 
 /** Source ids travel through stores as one string; observations cite several turns. */

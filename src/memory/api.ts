@@ -11,6 +11,12 @@ export interface ReadyFact {
   /** Overrides the AddOptions.sourceId for this fact (e.g. a dataset turn id). */
   sourceId?: string;
   metadata?: Record<string, JsonValue>;
+  /**
+   * Text that makes the fact findable but is not part of it, e.g. the previous turn when raw
+   * dialogue turns are stored ("Yes, last week!" answers a question only the previous turn
+   * names). Indexed and embedded with the fact; never returned as its text.
+   */
+  context?: string;
 }
 
 export interface ChatTurnMessage {

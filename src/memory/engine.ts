@@ -243,17 +243,17 @@ export class MemoryEngine {
       const hash = factHash(ctx.userId, fact.text, sourceId);
       if (seen.has(hash) || (await this.deps.store.getByHash(ctx.userId, hash))) continue;
       seen.add(hash);
-      records.push(
-        this.newRecord(ctx, {
-          text: fact.text.trim(),
-          category: fact.category ?? "other",
-          about: fact.about ?? "user",
-          eventTime: fact.eventTime ?? null,
-          sourceId,
-          hash,
-          metadata: { ...ctx.metadata, ...validateMetadata(fact.metadata) },
-        }),
-      );
+      const record = this.newRecord(ctx, {
+        text: fact.text.trim(),
+        category: fact.category ?? "other",
+        about: fact.about ?? "user",
+        eventTime: fact.eventTime ?? null,
+        sourceId,
+        hash,
+        metadata: { ...ctx.metadata, ...validateMetadata(fact.metadata) },
+      });
+      if (fact.context?.trim()) record.indexText = buildIndexText({ ...record, context: fact.context.trim() });
+      records.push(record);
     }
     if (records.length === 0) return [];
     await this.deps.store.put(records, await this.embed(records));

@@ -40,6 +40,7 @@ export class MemoryChatSystem implements RetrievalSystem {
         text: doc.text,
         sourceId: joinSourceIds(doc.sourceIds),
         eventTime: doc.time,
+        context: doc.context,
         metadata: { session: doc.session },
       })),
     });
