@@ -13,7 +13,8 @@ import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { ScriptedChatModel, rememberingScript } from "../helpers/scripted-model.js";
 
 const model = new ScriptedChatModel(rememberingScript);
-const engine = new MemoryEngine({
+/** Exported so the test HTTP app (test/e2e/app.ts) serves the memory this graph writes. */
+export const engine = new MemoryEngine({
   store: new SqliteMemoryStore(join(process.env.DATA_DIR ?? "./data", "memory.db")),
   embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
   dims: 16,

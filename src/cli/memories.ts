@@ -1,0 +1,87 @@
+/**
+ * `npm run memories -- <command> ... --user ID [--json]`: memory administration for operators and
+ * scripts, on the same settings and runtime as the chat (embedded defaults). Exit codes: 0 ok,
+ * 1 runtime failure (store unreachable, unexpected error), 2 usage error, 3 memory not found.
+ */
+import { stderr, stdout } from "node:process";
+import { ZodError } from "zod";
+import type { Runtime } from "../app/runtime.js";
+import { SettingsError, loadSettings } from "../config/settings.js";
+import { FilterError, TenantViolationError } from "../memory/filter.js";
+import { InvalidInputError, validateUserId } from "../memory/validation.js";
+import { unreachableStoreCode, unreachableStoreMessage } from "../server/store-unavailable.js";
+import { zodMessage } from "../server/errors.js";
+import { parseArgs } from "./args.js";
+import { COMMANDS, NotFoundError, optionValue, UsageError } from "./memories-commands.js";
+
+const USAGE = `usage: npm run memories -- <command> [arguments] --user ID [--json]
+
+commands:
+  list [--limit N] [--offset N] [--all]   the user's memories (--all: superseded ones too)
+  search <text> [--limit N]               memories that match the text
+  show <id>                               one memory
+  history <id>                            how a memory changed
+  delete <id>                             delete one memory (its history is kept)
+  forget-user --yes                       erase every memory of the user and its history
+  export [--out FILE]                     all memories with history, as JSON
+  import <FILE|->                         re-create memories from an export (new ids)
+
+--json prints JSON for scripts. Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found.`;
+
+const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3 } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { positional, options } = parseArgs(argv);
+  const [name, ...args] = positional;
+  if (options.help || !name) {
+    (options.help ? stdout : stderr).write(`${USAGE}\n`);
+    return options.help ? EXIT.ok : EXIT.usage;
+  }
+  let runtime: Runtime | undefined;
+  try {
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    const userId = validateUserId(optionValue(options, "user") ?? missingUser());
+    const openEngine = async () => {
+      if (runtime) return runtime.memory();
+      // Imported on first use, so a usage error is answered without loading the model stack.
+      const { createRuntime } = await import("../app/runtime.js");
+      // Administration never needs the chat model: leave it unloaded, however CHAT_MODEL is set.
+      // Engine logs stay off the operator's screen unless LOG_LEVEL asks for them.
+      const settings = loadSettings({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || "warn" });
+      runtime = createRuntime({ ...settings, CHAT_MODEL: undefined });
+      return runtime.memory();
+    };
+    const output = await command({ engine: openEngine, userId, args, options });
+    stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return report(error);
+  } finally {
+    await runtime?.close().catch(() => undefined);
+  }
+}
+
+function missingUser(): never {
+  throw new UsageError("--user ID is required: name the user whose memories to act on");
+}
+
+function report(error: unknown): number {
+  const fail = (code: number, message: string) => {
+    stderr.write(`${message}\n`);
+    if (code === EXIT.usage && error instanceof UsageError) stderr.write("run with --help for usage\n");
+    return code;
+  };
+  if (error instanceof NotFoundError) return fail(EXIT.notFound, error.message);
+  if (error instanceof UsageError || error instanceof SettingsError) return fail(EXIT.usage, error.message);
+  if (error instanceof InvalidInputError || error instanceof FilterError || error instanceof TenantViolationError) {
+    return fail(EXIT.usage, error.message);
+  }
+  if (error instanceof ZodError) return fail(EXIT.usage, zodMessage(error));
+  const unreachable = unreachableStoreCode(error);
+  if (unreachable) return fail(EXIT.failure, unreachableStoreMessage(unreachable));
+  return fail(EXIT.failure, `memories failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+// Exit once stdout has taken everything (an export can be large and stdout a pipe).
+main(process.argv.slice(2)).then((code) => stdout.write("", () => process.exit(code)));

@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import type { AppDeps } from "./deps.js";
+import type { ServerEnv } from "./env.js";
+import { errorResponse } from "./errors.js";
+import { memoryRoutes } from "./memory-routes.js";
+import { storeItemRoutes } from "./store-item-routes.js";
+import { storeSearchRoutes } from "./store-search-routes.js";
+import { userRoutes } from "./user-routes.js";
+
+/**
+ * The HTTP app mounted by `langgraph dev` (langgraph.json `http.app`) before its built-in routes:
+ * the memory admin API, and /store/* routes that show the real long-term memory to Studio and the
+ * SDK. Only exact paths are registered (no wildcard middleware), so the built-in routes are
+ * untouched.
+ */
+export function createApp(deps: AppDeps): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+  app.onError((error, c) => errorResponse(error, c, deps.logger));
+  app.route("/", memoryRoutes(deps));
+  app.route("/", userRoutes(deps));
+  app.route("/", storeItemRoutes(deps));
+  app.route("/", storeSearchRoutes(deps));
+  return app;
+}

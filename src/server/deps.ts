@@ -1,0 +1,11 @@
+import type { Logger } from "../logger.js";
+import type { MemoryEngine } from "../memory/engine.js";
+
+/** What the HTTP routes need; the entry that mounts them decides where the engine comes from. */
+export interface AppDeps {
+  /** The memory engine the graph uses (one engine and store connection per process). */
+  memory: () => Promise<MemoryEngine>;
+  logger: Logger;
+  /** Longest memory text or message accepted (MAX_MESSAGE_CHARS). */
+  maxTextChars: number;
+}

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
+
+/**
+ * Request shapes of the memory admin API. The user id is left loosely typed here: it is checked
+ * by `requestUserId`, which may also take it from the authenticated identity.
+ */
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
+);
+const userId = z.string().optional();
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time such as 2025-03-12T09:30:00Z");
+const flag = z
+  .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1");
+const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const offset = z.coerce.number().int().min(0).default(0);
+
+export const UserQuery = z.object({ userId }).strict();
+export const ListQuery = z
+  .object({ userId, limit: limit(1000, 50), offset, includeHistory: flag.default("false") })
+  .strict();
+
+/** Schemas whose texts are bounded by the server's size limit for one message. */
+export function bodySchemas(maxTextChars: number) {
+  const text = z.string().trim().min(1, "must not be empty").max(maxTextChars, `must be at most ${maxTextChars} characters`);
+  const fact = z.object({
+    text,
+    category: z.enum(MEMORY_CATEGORIES).optional(),
+    about: z.string().max(200).optional(),
+    eventTime: isoTime.optional(),
+    sourceId: z.string().max(200).optional(),
+    metadata: z.record(jsonValue).optional(),
+  });
+  return {
+    fact,
+    search: z
+      .object({
+        userId,
+        query: text,
+        limit: limit(100, 8),
+        filter: z.record(z.unknown()).optional(),
+        asOf: isoTime.optional(),
+        includeHistory: z.boolean().optional(),
+      })
+      .strict(),
+    edit: z.object({ userId, text }).strict(),
+    add: z
+      .object({
+        userId,
+        messages: z.array(z.object({ role: z.enum(["user", "assistant", "system"]), content: text })).min(1).max(50).optional(),
+        facts: z.array(fact).min(1).max(500).optional(),
+        infer: z.boolean().default(true),
+        threadId: z.string().max(200).optional(),
+        time: isoTime.optional(),
+        metadata: z.record(jsonValue).optional(),
+      })
+      .strict()
+      .refine((b) => b.messages !== undefined || b.facts !== undefined, "pass messages (a turn) or facts (ready-made)")
+      .refine((b) => b.facts === undefined || b.infer === false, "facts are stored as given: pass infer: false with them"),
+  };
+}
+
+const history = z.object({
+  operation: z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE"]),
+  oldText: z.string().nullable().default(null),
+  newText: z.string().nullable().default(null),
+  at: isoTime,
+  threadId: z.string().nullable().default(null),
+  sourceId: z.string().nullable().default(null),
+});
+
+/**
+ * A file written by export. Unknown fields, and every user id in it, are dropped: the importing
+ * path names the owner.
+ */
+export const ImportDocument = z.object({
+  exportedAt: isoTime.optional(),
+  memories: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        text: z.string().trim().min(1),
+        category: z.enum(MEMORY_CATEGORIES).default("other"),
+        about: z.string().default("user"),
+        createdAt: isoTime,
+        eventTime: z.string().nullable().default(null),
+        validTo: z.string().nullable().default(null),
+        supersededBy: z.string().nullable().default(null),
+        threadId: z.string().nullable().default(null),
+        sourceId: z.string().nullable().default(null),
+        metadata: z.record(jsonValue).default({}),
+        history: z.array(history).default([]),
+      }),
+    )
+    .max(100_000),
+});
+export type ImportDocument = z.infer<typeof ImportDocument>;

@@ -1,0 +1,92 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import { MemoryNotFoundError, type MemoryEngine } from "../memory/engine.js";
+import { factHash } from "../memory/indexing.js";
+import type { MemoryRecord } from "../memory/types.js";
+import { limitBody, readJson, readQuery } from "./body.js";
+import type { AppDeps } from "./deps.js";
+import type { ServerEnv } from "./env.js";
+import { HttpError } from "./errors.js";
+import { requestUserId } from "./identity.js";
+import { assertNamespaceLabels, namespaceUser, otherNamespace, storeItem } from "./store-namespace.js";
+import { DeleteItem, GetItem, memoryValue, PutItem } from "./store-schemas.js";
+
+/**
+ * GET / PUT / DELETE /store/items over long-term memory, in the built-in routes' shapes. A PUT
+ * goes through the engine (an edit is recorded in history); a new memory's key is chosen by the
+ * engine and returned in Content-Location.
+ */
+export function storeItemRoutes(deps: AppDeps): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+  const value = z.object({ value: memoryValue(deps.maxTextChars) });
+
+  /** The owner of a memory namespace, after the caller's identity has had its say. */
+  const ownerOf = (c: Context<ServerEnv>, namespace: string[]): string => {
+    const user = namespaceUser(namespace);
+    if (user === undefined) throw otherNamespace(namespace);
+    return requestUserId(c, user);
+  };
+
+  app.get("/store/items", async (c) => {
+    const q = readQuery(c, GetItem);
+    const userId = ownerOf(c, q.namespace ? q.namespace.split(".") : []);
+    const record = await (await deps.memory()).get(q.key, { userId });
+    return c.json(record ? storeItem(record) : null);
+  });
+
+  app.put("/store/items", limitBody(), async (c) => {
+    const body = await readJson(c, PutItem);
+    assertNamespaceLabels(body.namespace);
+    const userId = ownerOf(c, body.namespace);
+    const { value: fact } = value.parse({ value: body.value });
+    const engine = await deps.memory();
+    const existing = await engine.get(body.key, { userId });
+    const id = existing ? await edit(engine, existing, fact) : await add(engine, userId, fact);
+    c.header("Content-Location", `/store/items?namespace=${encodeURIComponent(body.namespace.join("."))}&key=${encodeURIComponent(id)}`);
+    return c.body(null, 204);
+  });
+
+  app.delete("/store/items", limitBody(), async (c) => {
+    const body = await readJson(c, DeleteItem);
+    const userId = ownerOf(c, body.namespace ?? []);
+    try {
+      await (await deps.memory()).delete(body.key, { userId });
+    } catch (error) {
+      // Deleting what is not there succeeds, as in the built-in store.
+      if (!(error instanceof MemoryNotFoundError)) throw error;
+    }
+    return c.body(null, 204);
+  });
+
+  return app;
+}
+
+type MemoryValue = z.infer<ReturnType<typeof memoryValue>>;
+
+async function edit(engine: MemoryEngine, existing: MemoryRecord, fact: MemoryValue): Promise<string> {
+  for (const field of ["category", "about"] as const) {
+    if (fact[field] !== undefined && fact[field] !== existing[field]) {
+      throw new HttpError(
+        400,
+        "invalid_input",
+        `value.${field}: a memory's ${field} cannot be changed through the store (only its text); delete the memory and put it again`,
+      );
+    }
+  }
+  if (fact.text !== existing.text) await engine.update(existing.id, fact.text, { userId: existing.userId });
+  return existing.id;
+}
+
+async function add(engine: MemoryEngine, userId: string, fact: MemoryValue): Promise<string> {
+  const { changes } = await engine.add([], {
+    userId,
+    infer: false,
+    facts: [{ text: fact.text, category: fact.category, about: fact.about, eventTime: fact.eventTime ?? undefined, metadata: fact.metadata }],
+  });
+  if (changes[0]) return changes[0].memoryId;
+  // The same fact was already stored: the put names that memory.
+  const same = await engine.store.getByHash(userId, factHash(userId, fact.text, null));
+  if (!same) throw new Error("The memory engine stored nothing and found no existing copy of the fact");
+  return same.id;
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
+
+/** Request shapes of the built-in LangGraph store routes (what Studio and the SDK send). */
+const namespace = z.array(z.string());
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
+);
+
+export const ListNamespaces = z.object({
+  prefix: namespace.optional(),
+  suffix: namespace.optional(),
+  max_depth: z.number().int().min(1).optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+  offset: z.number().int().min(0).default(0),
+});
+
+export const SearchItems = z.object({
+  namespace_prefix: namespace,
+  filter: z.record(z.unknown()).optional(),
+  limit: z.number().int().min(1).max(1000).default(10),
+  offset: z.number().int().min(0).default(0),
+  query: z.string().optional(),
+});
+
+export const PutItem = z.object({ namespace, key: z.string().min(1), value: z.record(z.unknown()) });
+export const DeleteItem = z.object({ namespace: namespace.optional(), key: z.string().min(1) });
+export const GetItem = z.object({ namespace: z.string().optional(), key: z.string().min(1) });
+
+/**
+ * The value of a memory item that a PUT may carry. Other fields of a memory (id, times, user) are
+ * ignored, so a value read with GET can be edited and PUT back as a whole.
+ */
+export function memoryValue(maxTextChars: number) {
+  return z.object({
+    text: z.string().trim().min(1, "must not be empty").max(maxTextChars, `must be at most ${maxTextChars} characters`),
+    category: z.enum(MEMORY_CATEGORIES).optional(),
+    about: z.string().max(200).optional(),
+    eventTime: z.string().nullable().optional(),
+    metadata: z.record(jsonValue).optional(),
+  });
+}

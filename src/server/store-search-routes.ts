@@ -1,0 +1,67 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { limitBody, readJson } from "./body.js";
+import type { AppDeps } from "./deps.js";
+import type { ServerEnv } from "./env.js";
+import { HttpError } from "./errors.js";
+import { authenticatedIdentity, requestUserId } from "./identity.js";
+import { assertNamespaceLabels, MEMORY_NAMESPACE, memoryFilterOf, storeItem, userNamespace } from "./store-namespace.js";
+import { ListNamespaces, SearchItems } from "./store-schemas.js";
+
+/**
+ * POST /store/items/search and /store/namespaces over long-term memory. Memories are kept per
+ * user and never searched across users: a prefix must name the user (or the caller must be
+ * authenticated); prefixes outside ["memories", ...] match nothing here.
+ */
+export function storeSearchRoutes(deps: AppDeps): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+
+  app.post("/store/items/search", limitBody(), async (c) => {
+    const body = await readJson(c, SearchItems);
+    assertNamespaceLabels(body.namespace_prefix);
+    const userId = userUnderPrefix(c, body.namespace_prefix);
+    if (userId === undefined) {
+      if (body.namespace_prefix[0] === MEMORY_NAMESPACE) {
+        throw new HttpError(400, "user_required", `Name the user: namespace_prefix ["${MEMORY_NAMESPACE}", "<userId>"]; memories of different users are never searched together.`);
+      }
+      return c.json({ items: [] });
+    }
+    const engine = await deps.memory();
+    const filter = memoryFilterOf(body.filter);
+    if (body.query?.trim()) {
+      const hits = await engine.search(body.query, { userId, filter, limit: body.offset + body.limit });
+      return c.json({ items: hits.slice(body.offset).map((h) => storeItem(h.memory, h.score)) });
+    }
+    const records = await engine.list({ userId, filter, limit: body.limit, offset: body.offset });
+    return c.json({ items: records.map((r) => storeItem(r)) });
+  });
+
+  app.post("/store/namespaces", limitBody(), async (c) => {
+    const body = await readJson(c, ListNamespaces);
+    assertNamespaceLabels(body.prefix ?? []);
+    assertNamespaceLabels(body.suffix ?? []);
+    const userId = userUnderPrefix(c, body.prefix ?? []);
+    const namespaces: string[][] = [];
+    if (userId !== undefined && (await (await deps.memory()).store.count(userId, { validity: { kind: "current" } })) > 0) {
+      const namespace = userNamespace(userId);
+      if (endsWith(namespace, body.suffix ?? [])) namespaces.push(namespace.slice(0, body.max_depth ?? namespace.length));
+    }
+    return c.json({ namespaces: namespaces.slice(body.offset, body.offset + body.limit) });
+  });
+
+  return app;
+}
+
+/**
+ * The one user whose memory namespace lies under `prefix`: the user it names, else the
+ * authenticated caller; undefined when the prefix leaves memory namespaces or names nobody.
+ */
+function userUnderPrefix(c: Context<ServerEnv>, prefix: string[]): string | undefined {
+  if (prefix.length > 2 || (prefix.length > 0 && prefix[0] !== MEMORY_NAMESPACE)) return undefined;
+  if (prefix.length === 2) return requestUserId(c, prefix[1]);
+  return authenticatedIdentity(c) === undefined ? undefined : requestUserId(c, undefined);
+}
+
+function endsWith(namespace: string[], suffix: string[]): boolean {
+  return suffix.every((label, i) => namespace[namespace.length - suffix.length + i] === label);
+}
