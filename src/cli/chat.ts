@@ -12,6 +12,7 @@ import { buildGraph } from "../graph/builder.js";
 import { parseArgs, stringOption } from "./args.js";
 import { ChatSession, HELP } from "./chat-session.js";
 import { Spinner } from "./spinner.js";
+import { LOCAL_MODEL_FILE, chatModelSpec } from "../models/chat.js";
 import { FileThreadRegistry } from "./thread-registry.js";
 import { join } from "node:path";
 
@@ -28,9 +29,13 @@ async function main(): Promise<number> {
     stderr.write(`${(e as Error).message}\n`);
     return 2;
   }
-  if (!settings.CHAT_MODEL) {
+  const modelSpec = chatModelSpec(settings);
+  if (!modelSpec) {
     stderr.write(`${NO_CHAT_MODEL_HELP}\n`);
     return 2;
+  }
+  if (!settings.CHAT_MODEL) {
+    stderr.write(`CHAT_MODEL is not set: using the small local model ${LOCAL_MODEL_FILE} (it proves the path works; its answers are weak).\n`);
   }
   const userId = stringOption(options, "user", process.env.USER || "me")!;
   const spinner = new Spinner(stderr);

