@@ -32,7 +32,7 @@ export class LlamaCppChatModel extends BaseChatModel {
   }
 
   static async load(modelPath: string, options: LlamaCppOptions = {}): Promise<LlamaCppChatModel> {
-    const llama = await getLlama({ gpu: false, build: "never", progressLogs: false });
+    const llama = await withoutServerPreload(() => getLlama({ gpu: false, build: "never", progressLogs: false }));
     const model = await llama.loadModel({
       modelPath,
       onLoadProgress: (p) => options.onProgress?.(`loading ${modelPath.split("/").pop()} ${Math.round(p * 100)}%`),
@@ -129,4 +129,29 @@ export function toLlamaChat(messages: BaseMessage[]): { history: ChatHistoryItem
   const last = items.at(-1);
   if (last?.type === "user") return { history: items.slice(0, -1), prompt: last.text };
   return { history: items, prompt: "" };
+}
+
+/**
+ * node-llama-cpp checks its binary in a forked child, which inherits this process's execArgv.
+ * Under `langgraph dev` that includes the server's preload module, which parses the child's
+ * last argument as the server's JSON config and crashes it, so the check fails
+ * ("NoBinaryFoundError"). The preload is left out while the binary is checked.
+ */
+async function withoutServerPreload<T>(load: () => Promise<T>): Promise<T> {
+  const saved = process.execArgv;
+  const kept: string[] = [];
+  for (let i = 0; i < saved.length; i++) {
+    const value = saved[i].startsWith("--import=") ? saved[i] : saved[i] === "--import" ? saved[i + 1] ?? "" : "";
+    if (value.includes("langgraph-api") && value.includes("preload")) {
+      if (saved[i] === "--import") i++;
+      continue;
+    }
+    kept.push(saved[i]);
+  }
+  process.execArgv = kept;
+  try {
+    return await load();
+  } finally {
+    process.execArgv = saved;
+  }
 }
