@@ -2,7 +2,7 @@
  * Scale benchmark: ingest rate, search latency (embedding excluded) and process memory for
  * synthetic memories, for one user and for the same total spread over many users, per store.
  * Usage (see BENCHMARKS.md):
- *   npm run bench:scale -- [--sizes 1000,10000] [--users 1,1000] [--stores sqlite,qdrant]
+ *   npm run bench:scale -- [--sizes 1000,10000,100000] [--users 1,1000] [--stores sqlite,qdrant]
  *                          [--queries 200] [--seed 42] [--out bench/results/scale.json]
  */
 import { execFileSync } from "node:child_process";
@@ -18,7 +18,7 @@ import { SCALE_STORES } from "./stores.js";
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      sizes: { type: "string", default: "1000,10000" },
+      sizes: { type: "string", default: "1000,10000,100000" },
       users: { type: "string", default: "1,1000" },
       stores: { type: "string", default: SCALE_STORES.map((s) => s.name).join(",") },
       queries: { type: "string", default: "200" },

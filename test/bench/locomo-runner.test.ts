@@ -85,6 +85,7 @@ describe("LoCoMo runner (synthetic fixture, fake embedder)", () => {
 
     expect(result.questions).toBe(24);
     expect(result.questionsByCategory).toEqual({ 1: 6, 2: 6, 3: 6, 4: 6 });
+    expect(result.recallCeiling).toBe(1);
     expect(result.systems.broken).toEqual({ error: "cannot start here" });
     for (const name of ["memory-chat", "bm25", "dense", "mem0"]) {
       const r = result.systems[name] as SystemResult;
