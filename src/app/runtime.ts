@@ -4,6 +4,8 @@ import type { GraphDeps } from "../graph/deps.js";
 import { DEFAULT_PERSONA } from "../graph/context.js";
 import { createLogger, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
+import { FileOutbox } from "../memory/outbox.js";
+import { join } from "node:path";
 import { createChatModel } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
 import { createMemoryStore } from "../stores/factory.js";
@@ -59,6 +61,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
       chatModel,
       memory,
       logger: logger.child({ component: "graph" }),
+      outbox: new FileOutbox(join(settings.DATA_DIR, "outbox.jsonl")),
       defaults: {
         historyWindow: settings.HISTORY_WINDOW,
         historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,

@@ -9,7 +9,7 @@ import type { Runtime } from "../app/runtime.js";
 import { SettingsError, loadSettings } from "../config/settings.js";
 import { FilterError, TenantViolationError } from "../memory/filter.js";
 import { InvalidInputError, validateUserId } from "../memory/validation.js";
-import { unreachableStoreCode, unreachableStoreMessage } from "../server/store-unavailable.js";
+import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavailable.js";
 import { zodMessage } from "../server/errors.js";
 import { parseArgs } from "./args.js";
 import { COMMANDS, NotFoundError, optionValue, UsageError } from "./memories-commands.js";

@@ -1,6 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Logger } from "../logger.js";
 import type { MemoryEngine } from "../memory/engine.js";
+import type { FileOutbox } from "../memory/outbox.js";
 
 /** Defaults for per-run settings, and limits, taken from the process settings. */
 export interface GraphDefaults {
@@ -23,5 +24,7 @@ export interface GraphDeps {
   memory: () => Promise<MemoryEngine>;
   defaults: GraphDefaults;
   logger: Logger;
+  /** Where memory updates wait while the store is unreachable; none = the update is only logged. */
+  outbox?: FileOutbox;
   now?: () => Date;
 }

@@ -5,7 +5,7 @@ import type { Logger } from "../logger.js";
 import { MemoryNotFoundError } from "../memory/engine.js";
 import { FilterError, TenantViolationError } from "../memory/filter.js";
 import { InvalidInputError } from "../memory/validation.js";
-import { unreachableStoreCode, unreachableStoreMessage } from "./store-unavailable.js";
+import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavailable.js";
 
 /** An error that already knows its HTTP status and machine-readable code. */
 export class HttpError extends Error {

@@ -2,6 +2,8 @@ import { isAIMessage, isHumanMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { messageText } from "../../memory/structured.js";
 import type { GraphDeps } from "../deps.js";
+import { TenantViolationError } from "../../memory/filter.js";
+import { InvalidInputError } from "../../memory/validation.js";
 import { resolveRunSettings, threadIdOf } from "../run-settings.js";
 import type { ChatStateType, ChatStateUpdate } from "../state.js";
 
@@ -16,25 +18,37 @@ export function makeUpdateMemory(deps: GraphDeps) {
     const reply = messages.at(-1);
     const userMessage = [...messages].reverse().find((m) => isHumanMessage(m));
     if (!userMessage) return { memoryChanges: [], memoryUpdateStatus: "skipped: no user message" };
+    const input = [
+      { role: "user" as const, content: state.question ?? messageText(userMessage) },
+      ...(reply && isAIMessage(reply) ? [{ role: "assistant" as const, content: messageText(reply) }] : []),
+    ];
+    const options = {
+      userId: run.userId,
+      time: (deps.now?.() ?? new Date()).toISOString(),
+      threadId: threadIdOf(config),
+      sourceId: userMessage.id,
+    };
     try {
       const engine = await deps.memory();
-      const result = await engine.add(
-        [
-          { role: "user", content: state.question ?? messageText(userMessage) },
-          ...(reply && isAIMessage(reply) ? [{ role: "assistant" as const, content: messageText(reply) }] : []),
-        ],
-        {
-          userId: run.userId,
-          time: (deps.now?.() ?? new Date()).toISOString(),
-          threadId: threadIdOf(config),
-          sourceId: userMessage.id,
-        },
-      );
+      // Updates queued while the store was down go first, so facts keep their order.
+      if (deps.outbox?.size) await deps.outbox.replay(engine);
+      const result = await engine.add(input, options);
       const status = result.pending ? `pending: ${result.pending.error}` : "ok";
       return { memoryChanges: result.changes, memoryUpdateStatus: status };
     } catch (error) {
-      deps.logger.error("updateMemory failed", { error: (error as Error).message });
-      return { memoryChanges: [], memoryUpdateStatus: `failed: ${(error as Error).message}` };
+      const message = (error as Error).message;
+      if (deps.outbox && !isInputError(error)) {
+        deps.outbox.append(input, options, message);
+        deps.logger.warn("updateMemory: store unreachable, update queued in the outbox", { error: message });
+        return { memoryChanges: [], memoryUpdateStatus: `queued: long-term memory unreachable (${message}); the update will be replayed` };
+      }
+      deps.logger.error("updateMemory failed", { error: message });
+      return { memoryChanges: [], memoryUpdateStatus: `failed: ${message}` };
     }
   };
+}
+
+/** Errors that replaying would only repeat: the input itself is wrong. */
+function isInputError(error: unknown): boolean {
+  return error instanceof InvalidInputError || error instanceof TenantViolationError;
 }

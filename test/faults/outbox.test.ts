@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { HumanMessage } from "@langchain/core/messages";
+import { MemorySaver } from "@langchain/langgraph";
+import { buildGraph } from "../../src/graph/builder.js";
+import { runContext } from "../../src/graph/context.js";
+import { FileOutbox } from "../../src/memory/outbox.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { makeTestDeps } from "../graph/graph-harness.js";
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), "outbox-"));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe("file outbox", () => {
+  it("keeps entries across instances, replays them in order and drops a torn last line", async () => {
+    const path = join(tempDir(), "outbox.jsonl");
+    const outbox = new FileOutbox(path);
+    outbox.append([{ role: "user", content: "I like tea." }], { userId: "u", sourceId: "m1" }, "down");
+    outbox.append([{ role: "user", content: "I like cake." }], { userId: "u", sourceId: "m2" }, "down");
+    appendFileSync(path, '{"id": "torn", "inp');
+    const reopened = new FileOutbox(path);
+    expect(reopened.list().map((e) => e.options.sourceId)).toEqual(["m1", "m2"]);
+
+    const { engine } = makeTestDeps();
+    const result = await reopened.replay(engine);
+    expect(result).toEqual({ replayed: 2, remaining: 0 });
+    expect((await engine.list({ userId: "u" })).map((m) => m.text).sort()).toEqual(["I like cake.", "I like tea."]);
+    expect(new FileOutbox(path).size).toBe(0);
+  });
+
+  it("stops at the first entry that still fails and keeps it and the rest", async () => {
+    const path = join(tempDir(), "outbox.jsonl");
+    const outbox = new FileOutbox(path);
+    outbox.append([{ role: "user", content: "I like tea." }], { userId: "u" }, "down");
+    outbox.append([{ role: "user", content: "I like cake." }], { userId: "u" }, "down");
+    const { engine, store } = makeTestDeps();
+    store.put = async () => {
+      throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    };
+    expect(await outbox.replay(engine)).toEqual({ replayed: 0, remaining: 2 });
+    expect(outbox.list()[0].attempts).toBe(1);
+  });
+});
+
+/** A second process that holds the SQLite file's write lock until told to let go. */
+function lockDatabase(file: string) {
+  const child = spawn(
+    process.execPath,
+    ["-e", `const D=require("better-sqlite3");const db=new D(${JSON.stringify(file)});db.exec("BEGIN EXCLUSIVE");console.log("locked");process.stdin.once("data",()=>{db.exec("COMMIT");db.close();console.log("released")});`],
+    { cwd: process.cwd(), stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const said = (word: string) => new Promise<void>((r) => child.stdout!.on("data", (d) => String(d).includes(word) && r()));
+  return {
+    locked: said("locked"),
+    release: async () => {
+      const done = said("released");
+      child.stdin!.write("go\n");
+      await done;
+    },
+  };
+}
+
+describe("a turn while the memory store is locked by another process", () => {
+  it("still answers, queues the update on disk, and stores every fact exactly once when the store is back", async () => {
+    const dir = tempDir();
+    const file = join(dir, "memory.db");
+    const store = new SqliteMemoryStore(file);
+    const { deps } = makeTestDeps({ store });
+    deps.outbox = new FileOutbox(join(dir, "outbox.jsonl"));
+    const graph = buildGraph(deps).compile({ checkpointer: new MemorySaver() });
+    const config = { configurable: { thread_id: "t" }, context: runContext({ userId: "olga" }) };
+    await graph.invoke({ messages: [new HumanMessage("I was born in Kyiv.")] }, config);
+
+    const lock = lockDatabase(file);
+    await lock.locked;
+    const during = await graph.invoke({ messages: [new HumanMessage("I play the bandura.")] }, config);
+    expect(during.messages.at(-1)!.content).toBeTruthy();
+    expect(during.memoryUpdateStatus).toMatch(/^queued: /);
+    expect(deps.outbox.size).toBe(1);
+    await lock.release();
+
+    const after = await graph.invoke({ messages: [new HumanMessage("I live in Lviv.")] }, config);
+    expect(after.memoryUpdateStatus).toBe("ok");
+    expect(deps.outbox.size).toBe(0);
+    const texts = (await store.list("olga")).map((m) => m.text).sort();
+    expect(texts).toEqual(["I live in Lviv.", "I play the bandura.", "I was born in Kyiv."]);
+    await store.close();
+  }, 60_000);
+
+  it("replaying the same queued update twice stores nothing twice", async () => {
+    const path = join(tempDir(), "outbox.jsonl");
+    const outbox = new FileOutbox(path);
+    const { engine } = makeTestDeps({ store: new InMemoryMemoryStore() });
+    outbox.append([{ role: "user", content: "I keep bees." }], { userId: "u", sourceId: "m1" }, "down");
+    const copy = readFileSync(path, "utf8");
+    await outbox.replay(engine);
+    appendFileSync(path, copy);
+    await outbox.replay(engine);
+    expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["I keep bees."]);
+  });
+});
