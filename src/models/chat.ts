@@ -39,7 +39,8 @@ export async function createChatModel(
         configuration: settings.OPENAI_BASE_URL ? { baseURL: settings.OPENAI_BASE_URL } : undefined,
         timeout: settings.MODEL_TIMEOUT_S * 1000,
         maxRetries: settings.MODEL_MAX_RETRIES,
-        streaming: true,
+        // No `streaming: true`: a streamed graph run streams tokens through its callbacks anyway,
+        // and plain invokes with it hung against an OpenAI-compatible test endpoint.
       });
     }
     case "llama-cpp": {

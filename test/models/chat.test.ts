@@ -41,7 +41,6 @@ describe("model settings", () => {
     const openai = model as ChatOpenAI;
     expect(openai.model).toBe("qwen2.5");
     expect(openai.timeout).toBe(7000);
-    expect(openai.streaming).toBe(true);
   });
 
   it("rejects bad settings with the variable's name", () => {
