@@ -16,10 +16,16 @@ export class Spinner {
     this.draw();
   }
 
+  private lastLine = 0;
+
   update(text: string): void {
     if (text === this.text) return;
     this.text = text;
-    if (!this.stream.isTTY) this.stream.write(`${text}...\n`);
+    // Without a terminal each update is a new line: at most one every two seconds.
+    if (!this.stream.isTTY && Date.now() - this.lastLine >= 2000) {
+      this.lastLine = Date.now();
+      this.stream.write(`${text}...\n`);
+    }
   }
 
   stop(): void {
