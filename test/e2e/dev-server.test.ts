@@ -110,11 +110,24 @@ describe("dev server end to end (scripted model, real SQLite memory store, real 
 
 describe.skipIf(!existsSync(LOCAL_MODEL))("dev server end to end with a real local model (SmolLM2 135M, USE-lite embeddings)", () => {
   let server: DevServer;
+  let collection = "";
   beforeAll(async () => {
-    console.log(`dev-server e2e: real graph entry graphs/memory-chat.ts with CHAT_MODEL=llama-cpp:${LOCAL_MODEL}`);
-    server = await startDevServer("langgraph.json", { CHAT_MODEL: `llama-cpp:${LOCAL_MODEL}`, MEMORY_STORE: "sqlite", MODEL_TIMEOUT_S: "120" }, 180_000);
+    // With QDRANT_URL set, long-term memory lives in that Qdrant (a fresh collection per run).
+    const store = process.env.QDRANT_URL ? "qdrant" : "sqlite";
+    collection = `e2e_${Date.now()}`;
+    console.log(`dev-server e2e: real graph entry graphs/memory-chat.ts with CHAT_MODEL=llama-cpp:${LOCAL_MODEL}, memory store ${store}`);
+    server = await startDevServer(
+      "langgraph.json",
+      { CHAT_MODEL: `llama-cpp:${LOCAL_MODEL}`, MEMORY_STORE: store, QDRANT_COLLECTION: collection, MODEL_TIMEOUT_S: "120" },
+      180_000,
+    );
   }, 200_000);
-  afterAll(async () => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    for (const suffix of ["", "_history", "_pending"]) {
+      if (process.env.QDRANT_URL) await fetch(`${process.env.QDRANT_URL}/collections/${collection}${suffix}`, { method: "DELETE" }).catch(() => undefined);
+    }
+  });
 
   it("answers two turns through the real model and records the memory step", async () => {
     const thread = await api(server.url, "POST", "/threads", {});
@@ -129,6 +142,7 @@ describe.skipIf(!existsSync(LOCAL_MODEL))("dev server end to end with a real loc
     expect(second.body.recentMessages).toHaveLength(2);
     expect(typeof second.body.rewrittenQuestion).toBe("string");
     expect(Array.isArray(second.body.memories)).toBe(true);
+    expect(second.body.retrievalStatus).toBe("ok");
   }, 300_000);
 });
 
