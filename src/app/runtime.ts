@@ -24,6 +24,18 @@ export interface Runtime {
   close: () => Promise<void>;
 }
 
+/** Per-run defaults and limits of the graph, from the process settings. */
+export function graphDefaults(settings: Settings): GraphDeps["defaults"] {
+  return {
+    historyWindow: settings.HISTORY_WINDOW,
+    historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,
+    memoryTopK: settings.MEMORY_TOP_K,
+    persona: DEFAULT_PERSONA,
+    maxMessageChars: settings.MAX_MESSAGE_CHARS,
+    rewriteTimeoutMs: Math.min(settings.MODEL_TIMEOUT_S * 1000, 30_000),
+  };
+}
+
 export function createRuntime(settings: Settings = loadSettings(), options: { onModelProgress?: (msg: string) => void } = {}): Runtime {
   const logger = createLogger(settings.LOG_LEVEL);
   let chat: Promise<BaseChatModel> | undefined;
@@ -62,14 +74,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
       memory,
       logger: logger.child({ component: "graph" }),
       outbox: new FileOutbox(join(settings.DATA_DIR, "outbox.jsonl")),
-      defaults: {
-        historyWindow: settings.HISTORY_WINDOW,
-        historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,
-        memoryTopK: settings.MEMORY_TOP_K,
-        persona: DEFAULT_PERSONA,
-        maxMessageChars: settings.MAX_MESSAGE_CHARS,
-        rewriteTimeoutMs: Math.min(settings.MODEL_TIMEOUT_S * 1000, 30_000),
-      },
+      defaults: graphDefaults(settings),
     },
     close: async () => {
       if (engine) await (await engine.catch(() => undefined))?.store.close();

@@ -3,10 +3,11 @@
  * graph, the real embedded SQLite memory store (a file in DATA_DIR), with a scripted chat model
  * and synthetic embeddings injected.
  */
+import { graphDefaults } from "../../src/app/runtime.js";
+import { loadSettings } from "../../src/config/settings.js";
 import { join } from "node:path";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { buildGraph } from "../../src/graph/builder.js";
-import { DEFAULT_PERSONA } from "../../src/graph/context.js";
 import { createLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
@@ -25,13 +26,6 @@ export const graph = buildGraph({
   chatModel: async () => model,
   memory: async () => engine,
   logger: createLogger("warn"),
-  defaults: {
-    historyWindow: 12,
-    historyTokenBudget: 3000,
-    memoryTopK: 8,
-    persona: DEFAULT_PERSONA,
-    maxMessageChars: 8000,
-    rewriteTimeoutMs: 5000,
-  },
+  defaults: graphDefaults(loadSettings({})),
 }).compile();
 graph.name = "memory_chat";

@@ -1,6 +1,7 @@
+import { graphDefaults } from "../../src/app/runtime.js";
+import { loadSettings } from "../../src/config/settings.js";
 import { MemorySaver } from "@langchain/langgraph";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
-import { DEFAULT_PERSONA } from "../../src/graph/context.js";
 import type { GraphDeps } from "../../src/graph/deps.js";
 import { buildGraph } from "../../src/graph/builder.js";
 import { silentLogger } from "../../src/logger.js";
@@ -27,14 +28,7 @@ export function makeTestDeps(options: { script?: Script; store?: MemoryStore; no
     memory: async () => engine,
     logger: silentLogger,
     now: options.now,
-    defaults: {
-      historyWindow: 12,
-      historyTokenBudget: 3000,
-      memoryTopK: 8,
-      persona: DEFAULT_PERSONA,
-      maxMessageChars: 8000,
-      rewriteTimeoutMs: 5000,
-    },
+    defaults: graphDefaults(loadSettings({})),
   };
   return { model, store, engine, deps };
 }
