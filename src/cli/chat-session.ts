@@ -62,6 +62,8 @@ export class ChatSession {
         {
           configurable: { thread_id: this.threadId },
           context: runContext({ userId: this.o.userId }),
+          // Shows on LangSmith traces (when tracing is on) so a user's turns can be found.
+          metadata: { userId: this.o.userId },
           streamMode: ["messages", "updates"],
         },
       );
