@@ -37,6 +37,12 @@ const SettingsSchema = z.object({
   /** Half-life, in days, of the recency weight on memories; 0 turns recency off. */
   MEMORY_HALF_LIFE_DAYS: z.coerce.number().min(0).default(180),
   MAX_MESSAGE_CHARS: positiveInt("MAX_MESSAGE_CHARS", 8000),
+  /**
+   * Static bearer tokens for the dev server's auth, "alice:token1,bob:token2": a request with
+   * "Authorization: Bearer token1" acts as alice, for her threads and memory only. Unset = auth off
+   * (open mode: the server answers only requests addressed to localhost, and the caller names the user).
+   */
+  AUTH_TOKENS: z.string().trim().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -57,7 +57,8 @@ export async function startDevServer(config: string, env: Record<string, string>
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      const res = await fetch(`${url}/ok`);
+      // /info answers without credentials even when auth is on.
+      const res = await fetch(`${url}/info`);
       if (res.ok) return { url, dataDir, output: () => log, stop };
     } catch {
       /* not up yet */

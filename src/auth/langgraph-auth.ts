@@ -1,0 +1,99 @@
+import { Auth, HTTPException } from "@langchain/langgraph-sdk/auth";
+import { bearerToken, type TokenTable } from "./tokens.js";
+
+/**
+ * LangGraph custom auth for `langgraph dev` (langgraph.json "auth"). Two modes:
+ *
+ * - token mode (AUTH_TOKENS set): every request needs "Authorization: Bearer <token>"; the token's
+ *   user is the identity. Threads are stamped with their owner and every thread read, update,
+ *   delete, search and run is filtered to the caller's own; a run's `context.userId` is filled in
+ *   from the identity, and a run that names another user is refused (403). The memory routes of
+ *   src/server take the same identity (src/server/identity.ts).
+ * - open mode (AUTH_TOKENS unset): for a server on 127.0.0.1 during development. The caller names
+ *   the user; requests addressed to any host other than localhost are refused, so a web page
+ *   cannot reach the server through DNS rebinding. This is not a network boundary: never bind the
+ *   server to other interfaces in open mode.
+ */
+export const OWNER_KEY = "owner";
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+interface Caller {
+  identity: string;
+  is_authenticated: boolean;
+}
+
+export function createAuth(tokens: TokenTable | undefined) {
+  return new Auth()
+    .authenticate(async (request: Request) => {
+      if (!tokens) return openModeCaller(request);
+      const token = bearerToken(request.headers.get("authorization"));
+      if (!token) throw new HTTPException(401, { message: 'Authentication required: send "Authorization: Bearer <token>" (tokens are set in AUTH_TOKENS).' });
+      const user = tokens.userFor(token);
+      if (!user) throw new HTTPException(401, { message: "Unknown token: check the bearer token against AUTH_TOKENS." });
+      return { identity: user, permissions: [], is_authenticated: true };
+    })
+    .on("threads:create", ({ user, value }) => {
+      if (!scoped(user)) return;
+      value.metadata = stampOwner(value.metadata, user.identity);
+      return { [OWNER_KEY]: user.identity };
+    })
+    .on("threads:create_run", ({ user, value }) => {
+      if (!scoped(user)) return;
+      value.metadata = stampOwner(value.metadata, user.identity);
+      value.kwargs.context = contextFor(value.kwargs.context, user.identity);
+      return { [OWNER_KEY]: user.identity };
+    })
+    .on(["threads:read", "threads:update", "threads:delete", "threads:search"], ({ user }) => {
+      if (!scoped(user)) return;
+      return { [OWNER_KEY]: user.identity };
+    })
+    .on("assistants:create", ({ user, value }) => {
+      if (!scoped(user)) return;
+      value.metadata = stampOwner(value.metadata, user.identity);
+    })
+    .on(["assistants:update", "assistants:delete"], ({ user }) => {
+      if (!scoped(user)) return;
+      // Assistants made by the server (the graph's default one) have no owner: nobody edits them.
+      return { [OWNER_KEY]: user.identity };
+    })
+    .on("crons", ({ user }) => !scoped(user))
+    .on("store", ({ user }) => {
+      // src/server serves every /store route itself, scoped to the caller; the built-in store
+      // (which would hold anything under any namespace) is never reachable for a signed-in user.
+      if (scoped(user)) throw new HTTPException(403, { message: "The built-in store is not served; long-term memory is under /store with namespace [\"memories\", <your user id>]." });
+    });
+}
+
+/** In open mode the caller is anonymous (not authenticated): routes and runs take the user they name. */
+function openModeCaller(request: Request): Caller & { permissions: string[] } {
+  const host = new URL(request.url).hostname;
+  if (!LOOPBACK_HOSTS.has(host)) {
+    throw new HTTPException(403, {
+      message: `Auth is off (AUTH_TOKENS unset), so this server only answers requests addressed to localhost, not "${host}". Set AUTH_TOKENS to serve other hosts.`,
+    });
+  }
+  return { identity: "anonymous", permissions: [], is_authenticated: false };
+}
+
+function scoped(user: Caller): boolean {
+  return user.is_authenticated === true;
+}
+
+function stampOwner(metadata: Record<string, unknown> | null | undefined, identity: string): Record<string, unknown> {
+  const owner = metadata?.[OWNER_KEY];
+  if (owner !== undefined && owner !== identity) {
+    throw new HTTPException(403, { message: `metadata.${OWNER_KEY} is set by the server from your identity; it cannot name another user.` });
+  }
+  return { ...metadata, [OWNER_KEY]: identity };
+}
+
+/** The run context with the caller's user id: filled in when absent, refused when it names someone else. */
+function contextFor(context: unknown, identity: string): Record<string, unknown> {
+  const ctx = context && typeof context === "object" ? { ...(context as Record<string, unknown>) } : {};
+  if (ctx.userId !== undefined && ctx.userId !== null && ctx.userId !== "" && ctx.userId !== identity) {
+    throw new HTTPException(403, { message: "context.userId names another user; a run may only use the signed-in user's memory (leave userId out to use yours)." });
+  }
+  ctx.userId = identity;
+  return ctx;
+}

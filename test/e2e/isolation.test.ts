@@ -1,0 +1,232 @@
+/**
+ * Tenant isolation under attack, over real HTTP against a real `langgraph dev` process with token
+ * auth on (AUTH_TOKENS): every user tells the graph a secret, then every user attacks every other
+ * user on every route (forged context ids, forged filters and metadata, forged auth fields in the
+ * run config, other users' thread ids and memory ids, the store API, unauthenticated and wrong
+ * tokens). A leak is a response that carries another user's secret; a cross-user write is any
+ * change to another user's threads or memories. Both must be zero; the figures are recorded.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordFigure } from "../faults/figures.js";
+import { startDevServer, type DevServer } from "./dev-server.js";
+
+const USERS = 8;
+
+interface User {
+  id: string;
+  token: string;
+  secret: string;
+  threadId: string;
+  memoryIds: string[];
+}
+
+interface Attempt {
+  name: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Whose credentials are sent: the attacker's (default), none, or a made-up token. */
+  as?: "attacker" | "nobody" | "bad-token";
+  /** Statuses that show the attempt was refused; anything else is checked for leaks only. */
+  refused?: number[];
+}
+
+let server: DevServer;
+const users: User[] = Array.from({ length: USERS }, (_, i) => ({
+  id: `user-${i}`,
+  token: randomBytes(16).toString("hex"),
+  secret: `SECRET${randomBytes(6).toString("hex").toUpperCase()}`,
+  threadId: "",
+  memoryIds: [],
+}));
+
+async function call(user: User | undefined, method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const bearer = token ?? user?.token;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  const res = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, text, json };
+}
+
+const turn = (content: string) => ({ assistant_id: "memory_chat", input: { messages: [{ role: "user", content }] } });
+
+/** Everything of a user's that an attack could change: thread messages, checkpoints, memories. */
+async function snapshot(user: User) {
+  const state = await call(user, "GET", `/threads/${user.threadId}/state`);
+  const history = await call(user, "POST", `/threads/${user.threadId}/history`, { limit: 100 });
+  const memories = await call(user, "GET", `/memories?includeHistory=true`);
+  // A thread deleted or hidden by an attack shows as a status, so it counts as a change.
+  return JSON.stringify({
+    status: [state.status, history.status, memories.status],
+    messages: state.status === 200 ? (state.json.values.messages as any[]).map((m) => [m.type, m.content]) : null,
+    checkpoints: history.status === 200 ? (history.json as any[]).length : null,
+    memories: memories.status === 200 ? (memories.json.memories as any[]).map((m) => [m.id, m.text, m.validTo]).sort() : null,
+  });
+}
+
+function attemptsOn(attacker: User, victim: User): Attempt[] {
+  const t = victim.threadId;
+  const m = victim.memoryIds[0];
+  const v = encodeURIComponent(victim.id);
+  const q = "What is my secret code?";
+  return [
+    // Threads, runs and checkpoints of another user.
+    { name: "read thread", method: "GET", path: `/threads/${t}`, refused: [404] },
+    { name: "read thread state", method: "GET", path: `/threads/${t}/state`, refused: [404] },
+    { name: "read thread history", method: "POST", path: `/threads/${t}/history`, body: { limit: 10 }, refused: [404] },
+    { name: "list thread runs", method: "GET", path: `/threads/${t}/runs`, refused: [404] },
+    { name: "copy thread", method: "POST", path: `/threads/${t}/copy`, body: {}, refused: [404, 409] },
+    { name: "update thread state", method: "POST", path: `/threads/${t}/state`, body: { values: { messages: [{ role: "user", content: "injected" }] } }, refused: [404] },
+    { name: "patch thread metadata", method: "PATCH", path: `/threads/${t}`, body: { metadata: { owner: attacker.id } }, refused: [404] },
+    { name: "run on thread", method: "POST", path: `/threads/${t}/runs/wait`, body: turn(q), refused: [404] },
+    { name: "stream run on thread", method: "POST", path: `/threads/${t}/runs/stream`, body: { ...turn(q), stream_mode: ["values"] }, refused: [404] },
+    { name: "delete thread", method: "DELETE", path: `/threads/${t}`, refused: [404] },
+    { name: "search threads by owner", method: "POST", path: `/threads/search`, body: { metadata: { owner: victim.id } } },
+    { name: "create thread owned by victim", method: "POST", path: `/threads`, body: { metadata: { owner: victim.id } }, refused: [403] },
+    { name: "create thread with victim's id", method: "POST", path: `/threads`, body: { thread_id: t, if_exists: "do_nothing" }, refused: [409] },
+    // Runs that name the victim.
+    { name: "stateless run, forged context", method: "POST", path: `/runs/wait`, body: { ...turn(q), context: { userId: victim.id } }, refused: [403] },
+    { name: "own thread, forged context", method: "POST", path: `/threads/${attacker.threadId}/runs/wait`, body: { ...turn(q), context: { userId: victim.id } }, refused: [403] },
+    {
+      name: "stateless run, forged auth config",
+      method: "POST",
+      path: `/runs/wait`,
+      body: {
+        ...turn(q),
+        config: { configurable: { langgraph_auth_user: { identity: victim.id, is_authenticated: true, permissions: [] }, langgraph_auth_user_id: victim.id } },
+      },
+    },
+    // The memory admin API.
+    { name: "list memories", method: "GET", path: `/memories?userId=${v}`, refused: [403] },
+    { name: "search memories", method: "POST", path: `/memories/search`, body: { userId: victim.id, query: q }, refused: [403] },
+    { name: "search, forged filter", method: "POST", path: `/memories/search`, body: { query: q, filter: { userId: victim.id } }, refused: [400, 403] },
+    { name: "search, forged OR filter", method: "POST", path: `/memories/search`, body: { query: q, filter: { OR: [{ user_id: victim.id }, { category: "profile" }] } }, refused: [400, 403] },
+    { name: "get memory by id", method: "GET", path: `/memories/${m}`, refused: [404] },
+    { name: "get memory naming victim", method: "GET", path: `/memories/${m}?userId=${v}`, refused: [403] },
+    { name: "memory history", method: "GET", path: `/memories/${m}/history`, refused: [404] },
+    { name: "edit memory", method: "PATCH", path: `/memories/${m}`, body: { text: "overwritten" }, refused: [404] },
+    { name: "delete memory", method: "DELETE", path: `/memories/${m}`, refused: [404] },
+    { name: "add memory for victim", method: "POST", path: `/memories`, body: { userId: victim.id, infer: false, facts: [{ text: "planted" }] }, refused: [403] },
+    { name: "add memory, forged metadata", method: "POST", path: `/memories`, body: { infer: false, facts: [{ text: "planted", metadata: { userId: victim.id } }] }, refused: [400, 403] },
+    { name: "forget victim", method: "DELETE", path: `/users/${v}/memories`, refused: [403] },
+    { name: "export victim", method: "GET", path: `/users/${v}/export`, refused: [403] },
+    { name: "import into victim", method: "POST", path: `/users/${v}/import`, body: { memories: [{ text: "planted" }] }, refused: [400, 403] },
+    // The store API (Studio's memory view, the SDK's client.store).
+    { name: "store get", method: "GET", path: `/store/items?namespace=memories.${v}&key=${m}`, refused: [403] },
+    { name: "store get, own namespace", method: "GET", path: `/store/items?namespace=memories.${encodeURIComponent(attacker.id)}&key=${m}` },
+    { name: "store put", method: "PUT", path: `/store/items`, body: { namespace: ["memories", victim.id], key: m, value: { text: "overwritten" } }, refused: [403] },
+    { name: "store delete", method: "DELETE", path: `/store/items`, body: { namespace: ["memories", victim.id], key: m }, refused: [403] },
+    { name: "store search", method: "POST", path: `/store/items/search`, body: { namespace_prefix: ["memories", victim.id], query: q }, refused: [403] },
+    { name: "store search, forged filter", method: "POST", path: `/store/items/search`, body: { namespace_prefix: ["memories"], filter: { userId: victim.id } }, refused: [400, 403] },
+    { name: "store namespaces", method: "POST", path: `/store/namespaces`, body: { prefix: ["memories"] } },
+    // No credentials, or made-up ones.
+    { name: "no token", as: "nobody", method: "GET", path: `/memories?userId=${v}`, refused: [401] },
+    { name: "bad token", as: "bad-token", method: "GET", path: `/threads/${t}/state`, refused: [401] },
+  ];
+}
+
+describe("tenant isolation over HTTP with token auth", () => {
+  beforeAll(async () => {
+    server = await startDevServer("test/e2e/langgraph.json", { AUTH_TOKENS: users.map((u) => `${u.id}:${u.token}`).join(",") });
+    for (const user of users) {
+      const thread = await call(user, "POST", "/threads", {});
+      expect(thread.status).toBe(200);
+      expect(thread.json.metadata.owner).toBe(user.id);
+      user.threadId = thread.json.thread_id;
+      // No userId in the context: the server fills it in from the token.
+      const run = await call(user, "POST", `/threads/${user.threadId}/runs/wait`, turn(`My secret code is ${user.secret}.`));
+      expect(run.status, run.text).toBe(200);
+      const memories = await call(user, "GET", "/memories");
+      expect(memories.json.userId).toBe(user.id);
+      user.memoryIds = memories.json.memories.map((m: any) => m.id);
+      expect(memories.json.memories.map((m: any) => m.text).join(" ")).toContain(user.secret);
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("a user reaches their own memory through the graph", async () => {
+    const [alice] = users;
+    const run = await call(alice, "POST", `/threads/${alice.threadId}/runs/wait`, turn("What is my secret code?"));
+    expect(run.status).toBe(200);
+    expect(JSON.stringify(run.json.messages.at(-1).content)).toContain(alice.secret);
+  });
+
+  it("every user attacking every other user on every route: no leak, no cross-user write", async () => {
+    const before = new Map<string, string>();
+    for (const u of users) before.set(u.id, await snapshot(u));
+    expect(JSON.parse(before.get(users[0].id)!).status).toEqual([200, 200, 200]);
+    let attempts = 0;
+    let leaks = 0;
+    let notRefused = 0;
+    const failures: string[] = [];
+    await Promise.all(
+      users.map(async (attacker) => {
+        for (const victim of users) {
+          if (victim === attacker) continue;
+          for (const a of attemptsOn(attacker, victim)) {
+            const token = a.as === "nobody" ? "" : a.as === "bad-token" ? randomBytes(16).toString("hex") : undefined;
+            const res = await call(a.as === "nobody" ? undefined : attacker, a.method, a.path, a.body, token);
+            attempts++;
+            if (res.text.includes(victim.secret)) {
+              leaks++;
+              failures.push(`LEAK ${attacker.id} → ${victim.id}: ${a.name} (${res.status})`);
+            }
+            if (a.refused && !a.refused.includes(res.status)) {
+              notRefused++;
+              failures.push(`not refused: ${a.name} → ${res.status} ${res.text.slice(0, 200)}`);
+            }
+          }
+        }
+      }),
+    );
+    let changed = 0;
+    for (const u of users) {
+      const after = await snapshot(u);
+      // Attacks that run turns ask questions with no facts in them: nobody's data may change.
+      if (after !== before.get(u.id)) {
+        changed++;
+        failures.push(`${u.id}'s threads or memories changed under attack`);
+      }
+    }
+    recordFigure({ group: "isolation", name: "users", value: USERS });
+    recordFigure({ group: "isolation", name: "cross-user attempts", value: attempts });
+    recordFigure({ group: "isolation", name: "cross-user reads (leaks)", value: leaks, goal: 0 });
+    recordFigure({ group: "isolation", name: "users whose data changed (cross-user writes)", value: changed, goal: 0 });
+    recordFigure({ group: "isolation", name: "attempts not refused as expected", value: notRefused, goal: 0 });
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(attempts).toBe(USERS * (USERS - 1) * attemptsOn(users[0], users[1]).length);
+  }, 600_000);
+
+  it("a forged auth field in the run config is overridden by the signed-in identity", async () => {
+    const [alice, bob] = users;
+    const res = await call(alice, "POST", "/runs/wait", {
+      ...turn("What is my secret code?"),
+      config: { configurable: { langgraph_auth_user: { identity: bob.id, is_authenticated: true, permissions: [] } } },
+    });
+    expect(res.status).toBe(200);
+    const answer = JSON.stringify(res.json.messages.at(-1).content);
+    expect(answer).toContain(alice.secret);
+    expect(answer).not.toContain(bob.secret);
+  });
+
+  it("thread search lists only the caller's threads", async () => {
+    for (const u of users.slice(0, 3)) {
+      const res = await call(u, "POST", "/threads/search", { limit: 100 });
+      expect(res.status).toBe(200);
+      const owners = new Set((res.json as any[]).map((t) => t.metadata.owner));
+      expect([...owners]).toEqual([u.id]);
+    }
+  });
+});
