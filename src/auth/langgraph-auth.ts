@@ -15,6 +15,8 @@ import { bearerToken, type TokenTable } from "./tokens.js";
  *   server to other interfaces in open mode.
  */
 export const OWNER_KEY = "owner";
+/** Run metadata key with the run's user id; the server passes run metadata on to LangSmith traces. */
+export const TRACE_USER_KEY = "user_id";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
@@ -39,8 +41,13 @@ export function createAuth(tokens: TokenTable | undefined) {
       return { [OWNER_KEY]: user.identity };
     })
     .on("threads:create_run", ({ user, value }) => {
-      if (!scoped(user)) return;
-      value.metadata = stampOwner(value.metadata, user.identity);
+      if (!scoped(user)) {
+        // Open mode: the context names the user; it still goes on the run's metadata for traces.
+        const named = (value.kwargs.context as { userId?: unknown } | undefined)?.userId;
+        if (typeof named === "string") value.metadata = { ...value.metadata, [TRACE_USER_KEY]: named };
+        return;
+      }
+      value.metadata = { ...stampOwner(value.metadata, user.identity), [TRACE_USER_KEY]: user.identity };
       value.kwargs.context = contextFor(value.kwargs.context, user.identity);
       return { [OWNER_KEY]: user.identity };
     })

@@ -221,6 +221,14 @@ describe("tenant isolation over HTTP with token auth", () => {
     expect(answer).not.toContain(bob.secret);
   });
 
+  it("a run carries its user id in the metadata the server passes to traces", async () => {
+    const [alice] = users;
+    const runs = await call(alice, "GET", `/threads/${alice.threadId}/runs`);
+    expect(runs.status).toBe(200);
+    expect(runs.json.length).toBeGreaterThan(0);
+    for (const run of runs.json) expect(run.metadata).toMatchObject({ user_id: alice.id, owner: alice.id });
+  });
+
   it("thread search lists only the caller's threads", async () => {
     for (const u of users.slice(0, 3)) {
       const res = await call(u, "POST", "/threads/search", { limit: 100 });

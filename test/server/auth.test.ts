@@ -74,6 +74,7 @@ describe("LangGraph auth handler", () => {
     const value: any = { metadata: {}, kwargs: { context: { memoryTopK: 3 } } };
     expect(on(h, "threads:create_run", value)).toEqual({ [OWNER_KEY]: "alice" });
     expect(value.kwargs.context).toEqual({ memoryTopK: 3, userId: "alice" });
+    expect(value.metadata).toEqual({ [OWNER_KEY]: "alice", user_id: "alice" });
     expect(() => on(h, "threads:create_run", { metadata: {}, kwargs: { context: { userId: "bob" } } })).toThrow(/another user/);
   });
 
@@ -83,6 +84,14 @@ describe("LangGraph auth handler", () => {
     expect(on(h, "threads:search", {})).toEqual({ [OWNER_KEY]: "alice" });
     expect(on(h, "threads:read", { thread_id: "t" }, user("anonymous", false))).toBeUndefined();
     expect(on(h, "crons:create", {})).toBe(false);
+  });
+
+  it("open mode: the run's metadata carries the user the context names (trace metadata)", () => {
+    const h = handlers();
+    const value: any = { metadata: {}, kwargs: { context: { userId: "carol" } } };
+    expect(on(h, "threads:create_run", value, user("anonymous", false))).toBeUndefined();
+    expect(value.metadata).toEqual({ user_id: "carol" });
+    expect(value.kwargs.context).toEqual({ userId: "carol" });
   });
 });
 
