@@ -21,7 +21,8 @@ export function createLogger(
   const threshold = ORDER[level] ?? ORDER.info;
   const emit = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < threshold) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }));
+    const shown = lvl === "debug" || !fields ? fields : redactFields(fields);
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...shown }));
   };
   return {
     debug: (m, f) => emit("debug", m, f),
@@ -30,6 +31,19 @@ export function createLogger(
     error: (m, f) => emit("error", m, f),
     child: (fields) => createLogger(level, { ...base, ...fields }, write),
   };
+}
+
+/**
+ * Above debug level no message content reaches the log. Error texts can quote it (JSON.parse
+ * quotes the model's output, zod the rejected value), so quoted fragments in string fields are
+ * replaced by their length.
+ */
+export function redactQuoted(text: string): string {
+  return text.replace(/"[^"]*"|'[^']*'|“[^”]*”|「[^」]*」/g, (q) => `<${q.length - 2} chars>`);
+}
+
+function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === "string" ? redactQuoted(v) : v]));
 }
 
 export const silentLogger: Logger = createLogger("silent");
