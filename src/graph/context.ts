@@ -8,7 +8,7 @@ export const ContextSchema = z.object({
   // Optional in the schema only so that a missing id reaches loadHistory, which rejects the run
   // with a message saying what to pass (the schema's own error is a bare "Required").
   userId: z
-    .string()
+    .string({ invalid_type_error: 'userId must be a string, e.g. {"userId": "alice"}' })
     .optional()
     .describe("Whose memory this turn reads and writes. Required. With auth on, it must match the signed-in user."),
   historyWindow: z

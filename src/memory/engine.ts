@@ -29,7 +29,7 @@ import type {
   ScoredMemory,
   Validity,
 } from "./types.js";
-import { InvalidInputError, toIsoTime, validateMetadata, validateUserId } from "./validation.js";
+import { InvalidInputError, toIsoTime, validateMetadata, validateText, validateUserId } from "./validation.js";
 
 export interface MemoryEngineDeps {
   store: MemoryStore;
@@ -98,6 +98,7 @@ export class MemoryEngine {
     };
     if (options.infer === false) {
       const facts = options.facts ?? readyFactsFrom(input);
+      facts.forEach((f, i) => f.text !== undefined && validateText(f.text, `facts[${i}].text`));
       return { changes: await this.addReadyFacts(facts, ctx) };
     }
     if (!this.deps.chatModel) {
@@ -136,6 +137,7 @@ export class MemoryEngine {
   async search(query: string, options: SearchOptions): Promise<ScoredMemory[]> {
     await this.init();
     const userId = validateUserId(options.userId);
+    validateText(query, "The search query");
     const limit = options.limit ?? DEFAULT_LIMIT;
     const filter = sanitizeFilter(options.filter, userId);
     const validity: Validity = options.asOf
@@ -195,7 +197,7 @@ export class MemoryEngine {
   async update(id: string, text: string, options: { userId: string; threadId?: string }): Promise<MemoryRecord> {
     await this.init();
     const userId = validateUserId(options.userId);
-    if (!text.trim()) throw new InvalidInputError("The new memory text is empty");
+    if (!validateText(text, "The new memory text").trim()) throw new InvalidInputError("The new memory text is empty");
     const old = await this.deps.store.get(userId, id);
     if (!old) throw new MemoryNotFoundError(id);
     const at = this.now().toISOString();

@@ -33,6 +33,9 @@ export const RECORD_FIELDS: Record<string, keyof MemoryRecord> = {
   id: "id",
 };
 
+export const MAX_FILTER_DEPTH = 8;
+/** A record field or metadata.<key>: letters, digits, _ . - (no operators such as $where). */
+const FIELD_NAME = /^[A-Za-z_][\w.-]{0,99}$/;
 const OPERATORS = new Set(["eq", "ne", "in", "nin", "gt", "gte", "lt", "lte"]);
 
 /**
@@ -40,8 +43,9 @@ const OPERATORS = new Set(["eq", "ne", "in", "nin", "gt", "gte", "lt", "lte"]);
  * (the store always scopes by the caller's user id itself). A tenant condition naming another
  * user is a TenantViolationError, never a silent widening.
  */
-export function sanitizeFilter(filter: MemoryFilter | undefined, userId: string): MemoryFilter | undefined {
+export function sanitizeFilter(filter: MemoryFilter | undefined, userId: string, depth = 0): MemoryFilter | undefined {
   if (filter === undefined || filter === null) return undefined;
+  if (depth > MAX_FILTER_DEPTH) throw new FilterError(`The filter nests more than ${MAX_FILTER_DEPTH} levels of AND/OR/NOT; flatten it`);
   if (typeof filter !== "object" || Array.isArray(filter)) {
     throw new FilterError(`A filter must be an object, got ${JSON.stringify(filter)}`);
   }
@@ -50,7 +54,7 @@ export function sanitizeFilter(filter: MemoryFilter | undefined, userId: string)
     const parts = (filter as Record<string, unknown>)[key];
     if (!Array.isArray(parts)) throw new FilterError(`"${key}" takes a list of filters`);
     const kept = parts
-      .map((p) => sanitizeFilter(p as MemoryFilter, userId))
+      .map((p) => sanitizeFilter(p as MemoryFilter, userId, depth + 1))
       .filter((p): p is MemoryFilter => p !== undefined);
     if (key === "OR" && kept.length < parts.length) {
       // An OR branch that was only "user_id = me" is always true for this caller.
@@ -59,7 +63,7 @@ export function sanitizeFilter(filter: MemoryFilter | undefined, userId: string)
     return kept.length === 0 ? undefined : ({ [key]: kept } as MemoryFilter);
   }
   if ("NOT" in filter) {
-    const inner = sanitizeFilter((filter as { NOT: MemoryFilter }).NOT, userId);
+    const inner = sanitizeFilter((filter as { NOT: MemoryFilter }).NOT, userId, depth + 1);
     if (inner === undefined) throw new FilterError('"NOT" of a tenant condition would match nothing');
     return { NOT: inner };
   }
@@ -68,6 +72,9 @@ export function sanitizeFilter(filter: MemoryFilter | undefined, userId: string)
     if (TENANT_FIELDS.has(field)) {
       assertOwnTenant(condition, userId);
       continue;
+    }
+    if (!FIELD_NAME.test(field)) {
+      throw new FilterError(`"${field.slice(0, 40)}" is not a field name; use a record field (e.g. category) or metadata.<key>`);
     }
     validateCondition(field, condition);
     kept[field] = condition;

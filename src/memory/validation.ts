@@ -26,6 +26,21 @@ export function validateUserId(userId: unknown): string {
   return userId;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * Text a caller hands the engine (a query, a fact, an edit) must be valid Unicode without control
+ * characters (tab and newlines are fine): a lone surrogate breaks embedders and JSON, a NUL or an
+ * escape sequence would reach prompts and terminals.
+ */
+export function validateText(text: unknown, what: string): string {
+  if (typeof text !== "string") throw new InvalidInputError(`${what} must be a string`);
+  if (hasLoneSurrogate(text)) throw new InvalidInputError(`${what} contains invalid Unicode (a lone surrogate)`);
+  if (CONTROL_IN_TEXT.test(text)) throw new InvalidInputError(`${what} contains control characters; remove them`);
+  return text;
+}
+
 export function hasLoneSurrogate(text: string): boolean {
   return !text.isWellFormed();
 }
