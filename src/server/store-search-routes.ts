@@ -11,7 +11,8 @@ import { ListNamespaces, SearchItems } from "./store-schemas.js";
 /**
  * POST /store/items/search and /store/namespaces over long-term memory. Memories are kept per
  * user and never searched across users: a prefix must name the user (or the caller must be
- * authenticated); prefixes outside ["memories", ...] match nothing here.
+ * authenticated); prefixes outside ["memories", ...] match nothing here. Listing namespaces
+ * shows the caller's own with auth on, and every user's in open mode (localhost development).
  */
 export function storeSearchRoutes(deps: AppDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
@@ -40,11 +41,25 @@ export function storeSearchRoutes(deps: AppDeps): Hono<ServerEnv> {
     const body = await readJson(c, ListNamespaces);
     assertNamespaceLabels(body.prefix ?? []);
     assertNamespaceLabels(body.suffix ?? []);
-    const userId = userUnderPrefix(c, body.prefix ?? []);
+    const prefix = body.prefix ?? [];
+    const userId = userUnderPrefix(c, prefix);
+    const store = (await deps.memory()).store;
+    let users: string[] = [];
+    if (userId !== undefined) {
+      if ((await store.count(userId, { validity: { kind: "current" } })) > 0) users = [userId];
+    } else if (authenticatedIdentity(c) === undefined && prefix.length < 2 && (prefix.length === 0 || prefix[0] === MEMORY_NAMESPACE)) {
+      // Open mode (no auth, localhost only): Studio's memory view lists every user's namespace.
+      users = await store.listUsers(body.offset + body.limit);
+    }
+    const seen = new Set<string>();
     const namespaces: string[][] = [];
-    if (userId !== undefined && (await (await deps.memory()).store.count(userId, { validity: { kind: "current" } })) > 0) {
-      const namespace = userNamespace(userId);
-      if (endsWith(namespace, body.suffix ?? [])) namespaces.push(namespace.slice(0, body.max_depth ?? namespace.length));
+    for (const user of users) {
+      const namespace = userNamespace(user);
+      if (!endsWith(namespace, body.suffix ?? [])) continue;
+      const shown = namespace.slice(0, body.max_depth ?? namespace.length);
+      if (seen.has(JSON.stringify(shown))) continue;
+      seen.add(JSON.stringify(shown));
+      namespaces.push(shown);
     }
     return c.json({ namespaces: namespaces.slice(body.offset, body.offset + body.limit) });
   });

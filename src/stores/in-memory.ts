@@ -65,6 +65,14 @@ export class InMemoryMemoryStore implements MemoryStore {
     return visibleRecords(this.users.get(userId)?.records.values() ?? [], options).length;
   }
 
+  async listUsers(limit: number): Promise<string[]> {
+    return [...this.users.entries()]
+      .filter(([, s]) => s.records.size > 0)
+      .map(([id]) => id)
+      .sort()
+      .slice(0, limit);
+  }
+
   async search(query: StoreSearchQuery): Promise<StoreHit[]> {
     const s = this.users.get(query.userId);
     if (!s) return [];

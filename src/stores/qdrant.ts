@@ -53,6 +53,9 @@ const WRITE_BATCH = 256;
  * Hybrid search runs on the server: a dense and a sparse (BM25) retriever, each filtered inside
  * Qdrant by user, validity and the caller's filter, fused with Qdrant's reciprocal rank fusion.
  */
+/** listUsers on Qdrant sees at most this many users (the facet API's page). */
+const MAX_LISTED_USERS = 10_000;
+
 export class QdrantMemoryStore implements MemoryStore {
   readonly name = "qdrant";
   readonly collections: CollectionNames;
@@ -227,6 +230,20 @@ export class QdrantMemoryStore implements MemoryStore {
       c.count(this.collections.memories, { filter, exact: true }),
     );
     return count;
+  }
+
+  async listUsers(limit: number): Promise<string[]> {
+    // The facet API counts values of the user id's keyword index; it returns the most frequent
+    // first, so all values up to the cap are fetched and sorted here.
+    const { hits } = await this.caller.call("listing users", (c) =>
+      c.facet(this.collections.memories, { key: "userId", limit: MAX_LISTED_USERS, exact: true }),
+    );
+    // Exact counts are 0 for users whose points were all deleted (the index keeps the value).
+    return hits
+      .filter((h) => h.count > 0)
+      .map((h) => String(h.value))
+      .sort()
+      .slice(0, limit);
   }
 
   async search(query: StoreSearchQuery): Promise<StoreHit[]> {

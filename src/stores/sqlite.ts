@@ -105,6 +105,12 @@ export class SqliteMemoryStore implements MemoryStore {
     return this.read(() => visibleRecords(this.snapshot(userId).records, options).length);
   }
 
+  async listUsers(limit: number): Promise<string[]> {
+    // Walks the (user_id, hash) index: one step per user, not per memory.
+    const rows = this.db.prepare("SELECT DISTINCT user_id FROM memories ORDER BY user_id LIMIT ?").all(limit) as { user_id: string }[];
+    return rows.map((r) => r.user_id);
+  }
+
   async search(query: StoreSearchQuery): Promise<StoreHit[]> {
     if (query.vector) this.assertDims(query.vector, "Query embedding");
     return this.read(() => {

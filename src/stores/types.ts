@@ -58,6 +58,11 @@ export interface MemoryStore {
   delete(userId: string, ids: string[]): Promise<number>;
   appendHistory(entries: HistoryEntry[]): Promise<void>;
   history(userId: string, memoryId: string): Promise<HistoryEntry[]>;
+  /**
+   * The ids of users who have at least one memory (current or not), in ascending order, at most
+   * `limit`. For operators and Studio's memory view in open mode; never used to answer a user.
+   */
+  listUsers(limit: number): Promise<string[]>;
   /** Erase every memory, history line and pending update of the user. */
   forgetUser(userId: string): Promise<{ memories: number; history: number }>;
   addPending(item: PendingUpdate): Promise<void>;

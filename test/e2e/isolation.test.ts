@@ -229,6 +229,15 @@ describe("tenant isolation over HTTP with token auth", () => {
     for (const run of runs.json) expect(run.metadata).toMatchObject({ user_id: alice.id, owner: alice.id });
   });
 
+  it("the store's namespace list shows a signed-in user only their own", async () => {
+    for (const u of users.slice(0, 3)) {
+      for (const prefix of [[], ["memories"]]) {
+        const res = await call(u, "POST", "/store/namespaces", { prefix });
+        expect(res.json).toEqual({ namespaces: [["memories", u.id]] });
+      }
+    }
+  });
+
   it("thread search lists only the caller's threads", async () => {
     for (const u of users.slice(0, 3)) {
       const res = await call(u, "POST", "/threads/search", { limit: 100 });

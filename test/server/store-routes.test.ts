@@ -101,7 +101,12 @@ describe("LangGraph store routes over long-term memory (SDK client against the r
     expect(everyone.status).toBe(400);
     expect(everyone.body.message).toMatch(/Name the user/);
     expect((await client.store.searchItems([])).items).toEqual([]);
-    expect(await client.store.listNamespaces()).toEqual({ namespaces: [] });
+    // Open mode (no auth, localhost): Studio's memory view lists every user's namespace, in order.
+    const listed = (await client.store.listNamespaces()).namespaces;
+    expect(listed).toContainEqual(["memories", "rosa"]);
+    expect(listed).toContainEqual(["memories", "mallory"]);
+    expect(listed.map((n) => n[1])).toEqual(listed.map((n) => n[1]).sort());
+    expect((await client.store.listNamespaces({ maxDepth: 1 })).namespaces).toEqual([["memories"]]);
   });
 
   it("answers other namespaces with 404 or nothing, saying what is served", async () => {

@@ -401,6 +401,22 @@ export function runStoreContract(
       });
     });
 
+    describe("listUsers", () => {
+      it("lists users with memories in ascending order, up to the limit, and drops forgotten ones", async () => {
+        const tag = randomUUID().slice(0, 8);
+        const [u1, u2, u3] = [`lu-${tag}-1`, `lu-${tag}-2`, `lu-${tag}-3`];
+        await store.put([memory(u2, "two"), memory(u1, "one"), memory(u3, "three"), memory(u3, "three again")], [axis(0), axis(1), axis(2), axis(3)]);
+        const mine = (users: string[]) => users.filter((u) => u.startsWith(`lu-${tag}`));
+        const all = await store.listUsers(100_000);
+        expect(mine(all)).toEqual([u1, u2, u3]);
+        expect(all).toEqual([...all].sort());
+        expect(new Set(all).size).toBe(all.length);
+        expect(await store.listUsers(1)).toHaveLength(1);
+        await store.forgetUser(u2);
+        expect(mine(await store.listUsers(100_000))).toEqual([u1, u3]);
+      });
+    });
+
     describe("forgetUser", () => {
       it("erases the user's memories, history and pending updates and leaves other users intact", async () => {
         const gone = newUser("gone");
