@@ -146,7 +146,7 @@ export class MemoryEngine {
         ? { kind: "all" }
         : { kind: "current" };
     const now = options.now ? new Date(toIsoTime(options.now, this.now())) : this.now();
-    const [vector] = await this.deps.embeddings.embedDocuments([query]);
+    const [vector] = (await this.deps.embeddings.embedDocuments([query])).map(usableVector);
     const terms = tokenize(query);
     const run = (f: MemoryFilter | undefined) =>
       this.deps.store.search({ userId, vector, terms, filter: f, validity, limit: limit * 2 });
@@ -272,7 +272,7 @@ export class MemoryEngine {
     for (let i = 0; i < facts.length; i++) {
       const hits = await this.deps.store.search({
         userId,
-        vector: vectors[i],
+        vector: usableVector(vectors[i]),
         terms: tokenize(facts[i].text),
         validity: { kind: "current" },
         limit,
@@ -453,4 +453,12 @@ function readyFactsFrom(input: AddInput): ReadyFact[] {
 
 function serialisableInput(input: AddInput): ChatTurnMessage[] {
   return toTurnMessages(input);
+}
+
+/**
+ * An embedder that returns nothing for a text (some do for scripts they cannot encode) leaves the
+ * lexical half of a search; a vector of the wrong size stays the store's error to report.
+ */
+function usableVector(vector: number[] | undefined): number[] | undefined {
+  return vector?.length ? vector : undefined;
 }

@@ -74,6 +74,9 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async search(query: StoreSearchQuery): Promise<StoreHit[]> {
+    if (query.vector && this.dims && query.vector.length !== this.dims) {
+      throw new Error(`Query embedding has ${query.vector.length} dimensions, the store was set up for ${this.dims}`);
+    }
     const s = this.users.get(query.userId);
     if (!s) return [];
     const accept = (id: string) => {

@@ -401,6 +401,15 @@ export function runStoreContract(
       });
     });
 
+    describe("query vectors", () => {
+      it("refuses a query embedding of the wrong size, whoever asks", async () => {
+        const u = newUser("dims");
+        await store.put([memory(u, "a fact")], [axis(0)]);
+        await expect(search({ userId: u, vector: [1, 0] })).rejects.toThrow(/dimensions/);
+        await expect(search({ userId: newUser("nobody"), vector: [1, 0] })).rejects.toThrow(/dimensions/);
+      });
+    });
+
     describe("listUsers", () => {
       it("lists users with memories in ascending order, up to the limit, and drops forgotten ones", async () => {
         const tag = randomUUID().slice(0, 8);
