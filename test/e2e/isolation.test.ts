@@ -229,6 +229,24 @@ describe("tenant isolation over HTTP with token auth", () => {
     for (const run of runs.json) expect(run.metadata).toMatchObject({ user_id: alice.id, owner: alice.id });
   });
 
+  it("an assistant whose saved context or config names another user still runs as the caller", async () => {
+    const [alice, bob] = users;
+    const made = await call(alice, "POST", "/assistants", {
+      graph_id: "memory_chat",
+      context: { userId: bob.id },
+      config: { configurable: { langgraph_auth_user: { identity: bob.id, is_authenticated: true, permissions: [] } } },
+    });
+    expect(made.status, made.text).toBe(200);
+    expect(made.json.metadata.owner).toBe(alice.id);
+    const run = await call(alice, "POST", "/runs/wait", { ...turn("What is my secret code?"), assistant_id: made.json.assistant_id });
+    expect(run.status, run.text).toBe(200);
+    expect(run.text).toContain(alice.secret);
+    expect(run.text).not.toContain(bob.secret);
+    // Bob can neither change nor delete Alice's assistant.
+    expect((await call(bob, "PATCH", `/assistants/${made.json.assistant_id}`, { context: { userId: bob.id } })).status).toBe(404);
+    expect((await call(bob, "DELETE", `/assistants/${made.json.assistant_id}`)).status).toBe(404);
+  });
+
   it("the store's namespace list shows a signed-in user only their own", async () => {
     for (const u of users.slice(0, 3)) {
       for (const prefix of [[], ["memories"]]) {
