@@ -4,6 +4,7 @@
  * a write by any connection makes it stale.
  */
 import type { MemoryRecord } from "../memory/types.js";
+import { normalize } from "../memory/vector.js";
 import { type MemoryRowWithEmbedding, rowToRecord } from "./sqlite-rows.js";
 
 export class UserSnapshot {
@@ -12,6 +13,9 @@ export class UserSnapshot {
   private readonly seqs: number[] = [];
   private readonly positionBySeq = new Map<number, number>();
   private matrix: Float32Array;
+  /** Bumped by every upsert and remove, so cached scores are never used on changed data. */
+  private changes = 0;
+  private lastScores?: { query: ArrayLike<number>; changes: number; scores: Float32Array };
 
   private constructor(
     public version: number,
@@ -48,6 +52,7 @@ export class UserSnapshot {
     } else {
       this.records[i] = record;
     }
+    this.changes++;
     // Byte copy: a BLOB buffer need not be aligned for a Float32Array view.
     new Uint8Array(this.matrix.buffer, i * this.dims * 4, this.dims * 4).set(embedding);
   }
@@ -63,6 +68,7 @@ export class UserSnapshot {
       this.positionBySeq.set(this.seqs[i], i);
       this.matrix.copyWithin(i * this.dims, last * this.dims, (last + 1) * this.dims);
     }
+    this.changes++;
     this.records.pop();
     this.seqs.pop();
     this.positionBySeq.delete(seq);
@@ -73,8 +79,20 @@ export class UserSnapshot {
     return this.positionBySeq.get(seq);
   }
 
-  /** Positions of the `k` accepted records most similar to a normalised query, best first. */
-  denseRanking(query: Float32Array, k: number, accept: (position: number) => boolean): number[] {
+  /** Positions of the `k` accepted records most similar to a query (normalised here), best first. */
+  denseRanking(query: ArrayLike<number>, k: number, accept: (position: number) => boolean): number[] {
+    return topAccepted(this.scoresFor(query), k, accept);
+  }
+
+  /**
+   * Cosine scores of every record for a query. The same query array asked again on unchanged
+   * data (the engine's second, period-filtered pass of one search) reuses the scores: only the
+   * ranking under the other filter is redone.
+   */
+  private scoresFor(raw: ArrayLike<number>): Float32Array {
+    const cached = this.lastScores;
+    if (cached && cached.query === raw && cached.changes === this.changes) return cached.scores;
+    const query = normalize(raw);
     const { matrix, dims } = this;
     const scores = new Float32Array(this.size);
     const unrolled = dims - (dims % 4);
@@ -94,7 +112,8 @@ export class UserSnapshot {
       for (; j < dims; j++) s0 += matrix[base + j] * query[j];
       scores[i] = s0 + s1 + s2 + s3;
     }
-    return topAccepted(scores, k, accept);
+    this.lastScores = { query: raw, changes: this.changes, scores };
+    return scores;
   }
 
   private grow(): void {

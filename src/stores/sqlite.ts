@@ -119,7 +119,7 @@ export class SqliteMemoryStore implements MemoryStore {
       const accept = (i: number) =>
         isValidAt(snap.records[i], query.validity) && matchesFilter(snap.records[i], query.filter);
       const candidates = candidateCount(query.limit);
-      const dense = query.vector ? snap.denseRanking(normalize(query.vector), candidates, accept) : [];
+      const dense = query.vector ? snap.denseRanking(query.vector, candidates, accept) : [];
       const lexical = query.terms?.length ? this.lexicalRanking(snap, query.userId, query.terms, candidates, accept) : [];
       const idOf = (i: number) => snap.records[i].id;
       const byId = new Map([...dense, ...lexical].map((i) => [idOf(i), snap.records[i]]));

@@ -41,4 +41,21 @@ describe("UserSnapshot", () => {
     expect(ranked).toEqual(expected);
     for (const [seq, e] of live) expect(snap.records[snap.positionOfSeq(seq)!].id).toBe(e.id);
   });
+
+  it("reuses a query's scores for a second filter, and never after the data changed", () => {
+    const snap = UserSnapshot.fromRows(0, [], DIMS);
+    for (let i = 0; i < 50; i++) snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)));
+    const query = seededVector(4242);
+    const ids = (positions: number[]) => positions.map((i) => snap.records[i].id);
+    const best = ids(snap.denseRanking(query, 5, () => true));
+    const evenOnly = ids(snap.denseRanking(query, 5, (i) => i % 2 === 0));
+    const fresh = UserSnapshot.fromRows(0, [], DIMS);
+    for (let i = 0; i < 50; i++) fresh.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)));
+    expect(evenOnly).toEqual(ids(fresh.denseRanking([...query], 5, (i) => i % 2 === 0)));
+    // The best record becomes the query itself's opposite: the cached scores must not be reused.
+    const top = snap.records.findIndex((r) => r.id === best[0]);
+    snap.upsert(top, memory("u", "changed", { id: best[0] }), bytes(query.map((x) => -x)));
+    expect(ids(snap.denseRanking(query, 5, () => true))[0]).not.toBe(best[0]);
+    expect(ids(snap.denseRanking(query, 50, () => true)).at(-1)).toBe(best[0]);
+  });
 });
