@@ -122,13 +122,39 @@ export function fieldValue(record: MemoryRecord, field: string): JsonValue | und
 
 /** Evaluates a sanitized filter against one record (used by the in-process stores). */
 export function matchesFilter(record: MemoryRecord, filter: MemoryFilter | undefined): boolean {
-  if (!filter) return true;
-  if ("AND" in filter && Array.isArray(filter.AND)) return filter.AND.every((f) => matchesFilter(record, f));
-  if ("OR" in filter && Array.isArray(filter.OR)) return filter.OR.some((f) => matchesFilter(record, f));
-  if ("NOT" in filter && typeof filter.NOT === "object") return !matchesFilter(record, filter.NOT as MemoryFilter);
-  return Object.entries(filter as Record<string, FieldCondition>).every(([field, cond]) =>
-    matchesCondition(fieldValue(record, field), cond),
-  );
+  return compileFilter(filter)(record);
+}
+
+/**
+ * A sanitized filter turned into a test, once, for a search that checks it against thousands of
+ * records: field look-ups and the shape of the filter are worked out here, not per record.
+ */
+export function compileFilter(filter: MemoryFilter | undefined): (record: MemoryRecord) => boolean {
+  if (!filter) return () => true;
+  if ("AND" in filter && Array.isArray(filter.AND)) {
+    const parts = filter.AND.map(compileFilter);
+    return (r) => parts.every((p) => p(r));
+  }
+  if ("OR" in filter && Array.isArray(filter.OR)) {
+    const parts = filter.OR.map(compileFilter);
+    return (r) => parts.some((p) => p(r));
+  }
+  if ("NOT" in filter && typeof filter.NOT === "object") {
+    const inner = compileFilter(filter.NOT as MemoryFilter);
+    return (r) => !inner(r);
+  }
+  const checks = Object.entries(filter as Record<string, FieldCondition>).map(([field, cond]) => {
+    const value = fieldGetter(field);
+    return (r: MemoryRecord) => matchesCondition(value(r), cond);
+  });
+  return (r) => checks.every((check) => check(r));
+}
+
+function fieldGetter(field: string): (record: MemoryRecord) => JsonValue | undefined {
+  const direct = RECORD_FIELDS[field];
+  if (direct) return (r) => r[direct] as JsonValue;
+  const key = field.startsWith("metadata.") ? field.slice("metadata.".length) : field;
+  return (r) => r.metadata[key];
 }
 
 function matchesCondition(value: JsonValue | undefined, cond: FieldCondition): boolean {
@@ -158,6 +184,8 @@ function compare(a: JsonValue, b: string | number): number {
 function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && !Array.isArray(b)) return a.some((x) => jsonEqual(x, b));
+  // Scalars and null compare by value; only objects and lists need the serialised comparison.
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

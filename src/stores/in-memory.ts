@@ -1,5 +1,5 @@
 import { Bm25Index } from "../memory/bm25.js";
-import { isValidAt, matchesFilter } from "../memory/filter.js";
+import { compileFilter, isValidAt } from "../memory/filter.js";
 import { tokenize } from "../memory/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { dot, normalize } from "../memory/vector.js";
@@ -79,9 +79,10 @@ export class InMemoryMemoryStore implements MemoryStore {
     }
     const s = this.users.get(query.userId);
     if (!s) return [];
+    const matches = compileFilter(query.filter);
     const accept = (id: string) => {
       const r = s.records.get(id)!;
-      return isValidAt(r, query.validity) && matchesFilter(r, query.filter);
+      return isValidAt(r, query.validity) && matches(r);
     };
     const candidates = candidateCount(query.limit);
     let dense: string[] = [];

@@ -2,7 +2,7 @@
  * Search and listing rules shared by the in-process backends (in-memory and SQLite), so both give
  * the same candidates, fusion, order and pages for the same data.
  */
-import { isValidAt, matchesFilter } from "../memory/filter.js";
+import { compileFilter, isValidAt } from "../memory/filter.js";
 import { reciprocalRankFusion } from "../memory/fusion.js";
 import type { MemoryRecord } from "../memory/types.js";
 import type { ListOptions, StoreHit } from "./types.js";
@@ -45,7 +45,8 @@ export function newestFirst(a: MemoryRecord, b: MemoryRecord): number {
 export function visibleRecords(records: Iterable<MemoryRecord>, options: ListOptions): MemoryRecord[] {
   const validity = options.validity ?? { kind: "all" };
   const out: MemoryRecord[] = [];
-  for (const r of records) if (isValidAt(r, validity) && matchesFilter(r, options.filter)) out.push(r);
+  const matches = compileFilter(options.filter);
+  for (const r of records) if (isValidAt(r, validity) && matches(r)) out.push(r);
   return out;
 }
 

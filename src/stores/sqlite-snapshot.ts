@@ -31,6 +31,11 @@ export class UserSnapshot {
     return snapshot;
   }
 
+  /** How many upserts and removals this snapshot has seen; caches keyed on it never go stale. */
+  get changeCount(): number {
+    return this.changes;
+  }
+
   get size(): number {
     return this.records.length;
   }

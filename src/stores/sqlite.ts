@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { isValidAt, matchesFilter } from "../memory/filter.js";
+import { compileFilter, isValidAt } from "../memory/filter.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { normalize } from "../memory/vector.js";
 import { candidateCount, fuseCandidates, listPage, visibleRecords } from "./shared.js";
@@ -35,6 +35,7 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly name = "sqlite";
   private readonly db: Database.Database;
   private readonly snapshots = new SnapshotCache();
+  private lastMatches?: { terms: string[]; snap: UserSnapshot; changes: number; seqs: number[] };
   private statements?: Statements;
   private dims = 0;
 
@@ -116,8 +117,8 @@ export class SqliteMemoryStore implements MemoryStore {
     return this.read(() => {
       const snap = this.snapshot(query.userId);
       if (snap.size === 0) return [];
-      const accept = (i: number) =>
-        isValidAt(snap.records[i], query.validity) && matchesFilter(snap.records[i], query.filter);
+      const matches = compileFilter(query.filter);
+      const accept = (i: number) => isValidAt(snap.records[i], query.validity) && matches(snap.records[i]);
       const candidates = candidateCount(query.limit);
       const dense = query.vector ? snap.denseRanking(query.vector, candidates, accept) : [];
       const lexical = query.terms?.length ? this.lexicalRanking(snap, query.userId, query.terms, candidates, accept) : [];
@@ -140,12 +141,25 @@ export class SqliteMemoryStore implements MemoryStore {
     accept: (position: number) => boolean,
   ): number[] {
     const positions: number[] = [];
-    for (const seq of this.sql.lexical.iterate(ftsQuery(userId, terms))) {
+    for (const seq of this.rankedMatches(snap, userId, terms)) {
       const i = snap.positionOfSeq(seq);
       if (i !== undefined && accept(i)) positions.push(i);
       if (positions.length >= k) break;
     }
     return positions;
+  }
+
+  /**
+   * Row numbers of the user's full-text matches, best bm25 first. FTS5 ranks every match for
+   * ORDER BY anyway, so all are read at once; the same terms array asked again on unchanged data
+   * (the engine's period-filtered second pass) reuses the list.
+   */
+  private rankedMatches(snap: UserSnapshot, userId: string, terms: string[]): number[] {
+    const cached = this.lastMatches;
+    if (cached && cached.terms === terms && cached.snap === snap && cached.changes === snap.changeCount) return cached.seqs;
+    const seqs = this.sql.lexical.all(ftsQuery(userId, terms));
+    this.lastMatches = { terms, snap, changes: snap.changeCount, seqs };
+    return seqs;
   }
 
   async delete(userId: string, ids: string[]): Promise<number> {
