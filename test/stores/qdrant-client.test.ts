@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
 import { QdrantStore } from "../../src/stores/qdrant-langgraph-store.js";
 import {
+  isLoopback,
   createQdrantClient,
   isTransient,
   QdrantCaller,
@@ -25,6 +26,11 @@ const httpError = (status: number, error = "boom") => Object.assign(new Error("B
 const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
 describe("Qdrant client wrapper", () => {
+  it("treats only this machine's addresses as loopback (fresh connection per request there)", () => {
+    for (const url of ["http://127.0.0.1:6333", "http://localhost:6333", "http://[::1]:6333", "http://127.8.0.1"]) expect(isLoopback(url)).toBe(true);
+    for (const url of ["https://xyz.cloud.qdrant.io:6333", "http://10.0.0.5:6333", "http://qdrant:6333", "http://127.example.com"]) expect(isLoopback(url)).toBe(false);
+  });
+
   it("a store pointed at a closed port says Qdrant did not answer and how to fall back", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const store = new QdrantMemoryStore({ url, collection: "memory_chat", retry: fast });
