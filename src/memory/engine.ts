@@ -238,12 +238,13 @@ export class MemoryEngine {
 
   private async addReadyFacts(facts: ReadyFact[], ctx: WriteContext): Promise<MemoryChange[]> {
     const records: MemoryRecord[] = [];
-    const seen = new Set<string>();
-    for (const fact of facts) {
-      if (!fact.text?.trim()) continue;
-      const sourceId = fact.sourceId ?? ctx.sourceId;
-      const hash = factHash(ctx.userId, fact.text, sourceId);
-      if (seen.has(hash) || (await this.deps.store.getByHash(ctx.userId, hash))) continue;
+    const wanted = facts.filter((f) => f.text?.trim()).map((f) => ({ fact: f, sourceId: f.sourceId ?? ctx.sourceId }));
+    const hashes = wanted.map((w) => factHash(ctx.userId, w.fact.text, w.sourceId));
+    // One duplicate check for the whole batch: a store round trip per fact made imports crawl.
+    const seen = new Set((await this.deps.store.getByHashes(ctx.userId, hashes)).map((r) => r.hash));
+    for (const [i, { fact, sourceId }] of wanted.entries()) {
+      const hash = hashes[i];
+      if (seen.has(hash)) continue;
       seen.add(hash);
       const record = this.newRecord(ctx, {
         text: fact.text.trim(),
@@ -305,7 +306,7 @@ export class MemoryEngine {
       switch (d.action) {
         case "ADD": {
           const record = fresh();
-          if (await this.deps.store.getByHash(ctx.userId, record.hash)) break;
+          if ((await this.deps.store.getByHashes(ctx.userId, [record.hash])).length > 0) break;
           if (toPut.some((r) => r.hash === record.hash)) break;
           toPut.push(record);
           history.push(historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId));

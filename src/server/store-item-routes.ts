@@ -86,7 +86,7 @@ async function add(engine: MemoryEngine, userId: string, fact: MemoryValue): Pro
   });
   if (changes[0]) return changes[0].memoryId;
   // The same fact was already stored: the put names that memory.
-  const same = await engine.store.getByHash(userId, factHash(userId, fact.text, null));
+  const [same] = await engine.store.getByHashes(userId, [factHash(userId, fact.text, null)]);
   if (!same) throw new Error("The memory engine stored nothing and found no existing copy of the fact");
   return same.id;
 }

@@ -67,7 +67,7 @@ export async function importUser(engine: MemoryEngine, userId: string, doc: Impo
         result.imported++;
         continue;
       }
-      const existing = await engine.store.getByHash(userId, factHash(userId, m.text.trim(), m.sourceId));
+      const [existing] = await engine.store.getByHashes(userId, [factHash(userId, m.text.trim(), m.sourceId)]);
       if (existing) {
         result.ids[m.id] = existing.id;
         result.alreadyPresent++;

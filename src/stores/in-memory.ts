@@ -50,11 +50,13 @@ export class InMemoryMemoryStore implements MemoryStore {
     return r ? structuredClone(r) : null;
   }
 
-  async getByHash(userId: string, hash: string): Promise<MemoryRecord | null> {
+  async getByHashes(userId: string, hashes: string[]): Promise<MemoryRecord[]> {
+    const wanted = new Set(hashes);
+    const found = new Map<string, MemoryRecord>();
     for (const r of this.users.get(userId)?.records.values() ?? []) {
-      if (r.hash === hash) return structuredClone(r);
+      if (wanted.has(r.hash) && !found.has(r.hash)) found.set(r.hash, structuredClone(r));
     }
-    return null;
+    return [...found.values()];
   }
 
   async list(userId: string, options: ListOptions = {}): Promise<MemoryRecord[]> {

@@ -31,7 +31,12 @@ export function createQdrantClient({ url, apiKey, timeoutMs = 30_000 }: QdrantCo
  * round trips) keep their connections.
  */
 export function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false; // the client reports a bad URL itself, on first use
+  }
   return host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 

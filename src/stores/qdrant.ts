@@ -167,17 +167,17 @@ export class QdrantMemoryStore implements MemoryStore {
     return (points as StoredPoint[]).filter((p) => p.payload?.userId === userId);
   }
 
-  async getByHash(userId: string, hash: string): Promise<MemoryRecord | null> {
-    const page = await this.caller.call("finding a memory by hash", (c) =>
-      c.scroll(this.collections.memories, {
-        filter: { must: [tenantCondition(userId), { key: "hash", match: { value: hash } }] },
-        limit: 1,
-        with_payload: true,
-        with_vector: false,
-      }),
-    );
-    const p = page.points[0] as StoredPoint | undefined;
-    return p ? payloadToRecord(p.payload!) : null;
+  async getByHashes(userId: string, hashes: string[]): Promise<MemoryRecord[]> {
+    if (hashes.length === 0) return [];
+    const points = await scrollAll(this.caller, this.collections.memories, {
+      must: [tenantCondition(userId), { key: "hash", match: { any: [...new Set(hashes)] } }],
+    });
+    const found = new Map<string, MemoryRecord>();
+    for (const p of bySeq(points as StoredPoint[])) {
+      const record = payloadToRecord(p.payload!);
+      if (!found.has(record.hash)) found.set(record.hash, record);
+    }
+    return [...found.values()];
   }
 
   async list(userId: string, options: ListOptions = {}): Promise<MemoryRecord[]> {

@@ -93,9 +93,13 @@ export class SqliteMemoryStore implements MemoryStore {
     return row ? rowToRecord(row) : null;
   }
 
-  async getByHash(userId: string, hash: string): Promise<MemoryRecord | null> {
-    const row = this.sql.getByHash.get(userId, hash);
-    return row ? rowToRecord(row) : null;
+  async getByHashes(userId: string, hashes: string[]): Promise<MemoryRecord[]> {
+    if (hashes.length === 0) return [];
+    const found = new Map<string, MemoryRecord>();
+    for (const row of this.sql.getByHashes.all(userId, JSON.stringify([...new Set(hashes)]))) {
+      if (!found.has(row.hash)) found.set(row.hash, rowToRecord(row));
+    }
+    return [...found.values()];
   }
 
   async list(userId: string, options: ListOptions = {}): Promise<MemoryRecord[]> {
@@ -304,8 +308,8 @@ function prepareStatements(db: Database.Database) {
     getById: db.prepare<[string, string], MemoryRow>(
       `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = ? AND id = ?`,
     ),
-    getByHash: db.prepare<[string, string], MemoryRow>(
-      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = ? AND hash = ? ORDER BY seq LIMIT 1`,
+    getByHashes: db.prepare<[string, string], MemoryRow>(
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = ? AND hash IN (SELECT value FROM json_each(?)) ORDER BY seq`,
     ),
     allOfUser: db.prepare<[string], MemoryRowWithEmbedding>(
       `SELECT ${MEMORY_COLUMNS}, embedding FROM memories WHERE user_id = ? ORDER BY seq`,

@@ -50,7 +50,11 @@ export interface MemoryStore {
   /** Insert or replace records, each with its embedding (same order). */
   put(records: MemoryRecord[], vectors: number[][]): Promise<void>;
   get(userId: string, id: string): Promise<MemoryRecord | null>;
-  getByHash(userId: string, hash: string): Promise<MemoryRecord | null>;
+  /**
+   * The user's records whose content hash is one of `hashes` (duplicate checks), in one round
+   * trip however many hashes are asked for; at most one record per hash, the earliest stored.
+   */
+  getByHashes(userId: string, hashes: string[]): Promise<MemoryRecord[]>;
   list(userId: string, options?: ListOptions): Promise<MemoryRecord[]>;
   count(userId: string, options?: ListOptions): Promise<number>;
   search(query: StoreSearchQuery): Promise<StoreHit[]>;

@@ -119,12 +119,17 @@ export function runStoreContract(
         expect(dense[0].denseRank).toBe(1);
       });
 
-      it("getByHash finds the user's record by its content hash", async () => {
+      it("getByHashes finds the user's records by content hash, many at once", async () => {
         const user = newUser();
         const r = memory(user, "likes green tea", { hash: "hash-green-tea" });
-        await store.put([r, memory(user, "something else")], [axis(0), axis(1)]);
-        expect(await store.getByHash(user, "hash-green-tea")).toEqual(r);
-        expect(await store.getByHash(user, "hash-unknown")).toBeNull();
+        const r2 = memory(user, "keeps bees", { hash: "hash-bees" });
+        await store.put([r, memory(user, "something else"), r2], [axis(0), axis(1), axis(2)]);
+        expect(await store.getByHashes(user, ["hash-green-tea"])).toEqual([r]);
+        expect(await store.getByHashes(user, ["hash-unknown"])).toEqual([]);
+        expect(await store.getByHashes(user, [])).toEqual([]);
+        const both = await store.getByHashes(user, ["hash-bees", "hash-unknown", "hash-green-tea", "hash-bees"]);
+        expect(both.map((x) => x.hash).sort()).toEqual(["hash-bees", "hash-green-tea"]);
+        expect(await store.getByHashes(newUser(), ["hash-bees", "hash-green-tea"])).toEqual([]);
       });
 
       it("put rejects an embedding of the wrong size", async () => {
@@ -446,7 +451,7 @@ export function runStoreContract(
         expect(await store.count(gone)).toBe(0);
         expect(await store.list(gone)).toEqual([]);
         expect(await store.get(gone, goneRecords[0].id)).toBeNull();
-        expect(await store.getByHash(gone, goneRecords[0].hash)).toBeNull();
+        expect(await store.getByHashes(gone, [goneRecords[0].hash])).toEqual([]);
         expect(await search({ userId: gone, vector: axis(0), terms: tokenize("secret"), validity: ALL })).toEqual([]);
         expect(await store.history(gone, goneRecords[0].id)).toEqual([]);
         expect(await store.listPending(gone)).toEqual([]);
@@ -472,7 +477,7 @@ export function runStoreContract(
         const aIds = ids(aRecords);
 
         expect(await store.get(b, aIds[0])).toBeNull();
-        expect(await store.getByHash(b, "hash-a-bank")).toBeNull();
+        expect(await store.getByHashes(b, ["hash-a-bank"])).toEqual([]);
         expect(await store.list(b)).toEqual([]);
         expect(await store.list(b, { validity: ALL, filter: { id: { in: aIds } } })).toEqual([]);
         expect(await store.count(b)).toBe(0);

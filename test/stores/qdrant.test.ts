@@ -89,7 +89,7 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
         expect((await store.list(u)).every(own)).toBe(true);
         expect(await store.count(u)).toBe(3);
         expect(own((await store.get(u, "shared-1"))!)).toBe(true);
-        expect(own((await store.getByHash(u, "hash-2"))!)).toBe(true);
+        expect(own((await store.getByHashes(u, ["hash-2"]))[0])).toBe(true);
         const hits = await store.search({ userId: u, vector: axis(0), terms: tokenize("secret zebra"), validity: { kind: "all" }, limit: 50 });
         expect(hits).toHaveLength(3);
         expect(hits.every((h) => own(h.record))).toBe(true);
