@@ -8,6 +8,8 @@ import { sharedRuntime } from "../src/app/shared-runtime.js";
 import { buildGraph } from "../src/graph/builder.js";
 
 const runtime = sharedRuntime();
+// Memory updates left queued by a previous server process are stored now.
+runtime.startMemoryWorker();
 
 export const graph = buildGraph(runtime.graphDeps).compile();
 graph.name = "memory_chat";

@@ -5,6 +5,7 @@ import { DEFAULT_PERSONA } from "../graph/context.js";
 import { createLogger, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
 import { FileOutbox } from "../memory/outbox.js";
+import { MemoryWorker } from "../memory/worker.js";
 import { join } from "node:path";
 import { createChatModel } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
@@ -21,6 +22,15 @@ export interface Runtime {
   chatModel: () => Promise<BaseChatModel>;
   memory: () => Promise<MemoryEngine>;
   graphDeps: GraphDeps;
+  /**
+   * The background memory worker (MEMORY_UPDATE_MODE=background), or undefined inline. Processes
+   * that run the graph call `startMemoryWorker()`; `await runtime.memoryWorker?.idle()` waits for
+   * queued updates.
+   */
+  memoryWorker?: MemoryWorker;
+  /** Starts storing memory updates a previous process left in the outbox (graph processes only). */
+  startMemoryWorker: () => void;
+  /** Waits for the memory update in hand, leaves the rest queued on disk, closes the store. */
   close: () => Promise<void>;
 }
 
@@ -64,19 +74,28 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
     engine.catch(() => (engine = undefined));
     return engine;
   };
+  const outbox = new FileOutbox(join(settings.DATA_DIR, "outbox.jsonl"));
+  const memoryWorker =
+    settings.MEMORY_UPDATE_MODE === "background"
+      ? new MemoryWorker({ memory, outbox, logger: logger.child({ component: "memory-worker" }) })
+      : undefined;
   return {
     settings,
     logger,
     chatModel,
     memory,
+    memoryWorker,
+    startMemoryWorker: () => memoryWorker?.start(),
     graphDeps: {
       chatModel,
       memory,
       logger: logger.child({ component: "graph" }),
-      outbox: new FileOutbox(join(settings.DATA_DIR, "outbox.jsonl")),
+      outbox,
+      worker: memoryWorker,
       defaults: graphDefaults(settings),
     },
     close: async () => {
+      await memoryWorker?.close();
       if (engine) await (await engine.catch(() => undefined))?.store.close();
     },
   };

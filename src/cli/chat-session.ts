@@ -8,6 +8,7 @@ import { runContext } from "../graph/context.js";
 import { messageText } from "../memory/structured.js";
 import { changesLine, historyLine, memoryLine, usedLine } from "./format.js";
 import type { ThreadRegistry } from "./thread-registry.js";
+import type { MemoryJobResult, MemoryWorker } from "../memory/worker.js";
 
 type CompiledChatGraph = ReturnType<ReturnType<typeof buildGraph>["compile"]>;
 
@@ -29,6 +30,10 @@ export interface ChatSessionOptions {
   userId: string;
   threadId?: string;
   write: (text: string) => void;
+  /** The background memory worker: after the answer, the session waits for the turn's update. */
+  worker?: MemoryWorker;
+  /** Shows that something is being waited for; returns the function that ends it. */
+  waiting?: (label: string) => () => void;
 }
 
 /** One user's terminal conversation: chat turns and slash commands, independent of the terminal. */
@@ -54,6 +59,7 @@ export class ChatSession {
     let retrievalStatus: string | undefined;
     let changes: MemoryChange[] = [];
     let memoryStatus: string | undefined;
+    let jobId: string | undefined;
     let streamed = false;
     this.o.threads.add(this.o.userId, this.threadId);
     try {
@@ -92,10 +98,18 @@ export class ChatSession {
           if (update.updateMemory) {
             changes = update.updateMemory.memoryChanges ?? [];
             memoryStatus = update.updateMemory.memoryUpdateStatus;
+            jobId = update.updateMemory.memoryJobId ?? undefined;
           }
         }
       }
       write("\n");
+      if (jobId && this.o.worker) {
+        // The answer is complete; the memory update runs after the run, and its line follows.
+        const done = this.o.waiting?.("remembering");
+        const result = await this.o.worker.result(jobId).finally(() => done?.());
+        changes = result.changes;
+        memoryStatus = jobStatus(result);
+      }
       write(`  ${usedLine(memories, retrievalStatus)}\n  ${changesLine(changes, memoryStatus)}\n`);
     } catch (error) {
       if (streamed) write("\n");
@@ -164,5 +178,17 @@ export class ChatSession {
   private usage(text: string): boolean {
     this.o.write(`usage: ${text}\n`);
     return true;
+  }
+}
+
+/** A background job's outcome in the words of the inline path's status. */
+function jobStatus(result: MemoryJobResult): string {
+  switch (result.status) {
+    case "stored":
+      return "ok";
+    case "queued":
+      return `queued: long-term memory unreachable (${result.error}); the update will be replayed`;
+    default:
+      return `${result.status}: ${result.error}`;
   }
 }

@@ -60,7 +60,13 @@ async function main(): Promise<number> {
     userId,
     threadId: stringOption(options, "thread"),
     write: (t) => stdout.write(t),
+    worker: runtime.memoryWorker,
+    waiting: (label) => {
+      spinner.start(label);
+      return () => spinner.stop();
+    },
   });
+  runtime.startMemoryWorker();
   stdout.write(`memory chat: user ${userId}, thread ${session.threadId}. /help lists commands.\n`);
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
   rl.setPrompt("you> ");

@@ -38,6 +38,11 @@ const SettingsSchema = z.object({
   MEMORY_HALF_LIFE_DAYS: z.coerce.number().min(0).default(180),
   MAX_MESSAGE_CHARS: positiveInt("MAX_MESSAGE_CHARS", 8000),
   /**
+   * background: updateMemory queues the turn in the durable outbox and the memory update runs
+   * after the run, so the answer's stream ends at once; inline: the update runs inside the run.
+   */
+  MEMORY_UPDATE_MODE: z.enum(["background", "inline"]).default("background"),
+  /**
    * Static bearer tokens for the dev server's auth, "alice:token1,bob:token2": a request with
    * "Authorization: Bearer token1" acts as alice, for her threads and memory only. Unset = auth off
    * (open mode: the server answers only requests addressed to localhost, and the caller names the user).

@@ -2,6 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { Logger } from "../logger.js";
 import type { MemoryEngine } from "../memory/engine.js";
 import type { FileOutbox } from "../memory/outbox.js";
+import type { MemoryWorker } from "../memory/worker.js";
 
 /** Defaults for per-run settings, and limits, taken from the process settings. */
 export interface GraphDefaults {
@@ -26,5 +27,10 @@ export interface GraphDeps {
   logger: Logger;
   /** Where memory updates wait while the store is unreachable; none = the update is only logged. */
   outbox?: FileOutbox;
+  /**
+   * With a worker, updateMemory queues the turn and returns at once: the memory update happens
+   * after the run (MEMORY_UPDATE_MODE=background). Without one it runs inside the run (inline).
+   */
+  worker?: MemoryWorker;
   now?: () => Date;
 }

@@ -31,6 +31,10 @@ export const ChatState = Annotation.Root({
   /** What updateMemory did this turn. */
   memoryChanges: Annotation<MemoryChange[]>,
   memoryUpdateStatus: Annotation<string>,
+  /** In background mode: the queued memory update of this turn (MemoryWorker.result(id) awaits it). */
+  memoryJobId: Annotation<string | null>,
+  /** In background mode: what the previous turn's memory update did, once it finished. */
+  previousMemoryUpdate: Annotation<{ status: string; changes: MemoryChange[]; error?: string } | null>,
 });
 
 export type ChatStateType = typeof ChatState.State;

@@ -29,6 +29,7 @@ import type {
   ScoredMemory,
   Validity,
 } from "./types.js";
+import { UserLocks } from "./user-lock.js";
 import { InvalidInputError, toIsoTime, validateMetadata, validateText, validateUserId } from "./validation.js";
 
 export interface MemoryEngineDeps {
@@ -54,6 +55,14 @@ export class MemoryNotFoundError extends Error {
   }
 }
 
+/** add() with inference was asked of an engine built without a chat model (a set-up problem, not bad data). */
+export class ChatModelMissingError extends InvalidInputError {
+  constructor() {
+    super("add() with inference needs a chat model; pass chatModel, or use infer: false with facts");
+    this.name = "ChatModelMissingError";
+  }
+}
+
 const DEFAULT_LIMIT = 8;
 /** Share of the score that recency can take away from an old memory. */
 const RECENCY_SHARE = 0.3;
@@ -65,6 +74,7 @@ const RECENCY_SHARE = 0.3;
  */
 export class MemoryEngine {
   private readonly log: Logger;
+  private readonly locks = new UserLocks();
   private readonly now: () => Date;
   private initialised?: Promise<void>;
 
@@ -86,6 +96,11 @@ export class MemoryEngine {
   /** Stores what the turn says about the user; returns the changes made. */
   async add(input: AddInput, options: AddOptions): Promise<AddResult> {
     await this.init();
+    // Concurrent turns of one user take turns here, so neither misses the other's new facts.
+    return this.locks.run(validateUserId(options.userId), () => this.addLocked(input, options));
+  }
+
+  private async addLocked(input: AddInput, options: AddOptions): Promise<AddResult> {
     const userId = validateUserId(options.userId);
     const metadata = validateMetadata(options.metadata);
     const time = toIsoTime(options.time, this.now());
@@ -102,7 +117,7 @@ export class MemoryEngine {
       return { changes: await this.addReadyFacts(facts, ctx) };
     }
     if (!this.deps.chatModel) {
-      throw new InvalidInputError("add() with inference needs a chat model; pass chatModel, or use infer: false with facts");
+      throw new ChatModelMissingError();
     }
     const turn = turnText(input);
     if (!turn.userText.trim()) return { changes: [] };

@@ -61,6 +61,13 @@ export class FileOutbox {
     return this.list().length;
   }
 
+  /** Removes entries by id (after they were stored), keeping everything else in order. */
+  remove(ids: string[]): number {
+    const gone = new Set(ids);
+    const entries = this.list();
+    return this.rewrite(entries.filter((e) => !gone.has(e.id)), new Set(entries.map((e) => e.id)));
+  }
+
   /** Replays queued updates in order; stops at the first that still fails. One replay at a time. */
   replay(engine: MemoryEngine): Promise<ReplayResult> {
     this.replaying ??= this.replayOnce(engine).finally(() => (this.replaying = undefined));

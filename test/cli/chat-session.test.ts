@@ -4,6 +4,12 @@ import { buildGraph } from "../../src/graph/builder.js";
 import { ChatSession } from "../../src/cli/chat-session.js";
 import { InMemoryThreadRegistry } from "../../src/cli/thread-registry.js";
 import { makeTestDeps } from "../graph/graph-harness.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { silentLogger } from "../../src/logger.js";
+import { FileOutbox } from "../../src/memory/outbox.js";
+import { MemoryWorker } from "../../src/memory/worker.js";
 
 function session(userId = "dana") {
   const { deps, engine } = makeTestDeps();
@@ -20,6 +26,35 @@ function session(userId = "dana") {
 }
 
 describe("terminal chat session", () => {
+  it("with background memory updates, prints the answer first, then what was remembered", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chat-bg-"));
+    try {
+      const { deps, engine } = makeTestDeps();
+      const worker = new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, "outbox.jsonl")), logger: silentLogger });
+      let out = "";
+      const waits: string[] = [];
+      const s = new ChatSession({
+        graph: buildGraph({ ...deps, worker }).compile({ checkpointer: new MemorySaver() }),
+        threads: new InMemoryThreadRegistry(),
+        memory: async () => engine,
+        userId: "bo",
+        write: (t) => (out += t),
+        worker,
+        waiting: (label) => {
+          waits.push(`${label}: start (answer ${out.includes("assistant> ") ? "shown" : "not shown"})`);
+          return () => waits.push(`${label}: end`);
+        },
+      });
+      await s.handle("I keep three cats.");
+      expect(waits).toEqual(["remembering: start (answer shown)", "remembering: end"]);
+      expect(out.indexOf("assistant> ")).toBeLessThan(out.indexOf("memory: "));
+      expect(out).toContain('memory: remembered "I keep three cats."');
+      expect((await engine.list({ userId: "bo" })).map((m) => m.text)).toEqual(["I keep three cats."]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("streams the answer and says what was used and remembered", async () => {
     const { s, read } = session();
     await s.handle("I grow tomatoes on my balcony.");

@@ -4,7 +4,7 @@ import { messageText } from "../../memory/structured.js";
 import { hasLoneSurrogate } from "../../memory/validation.js";
 import type { GraphDeps } from "../deps.js";
 import { TurnInputError } from "../errors.js";
-import { resolveRunSettings } from "../run-settings.js";
+import { resolveRunSettings, threadIdOf } from "../run-settings.js";
 import type { ChatStateType, ChatStateUpdate } from "../state.js";
 import { estimateTokens } from "../tokens.js";
 
@@ -32,6 +32,8 @@ export function makeLoadHistory(deps: GraphDeps) {
       rewriteFallback: null,
       memories: [],
       memoryChanges: [],
+      memoryJobId: null,
+      previousMemoryUpdate: previousUpdate(deps, config),
     };
   };
 }
@@ -60,4 +62,10 @@ export function recentWindow(messages: BaseMessage[], window: number, tokenBudge
     picked.unshift(messages[i]);
   }
   return picked;
+}
+
+/** What the last background memory update of this thread did (null inline, or before it finished). */
+function previousUpdate(deps: GraphDeps, config: LangGraphRunnableConfig): ChatStateUpdate["previousMemoryUpdate"] {
+  const last = deps.worker?.lastResultForThread(threadIdOf(config));
+  return last ? { status: last.status, changes: last.changes, ...(last.error ? { error: last.error } : {}) } : null;
 }

@@ -28,6 +28,11 @@ export function makeUpdateMemory(deps: GraphDeps) {
       threadId: threadIdOf(config),
       sourceId: userMessage.id,
     };
+    if (deps.worker) {
+      // Durable at once (fsynced), stored after the run: the answer's stream ends now.
+      const { jobId } = deps.worker.enqueue(input, options);
+      return { memoryChanges: [], memoryJobId: jobId, memoryUpdateStatus: "scheduled: stored after the run; the next turn of this thread shows what changed" };
+    }
     try {
       const engine = await deps.memory();
       // Updates queued while the store was down go first, so facts keep their order.
