@@ -152,13 +152,17 @@ describe.skipIf(!existsSync(LOCAL_MODEL))("dev server end to end with a real loc
     const reply = first.body.messages.at(-1);
     expect(reply.type).toBe("ai");
     expect(String(reply.content).length).toBeGreaterThan(0);
-    expect(first.body.memoryUpdateStatus).toMatch(/^(ok|pending: )/);
+    // The served graph updates memory after the run (MEMORY_UPDATE_MODE=background).
+    expect(first.body.memoryUpdateStatus).toMatch(/^scheduled/);
+    expect(first.body.memoryJobId).toEqual(expect.any(String));
     const second = await runTurn(server, thread.body.thread_id, "realuser", "What do I love?");
     expect(second.status).toBe(200);
     expect(second.body.recentMessages).toHaveLength(2);
     expect(typeof second.body.rewrittenQuestion).toBe("string");
     expect(Array.isArray(second.body.memories)).toBe(true);
     expect(second.body.retrievalStatus).toBe("ok");
+    // The first turn's update may still be running when the second turn starts (null), or done.
+    if (second.body.previousMemoryUpdate !== null) expect(second.body.previousMemoryUpdate.status).toMatch(/^(stored|pending)$/);
 
     // Streamed: tokens come from the answer node; the memory update runs after the last one.
     const streamed = await streamRun(server, thread.body.thread_id, {
@@ -171,7 +175,7 @@ describe.skipIf(!existsSync(LOCAL_MODEL))("dev server end to end with a real loc
     expect(answer.count).toBeGreaterThan(2);
     console.log(
       `stream timing (real model): first answer token at ${streamed.events.find((e) => e.event?.startsWith("messages"))?.at} ms, ` +
-        `last at ${answer.lastAt} ms, run ended at ${streamed.endedAt} ms: ${streamed.endedAt - answer.lastAt} ms after the last token (updateMemory)`,
+        `last at ${answer.lastAt} ms, run ended at ${streamed.endedAt} ms: ${streamed.endedAt - answer.lastAt} ms after the last token (the memory update runs after the run)`,
     );
   }, 400_000);
 });
