@@ -1,0 +1,139 @@
+/**
+ * The process killed (SIGKILL) in the middle of a run, and in the middle of a memory update: the
+ * next process on the same DATA_DIR opens the SQLite files cleanly, resumes the thread from its
+ * last checkpoint, answers a new turn, and stores the memory update the killed process had queued,
+ * exactly once. Real processes, real files, a real HTTP model endpoint.
+ */
+import Database from "better-sqlite3";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordFigure } from "./figures.js";
+import { startScriptedOpenAI, type ScriptedServer } from "./scripted-openai-server.js";
+
+const root = resolve(import.meta.dirname, "../..");
+let endpoint: ScriptedServer;
+let dataDir: string;
+
+beforeAll(async () => {
+  endpoint = await startScriptedOpenAI();
+  dataDir = mkdtempSync(join(tmpdir(), "memory-chat-kill-"));
+});
+afterAll(async () => {
+  await endpoint?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface ChildState {
+  messages: string[];
+  memories: string[];
+  backlog: number;
+}
+
+function child(thread: string, message?: string): { proc: ChildProcess; state: Promise<ChildState>; events: string[] } {
+  const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/kill-child.ts", thread, "kim", ...(message ? [message] : [])], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      CHAT_MODEL: "openai:fake",
+      EMBEDDING_MODEL: "openai:fake",
+      OPENAI_BASE_URL: endpoint.url,
+      OPENAI_API_KEY: "test",
+      MEMORY_UPDATE_MODE: "background",
+      MEMORY_STORE: "sqlite",
+      LOG_LEVEL: "error",
+      MODEL_MAX_RETRIES: "0",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const events: string[] = [];
+  let out = "";
+  let err = "";
+  proc.stderr!.on("data", (d) => (err += d));
+  const state = new Promise<ChildState>((resolveState, reject) => {
+    proc.stdout!.on("data", (d) => {
+      out += d;
+      for (const line of out.split("\n").slice(0, -1)) {
+        const parsed = JSON.parse(line);
+        if (!events.includes(parsed.event)) events.push(parsed.event);
+        if (parsed.event === "state") resolveState(parsed);
+      }
+      out = out.slice(out.lastIndexOf("\n") + 1);
+    });
+    proc.on("exit", (code, signal) => reject(new Error(`child exited (${code ?? signal}) before printing its state:\n${err}`)));
+  });
+  state.catch(() => undefined);
+  return { proc, state, events };
+}
+
+const killed = (proc: ChildProcess) => new Promise<void>((r) => (proc.exitCode !== null || proc.signalCode ? r() : proc.once("exit", () => r())));
+
+function integrity(file: string): string {
+  const db = new Database(join(dataDir, file), { readonly: true });
+  try {
+    return db.pragma("integrity_check", { simple: true }) as string;
+  } finally {
+    db.close();
+  }
+}
+
+describe("killed with SIGKILL mid-run and mid-update", () => {
+  it("resumes from the last checkpoint, opens cleanly, and replays the queued update once", async () => {
+    // 1. A completed turn.
+    const first = await child("t1", "My name is Kim. I live in Busan.").state;
+    expect(first.memories.sort()).toEqual(["I live in Busan.", "My name is Kim."]);
+
+    // 2. Killed while the answer is being generated.
+    endpoint.hang.add("answer");
+    const answering = endpoint.arrival("answer");
+    const midRun = child("t1", "What is my name?");
+    await answering;
+    midRun.proc.kill("SIGKILL");
+    await killed(midRun.proc);
+    endpoint.hang.delete("answer");
+
+    // 3. Killed while the memory update of a finished turn runs (the answer was already given).
+    endpoint.hang.add("extract");
+    const extracting = endpoint.arrival("extract");
+    const midUpdate = child("t1", "I work as a baker.");
+    await extracting;
+    // The run itself has ended (the answer is out); only the background update is in flight.
+    for (let i = 0; i < 200 && !midUpdate.events.includes("turn-end"); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(midUpdate.events).toContain("turn-end");
+    midUpdate.proc.kill("SIGKILL");
+    await killed(midUpdate.proc);
+    endpoint.hang.delete("extract");
+
+    // 4. The next process on the same files.
+    const checks = ["checkpoints.db", "memory.db"].map((f) => [f, integrity(f)]);
+    const failing = checks.filter(([, result]) => result !== "ok").length;
+    const resumed = await child("t1", "I have a dog named Bada.").state;
+    const expectedFacts = ["My name is Kim.", "I live in Busan.", "I work as a baker.", "I have a dog named Bada."];
+    const counts = new Map<string, number>();
+    for (const m of resumed.memories) counts.set(m, (counts.get(m) ?? 0) + 1);
+    const lost = expectedFacts.filter((f) => !counts.has(f)).length;
+    const duplicates = [...counts.values()].reduce((s, c) => s + c - 1, 0);
+
+    recordFigure({ group: "kill", name: "processes killed with SIGKILL (mid-run, mid-update)", value: 2 });
+    recordFigure({ group: "kill", name: "SQLite files failing integrity_check after kills", value: failing, goal: 0 });
+    recordFigure({ group: "kill", name: "facts lost after kills", value: lost, goal: 0 });
+    recordFigure({ group: "kill", name: "duplicate facts after kills and replay", value: duplicates, goal: 0 });
+
+    expect(checks).toEqual([["checkpoints.db", "ok"], ["memory.db", "ok"]]);
+    // The thread resumed from its last checkpoint: the completed turn, the killed turn's message
+    // (checkpointed before the answer), the turn whose update was killed, and the new turn.
+    expect(resumed.messages.slice(0, 2)).toEqual(["My name is Kim. I live in Busan.", expect.any(String)]);
+    expect(resumed.messages).toContain("What is my name?");
+    expect(resumed.messages).toContain("I work as a baker.");
+    expect(resumed.messages.at(-2)).toBe("I have a dog named Bada.");
+    // Every completed turn kept its answer, though this endpoint gives every completion the same
+    // id (as some OpenAI-compatible servers do): 3 turns got an answer (the one killed mid-answer
+    // did not), and all 3 answers are in the thread.
+    expect(resumed.messages.filter((m) => m.startsWith("From memory") || m.startsWith("I do not remember"))).toHaveLength(3);
+    expect(resumed.backlog).toBe(0);
+    expect({ lost, duplicates }).toEqual({ lost: 0, duplicates: 0 });
+  }, 240_000);
+});

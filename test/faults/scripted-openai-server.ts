@@ -1,0 +1,76 @@
+/**
+ * A local OpenAI-shaped endpoint (chat completions and embeddings) that answers each prompt by
+ * its kind with the scripted test model's rules (test/helpers/scripted-model.ts), so a real
+ * process can run the product against it over real HTTP. Kinds can be made to hang, and the test
+ * can wait until a request of a kind arrives: that is how a process is caught mid-run.
+ */
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import { promptKind, rememberingScript, type PromptKind } from "../helpers/scripted-model.js";
+
+export const EMBEDDING_DIMS = 16;
+
+export interface ScriptedServer {
+  url: string;
+  /** Requests of these kinds get no answer until the process making them dies. */
+  hang: Set<PromptKind>;
+  /** Resolves when the next request of this kind arrives. */
+  arrival: (kind: PromptKind) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+export async function startScriptedOpenAI(): Promise<ScriptedServer> {
+  const hang = new Set<PromptKind>();
+  const waiting = new Map<PromptKind, Array<() => void>>();
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", async () => {
+      const request = JSON.parse(body || "{}");
+      res.setHeader("content-type", "application/json");
+      if (req.url?.endsWith("/embeddings")) {
+        const inputs: string[] = Array.isArray(request.input) ? request.input : [request.input];
+        res.end(JSON.stringify({ object: "list", data: inputs.map((text, index) => ({ object: "embedding", index, embedding: vectorOf(text) })), model: "fake" }));
+        return;
+      }
+      const messages: BaseMessage[] = (request.messages as { role: string; content: string }[]).map((m) =>
+        m.role === "system" ? new SystemMessage(m.content) : m.role === "assistant" ? new AIMessage(m.content) : new HumanMessage(m.content),
+      );
+      const kind = promptKind(messages);
+      for (const wake of waiting.get(kind) ?? []) wake();
+      waiting.delete(kind);
+      if (hang.has(kind)) return;
+      const text = await rememberingScript(kind, messages);
+      const base = { id: "chatcmpl-test", created: 0, model: "fake" };
+      if (request.stream !== true) {
+        res.end(JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }] }));
+        return;
+      }
+      res.setHeader("content-type", "text/event-stream");
+      const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      for (const piece of text.match(/\S+\s*/g) ?? []) res.write(chunk({ content: piece }, null));
+      res.end(chunk({}, "stop") + "data: [DONE]\n\n");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    hang,
+    arrival: (kind) => new Promise((resolve) => waiting.set(kind, [...(waiting.get(kind) ?? []), resolve])),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** A deterministic unit vector per text. */
+function vectorOf(text: string): number[] {
+  const bytes = createHash("sha256").update(text).digest();
+  const v = Array.from({ length: EMBEDDING_DIMS }, (_, i) => bytes[i] / 255 - 0.5);
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+}
