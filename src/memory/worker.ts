@@ -106,7 +106,10 @@ export class MemoryWorker {
       if (!entry) return;
       const outcome = await this.store(entry);
       if (outcome.status === "queued") {
-        this.settle(entry, outcome);
+        // Every job behind this one waits for the same store: tell their callers now.
+        for (const waiting of this.o.outbox.list()) {
+          if (this.waiters.has(waiting.id)) this.settle(waiting, { ...outcome, jobId: waiting.id, threadId: waiting.options.threadId });
+        }
         this.scheduleRetry(outcome.error!);
         return;
       }

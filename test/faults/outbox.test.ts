@@ -11,6 +11,9 @@ import { FileOutbox } from "../../src/memory/outbox.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
 import { makeTestDeps } from "../graph/graph-harness.js";
+import { silentLogger } from "../../src/logger.js";
+import { MemoryWorker } from "../../src/memory/worker.js";
+import { recordFigure } from "./figures.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -92,7 +95,40 @@ describe("a turn while the memory store is locked by another process", () => {
     expect(after.memoryUpdateStatus).toBe("ok");
     expect(deps.outbox.size).toBe(0);
     const texts = (await store.list("olga")).map((m) => m.text).sort();
+    recordOutage("inline", 1, texts, ["I live in Lviv.", "I play the bandura.", "I was born in Kyiv."]);
     expect(texts).toEqual(["I live in Lviv.", "I play the bandura.", "I was born in Kyiv."]);
+    await store.close();
+  }, 60_000);
+
+  it("in background mode too: the answer comes, the queued update is retried until the store is back", async () => {
+    const dir = tempDir();
+    const file = join(dir, "memory.db");
+    const store = new SqliteMemoryStore(file);
+    const { deps } = makeTestDeps({ store });
+    const worker = new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, "outbox.jsonl")), logger: silentLogger, retryBaseMs: 50, retryMaxMs: 200 });
+    const graph = buildGraph({ ...deps, worker }).compile({ checkpointer: new MemorySaver() });
+    const config = { configurable: { thread_id: "t" }, context: runContext({ userId: "ivan" }) };
+    await graph.invoke({ messages: [new HumanMessage("I was born in Minsk.")] }, config);
+    await worker.idle();
+
+    const lock = lockDatabase(file);
+    await lock.locked;
+    const outage = ["I play the cello.", "My daughter is Vera."];
+    const results = [];
+    for (const text of outage) {
+      const during = await graph.invoke({ messages: [new HumanMessage(text)] }, config);
+      expect(during.messages.at(-1)!.content).toBeTruthy();
+      results.push(await worker.result(during.memoryJobId!));
+    }
+    expect(results.map((r) => r.status)).toEqual(["queued", "queued"]);
+    expect(worker.backlog).toBe(2);
+    await lock.release();
+    for (let i = 0; i < 100 && worker.backlog > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await worker.idle();
+    const texts = (await store.list("ivan")).map((m) => m.text).sort();
+    recordOutage("background", outage.length, texts, ["I play the cello.", "I was born in Minsk.", "My daughter is Vera."]);
+    expect(texts).toEqual(["I play the cello.", "I was born in Minsk.", "My daughter is Vera."]);
+    await worker.close();
     await store.close();
   }, 60_000);
 
@@ -108,3 +144,12 @@ describe("a turn while the memory store is locked by another process", () => {
     expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["I keep bees."]);
   });
 });
+
+/** Figures of an outage round: facts said while the store was locked, recovered, duplicated. */
+function recordOutage(mode: string, duringOutage: number, stored: string[], expected: string[]) {
+  const duplicates = stored.length - new Set(stored).size;
+  const lost = expected.filter((t) => !stored.includes(t)).length;
+  recordFigure({ group: "outage", name: `facts said while the SQLite store was locked (${mode})`, value: duringOutage });
+  recordFigure({ group: "outage", name: `facts lost after the store came back (${mode})`, value: lost, goal: 0 });
+  recordFigure({ group: "outage", name: `duplicate facts after replay (${mode})`, value: duplicates, goal: 0 });
+}
