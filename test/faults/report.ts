@@ -21,7 +21,7 @@ export function teardown(): void {
   const failing = figures.filter((f) => f.goal !== undefined && f.value !== f.goal);
   const rows = figures.map((f) => {
     const mark = f.goal === undefined ? "" : f.value === f.goal ? "ok" : "MISSED";
-    return `  ${f.group.padEnd(14)} ${f.name.padEnd(48)} ${String(f.value).padStart(8)}  ${f.goal === undefined ? "" : `goal ${f.goal} ${mark}`}`;
+    return `  ${f.group.padEnd(14)} ${f.name.padEnd(58)} ${String(f.value).padStart(8)}  ${f.goal === undefined ? "" : `goal ${f.goal} ${mark}`}`;
   });
   console.log(["", "Fault and isolation figures (from this run):", ...rows, `  ${failing.length} figure(s) off their goal`, ""].join("\n"));
   const out = process.env.FAULT_FIGURES_RESULTS;
