@@ -15,6 +15,8 @@ export interface ScriptedServer {
   url: string;
   /** Requests of these kinds get no answer until the process making them dies. */
   hang: Set<PromptKind>;
+  /** The user message of every answer request, in order (what the product sent the model). */
+  questions: string[];
   /** Resolves when the next request of this kind arrives. */
   arrival: (kind: PromptKind) => Promise<void>;
   close: () => Promise<void>;
@@ -23,6 +25,7 @@ export interface ScriptedServer {
 export async function startScriptedOpenAI(): Promise<ScriptedServer> {
   const hang = new Set<PromptKind>();
   const waiting = new Map<PromptKind, Array<() => void>>();
+  const questions: string[] = [];
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
@@ -38,6 +41,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
         m.role === "system" ? new SystemMessage(m.content) : m.role === "assistant" ? new AIMessage(m.content) : new HumanMessage(m.content),
       );
       const kind = promptKind(messages);
+      if (kind === "answer") questions.push(String(request.messages.at(-1)?.content ?? ""));
       for (const wake of waiting.get(kind) ?? []) wake();
       waiting.delete(kind);
       if (hang.has(kind)) return;
@@ -58,6 +62,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
   return {
     url: `http://127.0.0.1:${port}/v1`,
     hang,
+    questions,
     arrival: (kind) => new Promise((resolve) => waiting.set(kind, [...(waiting.get(kind) ?? []), resolve])),
     close: () =>
       new Promise((r) => {
