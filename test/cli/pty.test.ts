@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startScriptedOpenAI, type ScriptedServer } from "../faults/scripted-openai-server.js";
+import { productEnv, startScriptedOpenAI, type ScriptedServer } from "../faults/scripted-openai-server.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
@@ -51,18 +51,7 @@ describe.skipIf(!hasScript)("terminal chat in a pseudo-terminal", () => {
     const command = `${join(root, "node_modules/.bin/tsx")} src/cli/chat.ts --user 小明`;
     chat = spawn("script", ["-qfec", command, "/dev/null"], {
       cwd: root,
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        CHAT_MODEL: "openai:fake",
-        EMBEDDING_MODEL: "openai:fake",
-        OPENAI_BASE_URL: endpoint.url,
-        OPENAI_API_KEY: "test",
-        MAX_MESSAGE_CHARS: "50",
-        LOG_LEVEL: "error",
-        TERM: "xterm",
-        LANG: "C.UTF-8",
-      },
+      env: productEnv(endpoint, dataDir, { MAX_MESSAGE_CHARS: "50", TERM: "xterm", LANG: "C.UTF-8" }),
       stdio: ["pipe", "pipe", "pipe"],
     });
     chat.stdout!.setEncoding("utf8");

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigure } from "./figures.js";
-import { startScriptedOpenAI, type ScriptedServer } from "./scripted-openai-server.js";
+import { productEnv, startScriptedOpenAI, type ScriptedServer } from "./scripted-openai-server.js";
 
 const root = resolve(import.meta.dirname, "../..");
 let endpoint: ScriptedServer;
@@ -35,18 +35,7 @@ interface ChildState {
 function child(thread: string, message?: string): { proc: ChildProcess; state: Promise<ChildState>; events: string[] } {
   const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/kill-child.ts", thread, "kim", ...(message ? [message] : [])], {
     cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      CHAT_MODEL: "openai:fake",
-      EMBEDDING_MODEL: "openai:fake",
-      OPENAI_BASE_URL: endpoint.url,
-      OPENAI_API_KEY: "test",
-      MEMORY_UPDATE_MODE: "background",
-      MEMORY_STORE: "sqlite",
-      LOG_LEVEL: "error",
-      MODEL_MAX_RETRIES: "0",
-    },
+    env: productEnv(endpoint, dataDir, { MEMORY_UPDATE_MODE: "background", MEMORY_STORE: "sqlite", MODEL_MAX_RETRIES: "0" }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const events: string[] = [];

@@ -72,6 +72,20 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
   };
 }
 
+/** The environment of a product process whose chat model and embeddings are this endpoint. */
+export function productEnv(endpoint: ScriptedServer, dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATA_DIR: dataDir,
+    CHAT_MODEL: "openai:fake",
+    EMBEDDING_MODEL: "openai:fake",
+    OPENAI_BASE_URL: endpoint.url,
+    OPENAI_API_KEY: "test",
+    LOG_LEVEL: "error",
+    ...extra,
+  };
+}
+
 /** A deterministic unit vector per text. */
 function vectorOf(text: string): number[] {
   const bytes = createHash("sha256").update(text).digest();
