@@ -1,4 +1,5 @@
 import { Auth, HTTPException } from "@langchain/langgraph-sdk/auth";
+import { namesOtherUser, OTHER_USER_MESSAGE } from "./claims.js";
 import { bearerToken, type TokenTable } from "./tokens.js";
 
 /**
@@ -98,9 +99,7 @@ function stampOwner(metadata: Record<string, unknown> | null | undefined, identi
 /** The run context with the caller's user id: filled in when absent, refused when it names someone else. */
 function contextFor(context: unknown, identity: string): Record<string, unknown> {
   const ctx = context && typeof context === "object" ? { ...(context as Record<string, unknown>) } : {};
-  if (ctx.userId !== undefined && ctx.userId !== null && ctx.userId !== "" && ctx.userId !== identity) {
-    throw new HTTPException(403, { message: "context.userId names another user; a run may only use the signed-in user's memory (leave userId out to use yours)." });
-  }
+  if (namesOtherUser(ctx.userId, identity)) throw new HTTPException(403, { message: `context.userId: ${OTHER_USER_MESSAGE}` });
   ctx.userId = identity;
   return ctx;
 }

@@ -3,6 +3,7 @@ import { validateUserId } from "../memory/validation.js";
 import type { ResolvedRunSettings, RunContext } from "./context.js";
 import type { GraphDefaults } from "./deps.js";
 import { TurnInputError } from "./errors.js";
+import { namesOtherUser, OTHER_USER_MESSAGE } from "../auth/claims.js";
 
 /** Reads the run's context, fills defaults, and insists on a user id. */
 export function resolveRunSettings(config: LangGraphRunnableConfig, defaults: GraphDefaults): ResolvedRunSettings {
@@ -10,9 +11,7 @@ export function resolveRunSettings(config: LangGraphRunnableConfig, defaults: Gr
   const signedIn = authenticatedUser(config);
   if (signedIn !== undefined) {
     // Under the dev server with auth on, the signed-in user's memory, and nobody else's.
-    if (context.userId !== undefined && context.userId !== null && context.userId !== "" && context.userId !== signedIn) {
-      throw new TurnInputError("context.userId names another user; a run may only use the signed-in user's memory (leave userId out to use yours).");
-    }
+    if (namesOtherUser(context.userId, signedIn)) throw new TurnInputError(`context.userId: ${OTHER_USER_MESSAGE}`);
     context.userId = signedIn;
   }
   if (context.userId === undefined || context.userId === null || context.userId === "") {

@@ -14,7 +14,8 @@ import type { FileOutbox, OutboxEntry } from "./outbox.js";
 import type { MemoryChange } from "./types.js";
 import { InvalidInputError } from "./validation.js";
 
-const MAX_THREADS_REMEMBERED = 10_000;
+/** How many threads' and jobs' last outcomes are kept for callers that ask later. */
+const MAX_REMEMBERED = 10_000;
 
 export interface MemoryJobResult {
   jobId: string;
@@ -145,10 +146,10 @@ export class MemoryWorker {
       this.lastByThread.delete(result.threadId);
       this.lastByThread.set(result.threadId, result);
       // Only recent threads matter (their next turn shows it): the oldest go first.
-      if (this.lastByThread.size > MAX_THREADS_REMEMBERED) this.lastByThread.delete(this.lastByThread.keys().next().value!);
+      if (this.lastByThread.size > MAX_REMEMBERED) this.lastByThread.delete(this.lastByThread.keys().next().value!);
     }
     this.finished.set(entry.id, result);
-    if (this.finished.size > MAX_THREADS_REMEMBERED) this.finished.delete(this.finished.keys().next().value!);
+    if (this.finished.size > MAX_REMEMBERED) this.finished.delete(this.finished.keys().next().value!);
     for (const resolve of this.waiters.get(entry.id) ?? []) resolve(result);
     this.waiters.delete(entry.id);
   }

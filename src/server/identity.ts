@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { TenantViolationError } from "../memory/filter.js";
 import { validateUserId } from "../memory/validation.js";
+import { namesOtherUser, OTHER_USER_MESSAGE } from "../auth/claims.js";
 import type { ServerEnv } from "./env.js";
 
 /**
@@ -12,9 +13,7 @@ import type { ServerEnv } from "./env.js";
 export function requestUserId(c: Context<ServerEnv>, claimed: unknown): string {
   const identity = authenticatedIdentity(c);
   if (identity === undefined) return validateUserId(claimed);
-  if (claimed !== undefined && claimed !== null && claimed !== "" && claimed !== identity) {
-    throw new TenantViolationError("This request names another user's memory; a caller may only reach their own.");
-  }
+  if (namesOtherUser(claimed, identity)) throw new TenantViolationError(OTHER_USER_MESSAGE);
   return validateUserId(identity);
 }
 
