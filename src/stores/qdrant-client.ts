@@ -12,7 +12,10 @@ export interface QdrantConnection {
   timeoutMs?: number;
 }
 
-export function createQdrantClient({ url, apiKey, timeoutMs = 30_000 }: QdrantConnection): QdrantClient {
+/** Per-request timeout unless the caller sets one. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function createQdrantClient({ url, apiKey, timeoutMs = DEFAULT_TIMEOUT_MS }: QdrantConnection): QdrantClient {
   // No compatibility check: it would call the server while the graph module loads.
   return new QdrantClient({
     url,
@@ -50,14 +53,15 @@ export interface RetryPolicy {
 /** A few short tries: enough to ride out a restart blip or a busy node, short enough to fail fast. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
 
-/** Qdrant did not answer at all (refused, reset, name not resolved). */
+/** Qdrant did not answer at all (refused, reset, name not resolved, no reply within the timeout). */
 export class QdrantUnavailableError extends Error {
   constructor(
     readonly url: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; withinMs?: number },
   ) {
+    const within = options?.withinMs === undefined ? "" : ` within ${options.withinMs / 1000} s`;
     super(
-      `QDRANT_URL is set but Qdrant at ${url} did not answer: start it, or unset QDRANT_URL to use the embedded store`,
+      `QDRANT_URL is set but Qdrant at ${url} did not answer${within}: start it, or unset QDRANT_URL to use the embedded store`,
       options,
     );
     this.name = "QdrantUnavailableError";
@@ -117,6 +121,11 @@ export function isUnreachable(err: unknown): boolean {
   return networkCode(err) !== undefined;
 }
 
+/** The request got no reply within the client's timeout (e.g. a frozen or overloaded server). */
+export function isTimeout(err: unknown): boolean {
+  return err instanceof Error && err.name === "QdrantClientTimeoutError";
+}
+
 export function isTransient(err: unknown): boolean {
   if (isUnreachable(err)) return true;
   const status = httpStatus(err);
@@ -140,12 +149,26 @@ function backoffDelay(policy: RetryPolicy, attempt: number, err: unknown): numbe
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** After Qdrant did not answer, calls fail at once for this long; then one quick probe decides. */
+export const FAIL_FAST_MS = 1_000;
+/** How long the probe waits for any HTTP answer from the server. */
+export const PROBE_TIMEOUT_MS = 1_000;
+
 /** Runs calls against one Qdrant server with retries and readable errors. */
 export class QdrantCaller {
+  /**
+   * The last time Qdrant did not answer (a call, after its retries, or a probe), with that error.
+   * While set, a call first checks that the server answers at all, so a turn made while Qdrant
+   * is down or frozen fails in about a second instead of waiting out every request's timeout.
+   */
+  private missed?: { at: number; error: QdrantUnavailableError };
+
   constructor(
     readonly client: QdrantClient,
     readonly url: string,
     private readonly policy: RetryPolicy = DEFAULT_RETRY,
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    private readonly apiKey?: string,
   ) {}
 
   /**
@@ -153,22 +176,60 @@ export class QdrantCaller {
    * filter), so a call that failed half-way may safely be sent again.
    */
   async call<T>(what: string, fn: (client: QdrantClient) => Promise<T>): Promise<T> {
+    await this.checkAnswering();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await fn(this.client);
+        const result = await fn(this.client);
+        this.missed = undefined;
+        return result;
       } catch (err) {
         if (isTransient(err) && attempt + 1 < this.policy.attempts) {
           await sleep(backoffDelay(this.policy, attempt, err));
           continue;
         }
-        throw this.explain(what, err);
+        const explained = this.explain(what, err);
+        if (explained instanceof QdrantUnavailableError) this.missed = { at: Date.now(), error: explained };
+        throw explained;
       }
+    }
+  }
+
+  /** Throws at once while Qdrant is known not to answer; probes it (quickly) once that is stale. */
+  private async checkAnswering(): Promise<void> {
+    const missed = this.missed;
+    if (!missed) return;
+    if (Date.now() - missed.at >= FAIL_FAST_MS) {
+      if (await this.answers()) {
+        this.missed = undefined;
+        return;
+      }
+      missed.at = Date.now();
+    }
+    throw new QdrantUnavailableError(this.url, { cause: missed.error.cause });
+  }
+
+  /** Whether the server sends any HTTP answer (whatever its status) within PROBE_TIMEOUT_MS. */
+  private async answers(): Promise<boolean> {
+    try {
+      const response = await fetch(this.url, {
+        headers: this.apiKey ? { "api-key": this.apiKey } : undefined,
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      });
+      await response.body?.cancel();
+      return true;
+    } catch {
+      return false;
     }
   }
 
   private explain(what: string, err: unknown): Error {
     if (err instanceof QdrantUnavailableError || err instanceof QdrantRequestError) return err;
     if (isUnreachable(err)) return new QdrantUnavailableError(this.url, { cause: err });
+    if (isTimeout(err)) {
+      // ETIMEDOUT: what the HTTP routes recognise as "store unreachable" (503, retry).
+      const cause = Object.assign(new Error(`Qdrant at ${this.url}: ${what} got no reply within ${this.timeoutMs} ms`), { code: "ETIMEDOUT", cause: err });
+      return new QdrantUnavailableError(this.url, { cause, withinMs: this.timeoutMs });
+    }
     const status = httpStatus(err);
     const how = status === undefined ? "failed" : `was rejected (HTTP ${status})`;
     return new QdrantRequestError(`Qdrant at ${this.url}: ${what} ${how}: ${serverMessage(err)}`, status, {

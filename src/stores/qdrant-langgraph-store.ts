@@ -66,7 +66,7 @@ export class QdrantStore extends BaseStore {
   constructor(private readonly options: QdrantStoreOptions) {
     super();
     this.collection = collectionNames(options.collection).kv;
-    this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry);
+    this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
   }
 
   static fromSettings(

@@ -65,7 +65,7 @@ export class QdrantMemoryStore implements MemoryStore {
 
   constructor(readonly options: QdrantMemoryStoreOptions) {
     this.collections = collectionNames(options.collection);
-    this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry);
+    this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
   }
 
   /** No request is sent until the first call (init), so building the store never blocks start-up. */
