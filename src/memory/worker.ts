@@ -12,7 +12,7 @@ import { ChatModelMissingError, type MemoryEngine } from "./engine.js";
 import { TenantViolationError } from "./filter.js";
 import type { FileOutbox, OutboxEntry } from "./outbox.js";
 import type { MemoryChange } from "./types.js";
-import { InvalidInputError } from "./validation.js";
+import { InvalidInputError, toIsoTime, validateMetadata, validateUserId } from "./validation.js";
 
 /** How many threads' and jobs' last outcomes are kept for callers that ask later. */
 const MAX_REMEMBERED = 10_000;
@@ -21,8 +21,8 @@ export interface MemoryJobResult {
   jobId: string;
   /** stored: done (possibly nothing new); pending: the model's output was unusable, kept for
    *  reprocessing; queued: the store is unreachable, the job waits in the outbox; failed: the
-   *  input itself is invalid, the job was dropped. */
-  status: "stored" | "pending" | "queued" | "failed";
+   *  input itself is invalid, the job was dropped; unknown: no such job here (see result()). */
+  status: "stored" | "pending" | "queued" | "failed" | "unknown";
   changes: MemoryChange[];
   error?: string;
   threadId?: string;
@@ -42,6 +42,7 @@ export class MemoryWorker {
   private retryTimer?: NodeJS.Timeout;
   private retryMs: number;
   private closed = false;
+  private kickedWhileDraining = false;
   private readonly waiters = new Map<string, Array<(r: MemoryJobResult) => void>>();
   private readonly lastByThread = new Map<string, MemoryJobResult>();
   /** Recent outcomes by job, for a caller that asks after the job finished. */
@@ -56,19 +57,34 @@ export class MemoryWorker {
     if (this.o.outbox.size > 0) this.kick();
   }
 
-  /** Queues a turn durably and returns at once; `result` settles when it was stored (or could not be). */
+  /**
+   * Queues a turn durably (fsynced) and returns at once; `result` settles when it was stored (or
+   * could not be). Input `engine.add` would refuse throws InvalidInputError here, never queued.
+   */
   enqueue(input: ChatTurnMessage[], options: AddOptions): { jobId: string; result: Promise<MemoryJobResult> } {
     if (this.closed) throw new Error("The memory worker is closed; no more memory updates are accepted");
+    checkJob(options);
     const entry = this.o.outbox.append(input, options, "scheduled");
-    const result = this.result(entry.id);
+    const result = this.wait(entry.id);
     this.kick();
     return { jobId: entry.id, result };
   }
 
-  /** Settles with the job's outcome (the first outcome: "queued" if the store is down). */
+  /**
+   * Settles with the job's outcome (the first outcome: "queued" if the store is down). A job this
+   * worker never saw and that is not in the outbox settles at once as "unknown".
+   */
   result(jobId: string): Promise<MemoryJobResult> {
     const known = this.finished.get(jobId);
     if (known) return Promise.resolve(known);
+    if (!this.waiters.has(jobId) && !this.o.outbox.list().some((e) => e.id === jobId)) {
+      const error = `No memory update job ${jobId} in this process or its outbox: it finished long ago, in another process, or was never queued`;
+      return Promise.resolve({ jobId, status: "unknown", changes: [], error });
+    }
+    return this.wait(jobId);
+  }
+
+  private wait(jobId: string): Promise<MemoryJobResult> {
     return new Promise((resolve) => this.waiters.set(jobId, [...(this.waiters.get(jobId) ?? []), resolve]));
   }
 
@@ -98,11 +114,21 @@ export class MemoryWorker {
     if (this.closed && !this.draining) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    if (this.draining) {
+      // The drain may already have seen an empty queue and be about to end: it starts again.
+      this.kickedWhileDraining = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.kickedWhileDraining && !this.closed) this.kick();
+    });
   }
 
   private async drain(): Promise<void> {
     for (;;) {
+      // Everything enqueued so far is in the list read next.
+      this.kickedWhileDraining = false;
       const [entry] = this.o.outbox.list();
       if (!entry) return;
       const outcome = await this.store(entry);
@@ -112,6 +138,8 @@ export class MemoryWorker {
           if (this.waiters.has(waiting.id)) this.settle(waiting, { ...outcome, jobId: waiting.id, threadId: waiting.options.threadId });
         }
         this.scheduleRetry(outcome.error!);
+        // Jobs enqueued meanwhile were just told; the retry timer covers them.
+        this.kickedWhileDraining = false;
         return;
       }
       this.o.outbox.remove([entry.id]);
@@ -161,4 +189,11 @@ export class MemoryWorker {
     this.retryTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, this.o.retryMaxMs ?? 60_000);
   }
+}
+
+/** The checks `engine.add` makes before any work, so a job that would fail forever is never queued. */
+function checkJob(options: AddOptions): void {
+  validateUserId(options.userId);
+  validateMetadata(options.metadata);
+  toIsoTime(options.time, new Date());
 }

@@ -29,9 +29,16 @@ export function makeUpdateMemory(deps: GraphDeps) {
       sourceId: userMessage.id,
     };
     if (deps.worker) {
-      // Durable at once (fsynced), stored after the run: the answer's stream ends now.
-      const { jobId } = deps.worker.enqueue(input, options);
-      return { memoryChanges: [], memoryJobId: jobId, memoryUpdateStatus: "scheduled: stored after the run; the next turn of this thread shows what changed" };
+      try {
+        // Durable at once (fsynced), stored after the run: the answer's stream ends now.
+        const { jobId } = deps.worker.enqueue(input, options);
+        return { memoryChanges: [], memoryJobId: jobId, memoryUpdateStatus: "scheduled: stored after the run; the next turn of this thread shows what changed" };
+      } catch (error) {
+        // Invalid input, a closed worker or an outbox that cannot be written: the turn still answers.
+        const message = (error as Error).message;
+        deps.logger.error("updateMemory: the memory update could not be queued", { error: message });
+        return { memoryChanges: [], memoryUpdateStatus: `failed: ${message}` };
+      }
     }
     try {
       const engine = await deps.memory();
