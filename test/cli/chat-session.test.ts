@@ -55,6 +55,49 @@ describe("terminal chat session", () => {
     }
   });
 
+  it("with background updates and the store down, says the update is queued at once; later turns report their own changes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chat-bg-down-"));
+    try {
+      const { deps, engine, store } = makeTestDeps();
+      let down = false;
+      const put = store.put.bind(store);
+      store.put = async (...args: Parameters<typeof store.put>) => {
+        if (down) throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6333"), { code: "ECONNREFUSED" });
+        return put(...args);
+      };
+      const worker = new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, "outbox.jsonl")), logger: silentLogger, retryBaseMs: 60_000 });
+      let out = "";
+      const s = new ChatSession({
+        graph: buildGraph({ ...deps, worker }).compile({ checkpointer: new MemorySaver() }),
+        threads: new InMemoryThreadRegistry(),
+        memory: async () => engine,
+        userId: "cy",
+        write: (t) => (out += t),
+        worker,
+      });
+      down = true;
+      const started = Date.now();
+      await s.handle("I was born in Quito.");
+      // Told at once, not after the (here: one minute) retry.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(out).toMatch(/memory: queued: long-term memory unreachable \(connect ECONNREFUSED[^)]*\); the update will be replayed/);
+      expect(worker.backlog).toBe(1);
+      down = false;
+      out = "";
+      // The next turn's job first stores the queued one (in order), then its own; its line is its own.
+      await s.handle("I work as a pilot.");
+      expect(out).toContain('memory: remembered "I work as a pilot."');
+      expect(out).not.toContain("Quito");
+      out = "";
+      await s.handle("I have two sons.");
+      expect(out).toContain('memory: remembered "I have two sons."');
+      expect(worker.backlog).toBe(0);
+      expect((await engine.list({ userId: "cy" })).map((m) => m.text).sort()).toEqual(["I have two sons.", "I was born in Quito.", "I work as a pilot."]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("streams the answer and says what was used and remembered", async () => {
     const { s, read } = session();
     await s.handle("I grow tomatoes on my balcony.");

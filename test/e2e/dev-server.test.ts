@@ -53,11 +53,29 @@ function answerTokens(events: { event?: string; data?: string; at: number }[]) {
   return { text: tokens.map((t) => t.parsed[0]?.content ?? "").join(""), count: tokens.length, lastAt: tokens.at(-1)?.at ?? NaN };
 }
 
+/** A user's memory texts through the test app's HTTP routes, once there are at least `count`. */
+async function memoriesOf(server: DevServer, userId: string, count: number, timeoutMs = 20_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api(server.url, "GET", `/memories?userId=${encodeURIComponent(userId)}`);
+    expect(res.status).toBe(200);
+    const texts: string[] = res.body.memories.map((m: { text: string }) => m.text).sort();
+    if (texts.length >= count || Date.now() > deadline) return texts;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** How slow the scripted model's fact extraction is, as a real model's would be. */
+const EXTRACT_DELAY_MS = 3000;
+
 describe("dev server end to end (scripted model, real SQLite memory store, real HTTP)", () => {
   let server: DevServer;
   beforeAll(async () => {
-    console.log("dev-server e2e: graph entry test/e2e/fake-graph.ts (scripted chat model, synthetic embeddings, SQLite store)");
-    server = await startDevServer("test/e2e/langgraph.json");
+    console.log(
+      `dev-server e2e: graph entry test/e2e/fake-graph.ts (scripted chat model, synthetic embeddings, SQLite store), ` +
+        `MEMORY_UPDATE_MODE=background, extraction takes ${EXTRACT_DELAY_MS} ms`,
+    );
+    server = await startDevServer("test/e2e/langgraph.json", { MEMORY_UPDATE_MODE: "background", FAKE_EXTRACT_DELAY_MS: String(EXTRACT_DELAY_MS) });
   });
   afterAll(async () => server?.stop());
 
@@ -80,10 +98,16 @@ describe("dev server end to end (scripted model, real SQLite memory store, real 
     const threadId = thread.body.thread_id;
     const first = await runTurn(server, threadId, "alice", "I live in Lisbon. I keep bees.");
     expect(first.status).toBe(200);
-    expect(first.body.memoryChanges.map((c: { operation: string }) => c.operation)).toEqual(["ADD", "ADD"]);
+    // The run ended before the memory update; the served worker stores it afterwards.
+    expect(first.body.memoryUpdateStatus).toMatch(/^scheduled/);
+    expect(first.body.memoryChanges).toEqual([]);
+    expect(await memoriesOf(server, "alice", 2)).toEqual(["I keep bees.", "I live in Lisbon."]);
     const second = await runTurn(server, threadId, "alice", "What do I keep?");
     expect(second.status).toBe(200);
     expect(second.body.recentMessages).toHaveLength(2);
+    // The next turn of the thread shows what the previous turn's update did.
+    expect(second.body.previousMemoryUpdate.status).toBe("stored");
+    expect(second.body.previousMemoryUpdate.changes.map((c: { operation: string }) => c.operation)).toEqual(["ADD", "ADD"]);
 
     const state = await api(server.url, "GET", `/threads/${threadId}/state`);
     expect(state.body.values.messages).toHaveLength(4);
@@ -112,6 +136,32 @@ describe("dev server end to end (scripted model, real SQLite memory store, real 
     const answer = answerTokens(events);
     expect(answer.count).toBeGreaterThan(2);
     expect(answer.text).toBe("I do not remember anything about that.");
+  });
+
+  it("ends the answer stream promptly while the slow memory update runs after it", async () => {
+    const thread = await api(server.url, "POST", "/threads", {});
+    const streamed = await streamRun(server, thread.body.thread_id, {
+      assistant_id: "memory_chat",
+      input: { messages: [{ role: "user", content: "I grow tomatoes on my balcony." }] },
+      context: { userId: "gardener" },
+      stream_mode: ["messages-tuple", "updates"],
+    });
+    const answer = answerTokens(streamed.events);
+    expect(answer.count).toBeGreaterThan(2);
+    const updateMemoryAt = streamed.events.find((e) => e.event === "updates" && e.data?.includes('"updateMemory"'))?.at ?? NaN;
+    const tail = streamed.endedAt - answer.lastAt;
+    console.log(
+      `stream timing (scripted model, extraction ${EXTRACT_DELAY_MS} ms): last answer token at ${answer.lastAt} ms, ` +
+        `updateMemory done at ${updateMemoryAt} ms (${updateMemoryAt - answer.lastAt} ms after it), run ended at ${streamed.endedAt} ms: ` +
+        `${tail} ms after the last token (langgraph dev notices a finished run within its 500 ms stream poll)`,
+    );
+    // The node only queues the update...
+    expect(updateMemoryAt - answer.lastAt).toBeLessThan(500);
+    // ...so the run does not stay open for the extraction, as it did inline (at least 3 s here).
+    expect(tail).toBeLessThan(EXTRACT_DELAY_MS / 2);
+    // Right after the run: not stored yet (extraction is still running); then it is.
+    expect(await memoriesOf(server, "gardener", 0)).toEqual([]);
+    expect(await memoriesOf(server, "gardener", 1)).toEqual(["I grow tomatoes on my balcony."]);
   });
 
   it("fails a run without a user id with a message that says what to pass", async () => {

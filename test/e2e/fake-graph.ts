@@ -1,7 +1,9 @@
 /**
  * A dev-server graph entry for end-to-end tests on machines without a local model: the real
  * graph, the real embedded SQLite memory store (a file in DATA_DIR), with a scripted chat model
- * and synthetic embeddings injected.
+ * and synthetic embeddings injected. MEMORY_UPDATE_MODE=background gives it the memory worker on
+ * DATA_DIR/outbox.jsonl (as the served product has by default); without it memory is updated
+ * inside the run. FAKE_EXTRACT_DELAY_MS makes fact extraction as slow as a real model's.
  */
 import { graphDefaults } from "../../src/app/runtime.js";
 import { loadSettings } from "../../src/config/settings.js";
@@ -10,22 +12,37 @@ import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { buildGraph } from "../../src/graph/builder.js";
 import { createLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
+import { FileOutbox } from "../../src/memory/outbox.js";
+import { MemoryWorker } from "../../src/memory/worker.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { ScriptedChatModel, rememberingScript } from "../helpers/scripted-model.js";
 
-const model = new ScriptedChatModel(rememberingScript);
+const extractDelayMs = Number(process.env.FAKE_EXTRACT_DELAY_MS ?? 0);
+const model = new ScriptedChatModel(async (kind, messages) => {
+  if (kind === "extract" && extractDelayMs > 0) await new Promise((r) => setTimeout(r, extractDelayMs));
+  return rememberingScript(kind, messages);
+});
+const dataDir = process.env.DATA_DIR ?? "./data";
 /** Exported so the test HTTP app (test/e2e/app.ts) serves the memory this graph writes. */
 export const engine = new MemoryEngine({
-  store: new SqliteMemoryStore(join(process.env.DATA_DIR ?? "./data", "memory.db")),
+  store: new SqliteMemoryStore(join(dataDir, "memory.db")),
   embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
   dims: 16,
   chatModel: model,
 });
 
+const logger = createLogger("warn");
+const worker =
+  process.env.MEMORY_UPDATE_MODE === "background"
+    ? new MemoryWorker({ memory: async () => engine, outbox: new FileOutbox(join(dataDir, "outbox.jsonl")), logger })
+    : undefined;
+worker?.start();
+
 export const graph = buildGraph({
   chatModel: async () => model,
   memory: async () => engine,
-  logger: createLogger("warn"),
+  logger,
+  worker,
   defaults: graphDefaults(loadSettings({})),
 }).compile();
 graph.name = "memory_chat";
