@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AddOptions, ChatTurnMessage } from "./api.js";
 import type { MemoryEngine } from "./engine.js";
@@ -23,7 +23,8 @@ export interface ReplayResult {
  * A durable outbox for memory updates, in a file of its own (JSON lines, fsynced on append), so it
  * works exactly when the memory store does not. Replayed in order once the store answers again;
  * `add` is idempotent (same source message, same facts → no new memory), so an entry replayed
- * after a partial write stores each fact once.
+ * after a partial write stores each fact once. Every change of the file (append, removal) holds a
+ * lock file next to it, so two processes on one DATA_DIR never lose each other's entries.
  */
 export class FileOutbox {
   private replaying?: Promise<ReplayResult>;
@@ -33,13 +34,15 @@ export class FileOutbox {
   append(input: ChatTurnMessage[], options: AddOptions, error: string): OutboxEntry {
     const entry: OutboxEntry = { id: randomUUID(), input, options, error, queuedAt: new Date().toISOString(), attempts: 0 };
     mkdirSync(dirname(this.path), { recursive: true });
-    const fd = openSync(this.path, "a");
-    try {
-      writeSync(fd, JSON.stringify(entry) + "\n");
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    this.locked(() => {
+      const fd = openSync(this.path, "a");
+      try {
+        writeSync(fd, JSON.stringify(entry) + "\n");
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    });
     return entry;
   }
 
@@ -64,8 +67,10 @@ export class FileOutbox {
   /** Removes entries by id (after they were stored), keeping everything else in order. */
   remove(ids: string[]): number {
     const gone = new Set(ids);
-    const entries = this.list();
-    return this.rewrite(entries.filter((e) => !gone.has(e.id)), new Set(entries.map((e) => e.id)));
+    return this.locked(() => {
+      const entries = this.list();
+      return this.rewrite(entries.filter((e) => !gone.has(e.id)), new Set(entries.map((e) => e.id)));
+    });
   }
 
   /** Replays queued updates in order; stops at the first that still fails. One replay at a time. */
@@ -87,13 +92,14 @@ export class FileOutbox {
         break;
       }
     }
-    const remaining = this.rewrite(entries.slice(done), new Set(entries.map((e) => e.id)));
+    const seen = new Set(entries.map((e) => e.id));
+    const remaining = this.locked(() => this.rewrite(entries.slice(done), seen));
     return { replayed: done, remaining };
   }
 
   /**
-   * Writes the still-queued entries plus any appended while the replay ran (synchronously, so
-   * nothing in this process can append in between); returns how many are left.
+   * Writes the still-queued entries plus any appended while the replay ran (under the lock, so
+   * nothing can append in between); returns how many are left.
    */
   private rewrite(kept: OutboxEntry[], seen: Set<string>): number {
     const entries = [...kept, ...this.list().filter((e) => !seen.has(e.id))];
@@ -104,5 +110,59 @@ export class FileOutbox {
     closeSync(fd);
     renameSync(tmp, this.path);
     return entries.length;
+  }
+
+  /**
+   * Runs a change of the file holding `<path>.lock` (created exclusively, with this process's id).
+   * Changes take milliseconds; a lock whose process is gone, or older than a minute, is stale.
+   */
+  private locked<T>(change: () => T): T {
+    const lock = `${this.path}.lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        const fd = openSync(lock, "wx");
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        if (isStale(lock)) {
+          rmSync(lock, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(
+            `The memory outbox ${this.path} stayed locked by another process for ${LOCK_WAIT_MS / 1000} s; if no other memory chat process is running, delete ${lock}`,
+          );
+        }
+        Atomics.wait(SLEEPER, 0, 0, 2);
+      }
+    }
+    try {
+      return change();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
+}
+
+const LOCK_WAIT_MS = 10_000;
+const STALE_LOCK_MS = 60_000;
+/** Something to block on for a few milliseconds: the file's changes are synchronous. */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+function isStale(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, "utf8"));
+    if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) return true;
+    // Created but not yet written: its owner is between the two calls.
+    if (!pid) return false;
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // ESRCH: its process is gone (killed while changing the file). ENOENT: just released.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ESRCH";
   }
 }
