@@ -33,8 +33,11 @@ export const ChatState = Annotation.Root({
   memoryUpdateStatus: Annotation<string>,
   /** In background mode: the queued memory update of this turn (MemoryWorker.result(id) awaits it). */
   memoryJobId: Annotation<string | null>,
-  /** In background mode: what the previous turn's memory update did, once it finished. */
-  previousMemoryUpdate: Annotation<{ status: string; changes: MemoryChange[]; error?: string } | null>,
+  /**
+   * In background mode: what the thread's last finished memory update did (jobId matches that
+   * turn's memoryJobId; an update still running shows on a later turn).
+   */
+  previousMemoryUpdate: Annotation<{ jobId: string; status: string; changes: MemoryChange[]; error?: string } | null>,
 });
 
 export type ChatStateType = typeof ChatState.State;

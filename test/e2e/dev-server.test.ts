@@ -106,7 +106,7 @@ describe("dev server end to end (scripted model, real SQLite memory store, real 
     expect(second.status).toBe(200);
     expect(second.body.recentMessages).toHaveLength(2);
     // The next turn of the thread shows what the previous turn's update did.
-    expect(second.body.previousMemoryUpdate.status).toBe("stored");
+    expect(second.body.previousMemoryUpdate).toMatchObject({ jobId: first.body.memoryJobId, status: "stored" });
     expect(second.body.previousMemoryUpdate.changes.map((c: { operation: string }) => c.operation)).toEqual(["ADD", "ADD"]);
 
     const state = await api(server.url, "GET", `/threads/${threadId}/state`);

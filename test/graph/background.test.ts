@@ -38,7 +38,7 @@ describe("the graph with background memory updates", () => {
     expect(stored.changes.map((c) => c.text)).toEqual(["My favourite colour is green."]);
     expect(await texts(engine, "ana")).toEqual(["My favourite colour is green."]);
     const second = await graph.invoke({ messages: [new HumanMessage("What is my favourite colour?")] }, config);
-    expect(second.previousMemoryUpdate).toMatchObject({ status: "stored", changes: [{ operation: "ADD", text: "My favourite colour is green." }] });
+    expect(second.previousMemoryUpdate).toMatchObject({ jobId: first.memoryJobId, status: "stored", changes: [{ operation: "ADD", text: "My favourite colour is green." }] });
     expect(second.memories.map((m) => m.text)).toContain("My favourite colour is green.");
     // Another thread has no previous update of its own.
     const other = await graph.invoke({ messages: [new HumanMessage("Hello")] }, { ...config, configurable: { thread_id: "bg-2" } });

@@ -67,5 +67,5 @@ export function recentWindow(messages: BaseMessage[], window: number, tokenBudge
 /** What the last background memory update of this thread did (null inline, or before it finished). */
 function previousUpdate(deps: GraphDeps, config: LangGraphRunnableConfig): ChatStateUpdate["previousMemoryUpdate"] {
   const last = deps.worker?.lastResultForThread(threadIdOf(config));
-  return last ? { status: last.status, changes: last.changes, ...(last.error ? { error: last.error } : {}) } : null;
+  return last ? { jobId: last.jobId, status: last.status, changes: last.changes, ...(last.error ? { error: last.error } : {}) } : null;
 }
