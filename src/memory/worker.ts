@@ -119,10 +119,17 @@ export class MemoryWorker {
       this.kickedWhileDraining = true;
       return;
     }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.kickedWhileDraining && !this.closed) this.kick();
-    });
+    this.draining = this.drain()
+      .catch((error) => {
+        // The outbox file itself failed (disk full, lock held elsewhere): jobs stay as they are.
+        const message = (error as Error).message;
+        this.o.logger.error("memory worker: the outbox could not be read or changed", { error: message });
+        this.scheduleRetry(message);
+      })
+      .finally(() => {
+        this.draining = undefined;
+        if (this.kickedWhileDraining && !this.closed) this.kick();
+      });
   }
 
   private async drain(): Promise<void> {

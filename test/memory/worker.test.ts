@@ -193,6 +193,26 @@ describe("MemoryWorker ordering and waiting", () => {
     await worker.close();
   });
 
+  it("an outbox that cannot be changed is retried, never an unhandled rejection", async () => {
+    const { engine } = engineWithSwitch();
+    const outbox = new FileOutbox(outboxPath());
+    const remove = outbox.remove.bind(outbox);
+    let failures = 1;
+    outbox.remove = (ids) => {
+      if (failures-- > 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      return remove(ids);
+    };
+    const worker = new MemoryWorker({ memory: async () => engine, outbox, logger: silentLogger, retryBaseMs: 20 });
+    const job = worker.enqueue(turn("I like tea."), { userId: "u", sourceId: "e1" });
+    await worker.idle(); // resolves (does not reject) after the failed removal
+    expect(worker.backlog).toBe(1);
+    // The retry stores it again (idempotent: the same fact once) and removes it.
+    expect((await job.result).status).toBe("stored");
+    for (let i = 0; i < 50 && worker.backlog > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(worker.backlog).toBe(0);
+    expect(await texts(engine)).toEqual(["I like tea."]);
+  });
+
   it("answers at once for a job it never saw", async () => {
     const { engine } = engineWithSwitch();
     const worker = new MemoryWorker({ memory: async () => engine, outbox: new FileOutbox(outboxPath()), logger: silentLogger });
