@@ -1,0 +1,185 @@
+/**
+ * Races on one user's memories, on the real SQLite store: 2 and 8 concurrent writers, retried
+ * deliveries of one turn, and two turns racing to UPDATE (or SUPERSEDE) the same stored memory
+ * through the real graph. Afterwards every distinct fact is stored once, none is lost, and a
+ * memory changed by two turns shows both changes one after the other (a lost update would show
+ * two changes that both started from the old text). Every model and embedding call waits a few
+ * milliseconds, so the writers really interleave between "read what is stored" and "write".
+ * test/faults/concurrent-writes.test.ts covers the mixed 12-writer case and graph ADD races.
+ */
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runContext } from "../../src/graph/context.js";
+import { silentLogger } from "../../src/logger.js";
+import type { MemoryEngine } from "../../src/memory/engine.js";
+import { FileOutbox } from "../../src/memory/outbox.js";
+import { messageText } from "../../src/memory/structured.js";
+import { MemoryWorker } from "../../src/memory/worker.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
+import { rememberingScript, type PromptKind } from "../helpers/scripted-model.js";
+import { recordFigure } from "./figures.js";
+
+const dir = mkdtempSync(join(tmpdir(), "memory-chat-races-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const pause = () => new Promise((r) => setTimeout(r, 3 + Math.random() * 12));
+
+/** What reconciliation does with a new fact that continues a stored memory (same first 3 words). */
+type OnMatch = "ADD" | "UPDATE" | "SUPERSEDE";
+
+/**
+ * The remembering script, slowed down, whose reconciliation UPDATEs or SUPERSEDEs a stored memory
+ * that starts like the new fact ("I play the ..." continues "I play the piano.").
+ */
+function raceScript(onMatch: OnMatch) {
+  return async (kind: PromptKind, messages: BaseMessage[]) => {
+    await pause();
+    if (kind !== "reconcile" || onMatch === "ADD") return rememberingScript(kind, messages);
+    const prompt = messageText(messages.at(-1)!);
+    const stored = [...prompt.matchAll(/^\[(\d+)\] (.*)$/gm)].map((m) => ({ n: Number(m[1]), text: m[2] }));
+    const facts = [...prompt.matchAll(/^\(([A-Z]\d*)\) (.*)$/gm)].map((m) => ({ letter: m[1], text: m[2] }));
+    const head = (text: string) => text.split(/\s+/).slice(0, 3).join(" ");
+    return JSON.stringify({
+      decisions: facts.map((f) => {
+        const match = stored.find((s) => head(s.text) === head(f.text) && s.text !== f.text);
+        return match ? { fact: f.letter, action: onMatch, memory: match.n, text: f.text } : { fact: f.letter, action: "ADD" };
+      }),
+    });
+  };
+}
+
+let files = 0;
+/** A fresh SQLite file and an engine whose model and embedder take a few milliseconds per call. */
+async function slowEngine(onMatch: OnMatch = "ADD", path = join(dir, `memory-${files++}.db`)) {
+  const made = makeTestDeps({ store: new SqliteMemoryStore(path), script: raceScript(onMatch) });
+  const embeddings = (made.engine as unknown as { deps: { embeddings: { embedDocuments: (t: string[]) => Promise<number[][]> } } }).deps.embeddings;
+  const embed = embeddings.embedDocuments.bind(embeddings);
+  embeddings.embedDocuments = async (texts) => {
+    await pause();
+    return embed(texts);
+  };
+  await made.engine.init();
+  return { ...made, path };
+}
+
+/** Current memories of a user by text, with how often each text is stored. */
+async function tally(engine: MemoryEngine, userId: string) {
+  const counts = new Map<string, number>();
+  for (const m of await engine.list({ userId })) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
+  const duplicates = [...counts.values()].reduce((s, c) => s + c - 1, 0);
+  return { counts, duplicates, lost: (expected: string[]) => expected.filter((t) => !counts.has(t)).length };
+}
+
+const THINGS = ["kayak", "piano", "telescope", "sourdough starter", "vespa", "greenhouse", "loom", "drone"];
+
+describe("concurrent writers of one user", () => {
+  for (const writers of [2, 8]) {
+    it(`${writers} concurrent turns, each with the same shared fact and one of its own: each fact once`, async () => {
+      const { engine } = await slowEngine();
+      const shared = "I live in Porto.";
+      const turns = THINGS.slice(0, writers).map((thing, i) => ({
+        text: i % 2 ? `I own a ${thing}. ${shared}` : `${shared} I own a ${thing}.`,
+        sourceId: `turn-${i}`,
+      }));
+      await Promise.all(turns.map((t) => engine.add([{ role: "user", content: t.text }], { userId: "p", sourceId: t.sourceId })));
+      const expected = [shared, ...THINGS.slice(0, writers).map((thing) => `I own a ${thing}.`)];
+      const { counts, duplicates, lost } = await tally(engine, "p");
+      recordFigure({ group: "concurrency", name: `concurrent writers of one user (same + own facts, ${writers})`, value: writers });
+      recordFigure({ group: "concurrency", name: `facts expected from ${writers} concurrent writers`, value: expected.length });
+      recordFigure({ group: "concurrency", name: `duplicates found (${writers} concurrent writers)`, value: duplicates, goal: 0 });
+      recordFigure({ group: "concurrency", name: `facts lost (${writers} concurrent writers)`, value: lost(expected), goal: 0 });
+      expect({ duplicates, lost: lost(expected), stored: [...counts.keys()].sort() }).toEqual({ duplicates: 0, lost: 0, stored: [...expected].sort() });
+    });
+  }
+
+  it("a retried delivery (same turn, same source id) stores nothing new, after the first or beside it", async () => {
+    const { engine } = await slowEngine();
+    const turn = [{ role: "user" as const, content: "My dog is Rex. I speak Basque." }];
+    const first = await engine.add(turn, { userId: "r", sourceId: "m-1" });
+    const again = await engine.add(turn, { userId: "r", sourceId: "m-1" });
+    // The same delivery three times at once, by inference and as ready facts (an import retried).
+    const racing = await Promise.all([
+      ...[1, 2, 3].map(() => engine.add([{ role: "user", content: "I collect stamps." }], { userId: "r", sourceId: "m-2" })),
+      ...[1, 2, 3].map(() => engine.add([], { userId: "r", infer: false, sourceId: "m-3", facts: [{ text: "My flat is on the 4th floor." }] })),
+    ]);
+    const expected = ["My dog is Rex.", "I speak Basque.", "I collect stamps.", "My flat is on the 4th floor."];
+    const { duplicates, lost } = await tally(engine, "r");
+    recordFigure({ group: "concurrency", name: "deliveries of 3 turns, retried in order and at once", value: 2 + racing.length });
+    recordFigure({ group: "concurrency", name: "duplicates found after retried deliveries", value: duplicates, goal: 0 });
+    recordFigure({ group: "concurrency", name: "facts lost after retried deliveries", value: lost(expected), goal: 0 });
+    expect(first.changes.map((c) => c.operation)).toEqual(["ADD", "ADD"]);
+    expect(again.changes).toEqual([]);
+    // Exactly one of each racing trio wrote; the other two found the fact already there.
+    expect(racing.map((r) => r.changes.length).sort()).toEqual([0, 0, 0, 0, 1, 1]);
+    expect({ duplicates, lost: lost(expected) }).toEqual({ duplicates: 0, lost: 0 });
+  });
+});
+
+describe("two turns racing to change the same stored memory, through the graph", () => {
+  const cases = [
+    { action: "UPDATE", seed: "I play the piano.", said: ["I play the piano in a jazz band.", "I play the piano every Sunday."] },
+    { action: "SUPERSEDE", seed: "I live in Lima.", said: ["I live in Quito.", "I live in Cusco."] },
+  ] as const;
+  for (const { action, seed, said } of cases) {
+    for (const mode of ["inline", "background"] as const) {
+      it(`${action} race (${mode}): both changes in history, one after the other; one current memory`, async () => {
+        const { deps, engine } = await slowEngine(action);
+        const user = `${action}-${mode}`;
+        await engine.add([], { userId: user, infer: false, facts: [{ text: seed }] });
+        const [original] = await engine.list({ userId: user });
+        const worker = mode === "background" ? new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, `outbox-${files++}.jsonl`)), logger: silentLogger }) : undefined;
+        const graph = compileTestGraph({ ...deps, worker });
+        await Promise.all(
+          said.map((text, i) =>
+            graph.invoke({ messages: [new HumanMessage(text)] }, { configurable: { thread_id: `${user}-t${i}` }, context: runContext({ userId: user }) }),
+          ),
+        );
+        await worker?.idle();
+        await worker?.close();
+
+        const current = await engine.list({ userId: user });
+        const everything = await engine.list({ userId: user, includeHistory: true });
+        // An UPDATE must start from the text the previous one left; a memory is superseded once.
+        // (History comes back in the order it was written.)
+        let lostUpdates = 0;
+        const texts = [seed as string];
+        if (action === "UPDATE") {
+          for (const change of (await engine.history(original.id, { userId: user })).filter((h) => h.operation === "UPDATE")) {
+            if (change.oldText !== texts.at(-1)) lostUpdates++;
+            texts.push(change.newText!);
+          }
+        } else {
+          for (const m of everything) {
+            const supersedes = (await engine.history(m.id, { userId: user })).filter((h) => h.operation === "SUPERSEDE").length;
+            lostUpdates += Math.max(0, supersedes - 1);
+          }
+          const byId = new Map(everything.map((m) => [m.id, m]));
+          for (let m = byId.get(original.id); m?.supersededBy; m = byId.get(m.supersededBy)) texts.push(byId.get(m.supersededBy)?.text ?? "(missing)");
+        }
+        const duplicates = Math.max(0, current.length - 1);
+        recordFigure({ group: "concurrency", name: `${action} race (${mode}): turns changing one memory at once`, value: said.length });
+        recordFigure({ group: "concurrency", name: `${action} race (${mode}): duplicate current memories`, value: duplicates, goal: 0 });
+        recordFigure({ group: "concurrency", name: `${action} race (${mode}): lost updates`, value: lostUpdates, goal: 0 });
+
+        expect(current).toHaveLength(1);
+        expect(said).toContain(current[0].text);
+        // The memory went through both new texts, in one order or the other, and ends at the current one.
+        expect(texts.slice(1).sort()).toEqual([...said].sort());
+        expect(texts.at(-1)).toBe(current[0].text);
+        expect(lostUpdates).toBe(0);
+        if (action === "UPDATE") {
+          expect(current[0].id).toBe(original.id);
+          expect(everything).toHaveLength(1);
+        } else {
+          // Seed and both new texts kept, each closed one superseded exactly once.
+          expect(everything.map((m) => m.text).sort()).toEqual([seed, ...said].sort());
+          expect(everything.filter((m) => m.validTo !== null)).toHaveLength(2);
+        }
+      });
+    }
+  }
+});
