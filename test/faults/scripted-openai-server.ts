@@ -6,7 +6,7 @@
  */
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { createHash } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import { promptKind, rememberingScript, type PromptKind } from "../helpers/scripted-model.js";
 
 export const EMBEDDING_DIMS = 16;
@@ -17,6 +17,12 @@ export interface ScriptedServer {
   hang: Set<PromptKind>;
   /** The user message of every answer request, in order (what the product sent the model). */
   questions: string[];
+  /**
+   * Answers for the next answer requests, in order, instead of the rules' answer: streamed one
+   * character a chunk (the role in the first, as OpenAI does), each chunk cut inside a multi-byte
+   * character across two network writes.
+   */
+  replies: string[];
   /** Resolves when the next request of this kind arrives. */
   arrival: (kind: PromptKind) => Promise<void>;
   close: () => Promise<void>;
@@ -26,6 +32,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
   const hang = new Set<PromptKind>();
   const waiting = new Map<PromptKind, Array<() => void>>();
   const questions: string[] = [];
+  const replies: string[] = [];
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
@@ -45,7 +52,8 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
       for (const wake of waiting.get(kind) ?? []) wake();
       waiting.delete(kind);
       if (hang.has(kind)) return;
-      const text = await rememberingScript(kind, messages);
+      const reply = kind === "answer" ? replies.shift() : undefined;
+      const text = reply ?? (await rememberingScript(kind, messages));
       const base = { id: "chatcmpl-test", created: 0, model: "fake" };
       if (request.stream !== true) {
         res.end(JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }] }));
@@ -53,7 +61,11 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
       }
       res.setHeader("content-type", "text/event-stream");
       const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-      for (const piece of text.match(/\S+\s*/g) ?? []) res.write(chunk({ content: piece }, null));
+      if (reply !== undefined) {
+        for (const [i, char] of [...reply].entries()) await writeCut(res, chunk(i === 0 ? { role: "assistant", content: char } : { content: char }, null));
+      } else {
+        for (const piece of text.match(/\S+\s*/g) ?? []) res.write(chunk({ content: piece }, null));
+      }
       res.end(chunk({}, "stop") + "data: [DONE]\n\n");
     });
   });
@@ -63,6 +75,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
     url: `http://127.0.0.1:${port}/v1`,
     hang,
     questions,
+    replies,
     arrival: (kind) => new Promise((resolve) => waiting.set(kind, [...(waiting.get(kind) ?? []), resolve])),
     close: () =>
       new Promise((r) => {
@@ -84,6 +97,17 @@ export function productEnv(endpoint: ScriptedServer, dataDir: string, extra: Rec
     LOG_LEVEL: "error",
     ...extra,
   };
+}
+
+/** Writes in two network writes cut inside the first multi-byte character, as TCP may deliver it. */
+async function writeCut(res: ServerResponse, text: string): Promise<void> {
+  const bytes = Buffer.from(text);
+  const cut = bytes.findIndex((b) => b >= 0x80) + 1;
+  if (cut > 0) {
+    res.write(bytes.subarray(0, cut));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  res.write(bytes.subarray(Math.max(cut, 0)));
 }
 
 /** A deterministic unit vector per text. */
