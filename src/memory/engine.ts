@@ -29,7 +29,7 @@ import type {
   ScoredMemory,
   Validity,
 } from "./types.js";
-import { UserLocks } from "./user-lock.js";
+import { UserLocks, type UserLockRunner } from "./user-lock.js";
 import { InvalidInputError, toIsoTime, validateMetadata, validateText, validateUserId } from "./validation.js";
 
 export interface MemoryEngineDeps {
@@ -45,6 +45,11 @@ export interface MemoryEngineDeps {
   /** How many related memories each new fact is compared with. */
   relatedLimit?: number;
   now?: () => Date;
+  /**
+   * The per-user write lock around add's read-reconcile-write; by default one per engine (this
+   * process). Processes sharing a store pass one that spans them (FileUserLocks).
+   */
+  userLocks?: UserLockRunner;
 }
 
 /** Thrown when an operation names a memory the user does not have. */
@@ -74,13 +79,14 @@ const RECENCY_SHARE = 0.3;
  */
 export class MemoryEngine {
   private readonly log: Logger;
-  private readonly locks = new UserLocks();
+  private readonly locks: UserLockRunner;
   private readonly now: () => Date;
   private initialised?: Promise<void>;
 
   constructor(private readonly deps: MemoryEngineDeps) {
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
+    this.locks = deps.userLocks ?? new UserLocks();
   }
 
   get store(): MemoryStore {

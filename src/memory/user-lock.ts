@@ -3,7 +3,7 @@
  * asks the model, then writes: two updates of one user interleaving there would both miss the
  * other's new fact and store it twice. Different users never wait for each other.
  */
-export class UserLocks {
+export class UserLocks implements UserLockRunner {
   private readonly tails = new Map<string, Promise<void>>();
 
   async run<T>(userId: string, work: () => Promise<T>): Promise<T> {
@@ -21,4 +21,9 @@ export class UserLocks {
       if (this.tails.get(userId) === tail) this.tails.delete(userId);
     }
   }
+}
+
+/** Runs work holding a per-user write lock (the engine's `userLocks`). */
+export interface UserLockRunner {
+  run<T>(userId: string, work: () => Promise<T>): Promise<T>;
 }

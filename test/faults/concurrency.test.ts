@@ -5,16 +5,19 @@
  * memory changed by two turns shows both changes one after the other (a lost update would show
  * two changes that both started from the old text). Every model and embedding call waits a few
  * milliseconds, so the writers really interleave between "read what is stored" and "write".
+ * Then the same across processes on one SQLite file, where only a lock shared through a file holds.
  * test/faults/concurrent-writes.test.ts covers the mixed 12-writer case and graph ADD races.
  */
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runContext } from "../../src/graph/context.js";
 import { silentLogger } from "../../src/logger.js";
 import type { MemoryEngine } from "../../src/memory/engine.js";
+import { FileUserLocks } from "../../src/memory/file-user-locks.js";
 import { FileOutbox } from "../../src/memory/outbox.js";
 import { messageText } from "../../src/memory/structured.js";
 import { MemoryWorker } from "../../src/memory/worker.js";
@@ -182,4 +185,108 @@ describe("two turns racing to change the same stored memory, through the graph",
       });
     }
   }
+});
+
+const root = resolve(import.meta.dirname, "../..");
+
+/**
+ * A writer process (test/faults/race-child.ts); `line` resolves with its first output line that
+ * has the key. It leads a process group of its own: tsx runs the script in a child process, and a
+ * SIGKILL sent to tsx alone would leave that child running.
+ */
+function writerProcess(args: string[]) {
+  const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/race-child.ts", ...args], { cwd: root, stdio: ["pipe", "pipe", "pipe"], detached: true });
+  let out = "";
+  let err = "";
+  proc.stdout!.on("data", (d) => (out += d));
+  proc.stderr!.on("data", (d) => (err += d));
+  const line = (key: string) =>
+    new Promise<Record<string, unknown>>((ok, fail) => {
+      const look = () => {
+        const found = out.split("\n").find((l) => l.includes(`"${key}"`));
+        if (found) ok(JSON.parse(found));
+      };
+      look();
+      proc.stdout!.on("data", look);
+      proc.once("exit", (code, signal) => fail(new Error(`writer exited (${code ?? signal}) before "${key}":\n${err}`)));
+    });
+  const killAll = () => {
+    try {
+      process.kill(-proc.pid!, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  return { proc, line, killAll };
+}
+
+const gone = async (pid: number) => {
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`process ${pid} still runs after SIGKILL`);
+};
+
+describe("writers in several processes on one SQLite file", () => {
+  const PROCESSES = 3;
+  const turns = ["I live in Porto. I own a kayak.", "I own a loom. I live in Porto.", "I live in Porto. I own a drone.", "I own a vespa."];
+  const expected = ["I live in Porto.", "I own a kayak.", "I own a loom.", "I own a drone.", "I own a vespa."];
+
+  async function race(locks: "file" | "none") {
+    const db = join(dir, `shared-${locks}.db`);
+    const writers = Array.from({ length: PROCESSES }, () => writerProcess([db, locks === "file" ? join(dir, "locks.db") : "none", "x", ...turns]));
+    try {
+      await Promise.all(writers.map((w) => w.line("ready")));
+      writers.forEach((w) => w.proc.stdin!.write("go\n"));
+      await Promise.all(writers.map((w) => w.line("done")));
+    } finally {
+      writers.forEach((w) => w.killAll());
+    }
+    const { engine } = makeTestDeps({ store: new SqliteMemoryStore(db) });
+    const result = await tally(engine, "x");
+    await engine.store.close();
+    return result;
+  }
+
+  it(`${PROCESSES} processes, each with 4 concurrent turns: with the shared lock file each fact once`, async () => {
+    const locked = await race("file");
+    // Measured, not a guarantee: the same race with only each process's own lock.
+    const unlocked = await race("none");
+    recordFigure({ group: "concurrency", name: `writer processes on one SQLite file (4 turns each)`, value: PROCESSES });
+    recordFigure({ group: "concurrency", name: "duplicates across processes, shared lock file", value: locked.duplicates, goal: 0 });
+    recordFigure({ group: "concurrency", name: "facts lost across processes, shared lock file", value: locked.lost(expected), goal: 0 });
+    recordFigure({ group: "concurrency", name: "duplicates across processes, per-process lock only", value: unlocked.duplicates });
+    expect({ duplicates: locked.duplicates, lost: locked.lost(expected), stored: [...locked.counts.keys()].sort() }).toEqual({
+      duplicates: 0,
+      lost: 0,
+      stored: [...expected].sort(),
+    });
+    expect(unlocked.lost(expected)).toBe(0);
+  }, 60_000);
+
+  it("a lock held by a process killed with SIGKILL is taken over at once; a live holder is waited for", async () => {
+    const locksFile = join(dir, "locks-kill.db");
+    const holder = writerProcess([join(dir, "hold.db"), locksFile, "k", "--hold"]);
+    const { pid } = (await holder.line("holding")) as { pid: number };
+    const locks = new FileUserLocks(locksFile, { waitMs: 300 });
+    try {
+      // Held by a live process: waited for, then refused with a message naming the holder.
+      await expect(locks.run("k", async () => "mine")).rejects.toThrow(`another process (pid ${pid})`);
+      // Other users never wait.
+      expect(await locks.run("other", async () => "free")).toBe("free");
+      holder.killAll();
+      await gone(pid);
+      const started = Date.now();
+      expect(await locks.run("k", async () => "mine")).toBe("mine");
+      recordFigure({ group: "concurrency", name: "ms to take over the lock of a killed process", value: Date.now() - started });
+    } finally {
+      holder.killAll();
+      locks.close();
+    }
+  }, 30_000);
 });
