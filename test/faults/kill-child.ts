@@ -13,6 +13,8 @@ import { runContext } from "../../src/graph/context.js";
 import { messageText } from "../../src/memory/structured.js";
 
 const [threadId, userId, message] = process.argv.slice(2);
+// This process's own id: tsx runs the script in a child of the process the test started.
+process.stdout.write(JSON.stringify({ event: "started", pid: process.pid }) + "\n");
 const runtime = createRuntime(loadSettings());
 runtime.startMemoryWorker();
 const graph = buildGraph(runtime.graphDeps).compile({ checkpointer: await createCheckpointer(runtime.settings) });

@@ -6,7 +6,7 @@
  */
 import Database from "better-sqlite3";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,13 +32,24 @@ interface ChildState {
   backlog: number;
 }
 
-function child(thread: string, message?: string): { proc: ChildProcess; state: Promise<ChildState>; events: string[] } {
+interface Child {
+  proc: ChildProcess;
+  state: Promise<ChildState>;
+  events: string[];
+  /** The id of the process running the script (tsx runs it in a child of `proc`). */
+  pid?: number;
+}
+
+function child(thread: string, message?: string): Child {
   const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/kill-child.ts", thread, "kim", ...(message ? [message] : [])], {
     cwd: root,
     env: productEnv(endpoint, dataDir, { MEMORY_UPDATE_MODE: "background", MEMORY_STORE: "sqlite", MODEL_MAX_RETRIES: "0" }),
     stdio: ["ignore", "pipe", "pipe"],
+    // A process group of its own, so SIGKILL reaches the script's process, not only tsx.
+    detached: true,
   });
   const events: string[] = [];
+  const running: Child = { proc, state: undefined as unknown as Promise<ChildState>, events };
   let out = "";
   let err = "";
   proc.stderr!.on("data", (d) => (err += d));
@@ -48,6 +59,7 @@ function child(thread: string, message?: string): { proc: ChildProcess; state: P
       for (const line of out.split("\n").slice(0, -1)) {
         const parsed = JSON.parse(line);
         if (!events.includes(parsed.event)) events.push(parsed.event);
+        if (parsed.event === "started") running.pid = parsed.pid;
         if (parsed.event === "state") resolveState(parsed);
       }
       out = out.slice(out.lastIndexOf("\n") + 1);
@@ -55,10 +67,38 @@ function child(thread: string, message?: string): { proc: ChildProcess; state: P
     proc.on("exit", (code, signal) => reject(new Error(`child exited (${code ?? signal}) before printing its state:\n${err}`)));
   });
   state.catch(() => undefined);
-  return { proc, state, events };
+  running.state = state;
+  children.push(running);
+  return running;
 }
 
-const killed = (proc: ChildProcess) => new Promise<void>((r) => (proc.exitCode !== null || proc.signalCode ? r() : proc.once("exit", () => r())));
+const children: Child[] = [];
+afterAll(() => children.forEach((c) => signalGroup(c, "SIGKILL")));
+
+function signalGroup(c: Child, signal: NodeJS.Signals) {
+  try {
+    process.kill(-c.proc.pid!, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** SIGKILL to the child's whole process group; resolves once the script's process is gone. */
+async function kill(c: Child): Promise<void> {
+  expect(c.pid, "the child printed its process id").toBeDefined();
+  signalGroup(c, "SIGKILL");
+  for (let i = 0; i < 500 && alive(c.pid!); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(alive(c.pid!), `process ${c.pid} is gone after SIGKILL`).toBe(false);
+}
 
 function integrity(file: string): string {
   const db = new Database(join(dataDir, file), { readonly: true });
@@ -80,8 +120,7 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     const answering = endpoint.arrival("answer");
     const midRun = child("t1", "What is my name?");
     await answering;
-    midRun.proc.kill("SIGKILL");
-    await killed(midRun.proc);
+    await kill(midRun);
     endpoint.hang.delete("answer");
 
     // 3. Killed while the memory update of a finished turn runs (the answer was already given).
@@ -92,13 +131,16 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     // The run itself has ended (the answer is out); only the background update is in flight.
     for (let i = 0; i < 200 && !midUpdate.events.includes("turn-end"); i++) await new Promise((r) => setTimeout(r, 25));
     expect(midUpdate.events).toContain("turn-end");
-    midUpdate.proc.kill("SIGKILL");
-    await killed(midUpdate.proc);
+    await kill(midUpdate);
     endpoint.hang.delete("extract");
 
     // 4. The next process on the same files.
     const checks = ["checkpoints.db", "memory.db"].map((f) => [f, integrity(f)]);
     const failing = checks.filter(([, result]) => result !== "ok").length;
+    // The killed process left its turn's memory update queued on disk, not stored.
+    const outboxFile = join(dataDir, "outbox.jsonl");
+    const queued = existsSync(outboxFile) ? readFileSync(outboxFile, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l)) : [];
+    expect(queued.map((e) => e.input[0].content)).toEqual(["I work as a baker."]);
     const resumed = await child("t1", "I have a dog named Bada.").state;
     const expectedFacts = ["My name is Kim.", "I live in Busan.", "I work as a baker.", "I have a dog named Bada."];
     const counts = new Map<string, number>();
@@ -107,6 +149,8 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     const duplicates = [...counts.values()].reduce((s, c) => s + c - 1, 0);
 
     recordFigure({ group: "kill", name: "processes killed with SIGKILL (mid-run, mid-update)", value: 2 });
+    recordFigure({ group: "kill", name: "turns resumed on the killed thread", value: resumed.messages.includes("I have a dog named Bada.") ? 1 : 0, goal: 1 });
+    recordFigure({ group: "kill", name: "queued updates left by a killed process, replayed", value: queued.length - resumed.backlog });
     recordFigure({ group: "kill", name: "SQLite files failing integrity_check after kills", value: failing, goal: 0 });
     recordFigure({ group: "kill", name: "facts lost after kills", value: lost, goal: 0 });
     recordFigure({ group: "kill", name: "duplicate facts after kills and replay", value: duplicates, goal: 0 });
