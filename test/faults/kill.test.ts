@@ -40,10 +40,10 @@ interface Child {
   pid?: number;
 }
 
-function child(thread: string, message?: string): Child {
+function child(thread: string, message?: string, options: { mode?: "background" | "inline"; dir?: string } = {}): Child {
   const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/kill-child.ts", thread, "kim", ...(message ? [message] : [])], {
     cwd: root,
-    env: productEnv(endpoint, dataDir, { MEMORY_UPDATE_MODE: "background", MEMORY_STORE: "sqlite", MODEL_MAX_RETRIES: "0" }),
+    env: productEnv(endpoint, options.dir ?? dataDir, { MEMORY_UPDATE_MODE: options.mode ?? "background", MEMORY_STORE: "sqlite", MODEL_MAX_RETRIES: "0" }),
     stdio: ["ignore", "pipe", "pipe"],
     // A process group of its own, so SIGKILL reaches the script's process, not only tsx.
     detached: true,
@@ -100,8 +100,8 @@ async function kill(c: Child): Promise<void> {
   expect(alive(c.pid!), `process ${c.pid} is gone after SIGKILL`).toBe(false);
 }
 
-function integrity(file: string): string {
-  const db = new Database(join(dataDir, file), { readonly: true });
+function integrity(file: string, dir = dataDir): string {
+  const db = new Database(join(dir, file), { readonly: true });
   try {
     return db.pragma("integrity_check", { simple: true }) as string;
   } finally {
@@ -169,4 +169,36 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     expect(resumed.backlog).toBe(0);
     expect({ lost, duplicates }).toEqual({ lost: 0, duplicates: 0 });
   }, 240_000);
+
+  it("inline mode: killed during the memory update inside the run; files intact, thread resumes, no duplicate", async () => {
+    const dir = join(dataDir, "inline");
+    const first = await child("i1", "My name is Kim.", { mode: "inline", dir }).state;
+    expect(first.memories).toEqual(["My name is Kim."]);
+
+    endpoint.hang.add("extract");
+    const extracting = endpoint.arrival("extract");
+    const midUpdate = child("i1", "I work as a baker.", { mode: "inline", dir });
+    await extracting;
+    // Inline, the update is a step of the run: the answer is checkpointed, the run has not ended.
+    expect(midUpdate.events).not.toContain("turn-end");
+    await kill(midUpdate);
+    endpoint.hang.delete("extract");
+
+    const checks = ["checkpoints.db", "memory.db"].map((f) => [f, integrity(f, dir)]);
+    const resumed = await child("i1", "I have a dog named Bada.", { mode: "inline", dir }).state;
+    const expectedFacts = ["My name is Kim.", "I work as a baker.", "I have a dog named Bada."];
+    const lost = expectedFacts.filter((f) => !resumed.memories.includes(f));
+    const duplicates = resumed.memories.length - new Set(resumed.memories).size;
+    recordFigure({ group: "kill", name: "SQLite files failing integrity_check (inline, killed mid-update)", value: checks.filter(([, r]) => r !== "ok").length, goal: 0 });
+    // Measured, not guaranteed: inline, a turn's update is not written ahead anywhere, so a process
+    // killed during it loses that turn's facts (background mode queues it durably first).
+    recordFigure({ group: "kill", name: "facts lost (inline, killed mid-update; not guaranteed)", value: lost.length });
+    recordFigure({ group: "kill", name: "duplicate facts (inline, killed mid-update)", value: duplicates, goal: 0 });
+    if (lost.length) console.log(`inline mode, killed mid-update: not stored: ${lost.join(" | ")}`);
+
+    expect(checks).toEqual([["checkpoints.db", "ok"], ["memory.db", "ok"]]);
+    expect(resumed.messages).toContain("I work as a baker.");
+    expect(resumed.messages.at(-2)).toBe("I have a dog named Bada.");
+    expect(duplicates).toBe(0);
+  }, 120_000);
 });
