@@ -4,6 +4,7 @@ import type { GraphDeps } from "../graph/deps.js";
 import { DEFAULT_PERSONA } from "../graph/context.js";
 import { createLogger, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
+import { FileUserLocks } from "../memory/file-user-locks.js";
 import { FileOutbox } from "../memory/outbox.js";
 import { MemoryWorker } from "../memory/worker.js";
 import { join } from "node:path";
@@ -56,6 +57,8 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
     chat.catch(() => (chat = undefined));
     return chat;
   };
+  // Processes sharing DATA_DIR (dev server, terminal chat, memories command) write one user at a time.
+  const userLocks = new FileUserLocks(join(settings.DATA_DIR, "locks.db"));
   const memory = () => {
     engine ??= (async () => {
       const { embeddings, dims } = await createEmbeddings(settings);
@@ -67,6 +70,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
         chatModel: await chatModel().catch(() => undefined),
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
+        userLocks,
       });
       await built.init();
       return built;
@@ -97,6 +101,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
     close: async () => {
       await memoryWorker?.close();
       if (engine) await (await engine.catch(() => undefined))?.store.close();
+      userLocks.close();
     },
   };
 }

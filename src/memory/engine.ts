@@ -95,7 +95,11 @@ export class MemoryEngine {
 
   /** Sets up the store (tables, collection). Called on first use; safe to call again. */
   init(): Promise<void> {
-    this.initialised ??= this.deps.store.init(this.deps.dims);
+    // A failed set-up (store down at start) is tried again on the next call, not remembered.
+    this.initialised ??= this.deps.store.init(this.deps.dims).catch((error: unknown) => {
+      this.initialised = undefined;
+      throw error;
+    });
     return this.initialised;
   }
 

@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { configureConnection } from "../util/sqlite-connection.js";
 import { UserLocks, type UserLockRunner } from "./user-lock.js";
 
 /** A lock row older than this is taken over even if its process id still answers (reused ids). */
@@ -76,8 +77,7 @@ export class FileUserLocks implements UserLockRunner {
     if (!this.db) {
       mkdirSync(dirname(resolve(this.path)), { recursive: true });
       const db = new Database(this.path);
-      db.pragma("busy_timeout = 10000");
-      db.pragma("journal_mode = WAL");
+      configureConnection(db);
       db.exec("CREATE TABLE IF NOT EXISTS user_locks (user_id TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL, at INTEGER NOT NULL)");
       this.db = db;
     }

@@ -68,14 +68,6 @@ CREATE INDEX IF NOT EXISTS pending_user ON pending (user_id, seq);
 CREATE TABLE IF NOT EXISTS user_versions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
-/** Connection settings: WAL for concurrent readers and a writer, wait for locks instead of failing. */
-export function configureConnection(db: Database.Database): void {
-  db.pragma("busy_timeout = 10000");
-  db.pragma("journal_mode = WAL");
-  // In WAL mode NORMAL loses no committed transaction when the process dies (only on power loss).
-  db.pragma("synchronous = NORMAL");
-}
-
 /** Creates the tables if missing and records or checks the schema version and embedding size. */
 export function ensureSchema(db: Database.Database, path: string, dims: number): void {
   if (!Number.isInteger(dims) || dims <= 0) {

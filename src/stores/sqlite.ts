@@ -21,7 +21,8 @@ import {
   rowToPending,
   rowToRecord,
 } from "./sqlite-rows.js";
-import { configureConnection, ensureSchema, storedDims } from "./sqlite-schema.js";
+import { configureConnection } from "../util/sqlite-connection.js";
+import { ensureSchema, storedDims } from "./sqlite-schema.js";
 import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
 import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
 

@@ -1,0 +1,32 @@
+import type Database from "better-sqlite3";
+
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Connection settings shared by every SQLite file we write (memory store, user locks): WAL for
+ * concurrent readers and a writer, wait for locks instead of failing.
+ *
+ * Switching a new file to WAL needs a lock that SQLite's busy handler does not wait for, so
+ * processes opening a fresh file at the same moment can get SQLITE_BUSY there; that step is
+ * retried until the busy timeout.
+ */
+export function configureConnection(db: Database.Database): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  retryWhileBusy(() => db.pragma("journal_mode = WAL"));
+  // In WAL mode NORMAL loses no committed transaction when the process dies (only on power loss).
+  db.pragma("synchronous = NORMAL");
+}
+
+function retryWhileBusy<T>(step: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      const code = String((error as { code?: unknown }).code ?? "");
+      if (!code.startsWith("SQLITE_BUSY") || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
