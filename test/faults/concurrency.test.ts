@@ -6,7 +6,6 @@
  * two changes that both started from the old text). Every model and embedding call waits a few
  * milliseconds, so the writers really interleave between "read what is stored" and "write".
  * Then the same across processes on one SQLite file, where only a lock shared through a file holds.
- * test/faults/concurrent-writes.test.ts covers the mixed 12-writer case and graph ADD races.
  */
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { spawn } from "node:child_process";
@@ -231,6 +230,62 @@ const gone = async (pid: number) => {
   }
   throw new Error(`process ${pid} still runs after SIGKILL`);
 };
+
+describe("mixed deliveries, turns on two threads, and edits of one memory", () => {
+  it("12 concurrent updates of one user: 4 facts each delivered twice with one source id, and again with another", async () => {
+    const { engine } = await slowEngine();
+    const facts = ["I live in Lisbon.", "My cat is Miso.", "I work as a pilot.", "I like jazz."];
+    const deliveries = [...facts, ...facts].map((fact, i) =>
+      // The same turn delivered twice (a retried run): same text, same source message.
+      engine.add([{ role: "user", content: fact }], { userId: "u", sourceId: `msg-${i % facts.length}` }),
+    );
+    const plus = facts.map((fact, i) => engine.add([{ role: "user", content: fact }], { userId: "u", sourceId: `again-${i}` }));
+    await Promise.all([...deliveries, ...plus]);
+    const { duplicates, lost } = await tally(engine, "u");
+    recordFigure({ group: "concurrency", name: "concurrent updates of one user (engine)", value: deliveries.length + plus.length });
+    recordFigure({ group: "concurrency", name: "duplicates after concurrent and retried updates", value: duplicates, goal: 0 });
+    recordFigure({ group: "concurrency", name: "facts lost under concurrency (engine)", value: lost(facts), goal: 0 });
+    expect({ duplicates, lost: lost(facts) }).toEqual({ duplicates: 0, lost: 0 });
+  });
+
+  for (const mode of ["inline", "background"] as const) {
+    it(`four concurrent turns of one user on two threads (${mode}): each fact once`, async () => {
+      const { deps, engine } = await slowEngine();
+      const worker = mode === "background" ? new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, `outbox-turns-${files}.jsonl`)), logger: silentLogger }) : undefined;
+      const graph = compileTestGraph({ ...deps, worker });
+      const said = [
+        ["t1", "My sister is Ada. I live in Kyoto."],
+        ["t2", "I live in Kyoto. My brother is Bo."],
+        ["t1", "I drive a red car."],
+        ["t2", "I drive a red car. My sister is Ada."],
+      ] as const;
+      await Promise.all(
+        said.map(([thread, text]) =>
+          graph.invoke({ messages: [new HumanMessage(text)] }, { configurable: { thread_id: `${mode}-${thread}` }, context: runContext({ userId: "w" }) }),
+        ),
+      );
+      await worker?.idle();
+      await worker?.close();
+      const expected = ["My sister is Ada.", "I live in Kyoto.", "My brother is Bo.", "I drive a red car."];
+      const { counts, duplicates, lost } = await tally(engine, "w");
+      recordFigure({ group: "concurrency", name: `duplicates after concurrent turns (${mode})`, value: duplicates, goal: 0 });
+      recordFigure({ group: "concurrency", name: `facts lost after concurrent turns (${mode})`, value: lost(expected), goal: 0 });
+      expect({ duplicates, lost: lost(expected), stored: [...counts.keys()].sort() }).toEqual({ duplicates: 0, lost: 0, stored: [...expected].sort() });
+    });
+  }
+
+  it("two concurrent edits of one memory: both in its history, the text is one of them, no copy", async () => {
+    const { engine } = await slowEngine();
+    await engine.add([], { userId: "e", infer: false, facts: [{ text: "I live in Lima." }] });
+    const [memory] = await engine.list({ userId: "e" });
+    await Promise.all([engine.update(memory.id, "I live in Quito.", { userId: "e" }), engine.update(memory.id, "I live in Cusco.", { userId: "e" })]);
+    const after = await engine.list({ userId: "e" });
+    expect(after).toHaveLength(1);
+    expect(["I live in Quito.", "I live in Cusco."]).toContain(after[0].text);
+    const history = await engine.history(memory.id, { userId: "e" });
+    expect(history.map((h) => h.newText)).toEqual(expect.arrayContaining(["I live in Quito.", "I live in Cusco."]));
+  });
+});
 
 describe("writers in several processes on one SQLite file", () => {
   const PROCESSES = 3;
