@@ -3,6 +3,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname } from "node:path";
 import type { AddOptions, ChatTurnMessage } from "./api.js";
 import type { MemoryEngine } from "./engine.js";
+import { toIsoTime, validateMetadata, validateUserId } from "./validation.js";
 
 /** A memory update that could not reach the store, kept on disk until it can. */
 export interface OutboxEntry {
@@ -28,10 +29,14 @@ export interface ReplayResult {
  */
 export class FileOutbox {
   private replaying?: Promise<ReplayResult>;
+  /** Entries written ahead by a turn of this process that is storing them right now (inline mode). */
+  private readonly inFlight = new Set<string>();
 
   constructor(readonly path: string) {}
 
+  /** Queues an update; options `engine.add` would refuse throw InvalidInputError (never queued). */
   append(input: ChatTurnMessage[], options: AddOptions, error: string): OutboxEntry {
+    checkOptions(options);
     const entry: OutboxEntry = { id: randomUUID(), input, options, error, queuedAt: new Date().toISOString(), attempts: 0 };
     mkdirSync(dirname(this.path), { recursive: true });
     this.locked(() => {
@@ -46,7 +51,29 @@ export class FileOutbox {
     return entry;
   }
 
+  /**
+   * Writes a turn's update ahead of storing it (inline mode): if the process dies before `done`,
+   * the entry is still queued and the next replay stores it. This process's own replays and
+   * `list()` skip it while it is in flight.
+   */
+  writeAhead(input: ChatTurnMessage[], options: AddOptions): OutboxEntry {
+    const entry = this.append(input, options, "in progress: being stored by the turn that queued it");
+    this.inFlight.add(entry.id);
+    return entry;
+  }
+
+  /** The turn is finished with a written-ahead entry: removed (stored, or invalid input) or left queued. */
+  done(id: string, outcome: "remove" | "keep"): void {
+    this.inFlight.delete(id);
+    if (outcome === "remove") this.remove([id]);
+  }
+
+  /** Queued entries in order, without the ones a turn of this process is storing right now. */
   list(): OutboxEntry[] {
+    return this.read().filter((e) => !this.inFlight.has(e.id));
+  }
+
+  private read(): OutboxEntry[] {
     if (!existsSync(this.path)) return [];
     const entries: OutboxEntry[] = [];
     for (const line of readFileSync(this.path, "utf8").split("\n")) {
@@ -68,7 +95,7 @@ export class FileOutbox {
   remove(ids: string[]): number {
     const gone = new Set(ids);
     return this.locked(() => {
-      const entries = this.list();
+      const entries = this.read();
       return this.rewrite(entries.filter((e) => !gone.has(e.id)), new Set(entries.map((e) => e.id)));
     });
   }
@@ -99,17 +126,18 @@ export class FileOutbox {
 
   /**
    * Writes the still-queued entries plus any appended while the replay ran (under the lock, so
-   * nothing can append in between); returns how many are left.
+   * nothing can append in between); returns how many are left
+   * (not counting entries a turn of this process is storing).
    */
   private rewrite(kept: OutboxEntry[], seen: Set<string>): number {
-    const entries = [...kept, ...this.list().filter((e) => !seen.has(e.id))];
+    const entries = [...kept, ...this.read().filter((e) => !seen.has(e.id))];
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, entries.map((e) => JSON.stringify(e) + "\n").join(""));
     const fd = openSync(tmp, "r");
     fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, this.path);
-    return entries.length;
+    return entries.filter((e) => !this.inFlight.has(e.id)).length;
   }
 
   /**
@@ -165,4 +193,11 @@ function isStale(lock: string): boolean {
     const code = (error as NodeJS.ErrnoException).code;
     return code === "ESRCH";
   }
+}
+
+/** The checks `engine.add` makes before any work, so an entry that would fail forever is never queued. */
+function checkOptions(options: AddOptions): void {
+  validateUserId(options.userId);
+  validateMetadata(options.metadata);
+  toIsoTime(options.time, new Date());
 }

@@ -12,7 +12,7 @@ import { ChatModelMissingError, type MemoryEngine } from "./engine.js";
 import { TenantViolationError } from "./filter.js";
 import type { FileOutbox, OutboxEntry } from "./outbox.js";
 import type { MemoryChange } from "./types.js";
-import { InvalidInputError, toIsoTime, validateMetadata, validateUserId } from "./validation.js";
+import { InvalidInputError } from "./validation.js";
 
 /** How many threads' and jobs' last outcomes are kept for callers that ask later. */
 const MAX_REMEMBERED = 10_000;
@@ -63,7 +63,6 @@ export class MemoryWorker {
    */
   enqueue(input: ChatTurnMessage[], options: AddOptions): { jobId: string; result: Promise<MemoryJobResult> } {
     if (this.closed) throw new Error("The memory worker is closed; no more memory updates are accepted");
-    checkJob(options);
     const entry = this.o.outbox.append(input, options, "scheduled");
     const result = this.wait(entry.id);
     this.kick();
@@ -196,11 +195,4 @@ export class MemoryWorker {
     this.retryTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, this.o.retryMaxMs ?? 60_000);
   }
-}
-
-/** The checks `engine.add` makes before any work, so a job that would fail forever is never queued. */
-function checkJob(options: AddOptions): void {
-  validateUserId(options.userId);
-  validateMetadata(options.metadata);
-  toIsoTime(options.time, new Date());
 }

@@ -96,6 +96,40 @@ describe("file outbox", () => {
   });
 });
 
+describe("updates written ahead by an inline turn", () => {
+  it("stay on disk while the turn stores them, hidden from this process's replays, and go when done", async () => {
+    const path = join(tempDir(), "outbox.jsonl");
+    const outbox = new FileOutbox(path);
+    const queued = outbox.append([{ role: "user", content: "I like tea." }], { userId: "u", sourceId: "m1" }, "down");
+    const ahead = outbox.writeAhead([{ role: "user", content: "I like cake." }], { userId: "u", sourceId: "m2" });
+    // Another process (a fresh instance) sees both: after a kill the entry is replayed.
+    expect(new FileOutbox(path).list().map((e) => e.id)).toEqual([queued.id, ahead.id]);
+    expect(outbox.list().map((e) => e.id)).toEqual([queued.id]);
+    // A replay here stores only the queued entry and keeps the one in flight in the file.
+    const { engine } = makeTestDeps();
+    expect(await outbox.replay(engine)).toEqual({ replayed: 1, remaining: 0 });
+    expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["I like tea."]);
+    expect(new FileOutbox(path).list().map((e) => e.id)).toEqual([ahead.id]);
+    outbox.done(ahead.id, "remove");
+    expect(new FileOutbox(path).size).toBe(0);
+  });
+
+  it("an entry the turn could not store is left queued for the next replay", () => {
+    const outbox = new FileOutbox(join(tempDir(), "outbox.jsonl"));
+    const ahead = outbox.writeAhead([{ role: "user", content: "I like tea." }], { userId: "u" });
+    expect(outbox.size).toBe(0);
+    outbox.done(ahead.id, "keep");
+    expect(outbox.list().map((e) => e.id)).toEqual([ahead.id]);
+  });
+
+  it("refuses what engine.add would refuse, so no entry can block the queue forever", () => {
+    const outbox = new FileOutbox(join(tempDir(), "outbox.jsonl"));
+    expect(() => outbox.writeAhead([{ role: "user", content: "hi" }], { userId: "" })).toThrow(/userId is required/);
+    expect(() => outbox.append([{ role: "user", content: "hi" }], { userId: "u", time: "not a time" }, "down")).toThrow();
+    expect(new FileOutbox(outbox.path).size).toBe(0);
+  });
+});
+
 /** A second process that holds the SQLite file's write lock until told to let go. */
 function lockDatabase(file: string) {
   const child = spawn(

@@ -3,7 +3,7 @@
  * time, kept through an unreachable store and a crash, each fact stored exactly once. (The graph
  * in background mode: test/graph/background.test.ts.)
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -124,9 +124,10 @@ describe("MemoryWorker", () => {
   it("drops a queued job whose input is invalid (it would fail forever) and goes on with the next", async () => {
     const { engine } = engineWithSwitch();
     const outbox = new FileOutbox(outboxPath());
-    // Queued by an older version, or edited by hand: the worker meets it only when draining.
-    const bad = outbox.append(turn("I like tea."), { userId: "" }, "scheduled");
-    outbox.append(turn("I like cake."), { userId: "u", metadata: { userId: "v" } }, "scheduled");
+    // Queued by an older version, or edited by hand (append refuses them): met only when draining.
+    const raw = (id: string, options: object) => JSON.stringify({ id, input: turn("I like tea."), options, error: "scheduled", queuedAt: new Date().toISOString(), attempts: 0 }) + "\n";
+    appendFileSync(outbox.path, raw("bad-1", { userId: "" }) + raw("bad-2", { userId: "u", metadata: { userId: "v" } }));
+    const bad = { id: "bad-1" };
     const logged: string[] = [];
     const logger = { ...silentLogger, error: (msg: string) => logged.push(msg), child: () => logger };
     const worker = new MemoryWorker({ memory: async () => engine, outbox, logger });

@@ -1,5 +1,6 @@
 import { isAIMessage, isHumanMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { AddOptions, ChatTurnMessage } from "../../memory/api.js";
 import { messageText } from "../../memory/structured.js";
 import type { GraphDeps } from "../deps.js";
 import { TenantViolationError } from "../../memory/filter.js";
@@ -40,27 +41,55 @@ export function makeUpdateMemory(deps: GraphDeps) {
         return { memoryChanges: [], memoryUpdateStatus: `failed: ${message}` };
       }
     }
+    // Written ahead: a process killed during the update leaves it queued for the next replay.
+    const ahead = writeAhead(deps, input, options);
     try {
       const engine = await deps.memory();
       // Updates queued while the store was down go first, so facts keep their order.
       if (deps.outbox?.size) await deps.outbox.replay(engine);
       const result = await engine.add(input, options);
+      if (ahead) settle(deps, ahead, "remove");
       const status = result.pending ? `pending: ${result.pending.error}` : "ok";
       return { memoryChanges: result.changes, memoryUpdateStatus: status };
     } catch (error) {
       const message = (error as Error).message;
       if (deps.outbox && !isInputError(error)) {
-        deps.outbox.append(input, options, message);
+        if (ahead) settle(deps, ahead, "keep");
+        else deps.outbox.append(input, options, message);
         deps.logger.warn("updateMemory: store unreachable, update queued in the outbox", { error: message });
         return { memoryChanges: [], memoryUpdateStatus: `queued: long-term memory unreachable (${message}); the update will be replayed` };
       }
+      if (ahead) settle(deps, ahead, "remove");
       deps.logger.error("updateMemory failed", { error: message });
       return { memoryChanges: [], memoryUpdateStatus: `failed: ${message}` };
     }
   };
 }
 
+/** The outbox entry id of the update written ahead, or undefined (no outbox, or it failed). */
+function writeAhead(deps: GraphDeps, input: ChatTurnMessage[], options: AddOptions): string | undefined {
+  if (!deps.outbox) return undefined;
+  try {
+    return deps.outbox.writeAhead(input, options).id;
+  } catch (error) {
+    // Invalid input: engine.add refuses it next and the turn reports that.
+    if (isInputError(error)) return undefined;
+    // The outbox file cannot be written (disk full, lock held): the update is still tried now.
+    deps.logger.warn("updateMemory: could not write the update ahead to the outbox", { error: (error as Error).message });
+    return undefined;
+  }
+}
+
 /** Errors that replaying would only repeat: the input itself is wrong. */
 function isInputError(error: unknown): boolean {
   return error instanceof InvalidInputError || error instanceof TenantViolationError;
+}
+
+function settle(deps: GraphDeps, id: string, outcome: "remove" | "keep"): void {
+  try {
+    deps.outbox?.done(id, outcome);
+  } catch (error) {
+    // Left in the outbox: a later replay finds the update already stored and adds nothing.
+    deps.logger.warn("updateMemory: could not clear the written-ahead update from the outbox", { error: (error as Error).message });
+  }
 }
