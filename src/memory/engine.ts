@@ -227,10 +227,11 @@ export class MemoryEngine {
     if (!old) throw new MemoryNotFoundError(id);
     const at = this.now().toISOString();
     const updated = this.withText(old, text.trim(), at);
-    await this.deps.store.put([updated], await this.embed([updated]));
+    const vectors = await this.embed([updated]);
     await this.deps.store.appendHistory([
       historyEntry(updated, "UPDATE", old.text, updated.text, at, options.threadId ?? null, null),
     ]);
+    await this.deps.store.put([updated], vectors);
     return updated;
   }
 
@@ -284,10 +285,12 @@ export class MemoryEngine {
       records.push(record);
     }
     if (records.length === 0) return [];
-    await this.deps.store.put(records, await this.embed(records));
+    const vectors = await this.embed(records);
+    // History first (see apply): a memory never exists without the entry that made it.
     await this.deps.store.appendHistory(
       records.map((r) => historyEntry(r, "ADD", null, r.text, ctx.time, ctx.threadId, r.sourceId)),
     );
+    await this.deps.store.put(records, vectors);
     return records.map((r) => ({ operation: "ADD", memoryId: r.id, text: r.text, category: r.category }));
   }
 
@@ -378,8 +381,12 @@ export class MemoryEngine {
           break;
       }
     }
-    if (toPut.length) await this.deps.store.put(toPut, await this.embed(toPut));
+    const vectors = toPut.length ? await this.embed(toPut) : [];
+    // The audit log is written ahead of the change: a process killed (or a store lost) between
+    // the two writes leaves an entry whose change a replay makes again, never a change with no
+    // entry (Qdrant has no transaction spanning both collections).
     if (history.length) await this.deps.store.appendHistory(history);
+    if (toPut.length) await this.deps.store.put(toPut, vectors);
     if (toDelete.length) await this.deps.store.delete(ctx.userId, toDelete);
     this.log.info("memory updated", { changes: changes.map((c) => c.operation) });
     return changes;

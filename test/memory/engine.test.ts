@@ -124,6 +124,28 @@ describe("memory engine: keeping facts true over time", () => {
     expect((await engine.list({ userId: "u" })).map((m) => m.text).sort()).toEqual(["Born in 1990", "Keeps bees"]);
   });
 
+  it("never leaves a memory without the history entry that made it, when the store fails between the two writes", async () => {
+    const { engine, store } = engineWith({
+      extract: [facts({ text: "Keeps bees" }), facts({ text: "Keeps bees" })],
+      reconcile: [decisions({ fact: "A", action: "ADD" }), decisions({ fact: "A", action: "ADD" })],
+    });
+    // The second of the two writes of a change is lost once (a process killed, a store gone).
+    let writes = 0;
+    const failSecond = <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+      async (...args: A) => {
+        if (++writes === 2) throw new Error("connection lost");
+        return write(...args);
+      };
+    store.put = failSecond(store.put.bind(store));
+    store.appendHistory = failSecond(store.appendHistory.bind(store));
+    await expect(engine.add("I keep bees", { userId: "u", sourceId: "m1" })).rejects.toThrow(/connection lost/);
+    await engine.add("I keep bees", { userId: "u", sourceId: "m1" }); // the replay
+    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Born in 1990", sourceId: "d1" }] });
+    const memories = await engine.list({ userId: "u" });
+    expect(memories.map((m) => m.text).sort()).toEqual(["Born in 1990", "Keeps bees"]);
+    for (const m of memories) expect((await engine.history(m.id, { userId: "u" })).map((h) => h.operation)).toEqual(["ADD"]);
+  });
+
   it("keeps Chinese facts in Chinese and finds them with a Chinese question", async () => {
     const { engine } = engineWith({ extract: [facts({ text: "喜欢在周末爬山", category: "preference" })] });
     await engine.add("我周末喜欢去爬山", { userId: "li" });
