@@ -27,6 +27,8 @@ const SettingsSchema = z.object({
   QDRANT_URL: z.string().url("QDRANT_URL must be a URL such as http://127.0.0.1:6333").optional(),
   QDRANT_API_KEY: z.string().optional(),
   QDRANT_COLLECTION: z.string().default("memory_chat"),
+  /** Seconds a Qdrant request may go unanswered before Qdrant counts as down (a frozen server). */
+  QDRANT_TIMEOUT_S: positiveInt("QDRANT_TIMEOUT_S", 30),
   /** Set (postgres://...) to keep short-term memory in PostgreSQL instead of the SQLite file. */
   DATABASE_URL: z.string().optional(),
   /** "memory" keeps long-term memory in process memory only (tests, demos). */

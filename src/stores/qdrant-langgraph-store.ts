@@ -70,7 +70,7 @@ export class QdrantStore extends BaseStore {
   }
 
   static fromSettings(
-    settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION">,
+    settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION"> & Partial<Pick<Settings, "QDRANT_TIMEOUT_S">>,
     index?: IndexConfig,
   ): QdrantStore {
     if (!settings.QDRANT_URL) throw new Error("The Qdrant store needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
@@ -78,6 +78,7 @@ export class QdrantStore extends BaseStore {
       url: settings.QDRANT_URL,
       apiKey: settings.QDRANT_API_KEY,
       collection: settings.QDRANT_COLLECTION,
+      timeoutMs: settings.QDRANT_TIMEOUT_S === undefined ? undefined : settings.QDRANT_TIMEOUT_S * 1000,
       index,
     });
   }

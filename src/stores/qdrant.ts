@@ -69,12 +69,13 @@ export class QdrantMemoryStore implements MemoryStore {
   }
 
   /** No request is sent until the first call (init), so building the store never blocks start-up. */
-  static fromSettings(settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION">): QdrantMemoryStore {
+  static fromSettings(settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION"> & Partial<Pick<Settings, "QDRANT_TIMEOUT_S">>): QdrantMemoryStore {
     if (!settings.QDRANT_URL) throw new Error("The Qdrant store needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
     return new QdrantMemoryStore({
       url: settings.QDRANT_URL,
       apiKey: settings.QDRANT_API_KEY,
       collection: settings.QDRANT_COLLECTION,
+      timeoutMs: settings.QDRANT_TIMEOUT_S === undefined ? undefined : settings.QDRANT_TIMEOUT_S * 1000,
     });
   }
 

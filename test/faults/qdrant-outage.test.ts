@@ -97,6 +97,14 @@ describe("Qdrant client when the server does not answer (no server binary needed
     expect(state.requests).toBe(5); // answering again: no more probes
   });
 
+  it("QDRANT_TIMEOUT_S bounds how long a store built from settings waits for a frozen server", async () => {
+    const { url } = await hangingServer();
+    const store = QdrantMemoryStore.fromSettings({ QDRANT_URL: url, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined, QDRANT_TIMEOUT_S: 1 });
+    const t0 = performance.now();
+    await expect(store.init(16)).rejects.toThrow(`Qdrant at ${url} did not answer within 1 s`);
+    expect(performance.now() - t0).toBeLessThan(3_000);
+  });
+
   it("a closed port: after one call found it down, the next ones fail at once, without retries", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const caller = new QdrantCaller(createQdrantClient({ url }), url, { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 });
