@@ -63,9 +63,19 @@ export class FileOutbox {
   }
 
   /** The turn is finished with a written-ahead entry: removed (stored, or invalid input) or left queued. */
-  done(id: string, outcome: "remove" | "keep"): void {
+  done(id: string, outcome: "remove" | "keep", error?: string): void {
     this.inFlight.delete(id);
-    if (outcome === "remove") this.remove([id]);
+    if (outcome === "remove") {
+      this.remove([id]);
+      return;
+    }
+    if (error === undefined) return;
+    // Say why it is still queued (it was written as "in progress").
+    this.locked(() => {
+      const entries = this.read();
+      for (const e of entries) if (e.id === id) Object.assign(e, { error, attempts: e.attempts + 1 });
+      this.rewrite(entries, new Set(entries.map((e) => e.id)));
+    });
   }
 
   /** Queued entries in order, without the ones a turn of this process is storing right now. */

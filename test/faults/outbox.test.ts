@@ -118,8 +118,8 @@ describe("updates written ahead by an inline turn", () => {
     const outbox = new FileOutbox(join(tempDir(), "outbox.jsonl"));
     const ahead = outbox.writeAhead([{ role: "user", content: "I like tea." }], { userId: "u" });
     expect(outbox.size).toBe(0);
-    outbox.done(ahead.id, "keep");
-    expect(outbox.list().map((e) => e.id)).toEqual([ahead.id]);
+    outbox.done(ahead.id, "keep", "connect ECONNREFUSED");
+    expect(outbox.list().map((e) => [e.id, e.error, e.attempts])).toEqual([[ahead.id, "connect ECONNREFUSED", 1]]);
   });
 
   it("refuses what engine.add would refuse, so no entry can block the queue forever", () => {

@@ -54,7 +54,7 @@ export function makeUpdateMemory(deps: GraphDeps) {
     } catch (error) {
       const message = (error as Error).message;
       if (deps.outbox && !isInputError(error)) {
-        if (ahead) settle(deps, ahead, "keep");
+        if (ahead) settle(deps, ahead, "keep", message);
         else deps.outbox.append(input, options, message);
         deps.logger.warn("updateMemory: store unreachable, update queued in the outbox", { error: message });
         return { memoryChanges: [], memoryUpdateStatus: `queued: long-term memory unreachable (${message}); the update will be replayed` };
@@ -85,9 +85,9 @@ function isInputError(error: unknown): boolean {
   return error instanceof InvalidInputError || error instanceof TenantViolationError;
 }
 
-function settle(deps: GraphDeps, id: string, outcome: "remove" | "keep"): void {
+function settle(deps: GraphDeps, id: string, outcome: "remove" | "keep", error?: string): void {
   try {
-    deps.outbox?.done(id, outcome);
+    deps.outbox?.done(id, outcome, error);
   } catch (error) {
     // Left in the outbox: a later replay finds the update already stored and adds nothing.
     deps.logger.warn("updateMemory: could not clear the written-ahead update from the outbox", { error: (error as Error).message });
