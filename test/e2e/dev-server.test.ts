@@ -68,7 +68,7 @@ async function memoriesOf(server: DevServer, userId: string, count: number, time
 /** How slow the scripted model's fact extraction is, as a real model's would be. */
 const EXTRACT_DELAY_MS = 3000;
 
-describe("dev server end to end (scripted model, real SQLite memory store, real HTTP)", () => {
+describe("dev server end to end (scripted model, real memory store: SQLite, or Qdrant with QDRANT_URL; real HTTP)", () => {
   let server: DevServer;
   beforeAll(async () => {
     console.log(
@@ -176,23 +176,13 @@ describe("dev server end to end (scripted model, real SQLite memory store, real 
 
 describe.skipIf(!existsSync(LOCAL_MODEL))("dev server end to end with a real local model (SmolLM2 135M, USE-lite embeddings)", () => {
   let server: DevServer;
-  let collection = "";
   beforeAll(async () => {
-    // With QDRANT_URL set, long-term memory lives in that Qdrant (a fresh collection per run).
-    const store = process.env.QDRANT_URL ? "qdrant" : "sqlite";
-    collection = `e2e_${Date.now()}`;
-    console.log(`dev-server e2e: real graph entry graphs/memory-chat.ts with CHAT_MODEL=llama-cpp:${LOCAL_MODEL}, memory store ${store}`);
-    server = await startDevServer(
-      "langgraph.json",
-      { CHAT_MODEL: `llama-cpp:${LOCAL_MODEL}`, MEMORY_STORE: store, QDRANT_COLLECTION: collection, MODEL_TIMEOUT_S: "120" },
-      180_000,
-    );
+    // With QDRANT_URL set, long-term memory lives in that Qdrant (fresh collections per run).
+    server = await startDevServer("langgraph.json", { CHAT_MODEL: `llama-cpp:${LOCAL_MODEL}`, MODEL_TIMEOUT_S: "120" }, 180_000);
+    console.log(`dev-server e2e: real graph entry graphs/memory-chat.ts with CHAT_MODEL=llama-cpp:${LOCAL_MODEL}, memory store ${server.memoryStore}`);
   }, 200_000);
   afterAll(async () => {
     await server?.stop();
-    for (const suffix of ["", "_history", "_pending"]) {
-      if (process.env.QDRANT_URL) await fetch(`${process.env.QDRANT_URL}/collections/${collection}${suffix}`, { method: "DELETE" }).catch(() => undefined);
-    }
   });
 
   it("answers two turns through the real model and records the memory step", async () => {

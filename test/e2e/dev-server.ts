@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { isolatedMemoryStore } from "../helpers/memory-store-env.js";
 
 /** A free TCP port on 127.0.0.1 (2024 is often taken on shared machines). */
 export function freePort(): Promise<number> {
@@ -19,13 +20,19 @@ export function freePort(): Promise<number> {
 export interface DevServer {
   url: string;
   dataDir: string;
+  /** Where its long-term memory lives (unless the caller's env chose otherwise). */
+  memoryStore: "qdrant" | "sqlite";
   output: () => string;
   stop: () => Promise<void>;
 }
 
-/** Starts `langgraph dev` (the real CLI, a real process and port) with a config and environment. */
+/**
+ * Starts `langgraph dev` (the real CLI, a real process and port) with a config and environment.
+ * Its long-term memory is its own: a fresh DATA_DIR, and fresh collections when QDRANT_URL is set.
+ */
 export async function startDevServer(config: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<DevServer> {
   const port = await freePort();
+  const memory = isolatedMemoryStore("e2e");
   const root = resolve(import.meta.dirname, "../..");
   const dataDir = mkdtempSync(join(tmpdir(), "memory-chat-e2e-"));
   let log = "";
@@ -34,7 +41,7 @@ export async function startDevServer(config: string, env: Record<string, string>
     ["dev", "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", String(port), "--config", resolve(root, config)],
     {
       cwd: root,
-      env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", LANGSMITH_TRACING: "false", DATA_DIR: dataDir, ...env },
+      env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", LANGSMITH_TRACING: "false", DATA_DIR: dataDir, ...memory.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
@@ -52,6 +59,7 @@ export async function startDevServer(config: string, env: Record<string, string>
       await new Promise((r) => setTimeout(r, 500));
     }
     rmSync(dataDir, { recursive: true, force: true });
+    await memory.drop();
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -59,7 +67,7 @@ export async function startDevServer(config: string, env: Record<string, string>
     try {
       // /info answers without credentials even when auth is on.
       const res = await fetch(`${url}/info`);
-      if (res.ok) return { url, dataDir, output: () => log, stop };
+      if (res.ok) return { url, dataDir, memoryStore: memory.store, output: () => log, stop };
     } catch {
       /* not up yet */
     }

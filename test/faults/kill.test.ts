@@ -43,7 +43,7 @@ interface Child {
 function child(thread: string, message?: string, options: { mode?: "background" | "inline"; dir?: string } = {}): Child {
   const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/kill-child.ts", thread, "kim", ...(message ? [message] : [])], {
     cwd: root,
-    env: productEnv(endpoint, options.dir ?? dataDir, { MEMORY_UPDATE_MODE: options.mode ?? "background", MEMORY_STORE: "sqlite", MODEL_MAX_RETRIES: "0" }),
+    env: productEnv(endpoint, options.dir ?? dataDir, { MEMORY_UPDATE_MODE: options.mode ?? "background", MODEL_MAX_RETRIES: "0" }),
     stdio: ["ignore", "pipe", "pipe"],
     // A process group of its own, so SIGKILL reaches the script's process, not only tsx.
     detached: true,

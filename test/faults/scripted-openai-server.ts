@@ -85,11 +85,15 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
   };
 }
 
-/** The environment of a product process whose chat model and embeddings are this endpoint. */
+/**
+ * The environment of a product process whose chat model and embeddings are this endpoint, with
+ * long-term memory in its own DATA_DIR (never a QDRANT_URL the test run was given).
+ */
 export function productEnv(endpoint: ScriptedServer, dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DATA_DIR: dataDir,
+    MEMORY_STORE: "sqlite",
     CHAT_MODEL: "openai:fake",
     EMBEDDING_MODEL: "openai:fake",
     OPENAI_BASE_URL: endpoint.url,
