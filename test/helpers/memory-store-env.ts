@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { collectionNames } from "../../src/stores/qdrant-collections.js";
 
 /**
  * Long-term memory for a product process a test starts: with QDRANT_URL set, collections of its
@@ -13,8 +14,8 @@ export function isolatedMemoryStore(prefix: string): { store: "qdrant" | "sqlite
     store: "qdrant",
     env: { MEMORY_STORE: "qdrant", QDRANT_COLLECTION: collection },
     drop: async () => {
-      for (const suffix of ["", "_history", "_pending", "_kv"]) {
-        await fetch(`${url}/collections/${collection}${suffix}`, { method: "DELETE" }).catch(() => undefined);
+      for (const name of Object.values(collectionNames(collection))) {
+        await fetch(`${url}/collections/${name}`, { method: "DELETE" }).catch(() => undefined);
       }
     },
   };
