@@ -70,10 +70,14 @@ async function main(): Promise<number> {
   stdout.write(`memory chat: user ${userId}, thread ${session.threadId}. /help lists commands.\n`);
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
   rl.setPrompt("you> ");
+  // Piped input can end while a turn runs: lines already read still come, but Node >= 22 throws
+  // on prompt() once the interface has closed.
+  let inputEnded = false;
+  rl.once("close", () => (inputEnded = true));
   rl.prompt();
   for await (const line of rl) {
     if (!(await session.handle(line))) break;
-    rl.prompt();
+    if (!inputEnded) rl.prompt();
   }
   rl.close();
   await runtime.close();
