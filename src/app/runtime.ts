@@ -8,7 +8,7 @@ import { FileUserLocks } from "../memory/file-user-locks.js";
 import { FileOutbox } from "../memory/outbox.js";
 import { MemoryWorker } from "../memory/worker.js";
 import { join } from "node:path";
-import { createChatModel } from "../models/chat.js";
+import { createChatModel, extractionStyle } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
 import { createMemoryStore } from "../stores/factory.js";
 
@@ -68,6 +68,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
         embeddings,
         dims,
         chatModel: await chatModel().catch(() => undefined),
+        extractionStyle: extractionStyle(settings),
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
         userLocks,

@@ -12,7 +12,7 @@ import { buildGraph } from "../graph/builder.js";
 import { parseArgs, stringOption } from "./args.js";
 import { ChatSession, HELP } from "./chat-session.js";
 import { Spinner } from "./spinner.js";
-import { LOCAL_MODEL_FILE, chatModelSpec } from "../models/chat.js";
+import { chatModelSpec } from "../models/chat.js";
 import { FileThreadRegistry } from "./thread-registry.js";
 import { join } from "node:path";
 
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!settings.CHAT_MODEL) {
-    stderr.write(`CHAT_MODEL is not set: using the small local model ${LOCAL_MODEL_FILE} (it proves the path works; its answers are weak).\n`);
+    stderr.write(`CHAT_MODEL is not set: using the small local model ${modelSpec.slice("llama-cpp:".length)} (it remembers what you tell it; its answers are weak).\n`);
   }
   const userId = stringOption(options, "user", process.env.USER || "me")!;
   const spinner = new Spinner(stderr);
@@ -80,6 +80,11 @@ async function main(): Promise<number> {
     if (!inputEnded) rl.prompt();
   }
   rl.close();
+  if (inputEnded && runtime.memoryWorker) {
+    // A short piped session must not leave what it said unstored.
+    stderr.write("input ended: storing the queued memory updates before exiting\n");
+    await runtime.memoryWorker.idle();
+  }
   await runtime.close();
   return 0;
 }

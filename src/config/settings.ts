@@ -18,6 +18,12 @@ const SettingsSchema = z.object({
   EMBEDDING_MODEL: z.string().trim().default("local:use-lite"),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url("OPENAI_BASE_URL must be a URL such as http://127.0.0.1:8080/v1").optional(),
+  /**
+   * How the chat model states a turn's facts: `facts` (it writes them: capable models), `quotes`
+   * (it picks the user's own sentences that state facts: small local models), or `auto` (quotes
+   * for a local llama-cpp model, facts otherwise).
+   */
+  MEMORY_EXTRACTION: z.enum(["auto", "facts", "quotes"]).default("auto"),
   /** Seconds a chat model call may take before it is abandoned (and retried where that is safe). */
   MODEL_TIMEOUT_S: positiveInt("MODEL_TIMEOUT_S", 120),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).default(2),

@@ -13,7 +13,7 @@ import type {
   ReadyFact,
   SearchOptions,
 } from "./api.js";
-import { extractFacts, type ExtractedFact } from "./extract.js";
+import { extractFacts, type ExtractedFact, type ExtractionStyle } from "./extract.js";
 import { sanitizeFilter } from "./filter.js";
 import { buildIndexText, factHash } from "./indexing.js";
 import { reconcileFacts, type Decision } from "./reconcile.js";
@@ -39,6 +39,8 @@ export interface MemoryEngineDeps {
   dims: number;
   /** Needed for `add` with inference (the default); searches and `infer: false` work without it. */
   chatModel?: BaseChatModel;
+  /** How the model states a turn's facts (extract.ts); "facts" when not given. */
+  extractionStyle?: ExtractionStyle;
   logger?: Logger;
   /** Recency half-life in days (0 = no recency weighting). */
   halfLifeDays?: number;
@@ -134,7 +136,7 @@ export class MemoryEngine {
     let facts: ExtractedFact[];
     let decisions: Decision[];
     try {
-      facts = await extractFacts(this.deps.chatModel, { ...turn, time });
+      facts = await extractFacts(this.deps.chatModel, { ...turn, time }, { style: this.deps.extractionStyle });
       if (facts.length === 0) return { changes: [] };
       const related = await this.relatedMemories(userId, facts);
       decisions = await reconcileFacts(this.deps.chatModel, facts, related);

@@ -1,39 +1,63 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import { EXTRACTION_SYSTEM, extractionUserPrompt } from "./prompts.js";
+import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
 import { invokeJson } from "./structured.js";
 import { MEMORY_CATEGORIES } from "./types.js";
 
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+/** Bounds that keep a small model's answer short (they become grammar limits) and a memory readable. */
+const MAX_FACTS = 8;
+const MAX_FACT_CHARS = 300;
 
 export const ExtractedFactSchema = z.object({
-  text: z.string().trim().min(1, "fact text is empty"),
+  text: z.string().trim().min(1, "fact text is empty").max(MAX_FACT_CHARS),
   category: z.preprocess(
     (v) => (typeof v === "string" ? v.toLowerCase() : v),
     z.enum(MEMORY_CATEGORIES).catch("other"),
   ),
-  about: z.string().trim().min(1).catch("user"),
+  about: z.string().trim().min(1).max(80).catch("user"),
+  // A date the model wrote wrongly loses the date, not the fact.
   eventTime: z
     .string()
     .regex(DATE, "eventTime must be YYYY-MM-DD, YYYY-MM, YYYY or null")
     .nullable()
     .optional()
-    .transform((v) => v ?? null),
+    .transform((v) => v ?? null)
+    .catch(null),
   forget: z.boolean().optional().default(false),
 });
 export type ExtractedFact = z.infer<typeof ExtractedFactSchema>;
 
-export const ExtractionSchema = z.object({ facts: z.array(ExtractedFactSchema) });
+export const ExtractionSchema = z.object({ facts: z.array(ExtractedFactSchema).max(MAX_FACTS) });
+
+/**
+ * How the model states the facts of a turn:
+ * - `facts`: it writes each fact (third person resolved, dates resolved): for capable models.
+ * - `quotes`: it picks, among the user's own sentences, those that state a durable fact; the
+ *   structure allows only those sentences, so a small local model can neither invent a fact nor
+ *   translate one (measured in BENCHMARKS.md, "Local models").
+ */
+export type ExtractionStyle = "facts" | "quotes";
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+export interface TurnToExtract {
+  userText: string;
+  assistantText?: string;
+  time: string;
+}
 
 /** Asks the model for the durable facts of one turn. Throws MalformedOutputError after one retry. */
 export async function extractFacts(
   model: BaseChatModel,
-  turn: { userText: string; assistantText?: string; time: string },
-  signal?: AbortSignal,
+  turn: TurnToExtract,
+  options: { style?: ExtractionStyle; signal?: AbortSignal } = {},
 ): Promise<ExtractedFact[]> {
+  return options.style === "quotes" ? extractQuotes(model, turn, options.signal) : extractWrittenFacts(model, turn, options.signal);
+}
+
+async function extractWrittenFacts(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedFact[]> {
   const date = new Date(turn.time);
   const result = await invokeJson(
     model,
@@ -49,8 +73,51 @@ export async function extractFacts(
       ),
     ],
     ExtractionSchema,
-    undefined,
-    signal,
+    { name: "facts", signal },
   );
   return result.facts;
+}
+
+async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedFact[]> {
+  const sentences = candidateSentences(turn.userText);
+  if (sentences.length === 0) return [];
+  const schema = z.object({
+    facts: z.array(z.enum(sentences as [string, ...string[]])).max(Math.min(MAX_FACTS, sentences.length)),
+  });
+  const result = await invokeJson(
+    model,
+    [new SystemMessage(QUOTE_EXTRACTION_SYSTEM), new HumanMessage(quoteExtractionPrompt(sentences))],
+    schema,
+    { name: "facts", signal },
+  );
+  return [...new Set(result.facts)].map((text) => ExtractedFactSchema.parse({ text }));
+}
+
+const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: "sentence" });
+const QUESTION = /[?？]\s*$/;
+
+/**
+ * The user's sentences that could state a fact: split by Intl.Segmenter (Chinese and English
+ * punctuation alike), without questions (they ask, they do not state) and without fragments too
+ * short to carry a fact on their own ("Hi!", "好的。").
+ */
+export function candidateSentences(text: string): string[] {
+  const out: string[] = [];
+  for (const { segment } of sentenceSegmenter.segment(text)) {
+    const sentence = segment.trim();
+    if (!sentence || QUESTION.test(sentence) || sentence.length > MAX_FACT_CHARS) continue;
+    if (contentLength(sentence) < 4) continue;
+    if (!out.includes(sentence)) out.push(sentence);
+  }
+  return out;
+}
+
+/** Letters and digits, each CJK character counting as one word's worth (two). */
+function contentLength(sentence: string): number {
+  let n = 0;
+  for (const ch of sentence) {
+    if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}/u.test(ch)) n += 2;
+    else if (/[\p{L}\p{N}]/u.test(ch)) n += 1;
+  }
+  return n;
 }

@@ -28,6 +28,24 @@ export function extractionUserPrompt(turn: {
   return `Message time: ${turn.time} (${turn.weekday}).\n\nThe user wrote:\n<user>\n${turn.userText}\n</user>${context}`;
 }
 
+/**
+ * For the `quotes` extraction style (small local models): the model only chooses among the
+ * user's own sentences, which the structured output enforces.
+ */
+export const QUOTE_EXTRACTION_SYSTEM = `You choose what a long-term memory keeps about a user.
+You get the sentences of one message the user wrote. Copy exactly the sentences that state a lasting fact about the user or the people, pets and things in their life: who they are, health and allergies, work, home, family, likes and dislikes, habits, skills, plans, things that happened to them.
+Leave out greetings, thanks, small talk, requests to the assistant and remarks about this chat.
+
+Example: sentences ["Hi there!", "I work as a nurse in Leeds.", "Can you help me plan a trip?"] -> {"facts": ["I work as a nurse in Leeds."]}
+Example: sentences ["我女儿今年上小学了。", "谢谢你的建议。"] -> {"facts": ["我女儿今年上小学了。"]}
+Example: sentences ["Thanks, that was helpful."] -> {"facts": []}
+
+Answer with only a JSON object {"facts": [...]}.`;
+
+export function quoteExtractionPrompt(sentences: string[]): string {
+  return `Sentences: ${JSON.stringify(sentences)}`;
+}
+
 export const RECONCILE_SYSTEM = `You keep a user's long-term memory true over time. You get the memories already stored that look related (numbered) and new facts (lettered). For each new fact choose one action:
 - ADD: new information, not in memory.
 - UPDATE: the same fact as memory [n], refined or more complete (not a change over time); give the merged text.

@@ -9,13 +9,27 @@ import type { MemoryRecord } from "./types.js";
 export const ACTIONS = ["ADD", "UPDATE", "SUPERSEDE", "DELETE", "NONE"] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const DecisionSchema = z.object({
-  fact: z.string().trim().toUpperCase(),
-  action: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(ACTIONS)),
-  memory: z.coerce.number().int().nullable().optional(),
-  text: z.string().trim().nullable().optional(),
-});
-const ReconcileSchema = z.object({ decisions: z.array(DecisionSchema) });
+/**
+ * Built per call: the fact letters and memory numbers are enums of the ones shown, so a model with
+ * native structured output cannot name a fact or memory that does not exist.
+ */
+function reconcileSchema(letters: string[], memories: number) {
+  const wrong = { errorMap: () => ({ message: `needs "memory" as a number from 0 to ${memories - 1}` }) };
+  const numbers = Array.from({ length: memories }, (_, i) => z.literal(i, wrong));
+  const memory = numbers.length === 1 ? numbers[0] : z.union(numbers as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], wrong);
+  return z.object({
+    decisions: z
+      .array(
+        z.object({
+          fact: z.preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : v), z.enum(letters as [string, ...string[]])),
+          action: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(ACTIONS)),
+          memory: z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v), memory.nullable().optional()),
+          text: z.string().trim().max(300).nullable().optional(),
+        }),
+      )
+      .max(letters.length * 2),
+  });
+}
 
 /** A decision with the short index resolved back to a real memory. */
 export interface Decision {
@@ -36,7 +50,7 @@ export async function reconcileFacts(
   model: BaseChatModel,
   facts: ExtractedFact[],
   related: MemoryRecord[],
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal } = {},
 ): Promise<Decision[]> {
   if (related.length === 0) return facts.map((fact) => ({ fact, action: fact.forget ? "NONE" : "ADD", text: fact.text }));
   const letters = facts.map((_, i) => letter(i));
@@ -48,19 +62,24 @@ export async function reconcileFacts(
       new SystemMessage(RECONCILE_SYSTEM),
       new HumanMessage(`Stored memories:\n${memoryLines.join("\n")}\n\nNew facts:\n${factLines.join("\n")}`),
     ],
-    ReconcileSchema,
-    (value) => {
-      for (const d of value.decisions) {
-        if (!letters.includes(d.fact)) return `fact "${d.fact}" is not one of ${letters.join(", ")}`;
-        if (["UPDATE", "SUPERSEDE", "DELETE"].includes(d.action)) {
-          if (d.memory === null || d.memory === undefined || d.memory < 0 || d.memory >= related.length) {
-            return `${d.action} for fact ${d.fact} needs "memory" as a number from 0 to ${related.length - 1}`;
+    reconcileSchema(letters, related.length),
+    {
+      name: "decisions",
+      signal: options.signal,
+      check: (value) => {
+        for (const d of value.decisions) {
+          if (d.action === "DELETE" && !facts[letters.indexOf(d.fact)].forget) {
+            return `DELETE for fact ${d.fact} is only for a fact the user asked to forget; use SUPERSEDE when it replaces memory [${d.memory ?? 0}], or ADD`;
+          }
+          if (["UPDATE", "SUPERSEDE", "DELETE"].includes(d.action)) {
+            if (d.memory === null || d.memory === undefined || d.memory < 0 || d.memory >= related.length) {
+              return `${d.action} for fact ${d.fact} needs "memory" as a number from 0 to ${related.length - 1}`;
+            }
           }
         }
-      }
-      return null;
+        return null;
+      },
     },
-    signal,
   );
   const byLetter = new Map(result.decisions.map((d) => [d.fact, d]));
   return facts.map((fact, i) => {
@@ -68,6 +87,8 @@ export async function reconcileFacts(
     // A fact the model skipped is added rather than lost; duplicates are caught by the hash check.
     if (!d) return { fact, action: fact.forget ? "NONE" : "ADD", text: fact.text };
     const target = d.memory !== null && d.memory !== undefined ? related[d.memory] : undefined;
-    return { fact, action: d.action, target: d.action === "ADD" || d.action === "NONE" ? undefined : target, text: d.text || fact.text };
+    // Only a merge (UPDATE) has the model write the text; an added or replacing fact is the fact itself.
+    const text = d.action === "UPDATE" ? d.text || fact.text : fact.text;
+    return { fact, action: d.action, target: d.action === "ADD" || d.action === "NONE" ? undefined : target, text };
   });
 }

@@ -3,8 +3,17 @@ import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/mes
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { availableParallelism } from "node:os";
-import { getLlama, LlamaChatSession, type ChatHistoryItem, type LlamaContext } from "node-llama-cpp";
-import { messageText } from "../memory/structured.js";
+import {
+  getLlama,
+  LlamaChatSession,
+  type ChatHistoryItem,
+  type GbnfJsonSchema,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+} from "node-llama-cpp";
+import { messageText, type JsonSchema, type JsonSchemaGenerator } from "../memory/structured.js";
 
 export interface LlamaCppOptions {
   contextSize?: number;
@@ -16,14 +25,19 @@ export interface LlamaCppOptions {
 
 /**
  * A GGUF model run in-process by node-llama-cpp on the CPU, with its prebuilt binary (nothing is
- * downloaded or compiled). One context sequence, so calls are served one at a time.
+ * downloaded or compiled). One context sequence, kept between calls so that a prompt starting
+ * like the previous one (the same system prompt) is not evaluated again; calls are served one at
+ * a time. Structured output goes through a JSON-schema grammar, so the answer always parses.
  * (@langchain/community's ChatLlamaCpp was tried first: it runs out of sequences after one call
  * and formats chats with a generic template instead of the model's own.)
  */
-export class LlamaCppChatModel extends BaseChatModel {
+export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenerator {
   private queue: Promise<void> = Promise.resolve();
+  private sequence?: LlamaContextSequence;
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 
   private constructor(
+    private readonly llama: Llama,
     private readonly context: LlamaContext,
     private readonly options: Required<Pick<LlamaCppOptions, "maxTokens" | "temperature">>,
     params: BaseChatModelParams = {},
@@ -43,7 +57,7 @@ export class LlamaCppChatModel extends BaseChatModel {
       contextSize: options.contextSize ?? 4096,
       threads: options.threads ?? Math.max(1, availableParallelism() - 1),
     });
-    return new LlamaCppChatModel(context, { maxTokens: options.maxTokens ?? 512, temperature: options.temperature ?? 0.3 });
+    return new LlamaCppChatModel(llama, context, { maxTokens: options.maxTokens ?? 512, temperature: options.temperature ?? 0.3 });
   }
 
   _llmType(): string {
@@ -61,45 +75,83 @@ export class LlamaCppChatModel extends BaseChatModel {
     options: this["ParsedCallOptions"],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
+    const pending: string[] = [];
+    let finished = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    this.runPrompt(messages, {
+      signal: options.signal,
+      onTextChunk: (text) => {
+        pending.push(text);
+        wake?.();
+      },
+    })
+      .then(
+        () => (finished = true),
+        (e) => ((failure = e), (finished = true)),
+      )
+      .finally(() => wake?.());
+    for (;;) {
+      while (pending.length) {
+        const text = pending.shift()!;
+        yield new ChatGenerationChunk({ text, message: new AIMessageChunk(text) });
+        await runManager?.handleLLMNewToken(text);
+      }
+      if (finished) break;
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+    }
+    if (failure) throw failure;
+  }
+
+  /** An answer that follows `schema`: a grammar built from it allows no other text. */
+  async generateWithJsonSchema(messages: BaseMessage[], schema: JsonSchema, options: { signal?: AbortSignal }): Promise<string> {
+    const grammar = await this.grammarFor(schema);
+    return this.runPrompt(messages, { signal: options.signal, grammar });
+  }
+
+  private grammarFor(schema: JsonSchema): Promise<LlamaGrammar> {
+    const key = JSON.stringify(schema);
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      // Per-turn schemas (the quotes of one message) would otherwise pile up.
+      if (this.grammars.size >= 32) this.grammars.delete(this.grammars.keys().next().value!);
+      grammar = this.llama.createGrammarForJsonSchema(schema as unknown as Readonly<{ type: "object" }> & GbnfJsonSchema);
+      grammar.catch(() => this.grammars.delete(key));
+      this.grammars.set(key, grammar);
+    }
+    return grammar;
+  }
+
+  private async runPrompt(
+    messages: BaseMessage[],
+    options: { signal?: AbortSignal; grammar?: LlamaGrammar; onTextChunk?: (text: string) => void },
+  ): Promise<string> {
     const release = await this.acquire();
-    const sequence = this.context.getSequence();
-    const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
     try {
-      const { history, prompt } = toLlamaChat(messages);
-      session.setChatHistory(history);
-      const pending: string[] = [];
-      let finished = false;
-      let failure: unknown;
-      let wake: (() => void) | undefined;
-      session
-        .prompt(prompt, {
+      options.signal?.throwIfAborted();
+      this.sequence ??= this.context.getSequence();
+      const session = new LlamaChatSession({ contextSequence: this.sequence, autoDisposeSequence: false });
+      try {
+        const { history, prompt } = toLlamaChat(messages);
+        session.setChatHistory(history);
+        return await session.prompt(prompt, {
           maxTokens: this.options.maxTokens,
           temperature: this.options.temperature,
           signal: options.signal,
-          onTextChunk: (text) => {
-            pending.push(text);
-            wake?.();
-          },
-        })
-        .then(
-          () => (finished = true),
-          (e) => ((failure = e), (finished = true)),
-        )
-        .finally(() => wake?.());
-      for (;;) {
-        while (pending.length) {
-          const text = pending.shift()!;
-          yield new ChatGenerationChunk({ text, message: new AIMessageChunk(text) });
-          await runManager?.handleLLMNewToken(text);
-        }
-        if (finished) break;
-        await new Promise<void>((r) => (wake = r));
-        wake = undefined;
+          stopOnAbortSignal: false,
+          grammar: options.grammar,
+          onTextChunk: options.onTextChunk,
+        });
+      } finally {
+        session.dispose();
       }
-      if (failure) throw failure;
+    } catch (error) {
+      // A failed or aborted evaluation can leave the sequence's state unknown: start afresh.
+      this.sequence?.dispose();
+      this.sequence = undefined;
+      throw error;
     } finally {
-      session.dispose();
-      sequence.dispose();
       release();
     }
   }

@@ -5,14 +5,16 @@ import type { GraphDeps } from "../deps.js";
 import { REWRITE_SYSTEM, rewritePrompt } from "../prompts.js";
 import type { ChatStateType, ChatStateUpdate } from "../state.js";
 import { untilAborted } from "../../util/abort.js";
+import { implausibleRewrite } from "../rewrite-guard.js";
 
 /** Internal model calls are kept out of the token stream the user sees. */
 export const NO_STREAM = { tags: ["langsmith:nostream"] };
 
 /**
  * Makes the question self-contained from recent turns ("and the second one?" → "what is the
- * second design pattern in the list?"). No history: skipped. Error, timeout or empty answer: the
- * original question is used and the reason is kept in state; the turn never fails here.
+ * second design pattern in the list?"). No history: skipped. Error, timeout, an empty or an
+ * implausible answer (rewrite-guard.ts): the original question is used and the reason is kept in
+ * state; the turn never fails here.
  */
 export function makeRewriteQuestion(deps: GraphDeps) {
   return async function rewriteQuestion(state: ChatStateType, config: LangGraphRunnableConfig): Promise<ChatStateUpdate> {
@@ -31,6 +33,11 @@ export function makeRewriteQuestion(deps: GraphDeps) {
       );
       const rewritten = messageText(reply).trim().replace(/^["“]|["”]$/g, "");
       if (!rewritten) return { rewrittenQuestion: state.question, rewriteFallback: "empty rewrite" };
+      const implausible = implausibleRewrite(state.question, rewritten);
+      if (implausible) {
+        deps.logger.warn("rewriteQuestion fell back to the original question", { reason: implausible });
+        return { rewrittenQuestion: state.question, rewriteFallback: implausible };
+      }
       return { rewrittenQuestion: rewritten, rewriteFallback: null };
     } catch (error) {
       if (config.signal?.aborted) throw error;
