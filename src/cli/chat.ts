@@ -24,7 +24,8 @@ async function main(): Promise<number> {
   }
   let settings;
   try {
-    settings = loadSettings();
+    // The chat is a screen for a person: only warnings and errors are logged there by default.
+    settings = loadSettings({ LOG_LEVEL: "warn", ...process.env });
   } catch (e) {
     stderr.write(`${(e as Error).message}\n`);
     return 2;

@@ -14,6 +14,11 @@ const positiveInt = (name: string, def: number) =>
 const SettingsSchema = z.object({
   /** "provider:model", e.g. openai:gpt-4o-mini, or llama-cpp:/path/model.gguf. Unset = no chat model. */
   CHAT_MODEL: z.string().trim().optional(),
+  /**
+   * "provider:model" for the memory work (extracting and reconciling facts), when it should not be
+   * CHAT_MODEL (e.g. a cheaper model). Unset: CHAT_MODEL, or with neither set the local memory model.
+   */
+  MEMORY_MODEL: z.string().trim().optional(),
   /** "provider:model" for embeddings; the default runs offline (Universal Sentence Encoder lite). */
   EMBEDDING_MODEL: z.string().trim().default("local:use-lite"),
   OPENAI_API_KEY: z.string().optional(),

@@ -139,7 +139,7 @@ export class MemoryEngine {
       facts = await extractFacts(this.deps.chatModel, { ...turn, time }, { style: this.deps.extractionStyle });
       if (facts.length === 0) return { changes: [] };
       const related = await this.relatedMemories(userId, facts);
-      decisions = await reconcileFacts(this.deps.chatModel, facts, related);
+      decisions = await reconcileFacts(this.deps.chatModel, facts, related, { style: this.deps.extractionStyle });
     } catch (error) {
       return { changes: [], pending: await this.keepPending(input, options, error) };
     }

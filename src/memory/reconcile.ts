@@ -1,7 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import type { ExtractedFact } from "./extract.js";
+import type { ExtractedFact, ExtractionStyle } from "./extract.js";
 import { RECONCILE_SYSTEM } from "./prompts.js";
 import { invokeJson } from "./structured.js";
 import type { MemoryRecord } from "./types.js";
@@ -13,7 +13,8 @@ export type Action = (typeof ACTIONS)[number];
  * Built per call: the fact letters and memory numbers are enums of the ones shown, so a model with
  * native structured output cannot name a fact or memory that does not exist.
  */
-function reconcileSchema(letters: string[], memories: number) {
+function reconcileSchema(letters: string[], memories: number, canDelete: boolean) {
+  const actions = canDelete ? ACTIONS : ACTIONS.filter((a) => a !== "DELETE");
   const wrong = { errorMap: () => ({ message: `needs "memory" as a number from 0 to ${memories - 1}` }) };
   const numbers = Array.from({ length: memories }, (_, i) => z.literal(i, wrong));
   const memory = numbers.length === 1 ? numbers[0] : z.union(numbers as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], wrong);
@@ -22,7 +23,7 @@ function reconcileSchema(letters: string[], memories: number) {
       .array(
         z.object({
           fact: z.preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : v), z.enum(letters as [string, ...string[]])),
-          action: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(ACTIONS)),
+          action: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(actions as [Action, ...Action[]])),
           memory: z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v), memory.nullable().optional()),
           text: z.string().trim().max(300).nullable().optional(),
         }),
@@ -50,7 +51,7 @@ export async function reconcileFacts(
   model: BaseChatModel,
   facts: ExtractedFact[],
   related: MemoryRecord[],
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; style?: ExtractionStyle } = {},
 ): Promise<Decision[]> {
   if (related.length === 0) return facts.map((fact) => ({ fact, action: fact.forget ? "NONE" : "ADD", text: fact.text }));
   const letters = facts.map((_, i) => letter(i));
@@ -62,7 +63,8 @@ export async function reconcileFacts(
       new SystemMessage(RECONCILE_SYSTEM),
       new HumanMessage(`Stored memories:\n${memoryLines.join("\n")}\n\nNew facts:\n${factLines.join("\n")}`),
     ],
-    reconcileSchema(letters, related.length),
+    // DELETE is only offered when the user asked to forget something.
+    reconcileSchema(letters, related.length, facts.some((f) => f.forget)),
     {
       name: "decisions",
       signal: options.signal,
@@ -87,8 +89,9 @@ export async function reconcileFacts(
     // A fact the model skipped is added rather than lost; duplicates are caught by the hash check.
     if (!d) return { fact, action: fact.forget ? "NONE" : "ADD", text: fact.text };
     const target = d.memory !== null && d.memory !== undefined ? related[d.memory] : undefined;
-    // Only a merge (UPDATE) has the model write the text; an added or replacing fact is the fact itself.
-    const text = d.action === "UPDATE" ? d.text || fact.text : fact.text;
+    // Only a merge (UPDATE) has the model write the text, and only a model that writes facts;
+    // an added or replacing fact, or a quoted one, is the fact itself.
+    const text = d.action === "UPDATE" && options.style !== "quotes" ? d.text || fact.text : fact.text;
     return { fact, action: d.action, target: d.action === "ADD" || d.action === "NONE" ? undefined : target, text };
   });
 }

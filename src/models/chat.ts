@@ -9,38 +9,55 @@ import { ModelConfigError, parseModelSpec } from "./spec.js";
 
 export { ModelConfigError, parseModelSpec };
 
-/**
- * The local models `npm run models:fetch` downloads, the default first: Gemma 3 270M picks a
- * turn's facts best of the two (BENCHMARKS.md, "Local models"); SmolLM2 135M is smaller.
- */
-export const LOCAL_MODEL_FILES = ["models/gemma-3-270m-q4_k_m.gguf", "models/SmolLM2-135M-Instruct.Q4_1.gguf"];
+/** The local models `npm run models:fetch` downloads (see README, "Local models"). */
+export const LOCAL_MODELS = {
+  /** SmolLM2 135M Instruct: instruction-tuned, so it can hold a (weak) conversation. */
+  answer: "models/SmolLM2-135M-Instruct.Q4_1.gguf",
+  /** Gemma 3 270M (base): picks a turn's facts best of the two (BENCHMARKS.md, "Local models"). */
+  memory: "models/gemma-3-270m-q4_k_m.gguf",
+};
 
-/** The local model used when CHAT_MODEL is not set: the first of LOCAL_MODEL_FILES present. */
-export function localModelFile(): string | undefined {
-  return LOCAL_MODEL_FILES.find((file) => existsSync(file));
+export type ModelRole = "answer" | "memory";
+
+/** The local model for a role: its own file, or the other one when only that one was fetched. */
+function localModel(role: ModelRole): string | null {
+  const other = role === "answer" ? LOCAL_MODELS.memory : LOCAL_MODELS.answer;
+  const file = [LOCAL_MODELS[role], other].find((f) => existsSync(f));
+  return file ? `llama-cpp:${file}` : null;
 }
 
 /** CHAT_MODEL, or a downloaded local model, or null when neither exists. */
 export function chatModelSpec(settings: Settings): string | null {
-  if (settings.CHAT_MODEL) return settings.CHAT_MODEL;
-  const local = localModelFile();
-  return local ? `llama-cpp:${local}` : null;
+  return settings.CHAT_MODEL ?? localModel("answer");
+}
+
+/** MEMORY_MODEL, else CHAT_MODEL, else the local memory model: who extracts and reconciles facts. */
+export function memoryModelSpec(settings: Settings): string | null {
+  return settings.MEMORY_MODEL ?? settings.CHAT_MODEL ?? localModel("memory");
+}
+
+/** The model spec of a role, from the settings. */
+export function modelSpecFor(settings: Settings, role: ModelRole): string | null {
+  return role === "answer" ? chatModelSpec(settings) : memoryModelSpec(settings);
 }
 
 /** The extraction style the settings ask for; `auto` picks quotes for a local model (see extract.ts). */
 export function extractionStyle(settings: Settings): ExtractionStyle {
   if (settings.MEMORY_EXTRACTION !== "auto") return settings.MEMORY_EXTRACTION;
-  return chatModelSpec(settings)?.startsWith("llama-cpp:") ? "quotes" : "facts";
+  return memoryModelSpec(settings)?.startsWith("llama-cpp:") ? "quotes" : "facts";
 }
 
-/** Builds the chat model named by the settings; the one place chat models are made. */
+/**
+ * Builds the chat model the settings name for a role (answers by default); the one place chat
+ * models are made.
+ */
 export async function createChatModel(
   settings: Settings,
-  options: { onProgress?: (message: string) => void } = {},
+  options: { onProgress?: (message: string) => void; role?: ModelRole } = {},
 ): Promise<BaseChatModel> {
-  const specText = chatModelSpec(settings);
+  const specText = modelSpecFor(settings, options.role ?? "answer");
   if (!specText) throw new ModelConfigError(NO_CHAT_MODEL_HELP);
-  const spec = parseModelSpec(specText, "CHAT_MODEL");
+  const spec = parseModelSpec(specText, options.role === "memory" && settings.MEMORY_MODEL ? "MEMORY_MODEL" : "CHAT_MODEL");
   switch (spec.provider) {
     case "openai": {
       if (!settings.OPENAI_API_KEY && !settings.OPENAI_BASE_URL) {
