@@ -17,7 +17,13 @@ import { messageText, type JsonSchema, type JsonSchemaGenerator } from "../memor
 
 export interface LlamaCppOptions {
   contextSize?: number;
+  /** Tokens an answer may take. */
   maxTokens?: number;
+  /**
+   * Tokens a structured (grammar-bound) answer may take: more than an answer, since a JSON answer
+   * cut short does not parse; the schemas' own limits (items, string lengths) keep it short.
+   */
+  structuredMaxTokens?: number;
   temperature?: number;
   threads?: number;
   onProgress?: (message: string) => void;
@@ -39,7 +45,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
   private constructor(
     private readonly llama: Llama,
     private readonly context: LlamaContext,
-    private readonly options: Required<Pick<LlamaCppOptions, "maxTokens" | "temperature">>,
+    private readonly options: Required<Pick<LlamaCppOptions, "maxTokens" | "structuredMaxTokens" | "temperature">>,
     params: BaseChatModelParams = {},
   ) {
     super(params);
@@ -57,7 +63,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
       contextSize: options.contextSize ?? 4096,
       threads: options.threads ?? Math.max(1, availableParallelism() - 1),
     });
-    return new LlamaCppChatModel(llama, context, { maxTokens: options.maxTokens ?? 512, temperature: options.temperature ?? 0.3 });
+    return new LlamaCppChatModel(llama, context, { maxTokens: options.maxTokens ?? 512, structuredMaxTokens: options.structuredMaxTokens ?? 1024, temperature: options.temperature ?? 0.3 });
   }
 
   _llmType(): string {
@@ -107,7 +113,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
   /** An answer that follows `schema`: a grammar built from it allows no other text. */
   async generateWithJsonSchema(messages: BaseMessage[], schema: JsonSchema, options: { signal?: AbortSignal }): Promise<string> {
     const grammar = await this.grammarFor(schema);
-    return this.runPrompt(messages, { signal: options.signal, grammar });
+    return this.runPrompt(messages, { signal: options.signal, grammar, maxTokens: this.options.structuredMaxTokens });
   }
 
   private grammarFor(schema: JsonSchema): Promise<LlamaGrammar> {
@@ -125,7 +131,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
 
   private async runPrompt(
     messages: BaseMessage[],
-    options: { signal?: AbortSignal; grammar?: LlamaGrammar; onTextChunk?: (text: string) => void },
+    options: { signal?: AbortSignal; grammar?: LlamaGrammar; maxTokens?: number; onTextChunk?: (text: string) => void },
   ): Promise<string> {
     const release = await this.acquire();
     try {
@@ -136,7 +142,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
         const { history, prompt } = toLlamaChat(messages);
         session.setChatHistory(history);
         return await session.prompt(prompt, {
-          maxTokens: this.options.maxTokens,
+          maxTokens: options.maxTokens ?? this.options.maxTokens,
           temperature: this.options.temperature,
           signal: options.signal,
           stopOnAbortSignal: false,

@@ -4,6 +4,7 @@ import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { LlamaCppChatModel } from "../../src/models/llama-cpp.js";
 import { invokeJson } from "../../src/memory/structured.js";
+import { extractFacts } from "../../src/memory/extract.js";
 
 const MODEL = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
 const present = existsSync(MODEL);
@@ -32,13 +33,27 @@ describe.skipIf(!present)("llama.cpp chat model (real SmolLM2 135M, CPU)", () =>
     for (const r of replies) expect(typeof r.content).toBe("string");
   }, 120_000);
 
-  it("goes through the engine's JSON path: valid JSON or a clear rejection, never a crash", async () => {
-    const schema = z.object({ facts: z.array(z.object({ text: z.string() })) });
-    const result = await invokeJson(model, [new SystemMessage('Answer only with JSON like {"facts": [{"text": "..."}]}'), new HumanMessage("I live in Lisbon.")], schema).then(
-      (value) => ({ ok: true as const, value }),
-      (error: Error) => ({ ok: false as const, error }),
-    );
-    if (result.ok) expect(Array.isArray(result.value.facts)).toBe(true);
-    else expect(result.error.name).toBe("MalformedOutputError");
+  it("answers the engine's structured calls with JSON that always parses (grammar from the zod schema)", async () => {
+    const schema = z.object({ facts: z.array(z.object({ text: z.string().max(80) })).max(3) });
+    for (const text of ["I live in Lisbon.", "我住在里斯本。", "What time is it?"]) {
+      const value = await invokeJson(model, [new SystemMessage('List the facts about the user as JSON {"facts": [{"text": "..."}]}'), new HumanMessage(text)], schema);
+      expect(Array.isArray(value.facts)).toBe(true);
+      expect(value.facts.length).toBeLessThanOrEqual(3);
+    }
   }, 180_000);
+});
+
+const MEMORY_MODEL = "models/gemma-3-270m-q4_k_m.gguf";
+if (!existsSync(MEMORY_MODEL)) console.log("skipped: no models/gemma-3-270m-q4_k_m.gguf; run npm run models:fetch");
+
+describe.skipIf(!existsSync(MEMORY_MODEL))("local memory model (real Gemma 3 270M, CPU), quotes extraction", () => {
+  it("keeps the fact of a turn in the user's own words, English and Chinese, and nothing from a question", async () => {
+    const model = await LlamaCppChatModel.load(MEMORY_MODEL);
+    const time = "2026-06-01T00:00:00Z";
+    const en = await extractFacts(model, { userText: "Hi! I'm allergic to peanuts.", time }, { style: "quotes" });
+    expect(en.map((f) => f.text)).toContain("I'm allergic to peanuts.");
+    const zh = await extractFacts(model, { userText: "我对花生过敏。", time }, { style: "quotes" });
+    expect(zh.map((f) => f.text)).toEqual(["我对花生过敏。"]);
+    expect(await extractFacts(model, { userText: "What's the weather like?", time }, { style: "quotes" })).toEqual([]);
+  }, 300_000);
 });
