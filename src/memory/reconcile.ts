@@ -13,7 +13,7 @@ export type Action = (typeof ACTIONS)[number];
  * Built per call: the fact letters and memory numbers are enums of the ones shown, so a model with
  * native structured output cannot name a fact or memory that does not exist.
  */
-function reconcileSchema(letters: string[], memories: number, canDelete: boolean) {
+function reconcileSchema(letters: string[], memories: number, canDelete: boolean, withText: boolean) {
   const actions = canDelete ? ACTIONS : ACTIONS.filter((a) => a !== "DELETE");
   const wrong = { errorMap: () => ({ message: `needs "memory" as a number from 0 to ${memories - 1}` }) };
   const numbers = Array.from({ length: memories }, (_, i) => z.literal(i, wrong));
@@ -25,7 +25,7 @@ function reconcileSchema(letters: string[], memories: number, canDelete: boolean
           fact: z.preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : v), z.enum(letters as [string, ...string[]])),
           action: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(actions as [Action, ...Action[]])),
           memory: z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v), memory.nullable().optional()),
-          text: z.string().trim().max(300).nullable().optional(),
+          ...(withText ? { text: z.string().trim().max(300).nullable().optional() } : {}),
         }),
       )
       .max(letters.length * 2),
@@ -64,7 +64,8 @@ export async function reconcileFacts(
       new HumanMessage(`Stored memories:\n${memoryLines.join("\n")}\n\nNew facts:\n${factLines.join("\n")}`),
     ],
     // DELETE is only offered when the user asked to forget something.
-    reconcileSchema(letters, related.length, facts.some((f) => f.forget)),
+    // A quoted fact keeps its words, so the model is not asked to write any.
+    reconcileSchema(letters, related.length, facts.some((f) => f.forget), options.style !== "quotes"),
     {
       name: "decisions",
       signal: options.signal,
@@ -91,7 +92,8 @@ export async function reconcileFacts(
     const target = d.memory !== null && d.memory !== undefined ? related[d.memory] : undefined;
     // Only a merge (UPDATE) has the model write the text, and only a model that writes facts;
     // an added or replacing fact, or a quoted one, is the fact itself.
-    const text = d.action === "UPDATE" && options.style !== "quotes" ? d.text || fact.text : fact.text;
+    const written = "text" in d && typeof d.text === "string" ? d.text : "";
+    const text = d.action === "UPDATE" && written ? written : fact.text;
     return { fact, action: d.action, target: d.action === "ADD" || d.action === "NONE" ? undefined : target, text };
   });
 }

@@ -116,6 +116,14 @@ describe("reconcile schema", () => {
     expect(model.schemas).toHaveLength(2);
   });
 
+  it("asks a quoting model for no text of its own, so an UPDATE keeps the user's words", async () => {
+    const model = new SchemaModel(['{"decisions": [{"fact": "A", "action": "UPDATE", "memory": 0}]}']);
+    const [decision] = await reconcileFacts(model, facts, [memory("Lives in France")], { style: "quotes" });
+    expect(decision).toMatchObject({ action: "UPDATE", text: "Lives in Paris" });
+    expect((model.schemas[0] as any).properties.decisions.items.properties.text).toBeUndefined();
+    expect((model.schemas[0] as any).properties.decisions.items.properties.action.enum).not.toContain("DELETE");
+  });
+
   it("keeps the fact's own text for ADD even when the model writes another", async () => {
     const model = new SchemaModel(['{"decisions": [{"fact": "A", "action": "ADD", "text": "something else entirely"}]}']);
     const [decision] = await reconcileFacts(model, facts, [memory("Likes tea")]);
