@@ -5,6 +5,7 @@ import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager
 import { availableParallelism } from "node:os";
 import { getLlama, LlamaChatSession, type ChatHistoryItem, type LlamaContext } from "node-llama-cpp";
 import { messageText } from "../memory/structured.js";
+import { untilAborted } from "../util/abort.js";
 
 export interface LlamaCppOptions {
   contextSize?: number;
@@ -61,7 +62,7 @@ export class LlamaCppChatModel extends BaseChatModel {
     options: this["ParsedCallOptions"],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
-    const release = await this.acquire();
+    const release = await this.acquire(options.signal);
     const sequence = this.context.getSequence();
     const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
     try {
@@ -104,11 +105,21 @@ export class LlamaCppChatModel extends BaseChatModel {
     }
   }
 
-  private async acquire(): Promise<() => void> {
+  /** Waits for the one sequence; a call cancelled while it waits gives up its place. */
+  private async acquire(signal?: AbortSignal): Promise<() => void> {
     let release!: () => void;
     const previous = this.queue;
     this.queue = new Promise<void>((r) => (release = r));
-    await previous;
+    if (!signal) {
+      await previous;
+      return release;
+    }
+    try {
+      await untilAborted(previous, signal);
+    } catch (error) {
+      void previous.then(release);
+      throw error;
+    }
     return release;
   }
 }
