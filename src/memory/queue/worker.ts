@@ -122,6 +122,20 @@ export class MemoryWorker {
     return waiting;
   }
 
+  /** Dead (or waiting) jobs back to the queue, due now: one by id, or all of a user, or all. */
+  async retry(selection: { id?: string; userId?: string }): Promise<string[]> {
+    const ids = await this.o.queue.retry(selection);
+    for (const id of ids) this.known.delete(id);
+    this.kick();
+    return ids;
+  }
+
+  /** Removes a job that is not running (of this user, when one is named). */
+  drop(id: string, userId?: string): Promise<boolean> {
+    this.known.delete(id);
+    return this.o.queue.drop(id, userId);
+  }
+
   /** What the last finished job of a thread did: the next turn shows it in its state. */
   lastResultForThread(threadId: string | undefined): MemoryJobResult | undefined {
     return threadId ? this.lastByThread.get(threadId) : undefined;
@@ -201,6 +215,7 @@ export class MemoryWorker {
   private async schedule(): Promise<void> {
     if (this.closed || this.timer) return;
     const waitingElsewhere = [...this.waiters.keys()].filter((id) => !this.running.has(id));
+    // A worker that was not started (a process that only queues) polls only for results it waits on.
     if (!this.started && waitingElsewhere.length === 0) return;
     try {
       for (const id of waitingElsewhere) {
@@ -208,7 +223,6 @@ export class MemoryWorker {
         const outcome = job && outcomeOf(job);
         if (outcome) this.settle(outcome);
       }
-      if ((await this.o.queue.backlog()) === 0 && this.waiters.size === 0) return;
       const due = await this.o.queue.nextDueAt();
       const poll = this.o.pollMs ?? 1_000;
       const wait = due === undefined ? poll : Math.max(0, Math.min(poll, due - Date.now()));
