@@ -95,6 +95,8 @@ export class MemoryWorker {
       this.waiters.delete(jobId);
       throw error;
     }
+    // A process that queues updates drives the queue from then on (retries included), started or not.
+    this.started = true;
     this.kick();
     return { jobId, result };
   }
