@@ -200,6 +200,14 @@ export class SqliteJobQueue implements JobQueue {
     return result.changes > 0;
   }
 
+  async nudge(userId: string): Promise<void> {
+    const db = await this.connection();
+    const now = this.now();
+    await untilFree(() =>
+      db.prepare("UPDATE memory_jobs SET next_attempt_at = ? WHERE user_id = ? AND state = 'queued' AND next_attempt_at > ?").run(now, userId, now),
+    );
+  }
+
   async backlog(userId?: string): Promise<number> {
     const db = await this.connection();
     const row = (

@@ -59,6 +59,8 @@ export interface JobQueue {
   retry(selection: { id?: string; userId?: string }): Promise<string[]>;
   /** Removes a job that is not running; returns false when there is no such job (of this user). */
   drop(id: string, userId?: string): Promise<boolean>;
+  /** Makes the user's queued jobs due now: a new update of the user is a reason to try its waiting ones again. */
+  nudge(userId: string): Promise<void>;
   /** Jobs not finished yet (queued or running), over every process. */
   backlog(userId?: string): Promise<number>;
   /** When the earliest queued job becomes due (ms since epoch), or undefined when none waits. */

@@ -91,6 +91,8 @@ export class MemoryWorker {
     const result = this.wait(jobId);
     try {
       await this.o.queue.enqueue(userId, { input, options: rest }, jobId);
+      // Its earlier updates waiting for a retry are tried now, so this one is not held up by their backoff.
+      await this.o.queue.nudge(userId);
     } catch (error) {
       this.waiters.delete(jobId);
       throw error;
