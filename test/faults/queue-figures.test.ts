@@ -197,17 +197,18 @@ describe("the memory update queue in a real dev-server process", () => {
       .filter((f) => f.startsWith("delay."))
       .flatMap((f) => readFileSync(join(probeDir, f), "utf8").trim().split("\n"))
       .map((line) => line.split(" ").map(Number))
-      .filter(([t]) => t >= started && t <= finished + 100)
-      .map(([, ms]) => ms);
-    const longest = Math.round(Math.max(...stalls));
-    const sorted = [...stalls].sort((a, b) => b - a);
+      .filter(([t]) => t >= started && t <= finished + 100);
+    if (process.env.QUEUE_STALL_TRACE) console.log(stalls.filter(([, ms]) => ms > 30).map(([t, ms]) => `+${t - started}ms:${ms}`).join(" "));
+    const windows = stalls.map(([, ms]) => ms);
+    const longest = Math.round(Math.max(...windows));
+    const sorted = [...windows].sort((a, b) => b - a);
     const p99 = Math.round(sorted[Math.floor(sorted.length / 100)]);
     console.log(`dev server drained ${done} queued updates in ${((finished - started) / 1000).toFixed(1)} s; longest event-loop stall ${longest} ms, 99th percentile of 100 ms windows ${p99} ms; top windows ${sorted.slice(0, 8).join(", ")} ms`);
     recordFigure({ group: "queue", name: "updates drained by a dev-server process", value: done, goal: COUNT });
     recordFigure({ group: "queue", name: "longest event-loop stall while the queue works (ms, goal <= 50)", value: longest });
     recordFigure({ group: "queue", name: "event-loop stall, 99th percentile of 100 ms windows (ms)", value: p99 });
     expect(done).toBe(COUNT);
-    expect(stalls.length).toBeGreaterThan(0);
+    expect(windows.length).toBeGreaterThan(0);
   }, 400_000);
 });
 
