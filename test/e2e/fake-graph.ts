@@ -32,7 +32,7 @@ export const engine = new MemoryEngine({
 });
 
 const logger = createLogger("warn");
-const worker =
+export const worker =
   process.env.MEMORY_UPDATE_MODE === "background"
     ? new MemoryWorker({ memory: async () => engine, queue: new SqliteJobQueue(join(dataDir, "queue.db")), logger })
     : undefined;
