@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
@@ -203,7 +203,7 @@ describe("the memory update queue in a real dev-server process", () => {
     const longest = Math.round(Math.max(...windows));
     const sorted = [...windows].sort((a, b) => b - a);
     const p99 = Math.round(sorted[Math.floor(sorted.length / 100)]);
-    console.log(`dev server drained ${done} queued updates in ${((finished - started) / 1000).toFixed(1)} s; longest event-loop stall ${longest} ms, 99th percentile of 100 ms windows ${p99} ms; top windows ${sorted.slice(0, 8).join(", ")} ms`);
+    console.log(`dev server drained ${done} queued updates in ${((finished - started) / 1000).toFixed(1)} s; longest event-loop stall ${longest} ms, 99th percentile of 100 ms windows ${p99} ms; top windows ${sorted.slice(0, 8).join(", ")} ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
     recordFigure({ group: "queue", name: "updates drained by a dev-server process", value: done, goal: COUNT });
     recordFigure({ group: "queue", name: "longest event-loop stall while the queue works (ms, goal <= 50)", value: longest });
     recordFigure({ group: "queue", name: "event-loop stall, 99th percentile of 100 ms windows (ms)", value: p99 });

@@ -157,8 +157,7 @@ export class MemoryWorker {
       else if (this.running.size) await Promise.allSettled([...this.running.values()]);
       else {
         if (this.closed) return;
-        const due = await this.o.queue.nextDueAt();
-        if (due === undefined || due > Date.now()) return;
+        // One more look: a job due now, or one a dead process left running.
         this.kick();
         if (this.pumping) await this.pumping;
         if (this.running.size === 0) return;
