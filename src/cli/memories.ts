@@ -1,8 +1,9 @@
 /**
  * `npm run memories -- <command> ... --user ID [--json]`: memory administration for operators and
- * scripts, on the same settings and runtime as the chat (embedded defaults). Exit codes: 0 ok,
+ * scripts (`queue` also without --user: every user's memory update jobs), on the same settings and runtime as the chat (embedded defaults). Exit codes: 0 ok,
  * 1 runtime failure (store unreachable, unexpected error), 2 usage error, 3 memory not found.
  */
+import { join } from "node:path";
 import { stderr, stdout } from "node:process";
 import { ZodError } from "zod";
 import type { Runtime } from "../app/runtime.js";
@@ -14,7 +15,6 @@ import { zodMessage } from "../server/errors.js";
 import { parseArgs } from "./args.js";
 import { COMMANDS, NotFoundError, optionValue, UsageError } from "./memories-commands.js";
 import { queueCommand } from "./queue-command.js";
-import { join } from "node:path";
 
 const USAGE = `usage: npm run memories -- <command> [arguments] --user ID [--json]
 
