@@ -220,7 +220,14 @@ export class SqliteJobQueue implements JobQueue {
 
   async nextDueAt(): Promise<number | undefined> {
     const db = await this.connection();
-    const row = db.prepare("SELECT min(next_attempt_at) AS at FROM memory_jobs WHERE state = 'queued'").get() as { at: number | null };
+    // Only the heads of their users: a job waiting behind an earlier one of its user is not due, whatever its time.
+    const row = db
+      .prepare(
+        `SELECT min(j.next_attempt_at) AS at FROM memory_jobs j
+         WHERE j.state = 'queued'
+           AND NOT EXISTS (SELECT 1 FROM memory_jobs e WHERE e.user_id = j.user_id AND e.seq < j.seq AND e.state IN ('queued', 'running'))`,
+      )
+      .get() as { at: number | null };
     return row.at ?? undefined;
   }
 

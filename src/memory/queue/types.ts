@@ -63,7 +63,7 @@ export interface JobQueue {
   nudge(userId: string): Promise<void>;
   /** Jobs not finished yet (queued or running), over every process. */
   backlog(userId?: string): Promise<number>;
-  /** When the earliest queued job becomes due (ms since epoch), or undefined when none waits. */
+  /** When the earliest claimable job (the head of its user) becomes due (ms since epoch), or undefined. */
   nextDueAt(): Promise<number | undefined>;
   /** Erases every job of the user (forgetting a user forgets their queued updates too). */
   forgetUser(userId: string): Promise<number>;

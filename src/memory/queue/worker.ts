@@ -18,6 +18,8 @@ import type { JobQueue, MemoryJob } from "./types.js";
 
 /** How many threads' and jobs' last outcomes are kept for callers that ask later. */
 const MAX_REMEMBERED = 10_000;
+/** Shortest wait between two looks at the queue, so nothing can turn the schedule into a spin. */
+const MIN_WAIT_MS = 5;
 
 export interface MemoryJobResult {
   jobId: string;
@@ -226,9 +228,11 @@ export class MemoryWorker {
         const outcome = job && outcomeOf(job);
         if (outcome) this.settle(outcome);
       }
-      const due = await this.o.queue.nextDueAt();
       const poll = this.o.pollMs ?? 1_000;
-      const wait = due === undefined ? poll : Math.max(0, Math.min(poll, due - Date.now()));
+      // Busy to the limit: a finishing job wakes the worker; the poll only looks for takeovers.
+      const full = this.running.size >= (this.o.concurrency ?? 4);
+      const due = full ? undefined : await this.o.queue.nextDueAt();
+      const wait = due === undefined ? poll : Math.max(MIN_WAIT_MS, Math.min(poll, due - Date.now()));
       if (this.closed || this.timer) return;
       this.timer = setTimeout(() => {
         this.timer = undefined;
