@@ -5,8 +5,9 @@ import { DEFAULT_PERSONA } from "../graph/context.js";
 import { createLogger, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
 import { FileUserLocks } from "../memory/file-user-locks.js";
-import { FileOutbox } from "../memory/outbox.js";
-import { MemoryWorker } from "../memory/worker.js";
+import { importLegacyOutbox, importLegacyPending } from "../memory/queue/legacy-import.js";
+import { SqliteJobQueue } from "../memory/queue/sqlite-queue.js";
+import { MemoryWorker } from "../memory/queue/worker.js";
 import { join } from "node:path";
 import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
@@ -25,14 +26,14 @@ export interface Runtime {
   memory: () => Promise<MemoryEngine>;
   graphDeps: GraphDeps;
   /**
-   * The background memory worker (MEMORY_UPDATE_MODE=background), or undefined inline. Processes
-   * that run the graph call `startMemoryWorker()`; `await runtime.memoryWorker?.idle()` waits for
-   * queued updates.
+   * The worker of the memory update queue (`DATA_DIR/queue.db`), in both update modes. Processes
+   * that run the graph call `startMemoryWorker()`; `await runtime.memoryWorker.idle()` waits for
+   * the updates it can store now.
    */
-  memoryWorker?: MemoryWorker;
-  /** Starts storing memory updates a previous process left in the outbox (graph processes only). */
+  memoryWorker: MemoryWorker;
+  /** Starts storing memory updates, including those a previous process left queued (graph processes only). */
   startMemoryWorker: () => void;
-  /** Waits for the memory update in hand, leaves the rest queued on disk, closes the store. */
+  /** Waits for the memory updates in hand, leaves the rest queued on disk, closes the store. */
   close: () => Promise<void>;
 }
 
@@ -67,6 +68,9 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
   let engine: Promise<MemoryEngine> | undefined;
   // Processes sharing DATA_DIR (dev server, terminal chat, memories command) write one user at a time.
   const userLocks = new FileUserLocks(join(settings.DATA_DIR, "locks.db"));
+  // In a file of its own: it takes a turn's update exactly when the memory store cannot.
+  const queue = new SqliteJobQueue(join(settings.DATA_DIR, "queue.db"));
+  const modelTimeoutMs = settings.MODEL_TIMEOUT_S * 1000;
   const memory = () => {
     engine ??= (async () => {
       const { embeddings, dims } = await createEmbeddings(settings);
@@ -80,36 +84,53 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
         userLocks,
+        modelTimeoutMs,
+        jobs: queue,
       });
       await built.init();
+      // Updates an older version kept pending in the store join the queue, once.
+      await importLegacyPending(queue, store, logger.child({ component: "memory-queue" }));
       return built;
     })();
     engine.catch(() => (engine = undefined));
     return engine;
   };
-  const outbox = new FileOutbox(join(settings.DATA_DIR, "outbox.jsonl"));
-  const memoryWorker =
-    settings.MEMORY_UPDATE_MODE === "background"
-      ? new MemoryWorker({ memory, outbox, logger: logger.child({ component: "memory-worker" }) })
-      : undefined;
+  const workerLogger = logger.child({ component: "memory-worker" });
+  const memoryWorker = new MemoryWorker({
+    memory,
+    queue,
+    logger: workerLogger,
+    // An update makes up to four model calls (extraction and reconciliation, each retried once when malformed) and two embedding calls.
+    jobTimeoutMs: 6 * modelTimeoutMs,
+  });
+  let started = false;
+  const startMemoryWorker = () => {
+    if (started) return;
+    started = true;
+    // The JSON-lines outbox of older versions joins the queue first, so its updates keep their place.
+    void importLegacyOutbox(queue, join(settings.DATA_DIR, "outbox.jsonl"), workerLogger)
+      .catch((error) => workerLogger.error("the old outbox file could not be imported; it is left in place", { error: (error as Error).message }))
+      .finally(() => memoryWorker.start());
+  };
   return {
     settings,
     logger,
     chatModel,
     memory,
     memoryWorker,
-    startMemoryWorker: () => memoryWorker?.start(),
+    startMemoryWorker,
     graphDeps: {
       chatModel,
       memory,
       logger: logger.child({ component: "graph" }),
-      outbox,
       worker: memoryWorker,
+      memoryUpdateMode: settings.MEMORY_UPDATE_MODE,
       defaults: graphDefaults(settings),
     },
     close: async () => {
-      await memoryWorker?.close();
+      await memoryWorker.close();
       if (engine) await (await engine.catch(() => undefined))?.store.close();
+      await queue.close();
       userLocks.close();
     },
   };

@@ -8,7 +8,9 @@ import { runContext } from "../graph/context.js";
 import { messageText } from "../memory/structured.js";
 import { changesLine, historyLine, memoryLine, usedLine } from "./format.js";
 import type { ThreadRegistry } from "./thread-registry.js";
-import type { MemoryJobResult, MemoryWorker } from "../memory/worker.js";
+import type { MemoryWorker } from "../memory/queue/worker.js";
+import { jobStatus } from "../graph/nodes/update-memory.js";
+import { jobLine } from "./format.js";
 
 type CompiledChatGraph = ReturnType<ReturnType<typeof buildGraph>["compile"]>;
 
@@ -18,6 +20,7 @@ export const HELP = `Commands:
   /history <id>        how a memory changed over time
   /forget <id>         delete one memory
   /forget-me           erase all your memories and their history
+  /queue               your memory updates still queued, retrying or dead
   /new                 start a new thread (short-term memory starts empty)
   /threads             your threads
   /help                this list
@@ -30,7 +33,7 @@ export interface ChatSessionOptions {
   userId: string;
   threadId?: string;
   write: (text: string) => void;
-  /** The background memory worker: after the answer, the session waits for the turn's update. */
+  /** The memory update worker: after the answer, the session waits for the turn's update's first outcome. */
   worker?: MemoryWorker;
   /** Shows that something is being waited for; returns the function that ends it. */
   waiting?: (label: string) => () => void;
@@ -161,6 +164,12 @@ export class ChatSession {
           write(`forgot ${arg}\n`);
           break;
         }
+        case "/queue": {
+          if (!this.o.worker) return this.usage("/queue needs the memory update queue (run the chat with its runtime)");
+          const jobs = (await this.o.worker.queue.list({ userId })).filter((j) => j.state !== "done");
+          write(jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n");
+          break;
+        }
         case "/forget-me": {
           const result = await (await this.o.memory()).forgetUser(userId);
           write(`erased ${result.memories} memories and ${result.history} history entries\n`);
@@ -178,17 +187,5 @@ export class ChatSession {
   private usage(text: string): boolean {
     this.o.write(`usage: ${text}\n`);
     return true;
-  }
-}
-
-/** A background job's outcome in the words of the inline path's status. */
-function jobStatus(result: MemoryJobResult): string {
-  switch (result.status) {
-    case "stored":
-      return "ok";
-    case "queued":
-      return `queued: long-term memory unreachable (${result.error}); the update will be replayed`;
-    default:
-      return `${result.status}: ${result.error}`;
   }
 }

@@ -1,4 +1,5 @@
 import type { RetrievedMemory } from "../graph/state.js";
+import type { MemoryJob } from "../memory/queue/types.js";
 import type { HistoryEntry, MemoryChange, MemoryRecord } from "../memory/types.js";
 
 const VERB: Record<MemoryChange["operation"], string> = {
@@ -35,4 +36,12 @@ export function memoryLine(m: MemoryRecord): string {
 export function historyLine(h: HistoryEntry): string {
   const change = h.oldText && h.newText ? `"${h.oldText}" → "${h.newText}"` : `"${h.newText ?? h.oldText}"`;
   return `${h.at.slice(0, 19).replace("T", " ")}  ${h.operation.padEnd(9)} ${change}${h.threadId ? `  (thread ${h.threadId})` : ""}`;
+}
+
+/** One memory update job: id, state, tries, and why it waits or died. */
+export function jobLine(j: MemoryJob): string {
+  const said = j.payload.input.find((m) => m.role === "user")?.content ?? "";
+  const when = j.state === "queued" && j.attempts > 0 ? `  next try ${j.nextAttemptAt.slice(0, 19).replace("T", " ")}` : "";
+  const why = j.lastError ? `  (${j.lastError})` : "";
+  return `${j.id}  ${j.state.padEnd(7)} tries ${j.attempts}  ${j.createdAt.slice(0, 19).replace("T", " ")}  "${said.slice(0, 40)}"${when}${why}`;
 }

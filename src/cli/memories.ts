@@ -1,8 +1,9 @@
 /**
  * `npm run memories -- <command> ... --user ID [--json]`: memory administration for operators and
- * scripts, on the same settings and runtime as the chat (embedded defaults). Exit codes: 0 ok,
+ * scripts (`queue` also without --user: every user's memory update jobs), on the same settings and runtime as the chat (embedded defaults). Exit codes: 0 ok,
  * 1 runtime failure (store unreachable, unexpected error), 2 usage error, 3 memory not found.
  */
+import { join } from "node:path";
 import { stderr, stdout } from "node:process";
 import { ZodError } from "zod";
 import type { Runtime } from "../app/runtime.js";
@@ -13,6 +14,7 @@ import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavail
 import { zodMessage } from "../server/errors.js";
 import { parseArgs } from "./args.js";
 import { COMMANDS, NotFoundError, optionValue, UsageError } from "./memories-commands.js";
+import { queueCommand } from "./queue-command.js";
 
 const USAGE = `usage: npm run memories -- <command> [arguments] --user ID [--json]
 
@@ -25,6 +27,9 @@ commands:
   forget-user --yes                       erase every memory of the user and its history
   export [--out FILE]                     all memories with history, as JSON
   import <FILE|->                         re-create memories from an export (new ids)
+  queue [list] [--state S]                memory update jobs (--user optional here: all users)
+  queue retry <id> | retry --all          dead jobs back to the queue, tried at once
+  queue drop <id>                         remove a job that is not running
 
 --json prints JSON for scripts. Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found.`;
 
@@ -39,6 +44,18 @@ async function main(argv: string[]): Promise<number> {
   }
   let runtime: Runtime | undefined;
   try {
+    if (name === "queue") {
+      const userArg = optionValue(options, "user");
+      const { SqliteJobQueue } = await import("../memory/queue/sqlite-queue.js");
+      const queue = new SqliteJobQueue(join(loadSettings().DATA_DIR, "queue.db"));
+      try {
+        const output = await queueCommand({ queue, userId: userArg === undefined ? undefined : validateUserId(userArg), args, options });
+        stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
+      } finally {
+        await queue.close();
+      }
+      return EXIT.ok;
+    }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
     const userId = validateUserId(optionValue(options, "user") ?? missingUser());

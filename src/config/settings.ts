@@ -51,8 +51,8 @@ const SettingsSchema = z.object({
   MEMORY_HALF_LIFE_DAYS: z.coerce.number().min(0).default(180),
   MAX_MESSAGE_CHARS: positiveInt("MAX_MESSAGE_CHARS", 8000),
   /**
-   * background: updateMemory queues the turn in the durable outbox and the memory update runs
-   * after the run, so the answer's stream ends at once; inline: the update runs inside the run.
+   * background: updateMemory queues the turn in the durable update queue and the update runs
+   * after the run, so the answer's stream ends at once; inline: queued, and the run waits for it.
    */
   MEMORY_UPDATE_MODE: z.enum(["background", "inline"]).default("background"),
   /**

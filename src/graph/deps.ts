@@ -1,8 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Logger } from "../logger.js";
 import type { MemoryEngine } from "../memory/engine.js";
-import type { FileOutbox } from "../memory/outbox.js";
-import type { MemoryWorker } from "../memory/worker.js";
+import type { MemoryWorker } from "../memory/queue/worker.js";
 
 /** Defaults for per-run settings, and limits, taken from the process settings. */
 export interface GraphDefaults {
@@ -25,12 +24,12 @@ export interface GraphDeps {
   memory: () => Promise<MemoryEngine>;
   defaults: GraphDefaults;
   logger: Logger;
-  /** Where memory updates wait while the store is unreachable; none = the update is only logged. */
-  outbox?: FileOutbox;
   /**
-   * With a worker, updateMemory queues the turn and returns at once: the memory update happens
-   * after the run (MEMORY_UPDATE_MODE=background). Without one it runs inside the run (inline).
+   * The worker of the durable memory update queue: updateMemory queues every turn's update there.
+   * Without one (hand-built graphs, unit tests) the update runs in the turn and is not kept.
    */
   worker?: MemoryWorker;
+  /** background (default): queue and return, the update runs after the run; inline: queue and wait for it. */
+  memoryUpdateMode?: "background" | "inline";
   now?: () => Date;
 }

@@ -42,8 +42,6 @@ export interface AddOptions {
 
 export interface AddResult {
   changes: MemoryChange[];
-  /** Set when the update could not be finished and was kept for reprocessing. */
-  pending?: { id: string; error: string };
 }
 
 export interface SearchOptions {

@@ -30,6 +30,7 @@ import type {
   Validity,
 } from "./types.js";
 import { UserLocks, type UserLockRunner } from "./user-lock.js";
+import { untilAborted } from "../util/abort.js";
 import { InvalidInputError, toIsoTime, validateMetadata, validateText, validateUserId } from "./validation.js";
 
 export interface MemoryEngineDeps {
@@ -52,6 +53,23 @@ export interface MemoryEngineDeps {
    * process). Processes sharing a store pass one that spans them (FileUserLocks).
    */
   userLocks?: UserLockRunner;
+  /** Deadline of each model call (chat and embeddings) of an update, in ms (MODEL_TIMEOUT_S). */
+  modelTimeoutMs?: number;
+  /** The queue of memory updates: forgetUser erases the user's queued updates there too. */
+  jobs?: { forgetUser(userId: string): Promise<number> };
+}
+
+/** A model call of a memory update did not answer within its deadline. */
+export class ModelTimeoutError extends Error {
+  constructor(seconds: number) {
+    super(`the model did not answer within ${seconds} s (MODEL_TIMEOUT_S); the update will be retried`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** Cancels an update (e.g. the job's own deadline, or a worker that shuts down). */
+export interface AddControl {
+  signal?: AbortSignal;
 }
 
 /** Thrown when an operation names a memory the user does not have. */
@@ -71,6 +89,7 @@ export class ChatModelMissingError extends InvalidInputError {
 }
 
 const DEFAULT_LIMIT = 8;
+const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
 /** Share of the score that recency can take away from an old memory. */
 const RECENCY_SHARE = 0.3;
 
@@ -105,14 +124,20 @@ export class MemoryEngine {
     return this.initialised;
   }
 
-  /** Stores what the turn says about the user; returns the changes made. */
-  async add(input: AddInput, options: AddOptions): Promise<AddResult> {
+  /**
+   * Stores what the turn says about the user; returns the changes made. Every model call has a
+   * deadline (`modelTimeoutMs`) and stops when `control.signal` aborts; model output that stays
+   * malformed throws MalformedOutputError (the queue decides whether to try again).
+   */
+  async add(input: AddInput, options: AddOptions, control: AddControl = {}): Promise<AddResult> {
     await this.init();
     // Concurrent turns of one user take turns here, so neither misses the other's new facts.
-    return this.locks.run(validateUserId(options.userId), () => this.addLocked(input, options));
+    return this.locks.run(validateUserId(options.userId), () => this.addLocked(input, options, control.signal));
   }
 
-  private async addLocked(input: AddInput, options: AddOptions): Promise<AddResult> {
+  private async addLocked(input: AddInput, options: AddOptions, signal?: AbortSignal): Promise<AddResult> {
+    // Cancelled while it waited for the user's lock: nothing to do, the lock goes to the next writer.
+    signal?.throwIfAborted();
     const userId = validateUserId(options.userId);
     const metadata = validateMetadata(options.metadata);
     const time = toIsoTime(options.time, this.now());
@@ -133,32 +158,28 @@ export class MemoryEngine {
     }
     const turn = turnText(input);
     if (!turn.userText.trim()) return { changes: [] };
-    let facts: ExtractedFact[];
-    let decisions: Decision[];
-    try {
-      facts = await extractFacts(this.deps.chatModel, { ...turn, time }, { style: this.deps.extractionStyle });
-      if (facts.length === 0) return { changes: [] };
-      const related = await this.relatedMemories(userId, facts);
-      decisions = await reconcileFacts(this.deps.chatModel, facts, related, { style: this.deps.extractionStyle });
-    } catch (error) {
-      return { changes: [], pending: await this.keepPending(input, options, error) };
-    }
-    return { changes: await this.apply(decisions, ctx) };
+    const model = this.deps.chatModel;
+    const style = this.deps.extractionStyle;
+    const facts = await this.modelCall((s) => extractFacts(model, { ...turn, time }, { style, signal: s }), signal);
+    if (facts.length === 0) return { changes: [] };
+    const related = await this.relatedMemories(userId, facts, signal);
+    const decisions = await this.modelCall((s) => reconcileFacts(model, facts, related, { style, signal: s }), signal);
+    signal?.throwIfAborted();
+    return { changes: await this.apply(decisions, ctx, signal) };
   }
 
-  /** Retries the memory updates kept as pending; returns how many succeeded. */
-  async reprocessPending(userId?: string): Promise<{ done: number; failed: number }> {
-    await this.init();
-    let done = 0;
-    let failed = 0;
-    for (const item of await this.deps.store.listPending(userId)) {
-      const { input, options } = item.payload as { input: AddInput; options: AddOptions };
-      const result = await this.add(input, { ...options, userId: item.userId });
-      await this.deps.store.removePending(item.id);
-      if (result.pending) failed++;
-      else done++;
+  /** One model call of an update: given up at its deadline, or when the update is cancelled. */
+  private async modelCall<T>(call: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal): Promise<T> {
+    const ms = this.deps.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
+    const deadline = AbortSignal.timeout(ms);
+    const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
+    try {
+      // Raced as well as passed on: not every model honours the signal.
+      return await untilAborted(call(signal), signal);
+    } catch (error) {
+      if (deadline.aborted && !cancel?.aborted) throw new ModelTimeoutError(ms / 1000);
+      throw error;
     }
-    return { done, failed };
   }
 
   async search(query: string, options: SearchOptions): Promise<ScoredMemory[]> {
@@ -254,12 +275,15 @@ export class MemoryEngine {
     return this.deps.store.history(validateUserId(options.userId), id);
   }
 
-  /** Erases the user's memories, their history and pending updates: a real forget. */
-  async forgetUser(userId: string): Promise<{ memories: number; history: number }> {
+  /** Erases the user's memories, their history and queued updates: a real forget. */
+  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number }> {
     await this.init();
-    const result = await this.deps.store.forgetUser(validateUserId(userId));
-    this.log.info("forgot user", { memories: result.memories, history: result.history });
-    return result;
+    const user = validateUserId(userId);
+    // Queued updates first: one that ran after the erase would bring a memory back.
+    const queuedUpdates = (await this.deps.jobs?.forgetUser(user)) ?? 0;
+    const result = await this.deps.store.forgetUser(user);
+    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates });
+    return { ...result, queuedUpdates };
   }
 
   // --- writing ---------------------------------------------------------------------------------
@@ -296,8 +320,8 @@ export class MemoryEngine {
     return records.map((r) => ({ operation: "ADD", memoryId: r.id, text: r.text, category: r.category }));
   }
 
-  private async relatedMemories(userId: string, facts: ExtractedFact[]): Promise<MemoryRecord[]> {
-    const vectors = await this.deps.embeddings.embedDocuments(facts.map((f) => f.text));
+  private async relatedMemories(userId: string, facts: ExtractedFact[], signal?: AbortSignal): Promise<MemoryRecord[]> {
+    const vectors = await this.modelCall(() => this.deps.embeddings.embedDocuments(facts.map((f) => f.text)), signal);
     const limit = this.deps.relatedLimit ?? 5;
     const byId = new Map<string, MemoryRecord>();
     for (let i = 0; i < facts.length; i++) {
@@ -313,7 +337,7 @@ export class MemoryEngine {
     return [...byId.values()].slice(0, 2 * limit);
   }
 
-  private async apply(decisions: Decision[], ctx: WriteContext): Promise<MemoryChange[]> {
+  private async apply(decisions: Decision[], ctx: WriteContext, signal?: AbortSignal): Promise<MemoryChange[]> {
     const changes: MemoryChange[] = [];
     const toPut: MemoryRecord[] = [];
     const history: HistoryEntry[] = [];
@@ -383,7 +407,8 @@ export class MemoryEngine {
           break;
       }
     }
-    const vectors = toPut.length ? await this.embed(toPut) : [];
+    const vectors = toPut.length ? await this.modelCall(() => this.embed(toPut), signal) : [];
+    signal?.throwIfAborted();
     // The audit log is written ahead of the change: a process killed (or a store lost) between
     // the two writes leaves an entry whose change a replay makes again, never a change with no
     // entry (Qdrant has no transaction spanning both collections).
@@ -392,21 +417,6 @@ export class MemoryEngine {
     if (toDelete.length) await this.deps.store.delete(ctx.userId, toDelete);
     this.log.info("memory updated", { changes: changes.map((c) => c.operation) });
     return changes;
-  }
-
-  private async keepPending(input: AddInput, options: AddOptions, error: unknown): Promise<{ id: string; error: string }> {
-    const message = error instanceof Error ? error.message : String(error);
-    const id = randomUUID();
-    await this.deps.store.addPending({
-      id,
-      userId: options.userId,
-      payload: { input: serialisableInput(input), options: { ...options, userId: undefined } },
-      error: message,
-      attempts: 1,
-      createdAt: this.now().toISOString(),
-    });
-    this.log.warn("memory update kept as pending for reprocessing", { pendingId: id, error: message });
-    return { id, error: message };
   }
 
   private newRecord(
@@ -484,10 +494,6 @@ function readyFactsFrom(input: AddInput): ReadyFact[] {
   return toTurnMessages(input)
     .filter((m) => m.role === "user")
     .map((m) => ({ text: m.content }));
-}
-
-function serialisableInput(input: AddInput): ChatTurnMessage[] {
-  return toTurnMessages(input);
 }
 
 /**

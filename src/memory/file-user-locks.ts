@@ -12,7 +12,7 @@ const DEFAULT_WAIT_MS = 5 * 60_000;
 /**
  * One writer per user across processes on one machine: the processes sharing a DATA_DIR (a
  * terminal chat, the dev server, the memories command, each with its memory worker draining the
- * same outbox) hold a row per user in a small SQLite file while they read, reconcile and write.
+ * same update queue) hold a row per user in a small SQLite file while they read, reconcile and write.
  * Taking, checking and freeing a row are short transactions; nothing stays locked in SQLite while
  * the model thinks. A row whose process is gone (killed) is taken over; a live holder is waited
  * for (polling), up to `waitMs`, then the update fails with a message (the worker retries it).

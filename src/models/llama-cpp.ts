@@ -14,6 +14,7 @@ import {
   type LlamaGrammar,
 } from "node-llama-cpp";
 import { messageText, type JsonSchema, type JsonSchemaGenerator } from "../memory/structured.js";
+import { untilAborted } from "../util/abort.js";
 
 export interface LlamaCppOptions {
   contextSize?: number;
@@ -133,7 +134,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
     messages: BaseMessage[],
     options: { signal?: AbortSignal; grammar?: LlamaGrammar; maxTokens?: number; onTextChunk?: (text: string) => void },
   ): Promise<string> {
-    const release = await this.acquire();
+    const release = await this.acquire(options.signal);
     try {
       options.signal?.throwIfAborted();
       this.sequence ??= this.context.getSequence();
@@ -162,13 +163,24 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
     }
   }
 
-  private async acquire(): Promise<() => void> {
+  /** Waits for the one sequence; a call cancelled while it waits gives up its place. */
+  private async acquire(signal?: AbortSignal): Promise<() => void> {
     let release!: () => void;
     const previous = this.queue;
     this.queue = new Promise<void>((r) => (release = r));
-    await previous;
+    if (!signal) {
+      await previous;
+      return release;
+    }
+    try {
+      await untilAborted(previous, signal);
+    } catch (error) {
+      void previous.then(release);
+      throw error;
+    }
     return release;
   }
+
 }
 
 /** LangChain messages → node-llama-cpp chat history + the prompt to answer (the last user turn). */

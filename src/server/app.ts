@@ -9,6 +9,7 @@ const runtime = sharedRuntime();
 
 export const app = createApp({
   memory: runtime.memory,
+  worker: runtime.memoryWorker,
   logger: runtime.logger.child({ component: "http" }),
   maxTextChars: runtime.settings.MAX_MESSAGE_CHARS,
 });

@@ -3,6 +3,7 @@ import type { AppDeps } from "./deps.js";
 import type { ServerEnv } from "./env.js";
 import { errorResponse } from "./errors.js";
 import { memoryRoutes } from "./memory-routes.js";
+import { queueRoutes } from "./queue-routes.js";
 import { storeItemRoutes } from "./store-item-routes.js";
 import { storeSearchRoutes } from "./store-search-routes.js";
 import { userRoutes } from "./user-routes.js";
@@ -18,6 +19,7 @@ export function createApp(deps: AppDeps): Hono<ServerEnv> {
   app.onError((error, c) => errorResponse(error, c, deps.logger));
   app.route("/", memoryRoutes(deps));
   app.route("/", userRoutes(deps));
+  app.route("/", queueRoutes(deps));
   app.route("/", storeItemRoutes(deps));
   app.route("/", storeSearchRoutes(deps));
   return app;

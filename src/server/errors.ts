@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import type { Logger } from "../logger.js";
 import { MemoryNotFoundError } from "../memory/engine.js";
 import { FilterError, TenantViolationError } from "../memory/filter.js";
+import { MalformedOutputError } from "../memory/structured.js";
 import { InvalidInputError } from "../memory/validation.js";
 import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavailable.js";
 
@@ -50,6 +51,8 @@ function classify(error: unknown): { status: ContentfulStatusCode; body: ErrorBo
   if (error instanceof FilterError) return reply(400, "invalid_filter", error.message);
   if (error instanceof TenantViolationError) return reply(403, "forbidden", error.message);
   if (error instanceof MemoryNotFoundError) return reply(404, "not_found", error.message);
+  // The model answered, but not in a form the update can use (add with inference): retrying may help.
+  if (error instanceof MalformedOutputError) return reply(502, "model_output_invalid", error.message);
   const unreachable = unreachableStoreCode(error);
   if (unreachable) return reply(503, "store_unavailable", unreachableStoreMessage(unreachable));
   return reply(500, "internal_error", "The memory server failed on this request; its log has the details.");

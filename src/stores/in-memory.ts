@@ -17,7 +17,6 @@ interface UserSpace {
 export class InMemoryMemoryStore implements MemoryStore {
   readonly name = "memory";
   private users = new Map<string, UserSpace>();
-  private pending = new Map<string, PendingUpdate>();
   private dims = 0;
 
   async init(dims: number): Promise<void> {
@@ -128,21 +127,15 @@ export class InMemoryMemoryStore implements MemoryStore {
   async forgetUser(userId: string): Promise<{ memories: number; history: number }> {
     const s = this.users.get(userId);
     this.users.delete(userId);
-    for (const [id, p] of this.pending) if (p.userId === userId) this.pending.delete(id);
     return { memories: s?.records.size ?? 0, history: s?.history.length ?? 0 };
   }
 
-  async addPending(item: PendingUpdate): Promise<void> {
-    this.pending.set(item.id, structuredClone(item));
+  /** Nothing outlives the process here, so there is nothing of an older version to import. */
+  async legacyPending(): Promise<PendingUpdate[]> {
+    return [];
   }
 
-  async listPending(userId?: string): Promise<PendingUpdate[]> {
-    return [...this.pending.values()].filter((p) => userId === undefined || p.userId === userId).map((p) => structuredClone(p));
-  }
-
-  async removePending(id: string): Promise<void> {
-    this.pending.delete(id);
-  }
+  async dropLegacyPending(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

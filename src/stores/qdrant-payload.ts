@@ -71,10 +71,6 @@ export function payloadToHistory(p: Payload): HistoryEntry {
   };
 }
 
-export function pendingToPayload(item: PendingUpdate, seq: number): Payload {
-  return { ...item, seq };
-}
-
 export function payloadToPending(p: Payload): PendingUpdate {
   return {
     id: str(p.id),

@@ -27,7 +27,6 @@ import {
   payloadToHistory,
   payloadToPending,
   payloadToRecord,
-  pendingToPayload,
   recordToPayload,
   SequenceClock,
   type Payload,
@@ -80,7 +79,7 @@ export class QdrantMemoryStore implements MemoryStore {
   }
 
   async init(dims: number): Promise<void> {
-    const { memories, history, pending } = this.collections;
+    const { memories, history } = this.collections;
     const stored = await denseVectorSize(this.caller, memories, DENSE_VECTOR);
     if (stored !== undefined && stored !== dims) throw dimensionMismatchError(memories, stored, dims);
     await ensureCollection(this.caller, {
@@ -109,7 +108,6 @@ export class QdrantMemoryStore implements MemoryStore {
       name: history,
       indexes: { userId: TENANT_INDEX, memoryId: KEYWORD_INDEX, seq: INTEGER_INDEX },
     });
-    await ensureCollection(this.caller, { name: pending, indexes: { userId: TENANT_INDEX, seq: INTEGER_INDEX } });
     this.dims = dims;
   }
 
@@ -322,37 +320,23 @@ export class QdrantMemoryStore implements MemoryStore {
     const count = (collection: string) =>
       this.caller.call("counting a user's data", (c) => c.count(collection, { filter: mine, exact: true }));
     const [memories, history] = await Promise.all([count(this.collections.memories), count(this.collections.history)]);
-    for (const collection of [this.collections.memories, this.collections.history, this.collections.pending]) {
+    for (const collection of [this.collections.memories, this.collections.history]) {
       await this.caller.call("erasing a user's data", (c) => c.delete(collection, { wait: true, filter: mine }));
     }
     return { memories: memories.count, history: history.count };
   }
 
-  async addPending(item: PendingUpdate): Promise<void> {
-    const id = pointId("pending", item.id);
-    // A retried update keeps its place in the queue.
-    const [existing] = (await this.caller.call("reading a pending update", (c) =>
-      c.retrieve(this.collections.pending, { ids: [id], with_payload: ["seq"], with_vector: false }),
-    )) as StoredPoint[];
-    const seq = typeof existing?.payload?.seq === "number" ? existing.payload.seq : this.clock.next();
-    await this.caller.call("storing a pending update", (c) =>
-      c.upsert(this.collections.pending, {
-        wait: true,
-        points: [{ id, vector: {}, payload: pendingToPayload(item, seq) }],
-      }),
-    );
+  async legacyPending(): Promise<PendingUpdate[]> {
+    const { pending } = this.collections;
+    const { exists } = await this.caller.call(`checking collection "${pending}"`, (c) => c.collectionExists(pending));
+    if (!exists) return [];
+    return bySeq(await scrollAll(this.caller, pending, undefined)).map((p) => payloadToPending(p.payload!));
   }
 
-  async listPending(userId?: string): Promise<PendingUpdate[]> {
-    const filter = userId === undefined ? undefined : { must: [tenantCondition(userId)] };
-    const points = await scrollAll(this.caller, this.collections.pending, filter);
-    return bySeq(points).map((p) => payloadToPending(p.payload!));
-  }
-
-  async removePending(id: string): Promise<void> {
-    await this.caller.call("removing a pending update", (c) =>
-      c.delete(this.collections.pending, { wait: true, points: [pointId("pending", id)] }),
-    );
+  async dropLegacyPending(): Promise<void> {
+    const { pending } = this.collections;
+    const { exists } = await this.caller.call(`checking collection "${pending}"`, (c) => c.collectionExists(pending));
+    if (exists) await this.caller.call(`deleting collection "${pending}"`, (c) => c.deleteCollection(pending));
   }
 
   /** The client holds no resources that need releasing (HTTP keep-alive sockets close themselves). */

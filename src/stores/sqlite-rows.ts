@@ -138,17 +138,6 @@ export interface PendingRow {
   created_at: string;
 }
 
-export function pendingToRow(p: PendingUpdate): PendingRow {
-  return {
-    id: p.id,
-    user_id: p.userId,
-    payload: JSON.stringify(p.payload),
-    error: p.error,
-    attempts: p.attempts,
-    created_at: p.createdAt,
-  };
-}
-
 export function rowToPending(row: PendingRow): PendingUpdate {
   return {
     id: row.id,

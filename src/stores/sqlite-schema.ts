@@ -52,17 +52,6 @@ CREATE TABLE IF NOT EXISTS history (
 );
 CREATE INDEX IF NOT EXISTS history_user_memory ON history (user_id, memory_id, seq);
 
-CREATE TABLE IF NOT EXISTS pending (
-  seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  user_id TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  error TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS pending_user ON pending (user_id, seq);
-
 -- Bumped by every write to a user's memories; readers compare it to drop stale in-process caches,
 -- including after writes by another connection or process. Rows are never deleted.
 CREATE TABLE IF NOT EXISTS user_versions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;

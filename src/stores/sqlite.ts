@@ -15,7 +15,6 @@ import {
   type MemoryRowWithEmbedding,
   ownerToken,
   type PendingRow,
-  pendingToRow,
   recordToRow,
   rowToHistory,
   rowToPending,
@@ -28,7 +27,7 @@ import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuer
 
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings, an FTS5
- * index, history and pending updates. Several connections and processes may share the file.
+ * index and history. Several connections and processes may share the file.
  * Dense search runs in process over a per-user snapshot that is reloaded when the user's version
  * row changes, so a search costs one indexed read plus the scoring.
  */
@@ -201,7 +200,6 @@ export class SqliteMemoryStore implements MemoryStore {
         sql.deleteFtsOfUser.run(userId);
         const memories = sql.deleteMemoriesOfUser.run(userId).changes;
         const history = sql.deleteHistoryOfUser.run(userId).changes;
-        sql.deletePendingOfUser.run(userId);
         sql.bumpVersion.run(userId);
         return { memories, history };
       })
@@ -210,17 +208,18 @@ export class SqliteMemoryStore implements MemoryStore {
     return counts;
   }
 
-  async addPending(item: PendingUpdate): Promise<void> {
-    this.sql.upsertPending.run(pendingToRow(item));
-  }
-
-  async listPending(userId?: string): Promise<PendingUpdate[]> {
-    const rows = userId === undefined ? this.sql.allPending.all() : this.sql.pendingOf.all(userId);
+  async legacyPending(): Promise<PendingUpdate[]> {
+    if (!this.hasLegacyPending()) return [];
+    const rows = this.db.prepare("SELECT id, user_id, payload, error, attempts, created_at FROM pending ORDER BY seq").all() as PendingRow[];
     return rows.map(rowToPending);
   }
 
-  async removePending(id: string): Promise<void> {
-    this.sql.removePending.run(id);
+  async dropLegacyPending(): Promise<void> {
+    this.db.exec("DROP TABLE IF EXISTS pending");
+  }
+
+  private hasLegacyPending(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pending'").get() !== undefined;
   }
 
   async close(): Promise<void> {
@@ -330,7 +329,6 @@ function prepareStatements(db: Database.Database) {
     ),
     deleteMemoriesOfUser: db.prepare<[string]>("DELETE FROM memories WHERE user_id = ?"),
     deleteHistoryOfUser: db.prepare<[string]>("DELETE FROM history WHERE user_id = ?"),
-    deletePendingOfUser: db.prepare<[string]>("DELETE FROM pending WHERE user_id = ?"),
     insertHistory: db.prepare<[HistoryRow]>(
       `INSERT INTO history (id, memory_id, user_id, operation, old_text, new_text, at, thread_id, source_id)
        VALUES (@id, @memory_id, @user_id, @operation, @old_text, @new_text, @at, @thread_id, @source_id)`,
@@ -339,18 +337,5 @@ function prepareStatements(db: Database.Database) {
       `SELECT id, memory_id, user_id, operation, old_text, new_text, at, thread_id, source_id
        FROM history WHERE user_id = ? AND memory_id = ? ORDER BY seq`,
     ),
-    upsertPending: db.prepare<[PendingRow]>(
-      `INSERT INTO pending (id, user_id, payload, error, attempts, created_at)
-       VALUES (@id, @user_id, @payload, @error, @attempts, @created_at)
-       ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, payload = excluded.payload,
-         error = excluded.error, attempts = excluded.attempts, created_at = excluded.created_at`,
-    ),
-    allPending: db.prepare<[], PendingRow>(
-      "SELECT id, user_id, payload, error, attempts, created_at FROM pending ORDER BY seq",
-    ),
-    pendingOf: db.prepare<[string], PendingRow>(
-      "SELECT id, user_id, payload, error, attempts, created_at FROM pending WHERE user_id = ? ORDER BY seq",
-    ),
-    removePending: db.prepare<[string]>("DELETE FROM pending WHERE id = ?"),
   };
 }

@@ -20,7 +20,10 @@ export interface StoreSearchQuery {
   limit: number;
 }
 
-/** A turn whose memory update could not be finished (bad model output, store down); replayed later. */
+/**
+ * A memory update an older version kept "pending" in the store (bad model output). Stores no
+ * longer keep them: the memory update queue imports them once (src/memory/queue/legacy-import.ts).
+ */
 export interface PendingUpdate {
   id: string;
   userId: string;
@@ -67,10 +70,11 @@ export interface MemoryStore {
    * `limit`. For operators and Studio's memory view in open mode; never used to answer a user.
    */
   listUsers(limit: number): Promise<string[]>;
-  /** Erase every memory, history line and pending update of the user. */
+  /** Erase every memory and history line of the user. */
   forgetUser(userId: string): Promise<{ memories: number; history: number }>;
-  addPending(item: PendingUpdate): Promise<void>;
-  listPending(userId?: string): Promise<PendingUpdate[]>;
-  removePending(id: string): Promise<void>;
+  /** Updates an older version of the store kept pending (oldest first); none once dropped. */
+  legacyPending(): Promise<PendingUpdate[]>;
+  /** Removes what held them (after the queue imported them). */
+  dropLegacyPending(): Promise<void>;
   close(): Promise<void>;
 }

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "../../src/logger.js";
-import { FileOutbox } from "../../src/memory/outbox.js";
-import { MemoryWorker } from "../../src/memory/worker.js";
+import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { MemoryWorker } from "../../src/memory/queue/worker.js";
 
 function session(userId = "dana") {
   const { deps, engine } = makeTestDeps();
@@ -30,7 +30,7 @@ describe("terminal chat session", () => {
     const dir = mkdtempSync(join(tmpdir(), "chat-bg-"));
     try {
       const { deps, engine } = makeTestDeps();
-      const worker = new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, "outbox.jsonl")), logger: silentLogger });
+      const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, "queue.db")), logger: silentLogger });
       let out = "";
       const waits: string[] = [];
       const s = new ChatSession({
@@ -55,7 +55,7 @@ describe("terminal chat session", () => {
     }
   });
 
-  it("with background updates and the store down, says the update is queued at once; later turns report their own changes", async () => {
+  it("with background updates and the store down, says the update is retrying (with the reason) at once; later turns report their own changes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "chat-bg-down-"));
     try {
       const { deps, engine, store } = makeTestDeps();
@@ -65,7 +65,7 @@ describe("terminal chat session", () => {
         if (down) throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6333"), { code: "ECONNREFUSED" });
         return put(...args);
       };
-      const worker = new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, "outbox.jsonl")), logger: silentLogger, retryBaseMs: 60_000 });
+      const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, "queue.db")), logger: silentLogger, retryBaseMs: 60_000 });
       let out = "";
       const s = new ChatSession({
         graph: buildGraph({ ...deps, worker }).compile({ checkpointer: new MemorySaver() }),
@@ -80,8 +80,14 @@ describe("terminal chat session", () => {
       await s.handle("I was born in Quito.");
       // Told at once, not after the (here: one minute) retry.
       expect(Date.now() - started).toBeLessThan(10_000);
-      expect(out).toMatch(/memory: queued: long-term memory unreachable \(connect ECONNREFUSED[^)]*\); the update will be replayed/);
-      expect(worker.backlog).toBe(1);
+      expect(out).toMatch(/memory: retrying: connect ECONNREFUSED 127\.0\.0\.1:6333 \(the update stays queued and is tried again\)/);
+      expect(await worker.backlog()).toBe(1);
+      out = "";
+      // Still down: the next turn's update waits behind the first, and the line says why.
+      await s.handle("I like mangoes.");
+      expect(out).toMatch(/memory: queued: waiting behind an earlier update that is retrying: connect ECONNREFUSED/);
+      await s.handle("/queue");
+      expect(out.match(/ queued +tries/g)).toHaveLength(2);
       down = false;
       out = "";
       // The next turn's job first stores the queued one (in order), then its own; its line is its own.
@@ -91,8 +97,12 @@ describe("terminal chat session", () => {
       out = "";
       await s.handle("I have two sons.");
       expect(out).toContain('memory: remembered "I have two sons."');
-      expect(worker.backlog).toBe(0);
-      expect((await engine.list({ userId: "cy" })).map((m) => m.text).sort()).toEqual(["I have two sons.", "I was born in Quito.", "I work as a pilot."]);
+      expect(await worker.backlog()).toBe(0);
+      expect((await engine.list({ userId: "cy" })).map((m) => m.text).sort()).toEqual(["I have two sons.", "I like mangoes.", "I was born in Quito.", "I work as a pilot."]);
+      out = "";
+      await s.handle("/queue");
+      expect(out).toContain("no memory updates waiting");
+      await worker.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "memory-chat-cli-"));
@@ -113,5 +114,34 @@ describe("npm run memories (a child process on SQLite and the default local embe
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(result.stderr).toMatch(message);
     }
+  });
+
+  it("queue: lists jobs (all users, or one, by state), retries dead ones, drops one; says what is wrong", async () => {
+    const queue = new SqliteJobQueue(join(dataDir, "queue.db"));
+    const turn = (content: string) => ({ input: [{ role: "user" as const, content }], options: {} });
+    const a = await queue.enqueue("qa", turn("I keep bees."));
+    const b = await queue.enqueue("qb", turn("I sail."));
+    await queue.claim("gone", 60_000);
+    await queue.bury(a.id, "gone", "400 the model does not exist");
+    await queue.close();
+
+    const all = await memories("queue", "--json");
+    expect(all.code, all.stderr).toBe(0);
+    expect(JSON.parse(all.stdout).jobs.map((j: { id: string; state: string }) => [j.id, j.state])).toEqual([[a.id, "dead"], [b.id, "queued"]]);
+    const dead = await memories("queue", "list", "--user", "qa", "--state", "dead");
+    expect(dead.stdout).toContain(a.id);
+    expect(dead.stdout).toMatch(/dead +tries 1 .*400 the model does not exist/);
+    expect((await memories("queue", "list", "--user", "qb", "--state", "dead")).stdout).toContain("no memory update jobs of qb in state dead");
+    // Another user's job is not found for this user.
+    expect((await memories("queue", "retry", a.id, "--user", "qb")).code).toBe(3);
+    const retried = await memories("queue", "retry", a.id, "--user", "qa", "--json");
+    expect(JSON.parse(retried.stdout)).toEqual({ retried: [a.id] });
+    expect((await memories("queue", "drop", b.id, "--user", "qb")).stdout).toContain(`dropped ${b.id}`);
+    const left = JSON.parse((await memories("queue", "--json")).stdout).jobs;
+    expect(left).toMatchObject([{ id: a.id, state: "queued", attempts: 0 }]);
+    const bad = await memories("queue", "list", "--state", "stuck");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--state must be one of queued, running, done, dead/);
+    expect((await memories("queue", "retry")).stderr).toMatch(/retry needs a job id, or --all/);
   });
 });

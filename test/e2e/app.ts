@@ -4,6 +4,6 @@
  */
 import { createLogger } from "../../src/logger.js";
 import { createApp } from "../../src/server/create-app.js";
-import { engine } from "./fake-graph.js";
+import { engine, worker } from "./fake-graph.js";
 
-export const app = createApp({ memory: async () => engine, logger: createLogger("warn"), maxTextChars: 8000 });
+export const app = createApp({ memory: async () => engine, worker, logger: createLogger("warn"), maxTextChars: 8000 });

@@ -2,7 +2,7 @@
  * A dev-server graph entry for end-to-end tests on machines without a local model: the real
  * graph, the real embedded SQLite memory store (a file in DATA_DIR), with a scripted chat model
  * and synthetic embeddings injected. MEMORY_UPDATE_MODE=background gives it the memory worker on
- * DATA_DIR/outbox.jsonl (as the served product has by default); without it memory is updated
+ * DATA_DIR/queue.db (as the served product has by default); without it memory is updated
  * inside the run. FAKE_EXTRACT_DELAY_MS makes fact extraction as slow as a real model's.
  */
 import { graphDefaults } from "../../src/app/runtime.js";
@@ -12,8 +12,8 @@ import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { buildGraph } from "../../src/graph/builder.js";
 import { createLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { FileOutbox } from "../../src/memory/outbox.js";
-import { MemoryWorker } from "../../src/memory/worker.js";
+import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { ScriptedChatModel, rememberingScript } from "../helpers/scripted-model.js";
 
@@ -32,9 +32,9 @@ export const engine = new MemoryEngine({
 });
 
 const logger = createLogger("warn");
-const worker =
+export const worker =
   process.env.MEMORY_UPDATE_MODE === "background"
-    ? new MemoryWorker({ memory: async () => engine, outbox: new FileOutbox(join(dataDir, "outbox.jsonl")), logger })
+    ? new MemoryWorker({ memory: async () => engine, queue: new SqliteJobQueue(join(dataDir, "queue.db")), logger })
     : undefined;
 worker?.start();
 

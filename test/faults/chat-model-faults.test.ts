@@ -9,6 +9,8 @@ import { makeTestDeps } from "../graph/graph-harness.js";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { classifyFailure, MALFORMED_OUTPUT_ATTEMPTS } from "../../src/memory/queue/retry-policy.js";
+import { MalformedOutputError } from "../../src/memory/structured.js";
 import { startFakeOpenAI, type Behaviour } from "./fake-openai-server.js";
 
 let close: (() => Promise<void>) | undefined;
@@ -65,13 +67,32 @@ describe("chat model faults over real HTTP (OpenAI-compatible endpoint)", () => 
     expect(await store.list("u")).toEqual([]);
   }, 60_000);
 
-  it("in the engine: malformed output from the endpoint is kept as pending, never a crash", async () => {
+  it("in the engine: malformed output from the endpoint is reported, never a crash, and the queue gives it a few tries", async () => {
     const { model } = await modelAgainst([{ text: "Sure! Here are the facts: none really." }]);
     const store = new InMemoryMemoryStore();
     const engine = new MemoryEngine({ store, embeddings: new SyntheticEmbeddings({ vectorSize: 16 }), dims: 16, chatModel: model });
-    const result = await engine.add("I like tea.", { userId: "u" });
-    expect(result.changes).toEqual([]);
-    expect(result.pending?.error).toMatch(/no JSON object/);
-    expect(await store.listPending("u")).toHaveLength(1);
+    const error = await engine.add("I like tea.", { userId: "u" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedOutputError);
+    expect((error as Error).message).toMatch(/no JSON object/);
+    expect(classifyFailure(error)).toMatchObject({ kind: "permanent", maxAttempts: MALFORMED_OUTPUT_ATTEMPTS });
+    expect(await store.list("u")).toEqual([]);
   }, 30_000);
+
+  it("the retry policy reads the real client's errors: 429 and 5xx are transient, other 4xx permanent, a hang a timeout", async () => {
+    const kinds: Record<string, string> = {};
+    for (const [label, behaviour] of [
+      ["429", { status: 429 }],
+      ["503", { status: 503 }],
+      ["400", { status: 400 }],
+      ["401", { status: 401 }],
+      ["hang", { hang: true }],
+    ] as const) {
+      const { model } = await modelAgainst([behaviour], { MODEL_MAX_RETRIES: "0", MODEL_TIMEOUT_S: "1" });
+      const error = await model.invoke([new HumanMessage("hello")]).catch((e: unknown) => e);
+      kinds[label] = classifyFailure(error).kind;
+      await close?.();
+      close = undefined;
+    }
+    expect(kinds).toEqual({ "429": "transient", "503": "transient", "400": "permanent", "401": "permanent", hang: "transient" });
+  }, 60_000);
 });

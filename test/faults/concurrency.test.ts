@@ -17,9 +17,9 @@ import { runContext } from "../../src/graph/context.js";
 import { silentLogger } from "../../src/logger.js";
 import type { MemoryEngine } from "../../src/memory/engine.js";
 import { FileUserLocks } from "../../src/memory/file-user-locks.js";
-import { FileOutbox } from "../../src/memory/outbox.js";
+import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { messageText } from "../../src/memory/structured.js";
-import { MemoryWorker } from "../../src/memory/worker.js";
+import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
 import { rememberingScript, type PromptKind } from "../helpers/scripted-model.js";
@@ -133,15 +133,16 @@ describe("two turns racing to change the same stored memory, through the graph",
         const user = `${action}-${mode}`;
         await engine.add([], { userId: user, infer: false, facts: [{ text: seed }] });
         const [original] = await engine.list({ userId: user });
-        const worker = mode === "background" ? new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, `outbox-${files++}.jsonl`)), logger: silentLogger }) : undefined;
-        const graph = compileTestGraph({ ...deps, worker });
+        // Both modes go through the queue; inline waits for each turn's update inside the run.
+        const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, `queue-${files++}.db`)), logger: silentLogger });
+        const graph = compileTestGraph({ ...deps, worker, memoryUpdateMode: mode });
         await Promise.all(
           said.map((text, i) =>
             graph.invoke({ messages: [new HumanMessage(text)] }, { configurable: { thread_id: `${user}-t${i}` }, context: runContext({ userId: user }) }),
           ),
         );
-        await worker?.idle();
-        await worker?.close();
+        await worker.idle();
+        await worker.close();
 
         const current = await engine.list({ userId: user });
         const everything = await engine.list({ userId: user, includeHistory: true });
@@ -251,8 +252,8 @@ describe("mixed deliveries, turns on two threads, and edits of one memory", () =
   for (const mode of ["inline", "background"] as const) {
     it(`four concurrent turns of one user on two threads (${mode}): each fact once`, async () => {
       const { deps, engine } = await slowEngine();
-      const worker = mode === "background" ? new MemoryWorker({ memory: deps.memory, outbox: new FileOutbox(join(dir, `outbox-turns-${files}.jsonl`)), logger: silentLogger }) : undefined;
-      const graph = compileTestGraph({ ...deps, worker });
+      const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, `queue-turns-${files++}.db`)), logger: silentLogger });
+      const graph = compileTestGraph({ ...deps, worker, memoryUpdateMode: mode });
       const said = [
         ["t1", "My sister is Ada. I live in Kyoto."],
         ["t2", "I live in Kyoto. My brother is Bo."],
@@ -264,8 +265,8 @@ describe("mixed deliveries, turns on two threads, and edits of one memory", () =
           graph.invoke({ messages: [new HumanMessage(text)] }, { configurable: { thread_id: `${mode}-${thread}` }, context: runContext({ userId: "w" }) }),
         ),
       );
-      await worker?.idle();
-      await worker?.close();
+      await worker.idle();
+      await worker.close();
       const expected = ["My sister is Ada.", "I live in Kyoto.", "My brother is Bo.", "I drive a red car."];
       const { counts, duplicates, lost } = await tally(engine, "w");
       recordFigure({ group: "concurrency", name: `duplicates after concurrent turns (${mode})`, value: duplicates, goal: 0 });

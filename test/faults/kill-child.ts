@@ -24,7 +24,7 @@ if (message) {
   await graph.invoke({ messages: [new HumanMessage(message)] }, config);
   process.stdout.write(JSON.stringify({ event: "turn-end" }) + "\n");
 }
-await runtime.memoryWorker?.idle();
+await runtime.memoryWorker.idle();
 const state = await graph.getState(config);
 const memories = await (await runtime.memory()).list({ userId });
 process.stdout.write(
@@ -32,7 +32,7 @@ process.stdout.write(
     event: "state",
     messages: (state.values.messages ?? []).map(messageText),
     memories: memories.map((m) => m.text),
-    backlog: runtime.memoryWorker?.backlog ?? 0,
+    backlog: await runtime.memoryWorker.backlog(),
   }) + "\n",
 );
 await runtime.close();

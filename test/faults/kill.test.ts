@@ -1,12 +1,12 @@
 /**
  * The process killed (SIGKILL) in the middle of a run, and in the middle of a memory update: the
  * next process on the same DATA_DIR opens the SQLite files cleanly, resumes the thread from its
- * last checkpoint, answers a new turn, and stores the memory update the killed process had queued,
- * exactly once. Real processes, real files, a real HTTP model endpoint.
+ * last checkpoint, answers a new turn, and takes over the memory update job the killed process was
+ * running, storing it exactly once. Real processes, real files, a real HTTP model endpoint.
  */
 import Database from "better-sqlite3";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,8 +109,21 @@ function integrity(file: string, dir = dataDir): string {
   }
 }
 
+/** The memory update jobs not yet done or dead, read straight from the queue file. */
+function unfinishedJobs(dir: string): { content: string; state: string }[] {
+  const file = join(dir, "queue.db");
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare("SELECT payload, state FROM memory_jobs WHERE state IN ('queued', 'running') ORDER BY seq").all() as { payload: string; state: string }[];
+    return rows.map((r) => ({ content: JSON.parse(r.payload).input[0].content, state: r.state }));
+  } finally {
+    db.close();
+  }
+}
+
 describe("killed with SIGKILL mid-run and mid-update", () => {
-  it("resumes from the last checkpoint, opens cleanly, and replays the queued update once", async () => {
+  it("resumes from the last checkpoint, opens cleanly, and takes over the killed process's job, storing it once", async () => {
     // 1. A completed turn.
     const first = await child("t1", "My name is Kim. I live in Busan.").state;
     expect(first.memories.sort()).toEqual(["I live in Busan.", "My name is Kim."]);
@@ -135,12 +148,11 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     endpoint.hang.delete("extract");
 
     // 4. The next process on the same files.
-    const checks = ["checkpoints.db", "memory.db"].map((f) => [f, integrity(f)]);
+    const checks = ["checkpoints.db", "memory.db", "queue.db"].map((f) => [f, integrity(f)]);
     const failing = checks.filter(([, result]) => result !== "ok").length;
-    // The killed process left its turn's memory update queued on disk, not stored.
-    const outboxFile = join(dataDir, "outbox.jsonl");
-    const queued = existsSync(outboxFile) ? readFileSync(outboxFile, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l)) : [];
-    expect(queued.map((e) => e.input[0].content)).toEqual(["I work as a baker."]);
+    // The killed process left its turn's memory update in the queue, marked running by a dead process.
+    const queued = unfinishedJobs(dataDir);
+    expect(queued.map((j) => [j.content, j.state])).toEqual([["I work as a baker.", "running"]]);
     const resumed = await child("t1", "I have a dog named Bada.").state;
     const expectedFacts = ["My name is Kim.", "I live in Busan.", "I work as a baker.", "I have a dog named Bada."];
     const counts = new Map<string, number>();
@@ -150,12 +162,15 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
 
     recordFigure({ group: "kill", name: "processes killed with SIGKILL (mid-run, mid-update)", value: 2 });
     recordFigure({ group: "kill", name: "turns resumed on the killed thread", value: resumed.messages.includes("I have a dog named Bada.") ? 1 : 0, goal: 1 });
-    recordFigure({ group: "kill", name: "queued updates left by a killed process, replayed", value: queued.length - resumed.backlog });
+    recordFigure({ group: "kill", name: "running jobs left by a killed process, taken over", value: queued.length - resumed.backlog });
+    recordFigure({ group: "queue", name: "updates lost, SIGKILL while a job runs", value: lost, goal: 0 });
+    recordFigure({ group: "queue", name: "duplicates, SIGKILL while a job runs", value: duplicates, goal: 0 });
     recordFigure({ group: "kill", name: "SQLite files failing integrity_check after kills", value: failing, goal: 0 });
     recordFigure({ group: "kill", name: "facts lost after kills", value: lost, goal: 0 });
     recordFigure({ group: "kill", name: "duplicate facts after kills and replay", value: duplicates, goal: 0 });
 
-    expect(checks).toEqual([["checkpoints.db", "ok"], ["memory.db", "ok"]]);
+    expect(checks).toEqual([["checkpoints.db", "ok"], ["memory.db", "ok"], ["queue.db", "ok"]]);
+    expect(unfinishedJobs(dataDir)).toEqual([]);
     // The thread resumed from its last checkpoint: the completed turn, the killed turn's message
     // (checkpointed before the answer), the turn whose update was killed, and the new turn.
     expect(resumed.messages.slice(0, 2)).toEqual(["My name is Kim. I live in Busan.", expect.any(String)]);
@@ -170,7 +185,7 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     expect({ lost, duplicates }).toEqual({ lost: 0, duplicates: 0 });
   }, 240_000);
 
-  it("inline mode: killed during the memory update inside the run; files intact, thread resumes, the written-ahead update stored once", async () => {
+  it("inline mode: killed during the memory update inside the run; files intact, thread resumes, the queued update taken over and stored once", async () => {
     const dir = join(dataDir, "inline");
     const first = await child("i1", "My name is Kim.", { mode: "inline", dir }).state;
     expect(first.memories).toEqual(["My name is Kim."]);
@@ -184,18 +199,20 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     await kill(midUpdate);
     endpoint.hang.delete("extract");
 
-    const checks = ["checkpoints.db", "memory.db"].map((f) => [f, integrity(f, dir)]);
+    const checks = ["checkpoints.db", "memory.db", "queue.db"].map((f) => [f, integrity(f, dir)]);
+    expect(unfinishedJobs(dir).map((j) => [j.content, j.state])).toEqual([["I work as a baker.", "running"]]);
     const resumed = await child("i1", "I have a dog named Bada.", { mode: "inline", dir }).state;
     const expectedFacts = ["My name is Kim.", "I work as a baker.", "I have a dog named Bada."];
     const lost = expectedFacts.filter((f) => !resumed.memories.includes(f));
     const duplicates = resumed.memories.length - new Set(resumed.memories).size;
     recordFigure({ group: "kill", name: "SQLite files failing integrity_check (inline, killed mid-update)", value: checks.filter(([, r]) => r !== "ok").length, goal: 0 });
-    // Inline, the update is written ahead to the outbox before it starts; the next turn's update
-    // replays it first.
+    // Inline, the update is queued before it starts; the next process takes over the job of the
+    // dead one at once, and the next turn's update waits for it (same user, in order).
     recordFigure({ group: "kill", name: "facts lost (inline, killed mid-update)", value: lost.length, goal: 0 });
     recordFigure({ group: "kill", name: "duplicate facts (inline, killed mid-update)", value: duplicates, goal: 0 });
 
-    expect(checks).toEqual([["checkpoints.db", "ok"], ["memory.db", "ok"]]);
+    expect(checks).toEqual([["checkpoints.db", "ok"], ["memory.db", "ok"], ["queue.db", "ok"]]);
+    expect(unfinishedJobs(dir)).toEqual([]);
     expect(resumed.messages).toContain("I work as a baker.");
     expect(resumed.messages.at(-2)).toBe("I have a dog named Bada.");
     expect({ lost, duplicates }).toEqual({ lost: [], duplicates: 0 });

@@ -174,10 +174,10 @@ describe("updateMemory", () => {
     expect(out.memoryUpdateStatus).toMatch(/failed: disk full/);
   });
 
-  it("keeps malformed model output as pending", async () => {
+  it("reports malformed model output (without a queue nothing is kept for a retry)", async () => {
     const { deps, store } = makeTestDeps({ script: () => "not json at all" });
     const out = await makeUpdateMemory(deps)(state({ messages: [new HumanMessage("I like tea.")], question: "I like tea." }), config("u"));
-    expect(out.memoryUpdateStatus).toMatch(/^pending: /);
-    expect(await store.listPending("u")).toHaveLength(1);
+    expect(out.memoryUpdateStatus).toMatch(/^failed: model output rejected after one retry/);
+    expect(await store.list("u")).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import type { BaseMessage } from "@langchain/core/messages";
-import { MemoryEngine } from "../../src/memory/engine.js";
+import { MemoryEngine, ModelTimeoutError } from "../../src/memory/engine.js";
 import { TenantViolationError } from "../../src/memory/filter.js";
-import { messageText } from "../../src/memory/structured.js";
+import { MalformedOutputError, messageText } from "../../src/memory/structured.js";
 import { parseTimeRange } from "../../src/memory/time-range.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
 import { ScriptedChatModel, type PromptKind } from "../helpers/scripted-model.js";
@@ -17,15 +17,16 @@ function engineWith(replies: Partial<Record<PromptKind, string[]>>, now = "2025-
     return next;
   });
   const store = new InMemoryMemoryStore();
-  const engine = new MemoryEngine({
+  const deps = {
     store,
     embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
     dims: 16,
     chatModel: model,
     halfLifeDays: 0,
     now: () => new Date(now),
-  });
-  return { engine, store, model };
+  };
+  const engine = new MemoryEngine(deps);
+  return { engine, store, model, deps };
 }
 
 const facts = (...items: Array<{ text: string; category?: string; eventTime?: string | null; forget?: boolean }>) =>
@@ -94,15 +95,38 @@ describe("memory engine: keeping facts true over time", () => {
     expect(lastPrompt(retry.messages)).toMatch(/needs "memory" as a number from 0 to 0/);
   });
 
-  it("keeps malformed output as pending (never silent, never a crash) and reprocesses it later", async () => {
-    const { engine, store } = engineWith({ extract: ["not json", "still not json", facts({ text: "Plays chess" })] });
-    const result = await engine.add("I play chess", { userId: "u" });
-    expect(result.changes).toEqual([]);
-    expect(result.pending?.error).toMatch(/no JSON object/);
-    expect(await store.listPending("u")).toHaveLength(1);
-    expect(await engine.reprocessPending("u")).toEqual({ done: 1, failed: 0 });
-    expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["Plays chess"]);
-    expect(await store.listPending("u")).toEqual([]);
+  it("reports output that stays malformed (never silent, never a crash); the same turn tried again stores it", async () => {
+    const { engine } = engineWith({ extract: ["not json", "still not json", facts({ text: "Plays chess" })] });
+    await expect(engine.add("I play chess", { userId: "u" })).rejects.toThrow(MalformedOutputError);
+    expect(await engine.list({ userId: "u" })).toEqual([]);
+    // What the queue does with such a job: another try.
+    expect((await engine.add("I play chess", { userId: "u" })).changes.map((c) => c.text)).toEqual(["Plays chess"]);
+  });
+
+  it("gives up a model call at its deadline and frees the user's lock for the next update", async () => {
+    const { deps, model } = engineWith({ extract: [facts({ text: "Plays chess" })] });
+    const invoke = model.invoke.bind(model);
+    let hang = true;
+    model.invoke = (async (...args: Parameters<typeof model.invoke>) => {
+      if (hang) return new Promise(() => undefined); // a local model that never answers and ignores the signal
+      return invoke(...args);
+    }) as typeof model.invoke;
+    const timed = new MemoryEngine({ ...deps, chatModel: model, modelTimeoutMs: 100 });
+    const started = Date.now();
+    await expect(timed.add("I play chess", { userId: "u" })).rejects.toThrow(ModelTimeoutError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    hang = false;
+    expect((await timed.add("I play chess", { userId: "u" })).changes.map((c) => c.text)).toEqual(["Plays chess"]);
+  });
+
+  it("stops an update when its signal aborts, before anything is written", async () => {
+    const { engine, model } = engineWith({ extract: [facts({ text: "Plays chess" })] });
+    model.invoke = (() => new Promise(() => undefined)) as typeof model.invoke;
+    const cancel = new AbortController();
+    const adding = engine.add("I play chess", { userId: "u" }, { signal: cancel.signal });
+    setTimeout(() => cancel.abort(new Error("worker shutting down")), 20);
+    await expect(adding).rejects.toThrow(/worker shutting down/);
+    expect(await engine.list({ userId: "u" })).toEqual([]);
   });
 
   it("stores facts from the user's words only, with the assistant's reply marked as context", async () => {
@@ -211,16 +235,17 @@ describe("memory engine: search filters, tenants and time", () => {
     expect(parseTimeRange("what is my favourite colour", now)).toBeNull();
   });
 
-  it("forgets a user completely: memories, history and pending, and no one else", async () => {
-    const { engine, store } = engineWith({ extract: ["bad", "bad"] });
-    await engine.add("", { userId: "alice", infer: false, facts: [{ text: "A" }, { text: "B" }] });
-    await engine.add("I like x", { userId: "alice" });
-    await engine.add("", { userId: "bob", infer: false, facts: [{ text: "C" }] });
-    const [a] = await engine.list({ userId: "alice" });
-    expect(await engine.forgetUser("alice")).toEqual({ memories: 2, history: 2 });
+  it("forgets a user completely: memories, history and queued updates, and no one else", async () => {
+    const { engine, deps } = engineWith({});
+    const erasedJobs: string[] = [];
+    const forgetting = new MemoryEngine({ ...deps, jobs: { forgetUser: async (userId) => (erasedJobs.push(userId), 1) } });
+    await forgetting.add("", { userId: "alice", infer: false, facts: [{ text: "A" }, { text: "B" }] });
+    await forgetting.add("", { userId: "bob", infer: false, facts: [{ text: "C" }] });
+    const [a] = await forgetting.list({ userId: "alice" });
+    expect(await forgetting.forgetUser("alice")).toEqual({ memories: 2, history: 2, queuedUpdates: 1 });
+    expect(erasedJobs).toEqual(["alice"]);
     expect(await engine.list({ userId: "alice", includeHistory: true })).toEqual([]);
     expect(await engine.history(a.id, { userId: "alice" })).toEqual([]);
-    expect(await store.listPending("alice")).toEqual([]);
     expect((await engine.list({ userId: "bob" })).map((m) => m.text)).toEqual(["C"]);
   });
 

@@ -41,6 +41,17 @@ describe.skipIf(!present)("llama.cpp chat model (real SmolLM2 135M, CPU)", () =>
       expect(value.facts.length).toBeLessThanOrEqual(3);
     }
   }, 180_000);
+
+  it("a call cancelled while it waits for the model gives up its place; the calls around it still run", async () => {
+    const first = model.invoke([new HumanMessage("Name three colours.")]);
+    const cancel = new AbortController();
+    const waiting = model.invoke([new HumanMessage("Say yes.")], { signal: cancel.signal });
+    cancel.abort(new Error("the update's deadline passed"));
+    await expect(waiting).rejects.toThrow(/deadline passed|abort/i);
+    expect(typeof (await first).content).toBe("string");
+    const after = await Promise.race([model.invoke([new HumanMessage("Say no.")]), new Promise((r) => setTimeout(() => r("stuck"), 60_000))]);
+    expect(after).not.toBe("stuck");
+  }, 180_000);
 });
 
 const MEMORY_MODEL = "models/gemma-3-270m-q4_k_m.gguf";

@@ -17,7 +17,6 @@ import {
   memory,
   mix,
   newUser,
-  pendingUpdate,
   seededVector,
 } from "./fixtures.js";
 
@@ -369,7 +368,7 @@ export function runStoreContract(
       });
     });
 
-    describe("history and pending updates", () => {
+    describe("history", () => {
       it("history returns a memory's entries in append order", async () => {
         const user = newUser();
         const h1 = historyEntry(user, "m1", { operation: "ADD", newText: "likes tea", threadId: "t1", sourceId: "s1" });
@@ -384,25 +383,10 @@ export function runStoreContract(
         expect(await store.history(user, "m-unknown")).toEqual([]);
       });
 
-      it("pending updates can be added, listed in order, replaced by id and removed", async () => {
-        const user = newUser();
-        const other = newUser();
-        const p1 = pendingUpdate(user);
-        const p2 = pendingUpdate(user, { payload: { n: 2 } });
-        const p3 = pendingUpdate(other);
-        await store.addPending(p1);
-        await store.addPending(p2);
-        await store.addPending(p3);
-        expect(await store.listPending(user)).toEqual([p1, p2]);
-        const mine = new Set([p1.id, p2.id, p3.id]);
-        expect((await store.listPending()).filter((p) => mine.has(p.id))).toEqual([p1, p2, p3]);
-
-        const retried = { ...p1, attempts: 2, error: "store down" };
-        await store.addPending(retried);
-        expect(await store.listPending(user)).toEqual([retried, p2]);
-        await store.removePending(p1.id);
-        expect(await store.listPending(user)).toEqual([p2]);
-        expect(await store.listPending(other)).toEqual([p3]);
+      it("holds no pending updates of its own: the memory update queue keeps every update", async () => {
+        expect(await store.legacyPending()).toEqual([]);
+        await store.dropLegacyPending();
+        expect(await store.legacyPending()).toEqual([]);
       });
     });
 
@@ -432,7 +416,7 @@ export function runStoreContract(
     });
 
     describe("forgetUser", () => {
-      it("erases the user's memories, history and pending updates and leaves other users intact", async () => {
+      it("erases the user's memories and history and leaves other users intact", async () => {
         const gone = newUser("gone");
         const stays = newUser("stays");
         const goneRecords = [memory(gone, "secret one"), memory(gone, "secret two"), memory(gone, "old secret", { validTo: "2024-06-01T00:00:00.000Z" })];
@@ -441,9 +425,6 @@ export function runStoreContract(
         await store.appendHistory([historyEntry(gone, goneRecords[0].id), historyEntry(gone, goneRecords[1].id)]);
         const keptHistory = historyEntry(stays, kept.id);
         await store.appendHistory([keptHistory]);
-        await store.addPending(pendingUpdate(gone));
-        const keptPending = pendingUpdate(stays);
-        await store.addPending(keptPending);
         expect(await search({ userId: gone, vector: axis(0), terms: tokenize("secret") })).not.toEqual([]);
 
         expect(await store.forgetUser(gone)).toEqual({ memories: 3, history: 2 });
@@ -454,11 +435,9 @@ export function runStoreContract(
         expect(await store.getByHashes(gone, [goneRecords[0].hash])).toEqual([]);
         expect(await search({ userId: gone, vector: axis(0), terms: tokenize("secret"), validity: ALL })).toEqual([]);
         expect(await store.history(gone, goneRecords[0].id)).toEqual([]);
-        expect(await store.listPending(gone)).toEqual([]);
 
         expect(await store.get(stays, kept.id)).toEqual(kept);
         expect(await store.history(stays, kept.id)).toEqual([keptHistory]);
-        expect(await store.listPending(stays)).toEqual([keptPending]);
         expect(hitIds(await search({ userId: stays, vector: axis(0), terms: tokenize("secret") }))).toEqual([kept.id]);
         expect(await store.forgetUser(gone)).toEqual({ memories: 0, history: 0 });
       });
@@ -472,8 +451,6 @@ export function runStoreContract(
         await store.put(aRecords, [axis(0), axis(1)]);
         const aHistory = historyEntry(a, aRecords[0].id);
         await store.appendHistory([aHistory]);
-        const aPending = pendingUpdate(a);
-        await store.addPending(aPending);
         const aIds = ids(aRecords);
 
         expect(await store.get(b, aIds[0])).toBeNull();
@@ -484,7 +461,6 @@ export function runStoreContract(
         expect(await search({ userId: b, vector: axis(0), terms: tokenize("Nordbank doctor"), validity: ALL })).toEqual([]);
         expect(await store.delete(b, aIds)).toBe(0);
         expect(await store.history(b, aIds[0])).toEqual([]);
-        expect(await store.listPending(b)).toEqual([]);
 
         // B storing a record under A's id creates B's own record; A's stays as it was.
         const bSameId = memory(b, "B's own note about Nordbank", { id: aIds[0] });
@@ -497,7 +473,6 @@ export function runStoreContract(
         expect(await store.count(a)).toBe(2);
         for (const r of aRecords) expect(await store.get(a, r.id)).toEqual(r);
         expect(await store.history(a, aIds[0])).toEqual([aHistory]);
-        expect(await store.listPending(a)).toEqual([aPending]);
         expect(hitIds(await search({ userId: a, vector: axis(0), terms: tokenize("Nordbank") }))[0]).toBe(aIds[0]);
       });
     });

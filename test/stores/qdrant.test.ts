@@ -62,9 +62,26 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       expect(info.payload_schema.userId).toMatchObject({ data_type: "keyword", params: { is_tenant: true } });
       for (const f of ["createdAt", "eventTime", "validFrom", "validTo"]) expect(info.payload_schema[f]?.data_type).toBe("datetime");
       for (const f of ["category", "threadId", "sourceId", "hash"]) expect(info.payload_schema[f]?.data_type).toBe("keyword");
-      for (const c of [`${name}_history`, `${name}_pending`]) {
-        expect((await client.getCollection(c)).payload_schema.userId).toMatchObject({ params: { is_tenant: true } });
-      }
+      expect((await client.getCollection(`${name}_history`)).payload_schema.userId).toMatchObject({ params: { is_tenant: true } });
+      // Memory updates wait in the update queue, not in Qdrant.
+      expect((await client.collectionExists(`${name}_pending`)).exists).toBe(false);
+    });
+
+    it("hands over the pending updates an older version kept in Qdrant once, then drops their collection", async () => {
+      const name = freshName();
+      const store = openStore(name);
+      await store.init(DIMS);
+      const user = newUser();
+      const old = [pendingUpdate(user), pendingUpdate(user, { payload: { n: 2 } })];
+      await client.createCollection(`${name}_pending`, { vectors: {} });
+      await client.upsert(`${name}_pending`, {
+        wait: true,
+        points: old.map((p, i) => ({ id: randomUUID(), vector: {}, payload: { ...p, seq: i + 1 } })),
+      });
+      expect(await store.legacyPending()).toEqual(old);
+      await store.dropLegacyPending();
+      expect((await client.collectionExists(`${name}_pending`)).exists).toBe(false);
+      expect(await store.legacyPending()).toEqual([]);
     });
 
     it("50 users sharing forged record ids each see only their own records", async () => {
@@ -127,8 +144,6 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       const r = memory(user, "the boat is called Nautilus", { eventTime: "2024-03-08" });
       await first.put([r], [axis(3)]);
       await first.appendHistory([historyEntry(user, r.id)]);
-      const pending = pendingUpdate(user);
-      await first.addPending(pending);
       await first.close();
 
       const second = openStore(name);
@@ -136,7 +151,6 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       const hits = await second.search({ userId: user, vector: axis(3), terms: tokenize("Nautilus"), validity: { kind: "current" }, limit: 5 });
       expect(hits[0]).toMatchObject({ record: r, denseRank: 1, lexicalRank: 1 });
       expect(await second.history(user, r.id)).toHaveLength(1);
-      expect(await second.listPending(user)).toEqual([pending]);
       await expect(second.put([r], [[1, 2]])).rejects.toThrow(/2 dimensions, the store was set up for 8/);
     });
 

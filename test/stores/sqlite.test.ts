@@ -52,22 +52,38 @@ describe("SqliteMemoryStore on disk", () => {
     return { child, exited };
   };
 
+  it("hands over the pending updates an older version kept in the file once, then drops their table", async () => {
+    const path = newFile();
+    const user = newUser();
+    const store = await open(path);
+    const old = [pendingUpdate(user), pendingUpdate(user, { payload: { n: 2 } })];
+    const db = new Database(path);
+    db.exec("CREATE TABLE pending (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, payload TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, created_at TEXT NOT NULL)");
+    const insert = db.prepare("INSERT INTO pending (id, user_id, payload, error, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const p of old) insert.run(p.id, p.userId, JSON.stringify(p.payload), p.error, p.attempts, p.createdAt);
+    db.close();
+    expect(await store.legacyPending()).toEqual(old);
+    await store.dropLegacyPending();
+    expect(await store.legacyPending()).toEqual([]);
+    await store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'pending'").pluck().get()).toBe(0);
+    check.close();
+  });
+
   it("keeps everything across close and reopen", async () => {
     const path = newFile();
     const user = newUser();
     const first = await open(path);
     const r = memory(user, "keeps bees in the garden", { metadata: { hive: 2 } });
     const h = historyEntry(user, r.id);
-    const p = pendingUpdate(user);
     await first.put([r], [axis(3)]);
     await first.appendHistory([h]);
-    await first.addPending(p);
     await first.close();
 
     const again = await open(path);
     expect(await again.get(user, r.id)).toEqual(r);
     expect(await again.history(user, r.id)).toEqual([h]);
-    expect(await again.listPending(user)).toEqual([p]);
     const hits = await again.search({ userId: user, vector: axis(3), terms: tokenize("bees"), validity: { kind: "current" }, limit: 5 });
     expect(hits.map((x) => x.record)).toEqual([r]);
     expect(hits[0]).toMatchObject({ denseRank: 1, lexicalRank: 1 });
@@ -104,7 +120,6 @@ describe("SqliteMemoryStore on disk", () => {
     const records = [memory(user, "private diagnosis"), memory(user, "private address"), memory(user, "private phone")];
     await store.put([...records, memory(other, "private but someone else's")], [axis(0), axis(1), axis(2), axis(3)]);
     await store.appendHistory([historyEntry(user, records[0].id)]);
-    await store.addPending(pendingUpdate(user));
     const db = new Database(path, { readonly: true });
     const rowsOf = (table: string, id: string) =>
       db.prepare(`SELECT count(*) FROM ${table} WHERE user_id = ?`).pluck().get(id) as number;
@@ -113,7 +128,7 @@ describe("SqliteMemoryStore on disk", () => {
       expect(rowsOf("memories", user)).toBe(2);
       expect(rowsOf("memories_fts", user)).toBe(2);
       await store.forgetUser(user);
-      for (const table of ["memories", "memories_fts", "history", "pending"]) expect(rowsOf(table, user)).toBe(0);
+      for (const table of ["memories", "memories_fts", "history"]) expect(rowsOf(table, user)).toBe(0);
       expect(db.prepare("SELECT count(*) FROM memories_fts WHERE memories_fts MATCH 'diagnosis'").pluck().get()).toBe(0);
       expect(rowsOf("memories", other)).toBe(1);
       expect(rowsOf("memories_fts", other)).toBe(1);
