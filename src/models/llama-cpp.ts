@@ -6,6 +6,8 @@ import { availableParallelism } from "node:os";
 import {
   getLlama,
   LlamaChatSession,
+  // llama.cpp's own warnings (e.g. about a model file's token types) would land on the chat screen.
+  LlamaLogLevel,
   type ChatHistoryItem,
   type GbnfJsonSchema,
   type Llama,
@@ -53,7 +55,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
   }
 
   static async load(modelPath: string, options: LlamaCppOptions = {}): Promise<LlamaCppChatModel> {
-    const llama = await withoutServerPreload(() => getLlama({ gpu: false, build: "never", progressLogs: false }));
+    const llama = await withoutServerPreload(() => getLlama({ gpu: false, build: "never", progressLogs: false, logLevel: LlamaLogLevel.error }));
     const model = await llama.loadModel({
       modelPath,
       onLoadProgress: (p) => options.onProgress?.(`loading ${modelPath.split("/").pop()} ${Math.round(p * 100)}%`),
