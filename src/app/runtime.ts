@@ -61,12 +61,13 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
   const userLocks = new FileUserLocks(join(settings.DATA_DIR, "locks.db"));
   const memory = () => {
     engine ??= (async () => {
-      const { embeddings, dims } = await createEmbeddings(settings);
+      const { embeddings, dims, coverage } = await createEmbeddings(settings);
       const store = await createMemoryStore(settings);
       const built = new MemoryEngine({
         store,
         embeddings,
         dims,
+        queryCoverage: coverage,
         chatModel: await chatModel().catch(() => undefined),
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,

@@ -9,6 +9,8 @@ export interface EmbedderInfo {
   dims: number;
   /** Stable name of the embedder, e.g. "local:use-lite". */
   id: string;
+  /** Share (0-1) of a text the embedder can read; absent when it reads every language it is given. */
+  coverage?: (text: string) => Promise<number>;
 }
 
 /** The embeddings named by EMBEDDING_MODEL; the default runs offline. */
@@ -16,11 +18,13 @@ export async function createEmbeddings(settings: Settings): Promise<EmbedderInfo
   const spec = parseModelSpec(settings.EMBEDDING_MODEL, "EMBEDDING_MODEL");
   const id = `${spec.provider}:${spec.model}`;
   switch (spec.provider) {
-    case "local":
+    case "local": {
       if (spec.model !== "use-lite") {
         throw new ModelConfigError(`EMBEDDING_MODEL=${id}: the only local embedder is local:use-lite`);
       }
-      return { embeddings: new UseLiteEmbeddings(), dims: USE_LITE_DIMS, id };
+      const embeddings = new UseLiteEmbeddings();
+      return { embeddings, dims: USE_LITE_DIMS, id, coverage: (text) => embeddings.coverage(text) };
+    }
     case "openai": {
       if (!settings.OPENAI_API_KEY && !settings.OPENAI_BASE_URL) {
         throw new ModelConfigError(`EMBEDDING_MODEL=${id} needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server`);
