@@ -51,6 +51,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
   const logger = createLogger(settings.LOG_LEVEL);
   let chat: Promise<BaseChatModel> | undefined;
   let engine: Promise<MemoryEngine> | undefined;
+  let stopEmbedder: (() => Promise<void>) | undefined;
   const chatModel = () => {
     chat ??= Promise.resolve().then(() => createChatModel(settings, { onProgress: options.onModelProgress }));
     // A failed build (e.g. no model configured) is retried on the next call, not cached.
@@ -61,7 +62,8 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
   const userLocks = new FileUserLocks(join(settings.DATA_DIR, "locks.db"));
   const memory = () => {
     engine ??= (async () => {
-      const { embeddings, dims, coverage } = await createEmbeddings(settings);
+      const { embeddings, dims, coverage, close } = await createEmbeddings(settings);
+      stopEmbedder = close;
       const store = await createMemoryStore(settings);
       const built = new MemoryEngine({
         store,
@@ -102,6 +104,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
     close: async () => {
       await memoryWorker?.close();
       if (engine) await (await engine.catch(() => undefined))?.store.close();
+      await stopEmbedder?.();
       userLocks.close();
     },
   };
