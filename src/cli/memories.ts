@@ -25,6 +25,8 @@ commands:
   forget-user --yes                       erase every memory of the user and its history
   export [--out FILE]                     all memories with history, as JSON
   import <FILE|->                         re-create memories from an export (new ids)
+  reembed --user ID | --all               recompute stored vectors with EMBEDDING_MODEL (resumable;
+                                          stop the chat and server first; --all when the size changes)
 
 --json prints JSON for scripts. Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found.`;
 
@@ -39,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
   }
   let runtime: Runtime | undefined;
   try {
+    if (name === "reembed") {
+      const { reembedCommand } = await import("./reembed.js");
+      const output = await reembedCommand(loadSettings(), options, stderr);
+      stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
+      return EXIT.ok;
+    }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
     const userId = validateUserId(optionValue(options, "user") ?? missingUser());
