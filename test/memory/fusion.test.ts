@@ -100,3 +100,23 @@ describe("the store applies the rule (in-memory backend)", () => {
     expect(hybrid[0].fusion).toMatchObject({ dense: 0, lexical: 1 });
   });
 });
+
+describe("the engine passes the embedder's coverage of the query", () => {
+  it("a query the embedder cannot read is ranked as by words alone, and the weights come back", async () => {
+    const { MemoryEngine } = await import("../../src/memory/engine.js");
+    const store = new InMemoryMemoryStore();
+    // Spread but meaningless vectors: they would reorder the lexical ranking if they had a say.
+    const noisy = { embedDocuments: async (texts: string[]) => texts.map((t) => Array.from({ length: DIMS }, (_, i) => Math.sin(t.length * (i + 1) + t.charCodeAt(0)))), embedQuery: async () => [] };
+    const wordsOnly = { embedDocuments: async (texts: string[]) => texts.map(() => [] as number[]), embedQuery: async () => [] };
+    const reader = new MemoryEngine({ store, embeddings: noisy, dims: DIMS, queryCoverage: async () => 0, halfLifeDays: 0 });
+    const lexicalOnly = new MemoryEngine({ store, embeddings: wordsOnly, dims: DIMS, halfLifeDays: 0 });
+    const user = newUser();
+    const facts = ["我喜欢在上海喝咖啡", "周末和朋友去杭州喝茶", "咖啡和茶都喜欢，咖啡更多", "每天早上跑步", "在北京工作"].map((text) => ({ text }));
+    await reader.add("", { userId: user, infer: false, facts });
+    const query = "我喜欢喝什么咖啡和茶";
+    const fused = await reader.search(query, { userId: user, limit: 5 });
+    const words = await lexicalOnly.search(query, { userId: user, limit: 5 });
+    expect(fused.map((h) => h.memory.text)).toEqual(words.map((h) => h.memory.text));
+    expect(fused[0].fusion).toMatchObject({ dense: 0, lexical: 1, coverage: 0 });
+  });
+});
