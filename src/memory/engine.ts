@@ -38,6 +38,11 @@ export interface MemoryEngineDeps {
   embeddings: EmbeddingsInterface;
   /** Embedding size; the store is set up for it. */
   dims: number;
+  /**
+   * Share (0-1) of a text the embedder can read, e.g. of its words its vocabulary knows; the
+   * search gives the dense side that much say (memory/fusion.ts). Omitted: the embedder reads all.
+   */
+  queryCoverage?: (text: string) => Promise<number>;
   /** Needed for `add` with inference (the default); searches and `infer: false` work without it. */
   chatModel?: BaseChatModel;
   /** How the model states a turn's facts (extract.ts); "facts" when not given. */
@@ -196,8 +201,9 @@ export class MemoryEngine {
     const now = options.now ? new Date(toIsoTime(options.now, this.now())) : this.now();
     const [vector] = (await this.deps.embeddings.embedDocuments([query])).map(usableVector);
     const terms = tokenize(query);
+    const coverage = vector && this.deps.queryCoverage ? await this.deps.queryCoverage(query) : undefined;
     const run = (f: MemoryFilter | undefined) =>
-      this.deps.store.search({ userId, vector, terms, filter: f, validity, limit: limit * 2 });
+      this.deps.store.search({ userId, vector, terms, coverage, filter: f, validity, limit: limit * 2 });
 
     let hits = await run(filter);
     const period = options.timeAware === false ? null : parseTimeRange(query, now);
@@ -214,12 +220,15 @@ export class MemoryEngine {
       const seen = new Set(periodHits.map((h) => h.record.id));
       hits = [...periodHits.map((h) => ({ ...h, score: h.score + 1 })), ...hits.filter((h) => !seen.has(h.record.id))];
     }
+    const fusion = hits[0]?.fusion;
+    if (fusion) this.log.debug("search fusion", { ...fusion, period: period?.phrase ?? null });
     return hits
       .map((h) => ({
         memory: h.record,
         score: h.score * (1 - RECENCY_SHARE + RECENCY_SHARE * recencyWeight(h.record.createdAt, now, this.deps.halfLifeDays)),
         denseRank: h.denseRank,
         lexicalRank: h.lexicalRank,
+        fusion: h.fusion,
       }))
       .sort((a, b) => b.score - a.score)
       .slice(0, limit);

@@ -1,4 +1,5 @@
 /** The long-term memory domain: what a memory is, what changed, and how to ask for memories. */
+import type { FusionWeights } from "./fusion.js";
 
 export const MEMORY_CATEGORIES = [
   "profile",
@@ -71,9 +72,11 @@ export interface ScoredMemory {
   memory: MemoryRecord;
   /** Final score after fusion and recency (higher is better). */
   score: number;
-  /** Rank positions in each retriever (1-based), for explaining results. */
+  /** Rank positions in each retriever (1-based; tied scores share a rank), for explaining results. */
   denseRank?: number;
   lexicalRank?: number;
+  /** The weight each retriever had in this search's fusion, and the evidence behind it. */
+  fusion?: FusionWeights;
 }
 
 /** A condition on one field: a value means equality. */

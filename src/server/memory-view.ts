@@ -1,3 +1,4 @@
+import type { FusionWeights } from "../memory/fusion.js";
 import type { HistoryEntry, MemoryRecord, ScoredMemory } from "../memory/types.js";
 
 /** A memory as callers see it: the record without the fields only the engine uses. */
@@ -13,10 +14,12 @@ export interface SearchResultView {
   score: number;
   denseRank?: number;
   lexicalRank?: number;
+  /** The weight each retriever had in the search's fusion (memory/fusion.ts). */
+  fusion?: FusionWeights;
 }
 
 export function searchResultView(hit: ScoredMemory): SearchResultView {
-  return { memory: memoryView(hit.memory), score: hit.score, denseRank: hit.denseRank, lexicalRank: hit.lexicalRank };
+  return { memory: memoryView(hit.memory), score: hit.score, denseRank: hit.denseRank, lexicalRank: hit.lexicalRank, fusion: hit.fusion };
 }
 
 /** History in the order things happened (an import appends older lines after newer ones). */

@@ -1,5 +1,6 @@
 import { Bm25Index } from "../memory/bm25.js";
 import { compileFilter, isValidAt } from "../memory/filter.js";
+import type { Candidate } from "../memory/fusion.js";
 import { tokenize } from "../memory/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { dot, normalize } from "../memory/vector.js";
@@ -86,20 +87,17 @@ export class InMemoryMemoryStore implements MemoryStore {
       return isValidAt(r, query.validity) && matches(r);
     };
     const candidates = candidateCount(query.limit);
-    let dense: string[] = [];
+    let dense: Candidate[] = [];
     if (query.vector) {
       const q = normalize(query.vector);
       dense = [...s.vectors]
         .filter(([id]) => accept(id))
         .map(([id, v]) => ({ id, score: dot(q, v) }))
         .sort((a, b) => b.score - a.score)
-        .slice(0, candidates)
-        .map((x) => x.id);
+        .slice(0, candidates);
     }
-    const lexical = query.terms?.length
-      ? s.lexical.search(query.terms, accept).slice(0, candidates).map((x) => x.id)
-      : [];
-    return fuseCandidates(dense, lexical, query.limit, (id) => s.records.get(id)!);
+    const lexical = query.terms?.length ? s.lexical.search(query.terms, accept).slice(0, candidates) : [];
+    return fuseCandidates(dense, lexical, query.limit, (id) => s.records.get(id)!, query.coverage);
   }
 
   async delete(userId: string, ids: string[]): Promise<number> {

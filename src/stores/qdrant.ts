@@ -1,6 +1,6 @@
 import type { Schemas } from "@qdrant/js-client-rest";
 import type { Settings } from "../config/settings.js";
-import { RRF_K } from "../memory/fusion.js";
+import type { Candidate } from "../memory/fusion.js";
 import { tokenize } from "../memory/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import {
@@ -32,7 +32,7 @@ import {
   type Payload,
 } from "./qdrant-payload.js";
 import { documentSparseVector, querySparseVector } from "./qdrant-sparse.js";
-import { candidateCount, newestFirst } from "./shared.js";
+import { candidateCount, fuseCandidates, newestFirst } from "./shared.js";
 import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
 
 export interface QdrantMemoryStoreOptions {
@@ -251,39 +251,33 @@ export class QdrantMemoryStore implements MemoryStore {
       await this.assertDims(query.vector, "Query embedding");
       retrievers.push({ using: DENSE_VECTOR, query: query.vector });
     }
-    const lexical = query.terms?.length ? querySparseVector(query.terms) : undefined;
-    if (lexical && lexical.indices.length > 0) retrievers.push({ using: LEXICAL_VECTOR, query: lexical });
+    const sparse = query.terms?.length ? querySparseVector(query.terms) : undefined;
+    if (sparse && sparse.indices.length > 0) retrievers.push({ using: LEXICAL_VECTOR, query: sparse });
     if (retrievers.length === 0 || query.limit <= 0) return [];
 
     const filter = recordFilter(query.userId, query.validity, query.filter);
     const candidates = candidateCount(query.limit);
-    const prefetch = retrievers.map((r) => ({ ...r, filter, limit: candidates }));
-    // k + 1: Qdrant scores 1 / (k + 0-based position), memory/fusion.ts 1 / (k + 1-based rank);
-    // so the scores, and the order, are the same as the other stores'.
-    const fused = { prefetch, query: { rrf: { k: RRF_K + 1 } }, limit: query.limit, with_payload: true };
-    // With two retrievers, each one's own ranking is asked for in the same request (ids only), to
-    // report where a hit stood in each; with one, the fused order is that retriever's order.
-    const rankings = retrievers.length > 1 ? prefetch.map((p) => ({ ...p, with_payload: false })) : [];
-    const [fusedResult, ...rankResults] = await this.caller.call("searching memories", (c) =>
-      c.queryBatch(this.collections.memories, { searches: [fused, ...rankings] }),
+    // Each retriever's own ranking, with scores, in one request; they are fused here by the same
+    // weighted rule as the other stores (memory/fusion.ts), since the weights depend on the scores.
+    const searches = retrievers.map((r) => ({ ...r, filter, limit: candidates, with_payload: true }));
+    const results = await this.caller.call("searching memories", (c) =>
+      c.queryBatch(this.collections.memories, { searches }),
     );
-
-    const rankOf = retrievers.map((_, i) => {
-      const points = rankings.length ? rankResults[i].points : fusedResult.points;
-      return new Map(points.map((p, pos) => [String(p.id), pos + 1]));
-    });
-    const rankFor = (name: string, id: string) => {
+    const records = new Map<string, MemoryRecord>();
+    const side = (name: string): Candidate[] => {
       const i = retrievers.findIndex((r) => r.using === name);
-      return i < 0 ? undefined : rankOf[i].get(id);
+      if (i < 0) return [];
+      return results[i].points
+        .filter((p) => p.payload?.userId === query.userId)
+        .map((p) => {
+          const record = payloadToRecord(p.payload as Payload);
+          records.set(record.id, record);
+          return { id: record.id, score: p.score };
+        });
     };
-    return fusedResult.points
-      .filter((p) => p.payload?.userId === query.userId)
-      .map((p) => ({
-        record: payloadToRecord(p.payload as Payload),
-        score: p.score,
-        denseRank: rankFor(DENSE_VECTOR, String(p.id)),
-        lexicalRank: rankFor(LEXICAL_VECTOR, String(p.id)),
-      }));
+    const dense = side(DENSE_VECTOR);
+    const lexical = side(LEXICAL_VECTOR);
+    return fuseCandidates(dense, lexical, query.limit, (id) => records.get(id)!, query.coverage);
   }
 
   async delete(userId: string, ids: string[]): Promise<number> {

@@ -3,7 +3,7 @@
  * the same candidates, fusion, order and pages for the same data.
  */
 import { compileFilter, isValidAt } from "../memory/filter.js";
-import { reciprocalRankFusion } from "../memory/fusion.js";
+import { fusionWeights, weightedRankFusion, type Candidate } from "../memory/fusion.js";
 import type { MemoryRecord } from "../memory/types.js";
 import type { ListOptions, StoreHit } from "./types.js";
 
@@ -15,20 +15,26 @@ export function candidateCount(limit: number): number {
   return Math.max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT);
 }
 
-/** Fuses the two candidate id lists (best first) into at most `limit` hits; records are copied. */
+/**
+ * Fuses the two candidate lists (best first) into at most `limit` hits, weighting each side by
+ * the evidence it carries for this query (memory/fusion.ts); records are copied.
+ */
 export function fuseCandidates(
-  dense: string[],
-  lexical: string[],
+  dense: Candidate[],
+  lexical: Candidate[],
   limit: number,
   recordOf: (id: string) => MemoryRecord,
+  coverage?: number,
 ): StoreHit[] {
-  return reciprocalRankFusion(dense, lexical)
+  const weights = fusionWeights(dense, lexical, coverage);
+  return weightedRankFusion(dense, lexical, weights)
     .slice(0, limit)
     .map((f) => ({
       record: structuredClone(recordOf(f.id)),
       score: f.score,
       denseRank: f.denseRank,
       lexicalRank: f.lexicalRank,
+      fusion: weights,
     }));
 }
 

@@ -85,8 +85,9 @@ export class UserSnapshot {
   }
 
   /** Positions of the `k` accepted records most similar to a query (normalised here), best first. */
-  denseRanking(query: ArrayLike<number>, k: number, accept: (position: number) => boolean): number[] {
-    return topAccepted(this.scoresFor(query), k, accept);
+  denseRanking(query: ArrayLike<number>, k: number, accept: (position: number) => boolean): { position: number; score: number }[] {
+    const scores = this.scoresFor(query);
+    return topAccepted(scores, k, accept).map((position) => ({ position, score: scores[position] }));
   }
 
   /**

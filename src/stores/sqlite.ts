@@ -35,7 +35,7 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly name = "sqlite";
   private readonly db: Database.Database;
   private readonly snapshots = new SnapshotCache();
-  private lastMatches?: { terms: string[]; snap: UserSnapshot; changes: number; seqs: number[] };
+  private lastMatches?: { terms: string[]; snap: UserSnapshot; changes: number; matches: { seq: number; bm25: number }[] };
   private statements?: Statements;
   private dims = 0;
 
@@ -126,9 +126,9 @@ export class SqliteMemoryStore implements MemoryStore {
       const candidates = candidateCount(query.limit);
       const dense = query.vector ? snap.denseRanking(query.vector, candidates, accept) : [];
       const lexical = query.terms?.length ? this.lexicalRanking(snap, query.userId, query.terms, candidates, accept) : [];
-      const idOf = (i: number) => snap.records[i].id;
-      const byId = new Map([...dense, ...lexical].map((i) => [idOf(i), snap.records[i]]));
-      return fuseCandidates(dense.map(idOf), lexical.map(idOf), query.limit, (id) => byId.get(id)!);
+      const candidate = ({ position, score }: { position: number; score: number }) => ({ id: snap.records[position].id, score });
+      const byId = new Map([...dense, ...lexical].map(({ position }) => [snap.records[position].id, snap.records[position]]));
+      return fuseCandidates(dense.map(candidate), lexical.map(candidate), query.limit, (id) => byId.get(id)!, query.coverage);
     });
   }
 
@@ -143,27 +143,28 @@ export class SqliteMemoryStore implements MemoryStore {
     terms: string[],
     k: number,
     accept: (position: number) => boolean,
-  ): number[] {
-    const positions: number[] = [];
-    for (const seq of this.rankedMatches(snap, userId, terms)) {
-      const i = snap.positionOfSeq(seq);
-      if (i !== undefined && accept(i)) positions.push(i);
-      if (positions.length >= k) break;
+  ): { position: number; score: number }[] {
+    const ranked: { position: number; score: number }[] = [];
+    for (const match of this.rankedMatches(snap, userId, terms)) {
+      const i = snap.positionOfSeq(match.seq);
+      // FTS5's bm25() is negative, best first: its negation is the usual BM25 score.
+      if (i !== undefined && accept(i)) ranked.push({ position: i, score: -match.bm25 });
+      if (ranked.length >= k) break;
     }
-    return positions;
+    return ranked;
   }
 
   /**
-   * Row numbers of the user's full-text matches, best bm25 first. FTS5 ranks every match for
-   * ORDER BY anyway, so all are read at once; the same terms array asked again on unchanged data
-   * (the engine's period-filtered second pass) reuses the list.
+   * The user's full-text matches, best bm25 first. FTS5 ranks every match for ORDER BY anyway,
+   * so all are read at once; the same terms array asked again on unchanged data (the engine's
+   * period-filtered second pass) reuses the list.
    */
-  private rankedMatches(snap: UserSnapshot, userId: string, terms: string[]): number[] {
+  private rankedMatches(snap: UserSnapshot, userId: string, terms: string[]): { seq: number; bm25: number }[] {
     const cached = this.lastMatches;
-    if (cached && cached.terms === terms && cached.snap === snap && cached.changes === snap.changeCount) return cached.seqs;
-    const seqs = this.sql.lexical.all(ftsQuery(userId, terms));
-    this.lastMatches = { terms, snap, changes: snap.changeCount, seqs };
-    return seqs;
+    if (cached && cached.terms === terms && cached.snap === snap && cached.changes === snap.changeCount) return cached.matches;
+    const matches = this.sql.lexical.all(ftsQuery(userId, terms));
+    this.lastMatches = { terms, snap, changes: snap.changeCount, matches };
+    return matches;
   }
 
   async delete(userId: string, ids: string[]): Promise<number> {
@@ -320,10 +321,9 @@ function prepareStatements(db: Database.Database) {
     // row of every match, doubling the cost); search() also keeps only rows of the user's snapshot.
     // Column weights: owner 0 (in every row of the user), user_id unindexed, tokens 1.
     lexical: db
-      .prepare<[string], number>(
-        "SELECT rowid FROM memories_fts WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts, 0.0, 0.0, 1.0), rowid",
-      )
-      .pluck(),
+      .prepare<[string], { seq: number; bm25: number }>(
+        "SELECT rowid AS seq, bm25(memories_fts, 0.0, 0.0, 1.0) AS bm25 FROM memories_fts WHERE memories_fts MATCH ? ORDER BY 2, 1",
+      ),
     deleteFtsOfUser: db.prepare<[string]>(
       "DELETE FROM memories_fts WHERE rowid IN (SELECT seq FROM memories WHERE user_id = ?)",
     ),

@@ -1,12 +1,15 @@
+import type { FusionWeights } from "../memory/fusion.js";
 import type { HistoryEntry, MemoryFilter, MemoryRecord, Validity } from "../memory/types.js";
 
 /** A store-level hit: rank fusion of the dense and lexical retrievers, before recency. */
 export interface StoreHit {
   record: MemoryRecord;
-  /** Reciprocal-rank-fusion score. */
+  /** Weighted reciprocal-rank-fusion score (memory/fusion.ts). */
   score: number;
   denseRank?: number;
   lexicalRank?: number;
+  /** The weights the fusion gave each retriever for this query (the same on every hit of a search). */
+  fusion?: FusionWeights;
 }
 
 export interface StoreSearchQuery {
@@ -15,6 +18,8 @@ export interface StoreSearchQuery {
   vector?: number[];
   /** Query tokens (memory/tokenize.ts); omit for dense-only search. */
   terms?: string[];
+  /** Share of the query the embedder can read, 0-1 (memory/fusion.ts); 1 when omitted. */
+  coverage?: number;
   filter?: MemoryFilter;
   validity: Validity;
   limit: number;

@@ -98,6 +98,23 @@ describe("LoCoMo parsing", () => {
   it("parses session dates and rejects what is not LoCoMo", () => {
     expect(parseSessionDate("12:09 am on 13 September, 2023")).toBe("2023-09-13T00:09:00.000Z");
     expect(parseSessionDate("sometime")).toBeNull();
+  });
+
+  it("parses Chinese session dates with their part of the day", () => {
+    expect(parseSessionDate("2023年5月8日下午1:56")).toBe("2023-05-08T13:56:00.000Z");
+    expect(parseSessionDate("2023年5月8日 晚上7:30")).toBe("2023-05-08T19:30:00.000Z");
+    expect(parseSessionDate("2023年10月3日上午10:05")).toBe("2023-10-03T10:05:00.000Z");
+    expect(parseSessionDate("2023年9月13日 上午12:09")).toBe("2023-09-13T00:09:00.000Z");
+    expect(parseSessionDate("2023年12月8日凌晨12:20")).toBe("2023-12-08T00:20:00.000Z");
+    expect(parseSessionDate("2023年6月1日中午12:30")).toBe("2023-06-01T12:30:00.000Z");
+    expect(parseSessionDate("2023年6月1日中午1:05")).toBe("2023-06-01T13:05:00.000Z");
+    expect(parseSessionDate("2023年6月1日下午13:05")).toBe("2023-06-01T13:05:00.000Z");
+    expect(parseSessionDate("2023年6月1日")).toBe("2023-06-01T00:00:00.000Z");
+    expect(parseSessionDate("2023年13月1日下午1:00")).toBeNull();
+    expect(parseSessionDate("2023年5月8日下午25:00")).toBeNull();
+  });
+
+  it("rejects what is not LoCoMo", () => {
     expect(() => parseLocomo({ not: "an array" })).toThrow(LocomoFormatError);
     expect(() => parseLocomo([{ sample_id: "c", qa: [] }])).toThrow(/no "conversation"/);
   });

@@ -117,13 +117,16 @@ describe("retrieveMemories", () => {
     expect(out.memories).toHaveLength(1);
     expect(out.memories![0]).toMatchObject({ text: "I play the cello", category: "skill" });
     expect(out.memories![0].score).toBeGreaterThan(0);
+    expect(out.memories![0].lexicalRank).toBe(1);
+    // The state says what say each retriever had in this search.
+    expect(out.retrievalFusion).toMatchObject({ lexical: expect.any(Number), dense: expect.any(Number) });
   });
 
   it("goes on without memories when the store is unreachable", async () => {
     const { deps, store } = makeTestDeps();
     store.search = async () => { throw new Error("connection refused"); };
     const out = await makeRetrieveMemories(deps)(state({ question: "q", rewrittenQuestion: "q" }), config("u"));
-    expect(out).toEqual({ memories: [], retrievalStatus: "unavailable" });
+    expect(out).toEqual({ memories: [], retrievalStatus: "unavailable", retrievalFusion: null });
   });
 });
 

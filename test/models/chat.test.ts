@@ -49,7 +49,7 @@ describe("model settings", () => {
   });
 
   it("rejects unknown embedders", async () => {
-    await expect(createEmbeddings(settings({ EMBEDDING_MODEL: "local:bert" }))).rejects.toThrow(/only local embedder is local:use-lite/);
+    await expect(createEmbeddings(settings({ EMBEDDING_MODEL: "local:bert" }))).rejects.toThrow(/local embedders are local:use-lite and local:multilingual-e5-small/);
     await expect(createEmbeddings(settings({ EMBEDDING_MODEL: "openai:text-embedding-3-small" }))).rejects.toThrow(/needs OPENAI_API_KEY/);
   });
 

@@ -18,4 +18,17 @@ describe("USE-lite embeddings (real model from npm, offline)", () => {
     expect(all).toHaveLength(40);
     expect(dot(normalize(all[37]), normalize(single))).toBeGreaterThan(0.999);
   });
+
+  it("says how much of a text its vocabulary reads: English all, Chinese words none", async () => {
+    expect(await embeddings.coverage("When did Caroline go to the LGBTQ support group?")).toBe(1);
+    expect(await embeddings.coverage("我喜欢在上海喝咖啡")).toBe(0);
+    // 喜欢 unknown, jazz and music known.
+    expect(await embeddings.coverage("我喜欢 jazz music")).toBeCloseTo(2 / 3);
+    expect(await embeddings.coverage("?!")).toBe(1);
+  });
+
+  it("gives different Chinese sentences nearly one vector, which is why its say is taken away for them", async () => {
+    const [a, b] = (await embeddings.embedDocuments(["我喜欢在上海喝咖啡", "周末和朋友去杭州爬山"])).map(normalize);
+    expect(dot(a, b)).toBeGreaterThan(0.99);
+  });
 });

@@ -37,7 +37,7 @@ describe("UserSnapshot", () => {
     const query = normalize(seededVector(9999));
     const dot = (v: number[]) => normalize(v).reduce((s, x, j) => s + x * query[j], 0);
     const expected = [...live.values()].sort((a, b) => dot(b.vector) - dot(a.vector)).map((e) => e.id);
-    const ranked = snap.denseRanking(query, live.size, () => true).map((i) => snap.records[i].id);
+    const ranked = snap.denseRanking(query, live.size, () => true).map((c) => snap.records[c.position].id);
     expect(ranked).toEqual(expected);
     for (const [seq, e] of live) expect(snap.records[snap.positionOfSeq(seq)!].id).toBe(e.id);
   });
@@ -46,7 +46,7 @@ describe("UserSnapshot", () => {
     const snap = UserSnapshot.fromRows(0, [], DIMS);
     for (let i = 0; i < 50; i++) snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)));
     const query = seededVector(4242);
-    const ids = (positions: number[]) => positions.map((i) => snap.records[i].id);
+    const ids = (ranked: { position: number }[]) => ranked.map((c) => snap.records[c.position].id);
     const best = ids(snap.denseRanking(query, 5, () => true));
     const evenOnly = ids(snap.denseRanking(query, 5, (i) => i % 2 === 0));
     const fresh = UserSnapshot.fromRows(0, [], DIMS);

@@ -10,6 +10,8 @@ export interface MemoryChatOptions {
   dims: number;
   /** As in the product settings (MEMORY_HALF_LIFE_DAYS). */
   halfLifeDays: number;
+  /** The embedder's reading of a query (EmbedderInfo.coverage), as the product passes it. */
+  queryCoverage?: (text: string) => Promise<number>;
 }
 
 /**
@@ -27,6 +29,7 @@ export class MemoryChatSystem implements RetrievalSystem {
       embeddings: options.embeddings,
       dims: options.dims,
       halfLifeDays: options.halfLifeDays,
+      queryCoverage: options.queryCoverage,
     });
     this.description = `MemoryEngine on the ${options.store.store.name} store, recency half-life ${options.halfLifeDays} days`;
   }

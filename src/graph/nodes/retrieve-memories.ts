@@ -24,11 +24,13 @@ export function makeRetrieveMemories(deps: GraphDeps) {
         score: Number(h.score.toFixed(5)),
         createdAt: h.memory.createdAt,
         eventTime: h.memory.eventTime,
+        denseRank: h.denseRank,
+        lexicalRank: h.lexicalRank,
       }));
-      return { memories, retrievalStatus: "ok" };
+      return { memories, retrievalStatus: "ok", retrievalFusion: hits[0]?.fusion ?? null };
     } catch (error) {
       deps.logger.error("retrieveMemories: long-term memory unavailable", { error: (error as Error).message });
-      return { memories: [], retrievalStatus: "unavailable" };
+      return { memories: [], retrievalStatus: "unavailable", retrievalFusion: null };
     }
   };
 }
