@@ -116,7 +116,8 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
   /** An answer that follows `schema`: a grammar built from it allows no other text. */
   async generateWithJsonSchema(messages: BaseMessage[], schema: JsonSchema, options: { signal?: AbortSignal }): Promise<string> {
     const grammar = await this.grammarFor(schema);
-    return this.runPrompt(messages, { signal: options.signal, grammar, maxTokens: this.options.structuredMaxTokens });
+    // Greedy: memory work should give the same answer for the same turn.
+    return this.runPrompt(messages, { signal: options.signal, grammar, maxTokens: this.options.structuredMaxTokens, temperature: 0 });
   }
 
   private grammarFor(schema: JsonSchema): Promise<LlamaGrammar> {
@@ -134,7 +135,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
 
   private async runPrompt(
     messages: BaseMessage[],
-    options: { signal?: AbortSignal; grammar?: LlamaGrammar; maxTokens?: number; onTextChunk?: (text: string) => void },
+    options: { signal?: AbortSignal; grammar?: LlamaGrammar; maxTokens?: number; temperature?: number; onTextChunk?: (text: string) => void },
   ): Promise<string> {
     const release = await this.acquire(options.signal);
     try {
@@ -146,7 +147,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
         session.setChatHistory(history);
         return await session.prompt(prompt, {
           maxTokens: options.maxTokens ?? this.options.maxTokens,
-          temperature: this.options.temperature,
+          temperature: options.temperature ?? this.options.temperature,
           signal: options.signal,
           stopOnAbortSignal: false,
           grammar: options.grammar,
