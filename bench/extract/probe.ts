@@ -4,13 +4,13 @@
  * false memories, language kept and seconds per turn, and writes bench/results/extract-probe.json.
  *   npm run bench:probe -- [--models llama-cpp:models/a.gguf,openai:gpt-4o-mini] [--styles facts,quotes]
  *                          [--limit N] [--out file.json]
- * The scoring rules are in probe-score.ts.
+ * The scoring rules are in probe-score.ts. A baseline row keeps every candidate sentence (no model).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { loadSettings } from "../../src/config/settings.js";
-import { extractFacts, type ExtractionStyle } from "../../src/memory/extract.js";
+import { candidateSentences, extractFacts, type ExtractionStyle } from "../../src/memory/extract.js";
 import { MalformedOutputError } from "../../src/memory/structured.js";
 import { createChatModel } from "../../src/models/chat.js";
 import { parseChoiceList } from "../lib/args.js";
@@ -31,6 +31,13 @@ const styles = parseChoiceList<ExtractionStyle>("styles", values.styles!, ["fact
 const time = "2026-06-15T10:00:00.000Z";
 
 const results = [];
+// The baseline a model's judgment must beat: every sentence the quotes style would offer it.
+{
+  const outcomes: TurnOutcome[] = chosen.map((turn) => ({ turn, stored: candidateSentences(turn.text), seconds: 0 }));
+  const score = scoreProbe(outcomes);
+  results.push({ model: "none: every candidate sentence", style: "quotes", ...score, secondsPerTurn: { p50: 0, p95: 0, mean: 0 }, outcomes });
+  console.log(`baseline, every candidate sentence kept: recall ${score.recall} precision ${score.precision} false memories ${score.falseMemories} (${score.turnsWithFalseMemories} turns)`);
+}
 for (const spec of values.models!.split(",").map((s) => s.trim()).filter(Boolean)) {
   const model = await createChatModel(loadSettings({ ...process.env, CHAT_MODEL: spec }));
   for (const style of styles) {
