@@ -183,7 +183,6 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
     }
     return release;
   }
-
 }
 
 /** LangChain messages → node-llama-cpp chat history + the prompt to answer (the last user turn). */
