@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
+import { MEMORY_CATEGORIES } from "../memory/types.js";
+import { jsonValue } from "./schemas.js";
 
 /** Request shapes of the built-in LangGraph store routes (what Studio and the SDK send). */
 const namespace = z.array(z.string());
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
-);
 
 export const ListNamespaces = z.object({
   prefix: namespace.optional(),
