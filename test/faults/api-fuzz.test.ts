@@ -84,7 +84,7 @@ async function fuzz(name: string, config: string | undefined, maxExamples: numbe
     "--report-dir",
     dir,
   ];
-  const run = await promisify(execFile)(ST, args, { maxBuffer: 64 * 1024 * 1024, timeout: 420_000 }).catch((error) => error);
+  const run = await promisify(execFile)(ST, args, { cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: 420_000 }).catch((error) => error);
   const report = (prefix: string) => {
     const file = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith(prefix)) : undefined;
     if (!file) throw new Error(`schemathesis wrote no ${prefix} report. Its output:\n${run.stdout ?? ""}\n${run.stderr ?? ""}`);
