@@ -86,11 +86,11 @@ export async function api<T = any>(base: string, method: string, path: string, b
 }
 
 /** Reads an SSE stream into its events, each with the time it arrived (ms since the request). */
-export async function streamRun(server: DevServer, threadId: string, body: unknown) {
+export async function streamRun(server: DevServer, threadId: string, body: unknown, headers: Record<string, string> = {}) {
   const started = Date.now();
   const res = await fetch(`${server.url}/threads/${threadId}/runs/stream`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
   const events: { event?: string; data?: string; at: number }[] = [];
