@@ -1,5 +1,5 @@
 import type { AnyZodObject, ZodTypeAny } from "zod";
-import { GetItem, DeleteItem, ListNamespaces, PutItem, SearchItems } from "../store-schemas.js";
+import { GetItem, DeleteItem, ListNamespaces, putItemBody, SearchItems } from "../store-schemas.js";
 import { bodySchemas, ImportDocument, ListQuery, QueueQuery, UserBody, UserQuery } from "../schemas.js";
 import * as reply from "./responses.js";
 
@@ -51,7 +51,7 @@ export function operations(maxTextChars: number): Operation[] {
     { method: "post", path: "/queue/jobs/{id}/retry", operationId: "retryJob", tag: "queue", summary: "Queue a dead or waiting job again, due now", body: UserBody, ok: { 200: reply.RetryReply }, errors: [404, 409] },
     { method: "delete", path: "/queue/jobs/{id}", operationId: "dropJob", tag: "queue", summary: "Drop a job that is not running", query: UserQuery, ok: { 200: reply.DropReply }, errors: [404, 409] },
     { method: "get", path: "/store/items", operationId: "getStoreItem", tag: "store", summary: "A memory as a LangGraph store item (null when the user has no such memory)", query: GetItem, ok: { 200: reply.StoreItem.nullable() }, errors: [404, 422] },
-    { method: "put", path: "/store/items", operationId: "putStoreItem", tag: "store", summary: "Edit a memory's text, or add a memory (its key is in Content-Location)", body: PutItem, ok: { 204: null }, errors: [404, 422] },
+    { method: "put", path: "/store/items", operationId: "putStoreItem", tag: "store", summary: "Edit a memory's text, or add a memory (its key is in Content-Location)", body: putItemBody(maxTextChars), ok: { 204: null }, errors: [404, 422] },
     { method: "delete", path: "/store/items", operationId: "deleteStoreItem", tag: "store", summary: "Delete a memory (a key the user does not have succeeds too)", body: DeleteItem, ok: { 204: null }, errors: [404, 422] },
     { method: "post", path: "/store/items/search", operationId: "searchStoreItems", tag: "store", summary: "Search or list a user's memories as store items", body: SearchItems, ok: { 200: reply.StoreItems }, errors: [422] },
     { method: "post", path: "/store/namespaces", operationId: "listStoreNamespaces", tag: "store", summary: "Memory namespaces under a prefix", body: ListNamespaces, ok: { 200: reply.StoreNamespaces }, errors: [422] },
