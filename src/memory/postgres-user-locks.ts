@@ -38,10 +38,12 @@ export class PostgresUserLocks implements UserLockRunner {
         await session.query("SELECT pg_advisory_lock($1, $2)", key);
       } catch (error) {
         session.off("error", onError);
-        session.release(true);
-        if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) {
+        const timedOut = (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE;
+        // A lock wait that timed out leaves a healthy session; any other error may not.
+        session.release(timedOut ? undefined : (error as Error));
+        if (timedOut) {
           throw new Error(
-            `The memory of this user has been updated by another app server for over ${Math.round((this.options.waitMs ?? DEFAULT_WAIT_MS) / 1000)} s; try again later`,
+            `The memory of this user has been updated by another process for over ${Math.round((this.options.waitMs ?? DEFAULT_WAIT_MS) / 1000)} s; try again later`,
           );
         }
         throw error;
