@@ -9,6 +9,9 @@ import { QUEUE_MIGRATIONS, QUEUE_VERSION_TABLE } from "./postgres-queue-schema.j
 import { sessionGoneSql, WorkerSession } from "./postgres-worker-session.js";
 import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from "./types.js";
 
+/** How often a claiming queue looks for claims of lost workers (by its clock). */
+const RECLAIM_EVERY_MS = 50;
+
 interface JobRow {
   seq: string;
   id: string;
@@ -34,6 +37,7 @@ export class PostgresJobQueue implements JobQueue {
   private readonly pool: pg.Pool;
   private readonly session: WorkerSession;
   private ready?: Promise<void>;
+  private reclaimedAt = -Infinity;
 
   constructor(
     private readonly url: string,
@@ -46,24 +50,29 @@ export class PostgresJobQueue implements JobQueue {
   async enqueue(userId: string, payload: JobPayload, id: string = randomUUID()): Promise<MemoryJob> {
     await this.schema();
     const at = this.now();
-    await this.transaction(async (client) => {
-      // A job's place (seq) is taken and committed under the user's lock: a later job of the user
-      // can never become visible before an earlier one and run first.
-      await client.query("SELECT pg_advisory_xact_lock($1, $2)", [ADVISORY_LOCK_SPACE.userEnqueue, advisoryKey(userId)]);
-      await client.query(
-        `INSERT INTO memory_jobs (id, user_id, payload, state, next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', $4, $4, $4) ON CONFLICT (id) DO NOTHING`,
-        [id, userId, JSON.stringify(payload), at],
-      );
-    });
-    return (await this.get(id))!;
+    // The job's place (seq) is taken, and committed, under the user's lock (held to the end of
+    // this one-statement transaction): a later job of the user can never become visible before
+    // an earlier one and run first. The lock's row is read before the insert numbers its row.
+    const { rows } = await this.pool.query<JobRow>(
+      `WITH user_lock AS (SELECT pg_advisory_xact_lock($1, $2))
+       INSERT INTO memory_jobs (id, user_id, payload, state, next_attempt_at, created_at, updated_at)
+       SELECT $3, $4, $5, 'queued', $6, $6, $6 FROM user_lock
+       ON CONFLICT (id) DO NOTHING
+       RETURNING *`,
+      [ADVISORY_LOCK_SPACE.userEnqueue, advisoryKey(userId), id, userId, JSON.stringify(payload), at],
+    );
+    return rows[0] ? toJob(rows[0]) : (await this.get(id))!;
   }
 
   async claim(owner: string, leaseMs: number): Promise<MemoryJob | undefined> {
     await this.schema();
     const session = await this.session.key();
     const now = this.now();
-    await this.reclaimLost(now);
+    // Looking for lost claims costs a scan of the lock table: busy workers look every RECLAIM_EVERY_MS, not on every claim.
+    if (now - this.reclaimedAt >= RECLAIM_EVERY_MS) {
+      this.reclaimedAt = now;
+      await this.reclaimLost(now);
+    }
     // The head of its user (no earlier unfinished job of the same user), due, oldest first; a row
     // another worker is claiming right now is skipped, not waited for.
     const { rows } = await this.pool.query<JobRow>(
@@ -219,20 +228,6 @@ export class PostgresJobQueue implements JobQueue {
       },
     );
     return this.ready;
-  }
-
-  private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      await work(client);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 }
 
