@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Settings } from "../config/settings.js";
+import { unreachableMessage } from "../util/postgres.js";
 
 /**
  * Short-term memory outside the dev server: PostgreSQL when DATABASE_URL is set, otherwise one
@@ -15,9 +16,8 @@ export async function createCheckpointer(settings: Settings): Promise<BaseCheckp
     try {
       await saver.setup();
     } catch (e) {
-      throw new Error(
-        `DATABASE_URL is set but PostgreSQL did not accept the connection (${(e as Error).message}): start it, or unset DATABASE_URL to keep conversations in ${join(settings.DATA_DIR, "checkpoints.db")}`,
-      );
+      await saver.end().catch(() => undefined);
+      throw new Error(unreachableMessage(settings.DATABASE_URL, e, `conversations in ${join(settings.DATA_DIR, "checkpoints.db")}`), { cause: e });
     }
     return saver;
   }

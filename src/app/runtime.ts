@@ -4,14 +4,13 @@ import type { GraphDeps } from "../graph/deps.js";
 import { DEFAULT_PERSONA } from "../graph/context.js";
 import { createLogger, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
-import { FileUserLocks } from "../memory/file-user-locks.js";
 import { importLegacyOutbox, importLegacyPending } from "../memory/queue/legacy-import.js";
-import { SqliteJobQueue } from "../memory/queue/sqlite-queue.js";
 import { MemoryWorker } from "../memory/queue/worker.js";
 import { join } from "node:path";
 import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
 import { createMemoryStore } from "../stores/factory.js";
+import { createJobQueue, createUserLocks } from "./coordination.js";
 
 /**
  * The composition root: settings → logger, models, memory store, engine. Everything is built on
@@ -26,7 +25,7 @@ export interface Runtime {
   memory: () => Promise<MemoryEngine>;
   graphDeps: GraphDeps;
   /**
-   * The worker of the memory update queue (`DATA_DIR/queue.db`), in both update modes. Processes
+   * The worker of the memory update queue (`DATA_DIR/queue.db`, or PostgreSQL with DATABASE_URL), in both update modes. Processes
    * that run the graph call `startMemoryWorker()`; `await runtime.memoryWorker.idle()` waits for
    * the updates it can store now.
    */
@@ -74,10 +73,9 @@ export function createRuntime(
   };
   const chatModel = () => modelFor("answer");
   let engine: Promise<MemoryEngine> | undefined;
-  // Processes sharing DATA_DIR (dev server, terminal chat, memories command) write one user at a time.
-  const userLocks = new FileUserLocks(join(settings.DATA_DIR, "locks.db"));
-  // In a file of its own: it takes a turn's update exactly when the memory store cannot.
-  const queue = new SqliteJobQueue(join(settings.DATA_DIR, "queue.db"));
+  // Processes sharing DATA_DIR (or DATABASE_URL: every app server) write one user at a time.
+  const userLocks = createUserLocks(settings);
+  const queue = createJobQueue(settings);
   const modelTimeoutMs = settings.MODEL_TIMEOUT_S * 1000;
   const memory = () => {
     engine ??= (async () => {
@@ -142,7 +140,7 @@ export function createRuntime(
       if (engine) await (await engine.catch(() => undefined))?.store.close();
       await queue.close();
       await stopEmbedder?.();
-      userLocks.close();
+      await userLocks.close();
     },
   };
 }

@@ -3,7 +3,6 @@
  * scripts (`queue` also without --user: every user's memory update jobs), on the same settings and runtime as the chat (embedded defaults). Exit codes: 0 ok,
  * 1 runtime failure (store unreachable, unexpected error), 2 usage error, 3 memory not found.
  */
-import { join } from "node:path";
 import { stderr, stdout } from "node:process";
 import { ZodError } from "zod";
 import type { Runtime } from "../app/runtime.js";
@@ -48,8 +47,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (name === "queue") {
       const userArg = optionValue(options, "user");
-      const { SqliteJobQueue } = await import("../memory/queue/sqlite-queue.js");
-      const queue = new SqliteJobQueue(join(loadSettings().DATA_DIR, "queue.db"));
+      const { createJobQueue } = await import("../app/coordination.js");
+      const queue = createJobQueue(loadSettings());
       try {
         const output = await queueCommand({ queue, userId: userArg === undefined ? undefined : validateUserId(userArg), args, options });
         stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);

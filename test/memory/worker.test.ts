@@ -242,6 +242,25 @@ describe("MemoryWorker", () => {
     expect(JSON.stringify(lines)).not.toContain("I like tea");
   });
 
+  it("keeps looking at a queue that failed to answer (a database server down), and drains it once it answers", async () => {
+    const { engine } = makeTestDeps();
+    const queue = newQueue();
+    await queue.enqueue("u", { input: turn("I keep bees."), options: { sourceId: "b1" } });
+    let down = true;
+    const claim = queue.claim.bind(queue);
+    const nextDueAt = queue.nextDueAt.bind(queue);
+    queue.claim = async (...args) => (down ? Promise.reject(refused()) : claim(...args));
+    queue.nextDueAt = async () => (down ? Promise.reject(refused()) : nextDueAt());
+    const { logger, lines } = recordingLogger();
+    const w = worker({ memory: async () => engine, queue, logger, pollMs: 20 });
+    w.start();
+    await until(() => lines.some((l) => l.msg.includes("could not be read")));
+    down = false;
+    // Nothing else wakes the worker: no new update is queued.
+    await until(async () => (await queue.backlog()) === 0);
+    expect(await texts(engine)).toEqual(["I keep bees."]);
+  });
+
   it("refuses new jobs once closed", async () => {
     const { engine } = engineWithSwitch();
     const w = worker({ memory: async () => engine });

@@ -22,6 +22,8 @@ export interface FailureClass {
 
 /** Tries for model output that stays malformed: the model may do better on another try. */
 export const MALFORMED_OUTPUT_ATTEMPTS = 3;
+/** A job whose worker died (or stalled past its lease) this many times is given up on, by either queue. */
+export const MAX_LOST_RUNS = 3;
 /** Tries for a failure nobody classified: not forever, since it may never clear. */
 export const UNKNOWN_FAILURE_ATTEMPTS = 3;
 

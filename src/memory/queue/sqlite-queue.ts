@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { MemoryChange } from "../types.js";
+import { MAX_LOST_RUNS } from "./retry-policy.js";
 import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from "./types.js";
 
 /**
@@ -12,8 +13,6 @@ import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from 
 const BUSY_TIMEOUT_MS = 20;
 /** How long a call keeps retrying a busy database before it reports the error. */
 const MAX_BUSY_WAIT_MS = 5_000;
-/** A job whose worker died (or stalled past its lease) this many times is given up on. */
-export const MAX_LOST_RUNS = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS memory_jobs (

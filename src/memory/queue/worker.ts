@@ -241,6 +241,13 @@ export class MemoryWorker {
       this.timer.unref();
     } catch (error) {
       this.o.logger.error("memory worker: the queue could not be read", { error: (error as Error).message });
+      // A queue server that is down now (PostgreSQL) is looked at again: nothing else may wake this worker.
+      if (this.closed || this.timer) return;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.kick();
+      }, this.o.pollMs ?? 1_000);
+      this.timer.unref();
     }
   }
 
