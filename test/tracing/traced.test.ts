@@ -2,13 +2,16 @@
  * LangSmith traces of the engine's own steps, sent over real HTTP to a stand-in for the LangSmith
  * API (LANGSMITH_ENDPOINT on 127.0.0.1), from an engine on a real SQLite file: a search shows
  * its fused hits with their ranks and the fusion weights, and under it the rank fusion with each
- * side's candidates; an update shows extraction with the model's own run nested under it.
+ * side's candidates; an update shows extraction with the model's own run nested under it; a
+ * queue job shows the update it ran; a graph run shows the search under its retrieveMemories node.
  */
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HumanMessage } from "@langchain/core/messages";
+import { runContext } from "../../src/graph/context.js";
 import { silentLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
@@ -17,6 +20,7 @@ import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { tracingEnabled } from "../../src/tracing/traced.js";
 import { startLangSmithStandIn, type LangSmithStandIn } from "../helpers/langsmith-server.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
 
 const TRACING_ENV = ["LANGSMITH_TRACING", "LANGSMITH_TRACING_V2", "LANGCHAIN_TRACING_V2", "LANGCHAIN_TRACING", "LANGSMITH_ENDPOINT", "LANGSMITH_API_KEY", "LANGSMITH_PROJECT"];
 
@@ -123,5 +127,20 @@ describe("tracing the engine's steps to LangSmith", () => {
       await worker.close();
       await queue.close();
     }
+  });
+
+  it("nests a graph run's memory search under its retrieveMemories node", async () => {
+    process.env.LANGSMITH_TRACING = "true";
+    const { deps, engine: graphEngine } = makeTestDeps();
+    await graphEngine.add("", { userId: "ana", infer: false, facts: [{ text: "Favourite colour is green" }] });
+    const graph = compileTestGraph(deps);
+    await graph.invoke({ messages: [new HumanMessage("What is my favourite colour?")] }, { configurable: { thread_id: "traced" }, context: runContext({ userId: "ana" }) });
+    const deadline = Date.now() + 15_000;
+    const node = () => [...langsmith.runs.values()].find((r) => r.name === "retrieveMemories");
+    const search = () => [...langsmith.runs.values()].find((r) => r.name === "memory search" && r.inputs?.userId === "ana" && r.outputs);
+    while (!(node() && search()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(node(), "the node's run").toBeDefined();
+    expect(search()!.parent_run_id).toBe(node()!.id);
+    expect(search()!.outputs!.hits.map((h: { text: string }) => h.text)).toContain("Favourite colour is green");
   });
 });
