@@ -123,7 +123,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 export const NO_CHAT_MODEL_HELP = [
   "No chat model is configured. Set CHAT_MODEL to one of:",
   "  CHAT_MODEL=openai:gpt-4o-mini            with OPENAI_API_KEY=sk-...",
-  "  CHAT_MODEL=openai:<model>                with OPENAI_BASE_URL=http://127.0.0.1:8080/v1 (any OpenAI-compatible server: vLLM, Ollama, llama.cpp, DeepSeek, Qwen)",
+  "  CHAT_MODEL=openai:<model>                with OPENAI_BASE_URL=http://127.0.0.1:8080/v1 (any OpenAI-compatible server: vLLM, Ollama, llama.cpp)",
   "  CHAT_MODEL=llama-cpp:/path/to/model.gguf  a local GGUF model run in-process (npm run models:fetch downloads a small one)",
   "  CHAT_MODEL=qwen:qwen-plus                with DASHSCOPE_API_KEY (also deepseek:, zhipu:, moonshot:, qianfan:; see docs/providers.md)",
 ].join("\n");

@@ -23,8 +23,6 @@ export interface HostedProvider {
   baseUrlVariable: keyof Settings;
   defaultBaseUrl: string;
   structuredOutput: StructuredOutputMode;
-  /** A chat model of the provider, for messages and docs. */
-  exampleModel: string;
   /** Its embeddings API; absent when the provider has none. */
   embeddings?: {
     /** Texts per request the provider accepts. */
@@ -44,7 +42,6 @@ export const HOSTED_PROVIDERS: readonly HostedProvider[] = [
     // json_schema is documented for part of the qwen-plus family; other models refuse it and
     // get json_object, which every current Qwen text model takes.
     structuredOutput: "json_schema",
-    exampleModel: "qwen:qwen-plus",
     // text-embedding-v3 and v4 take at most 10 texts a request.
     embeddings: { batchSize: 10, exampleModel: "qwen:text-embedding-v3" },
   },
@@ -56,7 +53,6 @@ export const HOSTED_PROVIDERS: readonly HostedProvider[] = [
     baseUrlVariable: "ZAI_BASE_URL",
     defaultBaseUrl: "https://open.bigmodel.cn/api/paas/v4",
     structuredOutput: "json_object",
-    exampleModel: "zhipu:glm-4-flash",
     embeddings: { batchSize: 64, exampleModel: "zhipu:embedding-3" },
   },
   {
@@ -67,7 +63,6 @@ export const HOSTED_PROVIDERS: readonly HostedProvider[] = [
     defaultBaseUrl: "https://api.deepseek.com",
     // DeepSeek documents JSON Output (json_object) only.
     structuredOutput: "json_object",
-    exampleModel: "deepseek:deepseek-chat",
   },
   {
     id: "moonshot",
@@ -77,7 +72,6 @@ export const HOSTED_PROVIDERS: readonly HostedProvider[] = [
     // The China platform; the international one is https://api.moonshot.ai/v1.
     defaultBaseUrl: "https://api.moonshot.cn/v1",
     structuredOutput: "json_object",
-    exampleModel: "moonshot:moonshot-v1-8k",
   },
   {
     id: "qianfan",
@@ -86,7 +80,6 @@ export const HOSTED_PROVIDERS: readonly HostedProvider[] = [
     baseUrlVariable: "QIANFAN_BASE_URL",
     defaultBaseUrl: "https://qianfan.baidubce.com/v2",
     structuredOutput: "json_object",
-    exampleModel: "qianfan:ernie-4.0-turbo-8k",
     // embedding-v1 and bge-large-zh take at most 16 texts a request.
     embeddings: { batchSize: 16, exampleModel: "qianfan:embedding-v1" },
   },
