@@ -31,9 +31,9 @@ export function createAuth(tokens: TokenTable | undefined) {
     .authenticate(async (request: Request) => {
       if (!tokens) return openModeCaller(request);
       const token = bearerToken(request.headers.get("authorization"));
-      if (!token) throw new HTTPException(401, { message: 'Authentication required: send "Authorization: Bearer <token>" (tokens are set in AUTH_TOKENS).' });
+      if (!token) throw refusal(401, 'Authentication required: send "Authorization: Bearer <token>" (tokens are set in AUTH_TOKENS).');
       const user = tokens.userFor(token);
-      if (!user) throw new HTTPException(401, { message: "Unknown token: check the bearer token against AUTH_TOKENS." });
+      if (!user) throw refusal(401, "Unknown token: check the bearer token against AUTH_TOKENS.");
       return { identity: user, permissions: [], is_authenticated: true };
     })
     .on("threads:create", ({ user, value }) => {
@@ -69,7 +69,7 @@ export function createAuth(tokens: TokenTable | undefined) {
     .on("store", ({ user }) => {
       // src/server serves every /store route itself, scoped to the caller; the built-in store
       // (which would hold anything under any namespace) is never reachable for a signed-in user.
-      if (scoped(user)) throw new HTTPException(403, { message: "The built-in store is not served; long-term memory is under /store with namespace [\"memories\", <your user id>]." });
+      if (scoped(user)) throw refusal(403, 'The built-in store is not served; long-term memory is under /store with namespace ["memories", <your user id>].');
     });
 }
 
@@ -77,9 +77,7 @@ export function createAuth(tokens: TokenTable | undefined) {
 function openModeCaller(request: Request): Caller & { permissions: string[] } {
   const host = new URL(request.url).hostname;
   if (!LOOPBACK_HOSTS.has(host)) {
-    throw new HTTPException(403, {
-      message: `Auth is off (AUTH_TOKENS unset), so this server only answers requests addressed to localhost, not "${host}". Set AUTH_TOKENS to serve other hosts.`,
-    });
+    throw refusal(403, `Auth is off (AUTH_TOKENS unset), so this server only answers requests addressed to localhost, not "${host}". Set AUTH_TOKENS to serve other hosts.`);
   }
   return { identity: "anonymous", permissions: [], is_authenticated: false };
 }
@@ -91,7 +89,7 @@ function scoped(user: Caller): boolean {
 function stampOwner(metadata: Record<string, unknown> | null | undefined, identity: string): Record<string, unknown> {
   const owner = metadata?.[OWNER_KEY];
   if (owner !== undefined && owner !== identity) {
-    throw new HTTPException(403, { message: `metadata.${OWNER_KEY} is set by the server from your identity; it cannot name another user.` });
+    throw refusal(403, `metadata.${OWNER_KEY} is set by the server from your identity; it cannot name another user.`);
   }
   return { ...metadata, [OWNER_KEY]: identity };
 }
@@ -99,7 +97,20 @@ function stampOwner(metadata: Record<string, unknown> | null | undefined, identi
 /** The run context with the caller's user id: filled in when absent, refused when it names someone else. */
 function contextFor(context: unknown, identity: string): Record<string, unknown> {
   const ctx = context && typeof context === "object" ? { ...(context as Record<string, unknown>) } : {};
-  if (namesOtherUser(ctx.userId, identity)) throw new HTTPException(403, { message: `context.userId: ${OTHER_USER_MESSAGE}` });
+  if (namesOtherUser(ctx.userId, identity)) throw refusal(403, `context.userId: ${OTHER_USER_MESSAGE}`);
   ctx.userId = identity;
   return ctx;
+}
+
+const REFUSAL_CODES = { 401: "unauthorized", 403: "forbidden" } as const;
+
+/**
+ * A refusal in the API's error shape, `{"error": code, "message": ...}` as JSON. The server sends
+ * an exception from the auth handler as its message text with its headers, so the message is the
+ * JSON body itself.
+ */
+export function refusal(status: keyof typeof REFUSAL_CODES, message: string): HTTPException {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (status === 401) headers["www-authenticate"] = 'Bearer realm="memory-chat"';
+  return new HTTPException(status, { message: JSON.stringify({ error: REFUSAL_CODES[status], message }), headers });
 }

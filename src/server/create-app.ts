@@ -3,6 +3,7 @@ import type { AppDeps } from "./deps.js";
 import type { ServerEnv } from "./env.js";
 import { errorResponse } from "./errors.js";
 import { memoryRoutes } from "./memory-routes.js";
+import { openApiRoutes } from "./openapi/route.js";
 import { queueRoutes } from "./queue-routes.js";
 import { storeItemRoutes } from "./store-item-routes.js";
 import { storeSearchRoutes } from "./store-search-routes.js";
@@ -10,9 +11,9 @@ import { userRoutes } from "./user-routes.js";
 
 /**
  * The HTTP app mounted by `langgraph dev` (langgraph.json `http.app`) before its built-in routes:
- * the memory admin API, and /store/* routes that show the real long-term memory to Studio and the
- * SDK. Only exact paths are registered (no wildcard middleware), so the built-in routes are
- * untouched.
+ * the memory admin API, /store/* routes that show the real long-term memory to Studio and the
+ * SDK, and the OpenAPI document of them all (openapi/). Only exact paths are registered (no
+ * wildcard middleware), so the built-in routes are untouched.
  */
 export function createApp(deps: AppDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
@@ -22,5 +23,6 @@ export function createApp(deps: AppDeps): Hono<ServerEnv> {
   app.route("/", queueRoutes(deps));
   app.route("/", storeItemRoutes(deps));
   app.route("/", storeSearchRoutes(deps));
+  app.route("/", openApiRoutes(deps));
   return app;
 }

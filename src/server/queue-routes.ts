@@ -1,18 +1,11 @@
 import { Hono } from "hono";
-import { z } from "zod";
-import { JOB_STATES } from "../memory/queue/types.js";
 import { jobView } from "../memory/queue/views.js";
 import { limitBody, readJson, readQuery } from "./body.js";
 import type { AppDeps } from "./deps.js";
 import type { ServerEnv } from "./env.js";
 import { HttpError } from "./errors.js";
 import { requestUserId } from "./identity.js";
-
-const QueueQuery = z
-  .object({ userId: z.string().optional(), state: z.enum(JOB_STATES as [string, ...string[]]).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) })
-  .strict();
-const RetryBody = z.object({ userId: z.string().optional() }).strict();
-const UserOnly = z.object({ userId: z.string().optional() }).strict();
+import { QueueQuery, UserBody, UserQuery } from "./schemas.js";
 
 /**
  * One user's memory update jobs: list them (queued, running, done, dead), retry dead ones, drop
@@ -30,12 +23,12 @@ export function queueRoutes(deps: AppDeps): Hono<ServerEnv> {
   app.get("/queue/jobs", async (c) => {
     const q = readQuery(c, QueueQuery);
     const userId = requestUserId(c, q.userId);
-    const jobs = await worker().queue.list({ userId, state: q.state as (typeof JOB_STATES)[number] | undefined, limit: q.limit });
+    const jobs = await worker().queue.list({ userId, state: q.state, limit: q.limit });
     return c.json({ userId, jobs: jobs.map(jobView) });
   });
 
   app.get("/queue/jobs/:id", async (c) => {
-    const userId = requestUserId(c, readQuery(c, UserOnly).userId);
+    const userId = requestUserId(c, readQuery(c, UserQuery).userId);
     const job = await worker().queue.get(c.req.param("id"));
     if (!job || job.userId !== userId) throw notFound(c.req.param("id"));
     return c.json(jobView(job));
@@ -43,14 +36,14 @@ export function queueRoutes(deps: AppDeps): Hono<ServerEnv> {
 
   // All of the user's dead (and waiting) jobs, due now.
   app.post("/queue/jobs/retry", limitBody(), async (c) => {
-    const body = await readJson(c, RetryBody);
+    const body = await readJson(c, UserBody);
     const userId = requestUserId(c, body.userId);
     const retried = await worker().retry({ userId });
     return c.json({ userId, retried });
   });
 
   app.post("/queue/jobs/:id/retry", limitBody(), async (c) => {
-    const body = await readJson(c, RetryBody);
+    const body = await readJson(c, UserBody);
     const userId = requestUserId(c, body.userId);
     const id = c.req.param("id");
     const job = await worker().queue.get(id);
@@ -61,7 +54,7 @@ export function queueRoutes(deps: AppDeps): Hono<ServerEnv> {
   });
 
   app.delete("/queue/jobs/:id", async (c) => {
-    const userId = requestUserId(c, readQuery(c, UserOnly).userId);
+    const userId = requestUserId(c, readQuery(c, UserQuery).userId);
     const id = c.req.param("id");
     const job = await worker().queue.get(id);
     if (!job || job.userId !== userId) throw notFound(id);

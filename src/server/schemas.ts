@@ -1,15 +1,16 @@
 import { z } from "zod";
+import { JOB_STATES, type JobState } from "../memory/queue/types.js";
 import { MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
 
 /**
  * Request shapes of the memory admin API. The user id is left loosely typed here: it is checked
  * by `requestUserId`, which may also take it from the authenticated identity.
  */
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+export const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
 );
 const userId = z.string().optional();
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time such as 2025-03-12T09:30:00Z");
+export const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time such as 2025-03-12T09:30:00Z");
 const flag = z
   .enum(["true", "false", "1", "0"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1");
@@ -20,6 +21,11 @@ export const UserQuery = z.object({ userId }).strict();
 export const ListQuery = z
   .object({ userId, limit: limit(1000, 50), offset, includeHistory: flag.default("false") })
   .strict();
+
+export const QueueQuery = z
+  .object({ userId, state: z.enum(JOB_STATES as [JobState, ...JobState[]]).optional(), limit: limit(1000, 100) })
+  .strict();
+export const UserBody = z.object({ userId }).strict();
 
 /** Schemas whose texts are bounded by the server's size limit for one message. */
 export function bodySchemas(maxTextChars: number) {

@@ -10,7 +10,7 @@ import type { ServerEnv } from "./env.js";
 import { HttpError } from "./errors.js";
 import { requestUserId } from "./identity.js";
 import { assertNamespaceLabels, namespaceUser, otherNamespace, storeItem } from "./store-namespace.js";
-import { DeleteItem, GetItem, memoryValue, PutItem } from "./store-schemas.js";
+import { DeleteItem, GetItem, memoryValue, PutItem, putItemBody } from "./store-schemas.js";
 
 /**
  * GET / PUT / DELETE /store/items over long-term memory, in the built-in routes' shapes. A PUT
@@ -19,7 +19,7 @@ import { DeleteItem, GetItem, memoryValue, PutItem } from "./store-schemas.js";
  */
 export function storeItemRoutes(deps: AppDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
-  const value = z.object({ value: memoryValue(deps.maxTextChars) });
+  const putBody = putItemBody(deps.maxTextChars);
 
   /** The owner of a memory namespace, after the caller's identity has had its say. */
   const ownerOf = (c: Context<ServerEnv>, namespace: string[]): string => {
@@ -39,7 +39,7 @@ export function storeItemRoutes(deps: AppDeps): Hono<ServerEnv> {
     const body = await readJson(c, PutItem);
     assertNamespaceLabels(body.namespace);
     const userId = ownerOf(c, body.namespace);
-    const { value: fact } = value.parse({ value: body.value });
+    const { value: fact } = putBody.parse(body);
     const engine = await deps.memory();
     const existing = await engine.get(body.key, { userId });
     const id = existing ? await edit(engine, existing, fact) : await add(engine, userId, fact);

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
+import { MEMORY_CATEGORIES } from "../memory/types.js";
+import { jsonValue } from "./schemas.js";
 
 /** Request shapes of the built-in LangGraph store routes (what Studio and the SDK send). */
 const namespace = z.array(z.string());
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
-);
 
 export const ListNamespaces = z.object({
   prefix: namespace.optional(),
@@ -23,7 +21,12 @@ export const SearchItems = z.object({
   query: z.string().optional(),
 });
 
+/** A put as first read: its namespace is checked (404 for another one) before its value. */
 export const PutItem = z.object({ namespace, key: z.string().min(1), value: z.record(z.unknown()) });
+/** A whole put, the value checked as a memory's: what the OpenAPI document shows. */
+export function putItemBody(maxTextChars: number) {
+  return PutItem.extend({ value: memoryValue(maxTextChars) });
+}
 export const DeleteItem = z.object({ namespace: namespace.optional(), key: z.string().min(1) });
 export const GetItem = z.object({ namespace: z.string().optional(), key: z.string().min(1) });
 

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, startDevServer, type DevServer } from "./dev-server.js";
+import { api, startDevServer, streamRun, type DevServer } from "./dev-server.js";
 
 const NODES = ["loadHistory", "rewriteQuestion", "retrieveMemories", "answer", "updateMemory"];
 const LOCAL_MODEL = resolve(import.meta.dirname, "../../models/SmolLM2-135M-Instruct.Q4_1.gguf");
@@ -18,30 +18,6 @@ async function runTurn(server: DevServer, threadId: string, userId: string, cont
     input: { messages: [{ role: "user", content }] },
     context: { userId },
   });
-}
-
-/** Reads an SSE stream into its events, each with the time it arrived (ms since the request). */
-async function streamRun(server: DevServer, threadId: string, body: unknown) {
-  const started = Date.now();
-  const res = await fetch(`${server.url}/threads/${threadId}/runs/stream`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const events: { event?: string; data?: string; at: number }[] = [];
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let cut: number;
-    while ((cut = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      if (event) events.push({ event, data: /^data: (.*)$/m.exec(block)?.[1], at: Date.now() - started });
-    }
-  }
-  return { events, endedAt: Date.now() - started };
 }
 
 /** Answer tokens of a messages-tuple stream, with when the last one arrived. */

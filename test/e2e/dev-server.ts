@@ -84,3 +84,27 @@ export async function api<T = any>(base: string, method: string, path: string, b
   }
   return { status: res.status, body: parsed as T };
 }
+
+/** Reads an SSE stream into its events, each with the time it arrived (ms since the request). */
+export async function streamRun(server: DevServer, threadId: string, body: unknown, headers: Record<string, string> = {}) {
+  const started = Date.now();
+  const res = await fetch(`${server.url}/threads/${threadId}/runs/stream`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  const events: { event?: string; data?: string; at: number }[] = [];
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let cut: number;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      if (event) events.push({ event, data: /^data: (.*)$/m.exec(block)?.[1], at: Date.now() - started });
+    }
+  }
+  return { events, endedAt: Date.now() - started };
+}

@@ -1,5 +1,4 @@
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
-import { randomUUID } from "node:crypto";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { GraphDeps } from "../deps.js";
 import { answerSystemPrompt } from "../prompts.js";
@@ -20,9 +19,6 @@ export function makeAnswer(deps: GraphDeps) {
       [new SystemMessage(system), ...(state.recentMessages ?? []), new HumanMessage(state.rewrittenQuestion || state.question)],
       config,
     );
-    // Some OpenAI-compatible servers give every completion the same id; the messages channel
-    // would then overwrite an earlier answer of the thread instead of adding this one.
-    if (reply.id && (state.messages ?? []).some((m) => m.id === reply.id)) reply.id = `answer-${randomUUID()}`;
     return { messages: [reply] };
   };
 }

@@ -1,0 +1,153 @@
+import { z } from "zod";
+import type { UserExport, ImportResult } from "../user-transfer.js";
+import type { MemoryView, SearchResultView } from "../memory-view.js";
+import type { HistoryEntry, MemoryChange } from "../../memory/types.js";
+import type { jobView } from "../../memory/queue/views.js";
+import { MEMORY_CATEGORIES } from "../../memory/types.js";
+import { JOB_STATES, type JobState } from "../../memory/queue/types.js";
+import type { ErrorBody } from "../errors.js";
+import { jsonValue } from "../schemas.js";
+
+/**
+ * The reply shapes of the memory routes, for the OpenAPI document. The routes build their replies
+ * from the TypeScript views (memory-view.ts, user-transfer.ts, queue/views.ts); the checks at the
+ * end of this file make `tsc` fail when a view and its schema here drift apart.
+ */
+const time = z.string();
+const category = z.enum(MEMORY_CATEGORIES);
+const operation = z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE"]);
+
+export const ErrorReply = z.object({
+  error: z.string().describe("machine-readable code, e.g. invalid_input, not_found"),
+  message: z.string().describe("what went wrong and what to do"),
+});
+
+export const Memory = z.object({
+  id: z.string(),
+  userId: z.string(),
+  text: z.string(),
+  category,
+  about: z.string(),
+  createdAt: time,
+  updatedAt: time,
+  eventTime: time.nullable(),
+  validFrom: time,
+  validTo: time.nullable(),
+  supersededBy: z.string().nullable(),
+  threadId: z.string().nullable(),
+  sourceId: z.string().nullable(),
+  metadata: z.record(jsonValue),
+});
+
+export const History = z.object({
+  id: z.string(),
+  memoryId: z.string(),
+  userId: z.string(),
+  operation,
+  oldText: z.string().nullable(),
+  newText: z.string().nullable(),
+  at: time,
+  threadId: z.string().nullable(),
+  sourceId: z.string().nullable(),
+});
+
+const change = z.object({
+  operation,
+  memoryId: z.string(),
+  text: z.string(),
+  oldText: z.string().optional(),
+  supersededId: z.string().optional(),
+  category,
+});
+
+const fusion = z.object({
+  dense: z.number(),
+  lexical: z.number(),
+  coverage: z.number(),
+  denseOrder: z.number(),
+  lexicalOrder: z.number(),
+});
+
+export const MemoryList = z.object({
+  userId: z.string(),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  memories: z.array(Memory),
+});
+
+const searchResult = z.object({
+  memory: Memory,
+  score: z.number(),
+  denseRank: z.number().int().optional(),
+  lexicalRank: z.number().int().optional(),
+  fusion: fusion.optional(),
+});
+export const SearchReply = z.object({ userId: z.string(), results: z.array(searchResult) });
+export const HistoryReply = z.object({ memoryId: z.string(), history: z.array(History) });
+export const AddReply = z.object({ userId: z.string(), changes: z.array(change) });
+export const DeleteReply = z.object({ id: z.string(), deleted: z.literal(true) });
+export const ForgetReply = z.object({
+  userId: z.string(),
+  memories: z.number().int(),
+  history: z.number().int(),
+  queuedUpdates: z.number().int(),
+});
+export const ExportReply = z.object({
+  userId: z.string(),
+  exportedAt: time,
+  memories: z.array(Memory.extend({ history: z.array(History) })),
+});
+export const ImportReply = z.object({
+  userId: z.string(),
+  imported: z.number().int(),
+  alreadyPresent: z.number().int(),
+  folded: z.number().int(),
+  historyEntries: z.number().int(),
+  ids: z.record(z.string()),
+});
+
+export const Job = z.object({
+  id: z.string(),
+  userId: z.string(),
+  state: z.enum(JOB_STATES as [JobState, ...JobState[]]),
+  attempts: z.number().int(),
+  nextAttemptAt: time,
+  lastError: z.string().nullable(),
+  createdAt: time,
+  updatedAt: time,
+  threadId: z.string().nullable(),
+  sourceId: z.string().nullable(),
+  messages: z.number().int().describe("how many messages the turn has (their text is not shown)"),
+  changes: z.array(change).nullable(),
+});
+export const JobList = z.object({ userId: z.string(), jobs: z.array(Job) });
+export const RetryReply = z.object({ userId: z.string(), retried: z.array(z.string()) });
+export const DropReply = z.object({ id: z.string(), dropped: z.literal(true) });
+
+export const StoreItem = z.object({
+  namespace: z.array(z.string()),
+  key: z.string(),
+  value: Memory,
+  created_at: time,
+  updated_at: time,
+  score: z.number().optional(),
+});
+export const StoreItems = z.object({ items: z.array(StoreItem) });
+export const StoreNamespaces = z.object({ namespaces: z.array(z.array(z.string())) });
+
+/** The OpenAPI document itself (its own shape is OpenAPI's, not ours). */
+export const OpenApiReply = z.object({ openapi: z.string() }).passthrough();
+
+// Compile-time checks: each view the routes send must fit its schema.
+type Fits<View extends Schema, Schema> = View;
+export type CheckedViews = [
+  Fits<ErrorBody, z.infer<typeof ErrorReply>>,
+  Fits<MemoryView, z.infer<typeof Memory>>,
+  Fits<HistoryEntry, z.infer<typeof History>>,
+  Fits<MemoryChange, z.infer<typeof change>>,
+  Fits<SearchResultView, z.infer<typeof searchResult>>,
+  Fits<UserExport, z.infer<typeof ExportReply>>,
+  Fits<ImportResult, z.infer<typeof ImportReply>>,
+  Fits<ReturnType<typeof jobView>, z.infer<typeof Job>>,
+];
