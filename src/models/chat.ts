@@ -5,6 +5,7 @@ import { NO_CHAT_MODEL_HELP, type Settings } from "../config/settings.js";
 import type { ExtractionStyle } from "../memory/extract.js";
 import { LlamaCppChatModel } from "./llama-cpp.js";
 import { OpenAICompatibleChat } from "./openai-chat.js";
+import { HOSTED_PROVIDER_IDS, hostedProvider, providerEndpoint } from "./providers.js";
 import { ModelConfigError, parseModelSpec } from "./spec.js";
 
 export { ModelConfigError, parseModelSpec };
@@ -57,7 +58,20 @@ export async function createChatModel(
 ): Promise<BaseChatModel> {
   const specText = modelSpecFor(settings, options.role ?? "answer");
   if (!specText) throw new ModelConfigError(NO_CHAT_MODEL_HELP);
-  const spec = parseModelSpec(specText, options.role === "memory" && settings.MEMORY_MODEL ? "MEMORY_MODEL" : "CHAT_MODEL");
+  const setting = options.role === "memory" && settings.MEMORY_MODEL ? "MEMORY_MODEL" : "CHAT_MODEL";
+  const spec = parseModelSpec(specText, setting);
+  const hosted = hostedProvider(spec.provider);
+  if (hosted) {
+    const endpoint = providerEndpoint(hosted, settings, setting, specText);
+    return new OpenAICompatibleChat({
+      model: spec.model,
+      apiKey: endpoint.apiKey,
+      configuration: { baseURL: endpoint.baseUrl },
+      timeout: settings.MODEL_TIMEOUT_S * 1000,
+      maxRetries: settings.MODEL_MAX_RETRIES,
+      structuredOutput: hosted.structuredOutput,
+    });
+  }
   switch (spec.provider) {
     case "openai": {
       if (!settings.OPENAI_API_KEY && !settings.OPENAI_BASE_URL) {
@@ -84,6 +98,8 @@ export async function createChatModel(
       return LlamaCppChatModel.load(path, { onProgress: options.onProgress });
     }
     default:
-      throw new ModelConfigError(`CHAT_MODEL=${specText}: unknown provider "${spec.provider}"; use openai:<model> or llama-cpp:<path.gguf>`);
+      throw new ModelConfigError(
+        `${setting}=${specText}: unknown provider "${spec.provider}"; use openai:<model>, llama-cpp:<path.gguf>, or one of ${HOSTED_PROVIDER_IDS} (docs/providers.md)`,
+      );
   }
 }

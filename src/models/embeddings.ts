@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { OpenAIEmbeddings } from "@langchain/openai";
 import type { Settings } from "../config/settings.js";
 import { E5_MODEL, e5Python, startE5Server } from "./e5-server.js";
+import { HOSTED_PROVIDERS, HOSTED_PROVIDER_IDS, hostedProvider, providerEndpoint } from "./providers.js";
 import { ModelConfigError, parseModelSpec } from "./spec.js";
 import { USE_LITE_DIMS, UseLiteEmbeddings } from "./use-lite.js";
 
@@ -22,6 +23,16 @@ export const LOCAL_EMBEDDERS = ["local:use-lite", `local:${E5_MODEL}`];
 export async function createEmbeddings(settings: Settings): Promise<EmbedderInfo> {
   const spec = parseModelSpec(settings.EMBEDDING_MODEL, "EMBEDDING_MODEL");
   const id = `${spec.provider}:${spec.model}`;
+  const hosted = hostedProvider(spec.provider);
+  if (hosted) {
+    if (!hosted.embeddings) {
+      const offered = HOSTED_PROVIDERS.flatMap((p) => (p.embeddings ? [p.embeddings.exampleModel] : [])).join(", ");
+      throw new ModelConfigError(`EMBEDDING_MODEL=${id}: ${hosted.name} offers no embeddings API; choose e.g. ${offered}, or local:${E5_MODEL}`);
+    }
+    const endpoint = providerEndpoint(hosted, settings, "EMBEDDING_MODEL", id);
+    // Float arrays: the OpenAI client asks for base64 by default, which these endpoints refuse.
+    return openAiEmbeddings(settings, id, spec.model, endpoint.baseUrl, endpoint.apiKey, { batchSize: hosted.embeddings.batchSize, encodingFormat: "float" });
+  }
   switch (spec.provider) {
     case "local": {
       if (spec.model === "use-lite") {
@@ -51,13 +62,23 @@ export async function createEmbeddings(settings: Settings): Promise<EmbedderInfo
       return openAiEmbeddings(settings, id, spec.model, baseUrl, apiKey ?? "not-needed");
     }
     default:
-      throw new ModelConfigError(`EMBEDDING_MODEL=${id}: unknown provider "${spec.provider}"; use ${LOCAL_EMBEDDERS.join(", ")} or openai:<model>`);
+      throw new ModelConfigError(
+        `EMBEDDING_MODEL=${id}: unknown provider "${spec.provider}"; use ${LOCAL_EMBEDDERS.join(", ")}, openai:<model>, or one of ${HOSTED_PROVIDER_IDS} (docs/providers.md)`,
+      );
   }
 }
 
-async function openAiEmbeddings(settings: Settings, id: string, model: string, baseUrl: string | undefined, apiKey: string): Promise<EmbedderInfo> {
+async function openAiEmbeddings(
+  settings: Settings,
+  id: string,
+  model: string,
+  baseUrl: string | undefined,
+  apiKey: string,
+  wire: { batchSize?: number; encodingFormat?: "float" } = {},
+): Promise<EmbedderInfo> {
   const embeddings = new OpenAIEmbeddings({
     model,
+    ...wire,
     apiKey,
     configuration: baseUrl ? { baseURL: baseUrl } : undefined,
     timeout: settings.MODEL_TIMEOUT_S * 1000,

@@ -1,16 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { ChatOpenAI } from "@langchain/openai";
+import { ChatOpenAI, type ChatOpenAIFields } from "@langchain/openai";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
 import { messageText, type JsonSchema, type JsonSchemaGenerator } from "../memory/structured.js";
+import type { StructuredOutputMode } from "./providers.js";
+
+export interface OpenAICompatibleFields extends ChatOpenAIFields {
+  /** The first structured-output mode to try (providers.ts); json_schema when not given. */
+  structuredOutput?: StructuredOutputMode;
+}
 
 /**
- * ChatOpenAI for any OpenAI-compatible endpoint, answering structured calls with
- * `response_format: json_schema` (OpenAI, vLLM, llama.cpp's server, Ollama, DeepSeek's and Qwen's
- * compatible modes take it). A server that refuses the field (a 4xx other than 429) is asked with
- * a prompt from then on: the memory engine's prompted JSON path, validated the same way.
+ * ChatOpenAI for any OpenAI-compatible endpoint (OpenAI, vLLM, llama.cpp's server, Ollama, and
+ * the hosted providers of providers.ts), answering structured calls with the server's own
+ * mechanism: `response_format: json_schema`, else `json_object`. A server that refuses a mode (a
+ * 4xx other than 429, or prose where the schema was asked for) is asked with the next mode from
+ * then on, down to the memory engine's prompted JSON path; the answer is validated the same way.
  *
  * Its messages are named after the call (`run-<run id>`, LangChain's own rule for messages without
  * an id), not after the server's completion id: some OpenAI-compatible servers give every
@@ -19,7 +26,13 @@ import { messageText, type JsonSchema, type JsonSchemaGenerator } from "../memor
  * call carry the same name.
  */
 export class OpenAICompatibleChat extends ChatOpenAI implements JsonSchemaGenerator {
-  private jsonSchemaRefused = false;
+  private structuredOutput: StructuredOutputMode;
+
+  constructor(fields: OpenAICompatibleFields) {
+    const { structuredOutput, ...chatFields } = fields;
+    super(chatFields);
+    this.structuredOutput = structuredOutput ?? "json_schema";
+  }
 
   async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
     const result = await super._generate(messages, options, runManager);
@@ -54,32 +67,31 @@ export class OpenAICompatibleChat extends ChatOpenAI implements JsonSchemaGenera
   }
 
   async generateWithJsonSchema(messages: BaseMessage[], schema: JsonSchema, options: { name: string; signal?: AbortSignal }): Promise<string | null> {
-    if (this.jsonSchemaRefused) return null;
-    try {
-      const reply = await this.invoke(messages, {
-        signal: options.signal,
-        tags: ["langsmith:nostream"],
-        response_format: { type: "json_schema", json_schema: { name: options.name, schema, strict: false } },
-      });
-      return messageText(reply);
-    } catch (error) {
-      // The client parses a json_schema answer itself: prose from a server that ignored the
-      // schema surfaces here as a JSON syntax error.
-      if (error instanceof SyntaxError || (error as Error)?.name === "SyntaxError") {
-        this.jsonSchemaRefused = true;
-        return null;
+    while (this.structuredOutput !== "prompt") {
+      const mode = this.structuredOutput;
+      const responseFormat =
+        mode === "json_schema" ? { type: "json_schema" as const, json_schema: { name: options.name, schema, strict: false } } : { type: "json_object" as const };
+      try {
+        const reply = await this.invoke(messages, { signal: options.signal, tags: ["langsmith:nostream"], response_format: responseFormat });
+        return messageText(reply);
+      } catch (error) {
+        if (!refused(error)) throw error;
+        this.structuredOutput = mode === "json_schema" ? "json_object" : "prompt";
       }
-      const status = (error as { status?: number }).status;
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-        this.jsonSchemaRefused = true;
-        return null;
-      }
-      throw error;
     }
+    return null;
   }
 }
 
 /** One name per model call: the run id LangChain gave it, or a fresh one when it runs without callbacks. */
 function callMessageId(runManager: CallbackManagerForLLMRun | undefined): string {
   return `run-${runManager?.runId ?? randomUUID()}`;
+}
+
+function refused(error: unknown): boolean {
+  // The client parses a json_schema answer itself: prose from a server that ignored the schema
+  // surfaces here as a JSON syntax error.
+  if (error instanceof SyntaxError || (error as Error)?.name === "SyntaxError") return true;
+  const status = (error as { status?: number }).status;
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
 }

@@ -5,6 +5,7 @@
 import { compileFilter, isValidAt } from "../memory/filter.js";
 import { fusionWeights, weightedRankFusion, type Candidate } from "../memory/fusion.js";
 import type { MemoryRecord } from "../memory/types.js";
+import { tracedSync } from "../tracing/traced.js";
 import type { ListOptions, StoreHit } from "./types.js";
 
 /** How many candidates each retriever contributes to the fusion, per result asked for. */
@@ -17,7 +18,8 @@ export function candidateCount(limit: number): number {
 
 /**
  * Fuses the two candidate lists (best first) into at most `limit` hits, weighting each side by
- * the evidence it carries for this query (memory/fusion.ts); records are copied.
+ * the evidence it carries for this query (memory/fusion.ts); records are copied. Traced as
+ * "rank fusion" (both candidate lists, the weights, the fused ranks) when tracing is on.
  */
 export function fuseCandidates(
   dense: Candidate[],
@@ -26,16 +28,22 @@ export function fuseCandidates(
   recordOf: (id: string) => MemoryRecord,
   coverage?: number,
 ): StoreHit[] {
-  const weights = fusionWeights(dense, lexical, coverage);
-  return weightedRankFusion(dense, lexical, weights)
-    .slice(0, limit)
-    .map((f) => ({
-      record: structuredClone(recordOf(f.id)),
-      score: f.score,
-      denseRank: f.denseRank,
-      lexicalRank: f.lexicalRank,
-      fusion: weights,
-    }));
+  const { weights, fused } = tracedSync(
+    "rank fusion",
+    { dense, lexical, coverage: coverage ?? 1, limit },
+    () => {
+      const weights = fusionWeights(dense, lexical, coverage);
+      return { weights, fused: weightedRankFusion(dense, lexical, weights).slice(0, limit) };
+    },
+    (result) => ({ weights: result.weights, ranked: result.fused }),
+  );
+  return fused.map((f) => ({
+    record: structuredClone(recordOf(f.id)),
+    score: f.score,
+    denseRank: f.denseRank,
+    lexicalRank: f.lexicalRank,
+    fusion: weights,
+  }));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Structured output over real HTTP against an OpenAI-shaped endpoint: the memory engine's
  * extraction asks with `response_format: json_schema` (the schema from the same zod schema that
- * validates the answer), and a server that refuses the field is asked with the prompt from then on.
+ * validates the answer); a server that refuses it is asked with json_object, then with the prompt, from then on.
  */
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
@@ -53,18 +53,19 @@ describe("structured output from an OpenAI-compatible endpoint (real HTTP)", () 
     expect(seen[0].responseFormat?.json_schema?.schema.properties.facts.maxItems).toBe(8);
   });
 
-  it("falls back to the prompted JSON path for good when the server refuses the field", async () => {
+  it("steps down to json_object, then to the prompted JSON path for good, when the server refuses the field", async () => {
     const { url, seen } = await endpoint(answer, true);
     const chat = await model(url);
     expect((await extractFacts(chat, turn)).map((f) => f.text)).toEqual(["Lives in Lisbon"]);
     expect((await extractFacts(chat, turn)).map((f) => f.text)).toEqual(["Lives in Lisbon"]);
-    expect(seen.map((s) => s.responseFormat?.type ?? "prompt")).toEqual(["json_schema", "prompt", "prompt"]);
+    expect(seen.map((s) => s.responseFormat?.type ?? "prompt")).toEqual(["json_schema", "json_object", "prompt", "prompt"]);
   });
 
   it("falls back when the server ignores the schema and answers in prose", async () => {
     const { url, seen } = await endpoint("Sure! The user lives in Lisbon.", false);
     const error = await extractFacts(await model(url), turn).catch((e) => e);
     expect(error.name).toBe("MalformedOutputError");
-    expect(seen.map((s) => s.responseFormat?.type ?? "prompt")).toEqual(["json_schema", "prompt", "prompt"]);
+    // Prose for json_object is not a refusal the client can see: it fails validation, is asked once more, and is given up.
+    expect(seen.map((s) => s.responseFormat?.type ?? "prompt")).toEqual(["json_schema", "json_object", "json_object"]);
   });
 });

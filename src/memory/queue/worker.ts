@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../../logger.js";
 import type { AddOptions, ChatTurnMessage } from "../api.js";
 import type { MemoryEngine } from "../engine.js";
+import { traced } from "../../tracing/traced.js";
 import type { MemoryChange } from "../types.js";
 import { toIsoTime, validateMetadata, validateUserId } from "../validation.js";
 import { backoffMs, classifyFailure, type FailureClass } from "./retry-policy.js";
@@ -270,7 +271,12 @@ export class MemoryWorker {
     let changes: MemoryChange[];
     try {
       const engine = await this.o.memory();
-      const result = await engine.add(job.payload.input, { ...job.payload.options, userId: job.userId }, { signal: cancel.signal });
+      const result = await traced(
+        "memory job",
+        { jobId: job.id, userId: job.userId, attempts: job.attempts },
+        () => engine.add(job.payload.input, { ...job.payload.options, userId: job.userId }, { signal: cancel.signal }),
+        (done) => ({ changes: done.changes }),
+      );
       changes = result.changes;
     } catch (error) {
       const failure = classifyFailure(cancel.signal.aborted ? cancel.signal.reason : error);
