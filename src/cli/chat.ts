@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    stdout.write(`${commandHelp(CHAT)}\n\nIn the chat:\n${HELP}\n`);
+    stdout.write(`${commandHelp(CHAT)}\n\nIn the chat:\n${HELP.replace(/^Commands:\n/, "")}\n`);
     return 0;
   }
   let settings;
