@@ -49,7 +49,7 @@ export function parseCommandLine(argv: string[], spec: CommandSpec): ParsedComma
 /** The --help text of one command: usage line, what it does, each option. */
 export function commandHelp(spec: CommandSpec): string {
   const all = { ...spec.options, help: HELP_OPTION };
-  const left = Object.entries(all).map(([name, o]) => `--${name}${o.value ? ` ${o.value}` : ""}`);
+  const left = Object.entries(all).map(([name, o]) => optionLabel(name, o));
   const width = Math.max(...left.map((l) => l.length)) + 2;
   const lines = Object.values(all).map((o, i) => `  ${left[i].padEnd(width)}${o.help}`);
   return `usage: ${spec.name}${spec.usage ? ` ${spec.usage}` : ""} [options]\n\n${spec.summary}\n\noptions:\n${lines.join("\n")}`;
@@ -61,8 +61,12 @@ export function stringValue(values: ParsedCommandLine["values"], name: string): 
   return typeof v === "string" ? v : undefined;
 }
 
+function optionLabel(name: string, o: OptionSpec): string {
+  return `--${name}${o.value ? ` ${o.value}` : ""}`;
+}
+
 function optionsLine(spec: CommandSpec): string {
-  const names = Object.entries(spec.options).map(([name, o]) => `--${name}${o.value ? ` ${o.value}` : ""}`);
+  const names = Object.entries(spec.options).map(([name, o]) => optionLabel(name, o));
   return `${spec.name} takes ${names.length ? names.join(", ") : "no options"} (${spec.name} --help explains them)`;
 }
 

@@ -46,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
   let runtime: Runtime | undefined;
   try {
     if (!name) throw new UsageError(USAGE);
-    const spec = SPECS[name];
+    // Own keys only: "constructor" is no command.
+    const spec = Object.hasOwn(SPECS, name) ? SPECS[name] : undefined;
     if (!spec) throw new UsageError(`unknown command "${name}": use one of ${Object.keys(SPECS).join(", ")} (memories --help says what each does)`);
     const { positional: args, values } = parseCommandLine(rest, spec);
     if (values.help) {

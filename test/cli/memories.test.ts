@@ -109,6 +109,7 @@ describe("memories CLI (a child process on SQLite and the default local embeddin
       [["list", "extra", "--user", "wen"], /^unexpected argument extra/],
       [["list"], /--user ID is required/],
       [["frobnicate", "--user", "wen"], /unknown command "frobnicate"/],
+      [["constructor", "--user", "wen"], /unknown command "constructor"/],
       [["show", "--user", "wen"], /show needs a memory id/],
       [["list", "--user", "wen", "--limit", "many"], /--limit must be a whole number/],
       [["import", exportFile.replace(".json", ".missing"), "--user", "wen"], /cannot read/],
