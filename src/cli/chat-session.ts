@@ -6,7 +6,8 @@ import type { MemoryEngine } from "../memory/engine.js";
 import type { RetrievedMemory } from "../graph/state.js";
 import { runContext } from "../graph/context.js";
 import { messageText } from "../memory/structured.js";
-import { changesLine, historyLine, memoryLine, usedLine } from "./format.js";
+import { chronological } from "../server/memory-view.js";
+import { changesLine, historyLine, memoryLine, usedLine, versionLines } from "./format.js";
 import type { ThreadRegistry } from "./thread-registry.js";
 import type { MemoryWorker } from "../memory/queue/worker.js";
 import { jobStatus } from "../graph/nodes/update-memory.js";
@@ -17,9 +18,9 @@ type CompiledChatGraph = ReturnType<ReturnType<typeof buildGraph>["compile"]>;
 export const HELP = `Commands:
   /memories            list what I remember about you
   /search <text>       search your memories
-  /history <id>        how a memory changed over time
+  /history <id>        how a memory changed, what it replaced and what replaced it
   /forget <id>         delete one memory
-  /forget-me           erase all your memories and their history
+  /forget-me           erase all your memories and their history (asks first)
   /queue               your memory updates still queued, retrying or dead
   /new                 start a new thread (short-term memory starts empty)
   /threads             your threads
@@ -37,19 +38,39 @@ export interface ChatSessionOptions {
   worker?: MemoryWorker;
   /** Shows that something is being waited for; returns the function that ends it. */
   waiting?: (label: string) => () => void;
+  /**
+   * A person types the input (a terminal). Only then can /forget-me be confirmed: piped input is
+   * a script, and a line of it that happens to match must not erase a user.
+   */
+  interactive?: boolean;
 }
+
+const PROMPT = "you> ";
+const CONFIRM_PROMPT = "confirm> ";
 
 /** One user's terminal conversation: chat turns and slash commands, independent of the terminal. */
 export class ChatSession {
   threadId: string;
+  /** Set while /forget-me waits for the user id typed as confirmation. */
+  private forgetAsked = false;
 
   constructor(private readonly o: ChatSessionOptions) {
     this.threadId = o.threadId ?? randomUUID();
   }
 
+  /** What to show before the next line: a different prompt while a confirmation is asked for. */
+  get prompt(): string {
+    return this.forgetAsked ? CONFIRM_PROMPT : PROMPT;
+  }
+
   /** Handles one input line; returns false when the user wants to leave. */
   async handle(line: string): Promise<boolean> {
     const text = line.trim();
+    if (this.forgetAsked) {
+      this.forgetAsked = false;
+      await this.forgetMeConfirmed(text);
+      return true;
+    }
     if (!text) return true;
     if (text.startsWith("/")) return this.command(text);
     await this.turn(text);
@@ -154,8 +175,14 @@ export class ChatSession {
         }
         case "/history": {
           if (!arg) return this.usage("/history <memory id>");
-          const entries = await (await this.o.memory()).history(arg, { userId });
-          write(entries.length ? entries.map(historyLine).join("\n") + "\n" : `no history for ${arg}\n`);
+          const memory = await this.o.memory();
+          const entries = chronological(await memory.history(arg, { userId }));
+          const chain = await memory.supersedeChain(arg, { userId });
+          if (!entries.length && !chain) {
+            write(`no history for ${arg}\n`);
+            break;
+          }
+          write([...entries.map(historyLine), ...(chain ? versionLines(chain) : [])].join("\n") + "\n");
           break;
         }
         case "/forget": {
@@ -170,11 +197,9 @@ export class ChatSession {
           write(jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n");
           break;
         }
-        case "/forget-me": {
-          const result = await (await this.o.memory()).forgetUser(userId);
-          write(`erased ${result.memories} memories and ${result.history} history entries\n`);
+        case "/forget-me":
+          await this.askForgetMe();
           break;
-        }
         default:
           write(`unknown command ${name}; /help lists the commands\n`);
       }
@@ -182,6 +207,36 @@ export class ChatSession {
       write(`error: ${(error as Error).message}\n`);
     }
     return true;
+  }
+
+  /**
+   * Erasing a user cannot be undone, so it is confirmed by typing the user id: a reflexive "y" or
+   * Enter does nothing, and the words typed name whose memories go.
+   */
+  private async askForgetMe(): Promise<void> {
+    const { write, userId } = this.o;
+    if (!this.o.interactive) {
+      write(`/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased. From a script: npx memories forget-user --user ${userId} --yes\n`);
+      return;
+    }
+    const memories = (await (await this.o.memory()).list({ userId })).length;
+    write(`This erases all ${memories} ${memories === 1 ? "memory" : "memories"} of user ${userId} (superseded ones too), their history and queued updates; it cannot be undone.\n`);
+    write(`Type ${userId} to confirm; anything else cancels.\n`);
+    this.forgetAsked = true;
+  }
+
+  private async forgetMeConfirmed(answer: string): Promise<void> {
+    const { write, userId } = this.o;
+    if (answer !== userId) {
+      write("cancelled: nothing erased\n");
+      return;
+    }
+    try {
+      const result = await (await this.o.memory()).forgetUser(userId);
+      write(`erased ${result.memories} memories and ${result.history} history entries\n`);
+    } catch (error) {
+      write(`error: ${(error as Error).message}\n`);
+    }
   }
 
   private usage(text: string): boolean {

@@ -1,5 +1,5 @@
 /**
- * `npm start -- [--user NAME] [--thread ID]`: a terminal chat on embedded defaults (SQLite file for
+ * `npx memory-chat [--user NAME] [--thread ID]` (or `npm start -- ...`): a terminal chat on embedded defaults (SQLite file for
  * short-term memory, the embedded long-term store, local embeddings), streaming answers and saying
  * after each turn which memories were used and what was stored.
  */
@@ -9,17 +9,33 @@ import { NO_CHAT_MODEL_HELP, SettingsError, loadSettings } from "../config/setti
 import { createRuntime } from "../app/runtime.js";
 import { createCheckpointer } from "../app/checkpointer.js";
 import { buildGraph } from "../graph/builder.js";
-import { parseArgs, stringOption } from "./args.js";
+import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpec } from "./args.js";
 import { ChatSession, HELP } from "./chat-session.js";
 import { Spinner } from "./spinner.js";
 import { chatModelSpec } from "../models/chat.js";
 import { FileThreadRegistry } from "./thread-registry.js";
 import { join } from "node:path";
 
+const CHAT: CommandSpec = {
+  name: "memory-chat",
+  summary: "A terminal chat that remembers what you tell it, per user (npm start -- [options] runs the same).",
+  options: {
+    user: { type: "string", value: "NAME", help: "whose chat and memories (default: $USER, else me)" },
+    thread: { type: "string", value: "ID", help: "go on with an earlier thread (/threads lists them)" },
+  },
+};
+
 async function main(): Promise<number> {
-  const { options } = parseArgs(process.argv.slice(2));
-  if (options.help) {
-    stdout.write(`usage: npm start -- [--user NAME] [--thread ID]\n\n${HELP}\n`);
+  let values;
+  try {
+    values = parseCommandLine(process.argv.slice(2), CHAT).values;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    stderr.write(`${e.message}\n`);
+    return 2;
+  }
+  if (values.help) {
+    stdout.write(`${commandHelp(CHAT)}\n\nIn the chat:\n${HELP.replace(/^Commands:\n/, "")}\n`);
     return 0;
   }
   let settings;
@@ -38,7 +54,7 @@ async function main(): Promise<number> {
   if (!settings.CHAT_MODEL) {
     stderr.write(`CHAT_MODEL is not set: using the small local model ${modelSpec.slice("llama-cpp:".length)} (it remembers what you tell it; its answers are weak).\n`);
   }
-  const userId = stringOption(options, "user", process.env.USER || "me")!;
+  const userId = stringValue(values, "user") ?? (process.env.USER || "me");
   const spinner = new Spinner(stderr);
   const runtime = createRuntime(settings, { onModelProgress: (msg) => spinner.update(msg) });
   try {
@@ -59,9 +75,10 @@ async function main(): Promise<number> {
     threads: new FileThreadRegistry(join(settings.DATA_DIR, "threads.json")),
     memory: runtime.memory,
     userId,
-    threadId: stringOption(options, "thread"),
+    threadId: stringValue(values, "thread"),
     write: (t) => stdout.write(t),
     worker: runtime.memoryWorker,
+    interactive: stdin.isTTY === true,
     waiting: (label) => {
       spinner.start(label);
       return () => spinner.stop();
@@ -70,15 +87,18 @@ async function main(): Promise<number> {
   runtime.startMemoryWorker();
   stdout.write(`memory chat: user ${userId}, thread ${session.threadId}. /help lists commands.\n`);
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
-  rl.setPrompt("you> ");
   // Piped input can end while a turn runs: lines already read still come, but Node >= 22 throws
   // on prompt() once the interface has closed.
   let inputEnded = false;
   rl.once("close", () => (inputEnded = true));
-  rl.prompt();
+  const prompt = () => {
+    rl.setPrompt(session.prompt);
+    rl.prompt();
+  };
+  prompt();
   for await (const line of rl) {
     if (!(await session.handle(line))) break;
-    if (!inputEnded) rl.prompt();
+    if (!inputEnded) prompt();
   }
   rl.close();
   if (inputEnded && runtime.memoryWorker) {

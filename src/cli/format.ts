@@ -1,5 +1,6 @@
 import type { RetrievedMemory } from "../graph/state.js";
 import type { MemoryJob } from "../memory/queue/types.js";
+import type { SupersedeChain } from "../memory/supersede-chain.js";
 import type { HistoryEntry, MemoryChange, MemoryRecord } from "../memory/types.js";
 
 const VERB: Record<MemoryChange["operation"], string> = {
@@ -36,6 +37,23 @@ export function memoryLine(m: MemoryRecord): string {
 export function historyLine(h: HistoryEntry): string {
   const change = h.oldText && h.newText ? `"${h.oldText}" → "${h.newText}"` : `"${h.newText ?? h.oldText}"`;
   return `${h.at.slice(0, 19).replace("T", " ")}  ${h.operation.padEnd(9)} ${change}${h.threadId ? `  (thread ${h.threadId})` : ""}`;
+}
+
+/**
+ * The versions of a memory's fact, oldest first, this one marked with `*`: each with its validity
+ * (from → to, or "now") and text. None when the memory neither replaced nor was replaced.
+ */
+export function versionLines(chain: SupersedeChain): string[] {
+  const versions = [...chain.replaced, chain.memory, ...chain.replacedBy];
+  const last = versions.at(-1)!;
+  if (versions.length === 1 && !last.supersededBy) return [];
+  const minute = (iso: string) => iso.slice(0, 16).replace("T", " ");
+  const lines = versions.map(
+    (m) => `${m === chain.memory ? "*" : " "} ${minute(m.validFrom)} → ${(m.validTo ? minute(m.validTo) : "now").padEnd(16)}  ${m.id}  "${m.text}"`,
+  );
+  // A successor that was deleted after it superseded this fact leaves only its id behind.
+  if (last.supersededBy) lines.push(`  replaced by ${last.supersededBy}, since deleted`);
+  return ["versions of this fact, oldest first (* this one):", ...lines];
 }
 
 /** One memory update job: id, state, tries, and why it waits or died. */

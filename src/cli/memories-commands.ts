@@ -3,10 +3,9 @@ import { MemoryNotFoundError, type MemoryEngine } from "../memory/engine.js";
 import { chronological, memoryView, searchResultView } from "../server/memory-view.js";
 import { ImportDocument } from "../server/schemas.js";
 import { exportUser, importUser } from "../server/user-transfer.js";
-import { historyLine, memoryLine } from "./format.js";
+import { stringValue, UsageError, type CommandSpec, type OptionSpec, type ParsedCommandLine } from "./args.js";
+import { historyLine, memoryLine, versionLines } from "./format.js";
 
-/** A command line that cannot be run as written (exit code 2). */
-export class UsageError extends Error {}
 /** The memory named does not exist for this user (exit code 3). */
 export class NotFoundError extends Error {}
 
@@ -16,7 +15,7 @@ export interface CommandInput {
   userId: string;
   /** Positional arguments after the command name. */
   args: string[];
-  options: Record<string, string | true>;
+  values: ParsedCommandLine["values"];
 }
 
 /** What a command produced: `data` is printed with --json, `text` otherwise. */
@@ -25,82 +24,135 @@ export interface CommandOutput {
   text: string;
 }
 
-type Command = (input: CommandInput) => Promise<CommandOutput>;
+/** A command of one user's memories: what it takes (for parsing and --help) and what it does. */
+export interface MemoriesCommand extends CommandSpec {
+  run: (input: CommandInput) => Promise<CommandOutput>;
+}
 
-export const COMMANDS: Record<string, Command> = {
-  async list({ engine, userId, options }) {
-    const page = { includeHistory: options.all === true, limit: intOption(options, "limit", 1000), offset: intOption(options, "offset", 0) };
-    const memories = await (await engine()).list({ userId, ...page });
-    const text = memories.length ? memories.map(memoryLine).join("\n") + `\n${count(memories.length, "memory", "memories")}` : `no memories for ${userId}`;
-    return { data: { userId, memories: memories.map(memoryView) }, text };
-  },
+/** --user and --json, which every command takes. */
+export const USER_OPTIONS: Record<string, OptionSpec> = {
+  user: { type: "string", value: "ID", help: "the user whose memories to act on (required)" },
+  json: { type: "boolean", help: "print JSON for scripts" },
+};
 
-  async search({ engine, userId, args, options }) {
-    const query = args.join(" ").trim();
-    if (!query) throw new UsageError("search needs a query: memories search <text> --user ID");
-    const limit = intOption(options, "limit", 8);
-    const hits = await (await engine()).search(query, { userId, limit });
-    const text = hits.length ? hits.map((h) => `${h.score.toFixed(3)}  ${memoryLine(h.memory)}`).join("\n") : "no matching memories";
-    return { data: { userId, results: hits.map(searchResultView) }, text };
-  },
+const LIMIT = (what: string, fallback: number): OptionSpec => ({ type: "string", value: "N", help: `at most N ${what} (default ${fallback})` });
 
-  async show({ engine, userId, args }) {
-    const id = memoryId(args, "show");
-    const memory = await (await engine()).get(id, { userId });
-    if (!memory) throw new NotFoundError(`No memory with id ${id} for user ${userId}`);
-    const view = memoryView(memory);
-    const text = Object.entries(view)
-      .map(([k, v]) => `${k.padEnd(13)} ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
-      .join("\n");
-    return { data: view, text };
-  },
+function command(name: string, spec: Omit<MemoriesCommand, "name" | "options"> & { options?: Record<string, OptionSpec> }): MemoriesCommand {
+  return { ...spec, name: `memories ${name}`, options: { ...spec.options, ...USER_OPTIONS } };
+}
 
-  async history({ engine, userId, args }) {
-    const id = memoryId(args, "history");
-    const opened = await engine();
-    const history = chronological(await opened.history(id, { userId }));
-    if (history.length === 0 && !(await opened.get(id, { userId }))) throw new NotFoundError(`No memory with id ${id} for user ${userId}`);
-    return { data: { memoryId: id, history }, text: history.map(historyLine).join("\n") || "no history recorded" };
-  },
+export const COMMANDS: Record<string, MemoriesCommand> = {
+  list: command("list", {
+    summary: "The user's memories, newest first.",
+    options: { limit: LIMIT("memories", 1000), offset: { type: "string", value: "N", help: "skip the first N (default 0)" }, all: { type: "boolean", help: "superseded memories too" } },
+    async run({ engine, userId, values }) {
+      const page = { includeHistory: values.all === true, limit: intOption(values, "limit", 1000), offset: intOption(values, "offset", 0) };
+      const memories = await (await engine()).list({ userId, ...page });
+      const text = memories.length ? memories.map(memoryLine).join("\n") + `\n${count(memories.length, "memory", "memories")}` : `no memories for ${userId}`;
+      return { data: { userId, memories: memories.map(memoryView) }, text };
+    },
+  }),
 
-  async delete({ engine, userId, args }) {
-    const id = memoryId(args, "delete");
-    try {
-      await (await engine()).delete(id, { userId });
-    } catch (error) {
-      if (error instanceof MemoryNotFoundError) throw new NotFoundError(`No memory with id ${id} for user ${userId}`);
-      throw error;
-    }
-    return { data: { id, deleted: true }, text: `deleted ${id}` };
-  },
+  search: command("search", {
+    usage: "<text>",
+    summary: "Memories that match the text, best first.",
+    options: { limit: LIMIT("results", 8) },
+    async run({ engine, userId, args, values }) {
+      const query = args.join(" ").trim();
+      if (!query) throw new UsageError("search needs a query: memories search <text> --user ID");
+      const limit = intOption(values, "limit", 8);
+      const hits = await (await engine()).search(query, { userId, limit });
+      const text = hits.length ? hits.map((h) => `${h.score.toFixed(3)}  ${memoryLine(h.memory)}`).join("\n") : "no matching memories";
+      return { data: { userId, results: hits.map(searchResultView) }, text };
+    },
+  }),
 
-  async "forget-user"({ engine, userId, options }) {
-    if (options.yes !== true) {
-      throw new UsageError(`forget-user erases every memory of ${userId} and their history; add --yes to confirm`);
-    }
-    const erased = await (await engine()).forgetUser(userId);
-    return { data: { userId, ...erased }, text: `forgot ${userId}: ${count(erased.memories, "memory", "memories")}, ${count(erased.history, "history line", "history lines")}` };
-  },
+  show: command("show", {
+    usage: "<id>",
+    summary: "One memory, every field.",
+    async run({ engine, userId, args }) {
+      const id = memoryId(args, "show");
+      const memory = await (await engine()).get(id, { userId });
+      if (!memory) throw new NotFoundError(`No memory with id ${id} for user ${userId}`);
+      const view = memoryView(memory);
+      const text = Object.entries(view)
+        .map(([k, v]) => `${k.padEnd(13)} ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
+        .join("\n");
+      return { data: view, text };
+    },
+  }),
 
-  async export({ engine, userId, options }) {
-    const out = optionValue(options, "out");
-    const doc = await exportUser(await engine(), userId);
-    if (!out) return { data: doc, text: JSON.stringify(doc, null, 2) };
-    writeFileSync(out, JSON.stringify(doc, null, 2) + "\n");
-    return { data: { userId, file: out, memories: doc.memories.length }, text: `exported ${count(doc.memories.length, "memory", "memories")} of ${userId} to ${out}` };
-  },
+  history: command("history", {
+    usage: "<id>",
+    summary: "How a memory changed: its history, what it replaced and what replaced it.",
+    async run({ engine, userId, args }) {
+      const id = memoryId(args, "history");
+      const opened = await engine();
+      const history = chronological(await opened.history(id, { userId }));
+      const chain = await opened.supersedeChain(id, { userId });
+      if (history.length === 0 && !chain) throw new NotFoundError(`No memory with id ${id} for user ${userId}`);
+      const lines = history.map(historyLine).join("\n") || "no history recorded";
+      return {
+        data: { memoryId: id, history, replaced: chain?.replaced.map(memoryView) ?? [], replacedBy: chain?.replacedBy.map(memoryView) ?? [] },
+        text: chain ? [lines, ...versionLines(chain)].join("\n") : lines,
+      };
+    },
+  }),
 
-  async import({ engine, userId, args }) {
-    const file = args[0];
-    if (!file) throw new UsageError("import needs the file written by export: memories import <file|-> --user ID");
-    const doc = parseImportFile(file);
-    const result = await importUser(await engine(), userId, doc);
-    const text =
-      `imported ${count(result.imported, "memory", "memories")} for ${userId}` +
-      (result.alreadyPresent ? `, ${result.alreadyPresent} already present` : "") +
-      (result.folded ? `, ${result.folded} superseded kept as history` : "");
-    return { data: result, text };
-  },
+  delete: command("delete", {
+    usage: "<id>",
+    summary: "Deletes one memory; its history is kept.",
+    async run({ engine, userId, args }) {
+      const id = memoryId(args, "delete");
+      try {
+        await (await engine()).delete(id, { userId });
+      } catch (error) {
+        if (error instanceof MemoryNotFoundError) throw new NotFoundError(`No memory with id ${id} for user ${userId}`);
+        throw error;
+      }
+      return { data: { id, deleted: true }, text: `deleted ${id}` };
+    },
+  }),
+
+  "forget-user": command("forget-user", {
+    summary: "Erases every memory of the user, with history and queued updates.",
+    options: { yes: { type: "boolean", help: "confirm: nothing is erased without it" } },
+    async run({ engine, userId, values }) {
+      if (values.yes !== true) {
+        throw new UsageError(`forget-user erases every memory of ${userId} and their history; add --yes to confirm`);
+      }
+      const erased = await (await engine()).forgetUser(userId);
+      return { data: { userId, ...erased }, text: `forgot ${userId}: ${count(erased.memories, "memory", "memories")}, ${count(erased.history, "history line", "history lines")}` };
+    },
+  }),
+
+  export: command("export", {
+    summary: "Every memory of the user with its history, as JSON.",
+    options: { out: { type: "string", value: "FILE", help: "write to FILE instead of stdout" } },
+    async run({ engine, userId, values }) {
+      const out = stringValue(values, "out");
+      const doc = await exportUser(await engine(), userId);
+      if (!out) return { data: doc, text: JSON.stringify(doc, null, 2) };
+      writeFileSync(out, JSON.stringify(doc, null, 2) + "\n");
+      return { data: { userId, file: out, memories: doc.memories.length }, text: `exported ${count(doc.memories.length, "memory", "memories")} of ${userId} to ${out}` };
+    },
+  }),
+
+  import: command("import", {
+    usage: "<FILE|->",
+    summary: "Re-creates memories from an export file (- reads stdin).",
+    async run({ engine, userId, args }) {
+      const file = args[0];
+      if (!file) throw new UsageError("import needs the file written by export: memories import <file|-> --user ID");
+      const doc = parseImportFile(file);
+      const result = await importUser(await engine(), userId, doc);
+      const text =
+        `imported ${count(result.imported, "memory", "memories")} for ${userId}` +
+        (result.alreadyPresent ? `, ${result.alreadyPresent} already present` : "") +
+        (result.folded ? `, ${result.folded} superseded kept as history` : "");
+      return { data: result, text };
+    },
+  }),
 };
 
 function parseImportFile(file: string): ImportDocument {
@@ -129,15 +181,8 @@ function memoryId(args: string[], command: string): string {
   return args[0];
 }
 
-/** The value of `--name value`; a bare `--name` is a usage error. */
-export function optionValue(options: Record<string, string | true>, name: string): string | undefined {
-  const value = options[name];
-  if (value === true) throw new UsageError(`--${name} needs a value`);
-  return value;
-}
-
-function intOption(options: Record<string, string | true>, name: string, fallback: number): number {
-  const raw = optionValue(options, name);
+function intOption(values: ParsedCommandLine["values"], name: string, fallback: number): number {
+  const raw = stringValue(values, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);

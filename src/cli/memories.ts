@@ -1,7 +1,9 @@
 /**
- * `npm run memories -- <command> ... --user ID [--json]`: memory administration for operators and
- * scripts (`queue` also without --user: every user's memory update jobs), on the same settings and runtime as the chat (embedded defaults). Exit codes: 0 ok,
- * 1 runtime failure (store unreachable, unexpected error), 2 usage error, 3 memory not found.
+ * `npx memories <command> ... --user ID [--json]`: memory administration for operators and
+ * scripts (`queue` also without --user: every user's memory update jobs), on the same settings and
+ * runtime as the chat (embedded defaults). Only the command's output goes to stdout, so it can be
+ * piped or redirected. Exit codes: 0 ok, 1 runtime failure (store unreachable, unexpected error),
+ * 2 usage error, 3 memory not found.
  */
 import { stderr, stdout } from "node:process";
 import { ZodError } from "zod";
@@ -11,61 +13,63 @@ import { FilterError, TenantViolationError } from "../memory/filter.js";
 import { InvalidInputError, validateUserId } from "../memory/validation.js";
 import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavailable.js";
 import { zodMessage } from "../server/errors.js";
-import { parseArgs } from "./args.js";
-import { COMMANDS, NotFoundError, optionValue, UsageError } from "./memories-commands.js";
-import { queueCommand } from "./queue-command.js";
+import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpec } from "./args.js";
+import { COMMANDS, NotFoundError, type CommandOutput } from "./memories-commands.js";
+import { QUEUE_SPEC, queueCommand } from "./queue-command.js";
+import { REEMBED_SPEC, reembedCommand } from "./reembed.js";
 
-const USAGE = `usage: npm run memories -- <command> [arguments] --user ID [--json]
+const SPECS: Record<string, CommandSpec> = { ...COMMANDS, queue: QUEUE_SPEC, reembed: REEMBED_SPEC };
+
+const USAGE = `usage: memories <command> [arguments] --user ID [--json]
 
 commands:
-  list [--limit N] [--offset N] [--all]   the user's memories (--all: superseded ones too)
-  search <text> [--limit N]               memories that match the text
-  show <id>                               one memory
-  history <id>                            how a memory changed
-  delete <id>                             delete one memory (its history is kept)
-  forget-user --yes                       erase every memory of the user and its history
-  export [--out FILE]                     all memories with history, as JSON
-  import <FILE|->                         re-create memories from an export (new ids)
-  queue [list] [--state S]                memory update jobs (--user optional here: all users)
-  queue retry <id> | retry --all          dead jobs back to the queue, tried at once
-  queue drop <id>                         remove a job that is not running
-  reembed --user ID | --all               recompute stored vectors with EMBEDDING_MODEL (resumable;
-                                          stop the chat and server first; --all when the size changes)
+${Object.entries(SPECS).map(([name, spec]) => commandLine(name, spec)).join("\n")}
 
---json prints JSON for scripts. Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found.`;
+memories <command> --help lists a command's options. Exit codes: 0 ok, 1 failure, 2 usage error,
+3 not found.`;
+
+/** `  name usage   summary`, the summary on a line of its own when the usage is long. */
+function commandLine(name: string, spec: CommandSpec): string {
+  const left = `  ${name}${spec.usage ? ` ${spec.usage}` : ""}`;
+  return left.length < 24 ? `${left.padEnd(24)}${spec.summary}` : `${left}\n${" ".repeat(24)}${spec.summary}`;
+}
 
 const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3 } as const;
 
 async function main(argv: string[]): Promise<number> {
-  const { positional, options } = parseArgs(argv);
-  const [name, ...args] = positional;
-  if (options.help || !name) {
-    (options.help ? stdout : stderr).write(`${USAGE}\n`);
-    return options.help ? EXIT.ok : EXIT.usage;
+  const [name, ...rest] = argv;
+  if (name === "--help" || name === "-h") {
+    stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
   }
   let runtime: Runtime | undefined;
   try {
+    if (!name) throw new UsageError(USAGE);
+    // Own keys only: "constructor" is no command.
+    const spec = Object.hasOwn(SPECS, name) ? SPECS[name] : undefined;
+    if (!spec) throw new UsageError(`unknown command "${name}": use one of ${Object.keys(SPECS).join(", ")} (memories --help says what each does)`);
+    const { positional: args, values } = parseCommandLine(rest, spec);
+    if (values.help) {
+      stdout.write(`${commandHelp(spec)}\n`);
+      return EXIT.ok;
+    }
+    const print = (output: CommandOutput) => stdout.write(values.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
     if (name === "queue") {
-      const userArg = optionValue(options, "user");
+      const user = stringValue(values, "user");
       const { createJobQueue } = await import("../app/coordination.js");
       const queue = createJobQueue(loadSettings());
       try {
-        const output = await queueCommand({ queue, userId: userArg === undefined ? undefined : validateUserId(userArg), args, options });
-        stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
+        print(await queueCommand({ queue, userId: user === undefined ? undefined : validateUserId(user), args, values }));
       } finally {
         await queue.close();
       }
       return EXIT.ok;
     }
     if (name === "reembed") {
-      const { reembedCommand } = await import("./reembed.js");
-      const output = await reembedCommand(loadSettings(), options, stderr);
-      stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
+      print(await reembedCommand(loadSettings(), values, stderr));
       return EXIT.ok;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`unknown command "${name}"`);
-    const userId = validateUserId(optionValue(options, "user") ?? missingUser());
+    const userId = validateUserId(stringValue(values, "user") ?? missingUser());
     const openEngine = async () => {
       if (runtime) return runtime.memory();
       // Imported on first use, so a usage error is answered without loading the model stack.
@@ -76,8 +80,7 @@ async function main(argv: string[]): Promise<number> {
       runtime = createRuntime(settings, { withoutChatModels: true });
       return runtime.memory();
     };
-    const output = await command({ engine: openEngine, userId, args, options });
-    stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
+    print(await COMMANDS[name].run({ engine: openEngine, userId, args, values }));
     return EXIT.ok;
   } catch (error) {
     return report(error);
@@ -93,7 +96,6 @@ function missingUser(): never {
 function report(error: unknown): number {
   const fail = (code: number, message: string) => {
     stderr.write(`${message}\n`);
-    if (code === EXIT.usage && error instanceof UsageError) stderr.write("run with --help for usage\n");
     return code;
   };
   if (error instanceof NotFoundError) return fail(EXIT.notFound, error.message);

@@ -1,21 +1,30 @@
 /**
- * `npm run memories -- reembed --user ID | --all`: recomputes the stored memories' vectors with
+ * `npx memories reembed --user ID | --all`: recomputes the stored memories' vectors with
  * the embedder EMBEDDING_MODEL names now, after a change of model. Resumable: run it again after
  * a stop and it goes on where it stopped. Stop the chat and the dev server while it runs.
  */
 import { join } from "node:path";
 import type { Settings } from "../config/settings.js";
 import { validateUserId } from "../memory/validation.js";
-import { createEmbeddings } from "../models/embeddings.js";
 import { reembedSqliteStore, type ReembedResult } from "../stores/sqlite-reembed.js";
-import { UsageError, type CommandOutput } from "./memories-commands.js";
+import { stringValue, UsageError, type CommandSpec, type ParsedCommandLine } from "./args.js";
+import type { CommandOutput } from "./memories-commands.js";
 
-export async function reembedCommand(settings: Settings, options: Record<string, string | true>, progress: NodeJS.WriteStream): Promise<CommandOutput> {
-  const user = options.user;
-  if ((user === undefined) === (options.all !== true)) {
+export const REEMBED_SPEC: CommandSpec = {
+  name: "memories reembed",
+  summary: "Recomputes stored vectors with EMBEDDING_MODEL, resumably (stop the chat and server first).",
+  options: {
+    user: { type: "string", value: "ID", help: "one user's memories" },
+    all: { type: "boolean", help: "every user's memories (needed when the vector size changes)" },
+    json: { type: "boolean", help: "print JSON for scripts" },
+  },
+};
+
+export async function reembedCommand(settings: Settings, values: ParsedCommandLine["values"], progress: NodeJS.WriteStream): Promise<CommandOutput> {
+  const user = stringValue(values, "user");
+  if ((user === undefined) === (values.all !== true)) {
     throw new UsageError("reembed needs either --user ID (one user) or --all (every user)");
   }
-  if (user === true) throw new UsageError("--user needs a value");
   const kind = settings.MEMORY_STORE === "auto" ? (settings.QDRANT_URL ? "qdrant" : "sqlite") : settings.MEMORY_STORE;
   if (kind !== "sqlite") {
     throw new UsageError(
@@ -23,6 +32,9 @@ export async function reembedCommand(settings: Settings, options: Record<string,
         "point the settings at a new store with the new model, and import them there",
     );
   }
+  // Imported here, not at the top: the memories CLI reads this command's options (and answers
+  // usage errors) without loading the model stack.
+  const { createEmbeddings } = await import("../models/embeddings.js");
   const embedder = await createEmbeddings(settings);
   const bar = new ProgressBar(progress);
   let result: ReembedResult;

@@ -20,6 +20,7 @@ import { reconcileFacts, type Decision } from "./reconcile.js";
 import { messageText } from "./structured.js";
 import { recencyWeight } from "./recency.js";
 import { parseTimeRange } from "./time-range.js";
+import { supersedeChain, type SupersedeChain } from "./supersede-chain.js";
 import { tokenize } from "./tokenize.js";
 import type {
   HistoryEntry,
@@ -292,6 +293,13 @@ export class MemoryEngine {
   async history(id: string, options: { userId: string }): Promise<HistoryEntry[]> {
     await this.init();
     return this.deps.store.history(validateUserId(options.userId), id);
+  }
+
+  /** The memory with what it replaced and what replaced it (see supersede-chain.ts); null if the user has no such memory. */
+  async supersedeChain(id: string, options: { userId: string }): Promise<SupersedeChain | null> {
+    const memory = await this.get(id, options);
+    if (!memory) return null;
+    return supersedeChain(memory, await this.list({ userId: options.userId, includeHistory: true }));
   }
 
   /** Erases the user's memories, their history and queued updates: a real forget. */

@@ -4,6 +4,8 @@ import { buildGraph } from "../../src/graph/builder.js";
 import { ChatSession } from "../../src/cli/chat-session.js";
 import { InMemoryThreadRegistry } from "../../src/cli/thread-registry.js";
 import { makeTestDeps } from "../graph/graph-harness.js";
+import { rememberingScript, type Script } from "../helpers/scripted-model.js";
+import { messageText } from "../../src/memory/structured.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,8 +13,8 @@ import { silentLogger } from "../../src/logger.js";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
 
-function session(userId = "dana") {
-  const { deps, engine } = makeTestDeps();
+function session(userId = "dana", options: { interactive?: boolean; script?: Script } = {}) {
+  const { deps, engine } = makeTestDeps({ script: options.script });
   const checkpointer = new MemorySaver();
   let out = "";
   const s = new ChatSession({
@@ -21,6 +23,7 @@ function session(userId = "dana") {
     memory: async () => engine,
     userId,
     write: (t) => (out += t),
+    interactive: options.interactive,
   });
   return { s, engine, read: () => { const o = out; out = ""; return o; } };
 }
@@ -120,8 +123,8 @@ describe("terminal chat session", () => {
     expect(second).toContain("From memory:");
   });
 
-  it("lists, searches, shows history, forgets one memory and forgets the user", async () => {
-    const { s, read, engine } = session();
+  it("lists, searches, shows history, forgets one memory and forgets the user once confirmed", async () => {
+    const { s, read, engine } = session("dana", { interactive: true });
     await s.handle("I speak Portuguese. 我喜欢爬山。");
     read();
     await s.handle("/memories");
@@ -138,8 +141,87 @@ describe("terminal chat session", () => {
     await s.handle(`/forget ${memory.id}`);
     expect(read()).toMatch(/error: No memory with id/);
     await s.handle("/forget-me");
+    expect(read()).toContain("This erases all 1 memory of user dana");
+    await s.handle("dana");
     expect(read()).toMatch(/erased 1 memories and 3 history entries/);
     expect(await engine.list({ userId: "dana" })).toEqual([]);
+  });
+
+  it("/forget-me asks for the user id in a terminal, and anything else, an empty line included, cancels", async () => {
+    const { s, read, engine } = session("dana", { interactive: true });
+    await s.handle("I keep bees. I live in Lisbon.");
+    read();
+    for (const answer of ["yes", "y", "", "Dana", "/quit"]) {
+      expect(s.prompt).toBe("you> ");
+      await s.handle("/forget-me");
+      const asked = read();
+      expect(asked).toContain("This erases all 2 memories of user dana (superseded ones too), their history and queued updates; it cannot be undone.");
+      expect(asked).toContain("Type dana to confirm; anything else cancels.");
+      expect(s.prompt).toBe("confirm> ");
+      expect(await s.handle(answer)).toBe(true);
+      expect(read()).toBe("cancelled: nothing erased\n");
+      expect(await engine.list({ userId: "dana" })).toHaveLength(2);
+    }
+    expect(s.prompt).toBe("you> ");
+  });
+
+  it("/forget-me with piped input erases nothing, even when the next line is the user id", async () => {
+    const { s, read, engine } = session("dana", { interactive: false });
+    await s.handle("I keep bees.");
+    read();
+    await s.handle("/forget-me");
+    expect(read()).toBe("/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased. From a script: npx memories forget-user --user dana --yes\n");
+    expect(s.prompt).toBe("you> ");
+    // The next line is an ordinary turn, not a confirmation.
+    await s.handle("dana");
+    expect(read()).toMatch(/^assistant> /);
+    expect((await engine.list({ userId: "dana" })).map((m) => m.text)).toEqual(["I keep bees."]);
+  });
+
+  it("/history shows what a memory replaced and what replaced it, with text and validity", async () => {
+    // Like rememberingScript, but a new "I live in ..." supersedes the stored one.
+    const moving: Script = (kind, messages) => {
+      if (kind !== "reconcile") return rememberingScript(kind, messages);
+      const prompt = messageText(messages.at(-1)!);
+      const stored = /^\[(\d+)\] I live in/m.exec(prompt)?.[1];
+      const facts = [...prompt.matchAll(/^\(([A-Z]\d*)\) (.*)$/gm)];
+      return JSON.stringify({
+        decisions: facts.map(([, fact, text]) =>
+          stored !== undefined && text.startsWith("I live in") ? { fact, action: "SUPERSEDE", memory: Number(stored), text } : { fact, action: "ADD" },
+        ),
+      });
+    };
+    const { s, read, engine } = session("dana", { script: moving });
+    await s.handle("I live in Lisbon.");
+    await s.handle("I live in Porto.");
+    await s.handle("I live in Berlin.");
+    read();
+    const all = await engine.list({ userId: "dana", includeHistory: true });
+    const id = (text: string) => all.find((m) => m.text === text)!.id;
+    expect(all.filter((m) => m.validTo === null).map((m) => m.text)).toEqual(["I live in Berlin."]);
+
+    await s.handle(`/history ${id("I live in Porto.")}`);
+    const middle = read();
+    expect(middle).toMatch(/ADD +"I live in Porto\."/);
+    expect(middle).toMatch(/SUPERSEDE +"I live in Porto\." → "I live in Berlin\."/);
+    const versions = middle.slice(middle.indexOf("versions of this fact, oldest first (* this one):")).split("\n").slice(1, 4);
+    expect(versions[0]).toMatch(new RegExp(`^  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ${id("I live in Lisbon.")}  "I live in Lisbon\\."$`));
+    expect(versions[1]).toMatch(new RegExp(`^\\* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ${id("I live in Porto.")}  "I live in Porto\\."$`));
+    expect(versions[2]).toMatch(new RegExp(`^  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → now +${id("I live in Berlin.")}  "I live in Berlin\\."$`));
+
+    // From the newest: its own history is one ADD, and the versions show both it replaced.
+    await s.handle(`/history ${id("I live in Berlin.")}`);
+    const newest = read();
+    expect(newest.match(/ADD|SUPERSEDE/g)).toEqual(["ADD"]);
+    expect(newest).toContain(`  ${id("I live in Lisbon.")}  "I live in Lisbon."`);
+    expect(newest).toContain(`  ${id("I live in Porto.")}  "I live in Porto."`);
+    expect(newest).toMatch(/\* \S+ \S+ → now +\S+  "I live in Berlin\."/);
+
+    // A memory that never changed shows no versions block.
+    await s.handle("I keep bees.");
+    read();
+    await s.handle(`/history ${(await engine.list({ userId: "dana" })).find((m) => m.text === "I keep bees.")!.id}`);
+    expect(read()).not.toContain("versions of this fact");
   });
 
   it("starts new threads and lists them", async () => {

@@ -8,7 +8,7 @@ import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 const ROOT = resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "memory-chat-cli-"));
 
-/** Runs `npm run memories -- ...` as operators do: a child process on the embedded defaults. */
+/** Runs the memories CLI (src/cli/memories.ts, what `npx memories` starts) as operators do: a child process on the embedded defaults. */
 function memories(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["src/cli/memories.ts", ...args], {
@@ -39,7 +39,7 @@ writeFileSync(
   }),
 );
 
-describe("npm run memories (a child process on SQLite and the default local embeddings)", { timeout: 180_000 }, () => {
+describe("memories CLI (a child process on SQLite and the default local embeddings)", { timeout: 180_000 }, () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("imports an export file, then lists, searches, shows and tells history, as text and as JSON", async () => {
@@ -101,9 +101,15 @@ describe("npm run memories (a child process on SQLite and the default local embe
 
   it("exits 2 with a message on usage errors", async () => {
     const cases: [string[], RegExp][] = [
-      [[], /usage: npm run memories/],
+      [[], /^usage: memories <command>/],
+      [["list", "--user", "wen", "--bogus"], /^unknown option --bogus\nmemories list takes --limit N, --offset N, --all, --user ID, --json/],
+      [["list", "--user"], /^--user needs a value/],
+      [["list", "--user", "--json"], /^--user needs a value/],
+      [["export", "--user", "wen", "--json=yes"], /^--json is a flag and takes no value/],
+      [["list", "extra", "--user", "wen"], /^unexpected argument extra/],
       [["list"], /--user ID is required/],
       [["frobnicate", "--user", "wen"], /unknown command "frobnicate"/],
+      [["constructor", "--user", "wen"], /unknown command "constructor"/],
       [["show", "--user", "wen"], /show needs a memory id/],
       [["list", "--user", "wen", "--limit", "many"], /--limit must be a whole number/],
       [["import", exportFile.replace(".json", ".missing"), "--user", "wen"], /cannot read/],
@@ -114,6 +120,17 @@ describe("npm run memories (a child process on SQLite and the default local embe
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(result.stderr).toMatch(message);
     }
+  });
+
+  it("answers --help with the commands, and each command's --help with its options, on stdout", async () => {
+    const top = await memories("--help");
+    expect(top).toMatchObject({ code: 0, stderr: "" });
+    for (const name of ["list", "search <text>", "history <id>", "export", "import <FILE|->", "queue", "reembed"]) expect(top.stdout).toContain(`  ${name}`);
+    const list = await memories("list", "--help");
+    expect(list).toMatchObject({ code: 0, stderr: "" });
+    expect(list.stdout).toMatch(/^usage: memories list \[options\]/);
+    for (const option of ["--limit N", "--offset N", "--all", "--user ID", "--json", "--help"]) expect(list.stdout).toContain(`  ${option}`);
+    expect((await memories("queue", "-h")).stdout).toContain("--state S");
   });
 
   it("queue: lists jobs (all users, or one, by state), retries dead ones, drops one; says what is wrong", async () => {

@@ -2,8 +2,9 @@
  * The real terminal chat (`npm start`, src/cli/chat.ts) driven as a person would: in a
  * pseudo-terminal (typed lines, Chinese included, a character arriving in two reads, backspace and
  * cursor moves over wide characters, slash commands, errors that leave the chat running, /exit and
- * Ctrl-D), and with its stdin piped. The model is a local OpenAI-shaped HTTP endpoint answering by
- * script (test/faults/scripted-openai-server.ts), which records what the chat sent it. Without a
+ * Ctrl-D, /forget-me asking before it erases), and with its stdin piped. The model is a local
+ * OpenAI-shaped HTTP endpoint answering by script (test/faults/scripted-openai-server.ts), which
+ * records what the chat sent it. Without a
  * way to make a pseudo-terminal (util-linux `script` or python3) those tests skip and say so.
  */
 import { spawn } from "node:child_process";
@@ -172,7 +173,14 @@ describe.skipIf(!canPty)("terminal chat in a pseudo-terminal", () => {
     const threads = await type("/threads");
     expect(threads).toContain(`  ${first}`);
     expect(threads).toContain(`* ${fresh}`);
-    const erased = Number((await type("/forget-me")).match(/erased (\d+) memories/)?.[1]);
+    // /forget-me asks, under its own prompt; only the user id typed there erases.
+    const asked = await type("/forget-me", "confirm> ");
+    expect(asked).toMatch(/This erases all \d+ memories of user 小明/);
+    expect(asked).toContain("Type 小明 to confirm; anything else cancels.");
+    expect(await type("y")).toContain("cancelled: nothing erased");
+    expect(await type("/memories")).toContain("我住在上海，喜欢喝乌龙茶。");
+    await type("/forget-me", "confirm> ");
+    const erased = Number((await type("小明")).match(/erased (\d+) memories/)?.[1]);
     expect(erased).toBeGreaterThanOrEqual(3);
     expect(await type("/memories")).toContain("I remember nothing about you yet.");
     chat.press("/exit\r");
@@ -210,7 +218,8 @@ describe("terminal chat with its stdin piped", () => {
     child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     endpoint.replies.push("北京很好。");
-    const input = Buffer.from("我住在北京。\n\n/memories\n");
+    // /forget-me, then the user id on the next line: piped input never confirms an erase.
+    const input = Buffer.from("我住在北京。\n\n/forget-me\npipe-user\n/memories\n");
     // Every line at once, one character cut across two writes; then the end of input, no /exit.
     child.stdin.write(input.subarray(0, 1));
     child.stdin.end(input.subarray(1));
@@ -222,5 +231,7 @@ describe("terminal chat with its stdin piped", () => {
     // /memories ran after the turn, so it lists what the turn stored.
     expect(text.slice(text.indexOf("memory: remembered"))).toMatch(/\n[^\n]*我住在北京。/);
     expect(text).not.toContain("\ufffd");
+    expect(text).toContain("/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased.");
+    expect(text).not.toMatch(/erased \d+ memories/);
   }, 150_000);
 });

@@ -40,7 +40,7 @@ describe.skipIf(!present)("quick start with the default local models (real GGUF 
     expect(out).toContain("input ended: storing the queued memory updates before exiting");
 
     const memories = (...args: string[]) =>
-      spawnSync("npm", ["run", "-s", "memories", "--", ...args, "--user", "qs-alice", "--json"], { cwd: root, env: userEnv(), encoding: "utf8" });
+      spawnSync("npx", ["memories", ...args, "--user", "qs-alice", "--json"], { cwd: root, env: userEnv(), encoding: "utf8" });
     const listed = memories("list");
     expect(listed.status, listed.stderr).toBe(0);
     const current = (JSON.parse(listed.stdout) as { memories: { id: string; text: string }[] }).memories;

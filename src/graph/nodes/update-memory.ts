@@ -57,7 +57,7 @@ export function jobStatus(result: MemoryJobResult): string {
     case "queued":
       return `queued: ${result.error}`;
     case "dead":
-      return `dead: ${result.error} (see: npm run memories -- queue list --state dead)`;
+      return `dead: ${result.error} (see: npx memories queue list --state dead)`;
     default:
       return `${result.status}: ${result.error}`;
   }

@@ -320,7 +320,7 @@ export class MemoryWorker {
       attempts: job.attempts,
       kind: failure.kind,
       reason: failure.reason,
-      fix: `npm run memories -- queue retry ${job.id} --user <user>, once the cause is fixed`,
+      fix: `npx memories queue retry ${job.id} --user <user>, once the cause is fixed`,
     });
     this.settle({ ...base, status: "dead", changes: [], error: failure.reason });
   }
