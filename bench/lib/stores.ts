@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
-import type { MemoryStore } from "../../src/stores/types.js";
+import type { MemoryStore } from "../../src/memory/store.js";
 
 /** A store opened for one benchmark run, and how to throw it away afterwards. */
 export interface BenchStore {

@@ -1,6 +1,6 @@
 import { Annotation, MessagesAnnotation } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
-import type { FusionWeights } from "../memory/fusion.js";
+import type { FusionWeights } from "../search/fusion.js";
 import type { MemoryChange } from "../memory/types.js";
 
 /** A retrieved memory as shown in state (Studio, the terminal) and in the answer prompt. */
@@ -32,7 +32,7 @@ export const ChatState = Annotation.Root({
   rewriteFallback: Annotation<string | null>,
   memories: Annotation<RetrievedMemory[]>,
   retrievalStatus: Annotation<MemoryStatus>,
-  /** The weights the search's fusion gave the dense and lexical retrievers, and why (memory/fusion.ts). */
+  /** The weights the search's fusion gave the dense and lexical retrievers, and why (search/fusion.ts). */
   retrievalFusion: Annotation<FusionWeights | null>,
   /** What updateMemory did this turn. */
   memoryChanges: Annotation<MemoryChange[]>,

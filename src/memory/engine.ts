@@ -3,7 +3,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { isAIMessage, isHumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { silentLogger, type Logger } from "../logger.js";
-import type { MemoryStore } from "../stores/types.js";
+import type { MemoryStore } from "./store.js";
 import type {
   AddInput,
   AddOptions,
@@ -21,7 +21,7 @@ import { messageText } from "./structured.js";
 import { recencyWeight } from "./recency.js";
 import { parseTimeRange } from "./time-range.js";
 import { supersedeChain, type SupersedeChain } from "./supersede-chain.js";
-import { tokenize } from "./tokenize.js";
+import { tokenize } from "../search/tokenize.js";
 import type {
   HistoryEntry,
   MemoryChange,
@@ -43,7 +43,7 @@ export interface MemoryEngineDeps {
   dims: number;
   /**
    * Share (0-1) of a text the embedder can read, e.g. of its words its vocabulary knows; the
-   * search gives the dense side that much say (memory/fusion.ts). Omitted: the embedder reads all.
+   * search gives the dense side that much say (search/fusion.ts). Omitted: the embedder reads all.
    */
   queryCoverage?: (text: string) => Promise<number>;
   /** Needed for `add` with inference (the default); searches and `infer: false` work without it. */

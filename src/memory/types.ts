@@ -1,5 +1,5 @@
 /** The long-term memory domain: what a memory is, what changed, and how to ask for memories. */
-import type { FusionWeights } from "./fusion.js";
+import type { FusionWeights } from "../search/fusion.js";
 
 export const MEMORY_CATEGORIES = [
   "profile",

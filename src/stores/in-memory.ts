@@ -1,11 +1,11 @@
-import { Bm25Index } from "../memory/bm25.js";
+import { Bm25Index } from "../search/bm25.js";
 import { compileFilter, isValidAt } from "../memory/filter.js";
-import type { Candidate } from "../memory/fusion.js";
-import { tokenize } from "../memory/tokenize.js";
+import type { Candidate } from "../search/fusion.js";
+import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
-import { dot, normalize } from "../memory/vector.js";
+import { dot, normalize } from "../search/vector.js";
 import { candidateCount, fuseCandidates, listPage, visibleRecords } from "./shared.js";
-import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
+import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 interface UserSpace {
   records: Map<string, MemoryRecord>;

@@ -3,7 +3,7 @@
  * filter field maps to a payload key with no table (metadata stays nested under "metadata").
  */
 import type { HistoryEntry, JsonValue, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
-import type { PendingUpdate } from "./types.js";
+import type { PendingUpdate } from "../memory/store.js";
 
 export type Payload = Record<string, unknown>;
 

@@ -1,19 +1,19 @@
 /**
  * The lexical half of hybrid search in Qdrant: a sparse vector per memory, built from the same
- * tokens (memory/tokenize.ts) the other stores index. Qdrant stores it under the sparse vector
+ * tokens (search/tokenize.ts) the other stores index. Qdrant stores it under the sparse vector
  * named "lexical" with `modifier: "idf"`, so the server multiplies each term by its inverse
  * document frequency at query time, from statistics over the whole collection. The document side
  * carries BM25's saturated, length-normalised term frequency; the query side weighs each distinct
  * term 1. Score = sum over shared terms of idf × bm25-tf: Okapi BM25, computed by Qdrant.
  */
-import { termFrequencies } from "../memory/tokenize.js";
+import { termFrequencies } from "../search/tokenize.js";
 
 export interface SparseVector {
   indices: number[];
   values: number[];
 }
 
-/** BM25 parameters, the same as memory/bm25.ts. */
+/** BM25 parameters, the same as search/bm25.ts. */
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 /**

@@ -1,7 +1,7 @@
 import type { Schemas } from "@qdrant/js-client-rest";
 import type { Settings } from "../config/settings.js";
-import type { Candidate } from "../memory/fusion.js";
-import { tokenize } from "../memory/tokenize.js";
+import type { Candidate } from "../search/fusion.js";
+import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import {
   chunks,
@@ -33,7 +33,7 @@ import {
 } from "./qdrant-payload.js";
 import { documentSparseVector, querySparseVector } from "./qdrant-sparse.js";
 import { candidateCount, fuseCandidates, newestFirst } from "./shared.js";
-import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
+import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 export interface QdrantMemoryStoreOptions {
   url: string;
@@ -258,7 +258,7 @@ export class QdrantMemoryStore implements MemoryStore {
     const filter = recordFilter(query.userId, query.validity, query.filter);
     const candidates = candidateCount(query.limit);
     // Each retriever's own ranking, with scores, in one request; they are fused here by the same
-    // weighted rule as the other stores (memory/fusion.ts), since the weights depend on the scores.
+    // weighted rule as the other stores (search/fusion.ts), since the weights depend on the scores.
     const searches = retrievers.map((r) => ({ ...r, filter, limit: candidates, with_payload: true }));
     const results = await this.caller.call("searching memories", (c) =>
       c.queryBatch(this.collections.memories, { searches }),

@@ -3,10 +3,10 @@
  * the same candidates, fusion, order and pages for the same data.
  */
 import { compileFilter, isValidAt } from "../memory/filter.js";
-import { fusionWeights, weightedRankFusion, type Candidate } from "../memory/fusion.js";
+import { fusionWeights, weightedRankFusion, type Candidate } from "../search/fusion.js";
 import type { MemoryRecord } from "../memory/types.js";
 import { tracedSync } from "../tracing/traced.js";
-import type { ListOptions, StoreHit } from "./types.js";
+import type { ListOptions, StoreHit } from "../memory/store.js";
 
 /** How many candidates each retriever contributes to the fusion, per result asked for. */
 export const CANDIDATES_PER_RESULT = 4;
@@ -18,7 +18,7 @@ export function candidateCount(limit: number): number {
 
 /**
  * Fuses the two candidate lists (best first) into at most `limit` hits, weighting each side by
- * the evidence it carries for this query (memory/fusion.ts); records are copied. Traced as
+ * the evidence it carries for this query (search/fusion.ts); records are copied. Traced as
  * "rank fusion" (both candidate lists, the weights, the fused ranks) when tracing is on.
  */
 export function fuseCandidates(

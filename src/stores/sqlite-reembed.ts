@@ -8,7 +8,7 @@
  */
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
-import { normalize } from "../memory/vector.js";
+import { normalize } from "../search/vector.js";
 import { configureConnection } from "../util/sqlite-connection.js";
 import { storedDims } from "./sqlite-schema.js";
 

@@ -1,8 +1,8 @@
 /** Conversions between domain objects and rows of the embedded memory store. */
 import { createHash } from "node:crypto";
-import { tokenize } from "../memory/tokenize.js";
+import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
-import type { PendingUpdate } from "./types.js";
+import type { PendingUpdate } from "../memory/store.js";
 
 export const MEMORY_COLUMNS =
   "seq, user_id, id, text, category, about, created_at, updated_at, event_time, valid_from, valid_to, " +

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS memories (
 CREATE INDEX IF NOT EXISTS memories_user_hash ON memories (user_id, hash);
 CREATE INDEX IF NOT EXISTS memories_user_created ON memories (user_id, created_at);
 
--- tokens: memory/tokenize.ts output joined by spaces, so any language arrives pre-segmented.
+-- tokens: search/tokenize.ts output joined by spaces, so any language arrives pre-segmented.
 -- unicode61 also splits at punctuation inside a token ("3.5"); queries quote each term as a phrase,
 -- which splits it the same way. owner: a per-user token, so MATCH itself is scoped to the user.
 CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5 (

@@ -4,7 +4,7 @@
  * a write by any connection makes it stale.
  */
 import type { MemoryRecord } from "../memory/types.js";
-import { normalize } from "../memory/vector.js";
+import { normalize } from "../search/vector.js";
 import { type MemoryRowWithEmbedding, rowToRecord } from "./sqlite-rows.js";
 
 export class UserSnapshot {

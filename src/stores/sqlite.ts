@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { compileFilter, isValidAt } from "../memory/filter.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
-import { normalize } from "../memory/vector.js";
+import { normalize } from "../search/vector.js";
 import { candidateCount, fuseCandidates, listPage, visibleRecords } from "./shared.js";
 import {
   ftsQuery,
@@ -23,7 +23,7 @@ import {
 import { configureConnection } from "../util/sqlite-connection.js";
 import { ensureSchema, storedDims } from "./sqlite-schema.js";
 import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
-import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "./types.js";
+import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings, an FTS5

@@ -7,7 +7,7 @@ import { buildGraph } from "../../src/graph/builder.js";
 import { silentLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
-import type { MemoryStore } from "../../src/stores/types.js";
+import type { MemoryStore } from "../../src/memory/store.js";
 import { ScriptedChatModel, rememberingScript, type Script } from "../helpers/scripted-model.js";
 
 export const DIMS = 16;

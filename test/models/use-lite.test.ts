@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UseLiteEmbeddings } from "../../src/models/use-lite.js";
-import { dot, normalize } from "../../src/memory/vector.js";
+import { dot, normalize } from "../../src/search/vector.js";
 
 describe("USE-lite embeddings (real model from npm, offline)", () => {
   const embeddings = new UseLiteEmbeddings();

@@ -5,9 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sanitizeFilter } from "../../src/memory/filter.js";
-import { tokenize } from "../../src/memory/tokenize.js";
+import { tokenize } from "../../src/search/tokenize.js";
 import type { MemoryFilter, MemoryRecord, Validity } from "../../src/memory/types.js";
-import type { MemoryStore, StoreHit, StoreSearchQuery } from "../../src/stores/types.js";
+import type { MemoryStore, StoreHit, StoreSearchQuery } from "../../src/memory/store.js";
 import {
   axis,
   DIMS,

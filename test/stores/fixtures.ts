@@ -1,7 +1,7 @@
 /** Small deterministic records and 8-dimensional hand-made vectors for the store contract tests. */
 import { randomUUID } from "node:crypto";
 import type { HistoryEntry, MemoryRecord } from "../../src/memory/types.js";
-import type { PendingUpdate } from "../../src/stores/types.js";
+import type { PendingUpdate } from "../../src/memory/store.js";
 
 export const DIMS = 8;
 

@@ -1,6 +1,6 @@
 /** Sparse lexical vectors and point ids (no server needed). */
 import { describe, expect, it } from "vitest";
-import { tokenize } from "../../src/memory/tokenize.js";
+import { tokenize } from "../../src/search/tokenize.js";
 import { pointId, uuidV5 } from "../../src/stores/qdrant-ids.js";
 import {
   ASSUMED_AVERAGE_LENGTH,

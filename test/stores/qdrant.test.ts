@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { tokenize } from "../../src/memory/tokenize.js";
+import { tokenize } from "../../src/search/tokenize.js";
 import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
 import { collectionNames } from "../../src/stores/qdrant-collections.js";
 import { createQdrantClient } from "../../src/stores/qdrant-client.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { tokenize } from "../../src/memory/tokenize.js";
+import { tokenize } from "../../src/search/tokenize.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { reembedSqliteStore } from "../../src/stores/sqlite-reembed.js";
 import { axis, memory, newUser, DIMS } from "./fixtures.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalize } from "../../src/memory/vector.js";
+import { normalize } from "../../src/search/vector.js";
 import { UserSnapshot, topAccepted } from "../../src/stores/sqlite-snapshot.js";
 import { DIMS, memory, seededVector } from "./fixtures.js";
 

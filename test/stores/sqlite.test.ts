@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { tokenize } from "../../src/memory/tokenize.js";
+import { tokenize } from "../../src/search/tokenize.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import { runStoreContract } from "./contract.js";

@@ -1,5 +1,5 @@
-import { Bm25Index } from "../../../src/memory/bm25.js";
-import { tokenize } from "../../../src/memory/tokenize.js";
+import { Bm25Index } from "../../../src/search/bm25.js";
+import { tokenize } from "../../../src/search/tokenize.js";
 import type { RetrievalDoc, SessionDocs } from "../documents.js";
 import type { RetrievalSystem, RetrievedDoc } from "./types.js";
 

@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { dot, normalize } from "../../../src/memory/vector.js";
+import { dot, normalize } from "../../../src/search/vector.js";
 import type { RetrievalDoc, SessionDocs } from "../documents.js";
 import type { RetrievalSystem, RetrievedDoc } from "./types.js";
 

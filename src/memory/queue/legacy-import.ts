@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import type { Logger } from "../../logger.js";
 import type { AddOptions, ChatTurnMessage } from "../api.js";
-import type { MemoryStore } from "../../stores/types.js";
+import type { LegacyPendingSource } from "../store.js";
 import type { JobQueue } from "./types.js";
 
 interface OutboxLine {
@@ -43,7 +43,7 @@ export async function importLegacyOutbox(queue: JobQueue, path: string, logger: 
 }
 
 /** Imports the store's pending updates, if it has any; returns how many were queued. */
-export async function importLegacyPending(queue: JobQueue, store: MemoryStore, logger: Logger): Promise<number> {
+export async function importLegacyPending(queue: JobQueue, store: LegacyPendingSource, logger: Logger): Promise<number> {
   const items = await store.legacyPending();
   for (const item of items) {
     const { input, options } = item.payload as { input?: ChatTurnMessage[]; options?: Omit<AddOptions, "userId"> };

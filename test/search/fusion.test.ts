@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fusionWeights, orderedShare, weightedRankFusion, type Candidate } from "../../src/memory/fusion.js";
+import { fusionWeights, orderedShare, weightedRankFusion, type Candidate } from "../../src/search/fusion.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
-import { tokenize } from "../../src/memory/tokenize.js";
+import { tokenize } from "../../src/search/tokenize.js";
 import { axis, memory, newUser, DIMS } from "../stores/fixtures.js";
 
 const list = (...pairs: [string, number][]): Candidate[] => pairs.map(([id, score]) => ({ id, score }));

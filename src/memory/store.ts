@@ -1,10 +1,14 @@
-import type { FusionWeights } from "../memory/fusion.js";
-import type { HistoryEntry, MemoryFilter, MemoryRecord, Validity } from "../memory/types.js";
+/**
+ * What the engine needs from a memory backend, split by concern (as Mem0 keeps vector stores apart
+ * from its history store). The engine owns these interfaces; backends in src/stores/ implement them.
+ */
+import type { FusionWeights } from "../search/fusion.js";
+import type { HistoryEntry, MemoryFilter, MemoryRecord, Validity } from "./types.js";
 
 /** A store-level hit: rank fusion of the dense and lexical retrievers, before recency. */
 export interface StoreHit {
   record: MemoryRecord;
-  /** Weighted reciprocal-rank-fusion score (memory/fusion.ts). */
+  /** Weighted reciprocal-rank-fusion score (search/fusion.ts). */
   score: number;
   denseRank?: number;
   lexicalRank?: number;
@@ -16,9 +20,9 @@ export interface StoreSearchQuery {
   userId: string;
   /** Query embedding; omit for lexical-only search. */
   vector?: number[];
-  /** Query tokens (memory/tokenize.ts); omit for dense-only search. */
+  /** Query tokens (search/tokenize.ts); omit for dense-only search. */
   terms?: string[];
-  /** Share of the query the embedder can read, 0-1 (memory/fusion.ts); 1 when omitted. */
+  /** Share of the query the embedder can read, 0-1 (search/fusion.ts); 1 when omitted. */
   coverage?: number;
   filter?: MemoryFilter;
   validity: Validity;
@@ -45,16 +49,8 @@ export interface ListOptions {
   offset?: number;
 }
 
-/**
- * What the memory engine needs from a backend. Every method is scoped by userId: a record of
- * another user is never returned, changed or deleted, whatever id is passed.
- * Implementations: InMemoryMemoryStore (tests), SqliteMemoryStore (embedded default), QdrantMemoryStore.
- * All pass test/stores/contract.ts.
- */
-export interface MemoryStore {
-  readonly name: string;
-  /** Create tables / collections. Idempotent. `dims` is the embedding size. */
-  init(dims: number): Promise<void>;
+/** The memories themselves: written with their embeddings, read, searched, deleted. */
+export interface MemoryRecords {
   /** Insert or replace records, each with its embedding (same order). */
   put(records: MemoryRecord[], vectors: number[][]): Promise<void>;
   get(userId: string, id: string): Promise<MemoryRecord | null>;
@@ -68,8 +64,16 @@ export interface MemoryStore {
   search(query: StoreSearchQuery): Promise<StoreHit[]>;
   /** Removes records of this user; returns how many were removed. */
   delete(userId: string, ids: string[]): Promise<number>;
+}
+
+/** The audit trail: one line per change of a memory, kept when the memory is superseded or deleted. */
+export interface MemoryHistory {
   appendHistory(entries: HistoryEntry[]): Promise<void>;
   history(userId: string, memoryId: string): Promise<HistoryEntry[]>;
+}
+
+/** Users as a whole: who has memories, and erasing everything of one user. */
+export interface UserDirectory {
   /**
    * The ids of users who have at least one memory (current or not), in ascending order, at most
    * `limit`. For operators and Studio's memory view in open mode; never used to answer a user.
@@ -77,9 +81,25 @@ export interface MemoryStore {
   listUsers(limit: number): Promise<string[]>;
   /** Erase every memory and history line of the user. */
   forgetUser(userId: string): Promise<{ memories: number; history: number }>;
+}
+
+/** Updates an older version of the store kept pending; read once by the queue's legacy import. */
+export interface LegacyPendingSource {
   /** Updates an older version of the store kept pending (oldest first); none once dropped. */
   legacyPending(): Promise<PendingUpdate[]>;
   /** Removes what held them (after the queue imported them). */
   dropLegacyPending(): Promise<void>;
+}
+
+/**
+ * A whole backend: every part above on one file or collection set. Every method is scoped by
+ * userId: a record of another user is never returned, changed or deleted, whatever id is passed.
+ * Implementations: InMemoryMemoryStore (tests), SqliteMemoryStore (embedded default),
+ * QdrantMemoryStore. All pass test/stores/contract.ts.
+ */
+export interface MemoryStore extends MemoryRecords, MemoryHistory, UserDirectory, LegacyPendingSource {
+  readonly name: string;
+  /** Create tables / collections. Idempotent. `dims` is the embedding size. */
+  init(dims: number): Promise<void>;
   close(): Promise<void>;
 }
