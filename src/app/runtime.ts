@@ -137,7 +137,7 @@ export function createRuntime(
     },
     close: async () => {
       await memoryWorker.close();
-      if (engine) await (await engine.catch(() => undefined))?.store.close();
+      if (engine) await (await engine.catch(() => undefined))?.close();
       await queue.close();
       await stopEmbedder?.();
       await userLocks.close();

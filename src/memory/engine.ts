@@ -118,8 +118,9 @@ export class MemoryEngine {
     this.locks = deps.userLocks ?? new UserLocks();
   }
 
-  get store(): MemoryStore {
-    return this.deps.store;
+  /** Closes the store (files, connections). The engine is not used afterwards. */
+  close(): Promise<void> {
+    return this.deps.store.close();
   }
 
   /** Sets up the store (tables, collection). Called on first use; safe to call again. */
@@ -293,6 +294,41 @@ export class MemoryEngine {
   async history(id: string, options: { userId: string }): Promise<HistoryEntry[]> {
     await this.init();
     return this.deps.store.history(validateUserId(options.userId), id);
+  }
+
+  /** How many memories the user has: current ones, or every version with includeHistory. */
+  async count(options: { userId: string; includeHistory?: boolean }): Promise<number> {
+    await this.init();
+    return this.deps.store.count(validateUserId(options.userId), { validity: options.includeHistory ? { kind: "all" } : { kind: "current" } });
+  }
+
+  /**
+   * The stored memory holding exactly this fact (same text, same source), or null: how an import
+   * or a store put names a fact the engine already had and so did not add again.
+   */
+  async findFact(text: string, options: { userId: string; sourceId?: string | null }): Promise<MemoryRecord | null> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    const [same] = await this.deps.store.getByHashes(userId, [factHash(userId, text.trim(), options.sourceId ?? null)]);
+    return same ?? null;
+  }
+
+  /** Appends history lines carried over from an export (import); each must belong to the user. */
+  async importHistory(entries: HistoryEntry[], options: { userId: string }): Promise<void> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    const foreign = entries.find((e) => e.userId !== userId);
+    if (foreign) throw new InvalidInputError(`A history line of another user (${foreign.userId}) cannot be imported for ${userId}`);
+    if (entries.length) await this.deps.store.appendHistory(entries);
+  }
+
+  /**
+   * Users who have memories, ascending, at most `limit`: for operators and Studio's memory view
+   * in open mode, never to answer a user.
+   */
+  async listUsers(limit: number): Promise<string[]> {
+    await this.init();
+    return this.deps.store.listUsers(limit);
   }
 
   /** The memory with what it replaced and what replaced it (see supersede-chain.ts); null if the user has no such memory. */

@@ -19,7 +19,7 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
     const userId = requestUserId(c, q.userId);
     const engine = await deps.memory();
     const memories = await engine.list({ userId, limit: q.limit, offset: q.offset, includeHistory: q.includeHistory });
-    const total = await engine.store.count(userId, { validity: q.includeHistory ? { kind: "all" } : { kind: "current" } });
+    const total = await engine.count({ userId, includeHistory: q.includeHistory });
     return c.json({ userId, total, limit: q.limit, offset: q.offset, memories: memories.map(memoryView) });
   });
 

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { MemoryNotFoundError, type MemoryEngine } from "../memory/engine.js";
-import { factHash } from "../memory/indexing.js";
 import type { MemoryRecord } from "../memory/types.js";
 import { limitBody, readJson, readQuery } from "./body.js";
 import type { AppDeps } from "./deps.js";
@@ -86,7 +85,7 @@ async function add(engine: MemoryEngine, userId: string, fact: MemoryValue): Pro
   });
   if (changes[0]) return changes[0].memoryId;
   // The same fact was already stored: the put names that memory.
-  const [same] = await engine.store.getByHashes(userId, [factHash(userId, fact.text, null)]);
+  const same = await engine.findFact(fact.text, { userId });
   if (!same) throw new Error("The memory engine stored nothing and found no existing copy of the fact");
   return same.id;
 }

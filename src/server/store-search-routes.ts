@@ -43,13 +43,13 @@ export function storeSearchRoutes(deps: AppDeps): Hono<ServerEnv> {
     assertNamespaceLabels(body.suffix ?? []);
     const prefix = body.prefix ?? [];
     const userId = userUnderPrefix(c, prefix);
-    const store = (await deps.memory()).store;
+    const engine = await deps.memory();
     let users: string[] = [];
     if (userId !== undefined) {
-      if ((await store.count(userId, { validity: { kind: "current" } })) > 0) users = [userId];
+      if ((await engine.count({ userId })) > 0) users = [userId];
     } else if (authenticatedIdentity(c) === undefined && prefix.length < 2 && (prefix.length === 0 || prefix[0] === MEMORY_NAMESPACE)) {
       // Open mode (no auth, localhost only): Studio's memory view lists every user's namespace.
-      users = await store.listUsers(body.offset + body.limit);
+      users = await engine.listUsers(body.offset + body.limit);
     }
     const seen = new Set<string>();
     const namespaces: string[][] = [];

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { ReadyFact } from "../memory/api.js";
 import type { MemoryEngine } from "../memory/engine.js";
 import { TENANT_FIELDS } from "../memory/filter.js";
-import { factHash } from "../memory/indexing.js";
 import type { HistoryEntry, JsonValue } from "../memory/types.js";
 import { chronological, memoryView, type MemoryView } from "./memory-view.js";
 import type { ImportDocument } from "./schemas.js";
@@ -67,7 +66,7 @@ export async function importUser(engine: MemoryEngine, userId: string, doc: Impo
         result.imported++;
         continue;
       }
-      const [existing] = await engine.store.getByHashes(userId, [factHash(userId, m.text.trim(), m.sourceId)]);
+      const existing = await engine.findFact(m.text, { userId, sourceId: m.sourceId });
       if (existing) {
         result.ids[m.id] = existing.id;
         result.alreadyPresent++;
@@ -75,7 +74,7 @@ export async function importUser(engine: MemoryEngine, userId: string, doc: Impo
     }
   }
   const history = importedHistory(doc, userId, result, created);
-  if (history.length) await engine.store.appendHistory(history);
+  await engine.importHistory(history, { userId });
   result.historyEntries = history.length;
   return result;
 }

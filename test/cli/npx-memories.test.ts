@@ -89,7 +89,7 @@ describe("npx memories, as the README writes it", { timeout: 240_000 }, () => {
       expect(changes).toMatchObject([{ operation: "SUPERSEDE", text }]);
       ids[text] = changes[0].memoryId;
     }
-    await engine.store.close();
+    await engine.close();
   });
   afterAll(() => {
     rmSync(temp, { recursive: true, force: true });
@@ -121,7 +121,7 @@ describe("npx memories, as the README writes it", { timeout: 240_000 }, () => {
       const history = await restored.history(berlin.id, { userId: "alice" });
       expect(history.map((h) => h.operation).sort()).toEqual(["ADD", "ADD", "ADD", "SUPERSEDE", "SUPERSEDE"]);
     } finally {
-      await restored.store.close();
+      await restored.close();
     }
   });
 

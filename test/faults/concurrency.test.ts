@@ -305,7 +305,7 @@ describe("writers in several processes on one SQLite file", () => {
     }
     const { engine } = makeTestDeps({ store: new SqliteMemoryStore(db) });
     const result = await tally(engine, "x");
-    await engine.store.close();
+    await engine.close();
     return result;
   }
 

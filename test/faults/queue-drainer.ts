@@ -45,5 +45,5 @@ for (;;) {
 await worker.close();
 process.stdout.write(JSON.stringify({ done: true }) + "\n");
 await queue.close();
-await engine.store.close();
+await engine.close();
 process.exit(0);

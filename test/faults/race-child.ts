@@ -44,5 +44,5 @@ const results = await Promise.all(
   turns.map((turn, i) => engine.add([{ role: "user", content: turn }], { userId, sourceId: `${process.pid}-${i}` })),
 );
 process.stdout.write(JSON.stringify({ done: results.length }) + "\n");
-await engine.store.close();
+await engine.close();
 process.exit(0);
