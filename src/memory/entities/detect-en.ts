@@ -47,17 +47,23 @@ export function detectEnglish(text: string, owner: string, known: (name: string)
         i++;
         continue;
       }
-      const raw = text.slice(ws[i].start, ws[i + seq.length - 1].end);
+      const last = seq[seq.length - 1];
+      // "Counter-Strike", "Middle-earth": a hyphenated tail belongs to the name.
+      const tail = /^-[\p{L}\p{N}]+/u.exec(text.slice(last.end))?.[0] ?? "";
+      const raw = text.slice(seq[0].start, last.end) + tail;
       const name = cleanName(raw);
-      i += seq.length;
+      const quoted = /["“]$/u.test(text.slice(0, seq[0].start));
+      i = ws.indexOf(last) + 1;
+      while (tail && ws[i] && ws[i].start < last.end + tail.length) i++;
       // "Melanie's kids": her role, the same entity as the "my kids" of her own lines.
       const kin = /['’]s$/u.test(raw) ? ws[i]?.text.toLowerCase() : undefined;
       const possessed = kin ? (EN_KIN[kin] ?? EN_PETS[kin]) : undefined;
       if (possessed && text.slice(ws[i - 1].end, ws[i].start) === " ") entities.push(roleMention({ role: possessed, pet: !EN_KIN[kin!] }, name));
-      const atStart = seq[0] === ws[0];
+      const atStart = seq[0] === ws[0] || (seq[0] === ws[1] && EN_NOT_NAMES.has(ws[0].text.toLowerCase()) && text.slice(ws[0].end, seq[0].start) === " ");
       if (EN_NOT_NAMES.has(name.toLowerCase()) || name.length < 2) continue;
       if (atStart && !role && !known(name)) continue;
-      const kind = kindOf(name, before, role);
+      // A quoted title ("Becoming Nicole") is a work: a book, a song, a game.
+      const kind = quoted && !role ? "product" : kindOf(name, before, role);
       entities.push({ name, kind, ...(role ? { role: role.role } : {}) });
       if (role) relations.push(roleRelation(role, name, owner));
       if (kind === "place" && EN_LIVE_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "lives in", to: name });

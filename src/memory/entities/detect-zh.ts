@@ -15,6 +15,7 @@ const words = new Intl.Segmenter("zh", { granularity: "word" });
 const KIN_WORDS = Object.keys(ZH_KIN).sort((a, b) => b.length - a.length);
 const PET_WORDS = Object.keys(ZH_PETS).sort((a, b) => b.length - a.length);
 const OWNERS = ["我的", "我们的", "我", "我们"];
+const ZH_VOCATIVE_CUES = new Set(["嘿，", "嘿", "嗨，", "嗨", "谢谢", "谢谢你，", "感谢", "亲爱的"]);
 
 /**
  * Entities in Chinese text. Chinese has no capitals, so names are found by context:
@@ -43,8 +44,10 @@ export function detectChinese(text: string, owner: string, known: (name: string)
         const roleWord = (kin ?? pet)!;
         const role = kin ? ZH_KIN[kin] : ZH_PETS[pet!];
         let after = rest.slice(roleWord.length);
-        if (pet) after = after.replace(/^(名叫|名字叫|叫做|叫)/u, "");
-        const name = kin ? personNameAt(after) : petNameAt(after);
+        const called = pet ? /^(名叫|名字叫|叫做|叫)/u.exec(after) : null;
+        if (called) after = after.slice(called[0].length);
+        // A pet's name needs 叫 before it: 我的乌龟慢慢爬 names no pet.
+        const name = kin ? personNameAt(after) : called ? petNameAt(after) : undefined;
         if (name) {
           add({ name, kind: kin ? "person" : "pet", role });
           relations.push(kin ? { from: name, type: `${role} of`, to: owner } : { from: owner, type: "owns", to: name });
@@ -58,7 +61,8 @@ export function detectChinese(text: string, owner: string, known: (name: string)
     const cue = ZH_PERSON_CUES.find((c) => head.startsWith(c));
     if (cue) {
       const name = translitRun(head.slice(cue.length));
-      if (name.length >= 2) add({ name, kind: "person" });
+      // Two characters make a name only when addressed (嘿，梅尔！): after 和/与 they are as often a word (与伦比).
+      if (name.length >= 3 || (name.length === 2 && ZH_VOCATIVE_CUES.has(cue))) add({ name, kind: "person" });
     }
   }
   // A transcribed name right before 的 or opening a clause with a comma: 梅兰妮的孩子, 卡罗琳，你…
@@ -79,7 +83,7 @@ export function detectChinese(text: string, owner: string, known: (name: string)
   placesAndOrganisations(text, owner, add, relations);
   for (const m of text.matchAll(/[A-Z][A-Za-z0-9&+.-]*(?: [A-Z][A-Za-z0-9&+.-]*)*/g)) {
     const name = m[0].replace(/[.+-]+$/, "");
-    if (name.length >= 2) add({ name, kind: /^[A-Z]{2,}$/.test(name) ? "topic" : "product" });
+    if (name.length >= 2) add({ name, kind: /^[A-Z]{2,}$/.test(name) ? "topic" : "person" });
   }
   return { entities: dedupe(entities), relations };
 }
@@ -116,7 +120,7 @@ function placesAndOrganisations(text: string, owner: string, add: (m: EntityMent
     if (!HAN.test(w)) continue;
     const org = ZH_ORG_SUFFIXES.find((s) => w.endsWith(s));
     const joined = org && w.length === org.length ? joinBefore(segs, k) : undefined;
-    const orgName = org && w.length > org.length ? w : joined ? joined + w : undefined;
+    const orgName = org && w.length > org.length && !ZH_NAME_STOP.has(w[0]) ? w : joined ? joined + w : undefined;
     if (orgName) {
       add({ name: orgName, kind: "organisation" });
       const start = joined ? segs[k - 1].index : segs[k].index;
@@ -126,7 +130,8 @@ function placesAndOrganisations(text: string, owner: string, add: (m: EntityMent
       }
       continue;
     }
-    const place = ZH_PLACE_SUFFIXES.find((s) => w.endsWith(s) && w.length > s.length && w.length <= 6);
+    // A one-character suffix needs two characters before it (杭州市, 海淀区): 社区, 公路, 城市 are words.
+    const place = ZH_PLACE_SUFFIXES.find((s) => w.endsWith(s) && w.length >= s.length + (s.length === 1 ? 2 : 1) && w.length <= 6);
     if (place) {
       add({ name: w, kind: "place" });
       const before = text.slice(Math.max(0, segs[k].index - 8), segs[k].index);
@@ -141,9 +146,10 @@ function placesAndOrganisations(text: string, owner: string, add: (m: EntityMent
 /** 阿里巴巴 + 公司 segmented apart: the organisation is the word before (a dictionary word of two or more characters) and the suffix. */
 function joinBefore(segs: Intl.SegmentData[], k: number): string | undefined {
   const prev = segs[k - 1];
-  if (!prev || prev.segment.length < 2 || !HAN.test(prev.segment) || prev.index + prev.segment.length !== segs[k].index) return undefined;
-  if (/^(我在|我们|一家|这家|那家|一个|这个|那个)$/.test(prev.segment)) return undefined;
-  return prev.segment;
+  if (!prev || prev.index + prev.segment.length !== segs[k].index) return undefined;
+  // Only a name can stand there safely (阿里巴巴, Acme): a word before 学校 is as often a verb (认为学校).
+  const isName = [...prev.segment].length >= 2 && ([...prev.segment].every((c) => ZH_TRANSLIT.has(c)) || /^[A-Za-z][\w&-]*$/.test(prev.segment));
+  return isName ? prev.segment : undefined;
 }
 
 function dedupe(list: EntityMention[]): EntityMention[] {

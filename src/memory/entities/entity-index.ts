@@ -60,11 +60,10 @@ export class EntityIndex {
       const e = byAlias.get(mentionKey(m));
       if (e) found.set(e.id, e);
     }
-    const lower = ` ${text.normalize("NFKC").toLowerCase()} `;
+    const lower = text.normalize("NFKC").toLowerCase();
     for (const [alias, e] of byAlias) {
-      if (alias.startsWith("role:") || [...alias].length < 2) continue;
-      const cjk = /\p{Script=Han}/u.test(alias);
-      if (cjk ? lower.includes(alias) : alias.length >= 3 && new RegExp(`[^\\p{L}\\p{N}]${escape(alias)}(?:'s|’s)?[^\\p{L}\\p{N}]`, "u").test(lower)) found.set(e.id, e);
+      if (alias.startsWith("role:") || found.has(e.id)) continue;
+      if (/\p{Script=Han}/u.test(alias) ? [...alias].length >= 2 && lower.includes(alias) : alias.length >= 3 && containsWord(lower, alias)) found.set(e.id, e);
     }
     return [...found.values()];
   }
@@ -89,6 +88,14 @@ export class EntityIndex {
   }
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether `word` occurs in `text` with no letter or digit glued to either side ("melanie's" counts). */
+function containsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + word.length];
+    if ((!before || !WORD_CHAR.test(before)) && (!after || !WORD_CHAR.test(after))) return true;
+  }
+  return false;
 }
