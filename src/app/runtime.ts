@@ -11,6 +11,7 @@ import { MemoryWorker } from "../memory/queue/worker.js";
 import { join } from "node:path";
 import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
+import { createEntityStore } from "../stores/entity-factory.js";
 import { createMemoryStore } from "../stores/factory.js";
 
 /**
@@ -86,6 +87,7 @@ export function createRuntime(
       const store = await createMemoryStore(settings);
       const built = new MemoryEngine({
         store,
+        entities: await createEntityStore(settings, store),
         embeddings,
         dims,
         queryCoverage: coverage,
@@ -139,7 +141,9 @@ export function createRuntime(
     },
     close: async () => {
       await memoryWorker.close();
-      if (engine) await (await engine.catch(() => undefined))?.store.close();
+      const opened = engine ? await engine.catch(() => undefined) : undefined;
+      await opened?.entities?.store.close();
+      await opened?.store.close();
       await queue.close();
       await stopEmbedder?.();
       userLocks.close();

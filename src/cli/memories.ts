@@ -13,6 +13,7 @@ import { InvalidInputError, validateUserId } from "../memory/validation.js";
 import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavailable.js";
 import { zodMessage } from "../server/errors.js";
 import { parseArgs } from "./args.js";
+import { ENTITY_COMMANDS } from "./entity-commands.js";
 import { COMMANDS, NotFoundError, optionValue, UsageError } from "./memories-commands.js";
 import { queueCommand } from "./queue-command.js";
 
@@ -27,6 +28,9 @@ commands:
   forget-user --yes                       erase every memory of the user and its history
   export [--out FILE]                     all memories with history, as JSON
   import <FILE|->                         re-create memories from an export (new ids)
+  entities                                the user's entities (people, pets, places, ...)
+  entity <name>                           one entity: its relations and its memories as a timeline
+  map [--format json|dot|svg] [--out F]   the memory map: entities and their relations
   queue [list] [--state S]                memory update jobs (--user optional here: all users)
   queue retry <id> | retry --all          dead jobs back to the queue, tried at once
   queue drop <id>                         remove a job that is not running
@@ -64,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       stdout.write(options.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
       return EXIT.ok;
     }
-    const command = COMMANDS[name];
+    const command = COMMANDS[name] ?? ENTITY_COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
     const userId = validateUserId(optionValue(options, "user") ?? missingUser());
     const openEngine = async () => {

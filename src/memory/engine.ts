@@ -131,7 +131,8 @@ export class MemoryEngine {
   /** Sets up the store (tables, collection). Called on first use; safe to call again. */
   init(): Promise<void> {
     // A failed set-up (store down at start) is tried again on the next call, not remembered.
-    this.initialised ??= Promise.all([this.deps.store.init(this.deps.dims), this.deps.entities?.init()]).then(() => undefined, (error: unknown) => {
+    // The entity store after the memory store: Qdrant's keeps its links on the memory collection.
+    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).catch((error: unknown) => {
       this.initialised = undefined;
       throw error;
     });

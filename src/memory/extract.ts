@@ -11,13 +11,14 @@ const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 const MAX_FACTS = 8;
 const MAX_FACT_CHARS = 300;
 
-const NAME = z.string().trim().min(1).max(80);
+/** A fresh schema per use: a shared one becomes a JSON-schema $ref, which the grammar builder cannot follow. */
+const name = () => z.string().trim().min(1).max(80);
 const EntityMentionSchema = z.object({
-  name: NAME,
+  name: name(),
   kind: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(ENTITY_KINDS).catch("topic")),
   role: z.string().trim().min(1).max(40).optional().catch(undefined),
 });
-const RelationMentionSchema = z.object({ from: NAME, type: z.string().trim().min(1).max(40), to: NAME });
+const RelationMentionSchema = z.object({ from: name(), type: z.string().trim().min(1).max(40), to: name() });
 
 export const ExtractedFactSchema = z.object({
   text: z.string().trim().min(1, "fact text is empty").max(MAX_FACT_CHARS),

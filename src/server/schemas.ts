@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ExportedEntity, ExportedRelation } from "./entity-export-schemas.js";
 import { MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
 
 /**
@@ -91,8 +92,10 @@ export const ImportDocument = z.object({
         sourceId: z.string().nullable().default(null),
         metadata: z.record(jsonValue).default({}),
         history: z.array(history).default([]),
+        entities: z.array(ExportedEntity).max(100).optional(),
       }),
     )
     .max(100_000),
+  relations: z.array(ExportedRelation).max(100_000).optional(),
 });
 export type ImportDocument = z.infer<typeof ImportDocument>;
