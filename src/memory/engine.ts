@@ -231,8 +231,7 @@ export class MemoryEngine {
       hits = [...periodHits.map((h) => ({ ...h, score: h.score + 1 })), ...hits.filter((h) => !seen.has(h.record.id))];
     }
     if (this.entities) {
-      const total = await this.deps.store.count(userId, { validity });
-      hits = await expandByEntities(this.entities, userId, query, hits, total, (ids) =>
+      hits = await expandByEntities(this.entities, userId, query, hits, (ids) =>
         run(filter ? { AND: [filter, { id: { in: ids } }] } : { id: { in: ids } }),
       );
     }

@@ -99,8 +99,8 @@ export class SqliteEntityStore implements EntityStore {
       this.db.prepare("DELETE FROM entities WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))").run(userId, json);
       this.db.prepare("DELETE FROM memory_entities WHERE user_id = ? AND entity_id IN (SELECT value FROM json_each(?))").run(userId, json);
       this.db
-        .prepare("DELETE FROM entity_relations WHERE user_id = ?1 AND (from_id IN (SELECT value FROM json_each(?2)) OR to_id IN (SELECT value FROM json_each(?2)))")
-        .run(userId, json);
+        .prepare("DELETE FROM entity_relations WHERE user_id = ? AND (from_id IN (SELECT value FROM json_each(?)) OR to_id IN (SELECT value FROM json_each(?)))")
+        .run(userId, json, json);
     }).immediate();
   }
 
