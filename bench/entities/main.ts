@@ -1,7 +1,8 @@
 /**
  * Entities the no-LLM path finds in LoCoMo turns: per conversation, the entities the memory map
  * holds after every turn is indexed in dialogue order (as the benchmark ingests them), and an
- * evenly spaced sample of 50 entities with the first turn that named each, to be judged by hand.
+ * evenly spaced sample of 50 entities with the id of the first turn that named each (the files
+ * hold no dataset text: look the turn up in the dataset), to be judged by hand.
  *   npm run bench:entities -- [--input file] [--out bench/results/entities-sample-en.json] [--sample 50]
  * A sample file that already holds judgements keeps them for the entities it samples again.
  */
@@ -18,6 +19,7 @@ interface Sampled {
   name: string;
   kind: string;
   aliases: string[];
+  /** The LoCoMo dia_id of the first turn that named it. */
   firstTurn: string;
   /** Filled in by hand: is this a real entity the text is about (person, pet, place, ...)? */
   correct: boolean | null;
@@ -41,11 +43,11 @@ for (const conv of data.conversations) {
   const firstTurn = new Map<string, string>();
   let turns = 0;
   for (const session of sessionDocs(conv, "turns")) {
-    const memories = session.docs.map((d, i) => ({ memoryId: `${session.session}:${i}`, text: d.text }));
+    const memories = session.docs.map((d) => ({ memoryId: d.sourceIds.join(","), text: d.text }));
     await index.record(userId, memories, session.time);
     turns += memories.length;
     const links = await store.entitiesOfMemories(userId, memories.map((m) => m.memoryId));
-    for (const m of memories) for (const id of links.get(m.memoryId) ?? []) if (!firstTurn.has(id)) firstTurn.set(id, m.text);
+    for (const m of memories) for (const id of links.get(m.memoryId) ?? []) if (!firstTurn.has(id)) firstTurn.set(id, m.memoryId);
   }
   const entities = await store.entities(userId);
   const byKind: Record<string, number> = {};

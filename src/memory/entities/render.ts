@@ -42,7 +42,7 @@ export function mapToSvg(map: MemoryMap, maxNodes = 40): string {
   });
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size + 40}" viewBox="0 0 ${size} ${size + 40}" font-family="sans-serif" font-size="14">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size + 40}" viewBox="0 0 ${size} ${size + 40}" font-family="sans-serif, &apos;Noto Sans CJK SC&apos;, &apos;PingFang SC&apos;, &apos;Microsoft YaHei&apos;" font-size="14">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="20" y="28" font-size="18" font-weight="bold">${esc(`Memory map of ${map.userId}`)}</text>`,
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>`,
