@@ -38,6 +38,7 @@ interface CliOptions {
   limit?: number;
   out: string;
   cacheFile: (embedder: BenchEmbedder) => string | undefined;
+  entities: boolean;
 }
 
 function readCli(): CliOptions {
@@ -51,6 +52,7 @@ function readCli(): CliOptions {
       "limit-conversations": { type: "string" },
       "embedding-cache": { type: "string" },
       "no-embedding-cache": { type: "boolean", default: false },
+      "no-entities": { type: "boolean", default: false },
     },
   });
   const [mode] = parseChoiceList("mode", values.mode!, MODES);
@@ -62,6 +64,7 @@ function readCli(): CliOptions {
     systems: parseChoiceList("systems", values.systems!, SYSTEMS),
     limit: limit ? parseNumberList("limit-conversations", limit)[0] : undefined,
     out: resolve(values.out ?? `bench/results/locomo-${mode}.json`),
+    entities: !values["no-entities"],
     cacheFile: (e) =>
       values["no-embedding-cache"] ? undefined : (values["embedding-cache"] ?? defaultEmbeddingCacheFile(e.id, e.dims)),
   };
@@ -99,12 +102,12 @@ function cachedEmbedder(embedder: BenchEmbedder, cacheFile: string | undefined):
   });
 }
 
-function systemEntries(names: SystemName[], embeddings: CachedEmbeddings, embedder: BenchEmbedder): SystemEntry[] {
+function systemEntries(names: SystemName[], embeddings: CachedEmbeddings, embedder: BenchEmbedder, withEntities: boolean): SystemEntry[] {
   const halfLifeDays = loadSettings().MEMORY_HALF_LIFE_DAYS;
   const { dims, coverage: queryCoverage } = embedder;
   const factories: Record<SystemName, () => Promise<RetrievalSystem>> = {
     "memory-chat": async () =>
-      new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims, halfLifeDays, queryCoverage }),
+      new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims, halfLifeDays, queryCoverage, entities: withEntities }),
     bm25: async () => new Bm25System(),
     dense: async () => new DenseSystem(embeddings),
     mem0: () => Mem0System.create(embeddings, dims),
@@ -183,7 +186,7 @@ async function main(): Promise<void> {
   const questions = data.conversations.slice(0, options.limit).flatMap((c) => c.questions.map((q) => q.question));
   const queryMs = await timeSingleQueries(embedder, questions.slice(0, 40));
 
-  const result = await runLocomo(data, systemEntries(options.systems, embeddings, embedder), embeddings, {
+  const result = await runLocomo(data, systemEntries(options.systems, embeddings, embedder, options.entities), embeddings, {
     mode: options.mode,
     ks: options.ks,
     limitConversations: options.limit,

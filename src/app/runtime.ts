@@ -9,6 +9,7 @@ import { MemoryWorker } from "../memory/queue/worker.js";
 import { join } from "node:path";
 import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
+import { createEntityStore } from "../stores/entity-factory.js";
 import { createMemoryStore } from "../stores/factory.js";
 import { createJobQueue, createUserLocks } from "./coordination.js";
 
@@ -84,6 +85,7 @@ export function createRuntime(
       const store = await createMemoryStore(settings);
       const built = new MemoryEngine({
         store,
+        entities: await createEntityStore(settings, store),
         embeddings,
         dims,
         queryCoverage: coverage,
@@ -137,7 +139,8 @@ export function createRuntime(
     },
     close: async () => {
       await memoryWorker.close();
-      if (engine) await (await engine.catch(() => undefined))?.close();
+      const opened = engine ? await engine.catch(() => undefined) : undefined;
+      await opened?.close();
       await queue.close();
       await stopEmbedder?.();
       await userLocks.close();

@@ -37,7 +37,7 @@ export const USER_OPTIONS: Record<string, OptionSpec> = {
 
 const LIMIT = (what: string, fallback: number): OptionSpec => ({ type: "string", value: "N", help: `at most N ${what} (default ${fallback})` });
 
-function command(name: string, spec: Omit<MemoriesCommand, "name" | "options"> & { options?: Record<string, OptionSpec> }): MemoriesCommand {
+export function command(name: string, spec: Omit<MemoriesCommand, "name" | "options"> & { options?: Record<string, OptionSpec> }): MemoriesCommand {
   return { ...spec, name: `memories ${name}`, options: { ...spec.options, ...USER_OPTIONS } };
 }
 

@@ -14,10 +14,12 @@ import { InvalidInputError, validateUserId } from "../memory/validation.js";
 import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavailable.js";
 import { zodMessage } from "../server/errors.js";
 import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpec } from "./args.js";
-import { COMMANDS, NotFoundError, type CommandOutput } from "./memories-commands.js";
+import { ENTITY_COMMANDS } from "./entity-commands.js";
+import { COMMANDS as MEMORY_COMMANDS, NotFoundError, type CommandOutput, type MemoriesCommand } from "./memories-commands.js";
 import { QUEUE_SPEC, queueCommand } from "./queue-command.js";
 import { REEMBED_SPEC, reembedCommand } from "./reembed.js";
 
+const COMMANDS: Record<string, MemoriesCommand> = { ...MEMORY_COMMANDS, ...ENTITY_COMMANDS };
 const SPECS: Record<string, CommandSpec> = { ...COMMANDS, queue: QUEUE_SPEC, reembed: REEMBED_SPEC };
 
 const USAGE = `usage: memories <command> [arguments] --user ID [--json]

@@ -1,4 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
+import type { EntityMention, RelationMention } from "./entities/types.js";
 import type { JsonValue, MemoryCategory, MemoryChange, MemoryFilter } from "./types.js";
 
 /** A fact given directly to `add` with `infer: false` (no LLM call), e.g. when filling from data. */
@@ -17,6 +18,10 @@ export interface ReadyFact {
    * names). Indexed and embedded with the fact; never returned as its text.
    */
   context?: string;
+  /** The entities the fact is about (an import's, or a model's); omitted: detected from the text. */
+  entities?: EntityMention[];
+  /** Typed relations between them ("user" for the user), e.g. {from: "Melanie", type: "sister of", to: "user"}. */
+  relations?: RelationMention[];
 }
 
 export interface ChatTurnMessage {

@@ -13,6 +13,10 @@ import type {
   ReadyFact,
   SearchOptions,
 } from "./api.js";
+import { EntityIndex, type MemoryToIndex } from "./entities/entity-index.js";
+import { expandByEntities } from "./entities/expansion.js";
+import type { EntityStore } from "./entities/store.js";
+import type { DetectedEntities } from "./entities/types.js";
 import { extractFacts, type ExtractedFact, type ExtractionStyle } from "./extract.js";
 import { sanitizeFilter } from "./filter.js";
 import { buildIndexText, factHash } from "./indexing.js";
@@ -63,6 +67,8 @@ export interface MemoryEngineDeps {
   userLocks?: UserLockRunner;
   /** Deadline of each model call (chat and embeddings) of an update, in ms (MODEL_TIMEOUT_S). */
   modelTimeoutMs?: number;
+  /** The memory map (entities, their relations, which memories name them); without it, none is kept. */
+  entities?: EntityStore;
   /** The queue of memory updates: forgetUser erases the user's queued updates there too. */
   jobs?: { forgetUser(userId: string): Promise<number> };
 }
@@ -111,22 +117,27 @@ export class MemoryEngine {
   private readonly locks: UserLockRunner;
   private readonly now: () => Date;
   private initialised?: Promise<void>;
+  /** The memory map, when the engine has an entity store. */
+  readonly entities?: EntityIndex;
 
   constructor(private readonly deps: MemoryEngineDeps) {
+    this.entities = deps.entities ? new EntityIndex(deps.entities) : undefined;
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
     this.locks = deps.userLocks ?? new UserLocks();
   }
 
-  /** Closes the store (files, connections). The engine is not used afterwards. */
-  close(): Promise<void> {
-    return this.deps.store.close();
+  /** Closes the stores (files, connections). The engine is not used afterwards. */
+  async close(): Promise<void> {
+    await this.entities?.store.close();
+    await this.deps.store.close();
   }
 
   /** Sets up the store (tables, collection). Called on first use; safe to call again. */
   init(): Promise<void> {
     // A failed set-up (store down at start) is tried again on the next call, not remembered.
-    this.initialised ??= this.deps.store.init(this.deps.dims).catch((error: unknown) => {
+    // The entity store after the memory store: Qdrant's keeps its links on the memory collection.
+    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).catch((error: unknown) => {
       this.initialised = undefined;
       throw error;
     });
@@ -232,6 +243,11 @@ export class MemoryEngine {
       const seen = new Set(periodHits.map((h) => h.record.id));
       hits = [...periodHits.map((h) => ({ ...h, score: h.score + 1 })), ...hits.filter((h) => !seen.has(h.record.id))];
     }
+    if (this.entities) {
+      hits = await expandByEntities(this.entities, userId, query, hits, (ids) =>
+        run(filter ? { AND: [filter, { id: { in: ids } }] } : { id: { in: ids } }),
+      );
+    }
     const fusion = hits[0]?.fusion;
     if (fusion) this.log.debug("search fusion", { ...fusion, period: period?.phrase ?? null });
     return hits
@@ -276,6 +292,7 @@ export class MemoryEngine {
       historyEntry(updated, "UPDATE", old.text, updated.text, at, options.threadId ?? null, null),
     ]);
     await this.deps.store.put([updated], vectors);
+    await this.entities?.record(userId, [{ memoryId: updated.id, text: updated.text }], at);
     return updated;
   }
 
@@ -289,6 +306,7 @@ export class MemoryEngine {
       historyEntry(old, "DELETE", old.text, null, this.now().toISOString(), options.threadId ?? null, null),
     ]);
     await this.deps.store.delete(userId, [id]);
+    await this.entities?.unlink(userId, [id]);
   }
 
   async history(id: string, options: { userId: string }): Promise<HistoryEntry[]> {
@@ -339,20 +357,22 @@ export class MemoryEngine {
   }
 
   /** Erases the user's memories, their history and queued updates: a real forget. */
-  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number }> {
+  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number; entities: number; relations: number }> {
     await this.init();
     const user = validateUserId(userId);
     // Queued updates first: one that ran after the erase would bring a memory back.
     const queuedUpdates = (await this.deps.jobs?.forgetUser(user)) ?? 0;
     const result = await this.deps.store.forgetUser(user);
-    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates });
-    return { ...result, queuedUpdates };
+    const map = (await this.deps.entities?.forgetUser(user)) ?? { entities: 0, relations: 0 };
+    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates, ...map });
+    return { ...result, queuedUpdates, ...map };
   }
 
   // --- writing ---------------------------------------------------------------------------------
 
   private async addReadyFacts(facts: ReadyFact[], ctx: WriteContext): Promise<MemoryChange[]> {
     const records: MemoryRecord[] = [];
+    const indexed: MemoryToIndex[] = [];
     const wanted = facts.filter((f) => f.text?.trim()).map((f) => ({ fact: f, sourceId: f.sourceId ?? ctx.sourceId }));
     const hashes = wanted.map((w) => factHash(ctx.userId, w.fact.text, w.sourceId));
     // One duplicate check for the whole batch: a store round trip per fact made imports crawl.
@@ -372,6 +392,7 @@ export class MemoryEngine {
       });
       if (fact.context?.trim()) record.indexText = buildIndexText({ ...record, context: fact.context.trim() });
       records.push(record);
+      indexed.push({ memoryId: record.id, text: record.text, given: givenEntities(fact) });
     }
     if (records.length === 0) return [];
     const vectors = await this.embed(records);
@@ -380,6 +401,7 @@ export class MemoryEngine {
       records.map((r) => historyEntry(r, "ADD", null, r.text, ctx.time, ctx.threadId, r.sourceId)),
     );
     await this.deps.store.put(records, vectors);
+    await this.entities?.record(ctx.userId, indexed, ctx.time);
     return records.map((r) => ({ operation: "ADD", memoryId: r.id, text: r.text, category: r.category }));
   }
 
@@ -406,6 +428,7 @@ export class MemoryEngine {
     const history: HistoryEntry[] = [];
     const toDelete: string[] = [];
     const touched = new Set<string>();
+    const indexed: MemoryToIndex[] = [];
     for (const d of decisions) {
       // Two decisions on one memory in a turn would overwrite each other: the first one wins.
       if (d.target && touched.has(d.target.id)) continue;
@@ -426,6 +449,7 @@ export class MemoryEngine {
           if ((await this.deps.store.getByHashes(ctx.userId, [record.hash])).length > 0) break;
           if (toPut.some((r) => r.hash === record.hash)) break;
           toPut.push(record);
+          indexed.push({ memoryId: record.id, text: record.text, given: givenEntities(d.fact) });
           history.push(historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId));
           changes.push({ operation: "ADD", memoryId: record.id, text: record.text, category: record.category });
           break;
@@ -436,6 +460,7 @@ export class MemoryEngine {
           const updated = { ...this.withText(old, d.text, ctx.time), eventTime: d.fact.eventTime ?? old.eventTime };
           updated.indexText = buildIndexText(updated);
           toPut.push(updated);
+          indexed.push({ memoryId: updated.id, text: updated.text, given: givenEntities(d.fact) });
           history.push(historyEntry(updated, "UPDATE", old.text, updated.text, ctx.time, ctx.threadId, ctx.sourceId));
           changes.push({ operation: "UPDATE", memoryId: old.id, text: updated.text, oldText: old.text, category: updated.category });
           break;
@@ -445,6 +470,7 @@ export class MemoryEngine {
           const record = fresh();
           const closed: MemoryRecord = { ...old, validTo: ctx.time, supersededBy: record.id, updatedAt: ctx.time };
           toPut.push(closed, record);
+          indexed.push({ memoryId: record.id, text: record.text, given: givenEntities(d.fact) });
           history.push(
             historyEntry(old, "SUPERSEDE", old.text, record.text, ctx.time, ctx.threadId, ctx.sourceId),
             historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId),
@@ -475,9 +501,15 @@ export class MemoryEngine {
     // The audit log is written ahead of the change: a process killed (or a store lost) between
     // the two writes leaves an entry whose change a replay makes again, never a change with no
     // entry (Qdrant has no transaction spanning both collections).
+    // A closed memory keeps the entities it named (its timeline stays); a backend that keeps the
+    // links on the memory itself (Qdrant's payload) loses them when the memory is stored again.
+    const kept = await this.entities?.linksOf(ctx.userId, toPut.filter((r) => !indexed.some((i) => i.memoryId === r.id)).map((r) => r.id));
     if (history.length) await this.deps.store.appendHistory(history);
     if (toPut.length) await this.deps.store.put(toPut, vectors);
     if (toDelete.length) await this.deps.store.delete(ctx.userId, toDelete);
+    if (kept) await this.entities!.restore(ctx.userId, kept);
+    await this.entities?.unlink(ctx.userId, toDelete);
+    await this.entities?.record(ctx.userId, indexed, ctx.time);
     this.log.info("memory updated", { changes: changes.map((c) => c.operation) });
     return changes;
   }
@@ -551,6 +583,11 @@ function turnText(input: AddInput): { userText: string; assistantText?: string }
   const userText = messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
   const assistant = messages.filter((m) => m.role === "assistant").map((m) => m.content).join("\n");
   return { userText, assistantText: assistant || undefined };
+}
+
+/** The entities a model or an import named for a fact; none means they are detected from its text. */
+function givenEntities(fact: Pick<ReadyFact, "entities" | "relations">): DetectedEntities | undefined {
+  return fact.entities?.length ? { entities: fact.entities, relations: fact.relations ?? [] } : undefined;
 }
 
 function readyFactsFrom(input: AddInput): ReadyFact[] {

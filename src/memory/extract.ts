@@ -4,12 +4,22 @@ import { z } from "zod";
 import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
 import { invokeJson } from "./structured.js";
 import { traced } from "../tracing/traced.js";
+import { ENTITY_KINDS } from "./entities/types.js";
 import { MEMORY_CATEGORIES } from "./types.js";
 
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 /** Bounds that keep a small model's answer short (they become grammar limits) and a memory readable. */
 const MAX_FACTS = 8;
 const MAX_FACT_CHARS = 300;
+
+/** A fresh schema per use: a shared one becomes a JSON-schema $ref, which the grammar builder cannot follow. */
+const name = () => z.string().trim().min(1).max(80);
+const EntityMentionSchema = z.object({
+  name: name(),
+  kind: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(ENTITY_KINDS).catch("topic")),
+  role: z.string().trim().min(1).max(40).optional().catch(undefined),
+});
+const RelationMentionSchema = z.object({ from: name(), type: z.string().trim().min(1).max(40), to: name() });
 
 export const ExtractedFactSchema = z.object({
   text: z.string().trim().min(1, "fact text is empty").max(MAX_FACT_CHARS),
@@ -27,6 +37,9 @@ export const ExtractedFactSchema = z.object({
     .transform((v) => v ?? null)
     .catch(null),
   forget: z.boolean().optional().default(false),
+  // Entities the model got wrong lose the entities (they are then detected from the text), not the fact.
+  entities: z.array(EntityMentionSchema).max(MAX_FACTS).optional().default([]).catch([]),
+  relations: z.array(RelationMentionSchema).max(MAX_FACTS).optional().default([]).catch([]),
 });
 export type ExtractedFact = z.infer<typeof ExtractedFactSchema>;
 

@@ -1,4 +1,5 @@
 /** Prompts of the memory engine. Kept apart from the code so they can be read and tuned as text. */
+import { ENTITY_KINDS } from "./entities/types.js";
 import { MEMORY_CATEGORIES } from "./types.js";
 
 export const EXTRACTION_SYSTEM = `You extract durable facts about a user from one chat turn, for a long-term memory.
@@ -11,9 +12,11 @@ Rules:
 - about: "user" when the fact is about the user, otherwise the person's name or relation (e.g. "sister").
 - eventTime: the date the fact refers to as YYYY-MM-DD (or YYYY-MM, or YYYY), resolving relative dates ("yesterday", "last Saturday", "上周六") from the message time given below; null when no time is stated.
 - If the user asks to forget something, return it as a fact with "forget": true.
+- entities: the people, pets, places, organisations, projects, products and topics the fact is about, each {"name", "kind"} with kind one of ${ENTITY_KINDS.join(", ")}. Use the name the user gives ("Melanie"), or the relation when no name is given ("sister"); add "role" when the fact says how the user is related to it ({"name": "Melanie", "kind": "person", "role": "sister"}).
+- relations: typed links the fact states between those entities, {"from", "type", "to"}, with "user" for the user and types such as "sister of", "owns", "works at", "lives in".
 
 Answer with only a JSON object of this shape:
-{"facts": [{"text": "...", "category": "preference", "about": "user", "eventTime": null, "forget": false}]}
+{"facts": [{"text": "...", "category": "preference", "about": "user", "eventTime": null, "forget": false, "entities": [{"name": "Melanie", "kind": "person", "role": "sister"}], "relations": [{"from": "Melanie", "type": "sister of", "to": "user"}]}]}
 Return {"facts": []} when there is nothing durable.`;
 
 export function extractionUserPrompt(turn: {

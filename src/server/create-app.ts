@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppDeps } from "./deps.js";
 import type { ServerEnv } from "./env.js";
+import { entityRoutes } from "./entity-routes.js";
 import { errorResponse } from "./errors.js";
 import { memoryRoutes } from "./memory-routes.js";
 import { openApiRoutes } from "./openapi/route.js";
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps): Hono<ServerEnv> {
   app.onError((error, c) => errorResponse(error, c, deps.logger));
   app.route("/", memoryRoutes(deps));
   app.route("/", userRoutes(deps));
+  app.route("/", entityRoutes(deps));
   app.route("/", queueRoutes(deps));
   app.route("/", storeItemRoutes(deps));
   app.route("/", storeSearchRoutes(deps));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JOB_STATES, type JobState } from "../memory/queue/types.js";
+import { ExportedEntity, ExportedRelation } from "./entity-export-schemas.js";
 import { MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
 
 /**
@@ -97,8 +98,10 @@ export const ImportDocument = z.object({
         sourceId: z.string().nullable().default(null),
         metadata: z.record(jsonValue).default({}),
         history: z.array(history).default([]),
+        entities: z.array(ExportedEntity).max(100).optional(),
       }),
     )
     .max(100_000),
+  relations: z.array(ExportedRelation).max(100_000).optional(),
 });
 export type ImportDocument = z.infer<typeof ImportDocument>;

@@ -3,23 +3,27 @@ import type { ReadyFact } from "../memory/api.js";
 import type { MemoryEngine } from "../memory/engine.js";
 import { TENANT_FIELDS } from "../memory/filter.js";
 import type { HistoryEntry, JsonValue } from "../memory/types.js";
+import { exportedEntities, importRelations, type ExportedEntities } from "./entity-transfer.js";
 import { chronological, memoryView, type MemoryView } from "./memory-view.js";
 import type { ImportDocument } from "./schemas.js";
 
 export interface UserExport {
   userId: string;
   exportedAt: string;
-  memories: (MemoryView & { history: HistoryEntry[] })[];
+  memories: (MemoryView & { history: HistoryEntry[]; entities?: ExportedEntities["byMemory"][string] })[];
+  relations?: ExportedEntities["relations"];
 }
 
 /** Every memory of the user (current and superseded), each with its history. */
 export async function exportUser(engine: MemoryEngine, userId: string, now = new Date()): Promise<UserExport> {
   const records = await engine.list({ userId, includeHistory: true });
   const memories: UserExport["memories"] = [];
+  const map = await exportedEntities(engine, userId, records.map((r) => r.id));
   for (const record of records) {
-    memories.push({ ...memoryView(record), history: chronological(await engine.history(record.id, { userId })) });
+    const entities = map?.byMemory[record.id];
+    memories.push({ ...memoryView(record), history: chronological(await engine.history(record.id, { userId })), ...(entities ? { entities } : {}) });
   }
-  return { userId, exportedAt: now.toISOString(), memories };
+  return { userId, exportedAt: now.toISOString(), memories, ...(map ? { relations: map.relations } : {}) };
 }
 
 export interface ImportResult {
@@ -73,6 +77,7 @@ export async function importUser(engine: MemoryEngine, userId: string, doc: Impo
       }
     }
   }
+  if (doc.relations?.length) await importRelations(engine, userId, doc.relations);
   const history = importedHistory(doc, userId, result, created);
   await engine.importHistory(history, { userId });
   result.historyEntries = history.length;
@@ -97,6 +102,7 @@ function readyFact(m: Imported): ReadyFact {
     eventTime: m.eventTime ?? undefined,
     sourceId: m.sourceId ?? undefined,
     metadata: withoutTenantFields(m.metadata),
+    ...(m.entities?.length ? { entities: m.entities } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { createLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
+import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { ScriptedChatModel, rememberingScript } from "../helpers/scripted-model.js";
 
@@ -26,6 +27,7 @@ const dataDir = process.env.DATA_DIR ?? "./data";
 /** Exported so the test HTTP app (test/e2e/app.ts) serves the memory this graph writes. */
 export const engine = new MemoryEngine({
   store: new SqliteMemoryStore(join(dataDir, "memory.db")),
+  entities: new SqliteEntityStore(join(dataDir, "memory.db")),
   embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
   dims: 16,
   chatModel: model,

@@ -120,6 +120,13 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     { name: "forget victim", method: "DELETE", path: `/users/${v}/memories`, refused: [403] },
     { name: "export victim", method: "GET", path: `/users/${v}/export`, refused: [403] },
     { name: "import into victim", method: "POST", path: `/users/${v}/import`, body: { memories: [{ text: "planted" }] }, refused: [400, 403] },
+    // The memory map.
+    { name: "entities of victim", method: "GET", path: `/entities?userId=${v}`, refused: [403] },
+    { name: "own entities", method: "GET", path: `/entities` },
+    { name: "map of victim", method: "GET", path: `/entities/map?userId=${v}&format=svg`, refused: [403] },
+    { name: "own map", method: "GET", path: `/entities/map?format=dot` },
+    { name: "victim's entity by name", method: "GET", path: `/entities/${victim.secret}`, refused: [404] },
+    { name: "victim's entity, naming victim", method: "GET", path: `/entities/${victim.secret}?userId=${v}`, refused: [403] },
     // The store API (Studio's memory view, the SDK's client.store).
     { name: "store get", method: "GET", path: `/store/items?namespace=memories.${v}&key=${m}`, refused: [403] },
     { name: "store get, own namespace", method: "GET", path: `/store/items?namespace=memories.${encodeURIComponent(attacker.id)}&key=${m}` },

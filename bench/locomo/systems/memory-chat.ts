@@ -12,6 +12,8 @@ export interface MemoryChatOptions {
   halfLifeDays: number;
   /** The embedder's reading of a query (EmbedderInfo.coverage), as the product passes it. */
   queryCoverage?: (text: string) => Promise<number>;
+  /** false: without the memory map (no entities, no entity expansion), to measure what it adds. */
+  entities?: boolean;
 }
 
 /**
@@ -30,8 +32,11 @@ export class MemoryChatSystem implements RetrievalSystem {
       dims: options.dims,
       halfLifeDays: options.halfLifeDays,
       queryCoverage: options.queryCoverage,
+      entities: options.entities === false ? undefined : options.store.entities,
     });
-    this.description = `MemoryEngine on the ${options.store.store.name} store, recency half-life ${options.halfLifeDays} days`;
+    this.description =
+      `MemoryEngine on the ${options.store.store.name} store, recency half-life ${options.halfLifeDays} days, ` +
+      (options.entities === false ? "no memory map" : "entities and entity expansion");
   }
 
   async ingestSession(userId: string, session: SessionDocs): Promise<void> {
@@ -52,6 +57,11 @@ export class MemoryChatSystem implements RetrievalSystem {
   async search(userId: string, question: string, k: number, context: SearchContext): Promise<RetrievedDoc[]> {
     const hits = await this.engine.search(question, { userId, limit: k, now: context.now });
     return hits.map((h) => ({ sourceIds: splitSourceIds(h.memory.sourceId), text: h.memory.text }));
+  }
+
+  /** Entities the memory map holds for a user (the benchmark reports them per conversation). */
+  async entityCount(userId: string): Promise<number> {
+    return (await this.engine.entities?.store.entities(userId))?.length ?? 0;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,101 @@
+import { detectEntities } from "./detect.js";
+import { mentionKey } from "./names.js";
+import { EntityResolver } from "./resolve.js";
+import type { EntityStore } from "./store.js";
+import type { DetectedEntities, EntityRecord, EntityRelation } from "./types.js";
+
+/** A memory to index: its text, and the entities the model named for it (else they are detected). */
+export interface MemoryToIndex {
+  memoryId: string;
+  text: string;
+  given?: DetectedEntities;
+}
+
+/**
+ * The engine's side of the memory map: resolves the entities of memories as they are written,
+ * keeps the links and relations in the EntityStore, and answers which memories share an entity.
+ */
+export class EntityIndex {
+  constructor(readonly store: EntityStore) {}
+
+  /** Resolves and stores the entities of memories just written (replacing what they had). */
+  async record(userId: string, memories: MemoryToIndex[], time: string): Promise<void> {
+    if (memories.length === 0) return;
+    const resolver = new EntityResolver(userId, await this.store.entities(userId), await this.store.relations(userId), time);
+    for (const m of memories) {
+      const found = m.given && m.given.entities.length > 0 ? m.given : detectEntities(m.text, resolver.knownNames());
+      resolver.resolve(m.memoryId, found);
+    }
+    const changes = resolver.changes();
+    if (changes.entities.length) await this.store.putEntities(changes.entities);
+    await this.store.link(userId, changes.links);
+    if (changes.relations.length) await this.store.putRelations(changes.relations);
+    // After the links are written, so links made in this batch move too.
+    for (const { from, into } of changes.merged) await this.merge(userId, from, into);
+  }
+
+  /** The links of memories about to be re-stored, to be put back with `restore` (a backend may keep them on the memory). */
+  async linksOf(userId: string, memoryIds: string[]): Promise<Map<string, string[]>> {
+    return memoryIds.length ? this.store.entitiesOfMemories(userId, memoryIds) : new Map();
+  }
+
+  async restore(userId: string, links: Map<string, string[]>): Promise<void> {
+    if (links.size) await this.store.link(userId, [...links].map(([memoryId, entityIds]) => ({ memoryId, entityIds })));
+  }
+
+  async unlink(userId: string, memoryIds: string[]): Promise<void> {
+    await this.store.link(userId, memoryIds.map((memoryId) => ({ memoryId, entityIds: [] })));
+  }
+
+  /**
+   * The user's entities named in a text: by the extractor (with the user's names known) and by
+   * any alias of three or more characters found in it as a word (a lower-cased "melanie" too).
+   */
+  async entitiesIn(userId: string, text: string): Promise<EntityRecord[]> {
+    const entities = await this.store.entities(userId);
+    const byAlias = new Map<string, EntityRecord>();
+    for (const e of entities) for (const a of e.aliases) byAlias.set(a, e);
+    const found = new Map<string, EntityRecord>();
+    for (const m of detectEntities(text, entities.map((e) => e.name)).entities) {
+      const e = byAlias.get(mentionKey(m));
+      if (e) found.set(e.id, e);
+    }
+    const lower = text.normalize("NFKC").toLowerCase();
+    for (const [alias, e] of byAlias) {
+      if (alias.startsWith("role:") || found.has(e.id)) continue;
+      if (/\p{Script=Han}/u.test(alias) ? [...alias].length >= 2 && lower.includes(alias) : alias.length >= 3 && containsWord(lower, alias)) found.set(e.id, e);
+    }
+    return [...found.values()];
+  }
+
+  /** Entity id → ids of the memories that name it. */
+  memoriesOf(userId: string, entityIds: string[]): Promise<Map<string, string[]>> {
+    return entityIds.length ? this.store.memoriesOfEntities(userId, entityIds) : Promise.resolve(new Map());
+  }
+
+  /** Folds entity `from` into `into`: its memories and relations now name `into`. */
+  private async merge(userId: string, from: string, into: string): Promise<void> {
+    const memories = (await this.store.memoriesOfEntities(userId, [from])).get(from) ?? [];
+    const links = await this.store.entitiesOfMemories(userId, memories);
+    await this.store.link(
+      userId,
+      [...links].map(([memoryId, ids]) => ({ memoryId, entityIds: [...new Set(ids.map((id) => (id === from ? into : id)))] })),
+    );
+    const swap = (r: EntityRelation) => ({ ...r, fromId: r.fromId === from ? into : r.fromId, toId: r.toId === from ? into : r.toId });
+    const moved = (await this.store.relations(userId, { includeHistory: true })).filter((r) => r.fromId === from || r.toId === from).map(swap);
+    if (moved.length) await this.store.putRelations(moved);
+    await this.store.deleteEntities(userId, [from]);
+  }
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether `word` occurs in `text` with no letter or digit glued to either side ("melanie's" counts). */
+function containsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + word.length];
+    if ((!before || !WORD_CHAR.test(before)) && (!after || !WORD_CHAR.test(after))) return true;
+  }
+  return false;
+}

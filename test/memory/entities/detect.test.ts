@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { detectEntities } from "../../../src/memory/entities/detect.js";
+
+const names = (text: string, known: string[] = []) => detectEntities(text, known).entities.map((e) => e.name);
+
+describe("deterministic entity extractor, English", () => {
+  it("finds capitalised names inside a sentence and types them by their cues", () => {
+    const found = detectEntities("Last week I moved to Berlin. My sister Melanie works at Google.");
+    expect(found.entities).toEqual(
+      expect.arrayContaining([
+        { name: "Berlin", kind: "place" },
+        { name: "Melanie", kind: "person", role: "sister" },
+        { name: "Google", kind: "organisation" },
+      ]),
+    );
+    expect(found.relations).toEqual(
+      expect.arrayContaining([
+        { from: "user", type: "lives in", to: "Berlin" },
+        { from: "Melanie", type: "sister of", to: "user" },
+      ]),
+    );
+  });
+
+  it("does not take a sentence's first word for a name unless the user already has that entity", () => {
+    expect(names("Yesterday was fun. Cooking relaxes me.")).toEqual([]);
+    expect(names("Melanie called.")).toEqual([]);
+    expect(names("Melanie called.", ["Melanie"])).toEqual(["Melanie"]);
+  });
+
+  it("reads a role with no name, a pet by its cue, and a transcript speaker's roles as theirs", () => {
+    expect(detectEntities("I had lunch with my sister.").entities).toEqual([{ name: "sister", kind: "person", role: "sister" }]);
+    expect(detectEntities("We adopted a dog named Rex.").entities).toEqual([{ name: "Rex", kind: "pet", role: "dog" }]);
+    const line = detectEntities("Melanie: My kids love the beach.");
+    expect(line.entities).toEqual(expect.arrayContaining([{ name: "Melanie", kind: "person" }, { name: "children", kind: "person", role: "children", of: "Melanie" }]));
+  });
+
+  it("keeps greetings, weekdays and quoted titles apart", () => {
+    expect(names("Thanks, Melanie! See you on Friday.")).toEqual(["Melanie"]);
+    expect(detectEntities('I loved reading "Becoming Nicole" this month.').entities).toEqual([{ name: "Becoming Nicole", kind: "product" }]);
+  });
+});
+
+describe("deterministic entity extractor, Chinese", () => {
+  it("finds a person by a kinship cue and by a person cue, not by characters alone", () => {
+    const found = detectEntities("我的妹妹梅兰妮下周来看我。我和卡罗琳一起去了公园。");
+    expect(found.entities).toEqual(
+      expect.arrayContaining([
+        { name: "梅兰妮", kind: "person", role: "妹妹" },
+        { name: "卡罗琳", kind: "person" },
+      ]),
+    );
+    expect(found.relations).toContainEqual({ from: "梅兰妮", type: "妹妹 of", to: "user" });
+    // The same characters with no cue around them are not taken for a name.
+    expect(names("兰妮的事情很多。")).toEqual([]);
+  });
+
+  it("finds places and organisations by their last word, and who lives or works there", () => {
+    const found = detectEntities("我住在杭州市。我在阿里巴巴公司工作。我妈妈住在上海市。");
+    expect(found.entities).toEqual(
+      expect.arrayContaining([
+        { name: "杭州市", kind: "place" },
+        { name: "阿里巴巴公司", kind: "organisation" },
+        { name: "上海市", kind: "place" },
+      ]),
+    );
+    expect(found.relations).toContainEqual({ from: "user", type: "lives in", to: "杭州市" });
+    expect(found.relations).toContainEqual({ from: "user", type: "works at", to: "阿里巴巴公司" });
+    // 我妈妈住在上海市: the mother lives there, not the user.
+    expect(found.relations).not.toContainEqual({ from: "user", type: "lives in", to: "上海市" });
+    // Common words that end like places are not places.
+    expect(names("我在社区里走了一路。")).toEqual([]);
+  });
+
+  it("reads speaker labels, addressed names, possessive roles and Latin names in Chinese text", () => {
+    const found = detectEntities("卡罗琳：嘿，梅尔！梅兰妮的孩子们喜欢LGBTQ活动。", ["梅兰妮"]);
+    expect(found.entities).toEqual(
+      expect.arrayContaining([
+        { name: "卡罗琳", kind: "person" },
+        { name: "梅尔", kind: "person" },
+        { name: "梅兰妮", kind: "person" },
+        { name: "孩子", kind: "person", role: "孩子", of: "梅兰妮" },
+        { name: "LGBTQ", kind: "topic" },
+      ]),
+    );
+  });
+
+  it("names a pet only after 叫", () => {
+    expect(detectEntities("我的狗叫旺财。").entities).toEqual([{ name: "旺财", kind: "pet", role: "狗" }]);
+    expect(names("我的乌龟慢慢爬。")).not.toContain("慢慢爬");
+  });
+});
