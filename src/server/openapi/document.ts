@@ -49,6 +49,7 @@ export function openApiDocument(maxTextChars: number): JsonObject {
       { name: "memories", description: "one user's memories" },
       { name: "users", description: "whole-user operations: forget, export, import" },
       { name: "queue", description: "the user's memory update jobs" },
+      { name: "entities", description: "the memory map: the user's entities, their relations and memories" },
       { name: "store", description: "long-term memory as LangGraph store items (namespace [\"memories\", <userId>])" },
       { name: "meta", description: "this document" },
     ],
@@ -110,11 +111,16 @@ function ref(named: Map<ZodTypeAny, string>, schema: ZodTypeAny): JsonObject {
   return { $ref: `#/components/schemas/${named.get(schema)}` };
 }
 
+/** Text bodies a route also answers with (the map as Graphviz dot or SVG), as plain strings. */
+function textContent(op: Operation): JsonObject {
+  return Object.fromEntries((op.textTypes ?? []).map((type) => [type, { schema: { type: "string" } }]));
+}
+
 function operationObject(op: Operation, named: Map<ZodTypeAny, string>): JsonObject {
   const responses: JsonObject = {};
   for (const [status, schema] of Object.entries(op.ok)) {
     responses[status] = schema
-      ? { description: "OK", content: { "application/json": { schema: ref(named, schema) } } }
+      ? { description: "OK", content: { "application/json": { schema: ref(named, schema) }, ...textContent(op) } }
       : { description: "OK, no body" };
   }
   const errors = new Set([...COMMON_ERRORS, ...(op.body ? [413] : []), ...(op.errors ?? [])]);

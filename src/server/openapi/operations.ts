@@ -1,6 +1,7 @@
 import type { AnyZodObject, ZodTypeAny } from "zod";
 import { GetItem, DeleteItem, ListNamespaces, putItemBody, SearchItems } from "../store-schemas.js";
 import { bodySchemas, ImportDocument, ListQuery, QueueQuery, UserBody, UserQuery } from "../schemas.js";
+import { MapQuery } from "../entity-schemas.js";
 import * as reply from "./responses.js";
 
 /**
@@ -13,12 +14,14 @@ export interface Operation {
   /** OpenAPI path template (`{id}` where the app route has `:id`). */
   path: string;
   operationId: string;
-  tag: "memories" | "users" | "queue" | "store" | "meta";
+  tag: "memories" | "users" | "queue" | "entities" | "store" | "meta";
   summary: string;
   query?: AnyZodObject;
   body?: ZodTypeAny;
   /** Success replies: status → schema (null: no body). */
   ok: Record<number, ZodTypeAny | null>;
+  /** Media types besides JSON the success reply can have (chosen by a query parameter). */
+  textTypes?: string[];
   /** Error statuses beyond those every route can answer (see document.ts). */
   errors?: number[];
 }
@@ -50,6 +53,18 @@ export function operations(maxTextChars: number): Operation[] {
     { method: "post", path: "/queue/jobs/retry", operationId: "retryJobs", tag: "queue", summary: "Queue every dead or waiting job of the user again, due now", body: UserBody, ok: { 200: reply.RetryReply } },
     { method: "post", path: "/queue/jobs/{id}/retry", operationId: "retryJob", tag: "queue", summary: "Queue a dead or waiting job again, due now", body: UserBody, ok: { 200: reply.RetryReply }, errors: [404, 409] },
     { method: "delete", path: "/queue/jobs/{id}", operationId: "dropJob", tag: "queue", summary: "Drop a job that is not running", query: UserQuery, ok: { 200: reply.DropReply }, errors: [404, 409] },
+    { method: "get", path: "/entities", operationId: "listEntities", tag: "entities", summary: "The user's entities (people, pets, places, ...), most mentioned first", query: UserQuery, ok: { 200: reply.EntityList } },
+    {
+      method: "get",
+      path: "/entities/map",
+      operationId: "memoryMap",
+      tag: "entities",
+      summary: "The memory map: entities and their relations (format=json; dot and svg answer text/vnd.graphviz and image/svg+xml)",
+      query: MapQuery,
+      ok: { 200: reply.MemoryMapReply },
+      textTypes: ["text/vnd.graphviz", "image/svg+xml"],
+    },
+    { method: "get", path: "/entities/{name}", operationId: "getEntity", tag: "entities", summary: "One entity: its relations and its memories as a timeline", query: UserQuery, ok: { 200: reply.EntityTimeline }, errors: [404] },
     { method: "get", path: "/store/items", operationId: "getStoreItem", tag: "store", summary: "A memory as a LangGraph store item (null when the user has no such memory)", query: GetItem, ok: { 200: reply.StoreItem.nullable() }, errors: [404, 422] },
     { method: "put", path: "/store/items", operationId: "putStoreItem", tag: "store", summary: "Edit a memory's text, or add a memory (its key is in Content-Location)", body: putItemBody(maxTextChars), ok: { 204: null }, errors: [404, 422] },
     { method: "delete", path: "/store/items", operationId: "deleteStoreItem", tag: "store", summary: "Delete a memory (a key the user does not have succeeds too)", body: DeleteItem, ok: { 204: null }, errors: [404, 422] },

@@ -7,6 +7,9 @@ import { MEMORY_CATEGORIES } from "../../memory/types.js";
 import { JOB_STATES, type JobState } from "../../memory/queue/types.js";
 import type { ErrorBody } from "../errors.js";
 import { jsonValue } from "../schemas.js";
+import { ExportedEntity, ExportedRelation } from "../entity-export-schemas.js";
+import type { EntitySummary, MemoryMap } from "../../memory/entities/map.js";
+import { ENTITY_KINDS } from "../../memory/entities/types.js";
 
 /**
  * The reply shapes of the memory routes, for the OpenAPI document. The routes build their replies
@@ -92,11 +95,14 @@ export const ForgetReply = z.object({
   memories: z.number().int(),
   history: z.number().int(),
   queuedUpdates: z.number().int(),
+  entities: z.number().int(),
+  relations: z.number().int(),
 });
 export const ExportReply = z.object({
   userId: z.string(),
   exportedAt: time,
-  memories: z.array(Memory.extend({ history: z.array(History) })),
+  memories: z.array(Memory.extend({ history: z.array(History), entities: z.array(ExportedEntity).optional() })),
+  relations: z.array(ExportedRelation).optional(),
 });
 export const ImportReply = z.object({
   userId: z.string(),
@@ -136,6 +142,27 @@ export const StoreItem = z.object({
 export const StoreItems = z.object({ items: z.array(StoreItem) });
 export const StoreNamespaces = z.object({ namespaces: z.array(z.array(z.string())) });
 
+const entitySummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(ENTITY_KINDS),
+  aliases: z.array(z.string()),
+  memories: z.number().int().describe("memories (current and superseded) that name it"),
+});
+const mapEdge = z.object({ id: z.string(), from: z.string(), to: z.string(), type: z.string(), validFrom: time, validTo: time.nullable() });
+export const EntityList = z.object({ userId: z.string(), entities: z.array(entitySummary) });
+export const EntityTimeline = z.object({
+  userId: z.string(),
+  entity: entitySummary,
+  memories: z.array(Memory),
+  relations: z.array(mapEdge.extend({ fromName: z.string(), toName: z.string() })),
+});
+export const MemoryMapReply = z.object({
+  userId: z.string(),
+  nodes: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum([...ENTITY_KINDS, "user"]), memories: z.number().int() })),
+  edges: z.array(mapEdge),
+});
+
 /** The OpenAPI document itself (its own shape is OpenAPI's, not ours). */
 export const OpenApiReply = z.object({ openapi: z.string() }).passthrough();
 
@@ -150,4 +177,6 @@ export type CheckedViews = [
   Fits<UserExport, z.infer<typeof ExportReply>>,
   Fits<ImportResult, z.infer<typeof ImportReply>>,
   Fits<ReturnType<typeof jobView>, z.infer<typeof Job>>,
+  Fits<EntitySummary, z.infer<typeof entitySummary>>,
+  Fits<MemoryMap, z.infer<typeof MemoryMapReply>>,
 ];
