@@ -11,7 +11,7 @@ import type { Runtime } from "../app/runtime.js";
 import { SettingsError, loadSettings } from "../config/settings.js";
 import { FilterError, TenantViolationError } from "../memory/filter.js";
 import { InvalidInputError, validateUserId } from "../memory/validation.js";
-import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavailable.js";
+import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-unavailable.js";
 import { zodMessage } from "../server/errors.js";
 import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpec } from "./args.js";
 import { ENTITY_COMMANDS } from "./entity-commands.js";

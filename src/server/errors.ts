@@ -6,7 +6,7 @@ import { MemoryNotFoundError } from "../memory/engine.js";
 import { FilterError, TenantViolationError } from "../memory/filter.js";
 import { MalformedOutputError } from "../memory/structured.js";
 import { InvalidInputError } from "../memory/validation.js";
-import { unreachableStoreCode, unreachableStoreMessage } from "../stores/unavailable.js";
+import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-unavailable.js";
 
 /** An error that already knows its HTTP status and machine-readable code. */
 export class HttpError extends Error {

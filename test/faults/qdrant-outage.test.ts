@@ -20,7 +20,7 @@ import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
 import { createQdrantClient, FAIL_FAST_MS, QdrantCaller, QdrantUnavailableError } from "../../src/stores/qdrant-client.js";
-import { unreachableStoreCode } from "../../src/stores/unavailable.js";
+import { unreachableStoreCode } from "../../src/memory/store-unavailable.js";
 import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
 import { freePort } from "../e2e/dev-server.js";
 import { qdrantProcess, type QdrantProcess } from "../helpers/qdrant-process.js";

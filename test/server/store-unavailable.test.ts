@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { createApp } from "../../src/server/create-app.js";
-import { unreachableStoreCode } from "../../src/stores/unavailable.js";
+import { unreachableStoreCode } from "../../src/memory/store-unavailable.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 
 describe("store unreachable → 503 with what to do", () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool, unreachableMessage } from "../../util/postgres.js";
 import { migrate } from "../../util/postgres-migrations.js";
-import { unreachableStoreCode } from "../../stores/unavailable.js";
+import { unreachableStoreCode } from "../store-unavailable.js";
 import type { MemoryChange } from "../types.js";
 import { MAX_LOST_RUNS } from "./retry-policy.js";
 import { QUEUE_MIGRATIONS, QUEUE_VERSION_TABLE } from "./postgres-queue-schema.js";

@@ -6,7 +6,7 @@
  * after a small cap, so they never hold up later updates.
  */
 import { redactQuoted } from "../../logger.js";
-import { unreachableStoreCode } from "../../stores/unavailable.js";
+import { unreachableStoreCode } from "../store-unavailable.js";
 import { ChatModelMissingError } from "../engine.js";
 import { TenantViolationError } from "../filter.js";
 import { MalformedOutputError } from "../structured.js";
