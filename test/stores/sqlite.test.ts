@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { tokenize } from "../../src/search/tokenize.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SCHEMA_VERSION } from "../../src/stores/sqlite-schema.js";
 import { UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import { runStoreContract } from "./contract.js";
 import { axis, DIMS, historyEntry, memory, newUser, pendingUpdate, seededVector, writerRecord } from "./fixtures.js";
@@ -103,7 +104,7 @@ describe("SqliteMemoryStore on disk", () => {
       const meta = Object.fromEntries(
         (db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((m) => [m.key, m.value]),
       );
-      expect(meta).toEqual({ schema_version: "1", dims: String(DIMS) });
+      expect(meta).toEqual({ schema_version: String(SCHEMA_VERSION), dims: String(DIMS) });
     } finally {
       db.close();
     }
