@@ -1,7 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { loadSettings, type Settings } from "../config/settings.js";
 import type { GraphDeps } from "../graph/deps.js";
-import { DEFAULT_PERSONA } from "../graph/context.js";
+import { runDefaults } from "../graph/context.js";
 import { createLogger, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
 import { importLegacyOutbox, importLegacyPending } from "../memory/queue/legacy-import.js";
@@ -40,10 +40,7 @@ export interface Runtime {
 /** Per-run defaults and limits of the graph, from the process settings. */
 export function graphDefaults(settings: Settings): GraphDeps["defaults"] {
   return {
-    historyWindow: settings.HISTORY_WINDOW,
-    historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,
-    memoryTopK: settings.MEMORY_TOP_K,
-    persona: DEFAULT_PERSONA,
+    ...runDefaults(settings),
     maxMessageChars: settings.MAX_MESSAGE_CHARS,
     rewriteTimeoutMs: Math.min(settings.MODEL_TIMEOUT_S * 1000, 30_000),
   };
