@@ -112,19 +112,6 @@ function isOperatorObject(c: FieldCondition): c is RangeCondition {
   return typeof c === "object" && c !== null && !Array.isArray(c);
 }
 
-/** The value a filter field names on a record. */
-export function fieldValue(record: MemoryRecord, field: string): JsonValue | undefined {
-  const direct = RECORD_FIELDS[field];
-  if (direct) return record[direct] as JsonValue;
-  const key = field.startsWith("metadata.") ? field.slice("metadata.".length) : field;
-  return record.metadata[key];
-}
-
-/** Evaluates a sanitized filter against one record (used by the in-process stores). */
-export function matchesFilter(record: MemoryRecord, filter: MemoryFilter | undefined): boolean {
-  return compileFilter(filter)(record);
-}
-
 /**
  * A sanitized filter turned into a test, once, for a search that checks it against thousands of
  * records: field look-ups and the shape of the filter are worked out here, not per record.
