@@ -118,23 +118,54 @@ function isOperatorObject(c: FieldCondition): c is RangeCondition {
  */
 export function compileFilter(filter: MemoryFilter | undefined): (record: MemoryRecord) => boolean {
   if (!filter) return () => true;
-  if ("AND" in filter && Array.isArray(filter.AND)) {
-    const parts = filter.AND.map(compileFilter);
-    return (r) => parts.every((p) => p(r));
-  }
+  if ("AND" in filter && Array.isArray(filter.AND)) return allOf(filter.AND.map(compileFilter));
   if ("OR" in filter && Array.isArray(filter.OR)) {
     const parts = filter.OR.map(compileFilter);
-    return (r) => parts.some((p) => p(r));
+    return (r) => {
+      for (const p of parts) if (p(r)) return true;
+      return false;
+    };
   }
   if ("NOT" in filter && typeof filter.NOT === "object") {
     const inner = compileFilter(filter.NOT as MemoryFilter);
     return (r) => !inner(r);
   }
-  const checks = Object.entries(filter as Record<string, FieldCondition>).map(([field, cond]) => {
-    const value = fieldGetter(field);
-    return (r: MemoryRecord) => matchesCondition(value(r), cond);
-  });
-  return (r) => checks.every((check) => check(r));
+  return allOf(
+    Object.entries(filter as Record<string, FieldCondition>).map(([field, cond]) => {
+      const value = fieldGetter(field);
+      const test = conditionTest(cond);
+      return (r: MemoryRecord) => test(value(r));
+    }),
+  );
+}
+
+function allOf(parts: ((r: MemoryRecord) => boolean)[]): (r: MemoryRecord) => boolean {
+  if (parts.length === 1) return parts[0];
+  return (r) => {
+    for (const p of parts) if (!p(r)) return false;
+    return true;
+  };
+}
+
+/**
+ * A condition as a test of one value. A range with text bounds only (the dates of a time
+ * filter, the engine's commonest) compares strings directly; anything else goes the general way.
+ */
+function conditionTest(cond: FieldCondition): (value: JsonValue | undefined) => boolean {
+  if (isOperatorObject(cond)) {
+    const c = cond;
+    const textRange =
+      c.eq === undefined && c.ne === undefined && c.in === undefined && c.nin === undefined &&
+      [c.gt, c.gte, c.lt, c.lte].every((b) => b === undefined || typeof b === "string");
+    if (textRange) {
+      const { gt, gte, lt, lte } = c as { gt?: string; gte?: string; lt?: string; lte?: string };
+      return (v) =>
+        typeof v === "string"
+          ? (gt === undefined || v > gt) && (gte === undefined || v >= gte) && (lt === undefined || v < lt) && (lte === undefined || v <= lte)
+          : matchesCondition(v, c);
+    }
+  }
+  return (v) => matchesCondition(v, cond);
 }
 
 function fieldGetter(field: string): (record: MemoryRecord) => JsonValue | undefined {

@@ -1,5 +1,4 @@
 /** Conversions between domain objects and rows of the embedded memory store. */
-import { createHash } from "node:crypto";
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
 import type { PendingUpdate } from "../memory/store.js";
@@ -28,7 +27,8 @@ export interface MemoryRow {
   index_text: string;
 }
 
-export type MemoryRowWithEmbedding = MemoryRow & { embedding: Buffer };
+/** A row as the snapshot reads it: the embedding, and the lexical tokens (search/tokenize.ts, space-separated). */
+export type MemoryRowWithEmbedding = MemoryRow & { embedding: Buffer; tokens: string };
 
 export function recordToRow(r: MemoryRecord, embedding: Float32Array): Omit<MemoryRowWithEmbedding, "seq"> {
   return {
@@ -49,6 +49,7 @@ export function recordToRow(r: MemoryRecord, embedding: Float32Array): Omit<Memo
     metadata: JSON.stringify(r.metadata),
     index_text: r.indexText,
     embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength),
+    tokens: tokenize(r.indexText).join(" "),
   };
 }
 
@@ -71,22 +72,6 @@ export function rowToRecord(row: MemoryRow): MemoryRecord {
     metadata: JSON.parse(row.metadata),
     indexText: row.index_text,
   };
-}
-
-/** What the full-text index holds for a record: pre-segmented tokens, space-separated. */
-export function ftsTokens(record: MemoryRecord): string {
-  return tokenize(record.indexText).join(" ");
-}
-
-/** A token that only this user's rows carry, so a MATCH is scoped to the user inside the index. */
-export function ownerToken(userId: string): string {
-  return "u" + createHash("sha256").update(userId).digest("hex").slice(0, 32);
-}
-
-/** An FTS5 query: the user's owner token AND any of the terms, each quoted so it is taken literally. */
-export function ftsQuery(userId: string, terms: string[]): string {
-  const quoted = [...new Set(terms)].map((t) => `"${t.replace(/"/g, '""')}"`);
-  return `owner : "${ownerToken(userId)}" AND tokens : (${quoted.join(" OR ")})`;
 }
 
 export interface HistoryRow {

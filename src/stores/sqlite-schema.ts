@@ -108,6 +108,18 @@ export const MIGRATIONS: readonly Migration<MigrationContext>[] = [
     },
   },
   { version: 2, description: "the memory map: entities, their memories, their relations", up: (db) => db.exec(ENTITY_TABLES_V2) },
+  {
+    // The lexical ranking moved into the process (search/bm25.ts, per user): FTS5's bm25() read and
+    // scored every match in SQL, 20-60 ms at 100k memories, and its statistics spanned all users.
+    // The tokens it held move to a column, so a snapshot need not segment every text again.
+    version: 3,
+    description: "lexical tokens on memories, FTS5 index dropped",
+    up: (db) => {
+      db.exec("ALTER TABLE memories ADD COLUMN tokens TEXT NOT NULL DEFAULT ''");
+      db.exec("UPDATE memories SET tokens = coalesce((SELECT tokens FROM memories_fts WHERE rowid = memories.seq), '')");
+      db.exec("DROP TABLE memories_fts");
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
