@@ -92,6 +92,17 @@ CREATE TABLE IF NOT EXISTS entity_relations (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 3: feedback, use and expiry (memory/feedback.ts, memory/use.ts). Rows written before it
+ * read as lasting, weight 1, never used.
+ */
+const USAGE_COLUMNS_V3 = `
+ALTER TABLE memories ADD COLUMN expires_at TEXT;
+ALTER TABLE memories ADD COLUMN weight REAL NOT NULL DEFAULT 1;
+ALTER TABLE memories ADD COLUMN use_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE memories ADD COLUMN last_used_at TEXT;
+`;
+
 interface MigrationContext {
   /** The embedding size of the model now in use; recorded for a new file. */
   dims: number;
@@ -108,6 +119,7 @@ export const MIGRATIONS: readonly Migration<MigrationContext>[] = [
     },
   },
   { version: 2, description: "the memory map: entities, their memories, their relations", up: (db) => db.exec(ENTITY_TABLES_V2) },
+  { version: 3, description: "feedback weight, use count, last use and expiry of memories", up: (db) => db.exec(USAGE_COLUMNS_V3) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

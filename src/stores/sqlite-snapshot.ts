@@ -62,6 +62,14 @@ export class UserSnapshot {
     new Uint8Array(this.matrix.buffer, i * this.dims * 4, this.dims * 4).set(embedding);
   }
 
+  /** Replaces the record stored under row number `seq`, keeping its embedding: feedback or use changed nothing embedded. */
+  replaceRecord(seq: number, record: MemoryRecord): void {
+    const i = this.positionBySeq.get(seq);
+    if (i === undefined) return;
+    this.records[i] = record;
+    this.changes++;
+  }
+
   /** Removes the record stored under row number `seq`; the last record takes its place. */
   remove(seq: number): void {
     const i = this.positionBySeq.get(seq);
