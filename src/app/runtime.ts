@@ -90,6 +90,7 @@ export function createRuntime(
         extractionStyle: extractionStyle(settings),
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
+        feedback: { step: settings.MEMORY_FEEDBACK_STEP, maxWeight: settings.MEMORY_FEEDBACK_MAX_WEIGHT },
         userLocks,
         modelTimeoutMs,
         jobs: queue,

@@ -12,6 +12,7 @@ import type { ThreadRegistry } from "./thread-registry.js";
 import type { MemoryWorker } from "../memory/queue/worker.js";
 import { jobStatus } from "../graph/nodes/update-memory.js";
 import { jobLine } from "./format.js";
+import { parseFeedbackKind } from "../memory/feedback.js";
 
 type CompiledChatGraph = ReturnType<ReturnType<typeof buildGraph>["compile"]>;
 
@@ -20,6 +21,7 @@ export const HELP = `Commands:
   /search <text>       search your memories
   /history <id>        how a memory changed, what it replaced and what replaced it
   /forget <id>         delete one memory
+  /feedback <id> up|down|wrong   rank a memory higher or lower, or mark it wrong (kept as history)
   /forget-me           erase all your memories and their history (asks first)
   /queue               your memory updates still queued, retrying or dead
   /new                 start a new thread (short-term memory starts empty)
@@ -189,6 +191,13 @@ export class ChatSession {
           if (!arg) return this.usage("/forget <memory id>");
           await (await this.o.memory()).delete(arg, { userId, threadId: this.threadId });
           write(`forgot ${arg}\n`);
+          break;
+        }
+        case "/feedback": {
+          const [id, kind] = rest;
+          if (!id || !kind) return this.usage("/feedback <memory id> up|down|wrong");
+          const memory = await (await this.o.memory()).feedback(id, parseFeedbackKind(kind), { userId, threadId: this.threadId });
+          write(`${kind}: ${memoryLine(memory)}\n`);
           break;
         }
         case "/queue": {

@@ -22,7 +22,9 @@ import { sanitizeFilter } from "./filter.js";
 import { buildIndexText, factHash } from "./indexing.js";
 import { reconcileFacts, type Decision } from "./reconcile.js";
 import { messageText } from "./structured.js";
-import { recencyWeight } from "./recency.js";
+import { rankingFactor } from "./recency.js";
+import { applyFeedback, DEFAULT_FEEDBACK, type FeedbackKind, type FeedbackPolicy } from "./feedback.js";
+import { UseRecorder } from "./use.js";
 import { parseTimeRange } from "./time-range.js";
 import { supersedeChain, type SupersedeChain } from "./supersede-chain.js";
 import { tokenize } from "../search/tokenize.js";
@@ -69,6 +71,8 @@ export interface MemoryEngineDeps {
   modelTimeoutMs?: number;
   /** The memory map (entities, their relations, which memories name them); without it, none is kept. */
   entities?: EntityStore;
+  /** How "up" and "down" change a memory's weight (memory/feedback.ts); DEFAULT_FEEDBACK when not given. */
+  feedback?: FeedbackPolicy;
   /** The queue of memory updates: forgetUser erases the user's queued updates there too. */
   jobs?: { forgetUser(userId: string): Promise<number> };
 }
@@ -104,8 +108,6 @@ export class ChatModelMissingError extends InvalidInputError {
 
 const DEFAULT_LIMIT = 8;
 const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
-/** Share of the score that recency can take away from an old memory. */
-const RECENCY_SHARE = 0.3;
 
 /**
  * The long-term memory engine: extracts facts from turns, reconciles them with what is stored
@@ -117,6 +119,7 @@ export class MemoryEngine {
   private readonly locks: UserLockRunner;
   private readonly now: () => Date;
   private initialised?: Promise<void>;
+  private readonly uses: UseRecorder;
   /** The memory map, when the engine has an entity store. */
   readonly entities?: EntityIndex;
 
@@ -125,10 +128,12 @@ export class MemoryEngine {
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
     this.locks = deps.userLocks ?? new UserLocks();
+    this.uses = new UseRecorder(() => this.init().then(() => this.deps.store), this.log, this.now);
   }
 
   /** Closes the stores (files, connections). The engine is not used afterwards. */
   async close(): Promise<void> {
+    await this.uses.settled();
     await this.entities?.store.close();
     await this.deps.store.close();
   }
@@ -216,12 +221,13 @@ export class MemoryEngine {
     validateText(query, "The search query");
     const limit = options.limit ?? DEFAULT_LIMIT;
     const filter = sanitizeFilter(options.filter, userId);
+    const now = options.now ? new Date(toIsoTime(options.now, this.now())) : this.now();
     const validity: Validity = options.asOf
       ? { kind: "asOf", time: toIsoTime(options.asOf, this.now()) }
       : options.includeHistory
         ? { kind: "all" }
-        : { kind: "current" };
-    const now = options.now ? new Date(toIsoTime(options.now, this.now())) : this.now();
+        : // Current also means not expired, at the now the query's time phrases refer to.
+          { kind: "current", now: now.toISOString() };
     const [vector] = (await this.deps.embeddings.embedDocuments([query])).map(usableVector);
     const terms = tokenize(query);
     const coverage = vector && this.deps.queryCoverage ? await this.deps.queryCoverage(query) : undefined;
@@ -253,7 +259,7 @@ export class MemoryEngine {
     return hits
       .map((h) => ({
         memory: h.record,
-        score: h.score * (1 - RECENCY_SHARE + RECENCY_SHARE * recencyWeight(h.record.createdAt, now, this.deps.halfLifeDays)),
+        score: h.score * rankingFactor(h.record, now, this.deps.halfLifeDays),
         denseRank: h.denseRank,
         lexicalRank: h.lexicalRank,
         fusion: h.fusion,
@@ -272,7 +278,7 @@ export class MemoryEngine {
     const userId = validateUserId(options.userId);
     return this.deps.store.list(userId, {
       filter: sanitizeFilter(options.filter, userId),
-      validity: options.includeHistory ? { kind: "all" } : { kind: "current" },
+      validity: options.includeHistory ? { kind: "all" } : { kind: "current", now: this.now().toISOString() },
       limit: options.limit,
       offset: options.offset,
     });
@@ -309,6 +315,29 @@ export class MemoryEngine {
     await this.entities?.unlink(userId, [id]);
   }
 
+  /**
+   * The user's feedback on a memory (memory/feedback.ts): "wrong" invalidates it, "down" and "up"
+   * change its ranking weight. Recorded in its history. Returns the memory as it now is.
+   */
+  async feedback(id: string, kind: FeedbackKind, options: { userId: string; threadId?: string }): Promise<MemoryRecord> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    return this.locks.run(userId, async () => {
+      const record = await this.deps.store.get(userId, id);
+      if (!record) throw new MemoryNotFoundError(id);
+      const at = this.now().toISOString();
+      return applyFeedback(this.deps.store, this.deps.feedback ?? DEFAULT_FEEDBACK, { record, kind, at, threadId: options.threadId ?? null });
+    });
+  }
+
+  /**
+   * Records that these memories were given to an answer (memory/use.ts): in the background, never
+   * failing or delaying the caller.
+   */
+  noteUse(ids: string[], options: { userId: string }): void {
+    this.uses.note(validateUserId(options.userId), ids);
+  }
+
   async history(id: string, options: { userId: string }): Promise<HistoryEntry[]> {
     await this.init();
     return this.deps.store.history(validateUserId(options.userId), id);
@@ -317,7 +346,8 @@ export class MemoryEngine {
   /** How many memories the user has: current ones, or every version with includeHistory. */
   async count(options: { userId: string; includeHistory?: boolean }): Promise<number> {
     await this.init();
-    return this.deps.store.count(validateUserId(options.userId), { validity: options.includeHistory ? { kind: "all" } : { kind: "current" } });
+    const validity: Validity = options.includeHistory ? { kind: "all" } : { kind: "current", now: this.now().toISOString() };
+    return this.deps.store.count(validateUserId(options.userId), { validity });
   }
 
   /**
@@ -386,10 +416,11 @@ export class MemoryEngine {
         category: fact.category ?? "other",
         about: fact.about ?? "user",
         eventTime: fact.eventTime ?? null,
+        expiresAt: fact.expiresAt ? toIsoTime(fact.expiresAt, this.now()) : null,
         sourceId,
         hash,
         metadata: { ...ctx.metadata, ...validateMetadata(fact.metadata) },
-      });
+      }, this.carriedUsage(fact));
       if (fact.context?.trim()) record.indexText = buildIndexText({ ...record, context: fact.context.trim() });
       records.push(record);
       indexed.push({ memoryId: record.id, text: record.text, given: givenEntities(fact) });
@@ -414,7 +445,7 @@ export class MemoryEngine {
         userId,
         vector: usableVector(vectors[i]),
         terms: tokenize(facts[i].text),
-        validity: { kind: "current" },
+        validity: { kind: "current", now: this.now().toISOString() },
         limit,
       });
       for (const h of hits) byId.set(h.record.id, h.record);
@@ -439,6 +470,7 @@ export class MemoryEngine {
           category: d.fact.category,
           about: d.fact.about,
           eventTime: d.fact.eventTime,
+          expiresAt: d.fact.expiresAt ? toIsoTime(d.fact.expiresAt, this.now()) : null,
           sourceId: ctx.sourceId,
           hash: factHash(ctx.userId, d.text, null),
           metadata: ctx.metadata,
@@ -457,7 +489,8 @@ export class MemoryEngine {
         case "UPDATE": {
           const old = d.target!;
           if (old.text === d.text) break;
-          const updated = { ...this.withText(old, d.text, ctx.time), eventTime: d.fact.eventTime ?? old.eventTime };
+          const expiresAt = d.fact.expiresAt ? toIsoTime(d.fact.expiresAt, this.now()) : old.expiresAt;
+          const updated = { ...this.withText(old, d.text, ctx.time), eventTime: d.fact.eventTime ?? old.eventTime, expiresAt };
           updated.indexText = buildIndexText(updated);
           toPut.push(updated);
           indexed.push({ memoryId: updated.id, text: updated.text, given: givenEntities(d.fact) });
@@ -514,9 +547,17 @@ export class MemoryEngine {
     return changes;
   }
 
+  /** An import's feedback weight and use, the weight kept within this engine's bounds; a new fact's otherwise. */
+  private carriedUsage(fact: ReadyFact): Pick<MemoryRecord, "weight" | "useCount" | "lastUsedAt"> {
+    const { maxWeight } = this.deps.feedback ?? DEFAULT_FEEDBACK;
+    const weight = Math.min(maxWeight, Math.max(1 / maxWeight, fact.usage?.weight ?? 1));
+    return { weight, useCount: fact.usage?.useCount ?? 0, lastUsedAt: fact.usage?.lastUsedAt ?? null };
+  }
+
   private newRecord(
     ctx: WriteContext,
-    fact: Pick<MemoryRecord, "text" | "category" | "about" | "eventTime" | "sourceId" | "hash" | "metadata">,
+    fact: Pick<MemoryRecord, "text" | "category" | "about" | "eventTime" | "expiresAt" | "sourceId" | "hash" | "metadata">,
+    usage: Pick<MemoryRecord, "weight" | "useCount" | "lastUsedAt"> = { weight: 1, useCount: 0, lastUsedAt: null },
   ): MemoryRecord {
     const record: MemoryRecord = {
       id: randomUUID(),
@@ -529,6 +570,7 @@ export class MemoryEngine {
       supersededBy: null,
       threadId: ctx.threadId,
       indexText: "",
+      ...usage,
     };
     record.indexText = buildIndexText(record);
     return record;

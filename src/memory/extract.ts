@@ -3,11 +3,13 @@ import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
 import { invokeJson } from "./structured.js";
+import { expiryFromWords } from "./expiry.js";
 import { traced } from "../tracing/traced.js";
 import { ENTITY_KINDS } from "./entities/types.js";
 import { MEMORY_CATEGORIES } from "./types.js";
 
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 /** Bounds that keep a small model's answer short (they become grammar limits) and a memory readable. */
 const MAX_FACTS = 8;
 const MAX_FACT_CHARS = 300;
@@ -32,6 +34,14 @@ export const ExtractedFactSchema = z.object({
   eventTime: z
     .string()
     .regex(DATE, "eventTime must be YYYY-MM-DD, YYYY-MM, YYYY or null")
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null)
+    .catch(null),
+  // When a fact with a natural lifetime stops holding; a wrongly written one makes the fact lasting, not lost.
+  expiresAt: z
+    .string()
+    .regex(DATE_OR_TIME, "expiresAt must be YYYY-MM-DD, an ISO date-time, or null")
     .nullable()
     .optional()
     .transform((v) => v ?? null)
@@ -109,7 +119,8 @@ async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?:
     schema,
     { name: "facts", signal },
   );
-  return [...new Set(result.facts)].map((text) => ExtractedFactSchema.parse({ text }));
+  // The user's own sentence says how long it holds ("this week", "周五"): read from its words (expiry.ts).
+  return [...new Set(result.facts)].map((text) => ExtractedFactSchema.parse({ text, expiresAt: expiryFromWords(text, turn.time) }));
 }
 
 const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: "sentence" });

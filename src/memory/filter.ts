@@ -207,14 +207,23 @@ function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean 
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Is the record visible under the requested validity? */
+/**
+ * Is the record visible under the requested validity? An expiry is a validTo known in advance:
+ * past it the fact no longer holds, for "current" as for "asOf".
+ */
 export function isValidAt(record: MemoryRecord, validity: Validity): boolean {
   switch (validity.kind) {
     case "all":
       return true;
     case "current":
-      return record.validTo === null;
+      // The clock is read only for a record that can expire: most cannot, and this runs per record.
+      return record.validTo === null && (record.expiresAt === null || !expiredAt(record, validity.now ?? new Date().toISOString()));
     case "asOf":
-      return record.validFrom <= validity.time && (record.validTo === null || record.validTo > validity.time);
+      return record.validFrom <= validity.time && (record.validTo === null || record.validTo > validity.time) && !expiredAt(record, validity.time);
   }
+}
+
+/** True once `time` (ISO) has reached the record's expiry. Instants, not strings: expiries may be dates. */
+export function expiredAt(record: Pick<MemoryRecord, "expiresAt">, time: string): boolean {
+  return record.expiresAt !== null && Date.parse(record.expiresAt) <= Date.parse(time);
 }

@@ -102,6 +102,8 @@ function readyFact(m: Imported): ReadyFact {
     eventTime: m.eventTime ?? undefined,
     sourceId: m.sourceId ?? undefined,
     metadata: withoutTenantFields(m.metadata),
+    expiresAt: m.expiresAt ?? undefined,
+    usage: { weight: m.weight, useCount: m.useCount, lastUsedAt: m.lastUsedAt },
     ...(m.entities?.length ? { entities: m.entities } : {}),
   };
 }

@@ -5,7 +5,7 @@ import type { PendingUpdate } from "../memory/store.js";
 
 export const MEMORY_COLUMNS =
   "seq, user_id, id, text, category, about, created_at, updated_at, event_time, valid_from, valid_to, " +
-  "superseded_by, thread_id, source_id, hash, metadata, index_text";
+  "superseded_by, thread_id, source_id, hash, metadata, index_text, expires_at, weight, use_count, last_used_at";
 
 export interface MemoryRow {
   seq: number;
@@ -25,6 +25,10 @@ export interface MemoryRow {
   hash: string;
   metadata: string;
   index_text: string;
+  expires_at: string | null;
+  weight: number;
+  use_count: number;
+  last_used_at: string | null;
 }
 
 /** A row as the snapshot reads it: the embedding, and the lexical tokens (search/tokenize.ts, space-separated). */
@@ -48,6 +52,10 @@ export function recordToRow(r: MemoryRecord, embedding: Float32Array): Omit<Memo
     hash: r.hash,
     metadata: JSON.stringify(r.metadata),
     index_text: r.indexText,
+    expires_at: r.expiresAt,
+    weight: r.weight,
+    use_count: r.useCount,
+    last_used_at: r.lastUsedAt,
     embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength),
     tokens: tokenize(r.indexText).join(" "),
   };
@@ -71,6 +79,10 @@ export function rowToRecord(row: MemoryRow): MemoryRecord {
     hash: row.hash,
     metadata: JSON.parse(row.metadata),
     indexText: row.index_text,
+    expiresAt: row.expires_at,
+    weight: row.weight,
+    useCount: row.use_count,
+    lastUsedAt: row.last_used_at,
   };
 }
 

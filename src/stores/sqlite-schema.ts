@@ -92,6 +92,17 @@ CREATE TABLE IF NOT EXISTS entity_relations (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 4: feedback, use and expiry (memory/feedback.ts, memory/use.ts). Rows written before it
+ * read as lasting, weight 1, never used.
+ */
+const USAGE_COLUMNS_V4 = `
+ALTER TABLE memories ADD COLUMN expires_at TEXT;
+ALTER TABLE memories ADD COLUMN weight REAL NOT NULL DEFAULT 1;
+ALTER TABLE memories ADD COLUMN use_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE memories ADD COLUMN last_used_at TEXT;
+`;
+
 interface MigrationContext {
   /** The embedding size of the model now in use; recorded for a new file. */
   dims: number;
@@ -120,6 +131,7 @@ export const MIGRATIONS: readonly Migration<MigrationContext>[] = [
       db.exec("DROP TABLE memories_fts");
     },
   },
+  { version: 4, description: "feedback weight, use count, last use and expiry of memories", up: (db) => db.exec(USAGE_COLUMNS_V4) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -89,6 +89,14 @@ export class UserSnapshot {
     signBits(this.matrix.subarray(i * this.dims, (i + 1) * this.dims), this.bits, i * this.words);
   }
 
+  /** Replaces the record stored under row number `seq`, keeping its embedding: feedback or use changed nothing embedded. */
+  replaceRecord(seq: number, record: MemoryRecord): void {
+    const i = this.positionBySeq.get(seq);
+    if (i === undefined) return;
+    this.records[i] = record;
+    this.changes++;
+  }
+
   /** Removes the record stored under row number `seq`; the last record takes its place. */
   remove(seq: number): void {
     const i = this.positionBySeq.get(seq);

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { compileFilter, isValidAt } from "../memory/filter.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { normalize } from "../search/vector.js";
-import { candidateCount, fuseCandidates, listPage, visibleRecords } from "./shared.js";
+import { candidateCount, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
 import {
   type HistoryRow,
   historyToRow,
@@ -20,7 +20,7 @@ import {
 import { configureConnection } from "../util/sqlite-connection.js";
 import { ensureSchema, storedDims } from "./sqlite-schema.js";
 import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
-import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings and lexical
@@ -141,6 +141,34 @@ export class SqliteMemoryStore implements MemoryStore {
       .immediate();
     this.patchSnapshots(versions, (_, snap) => removed.forEach((seq) => snap.remove(seq)));
     return removed.length;
+  }
+
+  async mark(userId: string, id: string, marks: MemoryMarks): Promise<boolean> {
+    const sql = this.sql;
+    const { changed, versions } = this.db
+      .transaction(() => {
+        const row = sql.getById.get(userId, id);
+        if (!row) return { changed: undefined, versions: new Map<string, number>() };
+        const record = { ...rowToRecord(row), ...definedMarks(marks) };
+        sql.mark.run({ seq: row.seq, weight: record.weight, valid_to: record.validTo, updated_at: record.updatedAt });
+        return { changed: { seq: row.seq, record }, versions: this.bumpVersions(new Set([userId])) };
+      })
+      .immediate();
+    if (changed) this.patchSnapshots(versions, (_, snap) => snap.replaceRecord(changed.seq, changed.record));
+    return changed !== undefined;
+  }
+
+  async recordUse(userId: string, ids: string[], at: string): Promise<number> {
+    const sql = this.sql;
+    const { used, versions } = this.db
+      .transaction(() => {
+        // One UPDATE per id counts atomically, so writers in several processes never lose a use.
+        const used = [...new Set(ids)].flatMap((id) => sql.recordUse.all(at, userId, id));
+        return { used, versions: used.length ? this.bumpVersions(new Set([userId])) : new Map<string, number>() };
+      })
+      .immediate();
+    this.patchSnapshots(versions, (_, snap) => used.forEach((row) => snap.replaceRecord(row.seq, rowToRecord(row))));
+    return used.length;
   }
 
   async appendHistory(entries: HistoryEntry[]): Promise<void> {
@@ -267,6 +295,12 @@ function prepareStatements(db: Database.Database) {
     ),
     allOfUser: db.prepare<[string], MemoryRowWithEmbedding>(
       `SELECT ${MEMORY_COLUMNS}, embedding, tokens FROM memories WHERE user_id = ? ORDER BY seq`,
+    ),
+    mark: db.prepare<[{ seq: number; weight: number; valid_to: string | null; updated_at: string }]>(
+      "UPDATE memories SET weight = @weight, valid_to = @valid_to, updated_at = @updated_at WHERE seq = @seq",
+    ),
+    recordUse: db.prepare<[string, string, string], MemoryRow>(
+      `UPDATE memories SET use_count = use_count + 1, last_used_at = ? WHERE user_id = ? AND id = ? RETURNING ${MEMORY_COLUMNS}`,
     ),
     seqOf: db.prepare<[string, string], number>("SELECT seq FROM memories WHERE user_id = ? AND id = ?").pluck(),
     deleteMemory: db.prepare<[number, string]>("DELETE FROM memories WHERE seq = ? AND user_id = ?"),

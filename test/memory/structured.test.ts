@@ -94,7 +94,7 @@ describe("quotes extraction (small local models)", () => {
 });
 
 describe("reconcile schema", () => {
-  const facts = [{ text: "Lives in Paris", category: "profile" as const, about: "user", eventTime: null, forget: false, entities: [], relations: [] }];
+  const facts = [{ text: "Lives in Paris", category: "profile" as const, about: "user", eventTime: null, expiresAt: null, forget: false, entities: [], relations: [] }];
 
   it("offers only the fact letters and memory numbers shown", async () => {
     const model = new SchemaModel(['{"decisions": [{"fact": "A", "action": "SUPERSEDE", "memory": 1}]}']);

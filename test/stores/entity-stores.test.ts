@@ -38,6 +38,7 @@ async function memoriesIn(store: MemoryStore | undefined, userId: string, n: num
     const records = ids.map((id): MemoryRecord => ({
       id, userId, text: `memory ${id}`, category: "other", about: "user", createdAt: T, updatedAt: T, eventTime: null,
       validFrom: T, validTo: null, supersededBy: null, threadId: null, sourceId: null, hash: id, metadata: {}, indexText: `memory ${id}`,
+      expiresAt: null, weight: 1, useCount: 0, lastUsedAt: null,
     }));
     await store.put(records, records.map(() => [1, 0, 0, 0]));
   }

@@ -87,6 +87,26 @@ describe("a memory store written before versioned migrations", () => {
     expect((await store.search({ userId: "carol", vector: seededVector(5), validity: { kind: "current" }, limit: 1 }))[0].record.id).toBe("c-4");
   });
 
+  it("gives every memory the feedback, use and expiry fields at their defaults (lasting, weight 1, never used), and stores them from then on", async () => {
+    const path = copyOf("memory-v1.db");
+    const store = new SqliteMemoryStore(path);
+    closing.push(store);
+    await store.init(DIMS);
+    const columns = rawDb(path).prepare("SELECT name FROM pragma_table_info('memories')").pluck().all();
+    expect(columns).toEqual(expect.arrayContaining(["expires_at", "weight", "use_count", "last_used_at"]));
+    const all = await store.list("alice", { validity: { kind: "all" } });
+    expect(all).toHaveLength(4);
+    for (const m of all) expect(m).toMatchObject({ expiresAt: null, weight: 1, useCount: 0, lastUsedAt: null });
+
+    expect(await store.mark("alice", "a-nurse", { weight: 0.8 })).toBe(true);
+    expect(await store.recordUse("alice", ["a-lisbon"], "2024-06-01T00:00:00.000Z")).toBe(1);
+    const reopened = new SqliteMemoryStore(path);
+    closing.push(reopened);
+    await reopened.init(DIMS);
+    expect(await reopened.get("alice", "a-nurse")).toMatchObject({ weight: 0.8, useCount: 0 });
+    expect(await reopened.get("alice", "a-lisbon")).toMatchObject({ weight: 1, useCount: 1, lastUsedAt: "2024-06-01T00:00:00.000Z" });
+  });
+
   it("keeps writing and searching the upgraded file like a new one", async () => {
     const path = copyOf("memory-v1.db");
     const store = new SqliteMemoryStore(path);

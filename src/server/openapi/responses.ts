@@ -3,7 +3,7 @@ import type { UserExport, ImportResult } from "../user-transfer.js";
 import type { MemoryView, SearchResultView } from "../memory-view.js";
 import type { HistoryEntry, MemoryChange } from "../../memory/types.js";
 import type { jobView } from "../../memory/queue/views.js";
-import { MEMORY_CATEGORIES } from "../../memory/types.js";
+import { FEEDBACK_OPERATIONS, MEMORY_CATEGORIES } from "../../memory/types.js";
 import { JOB_STATES, type JobState } from "../../memory/queue/types.js";
 import type { ErrorBody } from "../errors.js";
 import { jsonValue } from "../schemas.js";
@@ -19,6 +19,7 @@ import { ENTITY_KINDS } from "../../memory/entities/types.js";
 const time = z.string();
 const category = z.enum(MEMORY_CATEGORIES);
 const operation = z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE"]);
+const historyOperation = z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE", ...FEEDBACK_OPERATIONS]);
 
 export const ErrorReply = z.object({
   error: z.string().describe("machine-readable code, e.g. invalid_input, not_found"),
@@ -40,13 +41,17 @@ export const Memory = z.object({
   threadId: z.string().nullable(),
   sourceId: z.string().nullable(),
   metadata: z.record(jsonValue),
+  expiresAt: time.nullable().describe("when a fact with a natural lifetime stops being current; null: lasting"),
+  weight: z.number().describe("the user's feedback as a ranking factor: 1, raised by up, lowered by down"),
+  useCount: z.number().int().describe("how many answers the memory was given to"),
+  lastUsedAt: time.nullable().describe("when it was last given to an answer; decay counts from it"),
 });
 
 export const History = z.object({
   id: z.string(),
   memoryId: z.string(),
   userId: z.string(),
-  operation,
+  operation: historyOperation,
   oldText: z.string().nullable(),
   newText: z.string().nullable(),
   at: time,
