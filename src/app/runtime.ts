@@ -11,6 +11,7 @@ import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "
 import { createEmbeddings } from "../models/embeddings.js";
 import { createEntityStore } from "../stores/entity-factory.js";
 import { createMemoryStore } from "../stores/factory.js";
+import { createProfileStore } from "../stores/profile-factory.js";
 import { createJobQueue, createUserLocks } from "./coordination.js";
 
 /**
@@ -43,6 +44,7 @@ export function graphDefaults(settings: Settings): GraphDeps["defaults"] {
     historyWindow: settings.HISTORY_WINDOW,
     historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,
     memoryTopK: settings.MEMORY_TOP_K,
+    profileTokenBudget: settings.PROFILE_TOKEN_BUDGET,
     persona: DEFAULT_PERSONA,
     maxMessageChars: settings.MAX_MESSAGE_CHARS,
     rewriteTimeoutMs: Math.min(settings.MODEL_TIMEOUT_S * 1000, 30_000),
@@ -86,6 +88,8 @@ export function createRuntime(
       const built = new MemoryEngine({
         store,
         entities: await createEntityStore(settings, store),
+        profiles: await createProfileStore(settings, store),
+        interestHalfLifeDays: settings.INTEREST_HALF_LIFE_DAYS,
         embeddings,
         dims,
         queryCoverage: coverage,

@@ -80,6 +80,13 @@ const SettingsSchema = z.object({
   MEMORY_TOP_K: positiveInt("MEMORY_TOP_K", 8),
   /** Half-life, in days, of the recency weight on memories; 0 turns recency off. */
   MEMORY_HALF_LIFE_DAYS: z.coerce.number().min(0).default(180),
+  /**
+   * Approximate tokens the user's profile may take in the answer prompt (0 leaves it out). Small:
+   * the local models have a 4096-token context that the history budget mostly fills.
+   */
+  PROFILE_TOKEN_BUDGET: z.coerce.number().int("PROFILE_TOKEN_BUDGET must be a whole number").min(0).default(200),
+  /** Half-life, in days, of a question's weight in the interest trend; 0 weighs every question alike. */
+  INTEREST_HALF_LIFE_DAYS: z.coerce.number().min(0).default(30),
   MAX_MESSAGE_CHARS: positiveInt("MAX_MESSAGE_CHARS", 8000),
   /**
    * background: updateMemory queues the turn in the durable update queue and the update runs

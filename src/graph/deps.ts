@@ -8,6 +8,8 @@ export interface GraphDefaults {
   historyWindow: number;
   historyTokenBudget: number;
   memoryTopK: number;
+  /** Approximate tokens the user's profile may take in the answer prompt (PROFILE_TOKEN_BUDGET; 0: left out). */
+  profileTokenBudget: number;
   persona: string;
   maxMessageChars: number;
   /** How long rewriteQuestion may take before the original question is used. */

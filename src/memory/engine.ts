@@ -17,8 +17,13 @@ import { EntityIndex, type MemoryToIndex } from "./entities/entity-index.js";
 import { expandByEntities } from "./entities/expansion.js";
 import type { EntityStore } from "./entities/store.js";
 import type { DetectedEntities } from "./entities/types.js";
-import { extractFacts, type ExtractedFact, type ExtractionStyle } from "./extract.js";
+import { extractTurn, type ExtractedFact, type ExtractionStyle } from "./extract.js";
 import { sanitizeFilter } from "./filter.js";
+import { UserProfiles } from "./profile/profiles.js";
+import { relationLines } from "./profile/relations.js";
+import type { ProfileStore } from "./profile/store.js";
+import { questionTopics } from "./profile/topics.js";
+import type { JobQueue } from "./queue/types.js";
 import { buildIndexText, factHash } from "./indexing.js";
 import { reconcileFacts, type Decision } from "./reconcile.js";
 import { messageText } from "./structured.js";
@@ -69,8 +74,15 @@ export interface MemoryEngineDeps {
   modelTimeoutMs?: number;
   /** The memory map (entities, their relations, which memories name them); without it, none is kept. */
   entities?: EntityStore;
-  /** The queue of memory updates: forgetUser erases the user's queued updates there too. */
-  jobs?: { forgetUser(userId: string): Promise<number> };
+  /**
+   * The queue of memory updates: forgetUser erases the user's queued updates there too; with
+   * `enqueue` and `list`, a change of memories queues the user's profile refresh there.
+   */
+  jobs?: Pick<JobQueue, "forgetUser"> & Partial<Pick<JobQueue, "enqueue" | "list">>;
+  /** The user model's profiles and question topics (src/memory/profile); without it, none are kept. */
+  profiles?: ProfileStore;
+  /** Half-life of a question's weight in the interest trend, in days (INTEREST_HALF_LIFE_DAYS). */
+  interestHalfLifeDays?: number;
 }
 
 /** A model call of a memory update did not answer within its deadline. */
@@ -119,17 +131,35 @@ export class MemoryEngine {
   private initialised?: Promise<void>;
   /** The memory map, when the engine has an entity store. */
   readonly entities?: EntityIndex;
+  /** The user model's profiles, when the engine has a profile store. */
+  readonly profiles?: UserProfiles;
 
   constructor(private readonly deps: MemoryEngineDeps) {
     this.entities = deps.entities ? new EntityIndex(deps.entities) : undefined;
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
     this.locks = deps.userLocks ?? new UserLocks();
+    const { enqueue, list } = deps.jobs ?? {};
+    this.profiles = deps.profiles
+      ? new UserProfiles({
+          store: deps.profiles,
+          memories: (userId) => this.list({ userId }),
+          relations: this.entities ? (userId) => relationLines(this.entities!.store, userId) : undefined,
+          chatModel: deps.chatModel,
+          style: deps.extractionStyle,
+          jobs: enqueue && list ? { enqueue: enqueue.bind(deps.jobs), list: list.bind(deps.jobs) } : undefined,
+          interestHalfLifeDays: deps.interestHalfLifeDays ?? 30,
+          modelCall: (call, cancel) => this.modelCall(call, cancel),
+          now: this.now,
+          logger: this.log,
+        })
+      : undefined;
   }
 
   /** Closes the stores (files, connections). The engine is not used afterwards. */
   async close(): Promise<void> {
     await this.entities?.store.close();
+    await this.deps.profiles?.close();
     await this.deps.store.close();
   }
 
@@ -137,7 +167,7 @@ export class MemoryEngine {
   init(): Promise<void> {
     // A failed set-up (store down at start) is tried again on the next call, not remembered.
     // The entity store after the memory store: Qdrant's keeps its links on the memory collection.
-    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).catch((error: unknown) => {
+    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).then(() => this.deps.profiles?.init()).catch((error: unknown) => {
       this.initialised = undefined;
       throw error;
     });
@@ -183,7 +213,9 @@ export class MemoryEngine {
     if (!turn.userText.trim()) return { changes: [] };
     const model = this.deps.chatModel;
     const style = this.deps.extractionStyle;
-    const facts = await this.modelCall((s) => extractFacts(model, { ...turn, time }, { style, signal: s }), signal);
+    const { facts, topics } = await this.modelCall((s) => extractTurn(model, { ...turn, time }, { style, signal: s }), signal);
+    // The interest trend: the model's topics of the message, else the deterministic ones.
+    await this.profiles?.recordQuestion(userId, { sourceId: ctx.sourceId, text: turn.userText, at: time, topics: topics.length ? topics : questionTopics(turn.userText) });
     if (facts.length === 0) return { changes: [] };
     const related = await this.relatedMemories(userId, facts, signal);
     const decisions = await this.modelCall((s) => reconcileFacts(model, facts, related, { style, signal: s }), signal);
@@ -293,6 +325,7 @@ export class MemoryEngine {
     ]);
     await this.deps.store.put([updated], vectors);
     await this.entities?.record(userId, [{ memoryId: updated.id, text: updated.text }], at);
+    await this.profiles?.changed(userId);
     return updated;
   }
 
@@ -307,6 +340,7 @@ export class MemoryEngine {
     ]);
     await this.deps.store.delete(userId, [id]);
     await this.entities?.unlink(userId, [id]);
+    await this.profiles?.changed(userId);
   }
 
   async history(id: string, options: { userId: string }): Promise<HistoryEntry[]> {
@@ -357,15 +391,16 @@ export class MemoryEngine {
   }
 
   /** Erases the user's memories, their history and queued updates: a real forget. */
-  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number; entities: number; relations: number }> {
+  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number; entities: number; relations: number; profiles: number; questions: number }> {
     await this.init();
     const user = validateUserId(userId);
     // Queued updates first: one that ran after the erase would bring a memory back.
     const queuedUpdates = (await this.deps.jobs?.forgetUser(user)) ?? 0;
     const result = await this.deps.store.forgetUser(user);
     const map = (await this.deps.entities?.forgetUser(user)) ?? { entities: 0, relations: 0 };
-    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates, ...map });
-    return { ...result, queuedUpdates, ...map };
+    const profile = (await this.profiles?.forgetUser(user)) ?? { profiles: 0, questions: 0 };
+    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates, ...map, ...profile });
+    return { ...result, queuedUpdates, ...map, ...profile };
   }
 
   // --- writing ---------------------------------------------------------------------------------
@@ -402,6 +437,7 @@ export class MemoryEngine {
     );
     await this.deps.store.put(records, vectors);
     await this.entities?.record(ctx.userId, indexed, ctx.time);
+    await this.profiles?.changed(ctx.userId);
     return records.map((r) => ({ operation: "ADD", memoryId: r.id, text: r.text, category: r.category }));
   }
 
@@ -510,6 +546,7 @@ export class MemoryEngine {
     if (kept) await this.entities!.restore(ctx.userId, kept);
     await this.entities?.unlink(ctx.userId, toDelete);
     await this.entities?.record(ctx.userId, indexed, ctx.time);
+    if (changes.length) await this.profiles?.changed(ctx.userId);
     this.log.info("memory updated", { changes: changes.map((c) => c.operation) });
     return changes;
   }

@@ -97,6 +97,8 @@ export const ForgetReply = z.object({
   queuedUpdates: z.number().int(),
   entities: z.number().int(),
   relations: z.number().int(),
+  profiles: z.number().int(),
+  questions: z.number().int(),
 });
 export const ExportReply = z.object({
   userId: z.string(),
@@ -116,6 +118,7 @@ export const ImportReply = z.object({
 export const Job = z.object({
   id: z.string(),
   userId: z.string(),
+  kind: z.enum(["memory update", "profile refresh"]).describe("a turn's memory update, or the refresh of the user's profile it queued"),
   state: z.enum(JOB_STATES as [JobState, ...JobState[]]),
   attempts: z.number().int(),
   nextAttemptAt: time,
