@@ -6,8 +6,8 @@ const MAX_CURRENT = 5;
 const MAX_EARLIER = 3;
 /** A topic named once is noise, not an interest. */
 const MIN_QUESTIONS = 2;
-/** A topic is current when it holds this share of today's decayed weight... */
-const CURRENT_SHARE = 0.05;
+/** A current topic weighs at least this fraction of the strongest one today (a message can name several topics). */
+const CURRENT_OF_TOP = 0.25;
 /** Fading: its share today is below half its share over all questions; rising: above 1.25 times it. */
 const FADED_RATIO = 0.5;
 const RISING_RATIO = 1.25;
@@ -46,8 +46,9 @@ export function interestTrend(questions: QuestionTopics[], now: Date, halfLifeDa
     return { topic, questions: t.questions, weight: round(t.weight), recentShare: round(recentShare), overallShare: round(overallShare), firstAt: t.firstAt, lastAt: t.lastAt, trend };
   });
   const supported = all.filter((t) => t.questions >= MIN_QUESTIONS);
+  const top = Math.max(0, ...supported.map((t) => t.weight));
   const current = supported
-    .filter((t) => t.recentShare >= CURRENT_SHARE && t.trend !== "fading")
+    .filter((t) => t.trend !== "fading" && t.weight >= top * CURRENT_OF_TOP)
     .sort((a, b) => b.weight - a.weight || b.questions - a.questions || a.topic.localeCompare(b.topic))
     .slice(0, MAX_CURRENT);
   const earlier = supported

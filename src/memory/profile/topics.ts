@@ -43,13 +43,25 @@ export function questionTopics(text: string): string[] {
   };
   for (const e of detectEntities(text).entities) if (!e.role && e.kind !== "pet") add(e.name);
   const inEntities = new Set(out.flatMap((t) => t.split(/\s+/)));
+  // The segmenter's dictionary splits words it lacks into characters (优化 → 优|化): a run of
+  // single Han characters is put back together as one word.
+  let run = "";
+  const flush = () => {
+    if ([...run].length >= 2) add(run);
+    run = "";
+  };
   for (const { segment, isWordLike } of words.segment(text.normalize("NFKC"))) {
-    if (!isWordLike) continue;
     const word = segment.toLowerCase();
-    if (FILLER.has(word) || inEntities.has(word)) continue;
+    if (isWordLike && HAN.test(word) && [...word].length === 1 && !FILLER.has(word)) {
+      run += word;
+      continue;
+    }
+    flush();
+    if (!isWordLike || FILLER.has(word) || inEntities.has(word)) continue;
     if (HAN.test(word) ? [...word].length < 2 : word.length < 3 || !LATIN_WORD.test(word) || /^\d+$/.test(word)) continue;
     add(singular(word));
   }
+  flush();
   return out.slice(0, MAX_QUESTION_TOPICS);
 }
 
