@@ -143,6 +143,7 @@ export class MemoryEngine {
     this.profiles = deps.profiles
       ? new UserProfiles({
           store: deps.profiles,
+          init: () => this.init(),
           memories: (userId) => this.list({ userId }),
           relations: this.entities ? (userId) => relationLines(this.entities!.store, userId) : undefined,
           chatModel: deps.chatModel,

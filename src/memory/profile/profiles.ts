@@ -17,6 +17,8 @@ export const MAX_QUESTIONS_KEPT = 1000;
 
 export interface UserProfilesDeps {
   store: ProfileStore;
+  /** Sets up the engine's stores (the profile tables among them) on first use. */
+  init: () => Promise<void>;
   /** The user's current memories. */
   memories: (userId: string) => Promise<MemoryRecord[]>;
   /** The memory map's current relations of the user as lines ("lives in Lisbon"); none without a map. */
@@ -48,6 +50,7 @@ export class UserProfiles {
 
   /** The profile as stored, with the interest trend computed now from the recorded questions. */
   async read(userId: string, now: Date = this.d.now()): Promise<ProfileView> {
+    await this.d.init();
     const [stored, questions] = await Promise.all([this.d.store.profile(userId), this.d.store.questions(userId)]);
     const interests = interestTrend(questions, now, this.d.interestHalfLifeDays);
     if (!stored) return { userId, status: "empty", summary: emptySummary(), source: null, memoryCount: 0, refreshedAt: null, pendingSince: null, note: null, interests };
@@ -77,6 +80,7 @@ export class UserProfiles {
    * or fails otherwise throws, and the queue tries again (the profile stays pending meanwhile).
    */
   async refresh(userId: string, signal?: AbortSignal): Promise<StoredProfile> {
+    await this.d.init();
     const memories = (await this.d.memories(userId)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     const relations = (await this.d.relations?.(userId)) ?? [];
     let profile: StoredProfile = { ...blankProfile(userId), summary: rulesSummary(memories, relations), memoryCount: memories.length };
@@ -99,6 +103,7 @@ export class UserProfiles {
 
   /** Puts back a profile and questions from an export (under this user, whatever the file says). */
   async restore(userId: string, exported: { profile?: Omit<StoredProfile, "userId" | "pendingSince"> | null; questions?: Omit<QuestionTopics, "userId">[] }): Promise<void> {
+    await this.d.init();
     if (exported.questions?.length) await this.d.store.putQuestions(exported.questions.map((q) => ({ ...q, userId })), MAX_QUESTIONS_KEPT);
     if (!exported.profile) return;
     // An import that added memories queued a refresh: the restored summary shows until it ran.
