@@ -41,7 +41,7 @@ export function questionTopics(text: string): string[] {
     const t = normaliseTopic(topic);
     if (t && !out.includes(t)) out.push(t);
   };
-  for (const e of detectEntities(text).entities) if (!e.role && e.kind !== "pet") add(e.name);
+  for (const e of detectEntities(text).entities) if (!e.role && e.kind !== "pet" && !FILLER.has(normaliseTopic(e.name))) add(e.name);
   const inEntities = new Set(out.flatMap((t) => t.split(/\s+/)));
   // The segmenter's dictionary splits words it lacks into characters (优化 → 优|化): a run of
   // single Han characters is put back together as one word.
