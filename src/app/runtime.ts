@@ -11,6 +11,7 @@ import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "
 import { createEmbeddings } from "../models/embeddings.js";
 import { createEntityStore } from "../stores/entity-factory.js";
 import { createMemoryStore } from "../stores/factory.js";
+import { createProfileStore } from "../stores/profile-factory.js";
 import { createJobQueue, createUserLocks } from "./coordination.js";
 
 /**
@@ -41,6 +42,7 @@ export interface Runtime {
 export function graphDefaults(settings: Settings): GraphDeps["defaults"] {
   return {
     ...runDefaults(settings),
+    profileTokenBudget: settings.PROFILE_TOKEN_BUDGET,
     maxMessageChars: settings.MAX_MESSAGE_CHARS,
     rewriteTimeoutMs: Math.min(settings.MODEL_TIMEOUT_S * 1000, 30_000),
   };
@@ -83,6 +85,8 @@ export function createRuntime(
       const built = new MemoryEngine({
         store,
         entities: await createEntityStore(settings, store),
+        profiles: await createProfileStore(settings, store),
+        interestHalfLifeDays: settings.INTEREST_HALF_LIFE_DAYS,
         embeddings,
         dims,
         queryCoverage: coverage,

@@ -7,6 +7,7 @@ import type { RetrievedMemory } from "../graph/state.js";
 import { runContext } from "../graph/context.js";
 import { messageText } from "../memory/structured.js";
 import { chronological } from "../server/memory-view.js";
+import { profileText } from "../memory/profile/render.js";
 import { changesLine, historyLine, memoryLine, usedLine, versionLines } from "./format.js";
 import type { ThreadRegistry } from "./thread-registry.js";
 import type { MemoryWorker } from "../memory/queue/worker.js";
@@ -23,6 +24,7 @@ export const HELP = `Commands:
   /forget <id>         delete one memory
   /feedback <id> up|down|wrong   rank a memory higher or lower, or mark it wrong (kept as history)
   /forget-me           erase all your memories and their history (asks first)
+  /profile             what I know of you as a whole, and your interests over time
   /queue               your memory updates still queued, retrying or dead
   /new                 start a new thread (short-term memory starts empty)
   /threads             your threads
@@ -204,6 +206,11 @@ export class ChatSession {
           if (!this.o.worker) return this.usage("/queue needs the memory update queue (run the chat with its runtime)");
           const jobs = (await this.o.worker.queue.list({ userId })).filter((j) => j.state !== "done");
           write(jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n");
+          break;
+        }
+        case "/profile": {
+          const profiles = (await this.o.memory()).profiles;
+          write(profiles ? `${profileText(await profiles.read(userId))}\n` : "no profile: this memory keeps none\n");
           break;
         }
         case "/forget-me":

@@ -60,8 +60,8 @@ export function versionLines(chain: SupersedeChain): string[] {
 
 /** One memory update job: id, state, tries, and why it waits or died. */
 export function jobLine(j: MemoryJob): string {
-  const said = j.payload.input.find((m) => m.role === "user")?.content ?? "";
+  const said = j.payload.kind ?? `"${(j.payload.input.find((m) => m.role === "user")?.content ?? "").slice(0, 40)}"`;
   const when = j.state === "queued" && j.attempts > 0 ? `  next try ${j.nextAttemptAt.slice(0, 19).replace("T", " ")}` : "";
   const why = j.lastError ? `  (${j.lastError})` : "";
-  return `${j.id}  ${j.state.padEnd(7)} tries ${j.attempts}  ${j.createdAt.slice(0, 19).replace("T", " ")}  "${said.slice(0, 40)}"${when}${why}`;
+  return `${j.id}  ${j.state.padEnd(7)} tries ${j.attempts}  ${j.createdAt.slice(0, 19).replace("T", " ")}  ${said}${when}${why}`;
 }

@@ -6,6 +6,8 @@ import type { MemoryWorker } from "../memory/queue/worker.js";
 
 /** Defaults for per-run settings (context.ts), and limits, taken from the process settings. */
 export interface GraphDefaults extends RunDefaults {
+  /** Approximate tokens the user's profile may take in the answer prompt (PROFILE_TOKEN_BUDGET; 0: left out). */
+  profileTokenBudget: number;
   maxMessageChars: number;
   /** How long rewriteQuestion may take before the original question is used. */
   rewriteTimeoutMs: number;

@@ -17,8 +17,13 @@ import { EntityIndex, type MemoryToIndex } from "./entities/entity-index.js";
 import { expandByEntities } from "./entities/expansion.js";
 import type { EntityStore } from "./entities/store.js";
 import type { DetectedEntities } from "./entities/types.js";
-import { extractFacts, type ExtractedFact, type ExtractionStyle } from "./extract.js";
+import { extractTurn, type ExtractedFact, type ExtractionStyle } from "./extract.js";
 import { sanitizeFilter } from "./filter.js";
+import { UserProfiles } from "./profile/profiles.js";
+import { relationLines } from "./profile/relations.js";
+import type { ProfileStore } from "./profile/store.js";
+import { questionTopics } from "./profile/topics.js";
+import type { JobQueue } from "./queue/types.js";
 import { buildIndexText, factHash } from "./indexing.js";
 import { reconcileFacts, type Decision } from "./reconcile.js";
 import { messageText } from "./structured.js";
@@ -73,8 +78,15 @@ export interface MemoryEngineDeps {
   entities?: EntityStore;
   /** How "up" and "down" change a memory's weight (memory/feedback.ts); DEFAULT_FEEDBACK when not given. */
   feedback?: FeedbackPolicy;
-  /** The queue of memory updates: forgetUser erases the user's queued updates there too. */
-  jobs?: { forgetUser(userId: string): Promise<number> };
+  /**
+   * The queue of memory updates: forgetUser erases the user's queued updates there too; with
+   * `enqueue` and `list`, a change of memories queues the user's profile refresh there.
+   */
+  jobs?: Pick<JobQueue, "forgetUser"> & Partial<Pick<JobQueue, "enqueue" | "list">>;
+  /** The user model's profiles and question topics (src/memory/profile); without it, none are kept. */
+  profiles?: ProfileStore;
+  /** Half-life of a question's weight in the interest trend, in days (INTEREST_HALF_LIFE_DAYS). */
+  interestHalfLifeDays?: number;
 }
 
 /** A model call of a memory update did not answer within its deadline. */
@@ -122,6 +134,8 @@ export class MemoryEngine {
   private readonly uses: UseRecorder;
   /** The memory map, when the engine has an entity store. */
   readonly entities?: EntityIndex;
+  /** The user model's profiles, when the engine has a profile store. */
+  readonly profiles?: UserProfiles;
 
   constructor(private readonly deps: MemoryEngineDeps) {
     this.entities = deps.entities ? new EntityIndex(deps.entities) : undefined;
@@ -129,12 +143,29 @@ export class MemoryEngine {
     this.now = deps.now ?? (() => new Date());
     this.locks = deps.userLocks ?? new UserLocks();
     this.uses = new UseRecorder(() => this.init().then(() => this.deps.store), this.log, this.now);
+    const { enqueue, list } = deps.jobs ?? {};
+    this.profiles = deps.profiles
+      ? new UserProfiles({
+          store: deps.profiles,
+          init: () => this.init(),
+          memories: (userId) => this.list({ userId }),
+          relations: this.entities ? (userId) => relationLines(this.entities!.store, userId) : undefined,
+          chatModel: deps.chatModel,
+          style: deps.extractionStyle,
+          jobs: enqueue && list ? { enqueue: enqueue.bind(deps.jobs), list: list.bind(deps.jobs) } : undefined,
+          interestHalfLifeDays: deps.interestHalfLifeDays ?? 30,
+          modelCall: (call, cancel) => this.modelCall(call, cancel),
+          now: this.now,
+          logger: this.log,
+        })
+      : undefined;
   }
 
   /** Closes the stores (files, connections). The engine is not used afterwards. */
   async close(): Promise<void> {
     await this.uses.settled();
     await this.entities?.store.close();
+    await this.deps.profiles?.close();
     await this.deps.store.close();
   }
 
@@ -142,7 +173,7 @@ export class MemoryEngine {
   init(): Promise<void> {
     // A failed set-up (store down at start) is tried again on the next call, not remembered.
     // The entity store after the memory store: Qdrant's keeps its links on the memory collection.
-    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).catch((error: unknown) => {
+    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).then(() => this.deps.profiles?.init()).catch((error: unknown) => {
       this.initialised = undefined;
       throw error;
     });
@@ -188,7 +219,9 @@ export class MemoryEngine {
     if (!turn.userText.trim()) return { changes: [] };
     const model = this.deps.chatModel;
     const style = this.deps.extractionStyle;
-    const facts = await this.modelCall((s) => extractFacts(model, { ...turn, time }, { style, signal: s }), signal);
+    const { facts, topics } = await this.modelCall((s) => extractTurn(model, { ...turn, time }, { style, signal: s }), signal);
+    // The interest trend: the model's topics of the message, else the deterministic ones.
+    await this.profiles?.recordQuestion(userId, { sourceId: ctx.sourceId, text: turn.userText, at: time, topics: topics.length ? topics : questionTopics(turn.userText) });
     if (facts.length === 0) return { changes: [] };
     const related = await this.relatedMemories(userId, facts, signal);
     const decisions = await this.modelCall((s) => reconcileFacts(model, facts, related, { style, signal: s }), signal);
@@ -299,6 +332,7 @@ export class MemoryEngine {
     ]);
     await this.deps.store.put([updated], vectors);
     await this.entities?.record(userId, [{ memoryId: updated.id, text: updated.text }], at);
+    await this.profiles?.changed(userId);
     return updated;
   }
 
@@ -313,6 +347,7 @@ export class MemoryEngine {
     ]);
     await this.deps.store.delete(userId, [id]);
     await this.entities?.unlink(userId, [id]);
+    await this.profiles?.changed(userId);
   }
 
   /**
@@ -387,15 +422,16 @@ export class MemoryEngine {
   }
 
   /** Erases the user's memories, their history and queued updates: a real forget. */
-  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number; entities: number; relations: number }> {
+  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number; entities: number; relations: number; profiles: number; questions: number }> {
     await this.init();
     const user = validateUserId(userId);
     // Queued updates first: one that ran after the erase would bring a memory back.
     const queuedUpdates = (await this.deps.jobs?.forgetUser(user)) ?? 0;
     const result = await this.deps.store.forgetUser(user);
     const map = (await this.deps.entities?.forgetUser(user)) ?? { entities: 0, relations: 0 };
-    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates, ...map });
-    return { ...result, queuedUpdates, ...map };
+    const profile = (await this.profiles?.forgetUser(user)) ?? { profiles: 0, questions: 0 };
+    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates, ...map, ...profile });
+    return { ...result, queuedUpdates, ...map, ...profile };
   }
 
   // --- writing ---------------------------------------------------------------------------------
@@ -433,6 +469,7 @@ export class MemoryEngine {
     );
     await this.deps.store.put(records, vectors);
     await this.entities?.record(ctx.userId, indexed, ctx.time);
+    await this.profiles?.changed(ctx.userId);
     return records.map((r) => ({ operation: "ADD", memoryId: r.id, text: r.text, category: r.category }));
   }
 
@@ -543,6 +580,7 @@ export class MemoryEngine {
     if (kept) await this.entities!.restore(ctx.userId, kept);
     await this.entities?.unlink(ctx.userId, toDelete);
     await this.entities?.record(ctx.userId, indexed, ctx.time);
+    if (changes.length) await this.profiles?.changed(ctx.userId);
     this.log.info("memory updated", { changes: changes.map((c) => c.operation) });
     return changes;
   }

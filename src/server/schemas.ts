@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JOB_STATES, type JobState } from "../memory/queue/types.js";
+import { ExportedProfile, ExportedQuestions } from "./profile-export-schemas.js";
 import { ExportedEntity, ExportedRelation } from "./entity-export-schemas.js";
 import { FEEDBACK_OPERATIONS, MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
 import { FEEDBACK_KINDS } from "../memory/feedback.js";
@@ -110,5 +111,7 @@ export const ImportDocument = z.object({
     )
     .max(100_000),
   relations: z.array(ExportedRelation).max(100_000).optional(),
+  profile: ExportedProfile.nullable().optional(),
+  questions: ExportedQuestions.optional(),
 });
 export type ImportDocument = z.infer<typeof ImportDocument>;

@@ -103,6 +103,30 @@ ALTER TABLE memories ADD COLUMN use_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE memories ADD COLUMN last_used_at TEXT;
 `;
 
+/** Version 5: the user model's profile and the topics of the user's questions (the interest trend). */
+const PROFILE_TABLES_V5 = `
+CREATE TABLE IF NOT EXISTS user_profiles (
+  user_id TEXT PRIMARY KEY,
+  summary TEXT NOT NULL,
+  source TEXT NOT NULL,
+  memory_count INTEGER NOT NULL,
+  refreshed_at TEXT,
+  pending_since TEXT,
+  note TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS user_questions (
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  topics TEXT NOT NULL,
+  PRIMARY KEY (user_id, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS user_questions_at ON user_questions (user_id, at);
+`;
+
+/** The first version with the profile tables. */
+const PROFILE_VERSION = 5;
+
 interface MigrationContext {
   /** The embedding size of the model now in use; recorded for a new file. */
   dims: number;
@@ -132,6 +156,7 @@ export const MIGRATIONS: readonly Migration<MigrationContext>[] = [
     },
   },
   { version: 4, description: "feedback weight, use count, last use and expiry of memories", up: (db) => db.exec(USAGE_COLUMNS_V4) },
+  { version: PROFILE_VERSION, description: "the user model: profiles and the topics of questions", up: (db) => db.exec(PROFILE_TABLES_V5) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -164,6 +189,11 @@ export function ensureSchema(db: Database.Database, path: string, dims: number):
 /** True once the file has the memory map's tables (version 2 and later). */
 export function hasEntityTables(db: Database.Database): boolean {
   return metaVersion.readVersion(db) >= 2;
+}
+
+/** True once the file has the profile tables. */
+export function hasProfileTables(db: Database.Database): boolean {
+  return metaVersion.readVersion(db) >= PROFILE_VERSION;
 }
 
 function tooNew(path: string, found: number, newest: number): Error {

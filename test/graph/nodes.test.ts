@@ -130,7 +130,7 @@ describe("retrieveMemories", () => {
     const { deps, store } = makeTestDeps();
     store.search = async () => { throw new Error("connection refused"); };
     const out = await makeRetrieveMemories(deps)(state({ question: "q", rewrittenQuestion: "q" }), config("u"));
-    expect(out).toEqual({ memories: [], retrievalStatus: "unavailable", retrievalFusion: null });
+    expect(out).toEqual({ memories: [], retrievalStatus: "unavailable", profile: null, retrievalFusion: null });
   });
 });
 

@@ -13,6 +13,7 @@ import { QUEUE_MIGRATIONS, SqliteJobQueue } from "../../src/memory/queue/sqlite-
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { SCHEMA_VERSION } from "../../src/stores/sqlite-schema.js";
 import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
+import { SqliteProfileStore } from "../../src/stores/sqlite-profiles.js";
 import type { StoreSearchQuery } from "../../src/memory/store.js";
 import { axis, DIMS, memory, seededVector } from "./fixtures.js";
 
@@ -57,6 +58,7 @@ describe("a memory store written before versioned migrations", () => {
     const db = rawDb(path);
     expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SCHEMA_VERSION));
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('entities', 'memory_entities', 'entity_relations')").pluck().get()).toBe(3);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('user_profiles', 'user_questions')").pluck().get()).toBe(2);
 
     const all = { validity: { kind: "all" } as const };
     expect(texts(await store.list("alice", all))).toEqual(["Alice lived in Porto", "Alice lives in Lisbon", "Alice works as a nurse", "爱丽丝喜欢吃火锅"]);
@@ -122,6 +124,11 @@ describe("a memory store written before versioned migrations", () => {
     await entities.init();
     await entities.putEntities([{ id: "e-cat", userId: "alice", name: "cat", kind: "pet", aliases: [], createdAt: "2024", updatedAt: "2024" }]);
     expect((await entities.entities("alice")).map((e) => e.name)).toEqual(["cat"]);
+    const profiles = new SqliteProfileStore(path);
+    closing.push(profiles);
+    await profiles.init();
+    await profiles.putQuestions([{ userId: "alice", id: "q1", at: "2024-05-01T00:00:00.000Z", topics: ["cats"] }], 10);
+    expect((await profiles.questions("alice")).map((q) => q.topics)).toEqual([["cats"]]);
   });
 
   it("refuses a file newer than this build with the error that says what to do, and changes nothing", async () => {

@@ -130,9 +130,10 @@ describe("SqliteMemoryStore on disk", () => {
       expect(db.prepare("SELECT count(*) FROM memories WHERE tokens LIKE '%diagnosis%'").pluck().get()).toBe(0);
       await store.forgetUser(user);
       for (const table of ["memories", "history"]) expect(rowsOf(table, user)).toBe(0);
-      // No table but these holds what a user wrote (the lexical tokens are a column of memories).
+      // No other table holds what a user wrote (the lexical tokens are a column of memories; the
+      // memory map and the profile tables are their own stores', erased by the engine's forgetUser).
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-      expect(tables).toEqual(["entities", "entity_relations", "history", "memories", "memory_entities", "meta", "user_versions"]);
+      expect(tables).toEqual(["entities", "entity_relations", "history", "memories", "memory_entities", "meta", "user_profiles", "user_questions", "user_versions"]);
       expect(db.prepare("SELECT count(*) FROM memories WHERE tokens LIKE '%private%'").pluck().get()).toBe(1);
       expect(rowsOf("memories", other)).toBe(1);
     } finally {

@@ -31,6 +31,7 @@ export function makeLoadHistory(deps: GraphDeps) {
       rewrittenQuestion: question,
       rewriteFallback: null,
       memories: [],
+      profile: null,
       memoryChanges: [],
       memoryJobId: null,
       previousMemoryUpdate: previousUpdate(deps, config),

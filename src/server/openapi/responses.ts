@@ -8,8 +8,10 @@ import { JOB_STATES, type JobState } from "../../memory/queue/types.js";
 import type { ErrorBody } from "../errors.js";
 import { jsonValue } from "../schemas.js";
 import { ExportedEntity, ExportedRelation } from "../entity-export-schemas.js";
+import { ExportedProfile, ExportedQuestions } from "../profile-export-schemas.js";
 import type { EntitySummary, MemoryMap } from "../../memory/entities/map.js";
 import { ENTITY_KINDS } from "../../memory/entities/types.js";
+import type { ProfileView } from "../../memory/profile/types.js";
 
 /**
  * The reply shapes of the memory routes, for the OpenAPI document. The routes build their replies
@@ -102,12 +104,16 @@ export const ForgetReply = z.object({
   queuedUpdates: z.number().int(),
   entities: z.number().int(),
   relations: z.number().int(),
+  profiles: z.number().int(),
+  questions: z.number().int(),
 });
 export const ExportReply = z.object({
   userId: z.string(),
   exportedAt: time,
   memories: z.array(Memory.extend({ history: z.array(History), entities: z.array(ExportedEntity).optional() })),
   relations: z.array(ExportedRelation).optional(),
+  profile: ExportedProfile.nullable().optional(),
+  questions: ExportedQuestions.optional(),
 });
 export const ImportReply = z.object({
   userId: z.string(),
@@ -121,6 +127,7 @@ export const ImportReply = z.object({
 export const Job = z.object({
   id: z.string(),
   userId: z.string(),
+  kind: z.enum(["memory update", "profile refresh"]).describe("a turn's memory update, or the refresh of the user's profile it queued"),
   state: z.enum(JOB_STATES as [JobState, ...JobState[]]),
   attempts: z.number().int(),
   nextAttemptAt: time,
@@ -168,6 +175,29 @@ export const MemoryMapReply = z.object({
   edges: z.array(mapEdge),
 });
 
+const topicInterest = z.object({
+  topic: z.string(),
+  questions: z.number().int().describe("questions that named it"),
+  weight: z.number().describe("time-decayed weight now (a question counts 1 when asked, half after INTEREST_HALF_LIFE_DAYS)"),
+  recentShare: z.number().describe("its share of today's decayed weight of every topic"),
+  overallShare: z.number().describe("its share of every question ever recorded"),
+  firstAt: time,
+  lastAt: time,
+  trend: z.enum(["rising", "steady", "fading"]),
+});
+const profileLines = z.array(z.string());
+export const ProfileReply = z.object({
+  userId: z.string(),
+  status: z.enum(["ready", "pending", "empty"]).describe("pending: memories changed and a refresh is queued; empty: nothing known yet"),
+  summary: z.object({ identity: profileLines, preferences: profileLines, constraints: profileLines, focus: profileLines }),
+  source: z.enum(["model", "rules"]).nullable().describe("who wrote the summary: the chat model, or the rules from memory categories and entities"),
+  memoryCount: z.number().int(),
+  refreshedAt: time.nullable(),
+  pendingSince: time.nullable(),
+  note: z.string().nullable(),
+  interests: z.object({ current: z.array(topicInterest), earlier: z.array(topicInterest), questions: z.number().int() }),
+});
+
 /** The OpenAPI document itself (its own shape is OpenAPI's, not ours). */
 export const OpenApiReply = z.object({ openapi: z.string() }).passthrough();
 
@@ -184,4 +214,5 @@ export type CheckedViews = [
   Fits<ReturnType<typeof jobView>, z.infer<typeof Job>>,
   Fits<EntitySummary, z.infer<typeof entitySummary>>,
   Fits<MemoryMap, z.infer<typeof MemoryMapReply>>,
+  Fits<ProfileView, z.infer<typeof ProfileReply>>,
 ];
