@@ -1,95 +1,51 @@
 /**
  * Sign bits of vectors and their Hamming distances to a query's, for picking dense candidates
- * among many memories (stores/sqlite-snapshot.ts). The distance loop is a WebAssembly function
- * assembled below (i64.popcnt: one instruction per 64 bits; JavaScript has no popcount and took
- * 7-9 ms per 100,000 vectors of 512 dimensions, the function about one).
+ * among many memories (stores/sqlite-snapshot.ts). The distance loop is a WebAssembly kernel
+ * (wasm.ts; i64.popcnt: one instruction per 64 bits; JavaScript has no popcount and took 7-9 ms
+ * per 100,000 vectors of 512 dimensions, the kernel about one).
  *
  * Memory layout: the query's bits at 0, one u16 distance per row after them, then the rows' bits,
  * `words` 64-bit words per row (dimensions padded to a multiple of 64 with zero bits on both sides,
  * which add nothing to a distance).
  */
-
-/** Ops of the one function; names as in the WebAssembly text format. */
-const op = {
-  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, localGet: 0x20, localSet: 0x21,
-  i32Const: 0x41, i64Const: 0x42, i32GeU: 0x4f, i32Add: 0x6a, i32Shl: 0x74, i64Load: 0x29,
-  i64Xor: 0x85, i64Popcnt: 0x7b, i64Add: 0x7c, i32WrapI64: 0xa7, i32Store16: 0x3b,
-} as const;
-const VOID = 0x40;
-const I32 = 0x7f;
-const I64 = 0x7e;
+import { align16, instantiate, type Kernel, op, type } from "./wasm.js";
 
 // Locals of hamming(query, rows, n, words, out): the five parameters, then i, w, p (i32) and d (i64).
 const [QUERY, ROWS, N, WORDS, OUT, I, W, P, D] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 
 /** for i < n: out[i] = Σ_w popcnt(rows[i][w] ^ query[w]) */
-const BODY = [
-  op.localGet, ROWS, op.localSet, P,
-  op.block, VOID,
-  op.loop, VOID,
-  op.localGet, I, op.localGet, N, op.i32GeU, op.brIf, 1,
-  op.i64Const, 0, op.localSet, D,
-  op.i32Const, 0, op.localSet, W,
-  op.block, VOID,
-  op.loop, VOID,
-  op.localGet, W, op.localGet, WORDS, op.i32GeU, op.brIf, 1,
-  op.localGet, D,
-  op.localGet, P, op.i64Load, 3, 0,
-  op.localGet, QUERY, op.localGet, W, op.i32Const, 3, op.i32Shl, op.i32Add, op.i64Load, 3, 0,
-  op.i64Xor, op.i64Popcnt, op.i64Add, op.localSet, D,
-  op.localGet, P, op.i32Const, 8, op.i32Add, op.localSet, P,
-  op.localGet, W, op.i32Const, 1, op.i32Add, op.localSet, W,
-  op.br, 0,
-  op.end,
-  op.end,
-  op.localGet, OUT, op.localGet, I, op.i32Const, 1, op.i32Shl, op.i32Add,
-  op.localGet, D, op.i32WrapI64,
-  op.i32Store16, 1, 0,
-  op.localGet, I, op.i32Const, 1, op.i32Add, op.localSet, I,
-  op.br, 0,
-  op.end,
-  op.end,
-  op.end,
-];
-
-const bytes = (s: string) => [s.length, ...Buffer.from(s, "ascii")];
-const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function moduleBytes(): Uint8Array {
-  const locals = [2, 3, I32, 1, I64];
-  const code = [...locals, ...BODY];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]),
-    ...section(2, [1, ...bytes("env"), ...bytes("memory"), 0x02, 0x00, 1]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...bytes("hamming"), 0x00, 0]),
-    ...section(10, [1, ...uleb(code.length), ...code]),
-  ]);
-}
-
-/** The part of the WebAssembly API used here (TypeScript declares it only in its DOM library). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | undefined;
-
-const PAGE = 65_536;
+const HAMMING: Kernel = {
+  name: "hamming",
+  params: 5,
+  locals: [[3, type.i32], [1, type.i64]],
+  body: [
+    op.localGet, ROWS, op.localSet, P,
+    op.block, type.void,
+    op.loop, type.void,
+    op.localGet, I, op.localGet, N, op.i32GeU, op.brIf, 1,
+    op.i64Const, 0, op.localSet, D,
+    op.i32Const, 0, op.localSet, W,
+    op.block, type.void,
+    op.loop, type.void,
+    op.localGet, W, op.localGet, WORDS, op.i32GeU, op.brIf, 1,
+    op.localGet, D,
+    op.localGet, P, op.i64Load, 3, 0,
+    op.localGet, QUERY, op.localGet, W, op.i32Const, 3, op.i32Shl, op.i32Add, op.i64Load, 3, 0,
+    op.i64Xor, op.i64Popcnt, op.i64Add, op.localSet, D,
+    op.localGet, P, op.i32Const, 8, op.i32Add, op.localSet, P,
+    op.localGet, W, op.i32Const, 1, op.i32Add, op.localSet, W,
+    op.br, 0,
+    op.end,
+    op.end,
+    op.localGet, OUT, op.localGet, I, op.i32Const, 1, op.i32Shl, op.i32Add,
+    op.localGet, D, op.i32WrapI64,
+    op.i32Store16, 1, 0,
+    op.localGet, I, op.i32Const, 1, op.i32Add, op.localSet, I,
+    op.br, 0,
+    op.end,
+    op.end,
+  ],
+};
 
 /** Rows of sign bits in a WebAssembly memory of their own, and their distances to a query. */
 export class HammingRows {
@@ -110,15 +66,12 @@ export class HammingRows {
     this.words32 = Math.ceil(dims / 64) * 2;
     const queryBytes = this.words32 * 4;
     this.outAt = queryBytes;
-    this.rowsAt = align8(this.outAt + capacity * 2);
-    const total = this.rowsAt + capacity * this.words32 * 4;
-    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(total / PAGE)) });
-    compiled ??= new wasm.Module(moduleBytes());
-    const instance = new wasm.Instance(compiled, { env: { memory } });
-    this.run = instance.exports.hamming as HammingRows["run"];
-    this.query = new Uint32Array(memory.buffer, 0, this.words32);
-    this.out = new Uint16Array(memory.buffer, this.outAt, capacity);
-    this.rows = new Uint32Array(memory.buffer, this.rowsAt, capacity * this.words32);
+    this.rowsAt = align16(this.outAt + capacity * 2);
+    const { run, buffer } = instantiate<HammingRows["run"]>(HAMMING, this.rowsAt + capacity * this.words32 * 4);
+    this.run = run;
+    this.query = new Uint32Array(buffer, 0, this.words32);
+    this.out = new Uint16Array(buffer, this.outAt, capacity);
+    this.rows = new Uint32Array(buffer, this.rowsAt, capacity * this.words32);
   }
 
   /** Sets row `i` to the sign bits of `v` (bit j is 1 when v[j] > 0). */
@@ -145,10 +98,6 @@ export class HammingRows {
     bigger.rows.set(this.rows);
     return bigger;
   }
-}
-
-function align8(n: number): number {
-  return Math.ceil(n / 8) * 8;
 }
 
 function signBits(v: ArrayLike<number>, out: Uint32Array, offset: number, words: number): void {
