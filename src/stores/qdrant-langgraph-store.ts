@@ -13,7 +13,6 @@ import {
   validateNamespace,
 } from "@langchain/langgraph-checkpoint";
 import type { Schemas } from "@qdrant/js-client-rest";
-import type { Settings } from "../config/settings.js";
 import {
   chunks,
   collectionNames,
@@ -27,6 +26,7 @@ import {
 } from "./qdrant-collections.js";
 import { createQdrantClient, QdrantCaller, type RetryPolicy } from "./qdrant-client.js";
 import type { QdrantFilter } from "./qdrant-filter.js";
+import { qdrantStoreSettings, type CollectionTopology, type QdrantSettings } from "./qdrant-settings.js";
 import {
   itemPayload,
   itemPointId,
@@ -46,6 +46,8 @@ export interface QdrantStoreOptions {
   index?: IndexConfig;
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** How the collection is spread over a cluster; one shard, one copy when unset. */
+  topology?: CollectionTopology;
 }
 
 /** Most namespaces a listNamespaces call reads from Qdrant's facet index. */
@@ -69,18 +71,8 @@ export class QdrantStore extends BaseStore {
     this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
   }
 
-  static fromSettings(
-    settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION"> & Partial<Pick<Settings, "QDRANT_TIMEOUT_S">>,
-    index?: IndexConfig,
-  ): QdrantStore {
-    if (!settings.QDRANT_URL) throw new Error("The Qdrant store needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
-    return new QdrantStore({
-      url: settings.QDRANT_URL,
-      apiKey: settings.QDRANT_API_KEY,
-      collection: settings.QDRANT_COLLECTION,
-      timeoutMs: settings.QDRANT_TIMEOUT_S === undefined ? undefined : settings.QDRANT_TIMEOUT_S * 1000,
-      index,
-    });
+  static fromSettings(settings: QdrantSettings, index?: IndexConfig): QdrantStore {
+    return new QdrantStore({ ...qdrantStoreSettings(settings, "The Qdrant store"), index });
   }
 
   /** Creates the collection and its indexes; runs once, on first use. */
@@ -98,6 +90,7 @@ export class QdrantStore extends BaseStore {
     }
     await ensureCollection(this.caller, {
       name: this.collection,
+      topology: this.options.topology,
       vectors:
         dims === undefined
           ? undefined

@@ -1,5 +1,4 @@
 import type { Schemas } from "@qdrant/js-client-rest";
-import type { Settings } from "../config/settings.js";
 import type { Candidate } from "../search/fusion.js";
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
@@ -20,6 +19,7 @@ import {
   TENANT_INDEX,
 } from "./qdrant-collections.js";
 import { createQdrantClient, QdrantCaller, type RetryPolicy } from "./qdrant-client.js";
+import { qdrantStoreSettings, type CollectionTopology, type QdrantSettings } from "./qdrant-settings.js";
 import { recordFilter, tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
 import { pointId } from "./qdrant-ids.js";
 import {
@@ -42,6 +42,8 @@ export interface QdrantMemoryStoreOptions {
   collection: string;
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** How new collections are spread over a cluster; one shard, one copy when unset. */
+  topology?: CollectionTopology;
 }
 
 /** Points per write request. */
@@ -68,22 +70,18 @@ export class QdrantMemoryStore implements MemoryStore {
   }
 
   /** No request is sent until the first call (init), so building the store never blocks start-up. */
-  static fromSettings(settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION"> & Partial<Pick<Settings, "QDRANT_TIMEOUT_S">>): QdrantMemoryStore {
-    if (!settings.QDRANT_URL) throw new Error("The Qdrant store needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
-    return new QdrantMemoryStore({
-      url: settings.QDRANT_URL,
-      apiKey: settings.QDRANT_API_KEY,
-      collection: settings.QDRANT_COLLECTION,
-      timeoutMs: settings.QDRANT_TIMEOUT_S === undefined ? undefined : settings.QDRANT_TIMEOUT_S * 1000,
-    });
+  static fromSettings(settings: QdrantSettings): QdrantMemoryStore {
+    return new QdrantMemoryStore(qdrantStoreSettings(settings, "The Qdrant store"));
   }
 
   async init(dims: number): Promise<void> {
     const { memories, history } = this.collections;
     const stored = await denseVectorSize(this.caller, memories, DENSE_VECTOR);
     if (stored !== undefined && stored !== dims) throw dimensionMismatchError(memories, stored, dims);
+    const topology = this.options.topology;
     await ensureCollection(this.caller, {
       name: memories,
+      topology,
       vectors: { [DENSE_VECTOR]: { size: dims, distance: "Cosine" } },
       sparseVectors: { [LEXICAL_VECTOR]: { modifier: "idf" } },
       indexes: {
@@ -106,6 +104,7 @@ export class QdrantMemoryStore implements MemoryStore {
     }
     await ensureCollection(this.caller, {
       name: history,
+      topology,
       indexes: { userId: TENANT_INDEX, memoryId: KEYWORD_INDEX, seq: INTEGER_INDEX },
     });
     this.dims = dims;
