@@ -44,6 +44,8 @@ export interface QdrantMemoryStoreOptions {
   timeoutMs?: number;
   /** How new collections are spread over a cluster; one shard, one copy when unset. */
   topology?: CollectionTopology;
+  /** The wall clock of history sequence numbers (tests set one that is behind). */
+  now?: () => number;
 }
 
 /** Points per write request. */
@@ -61,11 +63,12 @@ export class QdrantMemoryStore implements MemoryStore {
   readonly name = "qdrant";
   readonly collections: CollectionNames;
   private readonly caller: QdrantCaller;
-  private readonly clock = new SequenceClock();
+  private readonly clock: SequenceClock;
   private dims?: number;
 
   constructor(readonly options: QdrantMemoryStoreOptions) {
     this.collections = collectionNames(options.collection);
+    this.clock = new SequenceClock(options.now);
     this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
   }
 
@@ -289,16 +292,33 @@ export class QdrantMemoryStore implements MemoryStore {
   }
 
   async appendHistory(entries: HistoryEntry[]): Promise<void> {
-    const points = entries.map((e) => ({
-      id: pointId("history", e.userId, e.id),
-      vector: {},
-      payload: historyToPayload(e, this.clock.next()),
-    }));
+    // Each user's lines go after the last one stored, whichever server wrote it and whatever its
+    // clock says: appends of one user are serialised by the user lock, so this orders them.
+    const floors = new Map<string, number>();
+    for (const userId of new Set(entries.map((e) => e.userId))) floors.set(userId, await this.lastHistorySeq(userId));
+    const points = entries.map((e) => {
+      const seq = this.clock.next(floors.get(e.userId));
+      floors.set(e.userId, seq);
+      return { id: pointId("history", e.userId, e.id), vector: {}, payload: historyToPayload(e, seq) };
+    });
     for (const batch of chunks(points, WRITE_BATCH)) {
       await this.caller.call("appending memory history", (c) =>
         c.upsert(this.collections.history, { wait: true, points: batch }),
       );
     }
+  }
+
+  private async lastHistorySeq(userId: string): Promise<number> {
+    const page = await this.caller.call("reading the last history line", (c) =>
+      c.scroll(this.collections.history, {
+        filter: { must: [tenantCondition(userId)] },
+        limit: 1,
+        order_by: { key: "seq", direction: "desc" },
+        with_payload: ["seq"],
+        with_vector: false,
+      }),
+    );
+    return Number(page.points[0]?.payload?.seq ?? 0);
   }
 
   async history(userId: string, memoryId: string): Promise<HistoryEntry[]> {

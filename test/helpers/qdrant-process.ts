@@ -45,7 +45,7 @@ export interface QdrantProcessOptions {
 }
 
 export async function qdrantProcess(binary: string, options: QdrantProcessOptions = {}): Promise<QdrantProcess> {
-  const { http: httpPort, grpc: grpcPort } = options.ports ?? (await freePorts(2).then(([http, grpc]) => ({ http, grpc })));
+  const [httpPort, grpcPort] = options.ports ? [options.ports.http, options.ports.grpc] : await freePorts(2);
   const dir = mkdtempSync(join(tmpdir(), "memory-chat-qdrant-"));
   const url = `http://127.0.0.1:${httpPort}`;
   let proc: ChildProcess | undefined;
