@@ -12,7 +12,7 @@
  * Needs QDRANT_BIN (a Qdrant server binary) and TEST_DATABASE_URL:
  *   QDRANT_BIN=/path/to/qdrant bash scripts/postgres-test-server.sh run npx vitest run test/scale/multi-machine.test.ts
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -226,6 +226,8 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     }
     const bakerJob: JobView = (await api(survivor.url, "GET", `/queue/jobs?userId=${victimUser}`)).body.jobs.find((j: JobView) => j.sourceId === baker);
 
+    // What stays per machine: nothing of the queue, the locks or the memories is in a DATA_DIR.
+    const perMachineFiles = [machineEnv.a.DATA_DIR, machineEnv.b.DATA_DIR].flatMap((d) => readdirSync(d));
     recordFigure({ group: "multi-machine", name: "app servers (DATA_DIRs) sharing PostgreSQL and Qdrant", value: 2 });
     recordFigure({ group: "multi-machine", name: `runs delivered (${USERS.length} users)`, value: deliveries });
     recordFigure({ group: "multi-machine", name: "of those, retries of a run already delivered", value: retried });
@@ -236,10 +238,12 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     recordFigure({ group: "multi-machine", name: "messages with more than one update job", value: jobsRunTwice, goal: 0 });
     recordFigure({ group: "multi-machine", name: "users whose memory differs between the servers", value: differentViews, goal: 0 });
     recordFigure({ group: "multi-machine", name: "killed server's update stored by the other (tries)", value: bakerJob.attempts });
+    console.log(`files in the two DATA_DIRs: ${JSON.stringify(perMachineFiles)}`);
 
     expect(finalMemories).toEqual(Object.fromEntries(USERS.map((u) => [u, expected(u).sort()])));
     // 4 messages per user (6 for the one who also spoke around the kill), each one job, each done.
     expect(jobStates).toEqual(Object.fromEntries(USERS.map((u) => [u, Array(u === victimUser ? 6 : 4).fill("done")])));
+    expect(perMachineFiles.filter((f) => /^(queue|locks|memory|checkpoints)\.db/.test(f))).toEqual([]);
     expect(bakerJob.state).toBe("done");
     expect(bakerJob.changes!.map((c) => c.operation)).toEqual(["ADD"]);
     expect({ duplicates, lost, lostUpdates, jobsRunTwice, differentViews }).toEqual({ duplicates: 0, lost: 0, lostUpdates: 0, jobsRunTwice: 0, differentViews: 0 });
