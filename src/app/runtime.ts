@@ -1,7 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { loadSettings, type Settings } from "../config/settings.js";
 import type { GraphDeps } from "../graph/deps.js";
-import { DEFAULT_PERSONA } from "../graph/context.js";
+import { runDefaults } from "../graph/context.js";
 import { createLogger, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
 import { importLegacyOutbox, importLegacyPending } from "../memory/queue/legacy-import.js";
@@ -11,6 +11,7 @@ import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "
 import { createEmbeddings } from "../models/embeddings.js";
 import { createEntityStore } from "../stores/entity-factory.js";
 import { createMemoryStore } from "../stores/factory.js";
+import { createProfileStore } from "../stores/profile-factory.js";
 import { createJobQueue, createUserLocks } from "./coordination.js";
 
 /**
@@ -40,10 +41,8 @@ export interface Runtime {
 /** Per-run defaults and limits of the graph, from the process settings. */
 export function graphDefaults(settings: Settings): GraphDeps["defaults"] {
   return {
-    historyWindow: settings.HISTORY_WINDOW,
-    historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,
-    memoryTopK: settings.MEMORY_TOP_K,
-    persona: DEFAULT_PERSONA,
+    ...runDefaults(settings),
+    profileTokenBudget: settings.PROFILE_TOKEN_BUDGET,
     maxMessageChars: settings.MAX_MESSAGE_CHARS,
     rewriteTimeoutMs: Math.min(settings.MODEL_TIMEOUT_S * 1000, 30_000),
   };
@@ -86,6 +85,8 @@ export function createRuntime(
       const built = new MemoryEngine({
         store,
         entities: await createEntityStore(settings, store),
+        profiles: await createProfileStore(settings, store),
+        interestHalfLifeDays: settings.INTEREST_HALF_LIFE_DAYS,
         embeddings,
         dims,
         queryCoverage: coverage,
@@ -93,6 +94,7 @@ export function createRuntime(
         extractionStyle: extractionStyle(settings),
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
+        feedback: { step: settings.MEMORY_FEEDBACK_STEP, maxWeight: settings.MEMORY_FEEDBACK_MAX_WEIGHT },
         userLocks,
         modelTimeoutMs,
         jobs: queue,

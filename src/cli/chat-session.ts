@@ -7,11 +7,13 @@ import type { RetrievedMemory } from "../graph/state.js";
 import { runContext } from "../graph/context.js";
 import { messageText } from "../memory/structured.js";
 import { chronological } from "../server/memory-view.js";
+import { profileText } from "../memory/profile/render.js";
 import { changesLine, historyLine, memoryLine, usedLine, versionLines } from "./format.js";
 import type { ThreadRegistry } from "./thread-registry.js";
 import type { MemoryWorker } from "../memory/queue/worker.js";
 import { jobStatus } from "../graph/nodes/update-memory.js";
 import { jobLine } from "./format.js";
+import { parseFeedbackKind } from "../memory/feedback.js";
 
 type CompiledChatGraph = ReturnType<ReturnType<typeof buildGraph>["compile"]>;
 
@@ -20,7 +22,9 @@ export const HELP = `Commands:
   /search <text>       search your memories
   /history <id>        how a memory changed, what it replaced and what replaced it
   /forget <id>         delete one memory
+  /feedback <id> up|down|wrong   rank a memory higher or lower, or mark it wrong (kept as history)
   /forget-me           erase all your memories and their history (asks first)
+  /profile             what I know of you as a whole, and your interests over time
   /queue               your memory updates still queued, retrying or dead
   /new                 start a new thread (short-term memory starts empty)
   /threads             your threads
@@ -191,10 +195,22 @@ export class ChatSession {
           write(`forgot ${arg}\n`);
           break;
         }
+        case "/feedback": {
+          const [id, kind] = rest;
+          if (!id || !kind) return this.usage("/feedback <memory id> up|down|wrong");
+          const memory = await (await this.o.memory()).feedback(id, parseFeedbackKind(kind), { userId, threadId: this.threadId });
+          write(`${kind}: ${memoryLine(memory)}\n`);
+          break;
+        }
         case "/queue": {
           if (!this.o.worker) return this.usage("/queue needs the memory update queue (run the chat with its runtime)");
           const jobs = (await this.o.worker.queue.list({ userId })).filter((j) => j.state !== "done");
           write(jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n");
+          break;
+        }
+        case "/profile": {
+          const profiles = (await this.o.memory()).profiles;
+          write(profiles ? `${profileText(await profiles.read(userId))}\n` : "no profile: this memory keeps none\n");
           break;
         }
         case "/forget-me":

@@ -30,12 +30,14 @@ export function usedLine(memories: RetrievedMemory[], status: string | undefined
 
 export function memoryLine(m: MemoryRecord): string {
   const when = m.eventTime ? ` (${m.eventTime})` : "";
-  const old = m.validTo ? ` [superseded ${m.validTo.slice(0, 10)}]` : "";
-  return `${m.id}  ${m.createdAt.slice(0, 10)}  ${m.category.padEnd(12)} ${m.text}${when}${old}`;
+  const old = m.validTo ? ` [${m.supersededBy ? "superseded" : "closed"} ${m.validTo.slice(0, 10)}]` : "";
+  const expires = m.expiresAt ? ` [until ${m.expiresAt.slice(0, 10)}]` : "";
+  const weight = m.weight !== 1 ? ` [weight ${m.weight.toFixed(2)}]` : "";
+  return `${m.id}  ${m.createdAt.slice(0, 10)}  ${m.category.padEnd(12)} ${m.text}${when}${expires}${weight}${old}`;
 }
 
 export function historyLine(h: HistoryEntry): string {
-  const change = h.oldText && h.newText ? `"${h.oldText}" → "${h.newText}"` : `"${h.newText ?? h.oldText}"`;
+  const change = h.oldText && h.newText && h.oldText !== h.newText ? `"${h.oldText}" → "${h.newText}"` : `"${h.newText ?? h.oldText}"`;
   return `${h.at.slice(0, 19).replace("T", " ")}  ${h.operation.padEnd(9)} ${change}${h.threadId ? `  (thread ${h.threadId})` : ""}`;
 }
 
@@ -58,8 +60,8 @@ export function versionLines(chain: SupersedeChain): string[] {
 
 /** One memory update job: id, state, tries, and why it waits or died. */
 export function jobLine(j: MemoryJob): string {
-  const said = j.payload.input.find((m) => m.role === "user")?.content ?? "";
+  const said = j.payload.kind ?? `"${(j.payload.input.find((m) => m.role === "user")?.content ?? "").slice(0, 40)}"`;
   const when = j.state === "queued" && j.attempts > 0 ? `  next try ${j.nextAttemptAt.slice(0, 19).replace("T", " ")}` : "";
   const why = j.lastError ? `  (${j.lastError})` : "";
-  return `${j.id}  ${j.state.padEnd(7)} tries ${j.attempts}  ${j.createdAt.slice(0, 19).replace("T", " ")}  "${said.slice(0, 40)}"${when}${why}`;
+  return `${j.id}  ${j.state.padEnd(7)} tries ${j.attempts}  ${j.createdAt.slice(0, 19).replace("T", " ")}  ${said}${when}${why}`;
 }

@@ -15,11 +15,13 @@ import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-u
 import { zodMessage } from "../server/errors.js";
 import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpec } from "./args.js";
 import { ENTITY_COMMANDS } from "./entity-commands.js";
+import { FEEDBACK_COMMANDS } from "./feedback-command.js";
+import { PROFILE_COMMANDS } from "./profile-command.js";
 import { COMMANDS as MEMORY_COMMANDS, NotFoundError, type CommandOutput, type MemoriesCommand } from "./memories-commands.js";
 import { QUEUE_SPEC, queueCommand } from "./queue-command.js";
 import { REEMBED_SPEC, reembedCommand } from "./reembed.js";
 
-const COMMANDS: Record<string, MemoriesCommand> = { ...MEMORY_COMMANDS, ...ENTITY_COMMANDS };
+const COMMANDS: Record<string, MemoriesCommand> = { ...MEMORY_COMMANDS, ...ENTITY_COMMANDS, ...FEEDBACK_COMMANDS, ...PROFILE_COMMANDS };
 const SPECS: Record<string, CommandSpec> = { ...COMMANDS, queue: QUEUE_SPEC, reembed: REEMBED_SPEC };
 
 const USAGE = `usage: memories <command> [arguments] --user ID [--json]

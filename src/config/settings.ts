@@ -87,8 +87,22 @@ const SettingsSchema = z.object({
   HISTORY_WINDOW: positiveInt("HISTORY_WINDOW", 12),
   HISTORY_TOKEN_BUDGET: positiveInt("HISTORY_TOKEN_BUDGET", 3000),
   MEMORY_TOP_K: positiveInt("MEMORY_TOP_K", 8),
-  /** Half-life, in days, of the recency weight on memories; 0 turns recency off. */
+  /**
+   * Half-life, in days, of a memory's decay since it was last given to an answer (or stated, if
+   * never used): it fades in the ranking, within 30 %, never to nothing; 0 turns decay off.
+   */
   MEMORY_HALF_LIFE_DAYS: z.coerce.number().min(0).default(180),
+  /** Factor one "up" multiplies a memory's ranking weight by ("down" divides); 1 = feedback does not rank. */
+  MEMORY_FEEDBACK_STEP: z.coerce.number({ invalid_type_error: "MEMORY_FEEDBACK_STEP must be a number such as 1.25" }).min(1, "MEMORY_FEEDBACK_STEP must be at least 1").default(1.25),
+  /** Feedback weights stay within [1 / this, this]. */
+  MEMORY_FEEDBACK_MAX_WEIGHT: z.coerce.number({ invalid_type_error: "MEMORY_FEEDBACK_MAX_WEIGHT must be a number such as 2" }).min(1, "MEMORY_FEEDBACK_MAX_WEIGHT must be at least 1").default(2),
+  /**
+   * Approximate tokens the user's profile may take in the answer prompt (0 leaves it out). Small:
+   * the local models have a 4096-token context that the history budget mostly fills.
+   */
+  PROFILE_TOKEN_BUDGET: z.coerce.number().int("PROFILE_TOKEN_BUDGET must be a whole number").min(0).default(200),
+  /** Half-life, in days, of a question's weight in the interest trend; 0 weighs every question alike. */
+  INTEREST_HALF_LIFE_DAYS: z.coerce.number().min(0).default(30),
   MAX_MESSAGE_CHARS: positiveInt("MAX_MESSAGE_CHARS", 8000),
   /**
    * background: updateMemory queues the turn in the durable update queue and the update runs

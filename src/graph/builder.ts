@@ -1,5 +1,5 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
-import { ContextSchema } from "./context.js";
+import { contextSchema } from "./context.js";
 import type { GraphDeps } from "./deps.js";
 import { makeAnswer } from "./nodes/answer.js";
 import { makeLoadHistory } from "./nodes/load-history.js";
@@ -14,7 +14,7 @@ import { ChatState } from "./state.js";
  * Compile it with a checkpointer (SQLite, Postgres, MemorySaver) or with none under the dev server.
  */
 export function buildGraph(deps: GraphDeps) {
-  return new StateGraph(ChatState, ContextSchema)
+  return new StateGraph(ChatState, contextSchema(deps.defaults))
     .addNode("loadHistory", makeLoadHistory(deps))
     .addNode("rewriteQuestion", makeRewriteQuestion(deps))
     .addNode("retrieveMemories", makeRetrieveMemories(deps))

@@ -1,63 +1,80 @@
 import { z } from "zod";
+import type { Settings } from "../config/settings.js";
 
 /**
- * Per-run settings, passed as the run's `context` (HTTP: `"context": {...}`; in code:
- * `graph.invoke(input, { context })`). Only `userId` is required; the rest have defaults.
+ * A run's settings, declared once: the schema below is the graph's context schema (what Studio
+ * and the HTTP API show, with this process's defaults), and the same schema fills in and checks a
+ * run's context (run-settings.ts). The defaults come from the process settings (HISTORY_WINDOW,
+ * HISTORY_TOKEN_BUDGET, MEMORY_TOP_K: src/config/settings.ts), read in `runDefaults` and nowhere
+ * else. HTTP: `"context": {...}`; in code: `graph.invoke(input, { context })`.
  */
-export const ContextSchema = z.object({
-  // Optional in the schema only so that a missing id reaches loadHistory, which rejects the run
-  // with a message saying what to pass (the schema's own error is a bare "Required").
-  userId: z
-    .string({ invalid_type_error: 'userId must be a string, e.g. {"userId": "alice"}' })
-    .optional()
-    .describe("Whose memory this turn reads and writes. Required. With auth on, it must match the signed-in user."),
-  historyWindow: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe("How many recent messages of this thread the model sees (short-term memory). Default 12."),
-  historyTokenBudget: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe("Upper bound, in approximate tokens, on the recent messages shown to the model. Default 3000."),
-  memoryTopK: z
-    .number()
-    .int()
-    .positive()
-    .max(50)
-    .optional()
-    .describe("How many long-term memories to retrieve for the answer. Default 8."),
-  persona: z
-    .string()
-    .optional()
-    .describe("System persona for the answer. Default: a helpful assistant that remembers the user."),
-});
-
-export type RunContext = z.infer<typeof ContextSchema>;
-
-export const DEFAULT_PERSONA =
-  "You are a helpful assistant with a long-term memory of this user. Use what you remember when it helps, " +
-  "say so when you do not know, and reply in the language the user writes in.";
-
-/** Run settings with defaults filled in (defaults come from the process settings). */
-export interface ResolvedRunSettings {
-  userId: string;
+export interface RunDefaults {
   historyWindow: number;
   historyTokenBudget: number;
   memoryTopK: number;
   persona: string;
 }
 
-/** A run context with every key present (the compiled graph's type asks for all of them). */
-export function runContext(context: RunContext): Record<keyof RunContext, RunContext[keyof RunContext]> & RunContext {
+export const DEFAULT_PERSONA =
+  "You are a helpful assistant with a long-term memory of this user. Use what you remember when it helps, " +
+  "say so when you do not know, and reply in the language the user writes in.";
+
+/** The largest memoryTopK a run may ask for: more would crowd the answer prompt. */
+export const MAX_MEMORY_TOP_K = 50;
+
+/** The per-run defaults this process runs with. */
+export function runDefaults(settings: Settings): RunDefaults {
   return {
-    userId: context.userId,
-    historyWindow: context.historyWindow,
-    historyTokenBudget: context.historyTokenBudget,
-    memoryTopK: context.memoryTopK,
-    persona: context.persona,
+    historyWindow: settings.HISTORY_WINDOW,
+    historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,
+    memoryTopK: Math.min(settings.MEMORY_TOP_K, MAX_MEMORY_TOP_K),
+    persona: DEFAULT_PERSONA,
   };
 }
+
+const wholePositive = (name: string) =>
+  z.number({ invalid_type_error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be greater than 0`);
+
+/** The context schema of a graph whose runs default to `defaults`. */
+export function contextSchema(defaults: RunDefaults) {
+  return z.object({
+    // Optional in the schema only so that a missing id reaches loadHistory, which rejects the run
+    // with a message saying what to pass (the schema's own error is a bare "Required").
+    userId: z
+      .string({ invalid_type_error: 'userId must be a string, e.g. {"userId": "alice"}' })
+      .optional()
+      .describe("Whose memory this turn reads and writes. Required. With auth on, it must match the signed-in user."),
+    historyWindow: wholePositive("historyWindow")
+      .default(defaults.historyWindow)
+      .describe("How many recent messages of this thread the model sees (short-term memory)."),
+    historyTokenBudget: wholePositive("historyTokenBudget")
+      .default(defaults.historyTokenBudget)
+      .describe("Upper bound, in approximate tokens, on the recent messages shown to the model."),
+    memoryTopK: wholePositive("memoryTopK")
+      .max(MAX_MEMORY_TOP_K, `memoryTopK must be at most ${MAX_MEMORY_TOP_K}`)
+      .default(defaults.memoryTopK)
+      .describe("How many long-term memories to retrieve for the answer."),
+    persona: z
+      .string({ invalid_type_error: "persona must be a string" })
+      .default(defaults.persona)
+      // An empty persona means "the default", not "no instructions at all".
+      .transform((p) => p.trim() || defaults.persona)
+      .describe("System persona for the answer. Default: a helpful assistant that remembers the user."),
+  });
+}
+
+/** What a caller may pass as a run's context: every key but userId optional. */
+export type RunContext = z.input<ReturnType<typeof contextSchema>>;
+
+/** A run's settings with the defaults filled in and the user id checked. */
+export type ResolvedRunSettings = Required<z.output<ReturnType<typeof contextSchema>>>;
+
+/**
+ * A run context as the compiled graph's type wants it (the schema's output, every key present).
+ * The nodes fill the defaults themselves (run-settings.ts), so what the caller gives is enough.
+ */
+export function runContext(context: RunContext): GraphContext {
+  return { ...context, userId: context.userId } as GraphContext;
+}
+
+type GraphContext = Omit<z.output<ReturnType<typeof contextSchema>>, "userId"> & { userId: string | undefined };

@@ -1,14 +1,13 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Logger } from "../logger.js";
+import type { RunDefaults } from "./context.js";
 import type { MemoryEngine } from "../memory/engine.js";
 import type { MemoryWorker } from "../memory/queue/worker.js";
 
-/** Defaults for per-run settings, and limits, taken from the process settings. */
-export interface GraphDefaults {
-  historyWindow: number;
-  historyTokenBudget: number;
-  memoryTopK: number;
-  persona: string;
+/** Defaults for per-run settings (context.ts), and limits, taken from the process settings. */
+export interface GraphDefaults extends RunDefaults {
+  /** Approximate tokens the user's profile may take in the answer prompt (PROFILE_TOKEN_BUDGET; 0: left out). */
+  profileTokenBudget: number;
   maxMessageChars: number;
   /** How long rewriteQuestion may take before the original question is used. */
   rewriteTimeoutMs: number;

@@ -29,6 +29,7 @@ export function memoryBlock(memories: RetrievedMemory[], available: boolean): st
   ].join("\n");
 }
 
-export function answerSystemPrompt(persona: string, memories: RetrievedMemory[], available: boolean, today: string): string {
-  return `${persona}\n\nToday is ${today}.\n\n${memoryBlock(memories, available)}`;
+/** `profile`: the user's profile block (graph/profile-block.ts), empty when there is none. */
+export function answerSystemPrompt(persona: string, memories: RetrievedMemory[], available: boolean, today: string, profile = ""): string {
+  return `${persona}\n\nToday is ${today}.\n\n${profile ? `${profile}\n\n` : ""}${memoryBlock(memories, available)}`;
 }

@@ -1,13 +1,23 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { validateUserId } from "../memory/validation.js";
-import type { ResolvedRunSettings, RunContext } from "./context.js";
+import { contextSchema, type ResolvedRunSettings, type RunDefaults } from "./context.js";
 import type { GraphDefaults } from "./deps.js";
 import { TurnInputError } from "./errors.js";
 import { namesOtherUser, OTHER_USER_MESSAGE } from "../auth/claims.js";
 
-/** Reads the run's context, fills defaults, and insists on a user id. */
+/** One schema per set of defaults: the nodes of a graph share theirs. */
+const schemas = new WeakMap<RunDefaults, ReturnType<typeof contextSchema>>();
+
+/** Reads the run's context through the context schema (defaults filled, values checked), and insists on a user id. */
 export function resolveRunSettings(config: LangGraphRunnableConfig, defaults: GraphDefaults): ResolvedRunSettings {
-  const context = { ...((config.context ?? {}) as Partial<RunContext>) };
+  let schema = schemas.get(defaults);
+  if (!schema) schemas.set(defaults, (schema = contextSchema(defaults)));
+  const parsed = schema.safeParse(config.context ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => (i.path.length ? `context.${i.path.join(".")}: ${i.message}` : i.message));
+    throw new TurnInputError(`Invalid run context: ${problems.join("; ")}`);
+  }
+  const context = parsed.data;
   const signedIn = authenticatedUser(config);
   if (signedIn !== undefined) {
     // Under the dev server with auth on, the signed-in user's memory, and nobody else's.
@@ -25,13 +35,7 @@ export function resolveRunSettings(config: LangGraphRunnableConfig, defaults: Gr
   } catch (e) {
     throw new TurnInputError((e as Error).message);
   }
-  return {
-    userId,
-    historyWindow: context.historyWindow ?? defaults.historyWindow,
-    historyTokenBudget: context.historyTokenBudget ?? defaults.historyTokenBudget,
-    memoryTopK: context.memoryTopK ?? defaults.memoryTopK,
-    persona: context.persona?.trim() || defaults.persona,
-  };
+  return { ...context, userId };
 }
 
 /**

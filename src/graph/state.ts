@@ -2,6 +2,7 @@ import { Annotation, MessagesAnnotation } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { FusionWeights } from "../search/fusion.js";
 import type { MemoryChange } from "../memory/types.js";
+import type { ProfileView } from "../memory/profile/types.js";
 
 /** A retrieved memory as shown in state (Studio, the terminal) and in the answer prompt. */
 export interface RetrievedMemory {
@@ -34,6 +35,8 @@ export const ChatState = Annotation.Root({
   retrievalStatus: Annotation<MemoryStatus>,
   /** The weights the search's fusion gave the dense and lexical retrievers, and why (search/fusion.ts). */
   retrievalFusion: Annotation<FusionWeights | null>,
+  /** The user's profile and interest trend, read beside the search; null without a profile store or when it could not be read. */
+  profile: Annotation<ProfileView | null>,
   /** What updateMemory did this turn. */
   memoryChanges: Annotation<MemoryChange[]>,
   memoryUpdateStatus: Annotation<string>,

@@ -9,6 +9,10 @@ export interface ReadyFact {
   about?: string;
   /** When the fact happened (ISO); defaults to none. */
   eventTime?: string;
+  /** When the fact stops holding (ISO date or date-time): past it the memory is no longer current. Default: lasting. */
+  expiresAt?: string;
+  /** The feedback weight and use an export carried (import); a new fact starts at weight 1, never used. */
+  usage?: { weight: number; useCount: number; lastUsedAt: string | null };
   /** Overrides the AddOptions.sourceId for this fact (e.g. a dataset turn id). */
   sourceId?: string;
   metadata?: Record<string, JsonValue>;

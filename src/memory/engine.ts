@@ -17,12 +17,19 @@ import { EntityIndex, type MemoryToIndex } from "./entities/entity-index.js";
 import { expandByEntities } from "./entities/expansion.js";
 import type { EntityStore } from "./entities/store.js";
 import type { DetectedEntities } from "./entities/types.js";
-import { extractFacts, type ExtractedFact, type ExtractionStyle } from "./extract.js";
+import { extractTurn, type ExtractedFact, type ExtractionStyle } from "./extract.js";
 import { sanitizeFilter } from "./filter.js";
+import { UserProfiles } from "./profile/profiles.js";
+import { relationLines } from "./profile/relations.js";
+import type { ProfileStore } from "./profile/store.js";
+import { questionTopics } from "./profile/topics.js";
+import type { JobQueue } from "./queue/types.js";
 import { buildIndexText, factHash } from "./indexing.js";
 import { reconcileFacts, type Decision } from "./reconcile.js";
 import { messageText } from "./structured.js";
-import { recencyWeight } from "./recency.js";
+import { rankingFactor } from "./recency.js";
+import { applyFeedback, DEFAULT_FEEDBACK, type FeedbackKind, type FeedbackPolicy } from "./feedback.js";
+import { UseRecorder } from "./use.js";
 import { parseTimeRange } from "./time-range.js";
 import { supersedeChain, type SupersedeChain } from "./supersede-chain.js";
 import { tokenize } from "../search/tokenize.js";
@@ -69,8 +76,17 @@ export interface MemoryEngineDeps {
   modelTimeoutMs?: number;
   /** The memory map (entities, their relations, which memories name them); without it, none is kept. */
   entities?: EntityStore;
-  /** The queue of memory updates: forgetUser erases the user's queued updates there too. */
-  jobs?: { forgetUser(userId: string): Promise<number> };
+  /** How "up" and "down" change a memory's weight (memory/feedback.ts); DEFAULT_FEEDBACK when not given. */
+  feedback?: FeedbackPolicy;
+  /**
+   * The queue of memory updates: forgetUser erases the user's queued updates there too; with
+   * `enqueue` and `list`, a change of memories queues the user's profile refresh there.
+   */
+  jobs?: Pick<JobQueue, "forgetUser"> & Partial<Pick<JobQueue, "enqueue" | "list">>;
+  /** The user model's profiles and question topics (src/memory/profile); without it, none are kept. */
+  profiles?: ProfileStore;
+  /** Half-life of a question's weight in the interest trend, in days (INTEREST_HALF_LIFE_DAYS). */
+  interestHalfLifeDays?: number;
 }
 
 /** A model call of a memory update did not answer within its deadline. */
@@ -104,8 +120,6 @@ export class ChatModelMissingError extends InvalidInputError {
 
 const DEFAULT_LIMIT = 8;
 const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
-/** Share of the score that recency can take away from an old memory. */
-const RECENCY_SHARE = 0.3;
 
 /**
  * The long-term memory engine: extracts facts from turns, reconciles them with what is stored
@@ -117,19 +131,41 @@ export class MemoryEngine {
   private readonly locks: UserLockRunner;
   private readonly now: () => Date;
   private initialised?: Promise<void>;
+  private readonly uses: UseRecorder;
   /** The memory map, when the engine has an entity store. */
   readonly entities?: EntityIndex;
+  /** The user model's profiles, when the engine has a profile store. */
+  readonly profiles?: UserProfiles;
 
   constructor(private readonly deps: MemoryEngineDeps) {
     this.entities = deps.entities ? new EntityIndex(deps.entities) : undefined;
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
     this.locks = deps.userLocks ?? new UserLocks();
+    this.uses = new UseRecorder(() => this.init().then(() => this.deps.store), this.log, this.now);
+    const { enqueue, list } = deps.jobs ?? {};
+    this.profiles = deps.profiles
+      ? new UserProfiles({
+          store: deps.profiles,
+          init: () => this.init(),
+          memories: (userId) => this.list({ userId }),
+          relations: this.entities ? (userId) => relationLines(this.entities!.store, userId) : undefined,
+          chatModel: deps.chatModel,
+          style: deps.extractionStyle,
+          jobs: enqueue && list ? { enqueue: enqueue.bind(deps.jobs), list: list.bind(deps.jobs) } : undefined,
+          interestHalfLifeDays: deps.interestHalfLifeDays ?? 30,
+          modelCall: (call, cancel) => this.modelCall(call, cancel),
+          now: this.now,
+          logger: this.log,
+        })
+      : undefined;
   }
 
   /** Closes the stores (files, connections). The engine is not used afterwards. */
   async close(): Promise<void> {
+    await this.uses.settled();
     await this.entities?.store.close();
+    await this.deps.profiles?.close();
     await this.deps.store.close();
   }
 
@@ -137,7 +173,7 @@ export class MemoryEngine {
   init(): Promise<void> {
     // A failed set-up (store down at start) is tried again on the next call, not remembered.
     // The entity store after the memory store: Qdrant's keeps its links on the memory collection.
-    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).catch((error: unknown) => {
+    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).then(() => this.deps.profiles?.init()).catch((error: unknown) => {
       this.initialised = undefined;
       throw error;
     });
@@ -183,7 +219,9 @@ export class MemoryEngine {
     if (!turn.userText.trim()) return { changes: [] };
     const model = this.deps.chatModel;
     const style = this.deps.extractionStyle;
-    const facts = await this.modelCall((s) => extractFacts(model, { ...turn, time }, { style, signal: s }), signal);
+    const { facts, topics } = await this.modelCall((s) => extractTurn(model, { ...turn, time }, { style, signal: s }), signal);
+    // The interest trend: the model's topics of the message, else the deterministic ones.
+    await this.profiles?.recordQuestion(userId, { sourceId: ctx.sourceId, text: turn.userText, at: time, topics: topics.length ? topics : questionTopics(turn.userText) });
     if (facts.length === 0) return { changes: [] };
     const related = await this.relatedMemories(userId, facts, signal);
     const decisions = await this.modelCall((s) => reconcileFacts(model, facts, related, { style, signal: s }), signal);
@@ -216,12 +254,13 @@ export class MemoryEngine {
     validateText(query, "The search query");
     const limit = options.limit ?? DEFAULT_LIMIT;
     const filter = sanitizeFilter(options.filter, userId);
+    const now = options.now ? new Date(toIsoTime(options.now, this.now())) : this.now();
     const validity: Validity = options.asOf
       ? { kind: "asOf", time: toIsoTime(options.asOf, this.now()) }
       : options.includeHistory
         ? { kind: "all" }
-        : { kind: "current" };
-    const now = options.now ? new Date(toIsoTime(options.now, this.now())) : this.now();
+        : // Current also means not expired, at the now the query's time phrases refer to.
+          { kind: "current", now: now.toISOString() };
     const [vector] = (await this.deps.embeddings.embedDocuments([query])).map(usableVector);
     const terms = tokenize(query);
     const coverage = vector && this.deps.queryCoverage ? await this.deps.queryCoverage(query) : undefined;
@@ -253,7 +292,7 @@ export class MemoryEngine {
     return hits
       .map((h) => ({
         memory: h.record,
-        score: h.score * (1 - RECENCY_SHARE + RECENCY_SHARE * recencyWeight(h.record.createdAt, now, this.deps.halfLifeDays)),
+        score: h.score * rankingFactor(h.record, now, this.deps.halfLifeDays),
         denseRank: h.denseRank,
         lexicalRank: h.lexicalRank,
         fusion: h.fusion,
@@ -272,7 +311,7 @@ export class MemoryEngine {
     const userId = validateUserId(options.userId);
     return this.deps.store.list(userId, {
       filter: sanitizeFilter(options.filter, userId),
-      validity: options.includeHistory ? { kind: "all" } : { kind: "current" },
+      validity: options.includeHistory ? { kind: "all" } : { kind: "current", now: this.now().toISOString() },
       limit: options.limit,
       offset: options.offset,
     });
@@ -293,6 +332,7 @@ export class MemoryEngine {
     ]);
     await this.deps.store.put([updated], vectors);
     await this.entities?.record(userId, [{ memoryId: updated.id, text: updated.text }], at);
+    await this.profiles?.changed(userId);
     return updated;
   }
 
@@ -307,6 +347,30 @@ export class MemoryEngine {
     ]);
     await this.deps.store.delete(userId, [id]);
     await this.entities?.unlink(userId, [id]);
+    await this.profiles?.changed(userId);
+  }
+
+  /**
+   * The user's feedback on a memory (memory/feedback.ts): "wrong" invalidates it, "down" and "up"
+   * change its ranking weight. Recorded in its history. Returns the memory as it now is.
+   */
+  async feedback(id: string, kind: FeedbackKind, options: { userId: string; threadId?: string }): Promise<MemoryRecord> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    return this.locks.run(userId, async () => {
+      const record = await this.deps.store.get(userId, id);
+      if (!record) throw new MemoryNotFoundError(id);
+      const at = this.now().toISOString();
+      return applyFeedback(this.deps.store, this.deps.feedback ?? DEFAULT_FEEDBACK, { record, kind, at, threadId: options.threadId ?? null });
+    });
+  }
+
+  /**
+   * Records that these memories were given to an answer (memory/use.ts): in the background, never
+   * failing or delaying the caller.
+   */
+  noteUse(ids: string[], options: { userId: string }): void {
+    this.uses.note(validateUserId(options.userId), ids);
   }
 
   async history(id: string, options: { userId: string }): Promise<HistoryEntry[]> {
@@ -317,7 +381,8 @@ export class MemoryEngine {
   /** How many memories the user has: current ones, or every version with includeHistory. */
   async count(options: { userId: string; includeHistory?: boolean }): Promise<number> {
     await this.init();
-    return this.deps.store.count(validateUserId(options.userId), { validity: options.includeHistory ? { kind: "all" } : { kind: "current" } });
+    const validity: Validity = options.includeHistory ? { kind: "all" } : { kind: "current", now: this.now().toISOString() };
+    return this.deps.store.count(validateUserId(options.userId), { validity });
   }
 
   /**
@@ -357,15 +422,16 @@ export class MemoryEngine {
   }
 
   /** Erases the user's memories, their history and queued updates: a real forget. */
-  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number; entities: number; relations: number }> {
+  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number; entities: number; relations: number; profiles: number; questions: number }> {
     await this.init();
     const user = validateUserId(userId);
     // Queued updates first: one that ran after the erase would bring a memory back.
     const queuedUpdates = (await this.deps.jobs?.forgetUser(user)) ?? 0;
     const result = await this.deps.store.forgetUser(user);
     const map = (await this.deps.entities?.forgetUser(user)) ?? { entities: 0, relations: 0 };
-    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates, ...map });
-    return { ...result, queuedUpdates, ...map };
+    const profile = (await this.profiles?.forgetUser(user)) ?? { profiles: 0, questions: 0 };
+    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates, ...map, ...profile });
+    return { ...result, queuedUpdates, ...map, ...profile };
   }
 
   // --- writing ---------------------------------------------------------------------------------
@@ -386,10 +452,11 @@ export class MemoryEngine {
         category: fact.category ?? "other",
         about: fact.about ?? "user",
         eventTime: fact.eventTime ?? null,
+        expiresAt: fact.expiresAt ? toIsoTime(fact.expiresAt, this.now()) : null,
         sourceId,
         hash,
         metadata: { ...ctx.metadata, ...validateMetadata(fact.metadata) },
-      });
+      }, this.carriedUsage(fact));
       if (fact.context?.trim()) record.indexText = buildIndexText({ ...record, context: fact.context.trim() });
       records.push(record);
       indexed.push({ memoryId: record.id, text: record.text, given: givenEntities(fact) });
@@ -402,6 +469,7 @@ export class MemoryEngine {
     );
     await this.deps.store.put(records, vectors);
     await this.entities?.record(ctx.userId, indexed, ctx.time);
+    await this.profiles?.changed(ctx.userId);
     return records.map((r) => ({ operation: "ADD", memoryId: r.id, text: r.text, category: r.category }));
   }
 
@@ -414,7 +482,7 @@ export class MemoryEngine {
         userId,
         vector: usableVector(vectors[i]),
         terms: tokenize(facts[i].text),
-        validity: { kind: "current" },
+        validity: { kind: "current", now: this.now().toISOString() },
         limit,
       });
       for (const h of hits) byId.set(h.record.id, h.record);
@@ -439,6 +507,7 @@ export class MemoryEngine {
           category: d.fact.category,
           about: d.fact.about,
           eventTime: d.fact.eventTime,
+          expiresAt: d.fact.expiresAt ? toIsoTime(d.fact.expiresAt, this.now()) : null,
           sourceId: ctx.sourceId,
           hash: factHash(ctx.userId, d.text, null),
           metadata: ctx.metadata,
@@ -457,7 +526,8 @@ export class MemoryEngine {
         case "UPDATE": {
           const old = d.target!;
           if (old.text === d.text) break;
-          const updated = { ...this.withText(old, d.text, ctx.time), eventTime: d.fact.eventTime ?? old.eventTime };
+          const expiresAt = d.fact.expiresAt ? toIsoTime(d.fact.expiresAt, this.now()) : old.expiresAt;
+          const updated = { ...this.withText(old, d.text, ctx.time), eventTime: d.fact.eventTime ?? old.eventTime, expiresAt };
           updated.indexText = buildIndexText(updated);
           toPut.push(updated);
           indexed.push({ memoryId: updated.id, text: updated.text, given: givenEntities(d.fact) });
@@ -510,13 +580,22 @@ export class MemoryEngine {
     if (kept) await this.entities!.restore(ctx.userId, kept);
     await this.entities?.unlink(ctx.userId, toDelete);
     await this.entities?.record(ctx.userId, indexed, ctx.time);
+    if (changes.length) await this.profiles?.changed(ctx.userId);
     this.log.info("memory updated", { changes: changes.map((c) => c.operation) });
     return changes;
   }
 
+  /** An import's feedback weight and use, the weight kept within this engine's bounds; a new fact's otherwise. */
+  private carriedUsage(fact: ReadyFact): Pick<MemoryRecord, "weight" | "useCount" | "lastUsedAt"> {
+    const { maxWeight } = this.deps.feedback ?? DEFAULT_FEEDBACK;
+    const weight = Math.min(maxWeight, Math.max(1 / maxWeight, fact.usage?.weight ?? 1));
+    return { weight, useCount: fact.usage?.useCount ?? 0, lastUsedAt: fact.usage?.lastUsedAt ?? null };
+  }
+
   private newRecord(
     ctx: WriteContext,
-    fact: Pick<MemoryRecord, "text" | "category" | "about" | "eventTime" | "sourceId" | "hash" | "metadata">,
+    fact: Pick<MemoryRecord, "text" | "category" | "about" | "eventTime" | "expiresAt" | "sourceId" | "hash" | "metadata">,
+    usage: Pick<MemoryRecord, "weight" | "useCount" | "lastUsedAt"> = { weight: 1, useCount: 0, lastUsedAt: null },
   ): MemoryRecord {
     const record: MemoryRecord = {
       id: randomUUID(),
@@ -529,6 +608,7 @@ export class MemoryEngine {
       supersededBy: null,
       threadId: ctx.threadId,
       indexText: "",
+      ...usage,
     };
     record.indexText = buildIndexText(record);
     return record;

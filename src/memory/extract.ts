@@ -3,14 +3,17 @@ import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
 import { invokeJson } from "./structured.js";
+import { expiryFromWords } from "./expiry.js";
 import { traced } from "../tracing/traced.js";
 import { ENTITY_KINDS } from "./entities/types.js";
 import { MEMORY_CATEGORIES } from "./types.js";
 
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 /** Bounds that keep a small model's answer short (they become grammar limits) and a memory readable. */
 const MAX_FACTS = 8;
 const MAX_FACT_CHARS = 300;
+const MAX_TOPICS = 3;
 
 /** A fresh schema per use: a shared one becomes a JSON-schema $ref, which the grammar builder cannot follow. */
 const name = () => z.string().trim().min(1).max(80);
@@ -36,6 +39,14 @@ export const ExtractedFactSchema = z.object({
     .optional()
     .transform((v) => v ?? null)
     .catch(null),
+  // When a fact with a natural lifetime stops holding; a wrongly written one makes the fact lasting, not lost.
+  expiresAt: z
+    .string()
+    .regex(DATE_OR_TIME, "expiresAt must be YYYY-MM-DD, an ISO date-time, or null")
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null)
+    .catch(null),
   forget: z.boolean().optional().default(false),
   // Entities the model got wrong lose the entities (they are then detected from the text), not the fact.
   entities: z.array(EntityMentionSchema).max(MAX_FACTS).optional().default([]).catch([]),
@@ -43,7 +54,17 @@ export const ExtractedFactSchema = z.object({
 });
 export type ExtractedFact = z.infer<typeof ExtractedFactSchema>;
 
-export const ExtractionSchema = z.object({ facts: z.array(ExtractedFactSchema).max(MAX_FACTS) });
+export const ExtractionSchema = z.object({
+  facts: z.array(ExtractedFactSchema).max(MAX_FACTS),
+  // What the message is about, for the interest trend (src/memory/profile): wrong topics lose the topics, not the facts.
+  topics: z.array(z.string().trim().min(1).max(60)).max(MAX_TOPICS).optional().default([]).catch([]),
+});
+
+/** What a turn gave: its facts, and the topics of the user's message (none from the quotes style). */
+export interface ExtractedTurn {
+  facts: ExtractedFact[];
+  topics: string[];
+}
 
 /**
  * How the model states the facts of a turn:
@@ -68,15 +89,24 @@ export async function extractFacts(
   turn: TurnToExtract,
   options: { style?: ExtractionStyle; signal?: AbortSignal } = {},
 ): Promise<ExtractedFact[]> {
+  return (await extractTurn(model, turn, options)).facts;
+}
+
+/** extractFacts with the topics of the user's message the `facts` style also gives. */
+export async function extractTurn(
+  model: BaseChatModel,
+  turn: TurnToExtract,
+  options: { style?: ExtractionStyle; signal?: AbortSignal } = {},
+): Promise<ExtractedTurn> {
   return traced(
     "extract facts",
     { ...turn, style: options.style ?? "facts" },
-    () => (options.style === "quotes" ? extractQuotes(model, turn, options.signal) : extractWrittenFacts(model, turn, options.signal)),
-    (facts) => ({ facts }),
+    async () => (options.style === "quotes" ? { facts: await extractQuotes(model, turn, options.signal), topics: [] } : extractWrittenFacts(model, turn, options.signal)),
+    (extracted) => ({ ...extracted }),
   );
 }
 
-async function extractWrittenFacts(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedFact[]> {
+async function extractWrittenFacts(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedTurn> {
   const date = new Date(turn.time);
   const result = await invokeJson(
     model,
@@ -94,7 +124,7 @@ async function extractWrittenFacts(model: BaseChatModel, turn: TurnToExtract, si
     ExtractionSchema,
     { name: "facts", signal },
   );
-  return result.facts;
+  return { facts: result.facts, topics: result.topics };
 }
 
 async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedFact[]> {
@@ -109,7 +139,8 @@ async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?:
     schema,
     { name: "facts", signal },
   );
-  return [...new Set(result.facts)].map((text) => ExtractedFactSchema.parse({ text }));
+  // The user's own sentence says how long it holds ("this week", "周五"): read from its words (expiry.ts).
+  return [...new Set(result.facts)].map((text) => ExtractedFactSchema.parse({ text, expiresAt: expiryFromWords(text, turn.time) }));
 }
 
 const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: "sentence" });

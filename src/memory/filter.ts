@@ -112,42 +112,60 @@ function isOperatorObject(c: FieldCondition): c is RangeCondition {
   return typeof c === "object" && c !== null && !Array.isArray(c);
 }
 
-/** The value a filter field names on a record. */
-export function fieldValue(record: MemoryRecord, field: string): JsonValue | undefined {
-  const direct = RECORD_FIELDS[field];
-  if (direct) return record[direct] as JsonValue;
-  const key = field.startsWith("metadata.") ? field.slice("metadata.".length) : field;
-  return record.metadata[key];
-}
-
-/** Evaluates a sanitized filter against one record (used by the in-process stores). */
-export function matchesFilter(record: MemoryRecord, filter: MemoryFilter | undefined): boolean {
-  return compileFilter(filter)(record);
-}
-
 /**
  * A sanitized filter turned into a test, once, for a search that checks it against thousands of
  * records: field look-ups and the shape of the filter are worked out here, not per record.
  */
 export function compileFilter(filter: MemoryFilter | undefined): (record: MemoryRecord) => boolean {
   if (!filter) return () => true;
-  if ("AND" in filter && Array.isArray(filter.AND)) {
-    const parts = filter.AND.map(compileFilter);
-    return (r) => parts.every((p) => p(r));
-  }
+  if ("AND" in filter && Array.isArray(filter.AND)) return allOf(filter.AND.map(compileFilter));
   if ("OR" in filter && Array.isArray(filter.OR)) {
     const parts = filter.OR.map(compileFilter);
-    return (r) => parts.some((p) => p(r));
+    return (r) => {
+      for (const p of parts) if (p(r)) return true;
+      return false;
+    };
   }
   if ("NOT" in filter && typeof filter.NOT === "object") {
     const inner = compileFilter(filter.NOT as MemoryFilter);
     return (r) => !inner(r);
   }
-  const checks = Object.entries(filter as Record<string, FieldCondition>).map(([field, cond]) => {
-    const value = fieldGetter(field);
-    return (r: MemoryRecord) => matchesCondition(value(r), cond);
-  });
-  return (r) => checks.every((check) => check(r));
+  return allOf(
+    Object.entries(filter as Record<string, FieldCondition>).map(([field, cond]) => {
+      const value = fieldGetter(field);
+      const test = conditionTest(cond);
+      return (r: MemoryRecord) => test(value(r));
+    }),
+  );
+}
+
+function allOf(parts: ((r: MemoryRecord) => boolean)[]): (r: MemoryRecord) => boolean {
+  if (parts.length === 1) return parts[0];
+  return (r) => {
+    for (const p of parts) if (!p(r)) return false;
+    return true;
+  };
+}
+
+/**
+ * A condition as a test of one value. A range with text bounds only (the dates of a time
+ * filter, the engine's commonest) compares strings directly; anything else goes the general way.
+ */
+function conditionTest(cond: FieldCondition): (value: JsonValue | undefined) => boolean {
+  if (isOperatorObject(cond)) {
+    const c = cond;
+    const textRange =
+      c.eq === undefined && c.ne === undefined && c.in === undefined && c.nin === undefined &&
+      [c.gt, c.gte, c.lt, c.lte].every((b) => b === undefined || typeof b === "string");
+    if (textRange) {
+      const { gt, gte, lt, lte } = c as { gt?: string; gte?: string; lt?: string; lte?: string };
+      return (v) =>
+        typeof v === "string"
+          ? (gt === undefined || v > gt) && (gte === undefined || v >= gte) && (lt === undefined || v < lt) && (lte === undefined || v <= lte)
+          : matchesCondition(v, c);
+    }
+  }
+  return (v) => matchesCondition(v, cond);
 }
 
 function fieldGetter(field: string): (record: MemoryRecord) => JsonValue | undefined {
@@ -189,14 +207,23 @@ function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean 
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Is the record visible under the requested validity? */
+/**
+ * Is the record visible under the requested validity? An expiry is a validTo known in advance:
+ * past it the fact no longer holds, for "current" as for "asOf".
+ */
 export function isValidAt(record: MemoryRecord, validity: Validity): boolean {
   switch (validity.kind) {
     case "all":
       return true;
     case "current":
-      return record.validTo === null;
+      // The clock is read only for a record that can expire: most cannot, and this runs per record.
+      return record.validTo === null && (record.expiresAt === null || !expiredAt(record, validity.now ?? new Date().toISOString()));
     case "asOf":
-      return record.validFrom <= validity.time && (record.validTo === null || record.validTo > validity.time);
+      return record.validFrom <= validity.time && (record.validTo === null || record.validTo > validity.time) && !expiredAt(record, validity.time);
   }
+}
+
+/** True once `time` (ISO) has reached the record's expiry. Instants, not strings: expiries may be dates. */
+export function expiredAt(record: Pick<MemoryRecord, "expiresAt">, time: string): boolean {
+  return record.expiresAt !== null && Date.parse(record.expiresAt) <= Date.parse(time);
 }

@@ -11,13 +11,15 @@ Rules:
 - category: one of ${MEMORY_CATEGORIES.join(", ")}.
 - about: "user" when the fact is about the user, otherwise the person's name or relation (e.g. "sister").
 - eventTime: the date the fact refers to as YYYY-MM-DD (or YYYY-MM, or YYYY), resolving relative dates ("yesterday", "last Saturday", "上周六") from the message time given below; null when no time is stated.
+- expiresAt: for a fact with a natural lifetime (a mood, a plan for one day, where the user is this week), the first date on which it no longer holds, as YYYY-MM-DD resolved from the message time (a plan for Friday: the Saturday; "this week": next Monday; a mood: the day after tomorrow); null for lasting facts and for things that already happened.
 - If the user asks to forget something, return it as a fact with "forget": true.
 - entities: the people, pets, places, organisations, projects, products and topics the fact is about, each {"name", "kind"} with kind one of ${ENTITY_KINDS.join(", ")}. Use the name the user gives ("Melanie"), or the relation when no name is given ("sister"); add "role" when the fact says how the user is related to it ({"name": "Melanie", "kind": "person", "role": "sister"}).
 - relations: typed links the fact states between those entities, {"from", "type", "to"}, with "user" for the user and types such as "sister of", "owns", "works at", "lives in".
+- topics (once per message, beside "facts", even when there are no facts): 1 to 3 broad subjects the user's message asks or talks about, short lower-case nouns in the user's language such as "backend development", "cooking", "装修"; [] for small talk.
 
 Answer with only a JSON object of this shape:
-{"facts": [{"text": "...", "category": "preference", "about": "user", "eventTime": null, "forget": false, "entities": [{"name": "Melanie", "kind": "person", "role": "sister"}], "relations": [{"from": "Melanie", "type": "sister of", "to": "user"}]}]}
-Return {"facts": []} when there is nothing durable.`;
+{"facts": [{"text": "...", "category": "preference", "about": "user", "eventTime": null, "expiresAt": null, "forget": false, "entities": [{"name": "Melanie", "kind": "person", "role": "sister"}], "relations": [{"from": "Melanie", "type": "sister of", "to": "user"}]}], "topics": ["family"]}
+Return {"facts": [], "topics": [...]} when there is nothing durable.`;
 
 export function extractionUserPrompt(turn: {
   time: string;

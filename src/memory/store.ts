@@ -66,6 +66,17 @@ export interface MemoryRecords {
   delete(userId: string, ids: string[]): Promise<number>;
 }
 
+/** Fields that change neither a memory's text nor what is embedded and indexed: written without re-embedding. */
+export type MemoryMarks = Partial<Pick<MemoryRecord, "weight" | "validTo" | "updatedAt">>;
+
+/** The user's feedback and the memories' use: small writes that leave vectors and index alone. */
+export interface MemoryUsage {
+  /** Sets the given fields of one of the user's records; false when the user has no such record. */
+  mark(userId: string, id: string, marks: MemoryMarks): Promise<boolean>;
+  /** Counts one use of each record (useCount + 1, lastUsedAt = at); ids the user lacks are skipped. Returns how many were counted. */
+  recordUse(userId: string, ids: string[], at: string): Promise<number>;
+}
+
 /** The audit trail: one line per change of a memory, kept when the memory is superseded or deleted. */
 export interface MemoryHistory {
   appendHistory(entries: HistoryEntry[]): Promise<void>;
@@ -97,7 +108,7 @@ export interface LegacyPendingSource {
  * Implementations: InMemoryMemoryStore (tests), SqliteMemoryStore (embedded default),
  * QdrantMemoryStore. All pass test/stores/contract.ts.
  */
-export interface MemoryStore extends MemoryRecords, MemoryHistory, UserDirectory, LegacyPendingSource {
+export interface MemoryStore extends MemoryRecords, MemoryUsage, MemoryHistory, UserDirectory, LegacyPendingSource {
   readonly name: string;
   /** Create tables / collections. Idempotent. `dims` is the embedding size. */
   init(dims: number): Promise<void>;

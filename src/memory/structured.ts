@@ -116,7 +116,11 @@ export function messageText(message: BaseMessage): string {
   return c.map((part) => (typeof part === "string" ? part : "text" in part ? String(part.text) : "")).join("");
 }
 
-/** Finds the JSON object in a reply that may wrap it in prose or a ```json fence. */
+/**
+ * Finds the JSON object in a reply that may wrap it in prose or a ```json fence. Not
+ * @langchain/core's parseJsonMarkdown: that one finds nothing inside prose (small local models
+ * write prose around their JSON) and completes a cut-off answer, which would drop facts silently.
+ */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
   const body = fenced ? fenced[1] : text;

@@ -29,9 +29,20 @@ export interface MemoryRecord {
   eventTime: string | null;
   /** The fact holds from this time on (ISO 8601). */
   validFrom: string;
-  /** Set when a newer fact superseded this one; null while the fact is current. */
+  /** Set when a newer fact superseded this one, or the user said it is wrong; null while the fact is current. */
   validTo: string | null;
   supersededBy: string | null;
+  /**
+   * When a fact with a natural lifetime stops holding (a mood, a plan for Friday, "in Beijing this
+   * week"); null for lasting facts. Past it the memory is no longer current; nothing deletes it.
+   */
+  expiresAt: string | null;
+  /** The user's feedback as a ranking factor: 1 by default, raised by "up", lowered by "down" (bounded; memory/feedback.ts). */
+  weight: number;
+  /** How many answers this memory was given to (memory/use.ts). */
+  useCount: number;
+  /** When it was last given to an answer; null if never. Decay counts from it (memory/recency.ts). */
+  lastUsedAt: string | null;
   threadId: string | null;
   /** The message (or dataset turn) the fact came from. */
   sourceId: string | null;
@@ -42,7 +53,13 @@ export interface MemoryRecord {
   indexText: string;
 }
 
-export type MemoryOperation = "ADD" | "UPDATE" | "SUPERSEDE" | "DELETE";
+/** What `add`, `update` and `delete` do to a memory's fact. */
+export type ChangeOperation = "ADD" | "UPDATE" | "SUPERSEDE" | "DELETE";
+export type MemoryOperation = ChangeOperation | FeedbackOperation;
+
+/** History operations of the user's feedback (memory/feedback.ts): the memory's text stays as it was. */
+export const FEEDBACK_OPERATIONS = ["FEEDBACK_UP", "FEEDBACK_DOWN", "WRONG"] as const;
+export type FeedbackOperation = (typeof FEEDBACK_OPERATIONS)[number];
 
 /** One audit-log line: every change to a memory appends one. */
 export interface HistoryEntry {
@@ -59,7 +76,7 @@ export interface HistoryEntry {
 
 /** What `add` did: one entry per memory touched. */
 export interface MemoryChange {
-  operation: MemoryOperation;
+  operation: ChangeOperation;
   memoryId: string;
   text: string;
   oldText?: string;
@@ -103,8 +120,11 @@ export type MemoryFilter =
   | { NOT: MemoryFilter }
   | { [field: string]: FieldCondition };
 
-/** Which versions of facts a query sees. */
+/**
+ * Which versions of facts a query sees. "current": not superseded, not marked wrong, and not
+ * expired at `now` (ISO; the wall clock when omitted).
+ */
 export type Validity =
-  | { kind: "current" }
+  | { kind: "current"; now?: string }
   | { kind: "asOf"; time: string }
   | { kind: "all" };

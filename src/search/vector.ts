@@ -13,11 +13,3 @@ export function dot(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 }
-
-/** Indices of the `k` largest scores, best first. */
-export function topK(scores: Float32Array | number[], k: number, accept: (i: number) => boolean): number[] {
-  const idx: number[] = [];
-  for (let i = 0; i < scores.length; i++) if (accept(i)) idx.push(i);
-  idx.sort((a, b) => scores[b] - scores[a]);
-  return idx.slice(0, k);
-}

@@ -5,6 +5,7 @@ import { entityRoutes } from "./entity-routes.js";
 import { errorResponse } from "./errors.js";
 import { memoryRoutes } from "./memory-routes.js";
 import { openApiRoutes } from "./openapi/route.js";
+import { profileRoutes } from "./profile-routes.js";
 import { queueRoutes } from "./queue-routes.js";
 import { storeItemRoutes } from "./store-item-routes.js";
 import { storeSearchRoutes } from "./store-search-routes.js";
@@ -22,6 +23,7 @@ export function createApp(deps: AppDeps): Hono<ServerEnv> {
   app.route("/", memoryRoutes(deps));
   app.route("/", userRoutes(deps));
   app.route("/", entityRoutes(deps));
+  app.route("/", profileRoutes(deps));
   app.route("/", queueRoutes(deps));
   app.route("/", storeItemRoutes(deps));
   app.route("/", storeSearchRoutes(deps));

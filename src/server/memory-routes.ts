@@ -8,7 +8,7 @@ import { requestUserId } from "./identity.js";
 import { chronological, memoryView, searchResultView } from "./memory-view.js";
 import { bodySchemas, ListQuery, UserQuery } from "./schemas.js";
 
-/** One user's memories: list, search, get, history, edit, delete, add. */
+/** One user's memories: list, search, get, history, feedback, edit, delete, add. */
 export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   const schemas = bodySchemas(deps.maxTextChars);
@@ -65,6 +65,13 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
     // A deleted memory keeps its history (until the user is forgotten): that is still an answer.
     if (history.length === 0 && !(await engine.get(id, { userId }))) throw notFound(id);
     return c.json({ memoryId: id, history: chronological(history) });
+  });
+
+  app.post("/memories/:id/feedback", limitBody(), async (c) => {
+    const body = await readJson(c, schemas.feedback);
+    const userId = requestUserId(c, body.userId);
+    const memory = await (await deps.memory()).feedback(c.req.param("id"), body.feedback, { userId, threadId: body.threadId });
+    return c.json(memoryView(memory));
   });
 
   app.patch("/memories/:id", limitBody(), async (c) => {

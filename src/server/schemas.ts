@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { JOB_STATES, type JobState } from "../memory/queue/types.js";
+import { ExportedProfile, ExportedQuestions } from "./profile-export-schemas.js";
 import { ExportedEntity, ExportedRelation } from "./entity-export-schemas.js";
-import { MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
+import { FEEDBACK_OPERATIONS, MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
+import { FEEDBACK_KINDS } from "../memory/feedback.js";
 
 /**
  * Request shapes of the memory admin API. The user id is left loosely typed here: it is checked
@@ -36,6 +38,7 @@ export function bodySchemas(maxTextChars: number) {
     category: z.enum(MEMORY_CATEGORIES).optional(),
     about: z.string().max(200).optional(),
     eventTime: isoTime.optional(),
+    expiresAt: isoTime.optional(),
     sourceId: z.string().max(200).optional(),
     metadata: z.record(jsonValue).optional(),
   });
@@ -52,6 +55,7 @@ export function bodySchemas(maxTextChars: number) {
       })
       .strict(),
     edit: z.object({ userId, text }).strict(),
+    feedback: z.object({ userId, feedback: z.enum(FEEDBACK_KINDS), threadId: z.string().max(200).optional() }).strict(),
     add: z
       .object({
         userId,
@@ -69,7 +73,7 @@ export function bodySchemas(maxTextChars: number) {
 }
 
 const history = z.object({
-  operation: z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE"]),
+  operation: z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE", ...FEEDBACK_OPERATIONS]),
   oldText: z.string().nullable().default(null),
   newText: z.string().nullable().default(null),
   at: isoTime,
@@ -97,11 +101,17 @@ export const ImportDocument = z.object({
         threadId: z.string().nullable().default(null),
         sourceId: z.string().nullable().default(null),
         metadata: z.record(jsonValue).default({}),
+        expiresAt: isoTime.nullable().default(null),
+        weight: z.number().positive().default(1),
+        useCount: z.number().int().min(0).default(0),
+        lastUsedAt: isoTime.nullable().default(null),
         history: z.array(history).default([]),
         entities: z.array(ExportedEntity).max(100).optional(),
       }),
     )
     .max(100_000),
   relations: z.array(ExportedRelation).max(100_000).optional(),
+  profile: ExportedProfile.nullable().optional(),
+  questions: ExportedQuestions.optional(),
 });
 export type ImportDocument = z.infer<typeof ImportDocument>;

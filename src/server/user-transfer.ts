@@ -5,6 +5,7 @@ import { TENANT_FIELDS } from "../memory/filter.js";
 import type { HistoryEntry, JsonValue } from "../memory/types.js";
 import { exportedEntities, importRelations, type ExportedEntities } from "./entity-transfer.js";
 import { chronological, memoryView, type MemoryView } from "./memory-view.js";
+import { exportedProfile, importProfile, type ExportedUserModel } from "./profile-transfer.js";
 import type { ImportDocument } from "./schemas.js";
 
 export interface UserExport {
@@ -12,6 +13,8 @@ export interface UserExport {
   exportedAt: string;
   memories: (MemoryView & { history: HistoryEntry[]; entities?: ExportedEntities["byMemory"][string] })[];
   relations?: ExportedEntities["relations"];
+  profile?: ExportedUserModel["profile"];
+  questions?: ExportedUserModel["questions"];
 }
 
 /** Every memory of the user (current and superseded), each with its history. */
@@ -23,7 +26,8 @@ export async function exportUser(engine: MemoryEngine, userId: string, now = new
     const entities = map?.byMemory[record.id];
     memories.push({ ...memoryView(record), history: chronological(await engine.history(record.id, { userId })), ...(entities ? { entities } : {}) });
   }
-  return { userId, exportedAt: now.toISOString(), memories, ...(map ? { relations: map.relations } : {}) };
+  const model = await exportedProfile(engine, userId);
+  return { userId, exportedAt: now.toISOString(), memories, ...(map ? { relations: map.relations } : {}), ...model };
 }
 
 export interface ImportResult {
@@ -78,6 +82,7 @@ export async function importUser(engine: MemoryEngine, userId: string, doc: Impo
     }
   }
   if (doc.relations?.length) await importRelations(engine, userId, doc.relations);
+  await importProfile(engine, userId, { profile: doc.profile, questions: doc.questions });
   const history = importedHistory(doc, userId, result, created);
   await engine.importHistory(history, { userId });
   result.historyEntries = history.length;
@@ -102,6 +107,8 @@ function readyFact(m: Imported): ReadyFact {
     eventTime: m.eventTime ?? undefined,
     sourceId: m.sourceId ?? undefined,
     metadata: withoutTenantFields(m.metadata),
+    expiresAt: m.expiresAt ?? undefined,
+    usage: { weight: m.weight, useCount: m.useCount, lastUsedAt: m.lastUsedAt },
     ...(m.entities?.length ? { entities: m.entities } : {}),
   };
 }

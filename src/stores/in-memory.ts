@@ -4,8 +4,8 @@ import type { Candidate } from "../search/fusion.js";
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { dot, normalize } from "../search/vector.js";
-import { candidateCount, fuseCandidates, listPage, visibleRecords } from "./shared.js";
-import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import { candidateCount, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
+import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 interface UserSpace {
   records: Map<string, MemoryRecord>;
@@ -110,6 +110,25 @@ export class InMemoryMemoryStore implements MemoryStore {
         s.lexical.remove(id);
         n++;
       }
+    }
+    return n;
+  }
+
+  async mark(userId: string, id: string, marks: MemoryMarks): Promise<boolean> {
+    const r = this.users.get(userId)?.records.get(id);
+    if (!r) return false;
+    Object.assign(r, definedMarks(marks));
+    return true;
+  }
+
+  async recordUse(userId: string, ids: string[], at: string): Promise<number> {
+    let n = 0;
+    for (const id of new Set(ids)) {
+      const r = this.users.get(userId)?.records.get(id);
+      if (!r) continue;
+      r.useCount++;
+      r.lastUsedAt = at;
+      n++;
     }
     return n;
   }

@@ -1,12 +1,12 @@
 /**
- * Collection bootstrap and paging helpers shared by the Qdrant memory store and the LangGraph store.
+ * Collection bootstrap and paging helpers of the Qdrant stores (memories, history, the memory map, profiles).
  *
  * Layout (one deployment = one base name, QDRANT_COLLECTION):
  *   <name>           memories: named vectors "dense" (cosine) and "lexical" (sparse, IDF)
  *   <name>_history   the audit log, payload only
- *   <name>_pending   memory updates waiting for a retry, payload only
- *   <name>_kv        the LangGraph BaseStore items (qdrant-langgraph-store.ts)
+ *   <name>_pending   memory updates an older version left waiting (imported into the update queue once, then deleted)
  *   <name>_entities  the memory map's entities and relations (qdrant-entities.ts)
+ *   <name>_profiles  user profiles and question topics (qdrant-profiles.ts)
  * Every collection keeps the owner in a keyword payload index marked as Qdrant's tenant key, and
  * every one is created with the same topology (shards, replicas, write consistency).
  */
@@ -22,11 +22,10 @@ export interface CollectionNames {
   memories: string;
   history: string;
   pending: string;
-  kv: string;
 }
 
 export function collectionNames(base: string): CollectionNames {
-  return { memories: base, history: `${base}_history`, pending: `${base}_pending`, kv: `${base}_kv` };
+  return { memories: base, history: `${base}_history`, pending: `${base}_pending` };
 }
 
 export type IndexSchema = Schemas["PayloadFieldSchema"];

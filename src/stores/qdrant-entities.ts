@@ -36,7 +36,7 @@ export class QdrantEntityStore implements EntityStore {
   /** Runs after the memory store's init (the memories collection exists by then). */
   async init(): Promise<void> {
     await ensureCollection(this.caller, { name: this.entitiesCollection, topology: this.options.topology, indexes: { userId: TENANT_INDEX, type: KEYWORD_INDEX } });
-    await ensureCollection(this.caller, { name: this.memories, indexes: { [ENTITIES_FIELD]: KEYWORD_INDEX } });
+    await ensureCollection(this.caller, { name: this.memories, topology: this.options.topology, indexes: { [ENTITIES_FIELD]: KEYWORD_INDEX } });
   }
 
   private of(userId: string, type: "entity" | "relation"): QdrantFilter {

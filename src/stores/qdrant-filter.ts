@@ -15,7 +15,7 @@ export type QdrantCondition = Schemas["Condition"];
 export const TENANT_KEY = "userId";
 
 /** Record fields stored as date-times (payload index type "datetime"). */
-export const DATETIME_FIELDS = new Set(["createdAt", "updatedAt", "eventTime", "validFrom", "validTo"]);
+export const DATETIME_FIELDS = new Set(["createdAt", "updatedAt", "eventTime", "validFrom", "validTo", "expiresAt"]);
 
 /** Matches nothing: a list of point ids that is empty. */
 const NOTHING: QdrantCondition = { has_id: [] };
@@ -35,23 +35,28 @@ export function tenantCondition(userId: string): QdrantCondition {
 }
 
 /**
- * current: no validTo. asOf t: validFrom <= t and (no validTo, or validTo > t). Stored null and a
- * missing key both count as "no validTo" (is_empty covers both).
+ * current: no validTo and not expired now. asOf t: validFrom <= t, (no validTo, or validTo > t)
+ * and not expired at t. Stored null and a missing key both count as "none" (is_empty covers both).
  */
 export function validityConditions(validity: Validity): QdrantCondition[] {
   switch (validity.kind) {
     case "all":
       return [];
     case "current":
-      return [{ is_empty: { key: "validTo" } }];
+      return [{ is_empty: { key: "validTo" } }, notExpiredAt(validity.now ?? new Date().toISOString())];
     case "asOf": {
       const t = datetimeBound("asOf", validity.time);
       return [
         { key: "validFrom", range: { lte: t } },
         { should: [{ is_empty: { key: "validTo" } }, { key: "validTo", range: { gt: t } }] },
+        notExpiredAt(t),
       ];
     }
   }
+}
+
+function notExpiredAt(time: string): QdrantCondition {
+  return { should: [{ is_empty: { key: "expiresAt" } }, { key: "expiresAt", range: { gt: datetimeBound("now", time) } }] };
 }
 
 /** One MemoryFilter node as a Qdrant condition (a nested filter where needed). */

@@ -25,6 +25,10 @@ export function recordToPayload(r: MemoryRecord): Payload {
     hash: r.hash,
     metadata: r.metadata,
     indexText: r.indexText,
+    expiresAt: r.expiresAt,
+    weight: r.weight,
+    useCount: r.useCount,
+    lastUsedAt: r.lastUsedAt,
   };
 }
 
@@ -49,6 +53,11 @@ export function payloadToRecord(p: Payload): MemoryRecord {
     hash: str(p.hash),
     metadata: (p.metadata ?? {}) as Record<string, JsonValue>,
     indexText: str(p.indexText),
+    // Points written before feedback and expiry existed read as lasting, weight 1, never used.
+    expiresAt: strOrNull(p.expiresAt),
+    weight: typeof p.weight === "number" ? p.weight : 1,
+    useCount: typeof p.useCount === "number" ? p.useCount : 0,
+    lastUsedAt: strOrNull(p.lastUsedAt),
   };
 }
 

@@ -32,8 +32,8 @@ import {
   type Payload,
 } from "./qdrant-payload.js";
 import { documentSparseVector, querySparseVector } from "./qdrant-sparse.js";
-import { candidateCount, fuseCandidates, newestFirst } from "./shared.js";
-import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import { candidateCount, definedMarks, fuseCandidates, newestFirst } from "./shared.js";
+import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 export interface QdrantMemoryStoreOptions {
   url: string;
@@ -98,6 +98,7 @@ export class QdrantMemoryStore implements MemoryStore {
         eventTime: DATETIME_INDEX,
         validFrom: DATETIME_INDEX,
         validTo: DATETIME_INDEX,
+        expiresAt: DATETIME_INDEX,
       },
     });
     if (stored === undefined) {
@@ -289,6 +290,29 @@ export class QdrantMemoryStore implements MemoryStore {
       c.delete(this.collections.memories, { wait: true, points: existing.map((p) => p.id) }),
     );
     return existing.length;
+  }
+
+  async mark(userId: string, id: string, marks: MemoryMarks): Promise<boolean> {
+    const [point] = await this.ownPoints(userId, [id], ["userId"]);
+    if (!point) return false;
+    await this.caller.call("marking a memory", (c) =>
+      c.setPayload(this.collections.memories, { wait: true, points: [point.id], payload: definedMarks(marks) }),
+    );
+    return true;
+  }
+
+  /**
+   * Qdrant has no increment: each count is read, then written. Two processes counting the same
+   * memory at the same moment may count one use; a use count is a ranking hint, not a ledger.
+   */
+  async recordUse(userId: string, ids: string[], at: string): Promise<number> {
+    const points = await this.ownPoints(userId, [...new Set(ids)], ["userId", "useCount"]);
+    if (points.length === 0) return 0;
+    const operations = points.map((p) => ({
+      set_payload: { points: [p.id], payload: { useCount: (typeof p.payload?.useCount === "number" ? p.payload.useCount : 0) + 1, lastUsedAt: at } },
+    }));
+    await this.caller.call("recording memory use", (c) => c.batchUpdate(this.collections.memories, { wait: true, operations }));
+    return points.length;
   }
 
   async appendHistory(entries: HistoryEntry[]): Promise<void> {

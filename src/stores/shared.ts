@@ -6,7 +6,7 @@ import { compileFilter, isValidAt } from "../memory/filter.js";
 import { fusionWeights, weightedRankFusion, type Candidate } from "../search/fusion.js";
 import type { MemoryRecord } from "../memory/types.js";
 import { tracedSync } from "../tracing/traced.js";
-import type { ListOptions, StoreHit } from "../memory/store.js";
+import type { ListOptions, MemoryMarks, StoreHit } from "../memory/store.js";
 
 /** How many candidates each retriever contributes to the fusion, per result asked for. */
 export const CANDIDATES_PER_RESULT = 4;
@@ -72,4 +72,9 @@ export function listPage(records: Iterable<MemoryRecord>, options: ListOptions):
     .sort(newestFirst)
     .slice(offset, end)
     .map((r) => structuredClone(r));
+}
+
+/** The marks actually given: a key present with `undefined` changes nothing. */
+export function definedMarks(marks: MemoryMarks): MemoryMarks {
+  return Object.fromEntries(Object.entries(marks).filter(([, v]) => v !== undefined));
 }

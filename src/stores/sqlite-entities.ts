@@ -4,43 +4,7 @@ import Database from "better-sqlite3";
 import type { EntityStore } from "../memory/entities/store.js";
 import type { EntityKind, EntityRecord, EntityRelation, MemoryLink } from "../memory/entities/types.js";
 import { configureConnection } from "../util/sqlite-connection.js";
-
-/**
- * Tables of the memory map, in the memory store's own file (memory.db). Kept in this block of
- * their own, created if missing, so they can become one step of the schema's migrations: every
- * row carries its user id, and every query names it.
- */
-export const ENTITY_TABLES = `
-CREATE TABLE IF NOT EXISTS entities (
-  user_id TEXT NOT NULL,
-  id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  aliases TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  PRIMARY KEY (user_id, id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS memory_entities (
-  user_id TEXT NOT NULL,
-  memory_id TEXT NOT NULL,
-  entity_id TEXT NOT NULL,
-  PRIMARY KEY (user_id, memory_id, entity_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS memory_entities_entity ON memory_entities (user_id, entity_id);
-CREATE TABLE IF NOT EXISTS entity_relations (
-  user_id TEXT NOT NULL,
-  id TEXT NOT NULL,
-  from_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  to_id TEXT NOT NULL,
-  memory_id TEXT,
-  valid_from TEXT NOT NULL,
-  valid_to TEXT,
-  superseded_by TEXT,
-  PRIMARY KEY (user_id, id)
-) WITHOUT ROWID;
-`;
+import { hasEntityTables } from "./sqlite-schema.js";
 
 interface EntityRow {
   user_id: string;
@@ -73,8 +37,11 @@ export class SqliteEntityStore implements EntityStore {
     configureConnection(this.db);
   }
 
+  /** The tables are the memory store's migration step 2: that store opens (and migrates) the file first. */
   async init(): Promise<void> {
-    this.db.exec(ENTITY_TABLES);
+    if (!hasEntityTables(this.db)) {
+      throw new Error(`${this.path} has no memory map tables yet: open the memory store on this file first (the engine's init does), it creates them.`);
+    }
   }
 
   async entities(userId: string): Promise<EntityRecord[]> {

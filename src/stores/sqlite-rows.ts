@@ -1,12 +1,11 @@
 /** Conversions between domain objects and rows of the embedded memory store. */
-import { createHash } from "node:crypto";
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
 import type { PendingUpdate } from "../memory/store.js";
 
 export const MEMORY_COLUMNS =
   "seq, user_id, id, text, category, about, created_at, updated_at, event_time, valid_from, valid_to, " +
-  "superseded_by, thread_id, source_id, hash, metadata, index_text";
+  "superseded_by, thread_id, source_id, hash, metadata, index_text, expires_at, weight, use_count, last_used_at";
 
 export interface MemoryRow {
   seq: number;
@@ -26,9 +25,14 @@ export interface MemoryRow {
   hash: string;
   metadata: string;
   index_text: string;
+  expires_at: string | null;
+  weight: number;
+  use_count: number;
+  last_used_at: string | null;
 }
 
-export type MemoryRowWithEmbedding = MemoryRow & { embedding: Buffer };
+/** A row as the snapshot reads it: the embedding, and the lexical tokens (search/tokenize.ts, space-separated). */
+export type MemoryRowWithEmbedding = MemoryRow & { embedding: Buffer; tokens: string };
 
 export function recordToRow(r: MemoryRecord, embedding: Float32Array): Omit<MemoryRowWithEmbedding, "seq"> {
   return {
@@ -48,7 +52,12 @@ export function recordToRow(r: MemoryRecord, embedding: Float32Array): Omit<Memo
     hash: r.hash,
     metadata: JSON.stringify(r.metadata),
     index_text: r.indexText,
+    expires_at: r.expiresAt,
+    weight: r.weight,
+    use_count: r.useCount,
+    last_used_at: r.lastUsedAt,
     embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength),
+    tokens: tokenize(r.indexText).join(" "),
   };
 }
 
@@ -70,23 +79,11 @@ export function rowToRecord(row: MemoryRow): MemoryRecord {
     hash: row.hash,
     metadata: JSON.parse(row.metadata),
     indexText: row.index_text,
+    expiresAt: row.expires_at,
+    weight: row.weight,
+    useCount: row.use_count,
+    lastUsedAt: row.last_used_at,
   };
-}
-
-/** What the full-text index holds for a record: pre-segmented tokens, space-separated. */
-export function ftsTokens(record: MemoryRecord): string {
-  return tokenize(record.indexText).join(" ");
-}
-
-/** A token that only this user's rows carry, so a MATCH is scoped to the user inside the index. */
-export function ownerToken(userId: string): string {
-  return "u" + createHash("sha256").update(userId).digest("hex").slice(0, 32);
-}
-
-/** An FTS5 query: the user's owner token AND any of the terms, each quoted so it is taken literally. */
-export function ftsQuery(userId: string, terms: string[]): string {
-  const quoted = [...new Set(terms)].map((t) => `"${t.replace(/"/g, '""')}"`);
-  return `owner : "${ownerToken(userId)}" AND tokens : (${quoted.join(" OR ")})`;
 }
 
 export interface HistoryRow {

@@ -4,16 +4,13 @@ import Database from "better-sqlite3";
 import { compileFilter, isValidAt } from "../memory/filter.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { normalize } from "../search/vector.js";
-import { candidateCount, fuseCandidates, listPage, visibleRecords } from "./shared.js";
+import { candidateCount, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
 import {
-  ftsQuery,
-  ftsTokens,
   type HistoryRow,
   historyToRow,
   MEMORY_COLUMNS,
   type MemoryRow,
   type MemoryRowWithEmbedding,
-  ownerToken,
   type PendingRow,
   recordToRow,
   rowToHistory,
@@ -23,19 +20,18 @@ import {
 import { configureConnection } from "../util/sqlite-connection.js";
 import { ensureSchema, storedDims } from "./sqlite-schema.js";
 import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
-import type { ListOptions, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 /**
- * The embedded default: one SQLite file (WAL) holding memories with their embeddings, an FTS5
- * index and history. Several connections and processes may share the file.
- * Dense search runs in process over a per-user snapshot that is reloaded when the user's version
- * row changes, so a search costs one indexed read plus the scoring.
+ * The embedded default: one SQLite file (WAL) holding memories with their embeddings and lexical
+ * tokens, and history. Several connections and processes may share the file. Search runs in
+ * process over a per-user snapshot (vectors, sign bits, a BM25 index: sqlite-snapshot.ts) that is
+ * reloaded when the user's version row changes, and patched in place after this store's writes.
  */
 export class SqliteMemoryStore implements MemoryStore {
   readonly name = "sqlite";
   private readonly db: Database.Database;
   private readonly snapshots = new SnapshotCache();
-  private lastMatches?: { terms: string[]; snap: UserSnapshot; changes: number; matches: { seq: number; bm25: number }[] };
   private statements?: Statements;
   private dims = 0;
 
@@ -76,15 +72,13 @@ export class SqliteMemoryStore implements MemoryStore {
         for (const [i, r] of records.entries()) {
           const row = recordToRow(r, normalize(vectors[i]));
           const seq = sql.upsertMemory.get(row)!;
-          sql.deleteFts.run(seq);
-          sql.insertFts.run(seq, ownerToken(r.userId), r.userId, ftsTokens(r));
           written.push({ seq, row: { ...row, seq } });
         }
         return this.bumpVersions(new Set(records.map((r) => r.userId)));
       })
       .immediate();
     this.patchSnapshots(versions, (userId, snap) => {
-      for (const { seq, row } of written) if (row.user_id === userId) snap.upsert(seq, rowToRecord(row), row.embedding);
+      for (const { seq, row } of written) if (row.user_id === userId) snap.upsert(seq, rowToRecord(row), row.embedding, row.tokens);
     });
   }
 
@@ -125,46 +119,11 @@ export class SqliteMemoryStore implements MemoryStore {
       const accept = (i: number) => isValidAt(snap.records[i], query.validity) && matches(snap.records[i]);
       const candidates = candidateCount(query.limit);
       const dense = query.vector ? snap.denseRanking(query.vector, candidates, accept) : [];
-      const lexical = query.terms?.length ? this.lexicalRanking(snap, query.userId, query.terms, candidates, accept) : [];
+      const lexical = query.terms?.length ? snap.lexicalRanking(query.terms, candidates, accept) : [];
       const candidate = ({ position, score }: { position: number; score: number }) => ({ id: snap.records[position].id, score });
       const byId = new Map([...dense, ...lexical].map(({ position }) => [snap.records[position].id, snap.records[position]]));
       return fuseCandidates(dense.map(candidate), lexical.map(candidate), query.limit, (id) => byId.get(id)!, query.coverage);
     });
-  }
-
-  /**
-   * Snapshot positions of the `k` accepted records with the best FTS5 bm25 for the terms. Accepting
-   * while walking the ranked matches means a filter never loses a match to the cut-off; positionOfSeq
-   * is also a tenant guard, skipping any row outside this user's snapshot.
-   */
-  private lexicalRanking(
-    snap: UserSnapshot,
-    userId: string,
-    terms: string[],
-    k: number,
-    accept: (position: number) => boolean,
-  ): { position: number; score: number }[] {
-    const ranked: { position: number; score: number }[] = [];
-    for (const match of this.rankedMatches(snap, userId, terms)) {
-      const i = snap.positionOfSeq(match.seq);
-      // FTS5's bm25() is negative, best first: its negation is the usual BM25 score.
-      if (i !== undefined && accept(i)) ranked.push({ position: i, score: -match.bm25 });
-      if (ranked.length >= k) break;
-    }
-    return ranked;
-  }
-
-  /**
-   * The user's full-text matches, best bm25 first. FTS5 ranks every match for ORDER BY anyway,
-   * so all are read at once; the same terms array asked again on unchanged data (the engine's
-   * period-filtered second pass) reuses the list.
-   */
-  private rankedMatches(snap: UserSnapshot, userId: string, terms: string[]): { seq: number; bm25: number }[] {
-    const cached = this.lastMatches;
-    if (cached && cached.terms === terms && cached.snap === snap && cached.changes === snap.changeCount) return cached.matches;
-    const matches = this.sql.lexical.all(ftsQuery(userId, terms));
-    this.lastMatches = { terms, snap, changes: snap.changeCount, matches };
-    return matches;
   }
 
   async delete(userId: string, ids: string[]): Promise<number> {
@@ -175,7 +134,6 @@ export class SqliteMemoryStore implements MemoryStore {
         for (const id of ids) {
           const seq = sql.seqOf.get(userId, id);
           if (seq === undefined) continue;
-          sql.deleteFts.run(seq);
           if (sql.deleteMemory.run(seq, userId).changes > 0) removed.push(seq);
         }
         return removed.length > 0 ? this.bumpVersions(new Set([userId])) : new Map<string, number>();
@@ -183,6 +141,34 @@ export class SqliteMemoryStore implements MemoryStore {
       .immediate();
     this.patchSnapshots(versions, (_, snap) => removed.forEach((seq) => snap.remove(seq)));
     return removed.length;
+  }
+
+  async mark(userId: string, id: string, marks: MemoryMarks): Promise<boolean> {
+    const sql = this.sql;
+    const { changed, versions } = this.db
+      .transaction(() => {
+        const row = sql.getById.get(userId, id);
+        if (!row) return { changed: undefined, versions: new Map<string, number>() };
+        const record = { ...rowToRecord(row), ...definedMarks(marks) };
+        sql.mark.run({ seq: row.seq, weight: record.weight, valid_to: record.validTo, updated_at: record.updatedAt });
+        return { changed: { seq: row.seq, record }, versions: this.bumpVersions(new Set([userId])) };
+      })
+      .immediate();
+    if (changed) this.patchSnapshots(versions, (_, snap) => snap.replaceRecord(changed.seq, changed.record));
+    return changed !== undefined;
+  }
+
+  async recordUse(userId: string, ids: string[], at: string): Promise<number> {
+    const sql = this.sql;
+    const { used, versions } = this.db
+      .transaction(() => {
+        // One UPDATE per id counts atomically, so writers in several processes never lose a use.
+        const used = [...new Set(ids)].flatMap((id) => sql.recordUse.all(at, userId, id));
+        return { used, versions: used.length ? this.bumpVersions(new Set([userId])) : new Map<string, number>() };
+      })
+      .immediate();
+    this.patchSnapshots(versions, (_, snap) => used.forEach((row) => snap.replaceRecord(row.seq, rowToRecord(row))));
+    return used.length;
   }
 
   async appendHistory(entries: HistoryEntry[]): Promise<void> {
@@ -198,7 +184,6 @@ export class SqliteMemoryStore implements MemoryStore {
     const sql = this.sql;
     const counts = this.db
       .transaction(() => {
-        sql.deleteFtsOfUser.run(userId);
         const memories = sql.deleteMemoriesOfUser.run(userId).changes;
         const history = sql.deleteHistoryOfUser.run(userId).changes;
         sql.bumpVersion.run(userId);
@@ -280,7 +265,7 @@ export class SqliteMemoryStore implements MemoryStore {
 type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: Database.Database) {
-  const memoryFields = MEMORY_COLUMNS.replace("seq, ", "") + ", embedding";
+  const memoryFields = MEMORY_COLUMNS.replace("seq, ", "") + ", embedding, tokens";
   const params = memoryFields
     .split(", ")
     .map((c) => "@" + c)
@@ -297,10 +282,6 @@ function prepareStatements(db: Database.Database) {
          ON CONFLICT (user_id, id) DO UPDATE SET ${updates} RETURNING seq`,
       )
       .pluck(),
-    deleteFts: db.prepare<[number]>("DELETE FROM memories_fts WHERE rowid = ?"),
-    insertFts: db.prepare<[number, string, string, string]>(
-      "INSERT INTO memories_fts (rowid, owner, user_id, tokens) VALUES (?, ?, ?, ?)",
-    ),
     bumpVersion: db.prepare<[string]>(
       `INSERT INTO user_versions (user_id, version) VALUES (?, 1)
        ON CONFLICT (user_id) DO UPDATE SET version = version + 1`,
@@ -313,20 +294,16 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = ? AND hash IN (SELECT value FROM json_each(?)) ORDER BY seq`,
     ),
     allOfUser: db.prepare<[string], MemoryRowWithEmbedding>(
-      `SELECT ${MEMORY_COLUMNS}, embedding FROM memories WHERE user_id = ? ORDER BY seq`,
+      `SELECT ${MEMORY_COLUMNS}, embedding, tokens FROM memories WHERE user_id = ? ORDER BY seq`,
+    ),
+    mark: db.prepare<[{ seq: number; weight: number; valid_to: string | null; updated_at: string }]>(
+      "UPDATE memories SET weight = @weight, valid_to = @valid_to, updated_at = @updated_at WHERE seq = @seq",
+    ),
+    recordUse: db.prepare<[string, string, string], MemoryRow>(
+      `UPDATE memories SET use_count = use_count + 1, last_used_at = ? WHERE user_id = ? AND id = ? RETURNING ${MEMORY_COLUMNS}`,
     ),
     seqOf: db.prepare<[string, string], number>("SELECT seq FROM memories WHERE user_id = ? AND id = ?").pluck(),
     deleteMemory: db.prepare<[number, string]>("DELETE FROM memories WHERE seq = ? AND user_id = ?"),
-    // Scoped by the user's owner token inside MATCH (an extra user_id test would read the content
-    // row of every match, doubling the cost); search() also keeps only rows of the user's snapshot.
-    // Column weights: owner 0 (in every row of the user), user_id unindexed, tokens 1.
-    lexical: db
-      .prepare<[string], { seq: number; bm25: number }>(
-        "SELECT rowid AS seq, bm25(memories_fts, 0.0, 0.0, 1.0) AS bm25 FROM memories_fts WHERE memories_fts MATCH ? ORDER BY 2, 1",
-      ),
-    deleteFtsOfUser: db.prepare<[string]>(
-      "DELETE FROM memories_fts WHERE rowid IN (SELECT seq FROM memories WHERE user_id = ?)",
-    ),
     deleteMemoriesOfUser: db.prepare<[string]>("DELETE FROM memories WHERE user_id = ?"),
     deleteHistoryOfUser: db.prepare<[string]>("DELETE FROM history WHERE user_id = ?"),
     insertHistory: db.prepare<[HistoryRow]>(

@@ -135,6 +135,8 @@ describe("memories CLI (a child process on SQLite and the default local embeddin
 
   it("queue: lists jobs (all users, or one, by state), retries dead ones, drops one; says what is wrong", async () => {
     const queue = new SqliteJobQueue(join(dataDir, "queue.db"));
+    // The earlier commands changed memories, which queued profile refreshes: this test starts from an empty queue.
+    for (const job of await queue.list()) await queue.drop(job.id);
     const turn = (content: string) => ({ input: [{ role: "user" as const, content }], options: {} });
     const a = await queue.enqueue("qa", turn("I keep bees."));
     const b = await queue.enqueue("qb", turn("I sail."));

@@ -66,6 +66,9 @@ describe("dev server end to end (scripted model, real memory store: SQLite, or Q
     const schemas = await api(server.url, "GET", `/assistants/${id}/schemas`);
     expect(schemas.status).toBe(200);
     expect(Object.keys(schemas.body.context_schema.properties)).toEqual(expect.arrayContaining(["userId", "historyWindow", "memoryTopK", "persona"]));
+    // The defaults Studio shows are the server's settings (HISTORY_WINDOW etc.), not numbers written in a description.
+    expect(schemas.body.context_schema.properties.historyWindow.default).toBe(12);
+    expect(schemas.body.context_schema.properties.memoryTopK.default).toBe(8);
   });
 
   it("runs two turns in a thread, keeps state and history, and remembers across threads", async () => {

@@ -15,6 +15,7 @@ import { MemoryEngine } from "../../src/memory/engine.js";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
+import { SqliteProfileStore } from "../../src/stores/sqlite-profiles.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { ScriptedChatModel, rememberingScript } from "../helpers/scripted-model.js";
 
@@ -24,20 +25,21 @@ const model = new ScriptedChatModel(async (kind, messages) => {
   return rememberingScript(kind, messages);
 });
 const dataDir = process.env.DATA_DIR ?? "./data";
+const queue = process.env.MEMORY_UPDATE_MODE === "background" ? new SqliteJobQueue(join(dataDir, "queue.db")) : undefined;
 /** Exported so the test HTTP app (test/e2e/app.ts) serves the memory this graph writes. */
 export const engine = new MemoryEngine({
   store: new SqliteMemoryStore(join(dataDir, "memory.db")),
   entities: new SqliteEntityStore(join(dataDir, "memory.db")),
+  profiles: new SqliteProfileStore(join(dataDir, "memory.db")),
   embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
   dims: 16,
   chatModel: model,
+  // Profile refreshes go through the same queue as the memory updates.
+  jobs: queue,
 });
 
 const logger = createLogger("warn");
-export const worker =
-  process.env.MEMORY_UPDATE_MODE === "background"
-    ? new MemoryWorker({ memory: async () => engine, queue: new SqliteJobQueue(join(dataDir, "queue.db")), logger })
-    : undefined;
+export const worker = queue ? new MemoryWorker({ memory: async () => engine, queue, logger }) : undefined;
 worker?.start();
 
 export const graph = buildGraph({

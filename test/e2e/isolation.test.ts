@@ -120,6 +120,9 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     { name: "forget victim", method: "DELETE", path: `/users/${v}/memories`, refused: [403] },
     { name: "export victim", method: "GET", path: `/users/${v}/export`, refused: [403] },
     { name: "import into victim", method: "POST", path: `/users/${v}/import`, body: { memories: [{ text: "planted" }] }, refused: [400, 403] },
+    // The user model's profile (its question topics hold the secret of the victim's first turn).
+    { name: "profile of victim", method: "GET", path: `/profile?userId=${v}`, refused: [403] },
+    { name: "own profile", method: "GET", path: `/profile` },
     // The memory map.
     { name: "entities of victim", method: "GET", path: `/entities?userId=${v}`, refused: [403] },
     { name: "own entities", method: "GET", path: `/entities` },

@@ -40,12 +40,16 @@ describe("loadHistory", () => {
     expect(out.recentMessages!.map(messageText)).toEqual(["one", "two"]);
   });
 
-  it("honours the per-run window and the token budget", () => {
+  it("honours the per-run window and the token budget", async () => {
     const messages = Array.from({ length: 10 }, (_, i) => new HumanMessage(`message ${i} ${"x".repeat(40)}`));
-    expect(recentWindow(messages, 4, 10_000).map(messageText)[0]).toMatch(/^message 6/);
-    expect(recentWindow(messages, 10, 26)).toHaveLength(2);
-    expect(recentWindow(messages, 10, 25)).toHaveLength(1);
-    expect(recentWindow(messages, 10, 5)).toHaveLength(0);
+    expect((await recentWindow(messages, 4, 10_000)).map(messageText)[0]).toMatch(/^message 6/);
+    expect(await recentWindow(messages, 10, 26)).toHaveLength(2);
+    expect(await recentWindow(messages, 10, 25)).toHaveLength(1);
+    expect(await recentWindow(messages, 10, 5)).toHaveLength(0);
+    // Chinese counts about one token per character: two 30-character messages need 60.
+    const zh = [new HumanMessage("我".repeat(30)), new HumanMessage("你".repeat(30))];
+    expect(await recentWindow(zh, 10, 60)).toHaveLength(2);
+    expect((await recentWindow(zh, 10, 59)).map(messageText)).toEqual(["你".repeat(30)]);
   });
 
   it("rejects a run without a user id, saying what to pass", async () => {
@@ -126,7 +130,7 @@ describe("retrieveMemories", () => {
     const { deps, store } = makeTestDeps();
     store.search = async () => { throw new Error("connection refused"); };
     const out = await makeRetrieveMemories(deps)(state({ question: "q", rewrittenQuestion: "q" }), config("u"));
-    expect(out).toEqual({ memories: [], retrievalStatus: "unavailable", retrievalFusion: null });
+    expect(out).toEqual({ memories: [], retrievalStatus: "unavailable", profile: null, retrievalFusion: null });
   });
 });
 

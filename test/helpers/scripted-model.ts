@@ -5,7 +5,7 @@ import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager
 import { messageText } from "../../src/memory/structured.js";
 
 /** Which job a prompt is for, recognised from its system prompt. */
-export type PromptKind = "extract" | "reconcile" | "rewrite" | "answer";
+export type PromptKind = "extract" | "reconcile" | "rewrite" | "profile" | "answer";
 
 export function promptKind(messages: BaseMessage[]): PromptKind {
   const system = messages.find((m) => m.getType() === "system");
@@ -13,6 +13,7 @@ export function promptKind(messages: BaseMessage[]): PromptKind {
   if (text.startsWith("You extract durable facts") || text.startsWith("You choose what a long-term memory keeps")) return "extract";
   if (text.startsWith("You keep a user's long-term memory")) return "reconcile";
   if (text.startsWith("Rewrite the user's latest message")) return "rewrite";
+  if (text.startsWith("You keep a compact profile") || text.startsWith("You sort a user's memories")) return "profile";
   return "answer";
 }
 
@@ -64,8 +65,8 @@ export class ScriptedChatModel extends BaseChatModel {
 
 /**
  * A plausible default script: extracts "I ..." / "My ..." sentences of the user as facts, always
- * ADDs, rewrites by appending the last user turn's topic, and answers by quoting the memories it
- * was given (so tests can see which memories reached the prompt).
+ * ADDs, rewrites by appending the last user turn's topic, makes a profile of the newest memories,
+ * and answers by quoting the memories it was given (so tests can see which memories reached the prompt).
  */
 export const rememberingScript: Script = (kind, messages) => {
   const last = messageText(messages.at(-1)!);
@@ -84,6 +85,11 @@ export const rememberingScript: Script = (kind, messages) => {
     }
     case "rewrite":
       return /Latest message:\n([\s\S]*?)\n\nRewritten/.exec(last)?.[1] ?? last;
+    case "profile": {
+      // The memories as they were shown, newest first: the five newest become the identity section.
+      const texts = [...last.matchAll(/^\[\d+\] (".*?") \(/gm)].map((m) => JSON.parse(m[1]) as string);
+      return JSON.stringify({ identity: texts.slice(0, 5), preferences: [], constraints: [], focus: [] });
+    }
     case "answer": {
       const system = messageText(messages[0]);
       const memories = /<memories>\n([\s\S]*?)\n<\/memories>/.exec(system)?.[1];

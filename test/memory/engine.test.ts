@@ -242,7 +242,7 @@ describe("memory engine: search filters, tenants and time", () => {
     await forgetting.add("", { userId: "alice", infer: false, facts: [{ text: "A" }, { text: "B" }] });
     await forgetting.add("", { userId: "bob", infer: false, facts: [{ text: "C" }] });
     const [a] = await forgetting.list({ userId: "alice" });
-    expect(await forgetting.forgetUser("alice")).toEqual({ memories: 2, history: 2, queuedUpdates: 1, entities: 0, relations: 0 });
+    expect(await forgetting.forgetUser("alice")).toEqual({ memories: 2, history: 2, queuedUpdates: 1, entities: 0, relations: 0, profiles: 0, questions: 0 });
     expect(erasedJobs).toEqual(["alice"]);
     expect(await engine.list({ userId: "alice", includeHistory: true })).toEqual([]);
     expect(await engine.history(a.id, { userId: "alice" })).toEqual([]);

@@ -94,7 +94,7 @@ describe("quotes extraction (small local models)", () => {
 });
 
 describe("reconcile schema", () => {
-  const facts = [{ text: "Lives in Paris", category: "profile" as const, about: "user", eventTime: null, forget: false, entities: [], relations: [] }];
+  const facts = [{ text: "Lives in Paris", category: "profile" as const, about: "user", eventTime: null, expiresAt: null, forget: false, entities: [], relations: [] }];
 
   it("offers only the fact letters and memory numbers shown", async () => {
     const model = new SchemaModel(['{"decisions": [{"fact": "A", "action": "SUPERSEDE", "memory": 1}]}']);
@@ -135,5 +135,15 @@ describe("prompted JSON from models without a native path", () => {
   it("still reads JSON wrapped in a fence", async () => {
     const model = new ScriptedChatModel(() => 'Here:\n```json\n{"value": 1}\n```');
     expect(await invokeJson(model, [new HumanMessage("q"), new AIMessage("a")], z.object({ value: z.number() }))).toEqual({ value: 1 });
+  });
+
+  // Why src/memory/structured.ts keeps its own reader rather than @langchain/core's
+  // parseJsonMarkdown: that one returns null for JSON inside prose (what small local models write)
+  // and completes a cut-off answer, silently dropping the facts after the cut.
+  it("reads JSON inside prose, and refuses an answer cut off mid-list instead of completing it", async () => {
+    const prose = new ScriptedChatModel(() => 'Sure! {"value": 2} Hope this helps.');
+    expect(await invokeJson(prose, [new HumanMessage("q")], z.object({ value: z.number() }))).toEqual({ value: 2 });
+    const cut = new ScriptedChatModel(() => '{"facts": ["a", "b"');
+    await expect(invokeJson(cut, [new HumanMessage("q")], z.object({ facts: z.array(z.string()) }))).rejects.toThrow(/not closed/);
   });
 });

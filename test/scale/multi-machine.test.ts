@@ -45,6 +45,8 @@ interface HistoryEntry {
 }
 interface JobView {
   id: string;
+  /** "memory update" (a turn's), or the profile refresh the engine queues after changes. */
+  kind: string;
   state: string;
   sourceId: string | null;
   attempts: number;
@@ -127,7 +129,7 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     let live = machines.a;
     const backlog = async () => {
       let n = 0;
-      for (const user of USERS) n += (await api(live.url, "GET", `/queue/jobs?userId=${user}`)).body.jobs.filter((j: JobView) => j.state === "queued" || j.state === "running").length;
+      for (const user of USERS) n += (await api(live.url, "GET", `/queue/jobs?userId=${user}&limit=1000`)).body.jobs.filter((j: JobView) => j.state === "queued" || j.state === "running").length;
       return n;
     };
     const drained = async () => {
@@ -195,6 +197,7 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     let differentViews = 0;
     const finalMemories: Record<string, string[]> = {};
     const jobStates: Record<string, string[]> = {};
+    const refreshStates: Record<string, string[]> = {};
     const expected = (user: string) => ["I live in Porto.", "I play the piano in a jazz band.", "My cat is Miso.", ...(user === victimUser ? ["I work as a baker.", "I drink green tea."] : [])];
     for (const user of USERS) {
       const views = await Promise.all([survivor, restarted].map((s) => api(s.url, "GET", `/memories?userId=${user}&includeHistory=true&limit=1000`)));
@@ -218,13 +221,15 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
       }
       finalMemories[user] = current.sort();
       // One job per message, whichever server and however often it was delivered; each done.
-      const jobs: JobView[] = (await api(survivor.url, "GET", `/queue/jobs?userId=${user}`)).body.jobs;
+      const allJobs: JobView[] = (await api(survivor.url, "GET", `/queue/jobs?userId=${user}&limit=1000`)).body.jobs;
+      const jobs = allJobs.filter((j) => j.kind === "memory update");
+      refreshStates[user] = allJobs.filter((j) => j.kind !== "memory update").map((j) => j.state);
       const bySource = new Map<string, number>();
       for (const j of jobs) bySource.set(j.sourceId ?? j.id, (bySource.get(j.sourceId ?? j.id) ?? 0) + 1);
       jobsRunTwice += [...bySource.values()].filter((n) => n > 1).length;
       jobStates[user] = jobs.map((j) => j.state);
     }
-    const bakerJob: JobView = (await api(survivor.url, "GET", `/queue/jobs?userId=${victimUser}`)).body.jobs.find((j: JobView) => j.sourceId === baker);
+    const bakerJob: JobView = (await api(survivor.url, "GET", `/queue/jobs?userId=${victimUser}&limit=1000`)).body.jobs.find((j: JobView) => j.sourceId === baker);
 
     // What stays per machine: nothing of the queue, the locks or the memories is in a DATA_DIR.
     const perMachineFiles = [machineEnv.a.DATA_DIR, machineEnv.b.DATA_DIR].flatMap((d) => readdirSync(d));
@@ -244,6 +249,8 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     // 4 messages per user (6 for the one who also spoke around the kill), each one job, each done.
     expect(jobStates).toEqual(Object.fromEntries(USERS.map((u) => [u, Array(u === victimUser ? 6 : 4).fill("done")])));
     expect(perMachineFiles.filter((f) => /^(queue|locks|memory|checkpoints)\.db/.test(f))).toEqual([]);
+    // Other jobs (profile refreshes) all finished too.
+    expect(Object.values(refreshStates).flat().filter((state) => state !== "done")).toEqual([]);
     expect(bakerJob.state).toBe("done");
     expect(bakerJob.changes!.map((c) => c.operation)).toEqual(["ADD"]);
     expect({ duplicates, lost, lostUpdates, jobsRunTwice, differentViews }).toEqual({ duplicates: 0, lost: 0, lostUpdates: 0, jobsRunTwice: 0, differentViews: 0 });

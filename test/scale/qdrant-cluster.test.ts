@@ -109,7 +109,8 @@ describe.skipIf(!binary)("long-term memory on a three-node Qdrant cluster", () =
     // Two rounds with every node up.
     for (const i of [0, 1]) for (const { turn } of await round(i)) expect(turn.memoryUpdateStatus).toBe("ok");
     const names = collectionNames(collection);
-    const layouts = await Promise.all([names.memories, names.history, `${collection}_entities`].map((n) => collectionConfig(entry.url, n)));
+    const everyCollection = [names.memories, names.history, `${collection}_entities`, `${collection}_profiles`];
+    const layouts = await Promise.all(everyCollection.map((n) => collectionConfig(entry.url, n)));
     for (const layout of layouts) {
       expect(layout).toEqual({ shard_number: 3, replication_factor: 2, write_consistency_factor: 1, tenantKeys: ["userId"] });
     }
@@ -132,7 +133,7 @@ describe.skipIf(!binary)("long-term memory on a three-node Qdrant cluster", () =
     // Back on the same storage and ports: it rejoins, and its copies catch up from the others.
     await victim.start();
     await cluster.settled();
-    for (const n of [names.memories, names.history, `${collection}_entities`]) await cluster.replicasActive(n);
+    for (const n of everyCollection) await cluster.replicasActive(n);
     for (const { turn } of await round(5)) expect(turn.memoryUpdateStatus).toBe("ok");
     await runtime.memoryWorker.idle();
 

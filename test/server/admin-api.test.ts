@@ -147,7 +147,7 @@ describe("memory admin API on the running dev server", () => {
     expect(exported.body.memories).toHaveLength(2);
 
     const forgot = await call("DELETE", "/users/hana/memories");
-    expect(forgot.body).toEqual({ userId: "hana", memories: 2, history: 3, queuedUpdates: 0, entities: 1, relations: 0 });
+    expect(forgot.body).toEqual({ userId: "hana", memories: 2, history: 3, queuedUpdates: 0, entities: 1, relations: 0, profiles: 1, questions: 1 });
     expect(await memoriesOf("hana")).toEqual([]);
     expect((await call("GET", `/memories/${koto.id}/history?userId=hana`)).status).toBe(404);
 

@@ -79,6 +79,10 @@ export function runStoreContract(
           hash: "c0ffee",
           metadata: { topic: "home", score: 2.5, flag: true, none: null, tags: ["a", "b"], nested: { k: [1, { x: "y" }] } },
           indexText: "Ich wohne in München | profile | 2023-12-24",
+          expiresAt: "2024-02-10T00:00:00.000Z",
+          weight: 1.5625,
+          useCount: 7,
+          lastUsedAt: "2024-02-09T08:00:00.000Z",
         });
         const sparse = memory(user, "minimal", { metadata: {} });
         await store.put([full, sparse], [axis(0), axis(1)]);
@@ -365,6 +369,67 @@ export function runStoreContract(
         await check(ALL, [berlin, paris]);
         expect(idSet(await store.list(user))).toEqual(idSet([berlin, paris]));
         expect(await store.count(user)).toBe(2);
+      });
+    });
+
+    describe("expiry", () => {
+      it("an expired fact is not current, at the given now or the wall clock; asOf before the expiry and all still show it", async () => {
+        const user = newUser();
+        const trip = memory(user, "in Beijing this week", { expiresAt: "2024-05-13T00:00:00.000Z" });
+        const home = memory(user, "lives in Hangzhou");
+        await store.put([trip, home], [axis(0), mix([0, 0.9], [1, 0.4])]);
+        const check = async (validity: Validity, expected: MemoryRecord[]) => {
+          const want = idSet(expected);
+          expect(idSet(await store.list(user, { validity }))).toEqual(want);
+          expect(await store.count(user, { validity })).toBe(want.size);
+          expect(idSet((await search({ userId: user, vector: axis(0), terms: tokenize("Beijing Hangzhou"), validity })).map((h) => h.record))).toEqual(want);
+        };
+        await check({ kind: "current", now: "2024-05-12T23:59:59.000Z" }, [trip, home]);
+        await check({ kind: "current", now: "2024-05-13T00:00:00.000Z" }, [home]);
+        await check(CURRENT, [home]);
+        await check({ kind: "asOf", time: "2024-05-10T00:00:00.000Z" }, [trip, home]);
+        await check({ kind: "asOf", time: "2024-06-01T00:00:00.000Z" }, [home]);
+        await check(ALL, [trip, home]);
+      });
+    });
+
+    describe("marks and use", () => {
+      it("mark sets weight, validTo and updatedAt, keeping text, vector and lexical index; another user's id is refused", async () => {
+        const user = newUser();
+        const r = memory(user, "plays the oboe");
+        await store.put([r], [axis(3)]);
+        expect(await store.mark(user, r.id, { weight: 0.8, updatedAt: "2024-06-01T00:00:00.000Z" })).toBe(true);
+        const marked = { ...r, weight: 0.8, updatedAt: "2024-06-01T00:00:00.000Z" };
+        expect(await store.get(user, r.id)).toEqual(marked);
+        const hits = await search({ userId: user, vector: axis(3), terms: tokenize("oboe") });
+        expect(hits.map((h) => h.record)).toEqual([marked]);
+        expect(hits[0]).toMatchObject({ denseRank: 1, lexicalRank: 1 });
+
+        expect(await store.mark(newUser(), r.id, { weight: 2 })).toBe(false);
+        expect(await store.mark(user, "no-such-id", { weight: 2 })).toBe(false);
+        expect((await store.get(user, r.id))!.weight).toBe(0.8);
+
+        expect(await store.mark(user, r.id, { validTo: "2024-06-02T00:00:00.000Z", weight: undefined })).toBe(true);
+        expect(await search({ userId: user, vector: axis(3) })).toEqual([]);
+        expect(await store.get(user, r.id)).toEqual({ ...marked, validTo: "2024-06-02T00:00:00.000Z" });
+      });
+
+      it("recordUse counts one use per call and keeps the last time; ids of another user are skipped", async () => {
+        const user = newUser();
+        const a = memory(user, "keeps bees");
+        const b = memory(user, "grows tomatoes");
+        await store.put([a, b], [axis(0), axis(1)]);
+        await search({ userId: user, vector: axis(0) });
+        expect(await store.recordUse(user, [a.id, b.id, a.id], "2024-06-01T00:00:00.000Z")).toBe(2);
+        expect(await store.recordUse(user, [a.id], "2024-06-03T00:00:00.000Z")).toBe(1);
+        expect(await store.get(user, a.id)).toEqual({ ...a, useCount: 2, lastUsedAt: "2024-06-03T00:00:00.000Z" });
+        expect(await store.get(user, b.id)).toEqual({ ...b, useCount: 1, lastUsedAt: "2024-06-01T00:00:00.000Z" });
+        // A search after the use sees it (a cached snapshot is patched, not left stale).
+        expect((await search({ userId: user, vector: axis(0) }))[0].record).toEqual({ ...a, useCount: 2, lastUsedAt: "2024-06-03T00:00:00.000Z" });
+
+        const other = newUser();
+        expect(await store.recordUse(other, [a.id], "2024-06-04T00:00:00.000Z")).toBe(0);
+        expect((await store.get(user, a.id))!.useCount).toBe(2);
       });
     });
 

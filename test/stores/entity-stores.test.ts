@@ -13,6 +13,7 @@ import type { EntityRecord, EntityRelation } from "../../src/memory/entities/typ
 import type { MemoryRecord } from "../../src/memory/types.js";
 import { InMemoryEntityStore } from "../../src/stores/in-memory-entities.js";
 import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import type { MemoryStore } from "../../src/memory/store.js";
 
 const QDRANT_URL = process.env.QDRANT_URL;
@@ -37,6 +38,7 @@ async function memoriesIn(store: MemoryStore | undefined, userId: string, n: num
     const records = ids.map((id): MemoryRecord => ({
       id, userId, text: `memory ${id}`, category: "other", about: "user", createdAt: T, updatedAt: T, eventTime: null,
       validFrom: T, validTo: null, supersededBy: null, threadId: null, sourceId: null, hash: id, metadata: {}, indexText: `memory ${id}`,
+      expiresAt: null, weight: 1, useCount: 0, lastUsedAt: null,
     }));
     await store.put(records, records.map(() => [1, 0, 0, 0]));
   }
@@ -48,9 +50,16 @@ const backends: Record<string, Backend> = {
   sqlite: {
     open: async () => {
       const dir = mkdtempSync(join(tmpdir(), "entities-"));
+      // The memory store's migrations create the memory map's tables in its file.
+      const memory = new SqliteMemoryStore(join(dir, "memory.db"));
+      await memory.init(4);
       const entities = new SqliteEntityStore(join(dir, "memory.db"));
       await entities.init();
-      return { entities, memoryIds: async (u, n) => memoriesIn(undefined, u, n), close: async () => (await entities.close(), rmSync(dir, { recursive: true, force: true })) };
+      return {
+        entities,
+        memoryIds: async (u, n) => memoriesIn(undefined, u, n),
+        close: async () => (await entities.close(), await memory.close(), rmSync(dir, { recursive: true, force: true })),
+      };
     },
   },
 };
@@ -129,3 +138,16 @@ for (const [name, backend] of Object.entries(backends)) {
     });
   });
 }
+
+describe("the SQLite memory map on its own", () => {
+  it("refuses a file the memory store has not migrated, saying what to do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "entities-alone-"));
+    const entities = new SqliteEntityStore(join(dir, "memory.db"));
+    try {
+      await expect(entities.init()).rejects.toThrow(/no memory map tables yet: open the memory store on this file first/);
+    } finally {
+      await entities.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

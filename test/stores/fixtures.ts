@@ -53,6 +53,10 @@ export function memory(userId: string, text: string, extra: Partial<MemoryRecord
     hash: `hash-${id}`,
     metadata: {},
     indexText: text,
+    expiresAt: null,
+    weight: 1,
+    useCount: 0,
+    lastUsedAt: null,
     ...extra,
   };
 }

@@ -2,7 +2,6 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
-import { QdrantStore } from "../../src/stores/qdrant-langgraph-store.js";
 import {
   isLoopback,
   createQdrantClient,
@@ -38,13 +37,13 @@ describe("Qdrant client wrapper", () => {
     const err = await store.init(8).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QdrantUnavailableError);
     expect((err as Error).message).toBe(expected);
-    await expect(new QdrantStore({ url, collection: "memory_chat", retry: fast }).get(["a"], "k")).rejects.toThrow(expected);
+    await expect(store.get("alice", "m1")).rejects.toThrow(expected);
   });
 
   it("building a store from settings sends no request (the graph module can load with Qdrant down)", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const store = QdrantMemoryStore.fromSettings({ QDRANT_URL: url, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined });
-    expect(store.collections).toEqual({ memories: "c", history: "c_history", pending: "c_pending", kv: "c_kv" });
+    expect(store.collections).toEqual({ memories: "c", history: "c_history", pending: "c_pending" });
     expect(() => QdrantMemoryStore.fromSettings({ QDRANT_URL: undefined, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined })).toThrow(/QDRANT_URL/);
   });
 

@@ -5,20 +5,22 @@ import { datetimeBound, filterCondition, payloadKey, recordFilter, validityCondi
 
 describe("Qdrant filter translation", () => {
   it("always scopes by the user first, then validity, then the caller's filter", () => {
-    expect(recordFilter("u1", { kind: "current" }, { category: "plan" })).toEqual({
+    expect(recordFilter("u1", { kind: "current", now: "2024-05-01T00:00:00.000Z" }, { category: "plan" })).toEqual({
       must: [
         { key: "userId", match: { value: "u1" } },
         { is_empty: { key: "validTo" } },
+        { should: [{ is_empty: { key: "expiresAt" } }, { key: "expiresAt", range: { gt: "2024-05-01T00:00:00.000Z" } }] },
         { must: [{ key: "category", match: { value: "plan" } }] },
       ],
     });
     expect(recordFilter("u1", { kind: "all" })).toEqual({ must: [{ key: "userId", match: { value: "u1" } }] });
   });
 
-  it("asOf: validFrom <= t and (no validTo or validTo > t)", () => {
+  it("asOf: validFrom <= t and (no validTo or validTo > t) and (no expiry or expiry > t)", () => {
     expect(validityConditions({ kind: "asOf", time: "2024-03-01T00:00:00.000Z" })).toEqual([
       { key: "validFrom", range: { lte: "2024-03-01T00:00:00.000Z" } },
       { should: [{ is_empty: { key: "validTo" } }, { key: "validTo", range: { gt: "2024-03-01T00:00:00.000Z" } }] },
+      { should: [{ is_empty: { key: "expiresAt" } }, { key: "expiresAt", range: { gt: "2024-03-01T00:00:00.000Z" } }] },
     ]);
   });
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { normalize } from "../../src/search/vector.js";
-import { UserSnapshot, topAccepted } from "../../src/stores/sqlite-snapshot.js";
+import { tokenize } from "../../src/search/tokenize.js";
+import { BIT_PICK_FACTOR, UserSnapshot, topAccepted } from "../../src/stores/sqlite-snapshot.js";
 import { DIMS, memory, seededVector } from "./fixtures.js";
 
 const bytes = (v: number[]) => new Uint8Array(normalize(v).buffer);
+const tokens = (text: string) => tokenize(text).join(" ");
 
 describe("topAccepted", () => {
   it("returns the k best accepted indices, best first, like a full sort", () => {
@@ -28,7 +30,7 @@ describe("UserSnapshot", () => {
         live.delete(seq);
       } else {
         const entry = { id: `m${seq}`, vector: seededVector(step) };
-        snap.upsert(seq, memory(user, `text ${step}`, { id: entry.id }), bytes(entry.vector));
+        snap.upsert(seq, memory(user, `text word${step}`, { id: entry.id }), bytes(entry.vector), tokens(`text word${step}`));
         live.set(seq, entry);
       }
     }
@@ -39,23 +41,85 @@ describe("UserSnapshot", () => {
     const expected = [...live.values()].sort((a, b) => dot(b.vector) - dot(a.vector)).map((e) => e.id);
     const ranked = snap.denseRanking(query, live.size, () => true).map((c) => snap.records[c.position].id);
     expect(ranked).toEqual(expected);
-    for (const [seq, e] of live) expect(snap.records[snap.positionOfSeq(seq)!].id).toBe(e.id);
+    // The lexical index followed too: every live record is found by its own word, no removed one is.
+    for (const e of live.values()) {
+      const word = snap.records.find((r) => r.id === e.id)!.text.split(" ")[1];
+      expect(snap.lexicalRanking([word], 5, () => true).map((c) => snap.records[c.position].id)).toEqual([e.id]);
+    }
+    expect(snap.lexicalRanking(["text"], 1000, () => true)).toHaveLength(live.size);
   });
 
   it("reuses a query's scores for a second filter, and never after the data changed", () => {
     const snap = UserSnapshot.fromRows(0, [], DIMS);
-    for (let i = 0; i < 50; i++) snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)));
+    for (let i = 0; i < 50; i++) snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)), tokens(`t${i}`));
     const query = seededVector(4242);
     const ids = (ranked: { position: number }[]) => ranked.map((c) => snap.records[c.position].id);
     const best = ids(snap.denseRanking(query, 5, () => true));
     const evenOnly = ids(snap.denseRanking(query, 5, (i) => i % 2 === 0));
     const fresh = UserSnapshot.fromRows(0, [], DIMS);
-    for (let i = 0; i < 50; i++) fresh.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)));
+    for (let i = 0; i < 50; i++) fresh.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)), tokens(`t${i}`));
     expect(evenOnly).toEqual(ids(fresh.denseRanking([...query], 5, (i) => i % 2 === 0)));
     // The best record becomes the query itself's opposite: the cached scores must not be reused.
     const top = snap.records.findIndex((r) => r.id === best[0]);
-    snap.upsert(top, memory("u", "changed", { id: best[0] }), bytes(query.map((x) => -x)));
+    snap.upsert(top, memory("u", "changed", { id: best[0] }), bytes(query.map((x) => -x)), tokens("changed"));
     expect(ids(snap.denseRanking(query, 5, () => true))[0]).not.toBe(best[0]);
     expect(ids(snap.denseRanking(query, 50, () => true)).at(-1)).toBe(best[0]);
+  });
+
+  describe("above the exact-scan size, the sign-bit pick", () => {
+    const k = 10;
+    // 64 dimensions: the store's tests use 8, too few bits to tell vectors apart.
+    const D = 64;
+    const vec = (seed: number) => Array.from({ length: D }, (_, j) => ((Math.sin(seed * 12.9898 + j * 78.233) * 43758.5453) % 1));
+    const n = BIT_PICK_FACTOR * k * 4;
+    const build = (vectorOf: (i: number) => number[]) => {
+      const snap = UserSnapshot.fromRows(0, [], D);
+      for (let i = 0; i < n; i++) snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(vectorOf(i)), tokens(`t${i}`));
+      return snap;
+    };
+    const exactTop = (snap: UserSnapshot, query: number[], accept: (i: number) => boolean) => {
+      const q = normalize(query);
+      const scores = Float32Array.from(snap.records, (_, i) => {
+        const v = normalize(seededVectorOf(snap, i));
+        return v.reduce((s, x, j) => s + x * q[j], 0);
+      });
+      return topAccepted(scores, k, accept);
+    };
+    let vectors: number[][] = [];
+    const seededVectorOf = (_snap: UserSnapshot, i: number) => vectors[i];
+
+    it("finds the exact best when the vectors cluster, as embeddings do", () => {
+      // Ten clusters around random centres: the query sits in one of them.
+      const centres = Array.from({ length: 10 }, (_, c) => vec(10_000 + c));
+      vectors = Array.from({ length: n }, (_, i) => centres[i % 10].map((x, j) => x + 0.3 * vec(i)[j]));
+      const snap = build((i) => vectors[i]);
+      const query = centres[3].map((x, j) => x + 0.3 * vec(77_777)[j]);
+      const picked = snap.denseRanking(query, k, () => true).map((c) => c.position);
+      expect(picked).toEqual(exactTop(snap, query, () => true));
+    });
+
+    it("ranks only accepted records, and still finds k of them under a narrow filter", () => {
+      vectors = Array.from({ length: n }, (_, i) => vec(i));
+      const snap = build((i) => vectors[i]);
+      const narrow = (i: number) => i % 50 === 7;
+      const picked = snap.denseRanking(vec(4242), k, narrow).map((c) => c.position);
+      expect(picked).toHaveLength(k);
+      expect(picked.every(narrow)).toBe(true);
+      // A filter leaving fewer than the pool is ranked exactly among what it leaves.
+      expect(picked).toEqual(exactTop(snap, vec(4242), narrow));
+    });
+
+    it("keeps most of the exact top k on random vectors, the hardest case", () => {
+      vectors = Array.from({ length: n }, (_, i) => vec(i));
+      const snap = build((i) => vectors[i]);
+      let kept = 0;
+      for (let q = 0; q < 20; q++) {
+        const query = vec(50_000 + q);
+        const exact = new Set(exactTop(snap, query, () => true));
+        kept += snap.denseRanking(query, k, () => true).filter((c) => exact.has(c.position)).length;
+      }
+      // Picking by chance would keep about a quarter (the pool is a quarter of the records).
+      expect(kept / (20 * k)).toBeGreaterThan(0.8);
+    });
   });
 });

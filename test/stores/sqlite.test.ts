@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { tokenize } from "../../src/search/tokenize.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SCHEMA_VERSION } from "../../src/stores/sqlite-schema.js";
 import { UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import { runStoreContract } from "./contract.js";
 import { axis, DIMS, historyEntry, memory, newUser, pendingUpdate, seededVector, writerRecord } from "./fixtures.js";
@@ -103,7 +104,7 @@ describe("SqliteMemoryStore on disk", () => {
       const meta = Object.fromEntries(
         (db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((m) => [m.key, m.value]),
       );
-      expect(meta).toEqual({ schema_version: "1", dims: String(DIMS) });
+      expect(meta).toEqual({ schema_version: String(SCHEMA_VERSION), dims: String(DIMS) });
     } finally {
       db.close();
     }
@@ -112,7 +113,7 @@ describe("SqliteMemoryStore on disk", () => {
     expect(store.db.pragma("synchronous", { simple: true })).toBe(1);
   });
 
-  it("delete and forgetUser leave no row of the user behind in any table, full-text index included", async () => {
+  it("delete and forgetUser leave no row of the user behind in any table, lexical tokens included", async () => {
     const path = newFile();
     const user = newUser();
     const other = newUser();
@@ -126,12 +127,15 @@ describe("SqliteMemoryStore on disk", () => {
     try {
       await store.delete(user, [records[0].id]);
       expect(rowsOf("memories", user)).toBe(2);
-      expect(rowsOf("memories_fts", user)).toBe(2);
+      expect(db.prepare("SELECT count(*) FROM memories WHERE tokens LIKE '%diagnosis%'").pluck().get()).toBe(0);
       await store.forgetUser(user);
-      for (const table of ["memories", "memories_fts", "history"]) expect(rowsOf(table, user)).toBe(0);
-      expect(db.prepare("SELECT count(*) FROM memories_fts WHERE memories_fts MATCH 'diagnosis'").pluck().get()).toBe(0);
+      for (const table of ["memories", "history"]) expect(rowsOf(table, user)).toBe(0);
+      // No other table holds what a user wrote (the lexical tokens are a column of memories; the
+      // memory map and the profile tables are their own stores', erased by the engine's forgetUser).
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+      expect(tables).toEqual(["entities", "entity_relations", "history", "memories", "memory_entities", "meta", "user_profiles", "user_questions", "user_versions"]);
+      expect(db.prepare("SELECT count(*) FROM memories WHERE tokens LIKE '%private%'").pluck().get()).toBe(1);
       expect(rowsOf("memories", other)).toBe(1);
-      expect(rowsOf("memories_fts", other)).toBe(1);
     } finally {
       db.close();
     }
@@ -236,7 +240,6 @@ describe("SqliteMemoryStore on disk", () => {
     const check = new Database(path);
     try {
       expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
-      check.prepare("INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check')").run();
     } finally {
       check.close();
     }

@@ -1,4 +1,4 @@
-import { isHumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { isHumanMessage, trimMessages, type BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { messageText } from "../../memory/structured.js";
 import { hasLoneSurrogate } from "../../memory/validation.js";
@@ -26,11 +26,12 @@ export function makeLoadHistory(deps: GraphDeps) {
     const question = checkMessage(messageText(last), deps.defaults.maxMessageChars);
     return {
       question,
-      recentMessages: recentWindow(messages.slice(0, -1), run.historyWindow, run.historyTokenBudget),
+      recentMessages: await recentWindow(messages.slice(0, -1), run.historyWindow, run.historyTokenBudget),
       // Fresh per-turn fields, so a turn never shows the previous turn's results.
       rewrittenQuestion: question,
       rewriteFallback: null,
       memories: [],
+      profile: null,
       memoryChanges: [],
       memoryJobId: null,
       previousMemoryUpdate: previousUpdate(deps, config),
@@ -51,17 +52,16 @@ export function checkMessage(text: string, maxChars: number): string {
   return trimmed;
 }
 
-/** The newest messages, at most `window` of them and within `tokenBudget`, oldest first. */
-export function recentWindow(messages: BaseMessage[], window: number, tokenBudget: number): BaseMessage[] {
-  const picked: BaseMessage[] = [];
-  let tokens = 0;
-  for (let i = messages.length - 1; i >= 0 && picked.length < window; i--) {
-    const cost = estimateTokens(messageText(messages[i]));
-    if (tokens + cost > tokenBudget) break;
-    tokens += cost;
-    picked.unshift(messages[i]);
-  }
-  return picked;
+/**
+ * The newest messages, at most `window` of them and within `tokenBudget`, oldest first: LangChain's
+ * trimMessages with our tokenizer-free count (about one token per CJK character, see tokens.ts).
+ */
+export function recentWindow(messages: BaseMessage[], window: number, tokenBudget: number): Promise<BaseMessage[]> {
+  return trimMessages(messages.slice(-window), {
+    strategy: "last",
+    maxTokens: tokenBudget,
+    tokenCounter: (picked) => picked.reduce((sum, m) => sum + estimateTokens(messageText(m)), 0),
+  });
 }
 
 /** What the last background memory update of this thread did (null inline, or before it finished). */

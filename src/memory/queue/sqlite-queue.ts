@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { type Migration, type MigrationPlan, migrate } from "../../util/sqlite-migrations.js";
 import type { MemoryChange } from "../types.js";
 import { MAX_LOST_RUNS } from "./retry-policy.js";
 import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from "./types.js";
@@ -14,7 +15,8 @@ const BUSY_TIMEOUT_MS = 20;
 /** How long a call keeps retrying a busy database before it reports the error. */
 const MAX_BUSY_WAIT_MS = 5_000;
 
-const SCHEMA = `
+/** Version 1: the table as it was before versioned migrations. */
+const TABLES_V1 = `
 CREATE TABLE IF NOT EXISTS memory_jobs (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -35,6 +37,28 @@ CREATE TABLE IF NOT EXISTS memory_jobs (
 CREATE INDEX IF NOT EXISTS memory_jobs_state ON memory_jobs (state, seq);
 CREATE INDEX IF NOT EXISTS memory_jobs_user ON memory_jobs (user_id, state, seq);
 `;
+
+/**
+ * The queue file's migrations, in order; add a step to change the table. The version lives in
+ * SQLite's own user_version slot (0 in files written before versioning, whose table step 1
+ * leaves as it is).
+ */
+export const QUEUE_MIGRATIONS: readonly Migration<void>[] = [
+  { version: 1, description: "memory_jobs", up: (db) => db.exec(TABLES_V1) },
+];
+
+function queuePlan(path: string): MigrationPlan<void> {
+  return {
+    migrations: QUEUE_MIGRATIONS,
+    readVersion: (db) => db.pragma("user_version", { simple: true }) as number,
+    writeVersion: (db, version) => db.pragma(`user_version = ${version}`),
+    tooNew: (found, newest) =>
+      new Error(
+        `The memory update queue ${path} has schema version ${found}, newer than this build reads (${newest}): ` +
+          "upgrade memory chat, or point DATA_DIR at another folder.",
+      ),
+  };
+}
 
 interface JobRow {
   seq: number;
@@ -257,7 +281,7 @@ export class SqliteJobQueue implements JobQueue {
         db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
         await untilFree(() => db.pragma("journal_mode = WAL"));
         db.pragma("synchronous = NORMAL");
-        await untilFree(() => db.exec(SCHEMA));
+        await untilFree(() => migrate(db, queuePlan(this.path), undefined));
       } catch (error) {
         db.close();
         throw error;

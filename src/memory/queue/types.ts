@@ -5,8 +5,13 @@ import type { MemoryChange } from "../types.js";
 export type JobState = "queued" | "running" | "done" | "dead";
 export const JOB_STATES: readonly JobState[] = ["queued", "running", "done", "dead"];
 
-/** What a memory update job stores: the turn and the options `engine.add` gets (userId apart). */
+/**
+ * What a job stores: for a memory update, the turn and the options `engine.add` gets (userId
+ * apart); a profile refresh (`kind`, src/memory/profile/refresh-jobs.ts) carries no turn.
+ */
 export interface JobPayload {
+  /** Absent: a memory update. */
+  kind?: "profile refresh";
   input: ChatTurnMessage[];
   options: Omit<AddOptions, "userId">;
 }

@@ -5,6 +5,7 @@ export function jobView(job: MemoryJob) {
   return {
     id: job.id,
     userId: job.userId,
+    kind: job.payload.kind ?? ("memory update" as const),
     state: job.state,
     attempts: job.attempts,
     nextAttemptAt: job.nextAttemptAt,

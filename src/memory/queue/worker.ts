@@ -14,6 +14,7 @@ import type { MemoryEngine } from "../engine.js";
 import { traced } from "../../tracing/traced.js";
 import type { MemoryChange } from "../types.js";
 import { toIsoTime, validateMetadata, validateUserId } from "../validation.js";
+import { isProfileRefresh } from "../profile/refresh-jobs.js";
 import { backoffMs, classifyFailure, type FailureClass } from "./retry-policy.js";
 import type { JobQueue, MemoryJob } from "./types.js";
 
@@ -278,12 +279,14 @@ export class MemoryWorker {
     let changes: MemoryChange[];
     try {
       const engine = await this.o.memory();
-      const result = await traced(
-        "memory job",
-        { jobId: job.id, userId: job.userId, attempts: job.attempts },
-        () => engine.add(job.payload.input, { ...job.payload.options, userId: job.userId }, { signal: cancel.signal }),
-        (done) => ({ changes: done.changes }),
-      );
+      const result = isProfileRefresh(job.payload)
+        ? await refreshProfile(engine, job, cancel.signal)
+        : await traced(
+            "memory job",
+            { jobId: job.id, userId: job.userId, attempts: job.attempts },
+            () => engine.add(job.payload.input, { ...job.payload.options, userId: job.userId }, { signal: cancel.signal }),
+            (done) => ({ changes: done.changes }),
+          );
       changes = result.changes;
     } catch (error) {
       const failure = classifyFailure(cancel.signal.aborted ? cancel.signal.reason : error);
@@ -364,6 +367,15 @@ export class JobTimeoutError extends Error {
     super(`the update took longer than ${Math.round(ms / 1000)} s and was cancelled`);
     this.name = "TimeoutError";
   }
+}
+
+/** A profile refresh job (queued by the engine when memories change): it changes no memory. */
+async function refreshProfile(engine: MemoryEngine, job: MemoryJob, signal: AbortSignal): Promise<{ changes: MemoryChange[] }> {
+  const profiles = engine.profiles;
+  if (profiles) {
+    await traced("profile refresh", { jobId: job.id, userId: job.userId, attempts: job.attempts }, () => profiles.refresh(job.userId, signal), (p) => ({ source: p.source, memoryCount: p.memoryCount }));
+  }
+  return { changes: [] };
 }
 
 /** The outcome of a job another process (or an earlier run) finished, or undefined while it is not finished. */

@@ -50,6 +50,7 @@ export function openApiDocument(maxTextChars: number): JsonObject {
       { name: "users", description: "whole-user operations: forget, export, import" },
       { name: "queue", description: "the user's memory update jobs" },
       { name: "entities", description: "the memory map: the user's entities, their relations and memories" },
+      { name: "profile", description: "the user model: profile and interest trend" },
       { name: "store", description: "long-term memory as LangGraph store items (namespace [\"memories\", <userId>])" },
       { name: "meta", description: "this document" },
     ],

@@ -14,7 +14,7 @@ export interface Operation {
   /** OpenAPI path template (`{id}` where the app route has `:id`). */
   path: string;
   operationId: string;
-  tag: "memories" | "users" | "queue" | "entities" | "store" | "meta";
+  tag: "memories" | "users" | "queue" | "entities" | "profile" | "store" | "meta";
   summary: string;
   query?: AnyZodObject;
   body?: ZodTypeAny;
@@ -43,6 +43,16 @@ export function operations(maxTextChars: number): Operation[] {
     },
     { method: "get", path: "/memories/{id}", operationId: "getMemory", tag: "memories", summary: "One memory", query: UserQuery, ok: { 200: reply.Memory }, errors: [404] },
     { method: "get", path: "/memories/{id}/history", operationId: "memoryHistory", tag: "memories", summary: "Every change of a memory, oldest first", query: UserQuery, ok: { 200: reply.HistoryReply }, errors: [404] },
+    {
+      method: "post",
+      path: "/memories/{id}/feedback",
+      operationId: "memoryFeedback",
+      tag: "memories",
+      summary: "The user's feedback on a memory: wrong (no longer current, kept as history), down or up (its ranking weight)",
+      body: body.feedback,
+      ok: { 200: reply.Memory },
+      errors: [404],
+    },
     { method: "patch", path: "/memories/{id}", operationId: "editMemory", tag: "memories", summary: "Replace a memory's text", body: body.edit, ok: { 200: reply.Memory }, errors: [404] },
     { method: "delete", path: "/memories/{id}", operationId: "deleteMemory", tag: "memories", summary: "Delete a memory (its history stays)", query: UserQuery, ok: { 200: reply.DeleteReply }, errors: [404] },
     { method: "delete", path: "/users/{userId}/memories", operationId: "forgetUser", tag: "users", summary: "Erase every memory of a user, their history and queued updates", ok: { 200: reply.ForgetReply } },
@@ -65,6 +75,7 @@ export function operations(maxTextChars: number): Operation[] {
       textTypes: ["text/vnd.graphviz", "image/svg+xml"],
     },
     { method: "get", path: "/entities/{name}", operationId: "getEntity", tag: "entities", summary: "One entity: its relations and its memories as a timeline", query: UserQuery, ok: { 200: reply.EntityTimeline }, errors: [404] },
+    { method: "get", path: "/profile", operationId: "getProfile", tag: "profile", summary: "The user's profile (identity, preferences, constraints, focus) and interests over time", query: UserQuery, ok: { 200: reply.ProfileReply } },
     { method: "get", path: "/store/items", operationId: "getStoreItem", tag: "store", summary: "A memory as a LangGraph store item (null when the user has no such memory)", query: GetItem, ok: { 200: reply.StoreItem.nullable() }, errors: [404, 422] },
     { method: "put", path: "/store/items", operationId: "putStoreItem", tag: "store", summary: "Edit a memory's text, or add a memory (its key is in Content-Location)", body: putItemBody(maxTextChars), ok: { 204: null }, errors: [404, 422] },
     { method: "delete", path: "/store/items", operationId: "deleteStoreItem", tag: "store", summary: "Delete a memory (a key the user does not have succeeds too)", body: DeleteItem, ok: { 204: null }, errors: [404, 422] },

@@ -3,13 +3,15 @@ import type { UserExport, ImportResult } from "../user-transfer.js";
 import type { MemoryView, SearchResultView } from "../memory-view.js";
 import type { HistoryEntry, MemoryChange } from "../../memory/types.js";
 import type { jobView } from "../../memory/queue/views.js";
-import { MEMORY_CATEGORIES } from "../../memory/types.js";
+import { FEEDBACK_OPERATIONS, MEMORY_CATEGORIES } from "../../memory/types.js";
 import { JOB_STATES, type JobState } from "../../memory/queue/types.js";
 import type { ErrorBody } from "../errors.js";
 import { jsonValue } from "../schemas.js";
 import { ExportedEntity, ExportedRelation } from "../entity-export-schemas.js";
+import { ExportedProfile, ExportedQuestions } from "../profile-export-schemas.js";
 import type { EntitySummary, MemoryMap } from "../../memory/entities/map.js";
 import { ENTITY_KINDS } from "../../memory/entities/types.js";
+import type { ProfileView } from "../../memory/profile/types.js";
 
 /**
  * The reply shapes of the memory routes, for the OpenAPI document. The routes build their replies
@@ -19,6 +21,7 @@ import { ENTITY_KINDS } from "../../memory/entities/types.js";
 const time = z.string();
 const category = z.enum(MEMORY_CATEGORIES);
 const operation = z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE"]);
+const historyOperation = z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE", ...FEEDBACK_OPERATIONS]);
 
 export const ErrorReply = z.object({
   error: z.string().describe("machine-readable code, e.g. invalid_input, not_found"),
@@ -40,13 +43,17 @@ export const Memory = z.object({
   threadId: z.string().nullable(),
   sourceId: z.string().nullable(),
   metadata: z.record(jsonValue),
+  expiresAt: time.nullable().describe("when a fact with a natural lifetime stops being current; null: lasting"),
+  weight: z.number().describe("the user's feedback as a ranking factor: 1, raised by up, lowered by down"),
+  useCount: z.number().int().describe("how many answers the memory was given to"),
+  lastUsedAt: time.nullable().describe("when it was last given to an answer; decay counts from it"),
 });
 
 export const History = z.object({
   id: z.string(),
   memoryId: z.string(),
   userId: z.string(),
-  operation,
+  operation: historyOperation,
   oldText: z.string().nullable(),
   newText: z.string().nullable(),
   at: time,
@@ -97,12 +104,16 @@ export const ForgetReply = z.object({
   queuedUpdates: z.number().int(),
   entities: z.number().int(),
   relations: z.number().int(),
+  profiles: z.number().int(),
+  questions: z.number().int(),
 });
 export const ExportReply = z.object({
   userId: z.string(),
   exportedAt: time,
   memories: z.array(Memory.extend({ history: z.array(History), entities: z.array(ExportedEntity).optional() })),
   relations: z.array(ExportedRelation).optional(),
+  profile: ExportedProfile.nullable().optional(),
+  questions: ExportedQuestions.optional(),
 });
 export const ImportReply = z.object({
   userId: z.string(),
@@ -116,6 +127,7 @@ export const ImportReply = z.object({
 export const Job = z.object({
   id: z.string(),
   userId: z.string(),
+  kind: z.enum(["memory update", "profile refresh"]).describe("a turn's memory update, or the refresh of the user's profile it queued"),
   state: z.enum(JOB_STATES as [JobState, ...JobState[]]),
   attempts: z.number().int(),
   nextAttemptAt: time,
@@ -163,6 +175,29 @@ export const MemoryMapReply = z.object({
   edges: z.array(mapEdge),
 });
 
+const topicInterest = z.object({
+  topic: z.string(),
+  questions: z.number().int().describe("questions that named it"),
+  weight: z.number().describe("time-decayed weight now (a question counts 1 when asked, half after INTEREST_HALF_LIFE_DAYS)"),
+  recentShare: z.number().describe("its share of today's decayed weight of every topic"),
+  overallShare: z.number().describe("its share of every question ever recorded"),
+  firstAt: time,
+  lastAt: time,
+  trend: z.enum(["rising", "steady", "fading"]),
+});
+const profileLines = z.array(z.string());
+export const ProfileReply = z.object({
+  userId: z.string(),
+  status: z.enum(["ready", "pending", "empty"]).describe("pending: memories changed and a refresh is queued; empty: nothing known yet"),
+  summary: z.object({ identity: profileLines, preferences: profileLines, constraints: profileLines, focus: profileLines }),
+  source: z.enum(["model", "rules"]).nullable().describe("who wrote the summary: the chat model, or the rules from memory categories and entities"),
+  memoryCount: z.number().int(),
+  refreshedAt: time.nullable(),
+  pendingSince: time.nullable(),
+  note: z.string().nullable(),
+  interests: z.object({ current: z.array(topicInterest), earlier: z.array(topicInterest), questions: z.number().int() }),
+});
+
 /** The OpenAPI document itself (its own shape is OpenAPI's, not ours). */
 export const OpenApiReply = z.object({ openapi: z.string() }).passthrough();
 
@@ -179,4 +214,5 @@ export type CheckedViews = [
   Fits<ReturnType<typeof jobView>, z.infer<typeof Job>>,
   Fits<EntitySummary, z.infer<typeof entitySummary>>,
   Fits<MemoryMap, z.infer<typeof MemoryMapReply>>,
+  Fits<ProfileView, z.infer<typeof ProfileReply>>,
 ];

@@ -1,0 +1,41 @@
+/**
+ * The `k` best of some candidates, best first, by a bounded min-heap: O(n log k) instead of a full
+ * sort, and `accept` (a filter check, dearer than a comparison) runs only on a candidate good
+ * enough to enter the heap. `worse(a, b)` says whether a ranks below b; it must be a strict order.
+ */
+export function bestAccepted(
+  candidates: ArrayLike<number>,
+  k: number,
+  worse: (a: number, b: number) => boolean,
+  accept: (candidate: number) => boolean,
+): number[] {
+  if (k <= 0) return [];
+  const heap: number[] = [];
+  for (let c = 0; c < candidates.length; c++) {
+    const item = candidates[c];
+    if (heap.length === k && !worse(heap[0], item)) continue;
+    if (!accept(item)) continue;
+    if (heap.length < k) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0; ) {
+        const p = (i - 1) >> 1;
+        if (!worse(heap[i], heap[p])) break;
+        [heap[i], heap[p]] = [heap[p], heap[i]];
+        i = p;
+      }
+    } else {
+      heap[0] = item;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && worse(heap[l], heap[m])) m = l;
+        if (r < heap.length && worse(heap[r], heap[m])) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    }
+  }
+  return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+}
