@@ -7,7 +7,9 @@
  * user's newer turns; a home is SUPERSEDEd and a hobby UPDATEd while other turns race; then the
  * server running an update is killed with SIGKILL and the other takes the update over.
  * Afterwards: every fact stored once, no update lost or applied out of the user's order, every
- * update job done once, read back through both servers' memory API.
+ * update job done once, read back through both servers' memory API. (Both processes run from one
+ * checkout, so `langgraph dev`'s own thread files, `.langgraph_api/`, sit in one folder; each
+ * process serves its threads from its own memory, and none of the product's shared state is there.)
  *
  * Needs QDRANT_BIN (a Qdrant server binary) and TEST_DATABASE_URL:
  *   QDRANT_BIN=/path/to/qdrant bash scripts/postgres-test-server.sh run npx vitest run test/scale/multi-machine.test.ts
