@@ -1,6 +1,6 @@
 /**
  * The Qdrant connection and collection layout every Qdrant-backed store takes from settings, read
- * in one place so the memory store, the entity store and the LangGraph store always agree.
+ * in one place so the memory, entity and profile stores always agree.
  */
 import type { Settings } from "../config/settings.js";
 
