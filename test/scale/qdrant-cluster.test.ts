@@ -37,12 +37,12 @@ const FACTS: Record<string, string[]> = {
 let cluster: QdrantCluster | undefined;
 let endpoint: ScriptedServer | undefined;
 let runtime: Runtime | undefined;
-const dataDir = mkdtempSync(join(tmpdir(), "memory-chat-cluster-"));
+let dataDir: string | undefined;
 afterAll(async () => {
   await runtime?.close();
   await cluster?.dispose();
   await endpoint?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A collection's settings as Qdrant reports them: topology and which payload field is the tenant key. */
@@ -78,6 +78,7 @@ function tallyAgainst(read: Map<string, string[]>, said: Map<string, string[]>) 
 
 describe.skipIf(!binary)("long-term memory on a three-node Qdrant cluster", () => {
   it("a node killed mid-conversation: turns answer and store; after it returns, and with each node stopped in turn, 0 facts lost", async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "memory-chat-cluster-"));
     cluster = await qdrantCluster(binary!);
     endpoint = await startScriptedOpenAI();
     const version = await cluster.version();
