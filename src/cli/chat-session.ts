@@ -8,6 +8,8 @@ import { runContext } from "../graph/context.js";
 import { messageText } from "../memory/structured.js";
 import { chronological } from "../server/memory-view.js";
 import { profileText } from "../memory/profile/render.js";
+import { entityTimeline, findEntity, listEntities } from "../memory/entities/map.js";
+import { entitiesText, entityText } from "./entity-text.js";
 import { changesLine, historyLine, memoryLine, usedLine, versionLines } from "./format.js";
 import type { ThreadRegistry } from "./thread-registry.js";
 import type { MemoryWorker } from "../memory/queue/worker.js";
@@ -25,6 +27,8 @@ export const HELP = `Commands:
   /feedback <id> up|down|wrong   rank a memory higher or lower, or mark it wrong (kept as history)
   /forget-me           erase all your memories and their history (asks first)
   /profile             what I know of you as a whole, and your interests over time
+  /entities            the people, pets, places and things your memories name
+  /entity <name>       one of them: its relations and its memories as a timeline
   /queue               your memory updates still queued, retrying or dead
   /new                 start a new thread (short-term memory starts empty)
   /threads             your threads
@@ -206,6 +210,18 @@ export class ChatSession {
           if (!this.o.worker) return this.usage("/queue needs the memory update queue (run the chat with its runtime)");
           const jobs = (await this.o.worker.queue.list({ userId })).filter((j) => j.state !== "done");
           write(jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n");
+          break;
+        }
+        case "/entities": {
+          const memory = await this.o.memory();
+          write(memory.entities ? `${entitiesText(await listEntities(memory, userId), userId)}\n` : "no memory map: this memory keeps none\n");
+          break;
+        }
+        case "/entity": {
+          if (!arg) return this.usage("/entity <name>");
+          const memory = await this.o.memory();
+          const found = memory.entities ? await findEntity(memory, userId, arg) : null;
+          write(found ? `${entityText(await entityTimeline(memory, userId, found))}\n` : `no entity named "${arg}"; /entities lists them\n`);
           break;
         }
         case "/profile": {

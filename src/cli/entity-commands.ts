@@ -3,6 +3,7 @@ import { entityTimeline, findEntity, listEntities, memoryMap } from "../memory/e
 import { mapToDot, mapToSvg } from "../memory/entities/render.js";
 import { memoryView } from "../server/memory-view.js";
 import { stringValue, UsageError } from "./args.js";
+import { entitiesText, entityText } from "./entity-text.js";
 import { command, NotFoundError, type MemoriesCommand } from "./memories-commands.js";
 
 const FORMATS = ["json", "dot", "svg"] as const;
@@ -13,10 +14,7 @@ export const ENTITY_COMMANDS: Record<string, MemoriesCommand> = {
     summary: "The user's entities (people, pets, places, ...), most mentioned first.",
     async run({ engine, userId }) {
       const entities = await listEntities(await engine(), userId);
-      const text = entities.length
-        ? entities.map((e) => `${String(e.memories).padStart(4)}  ${e.name}  (${e.kind})`).join("\n") + `\n${entities.length} entities`
-        : `no entities for ${userId}`;
-      return { data: { userId, entities }, text };
+      return { data: { userId, entities }, text: entitiesText(entities, userId) };
     },
   }),
 
@@ -30,12 +28,7 @@ export const ENTITY_COMMANDS: Record<string, MemoriesCommand> = {
       const found = await findEntity(opened, userId, name);
       if (!found) throw new NotFoundError(`No entity named "${name}" for user ${userId}: see memories entities --user ${userId}`);
       const timeline = await entityTimeline(opened, userId, found);
-      const lines = [
-        `${found.name} (${found.kind}), ${timeline.memories.length} memories`,
-        ...timeline.relations.map((r) => `  ${r.fromName} ${r.type} ${r.toName}${r.validTo ? `  (until ${r.validTo.slice(0, 10)})` : ""}`),
-        ...timeline.memories.map((m) => `${(m.eventTime ?? m.createdAt).slice(0, 10)}  ${m.text}${m.validTo ? "  [superseded]" : ""}`),
-      ];
-      return { data: { ...timeline, memories: timeline.memories.map(memoryView) }, text: lines.join("\n") };
+      return { data: { ...timeline, memories: timeline.memories.map(memoryView) }, text: entityText(timeline) };
     },
   }),
 

@@ -3,7 +3,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { isAIMessage, isHumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { silentLogger, type Logger } from "../logger.js";
-import type { MemoryStore } from "./store.js";
+import type { MemoryStore, TimePeriod } from "./store.js";
 import type {
   AddInput,
   AddOptions,
@@ -264,21 +264,15 @@ export class MemoryEngine {
     const [vector] = (await this.deps.embeddings.embedDocuments([query])).map(usableVector);
     const terms = tokenize(query);
     const coverage = vector && this.deps.queryCoverage ? await this.deps.queryCoverage(query) : undefined;
-    const run = (f: MemoryFilter | undefined) =>
-      this.deps.store.search({ userId, vector, terms, coverage, filter: f, validity, limit: limit * 2 });
+    const run = (f: MemoryFilter | undefined, inPeriod?: TimePeriod) =>
+      this.deps.store.search({ userId, vector, terms, coverage, filter: f, period: inPeriod, validity, limit: limit * 2 });
 
     let hits = await run(filter);
     const period = options.timeAware === false ? null : parseTimeRange(query, now);
     if (period) {
       // Memories from the named period come first; the rest still follow, so a misread phrase
       // costs order, not recall.
-      const inPeriod: MemoryFilter = {
-        OR: [
-          { eventTime: { gte: period.gte, lt: period.lt } },
-          { AND: [{ eventTime: null }, { createdAt: { gte: period.gte, lt: period.lt } }] },
-        ],
-      };
-      const periodHits = await run(filter ? { AND: [filter, inPeriod] } : inPeriod);
+      const periodHits = await run(filter, { gte: period.gte, lt: period.lt });
       const seen = new Set(periodHits.map((h) => h.record.id));
       hits = [...periodHits.map((h) => ({ ...h, score: h.score + 1 })), ...hits.filter((h) => !seen.has(h.record.id))];
     }

@@ -1,3 +1,4 @@
+import type { TimePeriod } from "./store.js";
 import type { FieldCondition, JsonValue, MemoryFilter, MemoryRecord, RangeCondition, Validity } from "./types.js";
 
 /** Raised when a caller's filter or metadata tries to name a tenant other than its own. */
@@ -226,4 +227,25 @@ export function isValidAt(record: MemoryRecord, validity: Validity): boolean {
 /** True once `time` (ISO) has reached the record's expiry. Instants, not strings: expiries may be dates. */
 export function expiredAt(record: Pick<MemoryRecord, "expiresAt">, time: string): boolean {
   return record.expiresAt !== null && Date.parse(record.expiresAt) <= Date.parse(time);
+}
+
+/** A search period (store.ts, TimePeriod) as a filter: eventTime in it, or createdAt when there is no eventTime. */
+export function periodFilter(period: TimePeriod): MemoryFilter {
+  return {
+    OR: [
+      { eventTime: { gte: period.gte, lt: period.lt } },
+      { AND: [{ eventTime: null }, { createdAt: { gte: period.gte, lt: period.lt } }] },
+    ],
+  };
+}
+
+/** A query's filter and period as one filter, for stores that have no index of times. */
+export function filterWithPeriod(filter: MemoryFilter | undefined, period: TimePeriod | undefined): MemoryFilter | undefined {
+  if (!period) return filter;
+  return filter ? { AND: [filter, periodFilter(period)] } : periodFilter(period);
+}
+
+/** The time a period is matched on: the event's, or the memory's creation when it names none. */
+export function periodTime(record: MemoryRecord): string {
+  return record.eventTime ?? record.createdAt;
 }

@@ -25,8 +25,21 @@ export interface StoreSearchQuery {
   /** Share of the query the embedder can read, 0-1 (search/fusion.ts); 1 when omitted. */
   coverage?: number;
   filter?: MemoryFilter;
+  /**
+   * Only memories of this period: their eventTime, or createdAt when they have none, within
+   * [gte, lt) (a time phrase of the question: memory/time-range.ts). Kept apart from `filter` so a
+   * store can answer it from an index of times (filter.ts: `periodFilter` is the same as a filter).
+   */
+  period?: TimePeriod;
   validity: Validity;
   limit: number;
+}
+
+export interface TimePeriod {
+  /** Inclusive start, compared as text like every filter bound (YYYY-MM-DD or an ISO time). */
+  gte: string;
+  /** Exclusive end. */
+  lt: string;
 }
 
 /**

@@ -18,7 +18,9 @@ export class Bm25Index {
   /** Per term: slots of the documents holding it, and the term's count in each (same order). */
   private readonly postings = new Map<string, { slots: number[]; tfs: number[] }>();
   private totalLength = 0;
-  private scores = new Float64Array(0);
+  /** Bumped by every set and remove, so a cached query's scores are never used on changed documents. */
+  private changes = 0;
+  private lastQuery?: { tokens: string[]; changes: number; touched: number[]; scores: Float64Array };
 
   constructor(
     private readonly k1 = 1.2,
@@ -31,6 +33,7 @@ export class Bm25Index {
 
   set(id: string, tokens: string[]): void {
     this.remove(id);
+    this.changes++;
     const slot = this.free.pop() ?? this.ids.length;
     const tf = termFrequencies(tokens);
     this.slotOf.set(id, slot);
@@ -49,6 +52,7 @@ export class Bm25Index {
   remove(id: string): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
+    this.changes++;
     for (const term of this.termsOf[slot]!) {
       const list = this.postings.get(term)!;
       const at = list.slots.lastIndexOf(slot);
@@ -71,11 +75,27 @@ export class Bm25Index {
    * term are left out, and so are those `accept` refuses (checked only on scored documents).
    */
   search(queryTokens: string[], accept: (id: string) => boolean = () => true, limit = Infinity): { id: string; score: number }[] {
+    if (this.slotOf.size === 0) return [];
+    const { touched, scores } = this.scored(queryTokens);
+    // The best `limit` accepted, by a bounded heap over the touched documents: `accept` (a filter
+    // and validity check) runs only on documents good enough to enter it, not on every match.
+    const ids = this.ids;
+    const worse = (x: number, y: number) => scores[x] < scores[y] || (scores[x] === scores[y] && ids[x]! > ids[y]!);
+    const best = bestAccepted(touched, limit === Infinity ? touched.length : limit, worse, (slot) => accept(ids[slot]!));
+    return best.map((slot) => ({ id: ids[slot]!, score: scores[slot] }));
+  }
+
+  /**
+   * The documents holding a query term, and their scores by slot. The same token array asked
+   * again on unchanged documents (the engine's second, period-filtered pass of one search) reuses
+   * them: only the selection under the other filter is redone.
+   */
+  private scored(queryTokens: string[]): { touched: number[]; scores: Float64Array } {
+    const last = this.lastQuery;
+    if (last && last.tokens === queryTokens && last.changes === this.changes) return last;
     const n = this.slotOf.size;
-    if (n === 0) return [];
     const avg = this.totalLength / n || 1;
-    if (this.scores.length < this.ids.length) this.scores = new Float64Array(Math.max(this.ids.length, this.scores.length * 2));
-    const scores = this.scores;
+    const scores = new Float64Array(this.ids.length);
     const touched: number[] = [];
     for (const term of new Set(queryTokens)) {
       const list = this.postings.get(term);
@@ -89,13 +109,7 @@ export class Bm25Index {
         scores[slot] += (idf * f * (this.k1 + 1)) / (f + this.k1 * (1 - this.b + (this.b * this.lengths[slot]) / avg));
       }
     }
-    // The best `limit` accepted, by a bounded heap over the touched documents: `accept` (a filter
-    // and validity check) runs only on documents good enough to enter it, not on every match.
-    const ids = this.ids;
-    const worse = (x: number, y: number) => scores[x] < scores[y] || (scores[x] === scores[y] && ids[x]! > ids[y]!);
-    const best = bestAccepted(touched, limit === Infinity ? touched.length : limit, worse, (slot) => accept(ids[slot]!));
-    const results = best.map((slot) => ({ id: ids[slot]!, score: scores[slot] }));
-    for (const slot of touched) scores[slot] = 0;
-    return results;
+    this.lastQuery = { tokens: queryTokens, changes: this.changes, touched, scores };
+    return this.lastQuery;
   }
 }

@@ -1,4 +1,5 @@
 import type { Schemas } from "@qdrant/js-client-rest";
+import { filterWithPeriod } from "../memory/filter.js";
 import type { Candidate } from "../search/fusion.js";
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
@@ -258,7 +259,7 @@ export class QdrantMemoryStore implements MemoryStore {
     if (sparse && sparse.indices.length > 0) retrievers.push({ using: LEXICAL_VECTOR, query: sparse });
     if (retrievers.length === 0 || query.limit <= 0) return [];
 
-    const filter = recordFilter(query.userId, query.validity, query.filter);
+    const filter = recordFilter(query.userId, query.validity, filterWithPeriod(query.filter, query.period));
     const candidates = candidateCount(query.limit);
     // Each retriever's own ranking, with scores, in one request; they are fused here by the same
     // weighted rule as the other stores (search/fusion.ts), since the weights depend on the scores.

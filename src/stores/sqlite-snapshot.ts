@@ -1,11 +1,15 @@
 /**
- * A user's memories held in process for the embedded store's search: one Float32 matrix for
- * cosine scoring, one sign bit per dimension for picking candidates fast among many memories, a
+ * A user's memories held in process for the embedded store's search: a matrix of the vectors
+ * for cosine scoring (search/dot.ts), one sign bit per dimension for picking candidates fast among many memories, a
  * BM25 index (search/bm25.ts) for the lexical side, and the parsed records for filter checks.
  * Tagged with the user's version row so a write by any connection makes it stale.
  */
+import { periodTime } from "../memory/filter.js";
+import type { TimePeriod } from "../memory/store.js";
 import type { MemoryRecord } from "../memory/types.js";
 import { Bm25Index } from "../search/bm25.js";
+import { DotRows } from "../search/dot.js";
+import { HammingRows } from "../search/hamming.js";
 import { bestAccepted } from "../search/top-k.js";
 import { normalize } from "../search/vector.js";
 import { type MemoryRowWithEmbedding, rowToRecord } from "./sqlite-rows.js";
@@ -26,10 +30,14 @@ export class UserSnapshot {
   private readonly positionBySeq = new Map<number, number>();
   private readonly positionById = new Map<string, number>();
   private readonly lexical = new Bm25Index();
-  private matrix: Float32Array;
-  /** Sign bits of each record's vector, `words` 32-bit words per record. */
-  private bits: Uint32Array;
-  private readonly words: number;
+  /** Per position: the record's period time (filter.ts, periodTime) in ms; NaN when unreadable, in no period. */
+  private times: Float64Array;
+  private matrix: DotRows;
+  /**
+   * Sign bits of each record's vector, for the candidate pick (search/hamming.ts): made at the
+   * first search that picks (a user above BIT_PICK_FACTOR × k memories), then kept in step.
+   */
+  private bits?: HammingRows;
   /** Bumped by every upsert and remove, so cached scores are never used on changed data. */
   private changes = 0;
   private lastDense?: DenseCache;
@@ -39,9 +47,8 @@ export class UserSnapshot {
     private readonly dims: number,
     capacity: number,
   ) {
-    this.words = Math.ceil(dims / 32);
-    this.matrix = new Float32Array(Math.max(capacity, 16) * dims);
-    this.bits = new Uint32Array(Math.max(capacity, 16) * this.words);
+    this.matrix = new DotRows(dims, Math.max(capacity, 16));
+    this.times = new Float64Array(Math.max(capacity, 16));
   }
 
   static fromRows(version: number, rows: MemoryRowWithEmbedding[], dims: number): UserSnapshot {
@@ -75,18 +82,20 @@ export class UserSnapshot {
       this.records.push(record);
       this.seqs.push(seq);
       this.positionBySeq.set(seq, i);
-      if ((i + 1) * this.dims > this.matrix.length) this.grow();
+      if (i + 1 > this.matrix.capacity) this.grow();
     } else {
       this.positionById.delete(this.records[i].id);
       this.lexical.remove(this.records[i].id);
       this.records[i] = record;
     }
     this.positionById.set(record.id, i);
+    this.times[i] = Date.parse(periodTime(record));
     this.lexical.set(record.id, tokens ? tokens.split(" ") : []);
     this.changes++;
+    const row = this.matrix.row(i);
     // Byte copy: a BLOB buffer need not be aligned for a Float32Array view.
-    new Uint8Array(this.matrix.buffer, i * this.dims * 4, this.dims * 4).set(embedding);
-    signBits(this.matrix.subarray(i * this.dims, (i + 1) * this.dims), this.bits, i * this.words);
+    new Uint8Array(row.buffer, row.byteOffset, row.byteLength).set(embedding);
+    this.bits?.setRow(i, row);
   }
 
   /** Replaces the record stored under row number `seq`, keeping its embedding: feedback or use changed nothing embedded. */
@@ -94,6 +103,7 @@ export class UserSnapshot {
     const i = this.positionBySeq.get(seq);
     if (i === undefined) return;
     this.records[i] = record;
+    this.times[i] = Date.parse(periodTime(record));
     this.changes++;
   }
 
@@ -109,13 +119,28 @@ export class UserSnapshot {
       this.seqs[i] = this.seqs[last];
       this.positionBySeq.set(this.seqs[i], i);
       this.positionById.set(this.records[i].id, i);
-      this.matrix.copyWithin(i * this.dims, last * this.dims, (last + 1) * this.dims);
-      this.bits.copyWithin(i * this.words, last * this.words, (last + 1) * this.words);
+      this.matrix.moveRow(last, i);
+      this.bits?.moveRow(last, i);
+      this.times[i] = this.times[last];
     }
     this.changes++;
     this.records.pop();
     this.seqs.pop();
     this.positionBySeq.delete(seq);
+  }
+
+  /**
+   * Which positions fall in the period (filter.ts, periodTime): a mask a search checks before its
+   * filter, so a period that leaves few memories costs one pass over an array of times, not a
+   * filter call per record. Times compare as instants, as Qdrant's datetime ranges do.
+   */
+  inPeriod(period: TimePeriod): Uint8Array {
+    const from = Date.parse(period.gte);
+    const to = Date.parse(period.lt);
+    const times = this.times;
+    const mask = new Uint8Array(this.size);
+    for (let i = 0; i < mask.length; i++) if (times[i] >= from && times[i] < to) mask[i] = 1;
+    return mask;
   }
 
   /** Positions of the `k` accepted records with the best BM25 score for the terms, best first. */
@@ -135,115 +160,76 @@ export class UserSnapshot {
     const cache = this.denseCache(raw);
     const pool = BIT_PICK_FACTOR * k;
     if (this.size <= pool) {
-      for (let i = 0; i < this.size; i++) cache.exact(i);
-      return topAccepted(cache.scores, k, accept).map((position) => ({ position, score: cache.scores[position] }));
+      const scores = cache.all();
+      return topAccepted(scores, k, accept).map((position) => ({ position, score: scores[position] }));
     }
     const picked: number[] = [];
     const order = cache.byDistance();
     for (let i = 0; i < order.length && picked.length < pool; i++) {
       if (accept(order[i])) picked.push(order[i]);
     }
-    for (const p of picked) cache.exact(p);
-    picked.sort((a, b) => cache.scores[b] - cache.scores[a] || a - b);
-    return picked.slice(0, k).map((position) => ({ position, score: cache.scores[position] }));
+    const scores = this.matrix.dots(cache.unit, picked);
+    const best = bestAccepted(Int32Array.from(picked.keys()), k, (a, b) => scores[a] < scores[b] || (scores[a] === scores[b] && picked[a] > picked[b]), () => true);
+    return best.map((j) => ({ position: picked[j], score: scores[j] }));
   }
 
   private denseCache(raw: ArrayLike<number>): DenseCache {
     const cached = this.lastDense;
     if (cached && cached.query === raw && cached.changes === this.changes) return cached;
-    this.lastDense = new DenseCache(raw, this.changes, normalize(raw), this.matrix, this.bits, this.dims, this.words, this.size);
+    this.lastDense = new DenseCache(raw, this.changes, normalize(raw), this.matrix, () => this.signBits(), this.size);
     return this.lastDense;
   }
 
+  private signBits(): HammingRows {
+    if (!this.bits) {
+      this.bits = new HammingRows(this.dims, this.matrix.capacity);
+      for (let i = 0; i < this.size; i++) this.bits.setRow(i, this.matrix.row(i));
+    }
+    return this.bits;
+  }
+
   private grow(): void {
-    const bigger = new Float32Array(this.matrix.length * 2);
-    bigger.set(this.matrix);
-    this.matrix = bigger;
-    const moreBits = new Uint32Array(this.bits.length * 2);
-    moreBits.set(this.bits);
-    this.bits = moreBits;
+    this.matrix = this.matrix.grown(this.matrix.capacity * 2);
+    this.bits = this.bits?.grown(this.matrix.capacity);
+    const moreTimes = new Float64Array(this.times.length * 2);
+    moreTimes.set(this.times);
+    this.times = moreTimes;
   }
 }
 
-/** One query's dense work on one state of a snapshot: exact scores computed so far, and the bit order. */
+/** One query's dense work on one state of a snapshot: the exact scores of all, or the bit order. */
 class DenseCache {
-  /** Exact cosine per position; NaN until computed. */
-  readonly scores: Float32Array;
+  private scores?: Float32Array;
   private order?: Int32Array;
 
   constructor(
     readonly query: ArrayLike<number>,
     readonly changes: number,
-    private readonly unit: Float32Array,
-    private readonly matrix: Float32Array,
-    private readonly bits: Uint32Array,
-    private readonly dims: number,
-    private readonly words: number,
+    /** The query, normalised: the rows are too, so a dot product is the cosine. */
+    readonly unit: Float32Array,
+    private readonly matrix: DotRows,
+    private readonly bits: () => HammingRows,
     private readonly size: number,
-  ) {
-    this.scores = new Float32Array(size).fill(NaN);
-  }
+  ) {}
 
-  /** The exact cosine of the record at `i` (vectors are normalised on write: a dot product). */
-  exact(i: number): number {
-    const known = this.scores[i];
-    if (!Number.isNaN(known)) return known;
-    const { matrix, unit, dims } = this;
-    const base = i * dims;
-    // Four running sums let the loop pipeline; about twice as fast as one at 384-1536 dims.
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let j = 0;
-    for (const end = dims - (dims % 4); j < end; j += 4) {
-      s0 += matrix[base + j] * unit[j];
-      s1 += matrix[base + j + 1] * unit[j + 1];
-      s2 += matrix[base + j + 2] * unit[j + 2];
-      s3 += matrix[base + j + 3] * unit[j + 3];
-    }
-    for (; j < dims; j++) s0 += matrix[base + j] * unit[j];
-    return (this.scores[i] = s0 + s1 + s2 + s3);
+  /** The exact cosine of every position (a copy: the matrix's results are overwritten by its next call). */
+  all(): Float32Array {
+    return (this.scores ??= Float32Array.from(this.matrix.dots(this.unit, this.size)));
   }
 
   /** Every position, nearest to the query by Hamming distance of the sign bits first (a counting sort). */
   byDistance(): Int32Array {
     if (this.order) return this.order;
-    const { bits, words, size } = this;
-    const queryBits = new Uint32Array(words);
-    signBits(this.unit, queryBits, 0);
-    const distance = new Uint16Array(size);
-    const counts = new Int32Array(words * 32 + 2);
-    for (let i = 0, base = 0; i < size; i++, base += words) {
-      let d = 0;
-      for (let w = 0; w < words; w++) d += popcount(bits[base + w] ^ queryBits[w]);
-      distance[i] = d;
-      counts[d + 1]++;
-    }
+    const size = this.size;
+    const bits = this.bits();
+    const distance = bits.distances(this.unit, size);
+    const counts = new Int32Array(bits.words32 * 32 + 2);
+    for (let i = 0; i < size; i++) counts[distance[i] + 1]++;
     for (let d = 1; d < counts.length; d++) counts[d] += counts[d - 1];
     const order = new Int32Array(size);
     for (let i = 0; i < size; i++) order[counts[distance[i]]++] = i;
     return (this.order = order);
   }
-}
-
-/** Sets `out[offset…]` to the sign bits of `v`: bit j of the record is 1 when v[j] > 0. */
-function signBits(v: ArrayLike<number>, out: Uint32Array, offset: number): void {
-  const words = Math.ceil(v.length / 32);
-  for (let w = 0; w < words; w++) {
-    let word = 0;
-    for (let b = 0; b < 32; b++) {
-      const j = w * 32 + b;
-      if (j < v.length && v[j] > 0) word |= 1 << b;
-    }
-    out[offset + w] = word >>> 0;
-  }
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /** Indices of the `k` highest scores among accepted indices, best first; ties keep the lower index first. */

@@ -116,7 +116,8 @@ export class SqliteMemoryStore implements MemoryStore {
       const snap = this.snapshot(query.userId);
       if (snap.size === 0) return [];
       const matches = compileFilter(query.filter);
-      const accept = (i: number) => isValidAt(snap.records[i], query.validity) && matches(snap.records[i]);
+      const period = query.period ? snap.inPeriod(query.period) : undefined;
+      const accept = (i: number) => (period === undefined || period[i] === 1) && isValidAt(snap.records[i], query.validity) && matches(snap.records[i]);
       const candidates = candidateCount(query.limit);
       const dense = query.vector ? snap.denseRanking(query.vector, candidates, accept) : [];
       const lexical = query.terms?.length ? snap.lexicalRanking(query.terms, candidates, accept) : [];

@@ -12,6 +12,12 @@ import { join } from "node:path";
 import { silentLogger } from "../../src/logger.js";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
+import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
+import { MemoryEngine } from "../../src/memory/engine.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryEntityStore } from "../../src/stores/in-memory-entities.js";
+import { InMemoryProfileStore } from "../../src/stores/in-memory-profiles.js";
+import { DIMS } from "../graph/graph-harness.js";
 
 function session(userId = "dana", options: { interactive?: boolean; script?: Script } = {}) {
   const { deps, engine } = makeTestDeps({ script: options.script });
@@ -29,6 +35,46 @@ function session(userId = "dana", options: { interactive?: boolean; script?: Scr
 }
 
 describe("terminal chat session", () => {
+  it("shows the memory map, takes feedback on a memory and shows the profile", async () => {
+    const { deps } = makeTestDeps();
+    const engine = new MemoryEngine({
+      store: new InMemoryMemoryStore(),
+      entities: new InMemoryEntityStore(),
+      profiles: new InMemoryProfileStore(),
+      embeddings: new SyntheticEmbeddings({ vectorSize: DIMS }),
+      dims: DIMS,
+    });
+    let out = "";
+    const s = new ChatSession({ graph: buildGraph(deps).compile({ checkpointer: new MemorySaver() }), threads: new InMemoryThreadRegistry(), memory: async () => engine, userId: "erin", write: (t) => (out += t) });
+    const read = () => { const o = out; out = ""; return o; };
+    await engine.add("", { userId: "erin", infer: false, facts: [{ text: "My sister Melanie lives in Lisbon." }, { text: "Melanie adopted a dog named Rex." }, { text: "我的表妹卡罗琳住在杭州市。" }] });
+
+    await s.handle("/entities");
+    const entities = read();
+    expect(entities).toMatch(/2\s+Melanie\s+\(person\)/);
+    expect(entities).toMatch(/卡罗琳\s+\(person\)/);
+    expect(entities).toMatch(/杭州市\s+\(place\)/);
+    await s.handle("/entity melanie");
+    const melanie = read();
+    expect(melanie).toMatch(/^Melanie \(person\), 2 memories/);
+    expect(melanie).toContain("My sister Melanie lives in Lisbon.");
+    await s.handle("/entity Atlantis");
+    expect(read()).toContain('no entity named "Atlantis"');
+
+    const rex = (await engine.list({ userId: "erin" })).find((m) => m.text.includes("Rex"))!;
+    await s.handle(`/feedback ${rex.id} wrong`);
+    expect(read()).toContain("wrong:");
+    await s.handle("/memories");
+    expect(read()).not.toContain("Rex");
+    await s.handle("/feedback");
+    expect(read()).toContain("/feedback <memory id> up|down|wrong");
+
+    await s.handle("/profile");
+    expect(read()).toMatch(/profile of erin|no profile of erin yet/);
+    await s.handle("/help");
+    expect(read()).toMatch(/\/entities[\s\S]*\/entity <name>[\s\S]*\/feedback <id>|\/feedback <id>[\s\S]*\/entities/);
+  });
+
   it("with background memory updates, prints the answer first, then what was remembered", async () => {
     const dir = mkdtempSync(join(tmpdir(), "chat-bg-"));
     try {

@@ -271,6 +271,23 @@ export function runStoreContract(
       });
     });
 
+    it("a period keeps memories whose event time, or creation time without one, falls in it, with or without a filter", async () => {
+      const user = newUser();
+      const records = [
+        memory(user, "ski trip in the alps", { id: "p1", eventTime: "2024-02-10", createdAt: "2024-06-01T00:00:00.000Z" }),
+        memory(user, "ski lesson booked", { id: "p2", eventTime: null, createdAt: "2024-02-20T08:00:00.000Z" }),
+        memory(user, "ski rental returned", { id: "p3", eventTime: "2024-03-01", createdAt: "2024-02-15T00:00:00.000Z" }),
+        memory(user, "ski boots bought", { id: "p4", eventTime: null, createdAt: "2024-01-31T23:59:59.000Z", category: "plan" }),
+      ];
+      await store.put(records, records.map((_, i) => axis(i)));
+      const february = { gte: "2024-02-01", lt: "2024-03-01" };
+      const ids = async (q: Partial<StoreSearchQuery>) => hitIds(await search({ userId: user, vector: axis(0), terms: tokenize("ski"), limit: 10, ...q })).sort();
+      expect(await ids({ period: february })).toEqual(["p1", "p2"]);
+      expect(await ids({ period: february, filter: { category: "plan" } })).toEqual([]);
+      expect(await ids({ period: { gte: "2024-01-01", lt: "2024-02-01" } })).toEqual(["p4"]);
+      expect(await ids({ period: february, vector: undefined })).toEqual(["p1", "p2"]);
+    });
+
     describe("filters (list, count and search agree)", () => {
       const cases: [string, (user: string) => MemoryFilter | undefined, string[]][] = [
         ["category in [...]", () => ({ category: { in: ["plan", "event"] } }), ["f2", "f3"]],

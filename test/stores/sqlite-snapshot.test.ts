@@ -96,6 +96,15 @@ describe("UserSnapshot", () => {
       const query = centres[3].map((x, j) => x + 0.3 * vec(77_777)[j]);
       const picked = snap.denseRanking(query, k, () => true).map((c) => c.position);
       expect(picked).toEqual(exactTop(snap, query, () => true));
+      // The bits, made by that search, follow later writes: growth past capacity, replacements, removals.
+      for (let i = n; i < 2 * n; i++) {
+        vectors[i] = centres[i % 10].map((x, j) => x + 0.3 * vec(i)[j]);
+        snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(vectors[i]), tokens(`t${i}`));
+      }
+      for (let i = 0; i < n; i += 3) snap.remove(i);
+      vectors = snap.records.map((r) => vectors[Number(r.id.slice(1))]);
+      const again = snap.denseRanking([...query], k, () => true).map((c) => c.position);
+      expect(again).toEqual(exactTop(snap, query, () => true));
     });
 
     it("ranks only accepted records, and still finds k of them under a narrow filter", () => {
