@@ -71,6 +71,15 @@ const SettingsSchema = z.object({
   QDRANT_COLLECTION: z.string().default("memory_chat"),
   /** Seconds a Qdrant request may go unanswered before Qdrant counts as down (a frozen server). */
   QDRANT_TIMEOUT_S: positiveInt("QDRANT_TIMEOUT_S", 30),
+  /**
+   * How new collections are laid out on a Qdrant cluster (an existing collection keeps its own):
+   * shards (unset: Qdrant's default, one per node), copies of each shard, and how many copies
+   * must confirm a write. The defaults suit one node; a three-node cluster that must survive a
+   * node takes QDRANT_REPLICATION_FACTOR=2 with QDRANT_WRITE_CONSISTENCY=1 (docs/qdrant.md).
+   */
+  QDRANT_SHARDS: z.coerce.number().int("QDRANT_SHARDS must be a whole number").positive("QDRANT_SHARDS must be greater than 0").optional(),
+  QDRANT_REPLICATION_FACTOR: positiveInt("QDRANT_REPLICATION_FACTOR", 1),
+  QDRANT_WRITE_CONSISTENCY: positiveInt("QDRANT_WRITE_CONSISTENCY", 1),
   /** Set (postgres://...) to keep short-term memory in PostgreSQL instead of the SQLite file. */
   DATABASE_URL: z.string().optional(),
   /** "memory" keeps long-term memory in process memory only (tests, demos). */

@@ -1,15 +1,19 @@
 /**
- * Collection bootstrap and paging helpers of the Qdrant stores (memories, history, the memory map).
+ * Collection bootstrap and paging helpers of the Qdrant stores (memories, history, the memory map, profiles).
  *
  * Layout (one deployment = one base name, QDRANT_COLLECTION):
  *   <name>           memories: named vectors "dense" (cosine) and "lexical" (sparse, IDF)
  *   <name>_history   the audit log, payload only
  *   <name>_pending   memory updates an older version left waiting (imported into the update queue once, then deleted)
- * Every collection keeps the owner in a keyword payload index marked as Qdrant's tenant key.
+ *   <name>_entities  the memory map's entities and relations (qdrant-entities.ts)
+ *   <name>_profiles  user profiles and question topics (qdrant-profiles.ts)
+ * Every collection keeps the owner in a keyword payload index marked as Qdrant's tenant key, and
+ * every one is created with the same topology (shards, replicas, write consistency).
  */
 import type { Schemas } from "@qdrant/js-client-rest";
 import type { QdrantCaller } from "./qdrant-client.js";
 import type { QdrantFilter } from "./qdrant-filter.js";
+import { SINGLE_NODE, type CollectionTopology } from "./qdrant-settings.js";
 
 export const DENSE_VECTOR = "dense";
 export const LEXICAL_VECTOR = "lexical";
@@ -44,18 +48,24 @@ export interface CollectionSpec {
   vectors?: Schemas["VectorsConfig"];
   sparseVectors?: Record<string, Schemas["SparseVectorParams"]>;
   indexes: Record<string, IndexSchema>;
+  /** Shards and replicas of a new collection (QDRANT_SHARDS, QDRANT_REPLICATION_FACTOR, QDRANT_WRITE_CONSISTENCY). */
+  topology?: CollectionTopology;
 }
 
 /** Creates the collection if it is missing (another process may win the race: fine) and its payload indexes. */
 export async function ensureCollection(caller: QdrantCaller, spec: CollectionSpec): Promise<void> {
   const { exists } = await caller.call(`checking collection "${spec.name}"`, (c) => c.collectionExists(spec.name));
   if (!exists) {
+    const topology = spec.topology ?? SINGLE_NODE;
     try {
       await caller.call(`creating collection "${spec.name}"`, (c) =>
         c.createCollection(spec.name, {
           vectors: spec.vectors ?? {},
           sparse_vectors: spec.sparseVectors,
           hnsw_config: spec.vectors ? TENANT_HNSW : undefined,
+          shard_number: topology.shards,
+          replication_factor: topology.replicationFactor,
+          write_consistency_factor: topology.writeConsistency,
         }),
       );
     } catch (err) {

@@ -1,4 +1,3 @@
-import type { Settings } from "../config/settings.js";
 import type { EntityStore } from "../memory/entities/store.js";
 import type { EntityRecord, EntityRelation, MemoryLink } from "../memory/entities/types.js";
 import { chunks, ensureCollection, KEYWORD_INDEX, scrollAll, type StoredPoint, TENANT_INDEX } from "./qdrant-collections.js";
@@ -6,6 +5,7 @@ import { createQdrantClient, QdrantCaller } from "./qdrant-client.js";
 import { tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
 import { pointId, uuidV5 } from "./qdrant-ids.js";
 import type { QdrantMemoryStoreOptions } from "./qdrant.js";
+import { qdrantStoreSettings, type QdrantSettings } from "./qdrant-settings.js";
 
 /** The payload field of a memory point that lists the entities it names (keyword-indexed). */
 export const ENTITIES_FIELD = "entities";
@@ -23,26 +23,20 @@ export class QdrantEntityStore implements EntityStore {
   private readonly memories: string;
   private readonly entitiesCollection: string;
 
-  constructor(options: QdrantMemoryStoreOptions) {
+  constructor(private readonly options: QdrantMemoryStoreOptions) {
     this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
     this.memories = options.collection;
     this.entitiesCollection = `${options.collection}_entities`;
   }
 
-  static fromSettings(settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION"> & Partial<Pick<Settings, "QDRANT_TIMEOUT_S">>): QdrantEntityStore {
-    if (!settings.QDRANT_URL) throw new Error("The Qdrant entity store needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
-    return new QdrantEntityStore({
-      url: settings.QDRANT_URL,
-      apiKey: settings.QDRANT_API_KEY,
-      collection: settings.QDRANT_COLLECTION,
-      timeoutMs: settings.QDRANT_TIMEOUT_S === undefined ? undefined : settings.QDRANT_TIMEOUT_S * 1000,
-    });
+  static fromSettings(settings: QdrantSettings): QdrantEntityStore {
+    return new QdrantEntityStore(qdrantStoreSettings(settings, "The Qdrant entity store"));
   }
 
   /** Runs after the memory store's init (the memories collection exists by then). */
   async init(): Promise<void> {
-    await ensureCollection(this.caller, { name: this.entitiesCollection, indexes: { userId: TENANT_INDEX, type: KEYWORD_INDEX } });
-    await ensureCollection(this.caller, { name: this.memories, indexes: { [ENTITIES_FIELD]: KEYWORD_INDEX } });
+    await ensureCollection(this.caller, { name: this.entitiesCollection, topology: this.options.topology, indexes: { userId: TENANT_INDEX, type: KEYWORD_INDEX } });
+    await ensureCollection(this.caller, { name: this.memories, topology: this.options.topology, indexes: { [ENTITIES_FIELD]: KEYWORD_INDEX } });
   }
 
   private of(userId: string, type: "entity" | "relation"): QdrantFilter {

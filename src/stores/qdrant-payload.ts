@@ -93,14 +93,17 @@ export function payloadToPending(p: Payload): PendingUpdate {
 
 /**
  * Append-order sequence numbers: microseconds since the epoch, strictly increasing within this
- * process (two appends in one millisecond still get distinct, ordered numbers). Writers in other
- * processes interleave by wall-clock time.
+ * process (two appends in one millisecond still get distinct, ordered numbers), and above
+ * `floor`: the user's last stored number, so a writer on a machine whose clock is behind still
+ * appends after the lines another machine wrote before it.
  */
 export class SequenceClock {
   private last = 0;
 
-  next(): number {
-    this.last = Math.max(this.last + 1, Date.now() * 1000);
+  constructor(private readonly now: () => number = Date.now) {}
+
+  next(floor = 0): number {
+    this.last = Math.max(this.last + 1, this.now() * 1000, floor + 1);
     return this.last;
   }
 }

@@ -1,4 +1,3 @@
-import type { Settings } from "../config/settings.js";
 import type { ProfileStore } from "../memory/profile/store.js";
 import type { QuestionTopics, StoredProfile } from "../memory/profile/types.js";
 import { chunks, ensureCollection, KEYWORD_INDEX, scrollAll, TENANT_INDEX } from "./qdrant-collections.js";
@@ -6,6 +5,7 @@ import { createQdrantClient, QdrantCaller } from "./qdrant-client.js";
 import { tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
 import { uuidV5 } from "./qdrant-ids.js";
 import type { QdrantMemoryStoreOptions } from "./qdrant.js";
+import { qdrantStoreSettings, type QdrantSettings } from "./qdrant-settings.js";
 
 const WRITE_BATCH = 256;
 
@@ -19,23 +19,17 @@ export class QdrantProfileStore implements ProfileStore {
   private readonly caller: QdrantCaller;
   readonly collection: string;
 
-  constructor(options: QdrantMemoryStoreOptions) {
+  constructor(private readonly options: QdrantMemoryStoreOptions) {
     this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
     this.collection = `${options.collection}_profiles`;
   }
 
-  static fromSettings(settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION"> & Partial<Pick<Settings, "QDRANT_TIMEOUT_S">>): QdrantProfileStore {
-    if (!settings.QDRANT_URL) throw new Error("The Qdrant profile store needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
-    return new QdrantProfileStore({
-      url: settings.QDRANT_URL,
-      apiKey: settings.QDRANT_API_KEY,
-      collection: settings.QDRANT_COLLECTION,
-      timeoutMs: settings.QDRANT_TIMEOUT_S === undefined ? undefined : settings.QDRANT_TIMEOUT_S * 1000,
-    });
+  static fromSettings(settings: QdrantSettings): QdrantProfileStore {
+    return new QdrantProfileStore(qdrantStoreSettings(settings, "The Qdrant profile store"));
   }
 
   async init(): Promise<void> {
-    await ensureCollection(this.caller, { name: this.collection, indexes: { userId: TENANT_INDEX, type: KEYWORD_INDEX } });
+    await ensureCollection(this.caller, { name: this.collection, topology: this.options.topology, indexes: { userId: TENANT_INDEX, type: KEYWORD_INDEX } });
   }
 
   private of(userId: string, type: "profile" | "question"): QdrantFilter {

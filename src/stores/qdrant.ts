@@ -1,6 +1,5 @@
 import type { Schemas } from "@qdrant/js-client-rest";
 import { filterWithPeriod } from "../memory/filter.js";
-import type { Settings } from "../config/settings.js";
 import type { Candidate } from "../search/fusion.js";
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
@@ -21,6 +20,7 @@ import {
   TENANT_INDEX,
 } from "./qdrant-collections.js";
 import { createQdrantClient, QdrantCaller, type RetryPolicy } from "./qdrant-client.js";
+import { qdrantStoreSettings, type CollectionTopology, type QdrantSettings } from "./qdrant-settings.js";
 import { recordFilter, tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
 import { pointId } from "./qdrant-ids.js";
 import {
@@ -43,6 +43,10 @@ export interface QdrantMemoryStoreOptions {
   collection: string;
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** How new collections are spread over a cluster; one shard, one copy when unset. */
+  topology?: CollectionTopology;
+  /** The wall clock of history sequence numbers (tests set one that is behind). */
+  now?: () => number;
 }
 
 /** Points per write request. */
@@ -60,31 +64,28 @@ export class QdrantMemoryStore implements MemoryStore {
   readonly name = "qdrant";
   readonly collections: CollectionNames;
   private readonly caller: QdrantCaller;
-  private readonly clock = new SequenceClock();
+  private readonly clock: SequenceClock;
   private dims?: number;
 
   constructor(readonly options: QdrantMemoryStoreOptions) {
     this.collections = collectionNames(options.collection);
+    this.clock = new SequenceClock(options.now);
     this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
   }
 
   /** No request is sent until the first call (init), so building the store never blocks start-up. */
-  static fromSettings(settings: Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION"> & Partial<Pick<Settings, "QDRANT_TIMEOUT_S">>): QdrantMemoryStore {
-    if (!settings.QDRANT_URL) throw new Error("The Qdrant store needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
-    return new QdrantMemoryStore({
-      url: settings.QDRANT_URL,
-      apiKey: settings.QDRANT_API_KEY,
-      collection: settings.QDRANT_COLLECTION,
-      timeoutMs: settings.QDRANT_TIMEOUT_S === undefined ? undefined : settings.QDRANT_TIMEOUT_S * 1000,
-    });
+  static fromSettings(settings: QdrantSettings): QdrantMemoryStore {
+    return new QdrantMemoryStore(qdrantStoreSettings(settings, "The Qdrant store"));
   }
 
   async init(dims: number): Promise<void> {
     const { memories, history } = this.collections;
     const stored = await denseVectorSize(this.caller, memories, DENSE_VECTOR);
     if (stored !== undefined && stored !== dims) throw dimensionMismatchError(memories, stored, dims);
+    const topology = this.options.topology;
     await ensureCollection(this.caller, {
       name: memories,
+      topology,
       vectors: { [DENSE_VECTOR]: { size: dims, distance: "Cosine" } },
       sparseVectors: { [LEXICAL_VECTOR]: { modifier: "idf" } },
       indexes: {
@@ -108,6 +109,7 @@ export class QdrantMemoryStore implements MemoryStore {
     }
     await ensureCollection(this.caller, {
       name: history,
+      topology,
       indexes: { userId: TENANT_INDEX, memoryId: KEYWORD_INDEX, seq: INTEGER_INDEX },
     });
     this.dims = dims;
@@ -315,16 +317,33 @@ export class QdrantMemoryStore implements MemoryStore {
   }
 
   async appendHistory(entries: HistoryEntry[]): Promise<void> {
-    const points = entries.map((e) => ({
-      id: pointId("history", e.userId, e.id),
-      vector: {},
-      payload: historyToPayload(e, this.clock.next()),
-    }));
+    // Each user's lines go after the last one stored, whichever server wrote it and whatever its
+    // clock says: appends of one user are serialised by the user lock, so this orders them.
+    const floors = new Map<string, number>();
+    for (const userId of new Set(entries.map((e) => e.userId))) floors.set(userId, await this.lastHistorySeq(userId));
+    const points = entries.map((e) => {
+      const seq = this.clock.next(floors.get(e.userId));
+      floors.set(e.userId, seq);
+      return { id: pointId("history", e.userId, e.id), vector: {}, payload: historyToPayload(e, seq) };
+    });
     for (const batch of chunks(points, WRITE_BATCH)) {
       await this.caller.call("appending memory history", (c) =>
         c.upsert(this.collections.history, { wait: true, points: batch }),
       );
     }
+  }
+
+  private async lastHistorySeq(userId: string): Promise<number> {
+    const page = await this.caller.call("reading the last history line", (c) =>
+      c.scroll(this.collections.history, {
+        filter: { must: [tenantCondition(userId)] },
+        limit: 1,
+        order_by: { key: "seq", direction: "desc" },
+        with_payload: ["seq"],
+        with_vector: false,
+      }),
+    );
+    return Number(page.points[0]?.payload?.seq ?? 0);
   }
 
   async history(userId: string, memoryId: string): Promise<HistoryEntry[]> {

@@ -13,8 +13,12 @@ export interface DevServer {
   dataDir: string;
   /** Where its long-term memory lives (unless the caller's env chose otherwise). */
   memoryStore: "qdrant" | "sqlite";
+  /** The id of its process group (the CLI and every process it starts). */
+  pid: number;
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL to the whole process group, as a machine that loses power; resolves once the CLI has exited. */
+  kill: () => Promise<void>;
 }
 
 /**
@@ -52,13 +56,22 @@ export async function startDevServer(config: string, env: Record<string, string>
     rmSync(dataDir, { recursive: true, force: true });
     await memory.drop();
   };
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const kill = async () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    await exited;
+  };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
       // /info answers without credentials even when auth is on.
       const res = await fetch(`${url}/info`);
-      if (res.ok) return { url, dataDir, memoryStore: memory.store, output: () => log, stop };
+      if (res.ok) return { url, dataDir, memoryStore: memory.store, pid: child.pid!, output: () => log, stop, kill };
     } catch {
       /* not up yet */
     }

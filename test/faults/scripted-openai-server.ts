@@ -7,7 +7,7 @@
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { createHash } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
-import { promptKind, rememberingScript, type PromptKind } from "../helpers/scripted-model.js";
+import { promptKind, rememberingScript, type PromptKind, type Script } from "../helpers/scripted-model.js";
 
 export const EMBEDDING_DIMS = 16;
 
@@ -28,7 +28,9 @@ export interface ScriptedServer {
   close: () => Promise<void>;
 }
 
-export async function startScriptedOpenAI(): Promise<ScriptedServer> {
+/** `script` answers each kind of prompt (the remembering script, which only ever ADDs, by default). */
+export async function startScriptedOpenAI(options: { script?: Script } = {}): Promise<ScriptedServer> {
+  const script = options.script ?? rememberingScript;
   const hang = new Set<PromptKind>();
   const waiting = new Map<PromptKind, Array<() => void>>();
   const questions: string[] = [];
@@ -53,7 +55,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedServer> {
       waiting.delete(kind);
       if (hang.has(kind)) return;
       const reply = kind === "answer" ? replies.shift() : undefined;
-      const text = reply ?? (await rememberingScript(kind, messages));
+      const text = reply ?? (await script(kind, messages));
       const base = { id: "chatcmpl-test", created: 0, model: "fake" };
       if (request.stream !== true) {
         res.end(JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }] }));

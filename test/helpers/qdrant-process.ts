@@ -26,17 +26,26 @@ export interface QdrantProcess {
   dispose: () => Promise<void>;
 }
 
-/** Two different free ports (two calls in a row may hand out the same one). */
-async function twoFreePorts(): Promise<[number, number]> {
-  const http = await freePort();
-  for (;;) {
-    const grpc = await freePort();
-    if (grpc !== http) return [http, grpc];
+/** `n` different free ports (two calls in a row may hand out the same one). */
+export async function freePorts(n: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < n) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
   }
+  return ports;
 }
 
-export async function qdrantProcess(binary: string): Promise<QdrantProcess> {
-  const [httpPort, grpcPort] = await twoFreePorts();
+export interface QdrantProcessOptions {
+  /** HTTP and gRPC ports (free ones when unset). */
+  ports?: { http: number; grpc: number };
+  /** More configuration (e.g. QDRANT__CLUSTER__ENABLED) and arguments (e.g. --bootstrap). */
+  env?: Record<string, string>;
+  args?: string[];
+}
+
+export async function qdrantProcess(binary: string, options: QdrantProcessOptions = {}): Promise<QdrantProcess> {
+  const [httpPort, grpcPort] = options.ports ? [options.ports.http, options.ports.grpc] : await freePorts(2);
   const dir = mkdtempSync(join(tmpdir(), "memory-chat-qdrant-"));
   const url = `http://127.0.0.1:${httpPort}`;
   let proc: ChildProcess | undefined;
@@ -54,7 +63,7 @@ export async function qdrantProcess(binary: string): Promise<QdrantProcess> {
 
   const start = async () => {
     if (running()) throw new Error(`Qdrant on ${url} is already running`);
-    const child = spawn(binary, ["--disable-telemetry"], {
+    const child = spawn(binary, ["--disable-telemetry", ...(options.args ?? [])], {
       cwd: dir, // no config/ folder here: compiled-in defaults plus the environment below
       env: {
         ...process.env,
@@ -65,6 +74,7 @@ export async function qdrantProcess(binary: string): Promise<QdrantProcess> {
         QDRANT__STORAGE__STORAGE_PATH: join(dir, "storage"),
         QDRANT__STORAGE__SNAPSHOTS_PATH: join(dir, "snapshots"),
         QDRANT__TELEMETRY_DISABLED: "true",
+        ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

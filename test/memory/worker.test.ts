@@ -123,6 +123,36 @@ describe("MemoryWorker", () => {
     expect(await other.result(second.jobId)).toMatchObject({ status: "stored", changes: [{ text: "My dog is Rex." }] });
   });
 
+  it("one job per user and message: a delivery retried at once, on another process, or after newer turns runs nothing again", async () => {
+    const { engine, started } = engineWithSwitch();
+    const path = queuePath();
+    const here = worker({ memory: async () => engine, queue: newQueue(path) });
+    const there = worker({ memory: async () => engine, queue: newQueue(path) });
+    // Delivered twice at once, to two processes on one queue.
+    const [a, b] = await Promise.all([
+      here.enqueue(turn("I live in Lisbon."), { userId: "u", sourceId: "m1" }),
+      there.enqueue(turn("I live in Lisbon."), { userId: "u", sourceId: "m1" }),
+    ]);
+    expect(b.jobId).toBe(a.jobId);
+    there.start();
+    const [first, second] = await Promise.all([a.result, b.result]);
+    expect(first).toMatchObject({ status: "stored", changes: [{ operation: "ADD", text: "I live in Lisbon." }] });
+    expect(second.status).toBe("stored");
+    await here.enqueue(turn("My cat is Miso."), { userId: "u", sourceId: "m2" }).then((j) => j.result);
+    // Delivered again long after, behind a newer turn: the stored outcome, and no second run.
+    const late = await here.run(turn("I live in Lisbon."), { userId: "u", sourceId: "m1" });
+    expect(late).toMatchObject({ jobId: a.jobId, status: "stored", changes: [{ operation: "ADD", text: "I live in Lisbon." }] });
+    expect(started).toEqual(["m1", "m2"]);
+    expect((await newQueue(path).list()).map((j) => j.payload.options.sourceId)).toEqual(["m1", "m2"]);
+    // The same message id of another user is another job; a turn without one always gets its own.
+    const other = await here.enqueue(turn("I live in Lisbon."), { userId: "v", sourceId: "m1" });
+    expect(other.jobId).not.toBe(a.jobId);
+    const [x, y] = await Promise.all([here.enqueue(turn("I like jazz."), { userId: "u" }), here.enqueue(turn("I like jazz."), { userId: "u" })]);
+    expect(x.jobId).not.toBe(y.jobId);
+    await Promise.all([other.result, x.result, y.result]);
+    expect(await texts(engine)).toEqual(["I like jazz.", "I live in Lisbon.", "My cat is Miso."]);
+  });
+
   it("keeps jobs while the store is down (retrying) and stores every fact exactly once when it is back", async () => {
     const { engine, setDown } = engineWithSwitch();
     const w = worker({ memory: async () => engine });

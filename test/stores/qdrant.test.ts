@@ -67,6 +67,28 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       expect((await client.collectionExists(`${name}_pending`)).exists).toBe(false);
     });
 
+    it("keeps a user's history in append order across servers whose clocks disagree (one 10 s behind)", async () => {
+      const name = freshName();
+      const ahead = openStore(name);
+      const behind = new QdrantMemoryStore({ url, collection: name, now: () => Date.now() - 10_000 });
+      await ahead.init(DIMS);
+      await behind.init(DIMS);
+      const user = newUser();
+      const steps = [
+        [ahead, historyEntry(user, "m", { operation: "ADD", newText: "I live in Lisbon." })],
+        [behind, historyEntry(user, "m", { operation: "SUPERSEDE", oldText: "I live in Lisbon.", newText: "I live in Porto." })],
+        [ahead, historyEntry(user, "m", { operation: "DELETE", oldText: "I live in Lisbon.", newText: null })],
+        [behind, historyEntry(user, "m", { operation: "ADD", newText: "I live in Braga." })],
+      ] as const;
+      // One after the other, as the user lock makes them.
+      for (const [store, entry] of steps) await store.appendHistory([entry]);
+      expect((await ahead.history(user, "m")).map((h) => h.id)).toEqual(steps.map(([, e]) => e.id));
+      // Another user's lines do not lift this user's numbers, nor the other way round.
+      const other = newUser();
+      await behind.appendHistory([historyEntry(other, "m")]);
+      expect((await behind.history(other, "m"))).toHaveLength(1);
+    });
+
     it("hands over the pending updates an older version kept in Qdrant once, then drops their collection", async () => {
       const name = freshName();
       const store = openStore(name);

@@ -7,7 +7,7 @@
  * process claims them. A crash, a kill or an unreachable store loses nothing: the job stays in
  * the queue until it is stored (`engine.add` is idempotent for the same source message).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "../../logger.js";
 import type { AddOptions, ChatTurnMessage } from "../api.js";
 import type { MemoryEngine } from "../engine.js";
@@ -86,21 +86,28 @@ export class MemoryWorker {
 
   /**
    * Queues a turn durably and returns at once; `result` settles with the job's first outcome.
-   * Input `engine.add` would refuse rejects here, never queued.
+   * Input `engine.add` would refuse rejects here, never queued. A turn with a source message id
+   * is queued once per user and message: delivering it again (a client's retry, to this server
+   * or another one, at once or after later turns) names the same job, so it never runs twice and
+   * a late retry never undoes the user's newer changes.
    */
   async enqueue(input: ChatTurnMessage[], options: AddOptions): Promise<{ jobId: string; result: Promise<MemoryJobResult> }> {
     if (this.closed) throw new Error("The memory worker is closed; no more memory updates are accepted");
     const { userId, ...rest } = checkOptions(options);
-    const jobId = randomUUID();
+    const jobId = rest.sourceId ? messageJobId(userId, rest.sourceId) : randomUUID();
     const result = this.wait(jobId);
+    let job: MemoryJob;
     try {
-      await this.o.queue.enqueue(userId, { input, options: rest }, jobId);
+      job = await this.o.queue.enqueue(userId, { input, options: rest }, jobId);
       // Its earlier updates waiting for a retry are tried now, so this one is not held up by their backoff.
       await this.o.queue.nudge(userId);
     } catch (error) {
       this.waiters.delete(jobId);
       throw error;
     }
+    // A retried delivery of a message whose update is already finished (here or on another server) gets that outcome.
+    const finished = outcomeOf(job);
+    if (finished) this.settle(finished);
     // A process that queues updates drives the queue from then on (retries included), started or not.
     this.started = true;
     this.kick();
@@ -377,6 +384,16 @@ function outcomeOf(job: MemoryJob): MemoryJobResult | undefined {
   if (job.state === "done") return { ...base, status: "stored", changes: job.changes ?? [] };
   if (job.state === "dead") return { ...base, status: "dead", changes: [], error: job.lastError ?? undefined };
   return undefined;
+}
+
+/**
+ * The job of a user's message: a UUID-shaped digest of (user id, message id), the same on every
+ * server, so the queue's idempotent enqueue keeps one job per message.
+ */
+export function messageJobId(userId: string, sourceId: string): string {
+  const hex = createHash("sha256").update(JSON.stringify([userId, sourceId])).digest("hex");
+  const variant = (8 | (parseInt(hex[16], 16) & 3)).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The checks `engine.add` makes before any work, so a job that would fail forever is never queued. */
