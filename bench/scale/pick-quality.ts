@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { normalize } from "../../src/search/vector.js";
-import { BIT_PICK_FACTOR, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
+import { BIT_PICK_FACTOR, MIN_PICK_SHARE, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import type { MemoryRowWithEmbedding } from "../../src/stores/sqlite-rows.js";
 import { defaultEmbeddingCacheFile, parseNumberList } from "../lib/args.js";
 import { CachedEmbeddings } from "../lib/cached-embeddings.js";
@@ -37,6 +37,9 @@ function row(seq: number, vector: ArrayLike<number>): MemoryRowWithEmbedding {
     embedding: Buffer.from(unit.buffer), tokens: "",
   } as MemoryRowWithEmbedding;
 }
+
+/** How many memories the pick scores exactly for a user of `size` (sqlite-snapshot.ts). */
+const poolOf = (size: number) => Math.max(BIT_PICK_FACTOR * k, Math.ceil(size * MIN_PICK_SHARE));
 
 /** Share of the exact top k the pick keeps, averaged over the queries. */
 function agreement(vectors: number[][], queries: number[][], dims: number): number {
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
       memories: turns.length,
       queries: questions.length,
       k,
-      pool: BIT_PICK_FACTOR * k,
+      pool: poolOf(turns.length),
       realEmbeddings: Math.round(agreement(vectors, queries, embedder.dims) * 1000) / 1000,
       randomVectors: Math.round(agreement(randomVectors, randomQueries, embedder.dims) * 1000) / 1000,
     };
@@ -83,8 +86,8 @@ async function main(): Promise<void> {
     const vectors = Array.from({ length: size }, () => randomUnitVector(rand, embedder.dims));
     const queries = Array.from({ length: 100 }, () => randomUnitVector(rand, embedder.dims));
     const kept = Math.round(agreement(vectors, queries, embedder.dims) * 1000) / 1000;
-    console.log(`random vectors, ${size} memories, pool ${BIT_PICK_FACTOR * k}: the pick keeps ${kept} of the exact top ${k}`);
-    randomOnly.push({ memories: size, queries: queries.length, k, pool: BIT_PICK_FACTOR * k, randomVectors: kept });
+    console.log(`random vectors, ${size} memories, pool ${poolOf(size)}: the pick keeps ${kept} of the exact top ${k}`);
+    randomOnly.push({ memories: size, queries: queries.length, k, pool: poolOf(size), randomVectors: kept });
   }
   const out = resolve(values.out!);
   mkdirSync(dirname(out), { recursive: true });
