@@ -35,7 +35,9 @@ export function makeRewriteQuestion(deps: GraphDeps) {
       if (!rewritten) return { rewrittenQuestion: state.question, rewriteFallback: "empty rewrite" };
       const implausible = implausibleRewrite(state.question, rewritten);
       if (implausible) {
-        deps.logger.warn("rewriteQuestion fell back to the original question", { reason: implausible });
+        // A rambling rewrite is what a small model often gives, not a fault: info, not a warning
+        // on the chat's screen; the reason stays in state (rewriteFallback).
+        deps.logger.info("rewriteQuestion fell back to the original question", { reason: implausible });
         return { rewrittenQuestion: state.question, rewriteFallback: implausible };
       }
       return { rewrittenQuestion: rewritten, rewriteFallback: null };
