@@ -4,6 +4,7 @@ import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool, unreachableMessage } fr
 import { migrate } from "../../util/postgres-migrations.js";
 import { unreachableStoreCode } from "../store-unavailable.js";
 import type { MemoryChange } from "../types.js";
+import { FinishingQueue, type JobEnd } from "./finishing.js";
 import { MAX_LOST_RUNS } from "./retry-policy.js";
 import { QUEUE_MIGRATIONS, QUEUE_VERSION_TABLE } from "./postgres-queue-schema.js";
 import { sessionGoneSql, WorkerSession } from "./postgres-worker-session.js";
@@ -33,7 +34,7 @@ interface JobRow {
  * whose worker's session is gone, or whose lease ran out, is taken back (WorkerSession). Times are
  * milliseconds since the epoch from `now`, as in the SQLite queue, so tests can move the clock.
  */
-export class PostgresJobQueue implements JobQueue {
+export class PostgresJobQueue extends FinishingQueue implements JobQueue {
   private readonly pool: pg.Pool;
   private readonly session: WorkerSession;
   private ready?: Promise<void>;
@@ -43,6 +44,7 @@ export class PostgresJobQueue implements JobQueue {
     private readonly url: string,
     private readonly now: () => number = Date.now,
   ) {
+    super();
     this.pool = postgresPool(url, { max: 4 });
     this.session = new WorkerSession(url);
   }
@@ -112,19 +114,7 @@ export class PostgresJobQueue implements JobQueue {
     return (result.rowCount ?? 0) > 0;
   }
 
-  async complete(id: string, owner: string, changes: MemoryChange[]): Promise<void> {
-    await this.finish(id, owner, { state: "done", changes: JSON.stringify(changes), error: null });
-  }
-
-  async retryLater(id: string, owner: string, error: string, nextAttemptAt: Date): Promise<void> {
-    await this.finish(id, owner, { state: "queued", error, next: nextAttemptAt.getTime() });
-  }
-
-  async bury(id: string, owner: string, error: string): Promise<void> {
-    await this.finish(id, owner, { state: "dead", error });
-  }
-
-  private async finish(id: string, owner: string, to: { state: JobState; error: string | null; changes?: string; next?: number }): Promise<void> {
+  protected async finish(id: string, owner: string, to: JobEnd): Promise<void> {
     await this.schema();
     await this.pool.query(
       `UPDATE memory_jobs SET state = $1, last_error = $2, changes = COALESCE($3, changes), next_attempt_at = COALESCE($4, next_attempt_at),

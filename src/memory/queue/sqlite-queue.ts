@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type Migration, type MigrationPlan, migrate } from "../../util/sqlite-migrations.js";
 import type { MemoryChange } from "../types.js";
+import { FinishingQueue, type JobEnd } from "./finishing.js";
 import { MAX_LOST_RUNS } from "./retry-policy.js";
 import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from "./types.js";
 
@@ -78,14 +79,16 @@ interface JobRow {
  * The memory update queue in a SQLite file of its own (`DATA_DIR/queue.db`): it must take a turn's
  * update exactly when the memory store is locked or down. Every call is one short transaction.
  */
-export class SqliteJobQueue implements JobQueue {
+export class SqliteJobQueue extends FinishingQueue implements JobQueue {
   private db?: Database.Database;
   private opening?: Promise<Database.Database>;
 
   constructor(
     readonly path: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    super();
+  }
 
   async enqueue(userId: string, payload: JobPayload, id: string = randomUUID()): Promise<MemoryJob> {
     const db = await this.connection();
@@ -153,19 +156,7 @@ export class SqliteJobQueue implements JobQueue {
     return result.changes > 0;
   }
 
-  async complete(id: string, owner: string, changes: MemoryChange[]): Promise<void> {
-    await this.finish(id, owner, { state: "done", changes: JSON.stringify(changes), error: null });
-  }
-
-  async retryLater(id: string, owner: string, error: string, nextAttemptAt: Date): Promise<void> {
-    await this.finish(id, owner, { state: "queued", error, next: nextAttemptAt.getTime() });
-  }
-
-  async bury(id: string, owner: string, error: string): Promise<void> {
-    await this.finish(id, owner, { state: "dead", error });
-  }
-
-  private async finish(id: string, owner: string, to: { state: JobState; error: string | null; changes?: string; next?: number }): Promise<void> {
+  protected async finish(id: string, owner: string, to: JobEnd): Promise<void> {
     const db = await this.connection();
     const now = this.now();
     await untilFree(() =>
