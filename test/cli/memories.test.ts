@@ -1,28 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { runProcess, type ProcessResult } from "../helpers/run-process.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "memory-chat-cli-"));
 
 /** Runs the memories CLI (src/cli/memories.ts, what `npx memories` starts) as operators do: a child process on the embedded defaults. */
-function memories(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["src/cli/memories.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, MEMORY_STORE: "sqlite", DATA_DIR: dataDir, EMBEDDING_MODEL: "", CHAT_MODEL: "", LOG_LEVEL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
+function memories(...args: string[]): Promise<ProcessResult> {
+  return runProcess(join(ROOT, "node_modules/.bin/tsx"), ["src/cli/memories.ts", ...args], { cwd: ROOT, dataDir });
 }
 
 const exportFile = join(dataDir, "wen.json");

@@ -4,7 +4,6 @@
  * The export is redirected into a file, which must be the JSON alone; the import restores it
  * into a fresh DATA_DIR. `history` shows a supersede chain both ways.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,6 +13,7 @@ import { MemoryEngine } from "../../src/memory/engine.js";
 import { messageText } from "../../src/memory/structured.js";
 import { USE_LITE_DIMS } from "../../src/models/use-lite.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -31,20 +31,8 @@ function readmeCommand(prefix: string): string {
 }
 
 /** Runs a command line through the shell, as a user pastes it, with DATA_DIR set. */
-function shell(command: string, dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn("bash", ["-c", command], {
-      cwd: workDir,
-      env: { ...process.env, MEMORY_STORE: "sqlite", DATA_DIR: dataDir, EMBEDDING_MODEL: "", CHAT_MODEL: "", LOG_LEVEL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
+function shell(command: string, dataDir: string): Promise<ProcessResult> {
+  return runProcess("bash", ["-c", command], { cwd: workDir, dataDir });
 }
 
 /**

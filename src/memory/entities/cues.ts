@@ -87,3 +87,14 @@ export const ZH_PLACE_SUFFIXES = ["市", "省", "州", "县", "镇", "村", "岛
 export const ZH_ORG_SUFFIXES = ["公司", "大学", "学院", "医院", "银行", "集团", "中心", "协会", "学校", "俱乐部", "基金会", "研究所", "工作室", "餐厅"];
 /** Before a person's name: 和梅兰妮, 嘿，卡罗琳, 谢谢梅尔. */
 export const ZH_PERSON_CUES = ["和", "跟", "与", "同", "对", "给", "告诉", "嘿，", "嘿", "嗨，", "嗨", "谢谢", "谢谢你，", "感谢", "亲爱的"];
+
+/**
+ * Words after which a place name follows in Chinese (我住在杭州, 搬到了上海, 来自成都): a bare city
+ * name has no suffix to tell it by. Residence only: 去 and 在 are followed by as many verbs and
+ * things as places (去爬山, 在家), 来自 by anything (来自过去, 来自四面八方).
+ */
+export const ZH_PLACE_CUES = ["住在", "搬到了", "搬到", "搬去了", "搬去", "生活在", "出生在", "出生于", "定居在", "定居于"];
+
+/** Words a place cue can be followed by that name no place of their own (住在家里, 来自外地). */
+export const ZH_NOT_PLACES = new Set(["家", "家里", "这里", "那里", "这儿", "那儿", "附近", "一起", "外地", "隔壁", "楼上", "楼下", "宿舍", "城里", "乡下", "国外", "海外", "本地", "当地", "哪里", "哪儿", "什么", "我们", "你们", "他们", "她们", "一起"]);
+

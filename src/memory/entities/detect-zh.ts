@@ -1,6 +1,8 @@
 import {
   ZH_KIN,
   ZH_NAME_STOP,
+  ZH_NOT_PLACES,
+  ZH_PLACE_CUES,
   ZH_ORG_SUFFIXES,
   ZH_PERSON_CUES,
   ZH_PETS,
@@ -11,6 +13,13 @@ import {
 import { USER_ENTITY, type DetectedEntities, type EntityMention, type RelationMention } from "./types.js";
 
 const HAN = /\p{Script=Han}/u;
+/**
+ * After a bare place name comes punctuation, the end, or a particle (杭州。, 杭州的, 杭州已经…); a
+ * word the segmenter cut out of a longer name is followed by the rest of it (戈尔|韦).
+ */
+const wordEnds = (next: string | undefined) => next === undefined || !HAN.test(next) || "的了和与也都已还".includes(next);
+/** 一个小镇, 这座城市, 几个地方: a count or a pointer, not a name. */
+const QUANTIFIER_START = /^[一两几这那每某多半个]/u;
 const words = new Intl.Segmenter("zh", { granularity: "word" });
 const KIN_WORDS = Object.keys(ZH_KIN).sort((a, b) => b.length - a.length);
 const PET_WORDS = Object.keys(ZH_PETS).sort((a, b) => b.length - a.length);
@@ -132,7 +141,12 @@ function placesAndOrganisations(text: string, owner: string, add: (m: EntityMent
     }
     // A one-character suffix needs two characters before it (杭州市, 海淀区): 社区, 公路, 城市 are words.
     const place = ZH_PLACE_SUFFIXES.find((s) => w.endsWith(s) && w.length >= s.length + (s.length === 1 ? 2 : 1) && w.length <= 6);
-    if (place) {
+    // A bare name (杭州, 上海) after a residence or origin word: 我住在杭州, 她来自成都.
+    const cued =
+      !place && w.length >= 2 && w.length <= 4 && !ZH_NOT_PLACES.has(w) && !QUANTIFIER_START.test(w) &&
+      ZH_PLACE_CUES.some((c) => text.slice(0, segs[k].index).endsWith(c)) &&
+      wordEnds(text[segs[k].index + w.length]);
+    if (place || cued) {
       add({ name: w, kind: "place" });
       const before = text.slice(Math.max(0, segs[k].index - 8), segs[k].index);
       // The one who lives there must be the speaker: 我住在上海, not 我妈妈住在上海.

@@ -71,6 +71,15 @@ describe("deterministic entity extractor, Chinese", () => {
     expect(names("我在社区里走了一路。")).toEqual([]);
   });
 
+  it("finds a bare city name after a residence word, and nothing that only follows one", () => {
+    expect(detectEntities("我住在杭州。").entities).toEqual([{ name: "杭州", kind: "place" }]);
+    expect(detectEntities("我们搬到了深圳。").relations).toContainEqual({ from: "user", type: "lives in", to: "深圳" });
+    expect(names("我妹妹梅兰妮住在上海的时候很开心。")).toEqual(expect.arrayContaining(["梅兰妮", "上海"]));
+    for (const text of ["我住在家里。", "你打算住在哪里呢？", "我住在一个小镇上。", "灵感来自四面八方。", "我会住在戈尔韦。", "我住在宿舍。"]) {
+      expect(names(text).filter((n) => n !== "戈尔韦")).toEqual([]);
+    }
+  });
+
   it("reads speaker labels, addressed names, possessive roles and Latin names in Chinese text", () => {
     const found = detectEntities("卡罗琳：嘿，梅尔！梅兰妮的孩子们喜欢LGBTQ活动。", ["梅兰妮"]);
     expect(found.entities).toEqual(
