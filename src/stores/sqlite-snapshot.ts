@@ -170,11 +170,13 @@ export class UserSnapshot {
       const scores = cache.all();
       return topAccepted(scores, k, accept).map((position) => ({ position, score: scores[position] }));
     }
-    const picked: number[] = [];
+    const chosen: number[] = [];
     const order = cache.byDistance();
-    for (let i = 0; i < order.length && picked.length < pool; i++) {
-      if (accept(order[i])) picked.push(order[i]);
+    for (let i = 0; i < order.length && chosen.length < pool; i++) {
+      if (accept(order[i])) chosen.push(order[i]);
     }
+    // In row order: the kernel then reads the matrix forwards, not jumping about 200 MB at 100k.
+    const picked = Int32Array.from(chosen).sort();
     const scores = this.matrix.dots(cache.unit, picked);
     const best = bestAccepted(Int32Array.from(picked.keys()), k, (a, b) => scores[a] < scores[b] || (scores[a] === scores[b] && picked[a] > picked[b]), () => true);
     return best.map((j) => ({ position: picked[j], score: scores[j] }));
