@@ -11,6 +11,9 @@ const positiveInt = (name: string, def: number) =>
     .positive(`${name} must be greater than 0`)
     .default(def);
 
+/** The most memories a turn may retrieve: more would crowd the answer prompt. */
+export const MAX_MEMORY_TOP_K = 50;
+
 const baseUrl = (name: string, example: string) => z.string().url(`${name} must be a URL such as ${example}`).optional();
 
 const SettingsSchema = z.object({
@@ -86,7 +89,13 @@ const SettingsSchema = z.object({
   MEMORY_STORE: z.enum(["auto", "sqlite", "qdrant", "memory"]).default("auto"),
   HISTORY_WINDOW: positiveInt("HISTORY_WINDOW", 12),
   HISTORY_TOKEN_BUDGET: positiveInt("HISTORY_TOKEN_BUDGET", 3000),
-  MEMORY_TOP_K: positiveInt("MEMORY_TOP_K", 8),
+  /** At most MAX_MEMORY_TOP_K, the limit a run's memoryTopK has too (src/graph/context.ts). */
+  MEMORY_TOP_K: z.coerce
+    .number({ invalid_type_error: "MEMORY_TOP_K must be a whole number" })
+    .int("MEMORY_TOP_K must be a whole number")
+    .positive("MEMORY_TOP_K must be greater than 0")
+    .max(MAX_MEMORY_TOP_K, `MEMORY_TOP_K must be at most ${MAX_MEMORY_TOP_K} (more memories would crowd the answer prompt)`)
+    .default(8),
   /**
    * Half-life, in days, of a memory's decay since it was last given to an answer (or stated, if
    * never used): it fades in the ranking, within 30 %, never to nothing; 0 turns decay off.

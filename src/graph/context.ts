@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Settings } from "../config/settings.js";
+import { MAX_MEMORY_TOP_K, type Settings } from "../config/settings.js";
 
 /**
  * A run's settings, declared once: the schema below is the graph's context schema (what Studio
@@ -19,15 +19,12 @@ export const DEFAULT_PERSONA =
   "You are a helpful assistant with a long-term memory of this user. Use what you remember when it helps, " +
   "say so when you do not know, and reply in the language the user writes in.";
 
-/** The largest memoryTopK a run may ask for: more would crowd the answer prompt. */
-export const MAX_MEMORY_TOP_K = 50;
-
 /** The per-run defaults this process runs with. */
 export function runDefaults(settings: Settings): RunDefaults {
   return {
     historyWindow: settings.HISTORY_WINDOW,
     historyTokenBudget: settings.HISTORY_TOKEN_BUDGET,
-    memoryTopK: Math.min(settings.MEMORY_TOP_K, MAX_MEMORY_TOP_K),
+    memoryTopK: settings.MEMORY_TOP_K,
     persona: DEFAULT_PERSONA,
   };
 }

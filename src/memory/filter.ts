@@ -229,7 +229,10 @@ export function expiredAt(record: Pick<MemoryRecord, "expiresAt">, time: string)
   return record.expiresAt !== null && Date.parse(record.expiresAt) <= Date.parse(time);
 }
 
-/** A search period (store.ts, TimePeriod) as a filter: eventTime in it, or createdAt when there is no eventTime. */
+/**
+ * A search period (store.ts, TimePeriod) as a filter, for Qdrant, whose datetime ranges compare
+ * instants as `inPeriod` does: eventTime in it, or createdAt when there is no eventTime.
+ */
 export function periodFilter(period: TimePeriod): MemoryFilter {
   return {
     OR: [
@@ -239,13 +242,26 @@ export function periodFilter(period: TimePeriod): MemoryFilter {
   };
 }
 
-/** A query's filter and period as one filter, for stores that have no index of times. */
+/** A query's filter and period as one filter, for a store that answers both on its server. */
 export function filterWithPeriod(filter: MemoryFilter | undefined, period: TimePeriod | undefined): MemoryFilter | undefined {
   if (!period) return filter;
   return filter ? { AND: [filter, periodFilter(period)] } : periodFilter(period);
 }
 
-/** The time a period is matched on: the event's, or the memory's creation when it names none. */
-export function periodTime(record: MemoryRecord): string {
-  return record.eventTime ?? record.createdAt;
+/** The time a period is matched on, as an instant (ms): the event's, or the memory's creation when it names none; NaN when unreadable. */
+export function periodTime(record: MemoryRecord): number {
+  return Date.parse(record.eventTime ?? record.createdAt);
+}
+
+/** A period's bounds as instants (ms), read once for a search that checks many memories. */
+export function periodBounds(period: TimePeriod): [from: number, to: number] {
+  return [Date.parse(period.gte), Date.parse(period.lt)];
+}
+
+/**
+ * Is a memory's period time in the bounds? Instants, not text: "2023-05" (a month the extraction
+ * may write) is in May 2023, "2023-05-31T23:00:00-05:00" too; an unreadable time is in no period.
+ */
+export function inPeriod(time: number, [from, to]: [number, number]): boolean {
+  return time >= from && time < to;
 }

@@ -28,7 +28,7 @@ export interface StoreSearchQuery {
   /**
    * Only memories of this period: their eventTime, or createdAt when they have none, within
    * [gte, lt) (a time phrase of the question: memory/time-range.ts). Kept apart from `filter` so a
-   * store can answer it from an index of times (filter.ts: `periodFilter` is the same as a filter).
+   * store can answer it from an array of times (filter.ts: `inPeriod`; `periodFilter` for Qdrant).
    */
   period?: TimePeriod;
   validity: Validity;
@@ -36,7 +36,7 @@ export interface StoreSearchQuery {
 }
 
 export interface TimePeriod {
-  /** Inclusive start, compared as text like every filter bound (YYYY-MM-DD or an ISO time). */
+  /** Inclusive start (YYYY-MM-DD or an ISO time); compared as instants (filter.ts, inPeriod). */
   gte: string;
   /** Exclusive end. */
   lt: string;

@@ -1,8 +1,8 @@
 /**
  * A matrix of float vectors and their dot products with a query, for the embedded store's exact
- * dense scoring (stores/sqlite-snapshot.ts). The products are a WebAssembly SIMD kernel (wasm.ts:
- * four multiply-adds per instruction; the four-sum JavaScript loop did 10,000 × 512 in about
- * 3 ms here, the kernel in under one).
+ * dense scoring (stores/sqlite-snapshot.ts). For large matrices the products are a WebAssembly
+ * SIMD kernel (wasm.ts: four multiply-adds per instruction; 10,000 × 512 took 2.6 ms against the
+ * JavaScript loop's 5.3 here, and 1,024 picked rows 0.26 against 0.65).
  *
  * Memory layout: the query at 0, then the row numbers to score, then one f32 result per row
  * number, then the rows, `dims` padded to a multiple of 4 with zeros (which add nothing).
@@ -54,7 +54,19 @@ const DOTS: Kernel = {
   ],
 };
 
-/** Rows of float vectors in a WebAssembly memory of their own, scored against a query. */
+type DotsFunction = (query: number, rows: number, picks: number, m: number, quads: number, out: number) => void;
+
+/**
+ * From this many rows a matrix lives in a WebAssembly memory of its own and is scored by the
+ * kernel; smaller ones use plain arrays and a JavaScript loop (well under a millisecond there).
+ * Each WebAssembly memory reserves gigabytes of address space, and V8 gives a process about
+ * 16,000 of them: one per cached user of a large multi-user store would run out.
+ */
+export const KERNEL_MIN_ROWS = 2048;
+/** Above this the kernel's memory would near WebAssembly's 4 GB limit: plain arrays again. */
+const KERNEL_MAX_BYTES = 2 ** 31;
+
+/** Rows of float vectors scored against a query: in WebAssembly from KERNEL_MIN_ROWS rows, in JavaScript below. */
 export class DotRows {
   /** Floats per row (dims rounded up to a multiple of 4). */
   readonly stride: number;
@@ -62,8 +74,8 @@ export class DotRows {
   private readonly query: Float32Array;
   private readonly picks: Int32Array;
   private readonly out: Float32Array;
-  private readonly run: (query: number, rows: number, picks: number, m: number, quads: number, out: number) => void;
-  private readonly at: { picks: number; out: number; rows: number };
+  /** The kernel and where its regions are; undefined for the JavaScript path. */
+  private readonly kernel?: { run: DotsFunction; at: { picks: number; out: number; rows: number } };
 
   constructor(
     readonly dims: number,
@@ -73,9 +85,16 @@ export class DotRows {
     const picks = align16(this.stride * 4);
     const out = align16(picks + capacity * 4);
     const rows = align16(out + capacity * 4);
-    this.at = { picks, out, rows };
-    const { run, buffer } = instantiate<DotRows["run"]>(DOTS, rows + capacity * this.stride * 4);
-    this.run = run;
+    const bytes = rows + capacity * this.stride * 4;
+    if (capacity < KERNEL_MIN_ROWS || bytes > KERNEL_MAX_BYTES) {
+      this.query = new Float32Array(this.stride);
+      this.picks = new Int32Array(capacity);
+      this.out = new Float32Array(capacity);
+      this.rows = new Float32Array(capacity * this.stride);
+      return;
+    }
+    const { run, buffer } = instantiate<DotsFunction>(DOTS, bytes);
+    this.kernel = { run, at: { picks, out, rows } };
     this.query = new Float32Array(buffer, 0, this.stride);
     this.picks = new Int32Array(buffer, picks, capacity);
     this.out = new Float32Array(buffer, out, capacity);
@@ -102,8 +121,28 @@ export class DotRows {
     this.query.set(query);
     if (typeof picks === "number") for (let i = 0; i < m; i++) this.picks[i] = i;
     else this.picks.set(picks);
-    this.run(0, this.at.rows, this.at.picks, m, this.stride / 4, this.at.out);
+    if (this.kernel) this.kernel.run(0, this.kernel.at.rows, this.kernel.at.picks, m, this.stride / 4, this.kernel.at.out);
+    else this.scoreInJs(m);
     return this.out.subarray(0, m);
+  }
+
+  /** The kernel's loop in JavaScript: four running sums, so it pipelines. */
+  private scoreInJs(m: number): void {
+    const { rows, query, picks, out, stride } = this;
+    for (let k = 0; k < m; k++) {
+      const base = picks[k] * stride;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < stride; j += 4) {
+        s0 += rows[base + j] * query[j];
+        s1 += rows[base + j + 1] * query[j + 1];
+        s2 += rows[base + j + 2] * query[j + 2];
+        s3 += rows[base + j + 3] * query[j + 3];
+      }
+      out[k] = s0 + s1 + s2 + s3;
+    }
   }
 
   /** A larger matrix holding the same rows. */

@@ -1,5 +1,5 @@
 import { Bm25Index } from "../search/bm25.js";
-import { compileFilter, isValidAt, filterWithPeriod } from "../memory/filter.js";
+import { compileFilter, inPeriod, isValidAt, periodBounds, periodTime } from "../memory/filter.js";
 import type { Candidate } from "../search/fusion.js";
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
@@ -81,10 +81,11 @@ export class InMemoryMemoryStore implements MemoryStore {
     }
     const s = this.users.get(query.userId);
     if (!s) return [];
-    const matches = compileFilter(filterWithPeriod(query.filter, query.period));
+    const matches = compileFilter(query.filter);
+    const period = query.period && periodBounds(query.period);
     const accept = (id: string) => {
       const r = s.records.get(id)!;
-      return isValidAt(r, query.validity) && matches(r);
+      return (!period || inPeriod(periodTime(r), period)) && isValidAt(r, query.validity) && matches(r);
     };
     const candidates = candidateCount(query.limit);
     let dense: Candidate[] = [];

@@ -4,7 +4,7 @@
  * BM25 index (search/bm25.ts) for the lexical side, and the parsed records for filter checks.
  * Tagged with the user's version row so a write by any connection makes it stale.
  */
-import { periodTime } from "../memory/filter.js";
+import { inPeriod, periodBounds, periodTime } from "../memory/filter.js";
 import type { TimePeriod } from "../memory/store.js";
 import type { MemoryRecord } from "../memory/types.js";
 import { Bm25Index } from "../search/bm25.js";
@@ -96,7 +96,7 @@ export class UserSnapshot {
       this.records[i] = record;
     }
     this.positionById.set(record.id, i);
-    this.times[i] = Date.parse(periodTime(record));
+    this.times[i] = periodTime(record);
     this.lexical.set(record.id, tokens ? tokens.split(" ") : []);
     this.changes++;
     const row = this.matrix.row(i);
@@ -110,7 +110,7 @@ export class UserSnapshot {
     const i = this.positionBySeq.get(seq);
     if (i === undefined) return;
     this.records[i] = record;
-    this.times[i] = Date.parse(periodTime(record));
+    this.times[i] = periodTime(record);
     this.changes++;
   }
 
@@ -142,11 +142,10 @@ export class UserSnapshot {
    * filter call per record. Times compare as instants, as Qdrant's datetime ranges do.
    */
   inPeriod(period: TimePeriod): Uint8Array {
-    const from = Date.parse(period.gte);
-    const to = Date.parse(period.lt);
     const times = this.times;
+    const bounds = periodBounds(period);
     const mask = new Uint8Array(this.size);
-    for (let i = 0; i < mask.length; i++) if (times[i] >= from && times[i] < to) mask[i] = 1;
+    for (let i = 0; i < mask.length; i++) if (inPeriod(times[i], bounds)) mask[i] = 1;
     return mask;
   }
 

@@ -24,6 +24,15 @@ describe("run settings", () => {
     expect(resolveRunSettings(config({ userId: "ana", persona: "You are Pirate Bot." }), defaults).persona).toBe("You are Pirate Bot.");
   });
 
+  it("take a key sent as null for one not given, and the missing user id message for a null one", () => {
+    expect(resolveRunSettings(config({ userId: "ana", historyWindow: null, persona: null }), defaults)).toMatchObject({ historyWindow: 5, persona: DEFAULT_PERSONA });
+    expect(() => resolveRunSettings(config({ userId: null }), defaults)).toThrow(/No user id: pass it in the run context/);
+  });
+
+  it("refuse a process default above the run limit when the settings are read", () => {
+    expect(() => loadSettings({ MEMORY_TOP_K: "100" })).toThrow(/MEMORY_TOP_K must be at most 50/);
+  });
+
   it("reject a bad value with a message naming the key", () => {
     const bad = (context: Record<string, unknown>) => () => resolveRunSettings(config({ userId: "ana", ...context }), defaults);
     expect(bad({ memoryTopK: "ten" })).toThrow(TurnInputError);

@@ -131,4 +131,15 @@ describe("UserSnapshot", () => {
       expect(kept / (20 * k)).toBeGreaterThan(0.8);
     });
   });
+
+  it("holds 20,000 small users at once (no WebAssembly memory per small user: V8 allows a process about 16,000)", () => {
+    const held: UserSnapshot[] = [];
+    for (let u = 0; u < 20_000; u++) {
+      const snap = UserSnapshot.fromRows(0, [], DIMS);
+      snap.upsert(1, memory(`u${u}`, "tea", { id: `m${u}` }), bytes(seededVector(u)), tokens("tea"));
+      expect(snap.denseRanking(seededVector(u), 5, () => true)).toHaveLength(1);
+      held.push(snap);
+    }
+    expect(held).toHaveLength(20_000);
+  });
 });
