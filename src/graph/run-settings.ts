@@ -12,9 +12,9 @@ const schemas = new WeakMap<RunDefaults, ReturnType<typeof contextSchema>>();
 export function resolveRunSettings(config: LangGraphRunnableConfig, defaults: GraphDefaults): ResolvedRunSettings {
   let schema = schemas.get(defaults);
   if (!schema) schemas.set(defaults, (schema = contextSchema(defaults)));
-  // A key sent as null means "not given" (what clients do for optional fields): its default applies.
-  const given = Object.fromEntries(Object.entries((config.context ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null));
-  const parsed = schema.safeParse(given);
+  // LangGraph has checked the context against the same schema before the first node (a bad value
+  // fails the run naming its key); this parse fills the defaults.
+  const parsed = schema.safeParse(config.context ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => (i.path.length ? `context.${i.path.join(".")}: ${i.message}` : i.message));
     throw new TurnInputError(`Invalid run context: ${problems.join("; ")}`);

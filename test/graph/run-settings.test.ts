@@ -6,6 +6,8 @@ import { loadSettings } from "../../src/config/settings.js";
 import { contextSchema, DEFAULT_PERSONA } from "../../src/graph/context.js";
 import { TurnInputError } from "../../src/graph/errors.js";
 import { resolveRunSettings } from "../../src/graph/run-settings.js";
+import { HumanMessage } from "@langchain/core/messages";
+import { compileTestGraph, makeTestDeps } from "./graph-harness.js";
 
 const config = (context: Record<string, unknown>) => ({ context });
 
@@ -24,9 +26,14 @@ describe("run settings", () => {
     expect(resolveRunSettings(config({ userId: "ana", persona: "You are Pirate Bot." }), defaults).persona).toBe("You are Pirate Bot.");
   });
 
-  it("take a key sent as null for one not given, and the missing user id message for a null one", () => {
-    expect(resolveRunSettings(config({ userId: "ana", historyWindow: null, persona: null }), defaults)).toMatchObject({ historyWindow: 5, persona: DEFAULT_PERSONA });
-    expect(() => resolveRunSettings(config({ userId: null }), defaults)).toThrow(/No user id: pass it in the run context/);
+  it("fail a run whose context has a bad value before any node runs, naming the key (LangGraph checks the same schema)", async () => {
+    const { deps } = makeTestDeps();
+    const graph = compileTestGraph(deps);
+    const run = (context: Record<string, unknown>) =>
+      graph.invoke({ messages: [new HumanMessage("I like tea.")] }, { configurable: { thread_id: `t-${Math.random()}` }, context: context as never });
+    await expect(run({ userId: "ana", memoryTopK: 99 })).rejects.toThrow(/memoryTopK must be at most 50/);
+    await expect(run({ userId: "ana", historyWindow: null })).rejects.toThrow(/historyWindow/);
+    await expect(run({ userId: "ana", historyWindow: 2 })).resolves.toMatchObject({ question: "I like tea." });
   });
 
   it("refuse a process default above the run limit when the settings are read", () => {
