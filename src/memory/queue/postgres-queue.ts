@@ -5,6 +5,7 @@ import { migrate } from "../../util/postgres-migrations.js";
 import { unreachableStoreCode } from "../store-unavailable.js";
 import type { MemoryChange } from "../types.js";
 import { FinishingQueue, type JobEnd } from "./finishing.js";
+import { jobFromRow, type JobRow } from "./job-row.js";
 import { MAX_LOST_RUNS } from "./retry-policy.js";
 import { QUEUE_MIGRATIONS, QUEUE_VERSION_TABLE } from "./postgres-queue-schema.js";
 import { sessionGoneSql, WorkerSession } from "./postgres-worker-session.js";
@@ -13,18 +14,8 @@ import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from 
 /** How often a claiming queue looks for claims of lost workers (by its clock). */
 const RECLAIM_EVERY_MS = 50;
 
-interface JobRow {
+interface Row extends JobRow {
   seq: string;
-  id: string;
-  user_id: string;
-  payload: string;
-  state: JobState;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  changes: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
 /**
@@ -55,7 +46,7 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
     // The job's place (seq) is taken, and committed, under the user's lock (held to the end of
     // this one-statement transaction): a later job of the user can never become visible before
     // an earlier one and run first. The lock's row is read before the insert numbers its row.
-    const { rows } = await this.pool.query<JobRow>(
+    const { rows } = await this.pool.query<Row>(
       `WITH user_lock AS (SELECT pg_advisory_xact_lock($1, $2))
        INSERT INTO memory_jobs (id, user_id, payload, state, next_attempt_at, created_at, updated_at)
        SELECT $3, $4, $5, 'queued', $6, $6, $6 FROM user_lock
@@ -63,7 +54,7 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
        RETURNING *`,
       [ADVISORY_LOCK_SPACE.userEnqueue, advisoryKey(userId), id, userId, JSON.stringify(payload), at],
     );
-    return rows[0] ? toJob(rows[0]) : (await this.get(id))!;
+    return rows[0] ? jobFromRow(rows[0]) : (await this.get(id))!;
   }
 
   async claim(owner: string, leaseMs: number): Promise<MemoryJob | undefined> {
@@ -77,7 +68,7 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
     }
     // The head of its user (no earlier unfinished job of the same user), due, oldest first; a row
     // another worker is claiming right now is skipped, not waited for.
-    const { rows } = await this.pool.query<JobRow>(
+    const { rows } = await this.pool.query<Row>(
       `WITH next AS (
          SELECT j.seq FROM memory_jobs j
          WHERE j.state = 'queued' AND j.next_attempt_at <= $4
@@ -89,7 +80,7 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
        RETURNING memory_jobs.*`,
       [owner, session, now + leaseMs, now],
     );
-    return rows[0] && toJob(rows[0]);
+    return rows[0] && jobFromRow(rows[0]);
   }
 
   /** Running jobs whose worker's session is gone, or whose lease ran out, go back to the queue (or die). */
@@ -126,8 +117,8 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
 
   async get(id: string): Promise<MemoryJob | undefined> {
     await this.schema();
-    const { rows } = await this.pool.query<JobRow>("SELECT * FROM memory_jobs WHERE id = $1", [id]);
-    return rows[0] && toJob(rows[0]);
+    const { rows } = await this.pool.query<Row>("SELECT * FROM memory_jobs WHERE id = $1", [id]);
+    return rows[0] && jobFromRow(rows[0]);
   }
 
   async list(options: ListJobsOptions = {}): Promise<MemoryJob[]> {
@@ -138,7 +129,7 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
     if (options.state !== undefined) params.push(options.state), where.push(`state = $${params.length}`);
     params.push(options.limit ?? 1000);
     const sql = `SELECT * FROM memory_jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT $${params.length}`;
-    return (await this.pool.query<JobRow>(sql, params)).rows.map(toJob);
+    return (await this.pool.query<Row>(sql, params)).rows.map(jobFromRow);
   }
 
   async retry(selection: { id?: string; userId?: string }): Promise<string[]> {
@@ -221,17 +212,3 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
   }
 }
 
-function toJob(row: JobRow): MemoryJob {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    payload: JSON.parse(row.payload) as JobPayload,
-    state: row.state,
-    attempts: row.attempts,
-    nextAttemptAt: new Date(Number(row.next_attempt_at)).toISOString(),
-    lastError: row.last_error,
-    createdAt: new Date(Number(row.created_at)).toISOString(),
-    updatedAt: new Date(Number(row.updated_at)).toISOString(),
-    changes: row.changes ? (JSON.parse(row.changes) as MemoryChange[]) : null,
-  };
-}

@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import { type Migration, type MigrationPlan, migrate } from "../../util/sqlite-migrations.js";
 import type { MemoryChange } from "../types.js";
 import { FinishingQueue, type JobEnd } from "./finishing.js";
+import { jobFromRow, type JobRow } from "./job-row.js";
 import { MAX_LOST_RUNS } from "./retry-policy.js";
 import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from "./types.js";
 
@@ -61,18 +62,8 @@ function queuePlan(path: string): MigrationPlan<void> {
   };
 }
 
-interface JobRow {
+interface Row extends JobRow {
   seq: number;
-  id: string;
-  user_id: string;
-  payload: string;
-  state: JobState;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  changes: string | null;
-  created_at: number;
-  updated_at: number;
 }
 
 /**
@@ -122,11 +113,11 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
                  ORDER BY j.seq LIMIT 1)
                RETURNING *`,
             )
-            .get(owner, process.pid, now + leaseMs, now, now) as JobRow | undefined;
+            .get(owner, process.pid, now + leaseMs, now, now) as Row | undefined;
         })
         .immediate(),
     );
-    return row && toJob(row);
+    return row && jobFromRow(row);
   }
 
   /** Running jobs whose process is gone, or whose lease ran out, go back to the queue (or die). */
@@ -172,8 +163,8 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
 
   async get(id: string): Promise<MemoryJob | undefined> {
     const db = await this.connection();
-    const row = db.prepare("SELECT * FROM memory_jobs WHERE id = ?").get(id) as JobRow | undefined;
-    return row && toJob(row);
+    const row = db.prepare("SELECT * FROM memory_jobs WHERE id = ?").get(id) as Row | undefined;
+    return row && jobFromRow(row);
   }
 
   async list(options: ListJobsOptions = {}): Promise<MemoryJob[]> {
@@ -183,7 +174,7 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     if (options.userId !== undefined) where.push("user_id = ?"), params.push(options.userId);
     if (options.state !== undefined) where.push("state = ?"), params.push(options.state);
     const sql = `SELECT * FROM memory_jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT ?`;
-    return (db.prepare(sql).all(...params, options.limit ?? 1000) as JobRow[]).map(toJob);
+    return (db.prepare(sql).all(...params, options.limit ?? 1000) as Row[]).map(jobFromRow);
   }
 
   async retry(selection: { id?: string; userId?: string }): Promise<string[]> {
@@ -285,20 +276,6 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
   }
 }
 
-function toJob(row: JobRow): MemoryJob {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    payload: JSON.parse(row.payload) as JobPayload,
-    state: row.state,
-    attempts: row.attempts,
-    nextAttemptAt: new Date(row.next_attempt_at).toISOString(),
-    lastError: row.last_error,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-    changes: row.changes ? (JSON.parse(row.changes) as MemoryChange[]) : null,
-  };
-}
 
 /** Runs a statement; while another process holds the write lock, waits for it off the event loop. */
 async function untilFree<T>(step: () => T): Promise<T> {
