@@ -1,9 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { EntityStore } from "../memory/entities/store.js";
 import type { EntityKind, EntityRecord, EntityRelation, MemoryLink } from "../memory/entities/types.js";
-import { configureConnection } from "../util/sqlite-connection.js";
+import { openSqliteFile } from "../util/sqlite-connection.js";
 import { hasEntityTables } from "./sqlite-schema.js";
 
 interface EntityRow {
@@ -32,9 +30,7 @@ export class SqliteEntityStore implements EntityStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {
-    if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
-    this.db = new Database(path);
-    configureConnection(this.db);
+    this.db = openSqliteFile(path);
   }
 
   /** The tables are the memory store's migration step 2: that store opens (and migrates) the file first. */

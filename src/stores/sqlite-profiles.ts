@@ -1,9 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { ProfileStore } from "../memory/profile/store.js";
 import type { ProfileSource, QuestionTopics, StoredProfile } from "../memory/profile/types.js";
-import { configureConnection } from "../util/sqlite-connection.js";
+import { openSqliteFile } from "../util/sqlite-connection.js";
 import { hasProfileTables } from "./sqlite-schema.js";
 
 interface ProfileRow {
@@ -21,9 +19,7 @@ export class SqliteProfileStore implements ProfileStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {
-    if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
-    this.db = new Database(path);
-    configureConnection(this.db);
+    this.db = openSqliteFile(path);
   }
 
   /** The tables are a migration step of the memory store: that store opens (and migrates) the file first. */

@@ -1,6 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { compileFilter, isValidAt } from "../memory/filter.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { normalize } from "../search/vector.js";
@@ -17,7 +15,7 @@ import {
   rowToPending,
   rowToRecord,
 } from "./sqlite-rows.js";
-import { configureConnection } from "../util/sqlite-connection.js";
+import { openSqliteFile } from "../util/sqlite-connection.js";
 import { ensureSchema, storedDims } from "./sqlite-schema.js";
 import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
 import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
@@ -36,9 +34,7 @@ export class SqliteMemoryStore implements MemoryStore {
   private dims = 0;
 
   constructor(readonly path: string) {
-    if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
-    this.db = new Database(path);
-    configureConnection(this.db);
+    this.db = openSqliteFile(path);
   }
 
   async init(dims: number): Promise<void> {

@@ -1,4 +1,6 @@
-import type Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
 
 const BUSY_TIMEOUT_MS = 10_000;
 
@@ -15,6 +17,14 @@ export function configureConnection(db: Database.Database): void {
   retryWhileBusy(() => db.pragma("journal_mode = WAL"));
   // In WAL mode NORMAL loses no committed transaction when the process dies (only on power loss).
   db.pragma("synchronous = NORMAL");
+}
+
+/** Opens (creating its folder) and configures a connection to the SQLite file at `path`; ":memory:" and "" open in memory. */
+export function openSqliteFile(path: string): Database.Database {
+  if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new Database(path);
+  configureConnection(db);
+  return db;
 }
 
 function retryWhileBusy<T>(step: () => T): T {
