@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { normalize } from "../../src/search/vector.js";
-import { BIT_PICK_FACTOR, MIN_PICK_SHARE, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
+import { BIT_PICK_FACTOR, eligibleWhere, MIN_PICK_SHARE, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import type { MemoryRowWithEmbedding } from "../../src/stores/sqlite-rows.js";
 import { defaultEmbeddingCacheFile, parseNumberList } from "../lib/args.js";
 import { CachedEmbeddings } from "../lib/cached-embeddings.js";
@@ -48,8 +48,8 @@ function agreement(vectors: number[][], queries: number[][], dims: number): numb
   let kept = 0;
   for (const q of queries) {
     // A k larger than the user's memories / BIT_PICK_FACTOR makes the snapshot scan exactly: the reference.
-    const exact = new Set(exactSnap.denseRanking(q, Math.ceil(vectors.length / BIT_PICK_FACTOR) + 1, () => true).slice(0, k).map((c) => c.position));
-    kept += snap.denseRanking(q, k, () => true).filter((c) => exact.has(c.position)).length;
+    const exact = new Set(exactSnap.denseRanking(q, Math.ceil(vectors.length / BIT_PICK_FACTOR) + 1, eligibleWhere(exactSnap.size, () => true)).slice(0, k).map((c) => c.position));
+    kept += snap.denseRanking(q, k, eligibleWhere(snap.size, () => true)).filter((c) => exact.has(c.position)).length;
   }
   return kept / (queries.length * k);
 }

@@ -114,6 +114,32 @@ function isOperatorObject(c: FieldCondition): c is RangeCondition {
 }
 
 /**
+ * A filter's condition on memory ids (`{ id: { in: [...] } }`, alone or as a member of an AND),
+ * split from the rest, so a store can look those ids up instead of testing every record.
+ */
+export function splitIdFilter(filter: MemoryFilter | undefined): { ids?: string[]; rest?: MemoryFilter } {
+  if (!filter) return {};
+  const ids = idList(filter);
+  if (ids) return { ids };
+  if ("AND" in filter && Array.isArray(filter.AND)) {
+    const at = filter.AND.findIndex((f) => idList(f) !== undefined);
+    if (at >= 0) {
+      const others = filter.AND.filter((_, i) => i !== at);
+      return { ids: idList(filter.AND[at]), rest: others.length === 0 ? undefined : others.length === 1 ? others[0] : { AND: others } };
+    }
+  }
+  return { rest: filter };
+}
+
+function idList(filter: MemoryFilter): string[] | undefined {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== "id") return undefined;
+  const condition = (filter as { id: FieldCondition }).id;
+  if (!isOperatorObject(condition) || Object.keys(condition).length !== 1 || !Array.isArray(condition.in)) return undefined;
+  return condition.in.filter((v): v is string => typeof v === "string");
+}
+
+/**
  * A sanitized filter turned into a test, once, for a search that checks it against thousands of
  * records: field look-ups and the shape of the filter are worked out here, not per record.
  */

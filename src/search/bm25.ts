@@ -31,7 +31,8 @@ export class Bm25Index {
     return this.slotOf.size;
   }
 
-  set(id: string, tokens: string[]): void {
+  /** Indexes a document (replacing one of the same id); returns its slot (see `scores`). */
+  set(id: string, tokens: string[]): number {
     this.remove(id);
     this.changes++;
     const slot = this.free.pop() ?? this.ids.length;
@@ -47,6 +48,7 @@ export class Bm25Index {
       list.slots.push(slot);
       list.tfs.push(count);
     }
+    return slot;
   }
 
   remove(id: string): void {
@@ -76,7 +78,7 @@ export class Bm25Index {
    */
   search(queryTokens: string[], accept: (id: string) => boolean = () => true, limit = Infinity): { id: string; score: number }[] {
     if (this.slotOf.size === 0) return [];
-    const { touched, scores } = this.scored(queryTokens);
+    const { touched, scores } = this.scores(queryTokens);
     // The best `limit` accepted, by a bounded heap over the touched documents: `accept` (a filter
     // and validity check) runs only on documents good enough to enter it, not on every match.
     const ids = this.ids;
@@ -86,11 +88,12 @@ export class Bm25Index {
   }
 
   /**
-   * The documents holding a query term, and their scores by slot. The same token array asked
-   * again on unchanged documents (the engine's second, period-filtered pass of one search) reuses
-   * them: only the selection under the other filter is redone.
+   * The slots of the documents holding a query term, and the scores by slot (0 for the others;
+   * a slot is what `set` returned for the document). The same token array asked again on
+   * unchanged documents (the engine's second, period-filtered pass of one search) reuses them:
+   * only the selection under the other filter is redone.
    */
-  private scored(queryTokens: string[]): { touched: number[]; scores: Float64Array } {
+  scores(queryTokens: string[]): { touched: number[]; scores: Float64Array } {
     const last = this.lastQuery;
     if (last && last.tokens === queryTokens && last.changes === this.changes) return last;
     const n = this.slotOf.size;

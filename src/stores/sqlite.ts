@@ -1,5 +1,4 @@
 import type Database from "better-sqlite3";
-import { compileFilter, isValidAt } from "../memory/filter.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { normalize } from "../search/vector.js";
 import { candidateCount, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
@@ -111,12 +110,11 @@ export class SqliteMemoryStore implements MemoryStore {
     return this.read(() => {
       const snap = this.snapshot(query.userId);
       if (snap.size === 0) return [];
-      const matches = compileFilter(query.filter);
-      const period = query.period ? snap.inPeriod(query.period) : undefined;
-      const accept = (i: number) => (period === undefined || period[i] === 1) && isValidAt(snap.records[i], query.validity) && matches(snap.records[i]);
+      const eligible = snap.eligible(query.validity, query.period, query.filter);
+      if (eligible.count === 0) return [];
       const candidates = candidateCount(query.limit);
-      const dense = query.vector ? snap.denseRanking(query.vector, candidates, accept) : [];
-      const lexical = query.terms?.length ? snap.lexicalRanking(query.terms, candidates, accept) : [];
+      const dense = query.vector ? snap.denseRanking(query.vector, candidates, eligible) : [];
+      const lexical = query.terms?.length ? snap.lexicalRanking(query.terms, candidates, eligible) : [];
       const candidate = ({ position, score }: { position: number; score: number }) => ({ id: snap.records[position].id, score });
       const byId = new Map([...dense, ...lexical].map(({ position }) => [snap.records[position].id, snap.records[position]]));
       return fuseCandidates(dense.map(candidate), lexical.map(candidate), query.limit, (id) => byId.get(id)!, query.coverage);

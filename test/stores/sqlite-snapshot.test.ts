@@ -1,20 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { normalize } from "../../src/search/vector.js";
 import { tokenize } from "../../src/search/tokenize.js";
-import { BIT_PICK_FACTOR, UserSnapshot, topAccepted } from "../../src/stores/sqlite-snapshot.js";
+import { topByScore } from "../../src/search/top-k.js";
+import { BIT_PICK_FACTOR, eligibleWhere, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import { DIMS, memory, seededVector } from "./fixtures.js";
 
 const bytes = (v: number[]) => new Uint8Array(normalize(v).buffer);
 const tokens = (text: string) => tokenize(text).join(" ");
 
-describe("topAccepted", () => {
-  it("returns the k best accepted indices, best first, like a full sort", () => {
-    const scores = Float32Array.from({ length: 500 }, (_, i) => Math.round(Math.sin(i * 7.3) * 50) / 10);
-    const accept = (i: number) => i % 3 !== 0;
-    const bruteForce = [...scores.keys()].filter(accept).sort((a, b) => scores[b] - scores[a] || a - b);
-    for (const k of [0, 1, 7, 50, 400, 1000]) expect(topAccepted(scores, k, accept)).toEqual(bruteForce.slice(0, k));
-  });
-});
+/** The positions of a snapshot that `keep` accepts (all by default), as a search pass's Eligible. */
+const where = (snap: UserSnapshot, keep: (position: number) => boolean = () => true) => eligibleWhere(snap.size, keep);
 
 describe("UserSnapshot", () => {
   it("stays equal to a fresh build through upserts, replacements and removals", () => {
@@ -39,14 +34,14 @@ describe("UserSnapshot", () => {
     const query = normalize(seededVector(9999));
     const dot = (v: number[]) => normalize(v).reduce((s, x, j) => s + x * query[j], 0);
     const expected = [...live.values()].sort((a, b) => dot(b.vector) - dot(a.vector)).map((e) => e.id);
-    const ranked = snap.denseRanking(query, live.size, () => true).map((c) => snap.records[c.position].id);
+    const ranked = snap.denseRanking(query, live.size, where(snap)).map((c) => snap.records[c.position].id);
     expect(ranked).toEqual(expected);
     // The lexical index followed too: every live record is found by its own word, no removed one is.
     for (const e of live.values()) {
       const word = snap.records.find((r) => r.id === e.id)!.text.split(" ")[1];
-      expect(snap.lexicalRanking([word], 5, () => true).map((c) => snap.records[c.position].id)).toEqual([e.id]);
+      expect(snap.lexicalRanking([word], 5, where(snap)).map((c) => snap.records[c.position].id)).toEqual([e.id]);
     }
-    expect(snap.lexicalRanking(["text"], 1000, () => true)).toHaveLength(live.size);
+    expect(snap.lexicalRanking(["text"], 1000, where(snap))).toHaveLength(live.size);
   });
 
   it("reuses a query's scores for a second filter, and never after the data changed", () => {
@@ -54,16 +49,16 @@ describe("UserSnapshot", () => {
     for (let i = 0; i < 50; i++) snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)), tokens(`t${i}`));
     const query = seededVector(4242);
     const ids = (ranked: { position: number }[]) => ranked.map((c) => snap.records[c.position].id);
-    const best = ids(snap.denseRanking(query, 5, () => true));
-    const evenOnly = ids(snap.denseRanking(query, 5, (i) => i % 2 === 0));
+    const best = ids(snap.denseRanking(query, 5, where(snap)));
+    const evenOnly = ids(snap.denseRanking(query, 5, where(snap, (i) => i % 2 === 0)));
     const fresh = UserSnapshot.fromRows(0, [], DIMS);
     for (let i = 0; i < 50; i++) fresh.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)), tokens(`t${i}`));
-    expect(evenOnly).toEqual(ids(fresh.denseRanking([...query], 5, (i) => i % 2 === 0)));
+    expect(evenOnly).toEqual(ids(fresh.denseRanking([...query], 5, where(fresh, (i) => i % 2 === 0))));
     // The best record becomes the query itself's opposite: the cached scores must not be reused.
     const top = snap.records.findIndex((r) => r.id === best[0]);
     snap.upsert(top, memory("u", "changed", { id: best[0] }), bytes(query.map((x) => -x)), tokens("changed"));
-    expect(ids(snap.denseRanking(query, 5, () => true))[0]).not.toBe(best[0]);
-    expect(ids(snap.denseRanking(query, 50, () => true)).at(-1)).toBe(best[0]);
+    expect(ids(snap.denseRanking(query, 5, where(snap)))[0]).not.toBe(best[0]);
+    expect(ids(snap.denseRanking(query, 50, where(snap))).at(-1)).toBe(best[0]);
   });
 
   describe("above the exact-scan size, the sign-bit pick", () => {
@@ -83,7 +78,7 @@ describe("UserSnapshot", () => {
         const v = normalize(seededVectorOf(snap, i));
         return v.reduce((s, x, j) => s + x * q[j], 0);
       });
-      return topAccepted(scores, k, accept);
+      return topByScore(scores, k, eligibleWhere(scores.length, accept).flags);
     };
     let vectors: number[][] = [];
     const seededVectorOf = (_snap: UserSnapshot, i: number) => vectors[i];
@@ -94,7 +89,7 @@ describe("UserSnapshot", () => {
       vectors = Array.from({ length: n }, (_, i) => centres[i % 10].map((x, j) => x + 0.3 * vec(i)[j]));
       const snap = build((i) => vectors[i]);
       const query = centres[3].map((x, j) => x + 0.3 * vec(77_777)[j]);
-      const picked = snap.denseRanking(query, k, () => true).map((c) => c.position);
+      const picked = snap.denseRanking(query, k, where(snap)).map((c) => c.position);
       expect(picked).toEqual(exactTop(snap, query, () => true));
       // The bits, made by that search, follow later writes: growth past capacity, replacements, removals.
       for (let i = n; i < 2 * n; i++) {
@@ -103,7 +98,7 @@ describe("UserSnapshot", () => {
       }
       for (let i = 0; i < n; i += 3) snap.remove(i);
       vectors = snap.records.map((r) => vectors[Number(r.id.slice(1))]);
-      const again = snap.denseRanking([...query], k, () => true).map((c) => c.position);
+      const again = snap.denseRanking([...query], k, where(snap)).map((c) => c.position);
       expect(again).toEqual(exactTop(snap, query, () => true));
     });
 
@@ -111,7 +106,7 @@ describe("UserSnapshot", () => {
       vectors = Array.from({ length: n }, (_, i) => vec(i));
       const snap = build((i) => vectors[i]);
       const narrow = (i: number) => i % 50 === 7;
-      const picked = snap.denseRanking(vec(4242), k, narrow).map((c) => c.position);
+      const picked = snap.denseRanking(vec(4242), k, where(snap, narrow)).map((c) => c.position);
       expect(picked).toHaveLength(k);
       expect(picked.every(narrow)).toBe(true);
       // A filter leaving fewer than the pool is ranked exactly among what it leaves.
@@ -125,7 +120,7 @@ describe("UserSnapshot", () => {
       for (let q = 0; q < 20; q++) {
         const query = vec(50_000 + q);
         const exact = new Set(exactTop(snap, query, () => true));
-        kept += snap.denseRanking(query, k, () => true).filter((c) => exact.has(c.position)).length;
+        kept += snap.denseRanking(query, k, where(snap)).filter((c) => exact.has(c.position)).length;
       }
       // Picking by chance would keep about a quarter (the pool is a quarter of the records).
       expect(kept / (20 * k)).toBeGreaterThan(0.8);
@@ -137,7 +132,7 @@ describe("UserSnapshot", () => {
     for (let u = 0; u < 20_000; u++) {
       const snap = UserSnapshot.fromRows(0, [], DIMS);
       snap.upsert(1, memory(`u${u}`, "tea", { id: `m${u}` }), bytes(seededVector(u)), tokens("tea"));
-      expect(snap.denseRanking(seededVector(u), 5, () => true)).toHaveLength(1);
+      expect(snap.denseRanking(seededVector(u), 5, where(snap))).toHaveLength(1);
       held.push(snap);
     }
     expect(held).toHaveLength(20_000);
