@@ -91,14 +91,18 @@ export class Bm25Index {
    * The slots of the documents holding a query term, and the scores by slot (0 for the others;
    * a slot is what `set` returned for the document). The same token array asked again on
    * unchanged documents (the engine's second, period-filtered pass of one search) reuses them:
-   * only the selection under the other filter is redone.
+   * only the selection under the other filter is redone. The scores array is reused by the next
+   * query (a new one per query was most of the search's garbage at 100,000 documents): read it
+   * before asking again.
    */
   scores(queryTokens: string[]): { touched: number[]; scores: Float64Array } {
     const last = this.lastQuery;
     if (last && last.tokens === queryTokens && last.changes === this.changes) return last;
     const n = this.slotOf.size;
     const avg = this.totalLength / n || 1;
-    const scores = new Float64Array(this.ids.length);
+    let scores = last?.scores;
+    if (!scores || scores.length < this.ids.length) scores = new Float64Array(Math.max(this.ids.length, 2 * (scores?.length ?? 0)));
+    else for (const slot of last!.touched) scores[slot] = 0;
     const touched: number[] = [];
     for (const term of new Set(queryTokens)) {
       const list = this.postings.get(term);

@@ -41,16 +41,22 @@ export function bestAccepted(
 }
 
 /**
- * Indices of the `k` highest scores, best first, ties to the lower index; with `flags`, only
- * indices whose flag is 1. The same bounded heap as bestAccepted, on typed arrays and without
- * callbacks: the dense ranking runs it over ten thousand scores per search.
+ * Indices of the `k` highest scores, best first; with `flags`, only indices whose flag is 1. Ties
+ * go to the lower index, or to the one `tieFirst(a, b)` puts first. The same bounded heap as
+ * bestAccepted on typed arrays, with a callback only on a tie: the rankings run it over thousands
+ * of scores per search.
  */
-export function topByScore(scores: Float32Array, k: number, flags?: Uint8Array): number[] {
+export function topByScore(
+  scores: Float32Array | Float64Array,
+  k: number,
+  flags?: Uint8Array,
+  tieFirst: (a: number, b: number) => boolean = (a, b) => a < b,
+): number[] {
   if (k <= 0) return [];
   const heap = new Int32Array(k);
   let size = 0;
   // a ranks below b
-  const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && tieFirst(b, a));
   for (let i = 0; i < scores.length; i++) {
     if (flags !== undefined && flags[i] !== 1) continue;
     if (size < k) {

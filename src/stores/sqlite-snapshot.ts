@@ -1,8 +1,10 @@
 /**
  * A user's memories held in process for the embedded store's search: a matrix of the vectors
- * for cosine scoring (search/dot.ts), one sign bit per dimension for picking candidates fast among many memories, a
- * BM25 index (search/bm25.ts) for the lexical side, and the parsed records for filter checks.
- * Tagged with the user's version row so a write by any connection makes it stale.
+ * for cosine scoring (search/dot.ts); for users with many memories, one sign bit per dimension to
+ * pick candidates (search/hamming.ts) and one byte per dimension to narrow them (search/int8.ts);
+ * a BM25 index (search/bm25.ts) for the lexical side; the parsed records, and their times as
+ * numbers for the validity and period checks. Tagged with the user's version row so a write by
+ * any connection makes it stale.
  */
 import { compileFilter, periodBounds, periodTime, splitIdFilter } from "../memory/filter.js";
 import type { TimePeriod } from "../memory/store.js";
@@ -11,14 +13,15 @@ import { Bm25Index } from "../search/bm25.js";
 import { DotRows } from "../search/dot.js";
 import { HammingRows } from "../search/hamming.js";
 import { Int8Rows } from "../search/int8.js";
-import { bestAccepted, topByScore } from "../search/top-k.js";
+import { topByScore } from "../search/top-k.js";
 import { normalize } from "../search/vector.js";
 import { type MemoryRowWithEmbedding, rowToRecord } from "./sqlite-rows.js";
 
 /**
  * Above this many candidates per result asked for, the dense side stops scanning every vector:
- * it takes this many times k records nearest by sign bits (Hamming distance) and ranks those by
- * exact cosine. A user with no more memories than that is ranked by the exact scan. Measured in
+ * it takes this many times k records nearest by sign bits (Hamming distance) and ranks those
+ * (through byte vectors, RESCORE_FACTOR) by exact cosine. A user with no more memories than that
+ * is ranked by the exact scan. Measured in
  * bench/scale (BENCHMARKS.md, "Scale"): at 10k random 512-dim vectors, the hardest case, the
  * pick keeps most of the exact top 80; real embeddings cluster, which helps the bits.
  */
@@ -243,9 +246,8 @@ export class UserSnapshot {
     } else {
       for (const slot of touched) if (flags[positionAtSlot[slot]] === 1) candidates.push(positionAtSlot[slot]);
     }
-    const score = (i: number) => scores[slotAt[i]];
-    const worse = (a: number, b: number) => score(a) < score(b) || (score(a) === score(b) && records[a].id > records[b].id);
-    return bestAccepted(candidates, k, worse, () => true).map((position) => ({ position, score: score(position) }));
+    const best = topByScore(Float64Array.from(candidates, (i) => scores[slotAt[i]]), k, undefined, (a, b) => records[candidates[a]].id < records[candidates[b]].id);
+    return best.map((j) => ({ position: candidates[j], score: scores[slotAt[candidates[j]]] }));
   }
 
   /**
@@ -264,7 +266,7 @@ export class UserSnapshot {
       return topByScore(scores, k, eligible.flags).map((position) => ({ position, score: scores[position] }));
     }
     // In row order: the kernel then reads the matrix forwards, not jumping about 200 MB at 100k.
-    let picked = eligible.count <= pool ? flaggedPositions(eligible) : nearestByBits(cache.distances(), eligible, pool);
+    let picked = eligible.count <= pool ? flaggedPositions(eligible) : nearestByBits(cache.distances(), this.signBits().words32 * 32, eligible, pool);
     if (picked.length > RESCORE_FACTOR * k) picked = this.roughBest(cache.unit, picked, RESCORE_FACTOR * k);
     const scores = this.matrix.dots(cache.unit, picked);
     return topByScore(scores, k).map((j) => ({ position: picked[j], score: scores[j] }));
@@ -340,9 +342,12 @@ class DenseCache {
     return (this.scores ??= Float32Array.from(this.matrix.dots(this.unit, this.size)));
   }
 
-  /** The Hamming distance of every position's sign bits to the query's (a copy, as above). */
+  /**
+   * The Hamming distance of every position's sign bits to the query's: a view of the table's
+   * output, which only the next query's cache (replacing this one) overwrites.
+   */
   distances(): Uint16Array {
-    return (this.distance ??= Uint16Array.from(this.bits().distances(this.unit, this.size)));
+    return (this.distance ??= this.bits().distances(this.unit, this.size));
   }
 }
 
@@ -357,10 +362,8 @@ function flaggedPositions({ flags, count }: Eligible): Int32Array {
  * The `pool` eligible positions nearest by sign bits, ascending: all below the distance at which
  * the pool fills, and of that distance the lowest positions (a histogram, not a sort).
  */
-function nearestByBits(distance: Uint16Array, { flags }: Eligible, pool: number): Int32Array {
-  let longest = 0;
-  for (let i = 0; i < distance.length; i++) if (distance[i] > longest) longest = distance[i];
-  const histogram = new Int32Array(longest + 1);
+function nearestByBits(distance: Uint16Array, longestDistance: number, { flags }: Eligible, pool: number): Int32Array {
+  const histogram = new Int32Array(longestDistance + 1);
   for (let i = 0; i < distance.length; i++) if (flags[i] === 1) histogram[distance[i]]++;
   let edge = 0;
   let below = 0;

@@ -20,3 +20,12 @@ describe("top k", () => {
     expect(topByScore(scores, 30)).toEqual(everyIndex.slice(0, 30));
   });
 });
+
+describe("topByScore with a tie rule", () => {
+  it("puts tied scores in the order the rule gives", () => {
+    const tied = Float64Array.from([1, 3, 3, 2, 3, 1]);
+    const names = ["f", "c", "a", "e", "b", "d"];
+    expect(topByScore(tied, 4, undefined, (a, b) => names[a] < names[b])).toEqual([2, 4, 1, 3]);
+    expect(topByScore(tied, 4)).toEqual([1, 2, 4, 3]);
+  });
+});
