@@ -15,9 +15,10 @@ export const op = {
 
 /** SIMD instruction numbers, each written after op.simd as an unsigned LEB128. */
 export const simd = {
-  v128Load: 0x00, v128Const: 0x0c, i32x4ExtractLane: 0x1b, f32x4ExtractLane: 0x1f,
-  i16x8ExtendLowI8x16S: 0x87, i16x8ExtendHighI8x16S: 0x88, i32x4Add: 0xae, i32x4DotI16x8S: 0xba,
-  f32x4Add: 0xe4, f32x4Mul: 0xe6,
+  v128Load: 0x00, v128Const: 0x0c, i32x4ExtractLane: 0x1b, f32x4ExtractLane: 0x1f, v128Xor: 0x51,
+  i8x16Popcnt: 0x62, i16x8ExtaddPairwiseI8x16U: 0x7d, i32x4ExtaddPairwiseI16x8U: 0x7f,
+  i16x8ExtendLowI8x16S: 0x87, i16x8ExtendHighI8x16S: 0x88, i16x8Add: 0x8e, i32x4Add: 0xae,
+  i32x4DotI16x8S: 0xba, f32x4Add: 0xe4, f32x4Mul: 0xe6,
 } as const;
 
 export const type = { void: 0x40, i32: 0x7f, i64: 0x7e, v128: 0x7b } as const;

@@ -240,14 +240,26 @@ export class UserSnapshot {
     const { touched, scores } = this.lexical.scores(terms);
     const { flags } = eligible;
     const { slotAt, positionAtSlot, records } = this;
-    const candidates: number[] = [];
-    if (eligible.count < touched.length) {
-      for (const i of flaggedPositions(eligible)) if (scores[slotAt[i]] > 0) candidates.push(i);
+    // The candidates' positions and scores side by side, in arrays of the most they can number.
+    const narrow = eligible.count < touched.length;
+    const positions = new Int32Array(narrow ? eligible.count : touched.length);
+    const candidateScores = new Float64Array(positions.length);
+    let m = 0;
+    if (narrow) {
+      for (let i = 0, seen = 0; seen < eligible.count; i++) {
+        if (flags[i] !== 1) continue;
+        seen++;
+        const score = scores[slotAt[i]];
+        if (score > 0) (positions[m] = i), (candidateScores[m++] = score);
+      }
     } else {
-      for (const slot of touched) if (flags[positionAtSlot[slot]] === 1) candidates.push(positionAtSlot[slot]);
+      for (const slot of touched) {
+        const i = positionAtSlot[slot];
+        if (flags[i] === 1) (positions[m] = i), (candidateScores[m++] = scores[slot]);
+      }
     }
-    const best = topByScore(Float64Array.from(candidates, (i) => scores[slotAt[i]]), k, undefined, (a, b) => records[candidates[a]].id < records[candidates[b]].id);
-    return best.map((j) => ({ position: candidates[j], score: scores[slotAt[candidates[j]]] }));
+    const idFirst = (a: number, b: number) => records[positions[a]].id < records[positions[b]].id;
+    return topByScore(candidateScores.subarray(0, m), k, undefined, idFirst).map((j) => ({ position: positions[j], score: candidateScores[j] }));
   }
 
   /**
