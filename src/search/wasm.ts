@@ -1,14 +1,13 @@
 /**
- * The little WebAssembly the embedded search uses (hamming.ts, dot.ts): each kernel is one
+ * The little WebAssembly the embedded search uses (hamming.ts, int8.ts, dot.ts): each kernel is one
  * function over one imported memory, assembled here from its instruction bytes at start-up, so
  * the repository holds no binary and needs no compiler. Names follow the WebAssembly text format.
  */
 
 export const op = {
   block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, localGet: 0x20, localSet: 0x21,
-  i32Load: 0x28, i64Load: 0x29, i32Store: 0x36, f32Store: 0x38, i32Store16: 0x3b,
-  i32Const: 0x41, i64Const: 0x42, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
-  i64Popcnt: 0x7b, i64Add: 0x7c, i64Xor: 0x85, f32Add: 0x92, i32WrapI64: 0xa7,
+  i32Load: 0x28, i32Store: 0x36, f32Store: 0x38, i32Store16: 0x3b,
+  i32Const: 0x41, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74, f32Add: 0x92,
   /** Prefix of the SIMD (v128) instructions. */
   simd: 0xfd,
 } as const;
@@ -21,7 +20,7 @@ export const simd = {
   i32x4DotI16x8S: 0xba, f32x4Add: 0xe4, f32x4Mul: 0xe6,
 } as const;
 
-export const type = { void: 0x40, i32: 0x7f, i64: 0x7e, v128: 0x7b } as const;
+export const type = { void: 0x40, i32: 0x7f, v128: 0x7b } as const;
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
