@@ -88,3 +88,48 @@ export function topByScore(
   }
   return Array.from(heap.subarray(0, size)).sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
 }
+
+/**
+ * The indices of the `k` highest scores (ties to the lower index) in ascending index order, not
+ * ranked: for a step that only narrows candidates. Finds the k-th score by quickselect on a copy
+ * (linear on average) instead of a heap, which costs most when k is a large share of the scores.
+ */
+export function bestSet(scores: Float32Array, k: number): Int32Array {
+  const n = scores.length;
+  if (k >= n) return Int32Array.from(scores.keys());
+  if (k <= 0) return new Int32Array(0);
+  const edge = kthHighest(Float32Array.from(scores), k);
+  let above = 0;
+  for (let i = 0; i < n; i++) if (scores[i] > edge) above++;
+  let ties = k - above;
+  const out = new Int32Array(k);
+  for (let i = 0, m = 0; m < k; i++) {
+    if (scores[i] > edge || (scores[i] === edge && ties-- > 0)) out[m++] = i;
+  }
+  return out;
+}
+
+/** The k-th highest value of `values` (1-based; reorders `values`): Hoare's selection. */
+function kthHighest(values: Float32Array, k: number): number {
+  const target = values.length - k;
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i++] = values[j];
+        values[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target];
+}

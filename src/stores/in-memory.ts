@@ -4,7 +4,7 @@ import type { Candidate } from "../search/fusion.js";
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { dot, normalize } from "../search/vector.js";
-import { candidateCount, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
+import { candidateCount, copyRecord, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
 import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 interface UserSpace {
@@ -39,7 +39,7 @@ export class InMemoryMemoryStore implements MemoryStore {
         throw new Error(`Embedding has ${vectors[i].length} dimensions, the store was set up for ${this.dims}`);
       }
       const s = this.space(r.userId);
-      s.records.set(r.id, structuredClone(r));
+      s.records.set(r.id, copyRecord(r));
       s.vectors.set(r.id, normalize(vectors[i]));
       s.lexical.set(r.id, tokenize(r.indexText));
     });
@@ -47,14 +47,14 @@ export class InMemoryMemoryStore implements MemoryStore {
 
   async get(userId: string, id: string): Promise<MemoryRecord | null> {
     const r = this.users.get(userId)?.records.get(id);
-    return r ? structuredClone(r) : null;
+    return r ? copyRecord(r) : null;
   }
 
   async getByHashes(userId: string, hashes: string[]): Promise<MemoryRecord[]> {
     const wanted = new Set(hashes);
     const found = new Map<string, MemoryRecord>();
     for (const r of this.users.get(userId)?.records.values() ?? []) {
-      if (wanted.has(r.hash) && !found.has(r.hash)) found.set(r.hash, structuredClone(r));
+      if (wanted.has(r.hash) && !found.has(r.hash)) found.set(r.hash, copyRecord(r));
     }
     return [...found.values()];
   }

@@ -38,12 +38,26 @@ export function fuseCandidates(
     (result) => ({ weights: result.weights, ranked: result.fused }),
   );
   return fused.map((f) => ({
-    record: structuredClone(recordOf(f.id)),
+    record: copyRecord(recordOf(f.id)),
     score: f.score,
     denseRank: f.denseRank,
     lexicalRank: f.lexicalRank,
     fusion: weights,
   }));
+}
+
+/**
+ * A record's copy for a caller, so the store's own (a snapshot's, the in-memory map's) stays as
+ * stored: every field is a string, number or null except the metadata, cloned when it holds
+ * anything (structuredClone of the whole record was a tenth of a 10k search).
+ */
+export function copyRecord(record: MemoryRecord): MemoryRecord {
+  let empty = true;
+  for (const _ in record.metadata) {
+    empty = false;
+    break;
+  }
+  return { ...record, metadata: empty ? {} : structuredClone(record.metadata) };
 }
 
 /**
@@ -71,7 +85,7 @@ export function listPage(records: Iterable<MemoryRecord>, options: ListOptions):
   return visibleRecords(records, options)
     .sort(newestFirst)
     .slice(offset, end)
-    .map((r) => structuredClone(r));
+    .map(copyRecord);
 }
 
 /** The marks actually given: a key present with `undefined` changes nothing. */

@@ -13,7 +13,7 @@ import { Bm25Index } from "../search/bm25.js";
 import { DotRows } from "../search/dot.js";
 import { HammingRows } from "../search/hamming.js";
 import { Int8Rows } from "../search/int8.js";
-import { topByScore } from "../search/top-k.js";
+import { bestSet, topByScore } from "../search/top-k.js";
 import { normalize } from "../search/vector.js";
 import { type MemoryRowWithEmbedding, rowToRecord } from "./sqlite-rows.js";
 
@@ -306,7 +306,8 @@ export class UserSnapshot {
       for (let i = 0; i < this.size; i++) this.bytes.setRow(i, this.matrix.row(i));
     }
     const rough = this.bytes.dots(unit, picked);
-    return Int32Array.from(topByScore(rough, n), (j) => picked[j]).sort();
+    // bestSet gives ascending indices of an ascending `picked`: positions stay in row order.
+    return bestSet(rough, n).map((j) => picked[j]);
   }
 
   private setTimes(i: number, record: MemoryRecord): void {
