@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalize } from "../../src/search/vector.js";
 import { tokenize } from "../../src/search/tokenize.js";
+import { compileFilter, isValidAt } from "../../src/memory/filter.js";
 import { topByScore } from "../../src/search/top-k.js";
 import { BIT_PICK_FACTOR, eligibleWhere, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import { DIMS, memory, seededVector } from "./fixtures.js";
@@ -12,6 +13,43 @@ const tokens = (text: string) => tokenize(text).join(" ");
 const where = (snap: UserSnapshot, keep: (position: number) => boolean = () => true) => eligibleWhere(snap.size, keep);
 
 describe("UserSnapshot", () => {
+  it("marks as eligible exactly what isValidAt, the period and the filter accept", () => {
+    const snap = UserSnapshot.fromRows(0, [], DIMS);
+    const day = (d: number) => new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString();
+    const records = Array.from({ length: 120 }, (_, i) =>
+      memory("u", `t${i}`, {
+        id: `m${String(i).padStart(3, "0")}`,
+        createdAt: day(i),
+        validFrom: day(i),
+        validTo: i % 5 === 0 ? day(i + 20) : null,
+        expiresAt: i % 7 === 0 ? day(i + 10) : i % 11 === 0 ? "2024-03" : null,
+        eventTime: i % 3 === 0 ? day(i + 1).slice(0, 10) : i % 13 === 0 ? "not a date" : null,
+        category: i % 2 === 0 ? "preference" : "event",
+      }),
+    );
+    records.forEach((r, i) => snap.upsert(i, r, bytes(seededVector(i)), tokens(r.text)));
+    snap.remove(4);
+    const period = { gte: day(30), lt: day(70) };
+    const ids = { id: { in: ["m010", "m011", "m050", "m051", "nope"] } };
+    const filters = [undefined, { category: "preference" }, ids, { AND: [ids, { category: "preference" }] }];
+    const validities = [{ kind: "current", now: day(60) }, { kind: "asOf", time: day(45) }, { kind: "all" }] as const;
+    for (const validity of validities) {
+      for (const withPeriod of [false, true]) {
+        for (const filter of filters) {
+          const expected = snap.records.map((r) => {
+            const time = Date.parse(r.eventTime ?? r.createdAt);
+            const inPeriod = !withPeriod || (time >= Date.parse(period.gte) && time < Date.parse(period.lt));
+            return isValidAt(r, validity) && inPeriod && compileFilter(filter)(r) ? 1 : 0;
+          });
+          const eligible = snap.eligible(validity, withPeriod ? period : undefined, filter);
+          expect([...eligible.flags]).toEqual(expected);
+          expect(eligible.count).toBe(expected.reduce((a: number, b) => a + b, 0));
+        }
+      }
+    }
+  });
+
+
   it("stays equal to a fresh build through upserts, replacements and removals", () => {
     const user = "u";
     const live = new Map<number, { id: string; vector: number[] }>();
