@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normalize } from "../../src/search/vector.js";
 import { tokenize } from "../../src/search/tokenize.js";
 import { compileFilter, isValidAt } from "../../src/memory/filter.js";
+import type { MemoryFilter } from "../../src/memory/types.js";
 import { topByScore } from "../../src/search/top-k.js";
 import { BIT_PICK_FACTOR, eligibleWhere, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import { DIMS, memory, seededVector } from "./fixtures.js";
@@ -30,8 +31,8 @@ describe("UserSnapshot", () => {
     records.forEach((r, i) => snap.upsert(i, r, bytes(seededVector(i)), tokens(r.text)));
     snap.remove(4);
     const period = { gte: day(30), lt: day(70) };
-    const ids = { id: { in: ["m010", "m011", "m050", "m051", "nope"] } };
-    const filters = [undefined, { category: "preference" }, ids, { AND: [ids, { category: "preference" }] }];
+    const ids: MemoryFilter = { id: { in: ["m010", "m011", "m050", "m051", "nope"] } };
+    const filters: (MemoryFilter | undefined)[] = [undefined, { category: "preference" }, ids, { AND: [ids, { category: "preference" }] }];
     const validities = [{ kind: "current", now: day(60) }, { kind: "asOf", time: day(45) }, { kind: "all" }] as const;
     for (const validity of validities) {
       for (const withPeriod of [false, true]) {
