@@ -50,19 +50,22 @@ export class EntityIndex {
   /**
    * The user's entities named in a text: by the extractor (with the user's names known) and by
    * any alias of three or more characters found in it as a word (a lower-cased "melanie" too).
+   * One the text only speaks to ("Thanks, Mel! What did Jon say?") is not among them.
    */
   async entitiesIn(userId: string, text: string): Promise<EntityRecord[]> {
     const entities = await this.store.entities(userId);
     const byAlias = new Map<string, EntityRecord>();
     for (const e of entities) for (const a of e.aliases) byAlias.set(a, e);
     const found = new Map<string, EntityRecord>();
+    const addressed = new Set<string>();
     for (const m of detectEntities(text, entities.map((e) => e.name)).entities) {
       const e = byAlias.get(mentionKey(m));
-      if (e) found.set(e.id, e);
+      if (e && m.addressed) addressed.add(e.id);
+      else if (e) found.set(e.id, e);
     }
     const lower = text.normalize("NFKC").toLowerCase();
     for (const [alias, e] of byAlias) {
-      if (alias.startsWith("role:") || found.has(e.id)) continue;
+      if (alias.startsWith("role:") || found.has(e.id) || addressed.has(e.id)) continue;
       if (/\p{Script=Han}/u.test(alias) ? [...alias].length >= 2 && lower.includes(alias) : alias.length >= 3 && containsWord(lower, alias)) found.set(e.id, e);
     }
     return [...found.values()];
