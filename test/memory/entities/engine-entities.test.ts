@@ -111,6 +111,20 @@ describe("normalisation per user (no-LLM path)", () => {
     expect(entities.map((e) => [e.name, e.memories])).toEqual([["Melanie", 3]]);
   });
 
+  it("links a name learned late to the memories that opened with it before it was known", async () => {
+    const engine = engineWith();
+    // A sentence's first word is a name only once the user has that entity: here Jon is not known yet.
+    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Jon lost his job as a banker." }, { text: "Painting relaxes me." }] });
+    expect(await listEntities(engine, "u")).toEqual([]);
+    // The same batch, earlier than the mention that teaches the name, and "Jon's" as one token.
+    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Jon's favourite dance is contemporary." }, { text: "Gina went dancing with Jon." }] });
+    const jon = await findEntity(engine, "u", "Jon");
+    const timeline = await entityTimeline(engine, "u", jon!);
+    expect(timeline.memories.map((m) => m.text).sort()).toEqual(["Gina went dancing with Jon.", "Jon lost his job as a banker.", "Jon's favourite dance is contemporary."]);
+    // "Painting" opened a sentence too, but no text ever used it as a name.
+    expect((await listEntities(engine, "u")).map((e) => [e.name, e.memories])).toEqual([["Jon", 3]]);
+  });
+
   it("does not link a transcript line to the one it speaks to, but learns the name (English and Chinese)", async () => {
     const engine = engineWith();
     await engine.add("", {
