@@ -163,11 +163,12 @@ const ADDRESS_OPENER = new RegExp(`(?:^|[^\\p{L}])(?:${EN_ADDRESS_OPENERS.join("
 /**
  * Whether the name at [start, end) speaks to the listener rather than of someone: after a
  * greeting or an interjection ("Hey Caroline!", "Thanks, Mel"), or set off by a comma and closing
- * its clause ("That's cool, Caroline!", "Yep, Mel."). A name opening a sentence before a comma is
+ * its sentence ("That's cool, Caroline!", "Yep, Mel."). A name opening a sentence before a comma is
  * not taken as one: "John, along with his family, works out" is about John.
  */
 function isAddressed(text: string, start: number, end: number): boolean {
   const before = text.slice(Math.max(0, start - 30), start);
   if (ADDRESS_OPENER.test(before)) return true;
-  return /,\s*$/u.test(before) && /^(?:[!?.,;:)]|$)/u.test(text.slice(end, end + 1));
+  // Not a comma after it: "my old area, West County, too" sets a name off on both sides without addressing it.
+  return /,\s*$/u.test(before) && /^(?:[!?.;]|$)/u.test(text.slice(end, end + 1));
 }

@@ -47,6 +47,8 @@ describe("deterministic entity extractor, English", () => {
     expect(addressed("Yep, Mel. That was fun.")).toEqual({ Mel: true });
     // A known name opening a sentence before a comma is what the sentence is about.
     expect(addressed("John, along with his family, works out three times a week.", ["John"])).toEqual({ John: false });
+    // Set off by commas on both sides, a name is in apposition, not addressed.
+    expect(addressed("I want to work on my old area, West County, too.")).toEqual({ "West County": false });
     // Spoken to once and spoken of once: the text is about her.
     expect(addressed("Thanks, Gina! I told Gina about it.")).toEqual({ Gina: false });
   });
