@@ -9,7 +9,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { detectEntities } from "../../src/memory/entities/detect.js";
 import { EntityIndex } from "../../src/memory/entities/entity-index.js";
+import { mentionKey } from "../../src/memory/entities/names.js";
+import type { EntityRecord } from "../../src/memory/entities/types.js";
 import { InMemoryEntityStore } from "../../src/stores/in-memory-entities.js";
 import { parseLocomo } from "../lib/locomo.js";
 import { sessionDocs } from "../locomo/documents.js";
@@ -19,7 +22,7 @@ interface Sampled {
   name: string;
   kind: string;
   aliases: string[];
-  /** The LoCoMo dia_id of the first turn that named it. */
+  /** The LoCoMo dia_id of the first turn linked to it (for a name only ever addressed, the first turn with the name). */
   firstTurn: string;
   /** Filled in by hand: is this a real entity the text is about (person, pet, place, ...)? */
   correct: boolean | null;
@@ -53,7 +56,12 @@ for (const conv of data.conversations) {
   const byKind: Record<string, number> = {};
   for (const e of entities) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
   perConversation.push({ conversation: conv.id, turns, entities: entities.length, byKind, relations: (await store.relations(userId, { includeHistory: true })).length });
-  for (const e of entities) all.push({ conversation: conv.id, name: e.name, kind: e.kind, aliases: e.aliases, firstTurn: firstTurn.get(e.id) ?? "" });
+  // A name only ever addressed ("Thanks, Mel!") links no turn: the first turn with the name in it shows it to the judge.
+  const docs = sessionDocs(conv, "turns").flatMap((s) => s.docs);
+  const names = entities.map((e) => e.name);
+  const turnNaming = (e: EntityRecord) =>
+    docs.find((d) => detectEntities(d.text, names).entities.some((m) => e.aliases.includes(mentionKey(m))))?.sourceIds.join(",") ?? "";
+  for (const e of entities) all.push({ conversation: conv.id, name: e.name, kind: e.kind, aliases: e.aliases, firstTurn: firstTurn.get(e.id) ?? turnNaming(e) });
 }
 const wanted = Number(values.sample);
 const step = all.length / wanted;

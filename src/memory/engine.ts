@@ -120,6 +120,11 @@ export class ChatModelMissingError extends InvalidInputError {
 
 const DEFAULT_LIMIT = 8;
 const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
+/**
+ * How many earlier memories a newly learned name is looked for in: a bound on the cost of one
+ * new entity, not a tuned value (a person of a LoCoMo conversation is named in at most ~200).
+ */
+const EARLIER_MENTIONS_LIMIT = 1000;
 
 /**
  * The long-term memory engine: extracts facts from turns, reconciles them with what is stored
@@ -138,7 +143,7 @@ export class MemoryEngine {
   readonly profiles?: UserProfiles;
 
   constructor(private readonly deps: MemoryEngineDeps) {
-    this.entities = deps.entities ? new EntityIndex(deps.entities) : undefined;
+    this.entities = deps.entities ? new EntityIndex(deps.entities, (userId, name) => this.memoriesNaming(userId, name)) : undefined;
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
     this.locks = deps.userLocks ?? new UserLocks();
@@ -293,6 +298,15 @@ export class MemoryEngine {
       }))
       .sort((a, b) => b.score - a.score)
       .slice(0, limit);
+  }
+
+  /** Memories (current and past) with the words of a name, for the memory map to link a name learned late. */
+  private async memoriesNaming(userId: string, name: string): Promise<{ memoryId: string; text: string }[]> {
+    // The tokenizer keeps "Jon's" as one token, and a name often opens a fact with its possessive.
+    const terms = [...new Set(tokenize(`${name} ${name}'s ${name}’s`))];
+    if (terms.length === 0) return [];
+    const hits = await this.deps.store.search({ userId, terms, validity: { kind: "all" }, limit: EARLIER_MENTIONS_LIMIT });
+    return hits.map((h) => ({ memoryId: h.record.id, text: h.record.text }));
   }
 
   async get(id: string, options: { userId: string }): Promise<MemoryRecord | null> {

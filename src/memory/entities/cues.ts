@@ -36,6 +36,12 @@ export const EN_NOT_NAMES = new Set(
   ).split(/\s+/),
 );
 
+/** Greetings and interjections after which a name speaks to the listener: "Hey Caroline", "Thanks, Mel". */
+export const EN_ADDRESS_OPENERS = [
+  "hey", "hi", "hello", "hiya", "thanks", "thank you", "bye", "congrats", "congratulations", "wow", "yes", "yeah", "yep",
+  "yup", "sorry", "oh", "aw+", "dear", "good morning", "good night", "welcome", "ok", "okay", "sure", "haha", "lol", "omg",
+];
+
 export const EN_ORG_SUFFIXES = new Set(
   "inc inc. corp corp. corporation ltd ltd. llc gmbh university college school academy hospital clinic bank company co " +
     "club institute foundation group center centre agency association society council ministry department studio studios labs",
@@ -85,6 +91,8 @@ export const ZH_SURNAMES = new Set(
 export const ZH_NAME_STOP = new Set("今明昨的是在和跟与说也都很去来了要会每刚又就已还把被给对从让叫一不这那个们最正想喜爱住搬做有没带上下里中到过着呢吗吧啊呀".split(""));
 export const ZH_PLACE_SUFFIXES = ["市", "省", "州", "县", "镇", "村", "岛", "国", "湾", "区", "湖", "海滩", "公园", "街", "路", "山"];
 export const ZH_ORG_SUFFIXES = ["公司", "大学", "学院", "医院", "银行", "集团", "中心", "协会", "学校", "俱乐部", "基金会", "研究所", "工作室", "餐厅"];
+/** Greetings and interjections after which a name speaks to the listener: 嘿，梅尔！ 谢谢梅尔！ */
+export const ZH_ADDRESS_OPENERS = ["嘿", "嗨", "哇", "谢谢你", "谢谢", "感谢", "亲爱的", "哦", "噢", "嗯"];
 /** Before a person's name: 和梅兰妮, 嘿，卡罗琳, 谢谢梅尔. */
 export const ZH_PERSON_CUES = ["和", "跟", "与", "同", "对", "给", "告诉", "嘿，", "嘿", "嗨，", "嗨", "谢谢", "谢谢你，", "感谢", "亲爱的"];
 

@@ -1,4 +1,5 @@
 import {
+  EN_ADDRESS_OPENERS,
   EN_KIN,
   EN_LIVE_CUES,
   EN_NOT_NAMES,
@@ -64,7 +65,8 @@ export function detectEnglish(text: string, owner: string, known: (name: string)
       if (atStart && !role && !known(name)) continue;
       // A quoted title ("Becoming Nicole") is a work: a book, a song, a game.
       const kind = quoted && !role ? "product" : kindOf(name, before, role);
-      entities.push({ name, kind, ...(role ? { role: role.role } : {}) });
+      const addressed = !role && isAddressed(text, seq[0].start, last.end + tail.length);
+      entities.push({ name, kind, ...(role ? { role: role.role } : {}), ...(addressed ? { addressed } : {}) });
       if (role) relations.push(roleRelation(role, name, owner));
       if (kind === "place" && EN_LIVE_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "lives in", to: name });
       if (kind === "organisation" && EN_WORK_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "works at", to: name });
@@ -154,4 +156,19 @@ function kindOf(name: string, before: string, role: Role | undefined): EntityKin
   if (prev && (EN_PLACE_PREPOSITIONS.has(prev) || EN_LIVE_CUES.some((c) => c.test(before)))) return "place";
   if (ACRONYM.test(name)) return "topic";
   return parts.length <= 2 ? "person" : "topic";
+}
+
+const ADDRESS_OPENER = new RegExp(`(?:^|[^\\p{L}])(?:${EN_ADDRESS_OPENERS.join("|")})[ ,]*$`, "iu");
+
+/**
+ * Whether the name at [start, end) speaks to the listener rather than of someone: after a
+ * greeting or an interjection ("Hey Caroline!", "Thanks, Mel"), or set off by a comma and closing
+ * its sentence ("That's cool, Caroline!", "Yep, Mel."). A name opening a sentence before a comma is
+ * not taken as one: "John, along with his family, works out" is about John.
+ */
+function isAddressed(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - 30), start);
+  if (ADDRESS_OPENER.test(before)) return true;
+  // Not a comma after it: "my old area, West County, too" sets a name off on both sides without addressing it.
+  return /,\s*$/u.test(before) && /^(?:[!?.;]|$)/u.test(text.slice(end, end + 1));
 }

@@ -1,4 +1,5 @@
 import {
+  ZH_ADDRESS_OPENERS,
   ZH_KIN,
   ZH_NAME_STOP,
   ZH_NOT_PLACES,
@@ -10,6 +11,7 @@ import {
   ZH_SURNAMES,
   ZH_TRANSLIT,
 } from "./cues.js";
+import { saysMore } from "./names.js";
 import { USER_ENTITY, type DetectedEntities, type EntityMention, type RelationMention } from "./types.js";
 
 const HAN = /\p{Script=Han}/u;
@@ -94,7 +96,26 @@ export function detectChinese(text: string, owner: string, known: (name: string)
     const name = m[0].replace(/[.+-]+$/, "");
     if (name.length >= 2) add({ name, kind: /^[A-Z]{2,}$/.test(name) ? "topic" : "person" });
   }
+  for (const m of entities) if (m.kind === "person" && !m.role && onlyAddressed(text, m.name)) m.addressed = true;
   return { entities: dedupe(entities), relations };
+}
+
+/** Before a name that addresses the listener: a clause boundary or a greeting (嘿，梅尔！ 谢谢梅尔！ 太棒了，卡罗琳！). */
+const ADDRESS_BEFORE = new RegExp(`(?:[，、：；…—\\s]|${ZH_ADDRESS_OPENERS.join("|")})$`, "u");
+/** After it: the clause ends (…，卡罗琳！ 完全同意，梅尔。). */
+const ADDRESS_AFTER = /^(?:[！，。？、…!?,.]|$)/u;
+
+/**
+ * Whether every mention of the name addresses the listener (嘿，卡罗琳！, 完全同意，梅尔。) rather
+ * than naming whom the text is about: in a transcript the one spoken to is not the one spoken of.
+ */
+function onlyAddressed(text: string, name: string): boolean {
+  let seen = false;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    seen = true;
+    if (!ADDRESS_BEFORE.test(text.slice(Math.max(0, at - 3), at)) || !ADDRESS_AFTER.test(text.slice(at + name.length))) return false;
+  }
+  return seen;
 }
 
 /** A transcribed name (梅兰妮) or a native one (surname + one or two characters) at the start of s. */
@@ -170,9 +191,7 @@ function dedupe(list: EntityMention[]): EntityMention[] {
   const seen = new Map<string, EntityMention>();
   for (const m of list) {
     const key = `${m.name}\u0000${m.of ?? ""}`;
-    const had = seen.get(key);
-    // A mention with a role says more than the same name without one.
-    if (!had || (!had.role && m.role)) seen.set(key, m);
+    if (saysMore(m, seen.get(key))) seen.set(key, m);
   }
   return [...seen.values()];
 }

@@ -1,6 +1,6 @@
 import { detectChinese } from "./detect-zh.js";
 import { detectEnglish } from "./detect-en.js";
-import { entityKey } from "./names.js";
+import { entityKey, saysMore } from "./names.js";
 import { USER_ENTITY, type DetectedEntities, type EntityMention } from "./types.js";
 
 const HAN = /\p{Script=Han}/u;
@@ -40,8 +40,7 @@ function uniqueMentions(list: EntityMention[]): EntityMention[] {
   const seen = new Map<string, EntityMention>();
   for (const m of list) {
     const key = `${entityKey(m.name)}\u0000${m.of ?? ""}`;
-    const had = seen.get(key);
-    if (!had || (!had.role && m.role)) seen.set(key, m);
+    if (saysMore(m, seen.get(key))) seen.set(key, m);
   }
   return [...seen.values()];
 }

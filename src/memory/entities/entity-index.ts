@@ -12,16 +12,27 @@ export interface MemoryToIndex {
 }
 
 /**
+ * The user's stored memories whose text has the words of a name (a lexical search): where a name
+ * learned late may already have been used. The memories just written are among them.
+ */
+export type MemoriesNaming = (userId: string, name: string) => Promise<{ memoryId: string; text: string }[]>;
+
+/**
  * The engine's side of the memory map: resolves the entities of memories as they are written,
  * keeps the links and relations in the EntityStore, and answers which memories share an entity.
  */
 export class EntityIndex {
-  constructor(readonly store: EntityStore) {}
+  /** `naming`: without it, a name learned late is not linked to the memories written before. */
+  constructor(
+    readonly store: EntityStore,
+    private readonly naming?: MemoriesNaming,
+  ) {}
 
   /** Resolves and stores the entities of memories just written (replacing what they had). */
   async record(userId: string, memories: MemoryToIndex[], time: string): Promise<void> {
     if (memories.length === 0) return;
-    const resolver = new EntityResolver(userId, await this.store.entities(userId), await this.store.relations(userId), time);
+    const before = await this.store.entities(userId);
+    const resolver = new EntityResolver(userId, before, await this.store.relations(userId), time);
     for (const m of memories) {
       const found = m.given && m.given.entities.length > 0 ? m.given : detectEntities(m.text, resolver.knownNames());
       resolver.resolve(m.memoryId, found);
@@ -32,6 +43,36 @@ export class EntityIndex {
     if (changes.relations.length) await this.store.putRelations(changes.relations);
     // After the links are written, so links made in this batch move too.
     for (const { from, into } of changes.merged) await this.merge(userId, from, into);
+    const had = new Set(before.map((e) => e.id));
+    const learned = changes.entities.filter((e) => !had.has(e.id) && !isRoleOnly(e));
+    if (this.naming && learned.length) await this.linkEarlier(userId, learned);
+  }
+
+  /**
+   * Links new entities to the memories that named them before they were known. A name opening a
+   * sentence is taken only once it is known ("Jon lost his job" could as well open with "Painting"),
+   * so the memories written before it was learned, and those earlier in the same batch, missed it:
+   * observation facts all open with their person's name, and the first sessions' facts stayed
+   * unlinked until some fact named the person mid-sentence.
+   */
+  private async linkEarlier(userId: string, learned: EntityRecord[]): Promise<void> {
+    const names = (await this.store.entities(userId)).filter((e) => !isRoleOnly(e)).map((e) => e.name);
+    const links = new Map<string, string[]>();
+    for (const entity of learned) {
+      const candidates = await this.naming!(userId, entity.name);
+      const current = await this.store.entitiesOfMemories(userId, candidates.filter((m) => !links.has(m.memoryId)).map((m) => m.memoryId));
+      for (const [memoryId, ids] of current) links.set(memoryId, ids);
+      const added: string[] = [];
+      for (const m of candidates) {
+        const ids = links.get(m.memoryId) ?? [];
+        if (ids.includes(entity.id)) continue;
+        const mentions = detectEntities(m.text, names).entities.filter((found) => !found.addressed);
+        if (!mentions.some((found) => entity.aliases.includes(mentionKey(found)))) continue;
+        links.set(m.memoryId, [...ids, entity.id]);
+        added.push(m.memoryId);
+      }
+      if (added.length) await this.store.link(userId, added.map((memoryId) => ({ memoryId, entityIds: links.get(memoryId)! })));
+    }
   }
 
   /** The links of memories about to be re-stored, to be put back with `restore` (a backend may keep them on the memory). */
@@ -50,19 +91,22 @@ export class EntityIndex {
   /**
    * The user's entities named in a text: by the extractor (with the user's names known) and by
    * any alias of three or more characters found in it as a word (a lower-cased "melanie" too).
+   * One the text only speaks to ("Thanks, Mel! What did Jon say?") is not among them.
    */
   async entitiesIn(userId: string, text: string): Promise<EntityRecord[]> {
     const entities = await this.store.entities(userId);
     const byAlias = new Map<string, EntityRecord>();
     for (const e of entities) for (const a of e.aliases) byAlias.set(a, e);
     const found = new Map<string, EntityRecord>();
+    const addressed = new Set<string>();
     for (const m of detectEntities(text, entities.map((e) => e.name)).entities) {
       const e = byAlias.get(mentionKey(m));
-      if (e) found.set(e.id, e);
+      if (e && m.addressed) addressed.add(e.id);
+      else if (e) found.set(e.id, e);
     }
     const lower = text.normalize("NFKC").toLowerCase();
     for (const [alias, e] of byAlias) {
-      if (alias.startsWith("role:") || found.has(e.id)) continue;
+      if (alias.startsWith("role:") || found.has(e.id) || addressed.has(e.id)) continue;
       if (/\p{Script=Han}/u.test(alias) ? [...alias].length >= 2 && lower.includes(alias) : alias.length >= 3 && containsWord(lower, alias)) found.set(e.id, e);
     }
     return [...found.values()];
@@ -86,6 +130,11 @@ export class EntityIndex {
     if (moved.length) await this.store.putRelations(moved);
     await this.store.deleteEntities(userId, [from]);
   }
+}
+
+/** "my sister" before her name is known: an entity of role aliases only. */
+function isRoleOnly(e: EntityRecord): boolean {
+  return e.aliases.every((a) => a.startsWith("role:"));
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;

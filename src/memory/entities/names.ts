@@ -44,3 +44,10 @@ export function isTranscriptionVariant(a: string, b: string): boolean {
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differences++;
   return differences === 1;
 }
+
+/** A mention of whom the text speaks says more than one addressed; one with a role more than one without. */
+export function saysMore(m: EntityMention, had: EntityMention | undefined): boolean {
+  if (!had) return true;
+  if (!!had.addressed !== !!m.addressed) return !!had.addressed;
+  return !had.role && !!m.role;
+}

@@ -46,9 +46,11 @@ export class EntityResolver {
 
   resolve(memoryId: string, found: DetectedEntities): string[] {
     const ids = new Map<string, string>();
-    for (const m of found.entities) ids.set(m.name, this.entityFor(m).id);
+    const addressed = new Map<string, string>();
+    for (const m of found.entities) (m.addressed ? addressed : ids).set(m.name, this.entityFor(m).id);
     // The speaker of a transcript line, or the user: relations end there.
-    const endpoint = (name: string) => (name === USER_ENTITY ? USER_ENTITY : (ids.get(name) ?? this.entityFor({ name, kind: "person" }).id));
+    const endpoint = (name: string) =>
+      name === USER_ENTITY ? USER_ENTITY : (ids.get(name) ?? addressed.get(name) ?? this.entityFor({ name, kind: "person" }).id);
     for (const r of found.relations) this.relate(endpoint(r.from), r.type, endpoint(r.to), memoryId);
     const entityIds = [...new Set(ids.values())];
     this.links.push({ memoryId, entityIds });

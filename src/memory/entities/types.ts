@@ -14,6 +14,12 @@ export interface EntityMention {
   role?: string;
   /** Whose role it is: absent for the user; the speaker's name in a transcript line ("Melanie: my kids"). */
   of?: string;
+  /**
+   * The text speaks to it, not of it ("Thanks, Melanie!", 谢谢，梅兰妮！): the entity is learned, but
+   * the memory is not linked to it. In a transcript every other line addresses the listener, and
+   * linking those lines made a question about the listener lift the speaker's lines.
+   */
+  addressed?: boolean;
 }
 
 /** A typed relation as a text states it; `from`/`to` are mention names, or USER_ENTITY for the user. */

@@ -34,6 +34,25 @@ describe("deterministic entity extractor, English", () => {
     expect(line.entities).toEqual(expect.arrayContaining([{ name: "Melanie", kind: "person" }, { name: "children", kind: "person", role: "children", of: "Melanie" }]));
   });
 
+  it("marks a name that speaks to the listener as addressed, and one the text is about as not", () => {
+    const addressed = (text: string, known: string[] = []) =>
+      Object.fromEntries(detectEntities(text, known).entities.map((e) => [e.name, e.addressed ?? false]));
+    expect(addressed("Melanie: Wow, that's cool, Caroline! Hey Mel, I met Jon at the park.", ["Mel"])).toEqual({
+      Melanie: false,
+      Caroline: true,
+      Mel: true,
+      Jon: false,
+    });
+    expect(addressed("Thanks, Melanie! See you soon.")).toEqual({ Melanie: true });
+    expect(addressed("Yep, Mel. That was fun.")).toEqual({ Mel: true });
+    // A known name opening a sentence before a comma is what the sentence is about.
+    expect(addressed("John, along with his family, works out three times a week.", ["John"])).toEqual({ John: false });
+    // Set off by commas on both sides, a name is in apposition, not addressed.
+    expect(addressed("I want to work on my old area, West County, too.")).toEqual({ "West County": false });
+    // Spoken to once and spoken of once: the text is about her.
+    expect(addressed("Thanks, Gina! I told Gina about it.")).toEqual({ Gina: false });
+  });
+
   it("keeps greetings, weekdays and quoted titles apart", () => {
     expect(names("Thanks, Melanie! See you on Friday.")).toEqual(["Melanie"]);
     expect(detectEntities('I loved reading "Becoming Nicole" this month.').entities).toEqual([{ name: "Becoming Nicole", kind: "product" }]);
@@ -85,12 +104,23 @@ describe("deterministic entity extractor, Chinese", () => {
     expect(found.entities).toEqual(
       expect.arrayContaining([
         { name: "卡罗琳", kind: "person" },
-        { name: "梅尔", kind: "person" },
+        { name: "梅尔", kind: "person", addressed: true },
         { name: "梅兰妮", kind: "person" },
         { name: "孩子", kind: "person", role: "孩子", of: "梅兰妮" },
         { name: "LGBTQ", kind: "topic" },
       ]),
     );
+  });
+
+  it("marks a name that speaks to the listener as addressed: 嘿，梅尔！ 太棒了，卡罗琳！ but not 我和梅兰妮", () => {
+    const addressed = (text: string, known: string[] = []) =>
+      Object.fromEntries(detectEntities(text, known).entities.map((e) => [e.name, e.addressed ?? false]));
+    expect(addressed("梅兰妮：哇，太棒了，卡罗琳！我和约翰去了公园。", ["约翰"])).toEqual({ 梅兰妮: false, 卡罗琳: true, 约翰: false });
+    expect(addressed("卡罗琳：我完全同意，梅兰妮。", ["梅兰妮"])).toEqual({ 卡罗琳: false, 梅兰妮: true });
+    // Spoken to, then spoken of (梅尔的画): the text is about her.
+    expect(addressed("卡罗琳：谢谢梅尔！梅尔的画很美。")).toEqual({ 卡罗琳: false, 梅尔: false });
+    // Opening the sentence before a comma, as in English, is not taken for an address.
+    expect(addressed("梅尔，和她的家人一起，每周锻炼三次。", ["梅尔"])).toEqual({ 梅尔: false });
   });
 
   it("names a pet only after 叫", () => {

@@ -111,6 +111,44 @@ describe("normalisation per user (no-LLM path)", () => {
     expect(entities.map((e) => [e.name, e.memories])).toEqual([["Melanie", 3]]);
   });
 
+  it("links a name learned late to the memories that opened with it before it was known", async () => {
+    const engine = engineWith();
+    // A sentence's first word is a name only once the user has that entity: here Jon is not known yet.
+    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Jon lost his job as a banker." }, { text: "Painting relaxes me." }] });
+    expect(await listEntities(engine, "u")).toEqual([]);
+    // The same batch, earlier than the mention that teaches the name, and "Jon's" as one token.
+    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Jon's favourite dance is contemporary." }, { text: "Gina went dancing with Jon." }] });
+    const jon = await findEntity(engine, "u", "Jon");
+    const timeline = await entityTimeline(engine, "u", jon!);
+    expect(timeline.memories.map((m) => m.text).sort()).toEqual(["Gina went dancing with Jon.", "Jon lost his job as a banker.", "Jon's favourite dance is contemporary."]);
+    // "Painting" opened a sentence too, but no text ever used it as a name.
+    expect((await listEntities(engine, "u")).map((e) => [e.name, e.memories])).toEqual([["Jon", 3]]);
+  });
+
+  it("does not link a transcript line to the one it speaks to, but learns the name (English and Chinese)", async () => {
+    const engine = engineWith();
+    await engine.add("", {
+      userId: "u",
+      infer: false,
+      facts: [
+        { text: "Melanie: Thanks, Caroline! We went camping." },
+        { text: "Caroline: I painted a sunset." },
+        { text: "梅兰妮：哇，太棒了，卡罗琳！我们去露营了。" },
+        { text: "卡罗琳：我画了一幅日落。" },
+      ],
+    });
+    const count = async (name: string) => (await listEntities(engine, "u")).find((e) => e.name === name)?.memories;
+    expect(await count("Caroline")).toBe(1);
+    expect(await count("卡罗琳")).toBe(1);
+    // Addressed only, the name is still learned: a later line opening with it is linked.
+    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Caroline: That's great, Jon!" }] });
+    expect(await count("Jon")).toBe(0);
+    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Jon called me yesterday." }] });
+    expect(await count("Jon")).toBe(1);
+    // A question that only speaks to someone is not about them.
+    expect((await engine.entities!.entitiesIn("u", "Thanks, Caroline! What did Jon say?")).map((e) => e.name)).toEqual(["Jon"]);
+  });
+
   it("takes one transcription of a Chinese name for another (梅兰妮 / 梅拉妮), not a different name", async () => {
     const engine = engineWith();
     await engine.add("", { userId: "u", infer: false, facts: [{ text: "我的妹妹梅兰妮下周来看我。" }, { text: "我和梅拉妮一起去了公园。" }, { text: "我和梅丽莎一起吃饭。" }] });
