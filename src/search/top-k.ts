@@ -103,10 +103,12 @@ export function bestSet(scores: Float32Array, k: number): Int32Array {
   for (let i = 0; i < n; i++) if (scores[i] > edge) above++;
   let ties = k - above;
   const out = new Int32Array(k);
-  for (let i = 0, m = 0; m < k; i++) {
+  let m = 0;
+  // Bounded by n as well: a NaN score (never expected) would otherwise leave the count short forever.
+  for (let i = 0; m < k && i < n; i++) {
     if (scores[i] > edge || (scores[i] === edge && ties-- > 0)) out[m++] = i;
   }
-  return out;
+  return m === k ? out : out.subarray(0, m);
 }
 
 /** The k-th highest value of `values` (1-based; reorders `values`): Hoare's selection. */

@@ -247,7 +247,7 @@ export class UserSnapshot {
     const candidateScores = new Float64Array(positions.length);
     let m = 0;
     if (narrow) {
-      for (let i = 0, seen = 0; seen < eligible.count; i++) {
+      for (let i = 0, seen = 0; seen < eligible.count && i < flags.length; i++) {
         if (flags[i] !== 1) continue;
         seen++;
         const score = scores[slotAt[i]];
@@ -267,9 +267,10 @@ export class UserSnapshot {
 
   /**
    * Positions of the `k` eligible records most similar to a query (normalised here), best first:
-   * an exact scan for up to BIT_PICK_FACTOR × k records, else the exact ranking of a pool of
-   * BIT_PICK_FACTOR × k eligible records or MIN_PICK_SHARE of all, whichever is more: all of them
-   * when no more are eligible, else those nearest by sign bits. The same query array asked again
+   * an exact scan for up to BIT_PICK_FACTOR × k records, else a pool of BIT_PICK_FACTOR × k
+   * eligible records or MIN_PICK_SHARE of all, whichever is more (all of them when no more are
+   * eligible, else those nearest by sign bits), narrowed to RESCORE_FACTOR × k by byte products
+   * and ranked by exact cosine. The same query array asked again
    * on unchanged data (the engine's second, period-filtered pass of one search) reuses the work.
    */
   denseRanking(raw: ArrayLike<number>, k: number, eligible: Eligible): { position: number; score: number }[] {
@@ -370,7 +371,7 @@ class DenseCache {
 /** The flagged positions, ascending. */
 function flaggedPositions({ flags, count }: Eligible): Int32Array {
   const out = new Int32Array(count);
-  for (let i = 0, m = 0; m < count; i++) if (flags[i] === 1) out[m++] = i;
+  for (let i = 0, m = 0; m < count && i < flags.length; i++) if (flags[i] === 1) out[m++] = i;
   return out;
 }
 
@@ -386,7 +387,7 @@ function nearestByBits(distance: Uint16Array, longestDistance: number, { flags }
   while (below + histogram[edge] < pool) below += histogram[edge++];
   let atEdge = pool - below;
   const out = new Int32Array(pool);
-  for (let i = 0, m = 0; m < pool; i++) {
+  for (let i = 0, m = 0; m < pool && i < distance.length; i++) {
     if (flags[i] !== 1) continue;
     const d = distance[i];
     if (d < edge || (d === edge && atEdge-- > 0)) out[m++] = i;
