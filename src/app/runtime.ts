@@ -36,6 +36,8 @@ export interface Runtime {
   startMemoryWorker: () => void;
   /** Waits for the memory updates in hand, leaves the rest queued on disk, closes the store. */
   close: () => Promise<void>;
+  /** What `close` is waiting for now ("" when it is not closing): for a message when closing is slow. */
+  closingStep: () => string;
 }
 
 /** Per-run defaults and limits of the graph, from the process settings. */
@@ -116,6 +118,7 @@ export function createRuntime(
     jobTimeoutMs: 6 * modelTimeoutMs,
   });
   let started = false;
+  let closing = "";
   const startMemoryWorker = () => {
     if (started) return;
     started = true;
@@ -140,12 +143,19 @@ export function createRuntime(
       defaults: graphDefaults(settings),
     },
     close: async () => {
-      await memoryWorker.close();
-      const opened = engine ? await engine.catch(() => undefined) : undefined;
-      await opened?.close();
-      await queue.close();
-      await stopEmbedder?.();
-      await userLocks.close();
+      const steps: [string, () => unknown][] = [
+        ["the memory updates in hand", () => memoryWorker.close()],
+        ["the memory store", async () => (engine ? await engine.catch(() => undefined) : undefined)?.close()],
+        ["the update queue", () => queue.close()],
+        ["the embedder", () => stopEmbedder?.()],
+        ["the user locks", () => userLocks.close()],
+      ];
+      for (const [name, step] of steps) {
+        closing = name;
+        await step();
+      }
+      closing = "";
     },
+    closingStep: () => closing,
   };
 }

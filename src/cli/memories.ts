@@ -7,6 +7,7 @@
  */
 import { stderr, stdout } from "node:process";
 import { ZodError } from "zod";
+import { closeWithin } from "../app/close-within.js";
 import type { Runtime } from "../app/runtime.js";
 import { SettingsError, loadSettings } from "../config/settings.js";
 import { FilterError, TenantViolationError } from "../memory/filter.js";
@@ -89,9 +90,20 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return report(error);
   } finally {
-    await runtime?.close().catch(() => undefined);
+    if (runtime) {
+      await closeWithin(runtime, CLOSE_WARN_MS, (step) =>
+        stderr.write(`memories: still closing ${step} after ${CLOSE_WARN_MS / 1000} s; exiting without waiting longer (what this command wrote is committed)\n`),
+      );
+    }
   }
 }
+
+/**
+ * How long closing may take before the command says what it is waiting for and ends anyway: all
+ * it wrote is committed by then (each command awaits its writes before printing). A CLI test saw
+ * a close that never ended, twice, only under a fully loaded test run; this says where.
+ */
+const CLOSE_WARN_MS = 15_000;
 
 function missingUser(): never {
   throw new UsageError("--user ID is required: name the user whose memories to act on");

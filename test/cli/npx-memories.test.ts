@@ -31,8 +31,11 @@ function readmeCommand(prefix: string): string {
 }
 
 /** Runs a command line through the shell, as a user pastes it, with DATA_DIR set. */
-function shell(command: string, dataDir: string): Promise<ProcessResult> {
-  return runProcess("bash", ["-c", command], { cwd: workDir, dataDir });
+async function shell(command: string, dataDir: string): Promise<ProcessResult> {
+  const result = await runProcess("bash", ["-c", command], { cwd: workDir, dataDir });
+  // The CLI ended a close that did not end (src/app/close-within.ts): shown, to find out why.
+  if (result.stderr.includes("still closing")) console.log(`${command}: ${result.stderr.trim()}`);
+  return result;
 }
 
 /**
