@@ -16,7 +16,9 @@ import { align16, instantiate, type Kernel, op, simd, type, uleb } from "./wasm.
 
 /**
  * Rows are scored four at a time: the loads of four rows far apart in memory are then in flight
- * together instead of one after the other (the loop waits on memory, not on arithmetic).
+ * together instead of one after the other (the loop waits on memory, not on arithmetic). Against
+ * one row at a time, in one process, 10,000 rows spread over 100,000: 3-36 % faster in three runs
+ * on this shared machine.
  */
 const LANES = 4;
 // Locals of dots8(query, rows, picks, m, chunks, out): the six parameters, then k, j, bytes and
