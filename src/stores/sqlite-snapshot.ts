@@ -6,7 +6,7 @@
  * numbers for the validity and period checks. Tagged with the user's version row so a write by
  * any connection makes it stale.
  */
-import { compileFilter, periodBounds, periodTime, splitIdFilter } from "../memory/filter.js";
+import { compileFilter, inPeriod, periodBounds, periodTime, splitIdFilter } from "../memory/filter.js";
 import type { TimePeriod } from "../memory/store.js";
 import type { MemoryFilter, MemoryRecord, Validity } from "../memory/types.js";
 import { Bm25Index } from "../search/bm25.js";
@@ -220,9 +220,9 @@ export class UserSnapshot {
       for (let i = 0; i < size; i++) count += flags[i] = wanted(i) ? 1 : 0;
     }
     if (period) {
-      const [from, to] = periodBounds(period);
+      const bounds = periodBounds(period);
       for (let i = 0; i < size; i++) {
-        if (flags[i] === 1 && !(times[i] >= from && times[i] < to)) (flags[i] = 0), count--;
+        if (flags[i] === 1 && !inPeriod(times[i], bounds)) (flags[i] = 0), count--;
       }
     }
     if (rest) {
