@@ -7,51 +7,36 @@
  * Memory layout: the query at 0, then the row numbers to score, then one f32 result per row
  * number, then the rows, `dims` padded to a multiple of 4 with zeros (which add nothing).
  */
-import { align16, instantiate, type Kernel, op, simd, type, uleb } from "./wasm.js";
+import { addTo, align16, countedLoop, instantiate, type Kernel, laneSum, op, simd, simdOp, type, V128_ZERO } from "./wasm.js";
 
 // Locals of dots(query, rows, picks, m, quads, out): the six parameters, then k, j, p, q (i32) and acc (v128).
 const [QUERY, ROWS, PICKS, M, QUADS, OUT, K, J, P, Q, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-const ZERO = [op.simd, simd.v128Const, ...Array<number>(16).fill(0)];
-const lane = (i: number) => [op.localGet, ACC, op.simd, simd.f32x4ExtractLane, i];
 
 /** for k < m: out[k] = rows[picks[k]] · query, over `quads` groups of four floats */
 const DOTS: Kernel = {
   name: "dots",
   params: 6,
   locals: [[4, type.i32], [1, type.v128]],
-  body: [
-    op.block, type.void,
-    op.loop, type.void,
-    op.localGet, K, op.localGet, M, op.i32GeU, op.brIf, 1,
+  body: countedLoop(K, M, [
     // p = rows + picks[k] * quads * 16; q = query; acc = 0
     op.localGet, ROWS,
     op.localGet, PICKS, op.localGet, K, op.i32Const, 2, op.i32Shl, op.i32Add, op.i32Load, 2, 0,
     op.localGet, QUADS, op.i32Mul, op.i32Const, 4, op.i32Shl, op.i32Add, op.localSet, P,
     op.localGet, QUERY, op.localSet, Q,
-    ...ZERO, op.localSet, ACC,
-    op.i32Const, 0, op.localSet, J,
-    op.block, type.void,
-    op.loop, type.void,
-    op.localGet, J, op.localGet, QUADS, op.i32GeU, op.brIf, 1,
-    op.localGet, ACC,
-    op.localGet, P, op.simd, simd.v128Load, 4, 0,
-    op.localGet, Q, op.simd, simd.v128Load, 4, 0,
-    op.simd, ...uleb(simd.f32x4Mul), op.simd, ...uleb(simd.f32x4Add), op.localSet, ACC,
-    op.localGet, P, op.i32Const, 16, op.i32Add, op.localSet, P,
-    op.localGet, Q, op.i32Const, 16, op.i32Add, op.localSet, Q,
-    op.localGet, J, op.i32Const, 1, op.i32Add, op.localSet, J,
-    op.br, 0,
-    op.end,
-    op.end,
+    ...V128_ZERO, op.localSet, ACC,
+    ...countedLoop(J, QUADS, [
+      op.localGet, ACC,
+      op.localGet, P, ...simdOp(simd.v128Load), 4, 0,
+      op.localGet, Q, ...simdOp(simd.v128Load), 4, 0,
+      ...simdOp(simd.f32x4Mul), ...simdOp(simd.f32x4Add), op.localSet, ACC,
+      ...addTo(P, 16),
+      ...addTo(Q, 16),
+    ]),
     // out[k] = acc[0] + acc[1] + acc[2] + acc[3]
     op.localGet, OUT, op.localGet, K, op.i32Const, 2, op.i32Shl, op.i32Add,
-    ...lane(0), ...lane(1), op.f32Add, ...lane(2), op.f32Add, ...lane(3), op.f32Add,
+    ...laneSum(ACC, simd.f32x4ExtractLane, op.f32Add),
     op.f32Store, 2, 0,
-    op.localGet, K, op.i32Const, 1, op.i32Add, op.localSet, K,
-    op.br, 0,
-    op.end,
-    op.end,
-  ],
+  ]),
 };
 
 type DotsFunction = (query: number, rows: number, picks: number, m: number, quads: number, out: number) => void;

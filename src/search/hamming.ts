@@ -8,12 +8,10 @@
  * `words32` 32-bit words per row (dimensions padded to a multiple of 128 with zero bits on both
  * sides, which add nothing to a distance).
  */
-import { align16, instantiate, type Kernel, op, simd, type, uleb } from "./wasm.js";
+import { addTo, align16, countedLoop, instantiate, type Kernel, laneSum, op, simd, simdOp, type, V128_ZERO } from "./wasm.js";
 
 // Locals of hamming(query, rows, n, chunks, out): the five parameters, then i, c, p, q (i32) and acc (v128).
 const [QUERY, ROWS, N, CHUNKS, OUT, I, C, P, Q, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const s = (instruction: number) => [op.simd, ...uleb(instruction)];
-const lane = (i: number) => [op.localGet, ACC, ...s(simd.i32x4ExtractLane), i];
 
 /**
  * for i < n: out[i] = Σ_c popcnt(rows[i][c] ^ query[c]) over `chunks` groups of 128 bits: the
@@ -25,35 +23,24 @@ const HAMMING: Kernel = {
   locals: [[4, type.i32], [1, type.v128]],
   body: [
     op.localGet, ROWS, op.localSet, P,
-    op.block, type.void,
-    op.loop, type.void,
-    op.localGet, I, op.localGet, N, op.i32GeU, op.brIf, 1,
-    ...s(simd.v128Const), ...Array<number>(16).fill(0), op.localSet, ACC,
-    op.localGet, QUERY, op.localSet, Q,
-    op.i32Const, 0, op.localSet, C,
-    op.block, type.void,
-    op.loop, type.void,
-    op.localGet, C, op.localGet, CHUNKS, op.i32GeU, op.brIf, 1,
-    op.localGet, ACC,
-    op.localGet, P, ...s(simd.v128Load), 4, 0,
-    op.localGet, Q, ...s(simd.v128Load), 4, 0,
-    ...s(simd.v128Xor), ...s(simd.i8x16Popcnt), ...s(simd.i16x8ExtaddPairwiseI8x16U), ...s(simd.i16x8Add),
-    op.localSet, ACC,
-    op.localGet, P, op.i32Const, 16, op.i32Add, op.localSet, P,
-    op.localGet, Q, op.i32Const, 16, op.i32Add, op.localSet, Q,
-    op.localGet, C, op.i32Const, 1, op.i32Add, op.localSet, C,
-    op.br, 0,
-    op.end,
-    op.end,
-    // out[i] = the sum of acc's eight 16-bit lanes
-    op.localGet, OUT, op.localGet, I, op.i32Const, 1, op.i32Shl, op.i32Add,
-    op.localGet, ACC, ...s(simd.i32x4ExtaddPairwiseI16x8U), op.localSet, ACC,
-    ...lane(0), ...lane(1), op.i32Add, ...lane(2), op.i32Add, ...lane(3), op.i32Add,
-    op.i32Store16, 1, 0,
-    op.localGet, I, op.i32Const, 1, op.i32Add, op.localSet, I,
-    op.br, 0,
-    op.end,
-    op.end,
+    ...countedLoop(I, N, [
+      ...V128_ZERO, op.localSet, ACC,
+      op.localGet, QUERY, op.localSet, Q,
+      ...countedLoop(C, CHUNKS, [
+        op.localGet, ACC,
+        op.localGet, P, ...simdOp(simd.v128Load), 4, 0,
+        op.localGet, Q, ...simdOp(simd.v128Load), 4, 0,
+        ...simdOp(simd.v128Xor), ...simdOp(simd.i8x16Popcnt), ...simdOp(simd.i16x8ExtaddPairwiseI8x16U), ...simdOp(simd.i16x8Add),
+        op.localSet, ACC,
+        ...addTo(P, 16),
+        ...addTo(Q, 16),
+      ]),
+      // out[i] = the sum of acc's eight 16-bit lanes
+      op.localGet, OUT, op.localGet, I, op.i32Const, 1, op.i32Shl, op.i32Add,
+      op.localGet, ACC, ...simdOp(simd.i32x4ExtaddPairwiseI16x8U), op.localSet, ACC,
+      ...laneSum(ACC, simd.i32x4ExtractLane, op.i32Add),
+      op.i32Store16, 1, 0,
+    ]),
   ],
 };
 

@@ -11,8 +11,7 @@
  * Memory layout: the query's bytes at 0, then the row numbers to score, then one i32 product per
  * row number, then the rows, `dims` padded to a multiple of 16 with zeros (which add nothing).
  */
-import { align16, instantiate, type Kernel, op, simd, type, uleb } from "./wasm.js";
-
+import { align16, countedLoop, instantiate, type Kernel, laneSum, op, simd, simdOp, type, V128_ZERO } from "./wasm.js";
 
 /**
  * Rows are scored four at a time: the loads of four rows far apart in memory are then in flight
@@ -27,10 +26,7 @@ const [QUERY, ROWS, PICKS, M, CHUNKS, OUT, K, J, BYTES] = [0, 1, 2, 3, 4, 5, 6, 
 const P = (r: number) => 9 + r;
 const ACC = (r: number) => 9 + LANES + r;
 const [QLOW, QHIGH, A] = [9 + 2 * LANES, 10 + 2 * LANES, 11 + 2 * LANES];
-const s = (instruction: number) => [op.simd, ...uleb(instruction)];
-const ZERO = [...s(simd.v128Const), ...Array<number>(16).fill(0)];
 const each = (f: (r: number) => number[]) => Array.from({ length: LANES }, (_, r) => f(r)).flat();
-const lane = (r: number, i: number) => [op.localGet, ACC(r), ...s(simd.i32x4ExtractLane), i];
 
 /** for k < m (m a multiple of LANES): out[k] = Σ rows[picks[k]][j] · query[j], over `chunks` groups of sixteen bytes */
 const DOTS8: Kernel = {
@@ -39,44 +35,33 @@ const DOTS8: Kernel = {
   locals: [[3 + LANES, type.i32], [LANES + 3, type.v128]],
   body: [
     op.localGet, CHUNKS, op.i32Const, 4, op.i32Shl, op.localSet, BYTES,
-    op.block, type.void,
-    op.loop, type.void,
-    op.localGet, K, op.localGet, M, op.i32GeU, op.brIf, 1,
-    // p[r] = rows + picks[k + r] * bytes; acc[r] = 0
-    ...each((r) => [
-      op.localGet, ROWS,
-      op.localGet, PICKS, op.localGet, K, op.i32Const, r, op.i32Add, op.i32Const, 2, op.i32Shl, op.i32Add, op.i32Load, 2, 0,
-      op.localGet, BYTES, op.i32Mul, op.i32Add, op.localSet, P(r),
-      ...ZERO, op.localSet, ACC(r),
-    ]),
-    op.i32Const, 0, op.localSet, J,
-    op.block, type.void,
-    op.loop, type.void,
-    op.localGet, J, op.localGet, BYTES, op.i32GeU, op.brIf, 1,
-    op.localGet, QUERY, op.localGet, J, op.i32Add, ...s(simd.v128Load), 4, 0, op.localSet, A,
-    op.localGet, A, ...s(simd.i16x8ExtendLowI8x16S), op.localSet, QLOW,
-    op.localGet, A, ...s(simd.i16x8ExtendHighI8x16S), op.localSet, QHIGH,
-    ...each((r) => [
-      op.localGet, P(r), op.localGet, J, op.i32Add, ...s(simd.v128Load), 4, 0, op.localSet, A,
-      op.localGet, ACC(r),
-      op.localGet, A, ...s(simd.i16x8ExtendLowI8x16S), op.localGet, QLOW, ...s(simd.i32x4DotI16x8S), ...s(simd.i32x4Add),
-      op.localGet, A, ...s(simd.i16x8ExtendHighI8x16S), op.localGet, QHIGH, ...s(simd.i32x4DotI16x8S), ...s(simd.i32x4Add),
-      op.localSet, ACC(r),
-    ]),
-    op.localGet, J, op.i32Const, 16, op.i32Add, op.localSet, J,
-    op.br, 0,
-    op.end,
-    op.end,
-    // out[k + r] = acc[r][0] + acc[r][1] + acc[r][2] + acc[r][3]
-    ...each((r) => [
-      op.localGet, OUT, op.localGet, K, op.i32Const, r, op.i32Add, op.i32Const, 2, op.i32Shl, op.i32Add,
-      ...lane(r, 0), ...lane(r, 1), op.i32Add, ...lane(r, 2), op.i32Add, ...lane(r, 3), op.i32Add,
-      op.i32Store, 2, 0,
-    ]),
-    op.localGet, K, op.i32Const, LANES, op.i32Add, op.localSet, K,
-    op.br, 0,
-    op.end,
-    op.end,
+    ...countedLoop(K, M, [
+      // p[r] = rows + picks[k + r] * bytes; acc[r] = 0
+      ...each((r) => [
+        op.localGet, ROWS,
+        op.localGet, PICKS, op.localGet, K, op.i32Const, r, op.i32Add, op.i32Const, 2, op.i32Shl, op.i32Add, op.i32Load, 2, 0,
+        op.localGet, BYTES, op.i32Mul, op.i32Add, op.localSet, P(r),
+        ...V128_ZERO, op.localSet, ACC(r),
+      ]),
+      ...countedLoop(J, BYTES, [
+        op.localGet, QUERY, op.localGet, J, op.i32Add, ...simdOp(simd.v128Load), 4, 0, op.localSet, A,
+        op.localGet, A, ...simdOp(simd.i16x8ExtendLowI8x16S), op.localSet, QLOW,
+        op.localGet, A, ...simdOp(simd.i16x8ExtendHighI8x16S), op.localSet, QHIGH,
+        ...each((r) => [
+          op.localGet, P(r), op.localGet, J, op.i32Add, ...simdOp(simd.v128Load), 4, 0, op.localSet, A,
+          op.localGet, ACC(r),
+          op.localGet, A, ...simdOp(simd.i16x8ExtendLowI8x16S), op.localGet, QLOW, ...simdOp(simd.i32x4DotI16x8S), ...simdOp(simd.i32x4Add),
+          op.localGet, A, ...simdOp(simd.i16x8ExtendHighI8x16S), op.localGet, QHIGH, ...simdOp(simd.i32x4DotI16x8S), ...simdOp(simd.i32x4Add),
+          op.localSet, ACC(r),
+        ]),
+      ], 16),
+      // out[k + r] = acc[r][0] + acc[r][1] + acc[r][2] + acc[r][3]
+      ...each((r) => [
+        op.localGet, OUT, op.localGet, K, op.i32Const, r, op.i32Add, op.i32Const, 2, op.i32Shl, op.i32Add,
+        ...laneSum(ACC(r), simd.i32x4ExtractLane, op.i32Add),
+        op.i32Store, 2, 0,
+      ]),
+    ], LANES),
   ],
 };
 

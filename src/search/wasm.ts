@@ -36,6 +36,41 @@ export function uleb(n: number): number[] {
 const name = (s: string) => [s.length, ...Buffer.from(s, "ascii")];
 const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
 
+/** A SIMD instruction: the prefix, then its number. */
+export function simdOp(instruction: number): number[] {
+  return [op.simd, ...uleb(instruction)];
+}
+
+/** v128.const of sixteen zero bytes. */
+export const V128_ZERO = [...simdOp(simd.v128Const), ...Array<number>(16).fill(0)];
+
+/** local += n, for 0 ≤ n < 64 (i32.const reads a signed LEB128: one byte holds up to 63). */
+export function addTo(local: number, n: number): number[] {
+  if (n < 0 || n > 63) throw new Error(`addTo takes 0 to 63, got ${n}`);
+  return [op.localGet, local, op.i32Const, n, op.i32Add, op.localSet, local];
+}
+
+/** for (counter = 0; counter < limit; counter += step) body; `limit` is a local, compared unsigned. */
+export function countedLoop(counter: number, limit: number, body: number[], step = 1): number[] {
+  return [
+    op.i32Const, 0, op.localSet, counter,
+    op.block, type.void,
+    op.loop, type.void,
+    op.localGet, counter, op.localGet, limit, op.i32GeU, op.brIf, 1,
+    ...body,
+    ...addTo(counter, step),
+    op.br, 0,
+    op.end,
+    op.end,
+  ];
+}
+
+/** The four lanes of a v128 local added up (`extractLane` and `add` of one lane type: f32 or i32). */
+export function laneSum(local: number, extractLane: number, add: number): number[] {
+  const lane = (i: number) => [op.localGet, local, ...simdOp(extractLane), i];
+  return [...lane(0), ...lane(1), add, ...lane(2), add, ...lane(3), add];
+}
+
 export interface Kernel {
   /** The exported function's name. */
   name: string;
