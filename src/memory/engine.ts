@@ -26,6 +26,8 @@ import { questionTopics } from "./profile/topics.js";
 import type { JobQueue } from "./queue/types.js";
 import { buildIndexText, factHash } from "./indexing.js";
 import { reconcileFacts, type Decision } from "./reconcile.js";
+import { slotCandidates } from "./slots/candidates.js";
+import { judgeFacts } from "./slots/judge.js";
 import { messageText } from "./structured.js";
 import { rankingFactor } from "./recency.js";
 import { applyFeedback, DEFAULT_FEEDBACK, type FeedbackKind, type FeedbackPolicy } from "./feedback.js";
@@ -61,6 +63,12 @@ export interface MemoryEngineDeps {
   chatModel?: BaseChatModel;
   /** How the model states a turn's facts (extract.ts); "facts" when not given. */
   extractionStyle?: ExtractionStyle;
+  /**
+   * Who decides what a new fact does to the stored ones: "model" (it proposes, the slots check,
+   * slots/judge.ts) or "rules" (the slots alone). Default: "rules" with the quotes style (a small
+   * local model), "model" otherwise.
+   */
+  reconciliation?: "model" | "rules";
   logger?: Logger;
   /** Recency half-life in days (0 = no recency weighting). */
   halfLifeDays?: number;
@@ -229,9 +237,30 @@ export class MemoryEngine {
     await this.profiles?.recordQuestion(userId, { sourceId: ctx.sourceId, text: turn.userText, at: time, topics: topics.length ? topics : questionTopics(turn.userText) });
     if (facts.length === 0) return { changes: [] };
     const related = await this.relatedMemories(userId, facts, signal);
-    const decisions = await this.modelCall((s) => reconcileFacts(model, facts, related, { style, signal: s }), signal);
+    const candidates = await slotCandidates(this.deps.store, userId, facts, related, new Date(time));
+    // A model that writes facts proposes what happens and the slots check it both ways; a small
+    // local model (quotes style) is not asked: the slots alone decide (slots/judge.ts).
+    const proposed = this.reconciliation() === "model" ? await this.modelCall((s) => reconcileFacts(model, facts, related, { style, signal: s }), signal) : undefined;
     signal?.throwIfAborted();
+    const judged = judgeFacts(
+      facts.map((fact, i) => ({ text: fact.text, about: fact.about, proposed: proposed?.[i] })),
+      candidates,
+    );
+    const decisions: Decision[] = judged.map((j, i) => ({
+      fact: facts[i],
+      action: facts[i].forget && !proposed ? "NONE" : j.action,
+      target: j.target,
+      alsoCloses: j.alsoCloses,
+      remainders: j.remainders,
+      reason: j.reason,
+      text: proposed?.[i] && j.action === proposed[i].action ? proposed[i].text : facts[i].text,
+    }));
+    for (const d of decisions) if (d.action !== "ADD" || proposed) this.log.debug("reconciled", { fact: d.fact.text, action: d.action, reason: d.reason });
     return { changes: await this.apply(decisions, ctx, signal) };
+  }
+
+  private reconciliation(): "model" | "rules" {
+    return this.deps.reconciliation ?? (this.deps.extractionStyle === "quotes" ? "rules" : "model");
   }
 
   /** One model call of an update: given up at its deadline, or when the update is cancelled. */
@@ -504,6 +533,7 @@ export class MemoryEngine {
     const history: HistoryEntry[] = [];
     const toDelete: string[] = [];
     const touched = new Set<string>();
+    const closedIds = new Set<string>();
     const indexed: MemoryToIndex[] = [];
     for (const d of decisions) {
       // Two decisions on one memory in a turn would overwrite each other: the first one wins.
@@ -527,7 +557,7 @@ export class MemoryEngine {
           if (toPut.some((r) => r.hash === record.hash)) break;
           toPut.push(record);
           indexed.push({ memoryId: record.id, text: record.text, given: givenEntities(d.fact) });
-          history.push(historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId));
+          history.push(historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId, d.reason));
           changes.push({ operation: "ADD", memoryId: record.id, text: record.text, category: record.category });
           break;
         }
@@ -539,20 +569,35 @@ export class MemoryEngine {
           updated.indexText = buildIndexText(updated);
           toPut.push(updated);
           indexed.push({ memoryId: updated.id, text: updated.text, given: givenEntities(d.fact) });
-          history.push(historyEntry(updated, "UPDATE", old.text, updated.text, ctx.time, ctx.threadId, ctx.sourceId));
+          history.push(historyEntry(updated, "UPDATE", old.text, updated.text, ctx.time, ctx.threadId, ctx.sourceId, d.reason));
           changes.push({ operation: "UPDATE", memoryId: old.id, text: updated.text, oldText: old.text, category: updated.category });
           break;
         }
         case "SUPERSEDE": {
-          const old = d.target!;
           const record = fresh();
-          const closed: MemoryRecord = { ...old, validTo: ctx.time, supersededBy: record.id, updatedAt: ctx.time };
-          toPut.push(closed, record);
+          // The target, and any other current memory of the same slot (slots/judge.ts).
+          const olds = [d.target!, ...(d.alsoCloses ?? []).filter((m) => !touched.has(m.id))];
+          for (const old of olds) {
+            touched.add(old.id);
+            closedIds.add(old.id);
+            toPut.push({ ...old, validTo: ctx.time, supersededBy: record.id, updatedAt: ctx.time });
+            history.push(historyEntry(old, "SUPERSEDE", old.text, record.text, ctx.time, ctx.threadId, ctx.sourceId, d.reason));
+          }
+          const old = olds[0];
+          // What else a closed memory said still holds: it stays current in a memory of its own.
+          for (const closed of olds) {
+            const rest = d.remainders?.get(closed.id);
+            if (!rest || toPut.some((r) => r.text === rest)) continue;
+            const { category, about, eventTime, expiresAt, sourceId, metadata } = closed;
+            const kept = this.newRecord(ctx, { text: rest, category, about, eventTime, expiresAt, sourceId, metadata, hash: factHash(ctx.userId, rest, null) });
+            toPut.push(kept);
+            indexed.push({ memoryId: kept.id, text: kept.text });
+            history.push(historyEntry(kept, "ADD", null, kept.text, ctx.time, ctx.threadId, ctx.sourceId, `what still holds of "${closed.text}"`));
+            changes.push({ operation: "ADD", memoryId: kept.id, text: kept.text, category: kept.category });
+          }
+          toPut.push(record);
           indexed.push({ memoryId: record.id, text: record.text, given: givenEntities(d.fact) });
-          history.push(
-            historyEntry(old, "SUPERSEDE", old.text, record.text, ctx.time, ctx.threadId, ctx.sourceId),
-            historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId),
-          );
+          history.push(historyEntry(record, "ADD", null, record.text, ctx.time, ctx.threadId, ctx.sourceId, d.reason));
           changes.push({
             operation: "SUPERSEDE",
             memoryId: record.id,
@@ -566,7 +611,7 @@ export class MemoryEngine {
         case "DELETE": {
           const old = d.target!;
           toDelete.push(old.id);
-          history.push(historyEntry(old, "DELETE", old.text, null, ctx.time, ctx.threadId, ctx.sourceId));
+          history.push(historyEntry(old, "DELETE", old.text, null, ctx.time, ctx.threadId, ctx.sourceId, d.reason));
           changes.push({ operation: "DELETE", memoryId: old.id, text: old.text, category: old.category });
           break;
         }
@@ -587,7 +632,8 @@ export class MemoryEngine {
     if (toDelete.length) await this.deps.store.delete(ctx.userId, toDelete);
     if (kept) await this.entities!.restore(ctx.userId, kept);
     await this.entities?.unlink(ctx.userId, toDelete);
-    await this.entities?.record(ctx.userId, indexed, ctx.time);
+    // The map follows the memories: the relations a superseded memory stated end with it.
+    await this.entities?.record(ctx.userId, indexed, ctx.time, { closed: closedIds });
     if (changes.length) await this.profiles?.changed(ctx.userId);
     this.log.info("memory updated", { changes: changes.map((c) => c.operation) });
     return changes;
@@ -649,8 +695,9 @@ function historyEntry(
   at: string,
   threadId: string | null,
   sourceId: string | null,
+  reason?: string,
 ): HistoryEntry {
-  return { id: randomUUID(), memoryId: record.id, userId: record.userId, operation, oldText, newText, at, threadId, sourceId };
+  return { id: randomUUID(), memoryId: record.id, userId: record.userId, operation, oldText, newText, at, threadId, sourceId, ...(reason ? { reason } : {}) };
 }
 
 function toTurnMessages(input: AddInput): ChatTurnMessage[] {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
 import { invokeJson } from "./structured.js";
 import { expiryFromWords } from "./expiry.js";
+import { statedFacts } from "./slots/stated.js";
 import { traced } from "../tracing/traced.js";
 import { ENTITY_KINDS } from "./entities/types.js";
 import { MEMORY_CATEGORIES } from "./types.js";
@@ -129,7 +130,16 @@ async function extractWrittenFacts(model: BaseChatModel, turn: TurnToExtract, si
 
 async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedFact[]> {
   const sentences = candidateSentences(turn.userText);
-  if (sentences.length === 0) return [];
+  // What the slots read as a fact holding now is kept whatever the model chooses (slots/stated.ts).
+  const stated = statedFacts(turn.userText);
+  const chosen = sentences.length === 0 ? [] : await chooseQuotes(model, sentences, signal);
+  const at = (text: string) => turn.userText.indexOf(text.slice(0, 12));
+  const facts = [...new Set([...chosen, ...stated])].sort((a, b) => at(a) - at(b));
+  // The user's own sentence says how long it holds ("this week", "周五"): read from its words (expiry.ts).
+  return facts.map((text) => ExtractedFactSchema.parse({ text, expiresAt: expiryFromWords(text, turn.time) }));
+}
+
+async function chooseQuotes(model: BaseChatModel, sentences: string[], signal?: AbortSignal): Promise<string[]> {
   const schema = z.object({
     facts: z.array(z.enum(sentences as [string, ...string[]])).max(Math.min(MAX_FACTS, sentences.length)),
   });
@@ -139,8 +149,7 @@ async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?:
     schema,
     { name: "facts", signal },
   );
-  // The user's own sentence says how long it holds ("this week", "周五"): read from its words (expiry.ts).
-  return [...new Set(result.facts)].map((text) => ExtractedFactSchema.parse({ text, expiresAt: expiryFromWords(text, turn.time) }));
+  return result.facts;
 }
 
 const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: "sentence" });

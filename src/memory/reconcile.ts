@@ -38,6 +38,12 @@ export interface Decision {
   fact: ExtractedFact;
   action: Action;
   target?: MemoryRecord;
+  /** Further memories a SUPERSEDE closes (the same slot stated more than once before). */
+  alsoCloses?: MemoryRecord[];
+  /** What of each closed memory still holds (slots/judge.ts), stored again as a current memory. */
+  remainders?: Map<string, string>;
+  /** Why, in a few words: kept in the memory's history. */
+  reason?: string;
   text: string;
 }
 

@@ -72,6 +72,8 @@ export interface HistoryEntry {
   at: string;
   threadId: string | null;
   sourceId: string | null;
+  /** Why the change was made, when the engine decided it ("where they live: lisbon → porto (structural)"). */
+  reason?: string | null;
 }
 
 /** What `add` did: one entry per memory touched. */

@@ -10,6 +10,7 @@ import {
   EN_PLACE_SUFFIXES,
   EN_WORK_CUES,
 } from "./cues.js";
+import { hedgesOf, sentenceWideHedge } from "../slots/hedge.js";
 import { USER_ENTITY, type DetectedEntities, type EntityKind, type EntityMention, type RelationMention } from "./types.js";
 
 const sentences = new Intl.Segmenter("en", { granularity: "sentence" });
@@ -68,11 +69,22 @@ export function detectEnglish(text: string, owner: string, known: (name: string)
       const addressed = !role && isAddressed(text, seq[0].start, last.end + tail.length);
       entities.push({ name, kind, ...(role ? { role: role.role } : {}), ...(addressed ? { addressed } : {}) });
       if (role) relations.push(roleRelation(role, name, owner));
-      if (kind === "place" && EN_LIVE_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "lives in", to: name });
-      if (kind === "organisation" && EN_WORK_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "works at", to: name });
+      // A question, a hypothetical or someone's words states no relation ("If I moved to Paris …").
+      const states = hedgesOf(clauseAround(segment, seq[0].start - index)).length === 0;
+      if (states && kind === "place" && EN_LIVE_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "lives in", to: name });
+      if (states && kind === "organisation" && EN_WORK_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "works at", to: name });
     }
   }
   return { entities, relations };
+}
+
+/** The clause of a sentence around a position (commas and semicolons bound it). */
+function clauseAround(sentence: string, at: number): string {
+  const start = Math.max(sentence.lastIndexOf(",", at - 1), sentence.lastIndexOf(";", at - 1)) + 1;
+  const ends = [",", ";"].map((c) => sentence.indexOf(c, at)).filter((e) => e >= 0);
+  // A hypothetical opening the sentence colours the rest of it too.
+  const opening = sentenceWideHedge(sentence.split(/[,;]/)[0]) ? sentence.split(/[,;]/)[0] + " " : "";
+  return opening + sentence.slice(start, ends.length ? Math.min(...ends) : sentence.length);
 }
 
 function wordsOf(sentence: string, offset: number): Word[] {

@@ -12,6 +12,7 @@ import {
   ZH_TRANSLIT,
 } from "./cues.js";
 import { saysMore } from "./names.js";
+import { hedgesOf, sentenceWideHedge } from "../slots/hedge.js";
 import { USER_ENTITY, type DetectedEntities, type EntityMention, type RelationMention } from "./types.js";
 
 const HAN = /\p{Script=Han}/u;
@@ -171,11 +172,26 @@ function placesAndOrganisations(text: string, owner: string, add: (m: EntityMent
       add({ name: w, kind: "place" });
       const before = text.slice(Math.max(0, segs[k].index - 8), segs[k].index);
       // The one who lives there must be the speaker: 我住在上海, not 我妈妈住在上海.
-      if (/我们?(?:现在|已经|刚|也)?(?:住在|生活在|搬到了?|搬去了?)$/u.test(before) && !KIN_WORDS.some((kin) => before.includes(kin))) {
+      // 我上个月搬到北京 too; not in a question, a hypothetical or someone's words (要是我搬到上海).
+      if (/我们?[^，。！？不]{0,6}?(?:住在|生活在|搬到了?|搬去了?)$/u.test(before) && !KIN_WORDS.some((kin) => before.includes(kin)) && !hedgedAt(text, segs[k].index)) {
         relations.push({ from: owner, type: "lives in", to: w });
       }
     }
   }
+}
+
+/**
+ * Whether the clause around `at` is a question, a hypothetical, a plan or someone's words
+ * (slots/hedge.ts); a hypothetical opening the sentence (要是我…，) colours all of it.
+ */
+function hedgedAt(text: string, at: number): boolean {
+  const bound = (marks: string[]) => {
+    const start = Math.max(...marks.map((c) => text.lastIndexOf(c, at - 1))) + 1;
+    const ends = marks.map((c) => text.indexOf(c, at)).filter((e) => e >= 0);
+    return text.slice(start, ends.length ? Math.min(...ends) + 1 : text.length);
+  };
+  const sentence = bound(["。", "！", "？", "\n"]);
+  return hedgesOf(bound(["。", "！", "？", "\n", "，", "；"])).length > 0 || sentenceWideHedge(sentence.split(/[，；]/u)[0]) !== undefined;
 }
 
 /** 阿里巴巴 + 公司 segmented apart: the organisation is the word before (a dictionary word of two or more characters) and the suffix. */

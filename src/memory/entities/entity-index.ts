@@ -28,11 +28,17 @@ export class EntityIndex {
     private readonly naming?: MemoriesNaming,
   ) {}
 
-  /** Resolves and stores the entities of memories just written (replacing what they had). */
-  async record(userId: string, memories: MemoryToIndex[], time: string): Promise<void> {
+  /**
+   * Resolves and stores the entities of memories just written (replacing what they had).
+   * `closed`: the memories this write superseded. Given, the map follows the memories: the
+   * relations those memories stated end, and no other relation is ended by a newer one of its
+   * kind (the reconciliation already decided what changed). Without it (facts stored as they
+   * come, imports), a newer "lives in" ends the older one by itself.
+   */
+  async record(userId: string, memories: MemoryToIndex[], time: string, options: { closed?: ReadonlySet<string> } = {}): Promise<void> {
     if (memories.length === 0) return;
     const before = await this.store.entities(userId);
-    const resolver = new EntityResolver(userId, before, await this.store.relations(userId), time);
+    const resolver = new EntityResolver(userId, before, await this.store.relations(userId), time, options.closed);
     for (const m of memories) {
       const found = m.given && m.given.entities.length > 0 ? m.given : detectEntities(m.text, resolver.knownNames());
       resolver.resolve(m.memoryId, found);

@@ -33,8 +33,15 @@ export class EntityResolver {
     entities: EntityRecord[],
     private readonly current: EntityRelation[],
     private readonly time: string,
+    /** The memories superseded by this write: the relations they stated end (see EntityIndex.record). */
+    private readonly closedMemories?: ReadonlySet<string>,
   ) {
     for (const e of entities) for (const a of e.aliases) this.byKey.set(a, e);
+    if (closedMemories?.size) {
+      for (const r of current) {
+        if (r.validTo === null && r.memoryId && closedMemories.has(r.memoryId)) this.relationsOut.set(r.id, { ...r, validTo: time });
+      }
+    }
   }
 
   /** The names the user's entities go by, for the extractor to find them without cues. */
@@ -114,7 +121,12 @@ export class EntityResolver {
     const relation: EntityRelation = {
       id: randomUUID(), userId: this.userId, fromId, type, toId, memoryId, validFrom: this.time, validTo: null, supersededBy: null,
     };
-    if (ONE_AT_A_TIME.has(type)) {
+    if (this.closedMemories) {
+      // Following the memories: a relation of a memory this write superseded points to its successor.
+      for (const r of this.relationsOut.values()) {
+        if (r.validTo === this.time && r.supersededBy === null && r.fromId === fromId && r.type === type) this.relationsOut.set(r.id, { ...r, supersededBy: relation.id });
+      }
+    } else if (ONE_AT_A_TIME.has(type)) {
       for (const old of all) this.relationsOut.set(old.id, { ...old, validTo: this.time, supersededBy: relation.id });
     }
     this.relationsOut.set(relation.id, relation);

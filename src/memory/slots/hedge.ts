@@ -1,0 +1,47 @@
+import type { Hedge } from "./types.js";
+
+/**
+ * Clauses that state nothing that holds now: questions, hypotheticals, plans still under
+ * consideration, stories of the past, what someone else said. Ordinary words of English and
+ * Chinese, not a list tuned to a data set. A hedged clause supersedes nothing.
+ */
+const EN: [Hedge, RegExp][] = [
+  ["question", /\?\s*$|^\s*(?:should|would|could|can|do|does|did|is|are|am|will|shall)\s+(?:i|we|you)\b/i],
+  ["hypothetical", /\b(?:if|unless|suppose|supposing|imagine|what if|in case|wish|as if)\b|\b(?:i|we)(?:'d| would| could| might)\b/i],
+  [
+    "plan",
+    /\b(?:thinking (?:about|of)|considering|consider|might|maybe|perhaps|planning (?:to|on)|plan to|hope to|hoping to|want to|wanna|would like to|dream(?:ing)? (?:of|about)|not sure (?:if|whether)|deciding|debating)\b/i,
+  ],
+  ["future", /\b(?:will|'ll|going to|gonna|moving to|about to)\b|\bnext (?:week|month|year|spring|summer|fall|autumn|winter)\b/i],
+  [
+    "past",
+    /\b(?:when i was|as a (?:kid|child|teen)|growing up|back in (?:the )?(?:day|\d{4}|high school|college)|years ago|in my (?:twenties|teens|youth)|once upon)\b/i,
+  ],
+  ["quoted", /["“”「」]|\b(?:said|says|told me|tells me|telling me|asked me|mentioned)\b/i],
+];
+
+const ZH: [Hedge, RegExp][] = [
+  ["question", /[?？]\s*$|(?:吗|呢|么)[。！]?\s*$|该不该|要不要|是不是|能不能|可不可以|会不会|好不好|行不行|哪个好/u],
+  ["hypothetical", /如果|要是|假如|假设|万一|的话|倘若|若是|幻想|但愿|早知道/u],
+  ["plan", /考虑|打算|想要|想去|想搬|想换|在想|可能|也许|说不定|计划|犹豫|纠结|准备|或许/u],
+  ["future", /下(?:个)?(?:周|星期|个月|月)|明年|将来|以后|过几天|快要|即将|会去|要去/u],
+  ["past", /小时候|当年|那时候|那会儿|上学的时候|读书的时候|年轻的时候|以前的时候|曾经|多年前|几年前/u],
+  ["quoted", /["“”「」『』]|说(?:他|她|它|他们|她们)|告诉我|听说|跟我说/u],
+];
+
+const HAN = /\p{Script=Han}/u;
+
+/** The reasons a clause is hedged (none: it states something that holds now). */
+export function hedgesOf(clause: string): Hedge[] {
+  const rules = HAN.test(clause) ? ZH : EN;
+  return rules.filter(([, pattern]) => pattern.test(clause)).map(([hedge]) => hedge);
+}
+
+/**
+ * A hypothetical or a question opening a sentence colours the clauses after it ("If I ever moved
+ * to Paris, I'd have to learn French"; 要是我当年去了上海，现在…): they are hedged too.
+ */
+export function sentenceWideHedge(firstClause: string): Hedge | undefined {
+  const hedges = hedgesOf(firstClause);
+  return hedges.includes("hypothetical") ? "hypothetical" : hedges.includes("quoted") ? "quoted" : undefined;
+}

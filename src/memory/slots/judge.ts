@@ -1,0 +1,157 @@
+import type { Action } from "../reconcile.js";
+import type { MemoryRecord } from "../types.js";
+import { readSlots, remainderWithout, valuesOfKind } from "./read.js";
+import { USER, type SentenceReading, type Slot } from "./types.js";
+
+/** A new fact as the structural layer sees it. */
+export interface FactToJudge {
+  text: string;
+  /** Who it is about, when a model said ("user", "sister"). */
+  about?: string;
+  /** The model's choice, when a model reconciled (checked here both ways); none in rules mode. */
+  proposed?: { action: Action; target?: MemoryRecord };
+}
+
+/** What happens to one new fact, and why (kept in the memory's history). */
+export interface Judgement {
+  action: Action;
+  /** The memory an UPDATE rewrites or a SUPERSEDE closes. */
+  target?: MemoryRecord;
+  /** Further current memories the fact also supersedes (the same slot stated twice before). */
+  alsoCloses: MemoryRecord[];
+  /**
+   * What of a closed memory still holds, by memory id: "I'm a nurse and I live in Lisbon." closed
+   * by a move leaves "I'm a nurse." current.
+   */
+  remainders: Map<string, string>;
+  reason: string;
+}
+
+const LABELS: Record<string, string> = {
+  residence: "where they live", employer: "employer", job: "job", school: "school", relationship: "relationship status",
+  diet: "diet", age: "age", children: "number of children", salary: "salary",
+};
+
+function label(slot: Slot): string {
+  const [kind, key] = slot.attribute.split(":");
+  const what = key ? `${kind} ${key}` : (LABELS[kind] ?? kind);
+  return slot.subject === USER ? what : `${slot.subject}'s ${what}`;
+}
+
+function sameValue(a: string, b: string): boolean {
+  return a === b || (a.length >= 2 && b.length >= 2 && (a.includes(b) || b.includes(a)));
+}
+
+/** The slot of `next` that makes `old` no longer true, if any. */
+export function contradiction(next: Slot[], old: Slot[]): { next: Slot; old: Slot } | undefined {
+  for (const n of next) {
+    for (const o of old) {
+      if (n.subject !== o.subject || n.attribute !== o.attribute) continue;
+      // "I no longer live in Lisbon" ends Lisbon (or, with no value, whatever was held).
+      if (n.negated && !o.negated && (n.value === "" || sameValue(n.value, o.value))) return { next: n, old: o };
+      // "I live in Porto" after "I live in Lisbon"; "I play tennis again" after "I no longer play tennis".
+      if (!n.negated && !o.negated && !sameValue(n.value, o.value)) return { next: n, old: o };
+      if (!n.negated && o.negated && (o.value === "" || sameValue(n.value, o.value))) return { next: n, old: o };
+    }
+  }
+  return undefined;
+}
+
+function sharesSlot(next: Slot[], old: Slot[]): boolean {
+  return next.some((n) => old.some((o) => o.subject === n.subject && o.attribute === n.attribute));
+}
+
+function describe(pair: { next: Slot; old: Slot }): string {
+  const value = pair.next.negated ? `no longer ${pair.old.value || "so"}` : pair.next.value;
+  return `${label(pair.next)}: ${pair.old.negated ? `no longer ${pair.old.value}` : pair.old.value || "?"} → ${value}`;
+}
+
+/**
+ * Decides (rules mode) or checks (a model's decisions) what a batch of new facts does to the
+ * user's current memories: a fact whose slot contradicts a current memory's supersedes it; a fact
+ * hedged as a question, a hypothetical, a plan, a story or someone's words supersedes nothing;
+ * a model's SUPERSEDE or UPDATE across different subjects or attributes is refused. `candidates`
+ * are the current memories worth comparing (slots/candidates.ts), newest last.
+ */
+export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Judgement[] {
+  const readings = new Map<string, SentenceReading>();
+  const read = (m: MemoryRecord) => {
+    let r = readings.get(m.id);
+    if (!r) readings.set(m.id, (r = readSlots(m.text, m.about || USER)));
+    return r;
+  };
+  const claimed = new Set<string>();
+  return facts.map((fact) => {
+    const reading = readSlots(fact.text, fact.about || USER);
+    const judgement: Judgement = { ...judgeOne(fact, reading, candidates.filter((c) => !claimed.has(c.id)), read), remainders: new Map() };
+    for (const m of [judgement.target, ...judgement.alsoCloses]) if (m && judgement.action !== "ADD") claimed.add(m.id);
+    if (judgement.action === "SUPERSEDE") {
+      for (const m of [judgement.target!, ...judgement.alsoCloses]) {
+        const pair = contradiction(reading.slots, read(m).slots);
+        const rest = pair && remainderWithout(m.text, pair.old, m.about || USER);
+        if (rest) judgement.remainders.set(m.id, rest);
+      }
+    }
+    return judgement;
+  });
+}
+
+function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): Omit<Judgement, "remainders"> {
+  const proposed = fact.proposed;
+  const hedged = reading.slots.length === 0 && reading.hedges.length > 0;
+  const contradicted = hedged ? [] : candidates.map((m) => ({ m, pair: contradiction(reading.slots, read(m).slots) })).filter((c) => c.pair);
+  const corrected = !hedged && contradicted.length === 0 && reading.correction ? correctionTarget(reading, candidates) : undefined;
+
+  if (!proposed || proposed.action === "ADD" || proposed.action === "NONE") {
+    if (contradicted.length) {
+      const [first, ...rest] = contradicted;
+      const why = `${describe(first.pair!)} (structural)`;
+      return {
+        action: "SUPERSEDE",
+        target: first.m,
+        alsoCloses: rest.map((r) => r.m),
+        reason: proposed ? `the model chose ${proposed.action}, but the fact changes ${why}` : why,
+      };
+    }
+    if (corrected) return { action: "SUPERSEDE", target: corrected.memory, alsoCloses: [], reason: `a correction: ${corrected.old} → ${reading.correction!.value} (structural)` };
+    if (proposed?.action === "NONE") return { action: "NONE", alsoCloses: [], reason: "the model found it already known" };
+    const why = hedged ? `nothing superseded: ${reading.hedges.join(", ")}` : reading.slots.length ? "no current memory holds another value" : "a new fact";
+    return { action: "ADD", alsoCloses: [], reason: proposed ? `the model chose ADD; ${why}` : why };
+  }
+
+  if (proposed.action === "DELETE") return { action: "DELETE", target: proposed.target, alsoCloses: [], reason: "the user asked to forget it" };
+
+  // The model chose UPDATE or SUPERSEDE of `target`: checked against the slots of both.
+  const target = proposed.target!;
+  const old = read(target);
+  const refuse = (why: string): Omit<Judgement, "remainders"> => {
+    const instead = contradicted.find((c) => c.m.id !== target.id);
+    if (instead) return { action: "SUPERSEDE", target: instead.m, alsoCloses: [], reason: `the model's ${proposed.action} was refused (${why}); ${describe(instead.pair!)} (structural)` };
+    return { action: "ADD", alsoCloses: [], reason: `the model's ${proposed.action} was refused: ${why}` };
+  };
+  if (hedged || (reading.hedges.length > 0 && reading.slots.length === 0)) return refuse(`the fact is a ${reading.hedges.join(", ")}, not a change`);
+  const aboutNew = (fact.about || USER).toLowerCase();
+  const aboutOld = (target.about || USER).toLowerCase();
+  if (aboutNew !== aboutOld) return refuse(`it is about ${aboutNew}, the memory about ${aboutOld}`);
+  const pair = contradiction(reading.slots, old.slots);
+  if (pair) return { action: "SUPERSEDE", target, alsoCloses: [], reason: `${describe(pair)} (the model's ${proposed.action}, confirmed)` };
+  if (reading.slots.length && old.slots.length) {
+    if (!sharesSlot(reading.slots, old.slots)) {
+      return refuse(`the fact is about ${reading.slots.map(label).join(", ")}, the memory about ${old.slots.map(label).join(", ")}`);
+    }
+  }
+  if (reading.slots.some((s) => s.subject !== USER) !== old.slots.some((s) => s.subject !== USER) && reading.slots.length && old.slots.length) {
+    return refuse("the fact and the memory are about different people");
+  }
+  return { action: proposed.action, target, alsoCloses: [], reason: `the model's ${proposed.action} (no structural objection)` };
+}
+
+/** "Sorry, I meant Thursday": the newest candidate naming another value of that kind. */
+function correctionTarget(reading: SentenceReading, candidates: MemoryRecord[]): { memory: MemoryRecord; old: string } | undefined {
+  const { kind, value } = reading.correction!;
+  for (const memory of [...candidates].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
+    const other = valuesOfKind(memory.text, kind).find((v) => v !== value);
+    if (other) return { memory, old: other };
+  }
+  return undefined;
+}

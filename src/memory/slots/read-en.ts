@@ -1,0 +1,272 @@
+import { EN_KIN, EN_PETS } from "../entities/cues.js";
+import { USER, type Correction, type Slot } from "./types.js";
+
+/**
+ * Slots of one English clause (slots/read.ts splits sentences into clauses and drops hedged ones).
+ * Each rule is a verb cue and the words after it; the value runs to the first word that cannot be
+ * part of a name or a job ("now", "with", "since" …). The subject is the last one named before
+ * the cue: "I"/"we" (or none: "Moved to Berlin!"), "my sister", a capitalised name, "he"/"she".
+ */
+
+/** Words that end a value: times, conjunctions, prepositions that start another phrase. */
+const STOP = new Set(
+  ("now today yesterday last this next ago recently lately already since for with and but because so then as when where while " +
+    "after before until by on at in from of to about again anymore any more too also though although just yet still i we my our " +
+    "is are was were am be been it its which that who there here full-time part-time").split(" "),
+);
+
+const WORD_NUMBERS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
+};
+const NUMBER = `(\\d{1,3}|${Object.keys(WORD_NUMBERS).join("|")})`;
+
+/** Heads of job titles: "I'm a nurse", "I'm a senior software engineer"; not "I'm a big fan". */
+const JOB_HEAD =
+  /(?:er|or|ist|ian|ant|ent|eer|ee|nurse|doctor|chef|cook|surgeon|lawyer|attorney|clerk|pilot|nanny|medic|paramedic|dentist|vet|analyst|architect|consultant|specialist|intern|freelancer|student|barista|cashier|coach|tutor|professor|lecturer|scientist|officer|agent|artist|accountant|mechanic|electrician|plumber|firefighter|pharmacist|therapist|journalist|editor|assistant|director|lead|head|ceo|cto|cfo|founder|owner|programmer|dev|pm|sde|swe|ux)$/i;
+const NOT_JOB = new Set(["fan", "lover", "person", "member", "mother", "father", "parent", "mom", "dad", "beginner", "vegetarian", "vegan", "pescatarian", "runner-up", "other", "newcomer", "customer", "user", "owner", "sister", "brother", "daughter", "son", "wife", "husband", "partner", "grandmother", "grandfather", "leader"]);
+
+const DIETS = ["vegetarian", "vegan", "pescatarian", "keto", "gluten-free", "dairy-free", "paleo", "carnivore", "flexitarian"];
+const EVENTS = "meeting|appointment|interview|dinner|lunch|breakfast|party|flight|trip|wedding|class|lesson|exam|test|call|checkup|check-up|surgery|concert|game|match|date|reservation|presentation|deadline|training|session|visit|ceremony|shift";
+const WEEKDAY = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight";
+const CLOCK = "\\d{1,2}(?::\\d{2})?\\s?(?:am|pm)|\\d{1,2}:\\d{2}|noon|midnight";
+
+const KIN_WORDS = Object.keys(EN_KIN).join("|");
+const PET_WORDS = Object.keys(EN_PETS).join("|");
+
+/** The subject named last before `at` in the clause; undefined when none is (a dropped "I"). */
+function subjectBefore(clause: string, at: number): string | undefined {
+  const before = clause.slice(0, at);
+  const candidates: [number, string][] = [];
+  const push = (re: RegExp, subject: (m: RegExpExecArray) => string) => {
+    for (const m of before.matchAll(new RegExp(re.source, "giu"))) candidates.push([m.index ?? 0, subject(m as RegExpExecArray)]);
+  };
+  push(/\b(?:i|i'm|i've|i'd|i'll|im|ive|we|we're|we've|me|user|the user)\b/, () => USER);
+  push(new RegExp(`\\b(?:my|our)\\s+(?:\\w+\\s+)?(${KIN_WORDS}|${PET_WORDS})\\b`), (m) => EN_KIN[m[1].toLowerCase()] ?? m[1].toLowerCase());
+  push(new RegExp(`^\\s*(${KIN_WORDS})\\b`), (m) => EN_KIN[m[1].toLowerCase()] ?? m[1].toLowerCase());
+  push(/\b(?:he|she|they|he's|she's|they're|his|her|their)\b/, () => "someone else");
+  // A capitalised name that is not the clause's first word of a sentence-case "I …".
+  for (const m of before.matchAll(/\b(\p{Lu}[\p{Ll}]+)\b/gu)) {
+    const word = m[1].toLowerCase();
+    if (["i", "my", "our", "we", "user", "the", "actually", "sorry", "so", "and", "but", "also", "now", "oh", "well", "yeah", "yes", "no", "ok", "okay", "just", "finally", "guess", "good", "great", "update", "news", "quick", "fun"].includes(word)) continue;
+    if (EN_KIN[word] || EN_PETS[word]) continue;
+    candidates.push([m.index ?? 0, word]);
+  }
+  if (candidates.length === 0) return undefined;
+  candidates.sort((a, b) => a[0] - b[0]);
+  return candidates[candidates.length - 1][1];
+}
+
+/** The value's words from `start`: up to four, to the first stop word or punctuation. */
+function valueAt(clause: string, start: number, max = 4): string {
+  const words: string[] = [];
+  for (const m of clause.slice(start).matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’&.-]*/gu)) {
+    const w = m[0].replace(/[.'’]+$/u, "");
+    if (words.length > 0 && STOP.has(w.toLowerCase())) break;
+    if (words.length === 0 && ["the", "a", "an", "my", "our"].includes(w.toLowerCase())) continue;
+    // A gap with punctuation ends the value.
+    const gapStart = start + (m.index ?? 0);
+    if (words.length > 0 && /[,;:()!?]/.test(clause.slice(gapStart - 2, gapStart))) break;
+    words.push(w);
+    if (words.length >= max) break;
+  }
+  return normalise(words.join(" "));
+}
+
+export function normalise(value: string): string {
+  return value.toLowerCase().replace(/^(?:the|a|an)\s+/, "").replace(/\s+/g, " ").trim();
+}
+
+/** A light stem, the same on both sides of a comparison: "smoking" and "smoke", "plays" and "play". */
+export function stem(word: string): string {
+  const w = word.toLowerCase();
+  return w.length > 4 ? w.replace(/(?:ing|es|s|e|ed)$/u, "") : w;
+}
+
+function number(text: string): string {
+  const n = WORD_NUMBERS[text.toLowerCase()];
+  return String(n ?? Number(text));
+}
+
+interface Rule {
+  pattern: RegExp;
+  slot: (m: RegExpExecArray, clause: string) => Omit<Slot, "subject"> | undefined;
+}
+
+const at = (m: RegExpExecArray) => (m.index ?? 0) + m[0].length;
+
+const RULES: Rule[] = [
+  // Residence: "I live in Lisbon", "moved to Berlin", "we've lived in Porto", "based in Austin", "used to live in X".
+  {
+    pattern: /\b(used to live|no longer live|don't live|do not live|not living|live|lives|living|'ve lived|have lived|has lived|moved|relocated|based|settled|now live)\s+(?:back\s+|here\s+|over\s+)?(?:in|to)\s+/i,
+    slot: (m, c) => {
+      const value = valueAt(c, at(m));
+      if (!value) return undefined;
+      const negated = /used to|no longer|don't|do not|not living/i.test(m[1]);
+      return { attribute: "residence", value, negated };
+    },
+  },
+  // Employer: "work at/for X", "a job at X", "joined X", "started at X", "hired by X", "quit my job at X".
+  {
+    pattern: /\b(used to work|no longer work|work|works|working|'ve worked|have worked|(?:new )?job|position|role|internship|interning|joined|started|start|starting|hired|employed)\s+(?:a new job\s+|working\s+)?(?:at|for|with|by)\s+/i,
+    slot: (m, c) => {
+      const value = valueAt(c, at(m), 3);
+      if (!value || /^(?:home|night|weekends?|the moment|least|first|all|once|a|an)$/i.test(value)) return undefined;
+      return { attribute: "employer", value, negated: /used to|no longer/i.test(m[1]) };
+    },
+  },
+  { pattern: /\b(?:joined|joining)\s+(?=\p{Lu})/u, slot: (m, c) => employer(valueAt(c, at(m), 3)) },
+  // "I'm a backend engineer at Shopify", "working as a nurse for the NHS".
+  { pattern: /\b(?:i'm|i am|im|work as|working as|works as)\s+(?:an?\s+)?(?:[\p{L}-]+\s+){0,3}?[\p{L}-]+\s+(?:at|for|with)\s+(?=\p{Lu})/iu, slot: (m, c) => employer(valueAt(c, at(m), 3)) },
+  {
+    pattern: /\b(?:quit|left|leaving|resigned from|got laid off from|laid off from|fired from)\s+(?:my (?:job|position|role) (?:at|with)\s+)?(?=\p{Lu})/u,
+    slot: (m, c) => employer(valueAt(c, at(m), 3), true),
+  },
+  // Job: "I work as a nurse", "promoted to team lead", "I'm a teacher (now)", "became a manager".
+  {
+    pattern: /\b(?:work|working|works)\s+as\s+(?:an?\s+)?|\b(?:promoted to|became|become|now an?|new role as|new job as|job title is|i'm now an?|i am now an?)\s+(?:an?\s+)?/i,
+    slot: (m, c) => {
+      const value = valueAt(c, at(m), 4);
+      return value ? { attribute: "job", value, negated: false } : undefined;
+    },
+  },
+  {
+    pattern: /\b(?:i'm|i am|im)\s+(?:a|an)\s+/i,
+    slot: (m, c) => {
+      const value = valueAt(c, at(m), 4);
+      const head = value.split(" ").at(-1) ?? "";
+      if (!value || NOT_JOB.has(head) || DIETS.includes(head) || !JOB_HEAD.test(head)) return undefined;
+      return { attribute: "job", value, negated: false };
+    },
+  },
+  // School: "study at X", "a student at X", "go to X University", "transferred to X".
+  {
+    pattern: /\b(?:study|studies|studying|student|freshman|sophomore|enrolled|transferred|admitted|accepted|got into|go|goes|going)\s+(?:\w+\s+)?(?:at|to|in|into)\s+(?=\p{Lu})/iu,
+    slot: (m, c) => {
+      const value = valueAt(c, at(m), 4);
+      if (!/^(study|studies|studying|student|freshman|sophomore|enrolled|transferred|admitted|accepted|got)/i.test(m[0]) && !/(?:university|college|school|academy|institute|high)\b/i.test(value)) return undefined;
+      return value ? { attribute: "school", value, negated: false } : undefined;
+    },
+  },
+  // Relationship status.
+  { pattern: /\b(?:i'm|i am|im|we're|we are|got|just got|now|getting)\s+(?:now\s+|finally\s+|officially\s+)?(single|engaged|married|divorced|separated|widowed)\b/i, slot: (m) => ({ attribute: "relationship", value: m[1].toLowerCase(), negated: false }) },
+  { pattern: /\b(?:broke up|split up|we separated|called off (?:the|our) engagement|ended things)\b/i, slot: () => ({ attribute: "relationship", value: "single", negated: false }) },
+  { pattern: /\b(?:i have|i've got|i got|got)\s+a\s+(?:new\s+)?(?:girlfriend|boyfriend)\b|\b(?:i'm|i am|im)\s+(?:dating|seeing someone|in a relationship)\b/i, slot: () => ({ attribute: "relationship", value: "dating", negated: false }) },
+  { pattern: /\b(?:i'm|i am|im)\s+not\s+(single|married|engaged)\b/i, slot: (m) => ({ attribute: "relationship", value: m[1].toLowerCase(), negated: true }) },
+  // Diet.
+  {
+    pattern: new RegExp(`\\b(no longer|not|stopped being|quit being|gave up being|used to be|i'm|i am|im|became|become|went|gone|going|turned|now|been|on a)\\s+(?:a\\s+|fully\\s+|strictly\\s+)?(${DIETS.join("|")})\\b`, "i"),
+    slot: (m) => ({ attribute: "diet", value: m[2].toLowerCase(), negated: /no longer|not|stopped|quit|gave up|used to/i.test(m[1]) }),
+  },
+  { pattern: /\b(?:eat|eating|started eating)\s+meat\s+again\b/i, slot: () => ({ attribute: "diet", value: "omnivore", negated: false }) },
+  // Numbers: ages, children, salary.
+  {
+    pattern: new RegExp(`\\b(?:is|was|'s|turned|just turned|turns|am|'m|im)\\s+(?:now\\s+|already\\s+)?${NUMBER}\\b(?:\\s*(?:years?|yrs?)(?:\\s*old)?)?`, "i"),
+    slot: (m, c) => {
+      const n = Number(number(m[1]));
+      if (!(n >= 0 && n <= 120)) return undefined;
+      // "is 5" needs a person before it and nothing after that makes it a count ("is 5 minutes away").
+      if (/^\s*(?:minutes?|hours?|days?|weeks?|miles?|km|%|percent|times|o'clock|am|pm|dollars?|bucks)/i.test(c.slice(at(m)))) return undefined;
+      return { attribute: "age", value: String(n), negated: false };
+    },
+  },
+  { pattern: new RegExp(`\\b(?:i have|we have|i've got|we've got|have)\\s+${NUMBER}\\s+(?:kids|children)\\b`, "i"), slot: (m) => ({ attribute: "children", value: number(m[1]), negated: false }) },
+  { pattern: /\b(?:salary|pay|income)\s+(?:is|of|went up to|is now)\s+|\b(?:i make|i earn|making|earning)\s+/i, slot: (m, c) => {
+      const value = /^[$€£¥]?\s?\d[\d,.]*\s?(?:k|K|grand)?/.exec(c.slice(at(m)))?.[0];
+      return value ? { attribute: "salary", value: value.replace(/\s/g, "").toLowerCase(), negated: false } : undefined;
+    } },
+  // Habits and likes, and their end: "I play tennis", "I love coffee", "I no longer play tennis", "quit coffee".
+  {
+    pattern: /\b(no longer|don't|do not|doesn't|never|not|stopped|quit|gave up|give up|used to)\s+(?:\w+ing\s+|really\s+|even\s+)?(?:(play|drink|eat|smoke|do|practi[cs]e|go|like|love|enjoy|run|swim|cook|watch|read|collect|use|ride|drive|own|have)s?\s+)?/i,
+    slot: (m, c) => {
+      const rest = c.slice(at(m));
+      if (/^(?:live|lives|living|work|works|working|being|a |an |my job|the job|job|at |in )/i.test(rest)) return undefined;
+      const thing = habitObject(rest);
+      if (!thing) return undefined;
+      // "don't/never X" alone is a standing dislike; it supersedes only with "anymore"/"no longer"/"quit"/"used to".
+      if (/^(?:don't|do not|doesn't|never|not)$/i.test(m[1]) && !/\bany ?more\b|\bthese days\b/i.test(c)) return undefined;
+      return { attribute: `habit:${thing}`, value: "", negated: true };
+    },
+  },
+  {
+    pattern: /\b(?:i|we)\s+(?:really\s+|still\s+|usually\s+|also\s+|now\s+)?(play|drink|smoke|practi[cs]e|love|like|enjoy|adore|run|swim|collect|ride)s?\s+/i,
+    slot: (m, c) => {
+      const thing = habitObject(c.slice(at(m)));
+      return thing ? { attribute: `habit:${thing}`, value: "yes", negated: false } : undefined;
+    },
+  },
+  // A plan's day or time: "the meeting is on Tuesday", "my flight moved to 3pm".
+  {
+    pattern: new RegExp(`\\b(${EVENTS})s?\\b[^.]*?\\b(${WEEKDAY}|${CLOCK})\\b`, "i"),
+    slot: (m) => ({ attribute: `plan:${m[1].toLowerCase()}`, value: m[2].toLowerCase(), negated: false }),
+  },
+  // Pets: "my dog Rex", "a cat named Luna"; "Rex died", "my dog passed away".
+  {
+    pattern: new RegExp(`\\b(?:my|our|a|have a)\\s+(?:\\w+\\s+)?(?:${PET_WORDS})\\s+(?:named\\s+|called\\s+)?(?=\\p{Lu})`, "iu"),
+    slot: (m, c) => {
+      const name = valueAt(c, at(m), 1);
+      return name ? { attribute: `pet:${name}`, value: "yes", negated: false } : undefined;
+    },
+  },
+];
+
+function employer(value: string, negated = false): Omit<Slot, "subject"> | undefined {
+  return value ? { attribute: "employer", value, negated } : undefined;
+}
+
+/** The thing of a habit: its first content word, stemmed ("playing tennis" → tenni, "coffee" → coffe). */
+function habitObject(rest: string): string | undefined {
+  for (const m of rest.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
+    const w = m[0].toLowerCase();
+    if (["the", "a", "an", "my", "our", "some", "any", "to", "it", "that", "this", "much", "so", "very", "really", "playing", "drinking", "eating", "doing", "going", "being", "having", "anymore", "more"].includes(w)) continue;
+    if (STOP.has(w)) return undefined;
+    return stem(w);
+  }
+  return undefined;
+}
+
+/** Pets' deaths and losses: the pet slot of that name ends. */
+const PET_GONE = /\b(died|passed away|passed|was put down|ran away|went missing|got lost|rehomed|gave away)\b/i;
+
+export function readEnglishClause(clause: string): { slots: Slot[]; correction?: Correction } {
+  const slots: Slot[] = [];
+  for (const rule of RULES) {
+    const m = rule.pattern.exec(clause);
+    if (!m) continue;
+    const found = rule.slot(m, clause);
+    if (!found) continue;
+    const named = subjectBefore(clause, m.index ?? 0);
+    // An age needs its person ("my flat is 3 stops away" is no one's age).
+    if (found.attribute === "age" && (named === undefined || named === "someone else")) continue;
+    const subject = named ?? USER;
+    if (slots.some((s) => s.attribute === found.attribute && s.subject === subject)) continue;
+    slots.push({ subject, ...found });
+  }
+  const gone = PET_GONE.exec(clause);
+  if (gone) {
+    const named = /(\p{Lu}[\p{Ll}]+)\s+(?:\w+\s+)?$/u.exec(clause.slice(0, gone.index))?.[1];
+    if (named) slots.push({ subject: USER, attribute: `pet:${named.toLowerCase()}`, value: "", negated: true });
+  }
+  return { slots, correction: correctionOf(clause) };
+}
+
+/** "sorry, I meant Thursday", "actually it's at 3pm", "correction: 4 people". */
+function correctionOf(clause: string): Correction | undefined {
+  const m = /\b(?:i meant|i mean|sorry|oops|correction|my bad|actually|scratch that|not \w+,?)\b[,:]?\s*(?:it's|it is|it was|on|at|make that)?\s*(.+)$/i.exec(clause);
+  if (!m || !/\b(?:meant|mean|sorry|oops|correction|my bad|scratch that)\b/i.test(clause)) return undefined;
+  const rest = m[1];
+  const day = new RegExp(`\\b(${WEEKDAY})\\b`, "i").exec(rest);
+  if (day) return { kind: "weekday", value: day[1].toLowerCase() };
+  const time = new RegExp(`\\b(${CLOCK})\\b`, "i").exec(rest);
+  if (time) return { kind: "time", value: time[1].toLowerCase().replace(/\s/g, "") };
+  // "one" is as often a pronoun ("I meant the blue one"): a corrected count is written in digits or as two and up.
+  const n = new RegExp(`\\b${NUMBER}\\b`, "i").exec(rest);
+  if (n && n[1].toLowerCase() !== "one") return { kind: "number", value: number(n[1]) };
+  return undefined;
+}
+
+/** Values a text holds of a correction's kind (to find what "I meant Thursday" corrects). */
+export function englishValuesOfKind(text: string, kind: Correction["kind"]): string[] {
+  const re = kind === "weekday" ? new RegExp(`\\b(${WEEKDAY})\\b`, "gi") : kind === "time" ? new RegExp(`\\b(${CLOCK})\\b`, "gi") : new RegExp(`\\b${NUMBER}\\b`, "gi");
+  return [...text.matchAll(re)].map((m) => (kind === "number" ? number(m[1]) : m[1].toLowerCase().replace(/\s/g, "")));
+}

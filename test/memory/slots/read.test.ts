@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { readSlots, remainderWithout } from "../../../src/memory/slots/read.js";
+import { statedFacts } from "../../../src/memory/slots/stated.js";
+
+const slotsOf = (text: string) => readSlots(text).slots.map((s) => `${s.subject}|${s.attribute}|${s.negated ? "not " : ""}${s.value}`);
+
+describe("slots: what a sentence says holds now", () => {
+  it.each([
+    ["I live in Lisbon.", ["user|residence|lisbon"]],
+    ["I moved to Berlin last week.", ["user|residence|berlin"]],
+    ["Actually I no longer live in Lisbon, I live in Porto.", ["user|residence|not lisbon", "user|residence|porto"]],
+    ["Haha ok, well we live in Phoenix now so I guess the tire question is moot.", ["user|residence|phoenix"]],
+    ["I'm a backend engineer at Shopify, mostly Ruby these days.", ["user|employer|shopify", "user|job|backend engineer"]],
+    ["I started a new job at Stripe!", ["user|employer|stripe"]],
+    ["I no longer play tennis", ["user|habit:tenni|not "]],
+    ["I quit coffee last month.", ["user|habit:coffe|not "]],
+    ["I got engaged!", ["user|relationship|engaged"]],
+    ["I'm vegan now.", ["user|diet|vegan"]],
+    ["My son Leo is 5.", ["leo|age|5"]],
+    ["I'm 34 years old.", ["user|age|34"]],
+    ["The team meeting is on Tuesday at 10am.", ["user|plan:meeting|tuesday"]],
+    ["My sister moved to Berlin.", ["sister|residence|berlin"]],
+  ])("English: %s", (text, expected) => {
+    expect(slotsOf(text)).toEqual(expected);
+  });
+
+  it.each([
+    ["我上个月搬到北京了。", ["user|residence|北京"]],
+    ["我现在住在北京，不住在杭州了。", ["user|residence|北京", "user|residence|not 杭州"]],
+    ["我在杭州住了五年了", ["user|residence|杭州"]],
+    ["在吗 我住杭州，养了只橘猫叫胖虎", ["user|residence|杭州", "user|pet:胖虎|yes"]],
+    ["换工作了，现在在字节", ["user|employer|字节"]],
+    ["我在阿里做前端，最近下班在自学rust", ["user|employer|阿里", "user|job|前端"]],
+    ["我升职了，现在是产品经理", ["user|job|产品经理"]],
+    ["我戒了咖啡", ["user|habit:咖啡|not "]],
+    ["我已经不打网球了", ["user|habit:网球|not "]],
+    ["朵朵今年五岁", ["朵朵|age|5"]],
+    ["朵朵是六岁不是五岁", ["朵朵|age|6"]],
+    ["我们分手了", ["user|relationship|single"]],
+    ["我妹妹搬去上海了", ["妹妹|residence|上海"]],
+  ])("Chinese: %s", (text, expected) => {
+    expect(slotsOf(text)).toEqual(expected);
+  });
+
+  it.each([
+    ["If I ever moved to Paris I'd have to learn French", "hypothetical"],
+    ["Should I move to Denver?", "question"],
+    ["I'm thinking about moving to Austin.", "plan"],
+    ["When I was a kid I lived in Ohio.", "past"],
+    ["My friend said 'I live in Tokyo now'", "quoted"],
+    ["要是我当年去了上海，现在肯定不一样", "hypothetical"],
+    ["你觉得我该不该辞职？", "question"],
+    ["我在考虑要不要换工作", "plan"],
+    ["我小时候住在农村", "past"],
+    ["我同事说他下个月搬去深圳", "quoted"],
+  ])("a hedged clause states nothing: %s", (text, hedge) => {
+    const reading = readSlots(text);
+    expect(reading.slots).toEqual([]);
+    expect(reading.hedges).toContain(hedge);
+  });
+
+  it("reads corrections that name only a value", () => {
+    expect(readSlots("Sorry, I meant Thursday.").correction).toEqual({ kind: "weekday", value: "thursday" });
+    expect(readSlots("说错了，是周四").correction).toEqual({ kind: "weekday", value: "周四" });
+    expect(readSlots("不是周二，是周四").correction).toEqual({ kind: "weekday", value: "周四" });
+    expect(readSlots("I meant the blue one.").correction).toBeUndefined();
+  });
+
+  it("keeps what a closed memory still says", () => {
+    expect(remainderWithout("I'm a nurse and I live in Lisbon.", { subject: "user", attribute: "residence" })).toBe("I'm a nurse.");
+    expect(remainderWithout("我住杭州，养了只橘猫叫胖虎。", { subject: "user", attribute: "residence" })).toBe("养了只橘猫叫胖虎。");
+    expect(remainderWithout("I live in Lisbon.", { subject: "user", attribute: "residence" })).toBeUndefined();
+  });
+
+  it("finds the statements of a message the quotes extraction must keep, first sentences and clauses before a question included", () => {
+    expect(statedFacts("I live in Minneapolis and drive a Subaru Outback, do I really need them or are all-seasons fine?")).toEqual([
+      "I live in Minneapolis and drive a Subaru Outback.",
+    ]);
+    expect(statedFacts("Hi! I moved to Berlin last week. Any tips for bakeries?")).toEqual(["I moved to Berlin last week."]);
+    expect(statedFacts("If I ever moved to Paris I'd have to learn French. hello")).toEqual([]);
+    expect(statedFacts("跟你说个事，我上个月搬到北京了，这边暖气太足了")).toEqual(["跟你说个事，我上个月搬到北京了，这边暖气太足了"]);
+  });
+});
