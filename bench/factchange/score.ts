@@ -48,7 +48,8 @@ export function scoreScenario(scenario: Scenario, memories: MemoryView[]): Scena
   const changes = scenario.changes.map((c) => {
     const old = fact(c.old);
     const next = c.new ? fact(c.new) : undefined;
-    const changeTurn = next?.turn ?? Math.max(...scenario.facts.map((f) => f.turn), old.turn + 1);
+    // A change with no new fact ("I no longer play tennis") happens after the turn that stated the old.
+    const changeTurn = next?.turn ?? old.turn + 1;
     // The old fact: memories that hold it, made before the turn that changed it.
     const olds = memories.filter((m) => m.turn >= old.turn && m.turn < changeTurn && holds(m, old));
     const staleCurrent = olds.some((m) => m.current);

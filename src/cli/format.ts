@@ -38,7 +38,7 @@ export function memoryLine(m: MemoryRecord): string {
 
 export function historyLine(h: HistoryEntry): string {
   const change = h.oldText && h.newText && h.oldText !== h.newText ? `"${h.oldText}" → "${h.newText}"` : `"${h.newText ?? h.oldText}"`;
-  return `${h.at.slice(0, 19).replace("T", " ")}  ${h.operation.padEnd(9)} ${change}${h.threadId ? `  (thread ${h.threadId})` : ""}`;
+  return `${h.at.slice(0, 19).replace("T", " ")}  ${h.operation.padEnd(9)} ${change}${h.threadId ? `  (thread ${h.threadId})` : ""}${h.reason ? `\n${" ".repeat(21)}why: ${h.reason}` : ""}`;
 }
 
 /**

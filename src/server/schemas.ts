@@ -79,6 +79,7 @@ const history = z.object({
   at: isoTime,
   threadId: z.string().nullable().default(null),
   sourceId: z.string().nullable().default(null),
+  reason: z.string().max(500).nullable().optional(),
 });
 
 /**

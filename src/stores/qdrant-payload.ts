@@ -77,6 +77,7 @@ export function payloadToHistory(p: Payload): HistoryEntry {
     at: str(p.at),
     threadId: strOrNull(p.threadId),
     sourceId: strOrNull(p.sourceId),
+    ...(typeof p.reason === "string" ? { reason: p.reason } : {}),
   };
 }
 

@@ -96,6 +96,7 @@ export interface HistoryRow {
   at: string;
   thread_id: string | null;
   source_id: string | null;
+  reason: string | null;
 }
 
 export function historyToRow(e: HistoryEntry): HistoryRow {
@@ -109,6 +110,7 @@ export function historyToRow(e: HistoryEntry): HistoryRow {
     at: e.at,
     thread_id: e.threadId,
     source_id: e.sourceId,
+    reason: e.reason ?? null,
   };
 }
 
@@ -123,6 +125,7 @@ export function rowToHistory(row: HistoryRow): HistoryEntry {
     at: row.at,
     threadId: row.thread_id,
     sourceId: row.source_id,
+    ...(row.reason ? { reason: row.reason } : {}),
   };
 }
 

@@ -157,6 +157,7 @@ export const MIGRATIONS: readonly Migration<MigrationContext>[] = [
   },
   { version: 4, description: "feedback weight, use count, last use and expiry of memories", up: (db) => db.exec(USAGE_COLUMNS_V4) },
   { version: PROFILE_VERSION, description: "the user model: profiles and the topics of questions", up: (db) => db.exec(PROFILE_TABLES_V5) },
+  { version: 6, description: "why a change was made, on history lines", up: (db) => db.exec("ALTER TABLE history ADD COLUMN reason TEXT") },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -302,11 +302,11 @@ function prepareStatements(db: Database.Database) {
     deleteMemoriesOfUser: db.prepare<[string]>("DELETE FROM memories WHERE user_id = ?"),
     deleteHistoryOfUser: db.prepare<[string]>("DELETE FROM history WHERE user_id = ?"),
     insertHistory: db.prepare<[HistoryRow]>(
-      `INSERT INTO history (id, memory_id, user_id, operation, old_text, new_text, at, thread_id, source_id)
-       VALUES (@id, @memory_id, @user_id, @operation, @old_text, @new_text, @at, @thread_id, @source_id)`,
+      `INSERT INTO history (id, memory_id, user_id, operation, old_text, new_text, at, thread_id, source_id, reason)
+       VALUES (@id, @memory_id, @user_id, @operation, @old_text, @new_text, @at, @thread_id, @source_id, @reason)`,
     ),
     historyOf: db.prepare<[string, string], HistoryRow>(
-      `SELECT id, memory_id, user_id, operation, old_text, new_text, at, thread_id, source_id
+      `SELECT id, memory_id, user_id, operation, old_text, new_text, at, thread_id, source_id, reason
        FROM history WHERE user_id = ? AND memory_id = ? ORDER BY seq`,
     ),
   };

@@ -17,7 +17,7 @@ const EN: [Hedge, RegExp][] = [
     "past",
     /\b(?:when i was|as a (?:kid|child|teen)|growing up|back in (?:the )?(?:day|\d{4}|high school|college)|years ago|in my (?:twenties|teens|youth)|once upon)\b/i,
   ],
-  ["quoted", /["“”「」]|\b(?:said|says|told me|tells me|telling me|asked me|mentioned)\b/i],
+  ["quoted", /["“”「」]/],
 ];
 
 const ZH: [Hedge, RegExp][] = [
@@ -26,10 +26,17 @@ const ZH: [Hedge, RegExp][] = [
   ["plan", /考虑|打算|想要|想去|想搬|想换|在想|可能|也许|说不定|计划|犹豫|纠结|准备|或许/u],
   ["future", /下(?:个)?(?:周|星期|个月|月)|明年|将来|以后|过几天|快要|即将|会去|要去/u],
   ["past", /小时候|当年|那时候|那会儿|上学的时候|读书的时候|年轻的时候|以前的时候|曾经|多年前|几年前/u],
-  ["quoted", /["“”「」『』]|说(?:他|她|它|他们|她们)|告诉我|听说|跟我说/u],
+  ["quoted", /["“”「」『』]|^听说/u],
 ];
 
 const HAN = /\p{Script=Han}/u;
+
+/**
+ * Where someone else's words begin in a clause ("my doctor said …", 我同事说…, 告诉我…): what
+ * follows is theirs, what comes before is still the user's ("I started eating fish again after
+ * my doctor said my iron was low").
+ */
+export const REPORTED = /\b(?:said|says|told me|tells me|telling me|asked me|mentioned|thinks|claims)\b|(?<!跟你|和你|我)说(?!错|过|实话|真的|起来)|告诉我|听说|跟我讲/u;
 
 /** The reasons a clause is hedged (none: it states something that holds now). */
 export function hedgesOf(clause: string): Hedge[] {
@@ -43,5 +50,7 @@ export function hedgesOf(clause: string): Hedge[] {
  */
 export function sentenceWideHedge(firstClause: string): Hedge | undefined {
   const hedges = hedgesOf(firstClause);
-  return hedges.includes("hypothetical") ? "hypothetical" : hedges.includes("quoted") ? "quoted" : undefined;
+  if (hedges.includes("hypothetical")) return "hypothetical";
+  // "My friend said, I live in Tokyo now": the words after a reporting verb are someone else's.
+  return /\b(?:said|says|told me|tells me)\s*[:,]?\s*$|说[：:，,]?\s*$/u.test(firstClause) ? "quoted" : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Action } from "../reconcile.js";
 import type { MemoryRecord } from "../types.js";
-import { readSlots, remainderWithout, valuesOfKind } from "./read.js";
+import { namesHabit, readSlots, remainderWithout, valuesOfKind } from "./read.js";
 import { USER, type SentenceReading, type Slot } from "./types.js";
 
 /** A new fact as the structural layer sees it. */
@@ -87,8 +87,8 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
     for (const m of [judgement.target, ...judgement.alsoCloses]) if (m && judgement.action !== "ADD") claimed.add(m.id);
     if (judgement.action === "SUPERSEDE") {
       for (const m of [judgement.target!, ...judgement.alsoCloses]) {
-        const pair = contradiction(reading.slots, read(m).slots);
-        const rest = pair && remainderWithout(m.text, pair.old, m.about || USER);
+        const pair = contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m));
+        const rest = pair && remainderWithout(m.text, pair.old, pair.next, fact.text, m.about || USER);
         if (rest) judgement.remainders.set(m.id, rest);
       }
     }
@@ -99,7 +99,7 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
 function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): Omit<Judgement, "remainders"> {
   const proposed = fact.proposed;
   const hedged = reading.slots.length === 0 && reading.hedges.length > 0;
-  const contradicted = hedged ? [] : candidates.map((m) => ({ m, pair: contradiction(reading.slots, read(m).slots) })).filter((c) => c.pair);
+  const contradicted = hedged ? [] : candidates.map((m) => ({ m, pair: contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m)) })).filter((c) => c.pair);
   const corrected = !hedged && contradicted.length === 0 && reading.correction ? correctionTarget(reading, candidates) : undefined;
 
   if (!proposed || proposed.action === "ADD" || proposed.action === "NONE") {
@@ -110,7 +110,7 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
         action: "SUPERSEDE",
         target: first.m,
         alsoCloses: rest.map((r) => r.m),
-        reason: proposed ? `the model chose ${proposed.action}, but the fact changes ${why}` : why,
+        reason: proposed ? `the model chose ${proposed.action.toLowerCase()}, but the fact changes ${why}` : why,
       };
     }
     if (corrected) return { action: "SUPERSEDE", target: corrected.memory, alsoCloses: [], reason: `a correction: ${corrected.old} → ${reading.correction!.value} (structural)` };
@@ -126,15 +126,15 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
   const old = read(target);
   const refuse = (why: string): Omit<Judgement, "remainders"> => {
     const instead = contradicted.find((c) => c.m.id !== target.id);
-    if (instead) return { action: "SUPERSEDE", target: instead.m, alsoCloses: [], reason: `the model's ${proposed.action} was refused (${why}); ${describe(instead.pair!)} (structural)` };
-    return { action: "ADD", alsoCloses: [], reason: `the model's ${proposed.action} was refused: ${why}` };
+    if (instead) return { action: "SUPERSEDE", target: instead.m, alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} was refused (${why}); ${describe(instead.pair!)} (structural)` };
+    return { action: "ADD", alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} was refused: ${why}` };
   };
   if (hedged || (reading.hedges.length > 0 && reading.slots.length === 0)) return refuse(`the fact is a ${reading.hedges.join(", ")}, not a change`);
   const aboutNew = (fact.about || USER).toLowerCase();
   const aboutOld = (target.about || USER).toLowerCase();
   if (aboutNew !== aboutOld) return refuse(`it is about ${aboutNew}, the memory about ${aboutOld}`);
   const pair = contradiction(reading.slots, old.slots);
-  if (pair) return { action: "SUPERSEDE", target, alsoCloses: [], reason: `${describe(pair)} (the model's ${proposed.action}, confirmed)` };
+  if (pair) return { action: "SUPERSEDE", target, alsoCloses: [], reason: `${describe(pair)} (the model's ${proposed.action.toLowerCase()}, confirmed)` };
   if (reading.slots.length && old.slots.length) {
     if (!sharesSlot(reading.slots, old.slots)) {
       return refuse(`the fact is about ${reading.slots.map(label).join(", ")}, the memory about ${old.slots.map(label).join(", ")}`);
@@ -143,7 +143,23 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
   if (reading.slots.some((s) => s.subject !== USER) !== old.slots.some((s) => s.subject !== USER) && reading.slots.length && old.slots.length) {
     return refuse("the fact and the memory are about different people");
   }
-  return { action: proposed.action, target, alsoCloses: [], reason: `the model's ${proposed.action} (no structural objection)` };
+  return { action: proposed.action, target, alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} (no structural objection)` };
+}
+
+/**
+ * A habit that ended ("I quit caffeine", 戒烟了) against a memory of the user that names its thing
+ * without a habit phrase the rules read ("I run on coffee, like 4 cups a day"): the memory is
+ * about that habit, so it ends too. Not a memory about someone else, or one that already says no.
+ */
+function endedHabit(next: Slot[], memory: MemoryRecord, reading: SentenceReading): { next: Slot; old: Slot } | undefined {
+  if ((memory.about || USER) !== USER || reading.slots.some((s) => s.subject !== USER || s.negated)) return undefined;
+  for (const n of next) {
+    const [kind, key] = n.attribute.split(":");
+    // A habit that ended, or a pet that died or is gone (its name, as the user wrote it).
+    if ((kind !== "habit" && kind !== "pet") || !n.negated || n.subject !== USER || !key) continue;
+    if (namesHabit(memory.text, key)) return { next: n, old: { subject: USER, attribute: n.attribute, value: key, negated: false } };
+  }
+  return undefined;
 }
 
 /** "Sorry, I meant Thursday": the newest candidate naming another value of that kind. */

@@ -167,7 +167,10 @@ const RULES: Rule[] = [
     } },
   // Pets: 我的狗叫旺财; 旺财去世了.
   { pattern: new RegExp(`(?:${PETS.join("|")})(?:名叫|名字叫|叫做|叫)(\\p{Script=Han}{2,4}?)(?=[，。！了的]|$)`, "u"), slot: (m) => ({ attribute: `pet:${m[1]}`, value: "yes", negated: false }) },
-  { pattern: /(\p{Script=Han}{2,4}?)(?:去世了|走了|死了|丢了|送人了|过世了)/u, slot: (m) => (/^(?:我的?|他|她)/u.test(m[1]) ? undefined : { attribute: `pet:${m[1]}`, value: "", negated: true }) },
+  { pattern: /(\p{Script=Han}{2,6}?)(?:去世了|走了|死了|丢了|送人了|过世了)/u, slot: (m) => {
+      const name = m[1].replace(/(?:昨天|今天|前天|上周|上个月|刚刚|刚|已经|也|突然|终于)+$/u, "");
+      return name.length < 2 || /^(?:我的?|他|她|你)/u.test(name) ? undefined : { attribute: `pet:${name}`, value: "", negated: true };
+    } },
 ];
 
 /** 网球 and 打网球 are one habit; 烟 of 戒烟 and 抽烟 too. */

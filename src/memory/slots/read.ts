@@ -1,6 +1,6 @@
-import { englishValuesOfKind, readEnglishClause } from "./read-en.js";
+import { englishCorrection, englishNamesHabit, englishValuesOfKind, readEnglishClause } from "./read-en.js";
 import { chineseCorrection, chineseValuesOfKind, readChineseClause } from "./read-zh.js";
-import { hedgesOf, sentenceWideHedge } from "./hedge.js";
+import { REPORTED, hedgesOf, sentenceWideHedge } from "./hedge.js";
 import { USER, type Correction, type Hedge, type SentenceReading, type Slot } from "./types.js";
 
 const HAN = /\p{Script=Han}/u;
@@ -9,7 +9,7 @@ const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
  * Clauses: commas and semicolons, "but"/但是/不过 (which often turn a statement around), and "and"
  * before a new subject ("I'm a nurse and I live in Lisbon").
  */
-const CLAUSE_BREAK = /[,，;；、]|\s+but\s+|\s+and\s+(?=(?:i|i'm|we|we're|my)\b)|(?=但是|不过|可是)/iu;
+const CLAUSE_BREAK = /[,，;；、]|\s+(?:but|and|so)\s+|(?=但是|不过|可是|而且)/iu;
 
 /** A clause of a text, with what it states (none when hedged). */
 export interface Clause {
@@ -45,37 +45,90 @@ export function readClauses(text: string, about = USER): { clauses: Clause[]; he
     const clauses = sentence.split(CLAUSE_BREAK).map((c) => c.trim()).filter(Boolean);
     const wide = clauses.length ? sentenceWideHedge(clauses[0]) : undefined;
     if (wide) hedges.push(wide);
-    for (const [i, clause] of clauses.entries()) {
+    for (const [i, whole] of clauses.entries()) {
       const last = i === clauses.length - 1;
+      // Someone else's words end the user's clause: the rest is theirs.
+      const reported = REPORTED.exec(whole);
+      const clause = reported ? whole.slice(0, reported.index).trim() : whole;
+      if (reported) hedges.push("quoted");
+      if (!clause) {
+        out.push({ text: whole, slots: [], hedged: true, last });
+        continue;
+      }
       const clauseHedges = wide ? [wide] : hedgesOf(clause);
       if (clauseHedges.length) {
         hedges.push(...clauseHedges);
         out.push({ text: clause, slots: [], hedged: true, last });
         continue;
       }
-      const read: { slots: Slot[]; correction?: Correction } = zh ? readChineseClause(clause, sentence) : readEnglishClause(clause);
+      const read = zh ? readChineseClause(clause, sentence) : readEnglishClause(clause, sentence);
       const slots = read.slots.map((s) => (about !== USER && s.subject === USER ? { ...s, subject: about.toLowerCase() } : s));
       out.push({ text: clause, slots, hedged: false, last });
-      if (!zh) correction ??= read.correction;
     }
-    if (zh && !wide) correction ??= chineseCorrection(sentence);
+    if (!wide) correction ??= zh ? chineseCorrection(sentence) : englishCorrection(sentence);
   }
   return { clauses: out, hedges: [...new Set(hedges)], ...(correction ? { correction } : {}) };
 }
 
 /**
- * The text without the clauses that state `slot` ("I'm a nurse and I live in Lisbon." without
- * its residence: "I'm a nurse."), or undefined when nothing worth keeping is left: what of a
- * superseded memory still holds.
+ * What of a superseded memory still holds, or undefined when nothing worth keeping is left. A
+ * clause that states the old value alone goes ("I'm a nurse and I live in Lisbon." after a move:
+ * "I'm a nurse."); a clause that says more keeps the rest with the new value in the old one's
+ * place ("I make $62k a year as a lab technician in Raleigh." after a raise to $70k: "I make $70k
+ * a year as a lab technician in Raleigh."). `newText`: the fact with the new value, for its spelling.
  */
-export function remainderWithout(text: string, slot: Pick<Slot, "subject" | "attribute">, about = USER): string | undefined {
+export function remainderWithout(text: string, old: Slot, next: Slot, newText: string, about = USER): string | undefined {
   const { clauses } = readClauses(text, about);
-  const kept = clauses.filter((c) => !c.hedged && !c.slots.some((s) => s.subject === slot.subject && s.attribute === slot.attribute));
-  if (kept.length === clauses.length) return undefined;
   const zh = HAN.test(text);
-  const words = kept.map((c) => c.text.replace(/[,，;；、.。!！?？]+$/u, "")).filter((c) => (zh ? (c.match(/\p{Script=Han}/gu)?.length ?? 0) >= 4 : c.split(/\s+/).length >= 3));
-  if (words.length === 0) return undefined;
-  return words.join(zh ? "，" : ", ") + (zh ? "。" : ".");
+  const size = (t: string) => (zh ? (t.match(/\p{Script=Han}/gu)?.length ?? 0) : t.split(/\s+/).filter(Boolean).length);
+  const spelled = spelling(newText, next.value);
+  let changed = false;
+  const kept: string[] = [];
+  const [kind, key] = old.attribute.split(":");
+  const states = (c: Clause) =>
+    c.slots.some((s) => s.subject === old.subject && s.attribute === old.attribute) || ((kind === "habit" || kind === "pet") && !!key && namesHabit(c.text, key));
+  let dropping = false;
+  for (const c of clauses) {
+    const body = c.text.replace(/[,，;；、.。!！?？]+$/u, "");
+    if (!states(c)) {
+      // A short clause of its own nothing right after a dropped one qualifies it ("…on coffee, like 4 cups a day").
+      dropping &&= c.slots.length === 0 && size(body) < (zh ? 10 : 6);
+      if (!dropping && !c.hedged && size(body) >= (zh ? 4 : 3)) kept.push(body);
+      continue;
+    }
+    changed = true;
+    dropping = true;
+    const at = old.value ? body.toLowerCase().indexOf(old.value) : -1;
+    // The clause says more than the value (another slot, or other words): it stays, with the new value.
+    const more = c.slots.some((s) => s.attribute !== old.attribute) || otherWords(body, old.value, zh) >= 2;
+    if (!next.negated && spelled && at >= 0 && more) {
+      kept.push(body.slice(0, at) + spelled + body.slice(at + old.value.length));
+    }
+  }
+  if (!changed || kept.length === 0) return undefined;
+  return kept.join(zh ? "，" : ", ") + (zh ? "。" : ".");
+}
+
+/** Words that are not stop words, verbs of a slot or time: what else a clause says. */
+const PLAIN = new Set(("i i'm im am is are was be a an the my our we we're at in to on of for with from and so as now just last this " +
+  "next week weeks month year years day days ago today yesterday recently live lives living moved work works working job").split(" "));
+
+function otherWords(body: string, value: string, zh: boolean): number {
+  const rest = body.toLowerCase().replace(value, " ");
+  if (zh) return Math.floor((rest.match(/\p{Script=Han}/gu)?.length ?? 0) / 3);
+  return rest.split(/[^\p{L}\p{N}'’$]+/u).filter((w) => w.length >= 2 && !PLAIN.has(w)).length;
+}
+
+/** A normalised value as the text writes it ("berlin" → "Berlin"). */
+function spelling(text: string, value: string): string | undefined {
+  if (!value) return undefined;
+  const at = text.toLowerCase().indexOf(value);
+  return at >= 0 ? text.slice(at, at + value.length) : value;
+}
+
+/** Whether a text names the thing of a habit key (read-en.ts habitKey; a Chinese key as written). */
+export function namesHabit(text: string, key: string): boolean {
+  return HAN.test(key) ? text.includes(key) : englishNamesHabit(text, key);
 }
 
 /** The values of a correction's kind a text holds: the weekdays, times or numbers it names. */

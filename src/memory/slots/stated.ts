@@ -21,13 +21,11 @@ export function statedFacts(text: string): string[] {
       out.push(sentence);
       continue;
     }
-    // The statement clauses before the question, as one fact.
-    const statements: string[] = [];
-    for (const c of clauses) {
-      if (c.hedged) break;
-      statements.push(c.text.replace(/[,，、;；]+$/u, ""));
-    }
-    if (statements.length) out.push(statements.join(/\p{Script=Han}/u.test(sentence) ? "，" : ", ") + (/\p{Script=Han}/u.test(sentence) ? "。" : "."));
+    // The sentence up to its first hedged clause (the question), as one fact.
+    const first = clauses.find((c) => c.hedged);
+    const end = first ? sentence.indexOf(first.text) : -1;
+    const statement = (end > 0 ? sentence.slice(0, end) : "").replace(/[\s,，、;；]+$/u, "").replace(/\s+(?:and|but|so)$/iu, "");
+    if (statement) out.push(statement + (/\p{Script=Han}/u.test(sentence) ? "。" : "."));
   }
   return out;
 }

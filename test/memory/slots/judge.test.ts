@@ -75,7 +75,7 @@ describe("slots: checking a capable model's decisions both ways", () => {
     const lisbon = memory("User lives in Lisbon");
     const [j] = judgeFacts([{ text: "User moved to Porto", proposed: { action: "ADD" } }], [lisbon]);
     expect(j).toMatchObject({ action: "SUPERSEDE", target: lisbon });
-    expect(j.reason).toMatch(/the model chose ADD, but/);
+    expect(j.reason).toMatch(/the model chose add, but/);
   });
 
   it("refuses a model SUPERSEDE across subjects, attributes or from a hypothetical", () => {

@@ -66,16 +66,27 @@ describe("slots: what a sentence says holds now", () => {
     expect(readSlots("I meant the blue one.").correction).toBeUndefined();
   });
 
-  it("keeps what a closed memory still says", () => {
-    expect(remainderWithout("I'm a nurse and I live in Lisbon.", { subject: "user", attribute: "residence" })).toBe("I'm a nurse.");
-    expect(remainderWithout("我住杭州，养了只橘猫叫胖虎。", { subject: "user", attribute: "residence" })).toBe("养了只橘猫叫胖虎。");
-    expect(remainderWithout("I live in Lisbon.", { subject: "user", attribute: "residence" })).toBeUndefined();
+  it("keeps what a closed memory still says, with the new value where the clause says more", () => {
+    const home = (value: string) => ({ subject: "user", attribute: "residence", value, negated: false });
+    const berlin = [home("berlin"), "I moved to Berlin."] as const;
+    expect(remainderWithout("I'm a nurse and I live in Lisbon.", home("lisbon"), ...berlin)).toBe("I'm a nurse.");
+    expect(remainderWithout("我住杭州，养了只橘猫叫胖虎。", home("杭州"), home("北京"), "我搬到北京了")).toBe("养了只橘猫叫胖虎。");
+    expect(remainderWithout("I live in Lisbon.", home("lisbon"), ...berlin)).toBeUndefined();
+    // "last week" was the move's time, not something else the user said.
+    expect(remainderWithout("I moved to Lisbon last week.", home("lisbon"), ...berlin)).toBeUndefined();
+    const salary = (value: string) => ({ subject: "user", attribute: "salary", value, negated: false });
+    expect(remainderWithout("I make $62k a year as a lab technician in Raleigh.", salary("$62k"), salary("$70k"), "I'm at $70K now")).toBe(
+      "I make $70K a year as a lab technician in Raleigh.",
+    );
+    const coffee = { subject: "user", attribute: "habit:coffe", value: "coffe", negated: false };
+    expect(remainderWithout("I'm a math teacher and I run on coffee.", coffee, { ...coffee, value: "", negated: true }, "I quit caffeine")).toBe("I'm a math teacher.");
   });
 
   it("finds the statements of a message the quotes extraction must keep, first sentences and clauses before a question included", () => {
     expect(statedFacts("I live in Minneapolis and drive a Subaru Outback, do I really need them or are all-seasons fine?")).toEqual([
       "I live in Minneapolis and drive a Subaru Outback.",
     ]);
+    expect(statedFacts("我住杭州，你知道哪里有好吃的吗？")).toEqual(["我住杭州。"]);
     expect(statedFacts("Hi! I moved to Berlin last week. Any tips for bakeries?")).toEqual(["I moved to Berlin last week."]);
     expect(statedFacts("If I ever moved to Paris I'd have to learn French. hello")).toEqual([]);
     expect(statedFacts("跟你说个事，我上个月搬到北京了，这边暖气太足了")).toEqual(["跟你说个事，我上个月搬到北京了，这边暖气太足了"]);
