@@ -91,8 +91,8 @@ export function remainderWithout(text: string, old: Slot, next: Slot, newText: s
   for (const c of clauses) {
     const body = c.text.replace(/[,，;；、.。!！?？]+$/u, "");
     if (!states(c)) {
-      // A short clause of its own nothing right after a dropped one qualifies it ("…on coffee, like 4 cups a day").
-      dropping &&= c.slots.length === 0 && size(body) < (zh ? 10 : 6);
+      // A qualifier right after a dropped clause goes with it ("…on coffee, like 4 cups a day").
+      dropping &&= c.slots.length === 0 && /^(?:like|about|around|roughly|maybe|probably|at least|mostly|every|each|per|or so|大概|差不多|每天|一天|一周|每周|至少)/iu.test(body);
       if (!dropping && !c.hedged && size(body) >= (zh ? 4 : 3)) kept.push(body);
       continue;
     }
