@@ -40,8 +40,25 @@ export const REPORTED = /\b(?:said|says|told me|tells me|telling me|asked me|men
 
 /** The reasons a clause is hedged (none: it states something that holds now). */
 export function hedgesOf(clause: string): Hedge[] {
+  return hedgeOf(clause).hedges;
+}
+
+/**
+ * The hedges of a clause and where the hedged part begins: a question is hedged whole; a plan, a
+ * future or a story from where its word stands ("My boyfriend Daniel, next month …": the boyfriend
+ * is still now; 我男朋友阿杰下个月生日 too).
+ */
+export function hedgeOf(clause: string): { hedges: Hedge[]; at: number } {
   const rules = HAN.test(clause) ? ZH : EN;
-  return rules.filter(([, pattern]) => pattern.test(clause)).map(([hedge]) => hedge);
+  let at = clause.length;
+  const hedges: Hedge[] = [];
+  for (const [hedge, pattern] of rules) {
+    const m = pattern.exec(clause);
+    if (!m) continue;
+    hedges.push(hedge);
+    at = Math.min(at, hedge === "question" || hedge === "hypothetical" || hedge === "quoted" ? 0 : (m.index ?? 0));
+  }
+  return { hedges, at: hedges.length ? at : clause.length };
 }
 
 /**
@@ -52,5 +69,5 @@ export function sentenceWideHedge(firstClause: string): Hedge | undefined {
   const hedges = hedgesOf(firstClause);
   if (hedges.includes("hypothetical")) return "hypothetical";
   // "My friend said, I live in Tokyo now": the words after a reporting verb are someone else's.
-  return /\b(?:said|says|told me|tells me)\s*[:,]?\s*$|说[：:，,]?\s*$/u.test(firstClause) ? "quoted" : undefined;
+  return /\b(?:said|says|told me|tells me)\s*[:,]?\s*$|(?<!跟你|和你|给你|我)说[：:，,]?\s*$/u.test(firstClause) ? "quoted" : undefined;
 }

@@ -27,13 +27,30 @@ export function chineseNumber(text: string): number {
 /** Words that end a value or are no value of their own. */
 const NOT_VALUE = new Set(["了", "的", "啦", "呀", "啊", "呢", "吧", "哈", "嘛", "这里", "那里", "这边", "那边", "家里", "家", "附近", "一起", "现在", "已经", "工作", "上班", "住", "生活"]);
 const JOB_TAIL =
-  /(?:工程师|程序员|设计师|产品经理|项目经理|经理|医生|护士|老师|教师|教授|讲师|律师|会计|厨师|司机|记者|编辑|主任|主管|总监|总裁|顾问|专家|研究员|实习生|学生|研究生|博士生|店长|销售|运营|前端|后端|架构师|警察|演员|作家|画家|歌手|翻译|客服|店员|保安|快递员|外卖员|博主|师|员|家|生)$/u;
+  /(?:工程师|程序员|设计师|产品经理|项目经理|经理|医生|护士|老师|教师|教授|讲师|律师|会计|厨师|司机|记者|编辑|主任|主管|总监|总裁|顾问|专家|研究员|实习生|学生|研究生|博士生|店长|销售|运营|前端|后端|架构师|警察|演员|作家|画家|歌手|翻译|客服|店员|保安|快递员|外卖员|博主|幼师|师|员|家|生|长)$/u;
 const DIETS: [RegExp, string][] = [
   [/吃素|素食|纯素|吃斋/u, "vegetarian"],
   [/生酮/u, "keto"],
 ];
-const EVENTS = "会议|例会|开会|面试|约会|聚餐|饭局|航班|飞机|高铁|考试|复查|体检|婚礼|聚会|手术|预约|课|会";
-const WEEKDAY = "(?:周|星期|礼拜)[一二三四五六日天]|明天|后天|今晚";
+const EVENTS = "会议|例会|开会|面试|约会|聚餐|饭局|航班|飞机|机票|高铁|火车|车票|票|考试|复查|体检|婚礼|聚会|手术|预约|课|会";
+/** Trips are one plan whatever carries them: 高铁票 then 票改签了. */
+const TRAVEL = /^(?:航班|飞机|机票|高铁|火车|车票|票)$/u;
+const WEEKDAY = "(?:周|星期|礼拜)[一二三四五六日天]|明天|后天|今晚|[0-9０-９]{1,2}(?:号|日)|[一二三四五六七八九十]{1,3}号";
+/** Family words the entity cues leave out that name a child or a partner in chat (闺女朵朵, 我家娃). */
+const MORE_KIN: Record<string, string> = { 闺女: "女儿", 宝宝: "孩子", 娃: "孩子", 大宝: "孩子", 二宝: "孩子", 小孩: "孩子", 对象: "对象", 媳妇: "妻子" };
+/** Habits under several words (冰美式 is coffee; 烟瘾 and 抽烟 are smoking). */
+const ZH_HABIT_GROUPS: string[][] = [
+  ["咖啡", "美式", "拿铁", "冰美式", "星巴克", "瑞幸"],
+  ["烟", "抽烟", "香烟", "烟瘾", "吸烟"],
+  ["酒", "喝酒", "啤酒", "白酒", "红酒"],
+  ["奶茶"],
+];
+
+/** Whether a Chinese text names the habit of this key (any word of its group). */
+export function chineseNamesHabit(text: string, key: string): boolean {
+  const group = ZH_HABIT_GROUPS.find((g) => g.includes(key)) ?? [key];
+  return group.some((w) => text.includes(w));
+}
 const CLOCK = "(?:上午|下午|晚上|早上|中午)?[0-9一二三四五六七八九十两]{1,3}点(?:半|[0-9一二三四五六七八九十]{1,2}分?)?";
 
 /** The first word from `start`, with a place or organisation suffix word after it (海淀 + 区). */
@@ -73,10 +90,13 @@ function subjectBefore(clause: string, at: number): string | undefined {
 
 /** A name right before the numbers of an age: 朵朵今年五岁 → 朵朵; 我儿子已经六岁 → 儿子. */
 function ageSubject(before: string): string | undefined {
-  const trimmed = before.replace(/(?:今年|现在|已经|刚刚|刚|都|才|满|是|也|快|马上|就|还|已)+$/u, "");
+  const trimmed = before.replace(/(?:今年|现在|已经|刚刚|刚|都|才|满|是|也|快|马上|就|还|已|昨天|今天|前天|上周|过了?|要)+$/u, "");
   if (/我们?$/u.test(trimmed)) return USER;
-  const kin = KIN.find((k) => trimmed.endsWith(k));
-  if (kin) return ZH_KIN[kin];
+  const kin = [...KIN, ...PETS, ...Object.keys(MORE_KIN)].find((k) => trimmed.endsWith(k));
+  if (kin) return ZH_KIN[kin] ?? MORE_KIN[kin] ?? ZH_PETS[kin];
+  // 闺女朵朵, 狗狗豆豆: the name after a family or pet word.
+  const named = new RegExp(`(?:${[...KIN, ...PETS, ...Object.keys(MORE_KIN)].join("|")})(\\p{Script=Han}{2,3})$`, "u").exec(trimmed);
+  if (named) return named[1];
   if (/[他她]$/u.test(trimmed)) return "someone else";
   const name = /\p{Script=Han}{2,4}$/u.exec(trimmed)?.[0];
   return name && !/[的了在]/u.test(name) ? name : undefined;
@@ -92,7 +112,7 @@ const value = (attribute: string, v: string, negated = false) => (v ? { attribut
 
 const RULES: Rule[] = [
   // Residence: 住在北京, 搬到了上海, 定居在成都, 不住在杭州了, 我在杭州住了五年了.
-  { pattern: /(?:不再住|不住|没住|已经不住)在?/u, slot: (m, c) => value("residence", valueAt(c, end(m)), true) },
+  { pattern: /(?:不再住|(?<![记忍挡靠止禁站保扛顶撑拦抓捂守握稳憋])不住|没住|已经不住)在?/u, slot: (m, c) => value("residence", valueAt(c, end(m)), true) },
   // 我住杭州, 我现在住上海: 住 with the place right after it (not 住了五年, 住院, 住宿舍).
   { pattern: /我们?(?:现在|目前|一直|如今)?住(?![在了过的院宿着])/u, slot: (m, c) => {
       const place = valueAt(c, end(m));
@@ -107,7 +127,7 @@ const RULES: Rule[] = [
       const v = /^(?:[A-Za-z][\w&.-]*|\p{Script=Han}{2,8}?)(?=上班|工作|实习|$|[，。！了])/u.exec(rest)?.[0] ?? valueAt(c, end(m));
       return value("employer", v);
     } },
-  { pattern: /在(\p{Script=Han}{2,6}?|[A-Za-z][\w&.-]*)(?:做|当|搞)(?=开发|产品|技术|前端|后端|运营|销售|设计|测试|算法|数据|市场|财务|人事|HR|客服|老师|护士|医生|工程师|程序员)/u, slot: (m) => (/^(?:家|这|那|这里|那里)$/u.test(m[1]) ? undefined : value("employer", m[1])) },
+  { pattern: /在(\p{Script=Han}{2,6}?|[A-Za-z][\w&.-]*)(?:做|当|搞)(?=\p{Script=Han}{2})/u, slot: (m) => (/^(?:家|家里|这|那|这里|那里|这边|那边|学校|网上|外面|一家\p{Script=Han}*)$|^(?:一家|家里)/u.test(m[1]) ? undefined : value("employer", m[1])) },
   { pattern: /(?:从|离开了?)(\p{Script=Han}{2,8}?|[A-Za-z][\w&.-]*)(?:辞职|离职|走了)/u, slot: (m) => value("employer", m[1], true) },
   { pattern: /(?:辞职了|离职了|被裁了|被辞退了|失业了)/u, slot: () => ({ attribute: "employer", value: "", negated: true }) },
   // Job: 我是一名护士, 当上了经理, 升职为主管, 现在是产品经理, 做前端.
@@ -138,18 +158,41 @@ const RULES: Rule[] = [
       return thing ? { attribute: `habit:${habitKey(thing)}`, value: "", negated: true } : undefined;
     } },
   { pattern: /把(\p{Script=Han}{1,4})戒/u, slot: (m) => ({ attribute: `habit:${habitKey(m[1])}`, value: "", negated: true }) },
-  { pattern: /(?:不再|已经不|早就不|很久不|好久不|再也不|没再|不)(?:喜欢|爱|玩|打|喝|吃|抽|练|跑|弹|学|去|踢|追|养|看|用|做)了?(?=\p{Script=Han})/u, slot: (m, c) => {
+  { pattern: /(?:不再|已经不|早就不|很久不|好久不|再也不|没再|不)(?:喜欢|爱|玩|打|喝|吃|抽|练|跑|弹|学|踢|追|养)了?(?=\p{Script=Han})/u, slot: (m, c) => {
       // "不…了" or 不再/已经不/再也不: a habit that ended; a bare 不喝 is a standing dislike.
       if (!/^(?:不再|已经不|早就不|很久不|好久不|再也不|没再)/u.test(m[0]) && !/了|啦/u.test(c.slice(end(m)))) return undefined;
       const thing = valueAt(c, end(m));
       return thing ? { attribute: `habit:${habitKey(thing)}`, value: "", negated: true } : undefined;
     } },
   { pattern: /(\p{Script=Han}{2,4})(?:也)?(?:不|没)(?:再)?(?:玩|打|喝|吃|抽|练|跑|弹|学|踢|追)了/u, slot: (m) => ({ attribute: `habit:${habitKey(m[1])}`, value: "", negated: true }) },
-  { pattern: /(?:我们?|喜欢|爱|热爱|迷上了?|常|经常|每天|每周\S?|每晚|平时|一直)(?:都|也|还|会|经常|每天|常)?(?:玩|打|喝|吃|抽|练|跑|弹|学|踢|追)(?=\p{Script=Han})|(?:喜欢|爱|热爱|迷上了?)(?=\p{Script=Han})/u, slot: (m, c) => {
+  { pattern: /(?:我们?|喜欢|爱|热爱|迷上了?|常|经常|每天|每周\S?|每晚|平时|一直|课余|业余)(?:都|也|还|会|经常|每天|常|在)?(?:(?:跟|和)\p{Script=Han}{1,4})?(?:玩|打|喝|吃|抽|练|跑|弹|学|自学|学习|踢|追)(?=\p{Script=Han})|(?:喜欢|爱|热爱|迷上了?)(?=\p{Script=Han})/u, slot: (m, c) => {
       if (/不|没/u.test(c.slice(Math.max(0, (m.index ?? 0) - 2), m.index ?? 0))) return undefined;
       const thing = valueAt(c, end(m));
       return thing && thing.length >= 2 ? { attribute: `habit:${habitKey(thing)}`, value: "yes", negated: false } : undefined;
     } },
+  // Smoking without its word for a thing: 烟瘾挺大, 一天一包; 没抽了, 不抽了.
+  { pattern: /烟瘾|(?:我|每天|一天)抽烟/u, slot: () => ({ attribute: "habit:烟", value: "yes", negated: false }) },
+  { pattern: /(?:没|不|不再)抽了|戒烟/u, slot: () => ({ attribute: "habit:烟", value: "", negated: true }) },
+  // Job: 在奶茶店当店员, 升店长啦, 我是做会计的.
+  { pattern: /(?:当|做)(\p{Script=Han}{2,5}?)(?=[，。！了啦呀的]|$|\s)/u, slot: (m) => (JOB_TAIL.test(m[1]) ? value("job", m[1]) : undefined) },
+  { pattern: /升(?:职)?(?:为|成|到|了)?(\p{Script=Han}{2,4}?)(?=[，。！了啦呀]|$|\s|\p{Extended_Pictographic})/u, slot: (m) => (JOB_TAIL.test(m[1]) ? value("job", m[1]) : undefined) },
+  { pattern: /(?:我是)?做(\p{Script=Han}{2,6}?)的/u, slot: (m) => value("job", m[1]) },
+  // School by status: 我现在是浙大的研究生.
+  { pattern: /是(\p{Script=Han}{2,6}?)的(?:研究生|学生|本科生|博士生|博士|硕士|新生|大[一二三四]学生)/u, slot: (m) => value("school", m[1]) },
+  // Partners: 我男朋友阿杰, 我和女朋友小雨, 我老婆.
+  { pattern: /我(?:的|和|跟)?(男朋友|女朋友|对象|未婚夫|未婚妻|老公|老婆|丈夫|妻子|媳妇)/u, slot: (m) => ({ attribute: "relationship", value: /未婚/u.test(m[1]) ? "engaged" : /男朋友|女朋友|对象/u.test(m[1]) ? "dating" : "married", negated: false }) },
+  // Diet the other way: 无肉不欢.
+  { pattern: /无肉不欢|爱吃肉|肉食动物/u, slot: () => ({ attribute: "diet", value: "omnivore", negated: false }) },
+  // Birth year: 我93年的, 我是95年的.
+  { pattern: /我(?:是)?([0-9]{2}|[0-9]{4})年的/u, slot: (m) => value("birth year", m[1].slice(-2)) },
+  // Rent: 房租每个月3500; 房东又涨价了，现在每个月4200.
+  { pattern: /(?:房租|租金|月租)[^，。0-9]{0,6}?([0-9]{3,6})/u, slot: (m) => value("rent", m[1]) },
+  { pattern: /(?:涨价|涨租|涨到|降到|降租)[^。0-9]{0,10}?([0-9]{3,6})/u, slot: (m, c) => (/房东|房租|租/u.test(c) || /每个?月/u.test(c) ? value("rent", m[1]) : undefined) },
+  // Car: 我开的是一辆老款卡罗拉, 换了辆比亚迪海豹, 旧车卖了.
+  { pattern: /(?:开的是|开着|我开|买了|换了|提了|入手了?)(?:一)?辆(?:老款|新款|二手|新)?(?:的)?([A-Za-z0-9\p{Script=Han}]{2,8}?)(?=[，。！了啦呀🚗]|$|\s|\p{Extended_Pictographic})/u, slot: (m) => value("car", m[1]) },
+  { pattern: /(?:旧车|车)(?:已经)?卖了|把车卖了/u, slot: () => ({ attribute: "car", value: "", negated: true }) },
+  // Phone: 电话13812345678, 新号码是15987654321.
+  { pattern: /(?:电话|手机|号码|手机号)[^0-9]{0,4}(1[0-9]{10})/u, slot: (m) => value("phone", m[1]) },
   // Numbers: 朵朵今年五岁, 我儿子已经六岁了, 我有两个孩子, 月薪两万.
   { pattern: new RegExp(`(?<!不是)(${ZH_NUMBER})(?:周)?岁`, "u"), slot: (m) => {
       const n = chineseNumber(m[1]);
@@ -162,10 +205,12 @@ const RULES: Rule[] = [
     } },
   // A plan's day or time: 会议在周二, 面试改到周四下午三点.
   { pattern: new RegExp(`(${EVENTS})[^，。]*?(${WEEKDAY}|${CLOCK})|(${WEEKDAY}|${CLOCK})[^，。]*?(${EVENTS})`, "u"), slot: (m) => {
-      const event = (m[1] ?? m[4]).replace(/^开会$/u, "会");
-      return { attribute: `plan:${event === "会议" || event === "例会" ? "会" : event}`, value: weekdayKey(m[2] ?? m[3]), negated: false };
+      const raw = (m[1] ?? m[4]).replace(/^开会$/u, "会");
+      const event = raw === "会议" || raw === "例会" ? "会" : TRAVEL.test(raw) ? "行程" : raw;
+      return { attribute: `plan:${event}`, value: weekdayKey(m[2] ?? m[3]), negated: false };
     } },
-  // Pets: 我的狗叫旺财; 旺财去世了.
+  // Pets: 我的狗叫旺财, 我家狗狗豆豆; 旺财去世了.
+  { pattern: new RegExp(`(?:我家|我的|我们家)(?:${PETS.join("|")})(\\p{Script=Han}{2})(?=\\p{Script=Han}|[，。！]|$)`, "u"), slot: (m) => (/^(?:叫|名|今|已|最|都|也|又|很|太|是|在|的)/u.test(m[1]) ? undefined : { attribute: `pet:${m[1]}`, value: "yes", negated: false }) },
   { pattern: new RegExp(`(?:${PETS.join("|")})(?:名叫|名字叫|叫做|叫)(\\p{Script=Han}{2,4}?)(?=[，。！了的]|$)`, "u"), slot: (m) => ({ attribute: `pet:${m[1]}`, value: "yes", negated: false }) },
   { pattern: /(\p{Script=Han}{2,6}?)(?:去世了|走了|死了|丢了|送人了|过世了)/u, slot: (m) => {
       const name = m[1].replace(/(?:昨天|今天|前天|上周|上个月|刚刚|刚|已经|也|突然|终于)+$/u, "");

@@ -1,6 +1,6 @@
 import { englishCorrection, englishNamesHabit, englishValuesOfKind, readEnglishClause } from "./read-en.js";
-import { chineseCorrection, chineseValuesOfKind, readChineseClause } from "./read-zh.js";
-import { REPORTED, hedgesOf, sentenceWideHedge } from "./hedge.js";
+import { chineseCorrection, chineseNamesHabit, chineseValuesOfKind, readChineseClause } from "./read-zh.js";
+import { REPORTED, hedgeOf, sentenceWideHedge } from "./hedge.js";
 import { USER, type Correction, type Hedge, type SentenceReading, type Slot } from "./types.js";
 
 const HAN = /\p{Script=Han}/u;
@@ -9,7 +9,12 @@ const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
  * Clauses: commas and semicolons, "but"/但是/不过 (which often turn a statement around), and "and"
  * before a new subject ("I'm a nurse and I live in Lisbon").
  */
-const CLAUSE_BREAK = /[,，;；、]|\s+(?:but|and|so)\s+|(?=但是|不过|可是|而且)/iu;
+const CLAUSE_BREAK = /[,，;；、]|\s+(?:but|and|so)\s+|(?=但是|不过|可是|而且)|(?<=[\p{Script=Han}\p{Extended_Pictographic}])\s+(?=\p{Script=Han})/iu;
+
+/** Words of a text, a Chinese character counting as one. */
+function size(text: string, zh: boolean): number {
+  return zh ? (text.match(/\p{Script=Han}/gu)?.length ?? 0) : text.split(/\s+/).filter(Boolean).length;
+}
 
 /** A clause of a text, with what it states (none when hedged). */
 export interface Clause {
@@ -55,13 +60,15 @@ export function readClauses(text: string, about = USER): { clauses: Clause[]; he
         out.push({ text: whole, slots: [], hedged: true, last });
         continue;
       }
-      const clauseHedges = wide ? [wide] : hedgesOf(clause);
-      if (clauseHedges.length) {
-        hedges.push(...clauseHedges);
+      const hedge = wide ? { hedges: [wide], at: 0 } : hedgeOf(clause);
+      hedges.push(...hedge.hedges);
+      // The part before a plan, a future or a story still states what holds now.
+      const head = clause.slice(0, hedge.at).trim();
+      if (!head || (hedge.hedges.length && size(head, zh) < 2)) {
         out.push({ text: clause, slots: [], hedged: true, last });
         continue;
       }
-      const read = zh ? readChineseClause(clause, sentence) : readEnglishClause(clause, sentence);
+      const read = zh ? readChineseClause(head, sentence) : readEnglishClause(head, sentence);
       const slots = read.slots.map((s) => (about !== USER && s.subject === USER ? { ...s, subject: about.toLowerCase() } : s));
       out.push({ text: clause, slots, hedged: false, last });
     }
@@ -128,7 +135,7 @@ function spelling(text: string, value: string): string | undefined {
 
 /** Whether a text names the thing of a habit key (read-en.ts habitKey; a Chinese key as written). */
 export function namesHabit(text: string, key: string): boolean {
-  return HAN.test(key) ? text.includes(key) : englishNamesHabit(text, key);
+  return HAN.test(key) ? chineseNamesHabit(text, key) : englishNamesHabit(text, key);
 }
 
 /** The values of a correction's kind a text holds: the weekdays, times or numbers it names. */
