@@ -66,6 +66,17 @@ const SettingsSchema = z.object({
   /** Seconds a chat model call may take before it is abandoned (and retried where that is safe). */
   MODEL_TIMEOUT_S: positiveInt("MODEL_TIMEOUT_S", 120),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).default(2),
+  /**
+   * Tokens an answer of a local llama-cpp model may take. The tiny default model says what it can
+   * in far fewer; beyond that it mostly repeats itself, at 5-20 tokens a second on two cores.
+   */
+  LOCAL_ANSWER_MAX_TOKENS: positiveInt("LOCAL_ANSWER_MAX_TOKENS", 256),
+  /**
+   * Seconds a local llama-cpp model may spend on an answer: at the deadline it stops and the answer
+   * is what it has written so far, so a turn never waits for a model in a loop. (Hosted models are
+   * bounded by MODEL_TIMEOUT_S.)
+   */
+  LOCAL_ANSWER_DEADLINE_S: positiveInt("LOCAL_ANSWER_DEADLINE_S", 15),
   /** Folder for embedded data: the SQLite checkpoint file and the embedded memory store. */
   DATA_DIR: z.string().default("./data"),
   /** Set to use Qdrant for long-term memory instead of the embedded SQLite store. */

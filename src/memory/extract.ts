@@ -5,6 +5,7 @@ import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quote
 import { invokeJson } from "./structured.js";
 import { expiryFromWords } from "./expiry.js";
 import { statedFacts } from "./slots/stated.js";
+import { isSmallTalk } from "./small-talk.js";
 import { traced } from "../tracing/traced.js";
 import { ENTITY_KINDS } from "./entities/types.js";
 import { MEMORY_CATEGORIES } from "./types.js";
@@ -157,15 +158,16 @@ const QUESTION = /[?？]\s*$/;
 
 /**
  * The user's sentences that could state a fact: split by Intl.Segmenter (Chinese and English
- * punctuation alike), without questions (they ask, they do not state) and without fragments too
- * short to carry a fact on their own ("Hi!", "好的。").
+ * punctuation alike), without questions (they ask, they do not state), without fragments too
+ * short to carry a fact on their own ("Hi!", "好的。") and without greetings, thanks and
+ * acknowledgements of any length ("hello", "Thanks, that was helpful!", "哈哈好的"; small-talk.ts).
  */
 export function candidateSentences(text: string): string[] {
   const out: string[] = [];
   for (const { segment } of sentenceSegmenter.segment(text)) {
     const sentence = segment.trim();
     if (!sentence || QUESTION.test(sentence) || sentence.length > MAX_FACT_CHARS) continue;
-    if (contentLength(sentence) < 4) continue;
+    if (contentLength(sentence) < 4 || isSmallTalk(sentence)) continue;
     if (!out.includes(sentence)) out.push(sentence);
   }
   return out;

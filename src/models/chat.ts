@@ -95,7 +95,11 @@ export async function createChatModel(
       if (!existsSync(path)) {
         throw new ModelConfigError(`CHAT_MODEL=${specText}: no model file at ${path}. Run npm run models:fetch, or point it at a .gguf file`);
       }
-      return LlamaCppChatModel.load(path, { onProgress: options.onProgress });
+      return LlamaCppChatModel.load(path, {
+        onProgress: options.onProgress,
+        maxTokens: settings.LOCAL_ANSWER_MAX_TOKENS,
+        answerDeadlineMs: settings.LOCAL_ANSWER_DEADLINE_S * 1000,
+      });
     }
     default:
       throw new ModelConfigError(

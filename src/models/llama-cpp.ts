@@ -13,10 +13,26 @@ import {
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaChatSessionRepeatPenalty,
   type LlamaGrammar,
 } from "node-llama-cpp";
 import { messageText, type JsonSchema, type JsonSchemaGenerator } from "../memory/structured.js";
 import { untilAborted } from "../util/abort.js";
+import { repetitionCut, settledLength } from "./repetition.js";
+
+/**
+ * For answers: node-llama-cpp's default (1.1 over the last 64 tokens) let SmolLM2 say one sentence
+ * forty times. Tokens of the last 128 are made less likely, more so the more often they came; new
+ * lines are spared, since lists need them. Grammar-bound calls keep the default: a stronger
+ * penalty would bend their JSON, where keys and quote marks must come back.
+ */
+const ANSWER_REPEAT_PENALTY: LlamaChatSessionRepeatPenalty = {
+  penalty: 1.12,
+  frequencyPenalty: 0.1,
+  presencePenalty: 0.05,
+  lastTokens: 128,
+  penalizeNewLine: false,
+};
 
 export interface LlamaCppOptions {
   contextSize?: number;
@@ -27,6 +43,8 @@ export interface LlamaCppOptions {
    * cut short does not parse; the schemas' own limits (items, string lengths) keep it short.
    */
   structuredMaxTokens?: number;
+  /** Milliseconds an answer may be generated for: then it ends with what it has. Unset: no limit. */
+  answerDeadlineMs?: number;
   temperature?: number;
   threads?: number;
   onProgress?: (message: string) => void;
@@ -48,7 +66,7 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
   private constructor(
     private readonly llama: Llama,
     private readonly context: LlamaContext,
-    private readonly options: Required<Pick<LlamaCppOptions, "maxTokens" | "structuredMaxTokens" | "temperature">>,
+    private readonly options: Required<Pick<LlamaCppOptions, "maxTokens" | "structuredMaxTokens" | "temperature">> & Pick<LlamaCppOptions, "answerDeadlineMs">,
     params: BaseChatModelParams = {},
   ) {
     super(params);
@@ -66,7 +84,12 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
       contextSize: options.contextSize ?? 4096,
       threads: options.threads ?? Math.max(1, availableParallelism() - 1),
     });
-    return new LlamaCppChatModel(llama, context, { maxTokens: options.maxTokens ?? 512, structuredMaxTokens: options.structuredMaxTokens ?? 1024, temperature: options.temperature ?? 0.3 });
+    return new LlamaCppChatModel(llama, context, {
+      maxTokens: options.maxTokens ?? 256,
+      structuredMaxTokens: options.structuredMaxTokens ?? 1024,
+      temperature: options.temperature ?? 0.3,
+      answerDeadlineMs: options.answerDeadlineMs,
+    });
   }
 
   _llmType(): string {
@@ -88,12 +111,9 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
     let finished = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
-    this.runPrompt(messages, {
-      signal: options.signal,
-      onTextChunk: (text) => {
-        pending.push(text);
-        wake?.();
-      },
+    this.runAnswer(messages, options.signal, (text) => {
+      pending.push(text);
+      wake?.();
     })
       .then(
         () => (finished = true),
@@ -111,6 +131,37 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
       wake = undefined;
     }
     if (failure) throw failure;
+  }
+
+  /**
+   * A free-text answer, with the repeat penalty, within the answer deadline, and cut where a phrase
+   * starts for the third time (repetition.ts). Text is handed to `onText` only once no later cut
+   * can take it back, so what was streamed is what the answer keeps.
+   */
+  private async runAnswer(messages: BaseMessage[], signal: AbortSignal | undefined, onText: (text: string) => void): Promise<void> {
+    const looping = new AbortController();
+    let text = "";
+    let shown = 0;
+    const show = (upTo: number) => {
+      if (upTo <= shown) return;
+      onText(text.slice(shown, upTo));
+      shown = upTo;
+    };
+    await this.runPrompt(messages, {
+      signal,
+      stop: looping.signal,
+      deadlineMs: this.options.answerDeadlineMs,
+      repeatPenalty: ANSWER_REPEAT_PENALTY,
+      onTextChunk: (chunk) => {
+        if (looping.signal.aborted) return;
+        text += chunk;
+        const cut = repetitionCut(text);
+        if (cut === null) return show(settledLength(text));
+        text = text.slice(0, cut).trimEnd();
+        looping.abort();
+      },
+    });
+    show(text.length);
   }
 
   /** An answer that follows `schema`: a grammar built from it allows no other text. */
@@ -135,9 +186,21 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
 
   private async runPrompt(
     messages: BaseMessage[],
-    options: { signal?: AbortSignal; grammar?: LlamaGrammar; maxTokens?: number; temperature?: number; onTextChunk?: (text: string) => void },
+    options: {
+      signal?: AbortSignal;
+      /** Ends the generation early, keeping what it has (the caller's `signal` throws instead). */
+      stop?: AbortSignal;
+      deadlineMs?: number;
+      grammar?: LlamaGrammar;
+      maxTokens?: number;
+      temperature?: number;
+      repeatPenalty?: LlamaChatSessionRepeatPenalty;
+      onTextChunk?: (text: string) => void;
+    },
   ): Promise<string> {
     const release = await this.acquire(options.signal);
+    // Counted from here, not from the call: waiting for the previous call is not this answer's time.
+    const deadline = options.deadlineMs ? AbortSignal.timeout(options.deadlineMs) : undefined;
     try {
       options.signal?.throwIfAborted();
       this.sequence ??= this.context.getSequence();
@@ -145,18 +208,30 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
       try {
         const { history, prompt } = toLlamaChat(messages);
         session.setChatHistory(history);
-        return await session.prompt(prompt, {
+        const ends = [options.stop, deadline].filter((s) => s !== undefined);
+        const answer = await session.prompt(prompt, {
           maxTokens: options.maxTokens ?? this.options.maxTokens,
           temperature: options.temperature ?? this.options.temperature,
-          signal: options.signal,
-          stopOnAbortSignal: false,
+          signal: ends.length ? AbortSignal.any([...(options.signal ? [options.signal] : []), ...ends]) : options.signal,
+          // A stop or the deadline keeps the text so far; the caller's abort still throws (below).
+          stopOnAbortSignal: ends.length > 0,
+          repeatPenalty: options.repeatPenalty,
           grammar: options.grammar,
           onTextChunk: options.onTextChunk,
         });
+        options.signal?.throwIfAborted();
+        return answer;
       } finally {
         session.dispose();
       }
     } catch (error) {
+      if (deadline?.aborted && !options.signal?.aborted) {
+        error = new Error(
+          `the local model did not start answering within ${options.deadlineMs! / 1000} s (LOCAL_ANSWER_DEADLINE_S): ` +
+            "raise LOCAL_ANSWER_DEADLINE_S, or lower HISTORY_TOKEN_BUDGET so the prompt is shorter",
+          { cause: error },
+        );
+      }
       // A failed or aborted evaluation can leave the sequence's state unknown: start afresh.
       this.sequence?.dispose();
       this.sequence = undefined;

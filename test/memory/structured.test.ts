@@ -65,12 +65,12 @@ describe("structured output", () => {
 });
 
 describe("quotes extraction (small local models)", () => {
-  it("lets the model choose only among the user's own sentences, questions left out", async () => {
+  it("lets the model choose only among the user's own sentences, questions and greetings left out", async () => {
     const model = new SchemaModel(['{"facts": ["我对花生过敏。"]}']);
-    const facts = await extractFacts(model, { userText: "你好！我对花生过敏。你能推荐一道菜吗？", time: "2026-01-01T00:00:00Z" }, { style: "quotes" });
+    const facts = await extractFacts(model, { userText: "你好！今天下雨了。我对花生过敏。你能推荐一道菜吗？", time: "2026-01-01T00:00:00Z" }, { style: "quotes" });
     expect(facts.map((f) => f.text)).toEqual(["我对花生过敏。"]);
     const items = (model.schemas[0] as any).properties.facts;
-    expect(items.items.enum).toEqual(["你好！", "我对花生过敏。"]);
+    expect(items.items.enum).toEqual(["今天下雨了。", "我对花生过敏。"]);
   });
 
   it("rejects a sentence the user did not write", async () => {

@@ -42,6 +42,14 @@ describe.skipIf(!present)("llama.cpp chat model (real SmolLM2 135M, CPU)", () =>
     }
   }, 180_000);
 
+  it("an answer past its deadline ends with the text so far, not an error", async () => {
+    const brief = await LlamaCppChatModel.load(MODEL, { maxTokens: 2000, answerDeadlineMs: 1500 });
+    const started = performance.now();
+    const reply = await brief.invoke([new HumanMessage("Write a long story about a lighthouse keeper.")]);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(reply.text.length).toBeGreaterThan(0);
+  }, 120_000);
+
   it("a call cancelled while it waits for the model gives up its place; the calls around it still run", async () => {
     const first = model.invoke([new HumanMessage("Name three colours.")]);
     const cancel = new AbortController();

@@ -45,7 +45,7 @@ export function detectEnglish(text: string, owner: string, known: (name: string)
       const role = roleBefore(ws, i);
       const seq = nameSequence(text, ws, i);
       if (seq.length === 0) {
-        if (role && !isCapitalised(ws[i + 1]?.text)) entities.push(roleMention(role, owner));
+        if (role && !isCapitalised(ws[i + 1]?.text) && !nameFollows(ws, i)) entities.push(roleMention(role, owner));
         i++;
         continue;
       }
@@ -141,6 +141,9 @@ function roleBefore(ws: Word[], i: number): Role | undefined {
     const my = lower(at - 1) === "my" || lower(at - 2) === "my" || lower(at - 1) === "our" || back === 2;
     if (my) return { role: kin ?? pet, pet: !kin };
   }
+  const named = namingPhraseBefore(ws, i);
+  const namedRole = named && (EN_KIN[named.word] ?? EN_PETS[named.word]);
+  if (named && namedRole && ownedAt(ws, named.at)) return { role: namedRole, pet: !EN_KIN[named.word] };
   // The role noun itself at i ("my sister" with no name after it).
   const word = lower(i);
   const role = word && (EN_KIN[word] ?? EN_PETS[word]);
@@ -148,6 +151,41 @@ function roleBefore(ws: Word[], i: number): Role | undefined {
     return { role, pet: !EN_KIN[word] };
   }
   return undefined;
+}
+
+/** "my sister", "our dog", "my little sister": the role word at `at` is the speaker's. */
+function ownedAt(ws: Word[], at: number): boolean {
+  const lower = (k: number) => ws[k]?.text.toLowerCase();
+  return lower(at - 1) === "my" || lower(at - 1) === "our" || lower(at - 2) === "my";
+}
+
+/**
+ * "sister is called Anna", "sister's named Anna", "sister's name is Anna": the role word (without
+ * its 's) of a phrase that names the word at i, and where it stands.
+ */
+function namingPhraseBefore(ws: Word[], i: number): { word: string; at: number } | undefined {
+  const lower = (k: number) => ws[k]?.text.toLowerCase() ?? "";
+  const possessive = /['’]s$/u;
+  if (lower(i - 1) === "called" || lower(i - 1) === "named") {
+    if (lower(i - 2) === "is" || lower(i - 2) === "was") return { word: lower(i - 3), at: i - 3 };
+    if (possessive.test(lower(i - 2))) return { word: lower(i - 2).replace(possessive, ""), at: i - 2 };
+  }
+  if ((lower(i - 1) === "is" || lower(i - 1) === "was") && lower(i - 2) === "name" && possessive.test(lower(i - 3))) {
+    return { word: lower(i - 3).replace(possessive, ""), at: i - 3 };
+  }
+  return undefined;
+}
+
+/**
+ * Whether the role word at i, or right before it, is named a few words on ("my sister is called
+ * Anna"): the name carries the role, so the role is no mention of its own.
+ */
+function nameFollows(ws: Word[], i: number): boolean {
+  for (let k = i + 1; k <= i + 4 && k < ws.length; k++) {
+    const at = isCapitalised(ws[k].text) ? namingPhraseBefore(ws, k)?.at : undefined;
+    if (at === i || at === i - 1) return true;
+  }
+  return false;
 }
 
 function roleMention(role: Role, owner: string): EntityMention {

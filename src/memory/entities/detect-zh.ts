@@ -56,10 +56,10 @@ export function detectChinese(text: string, owner: string, known: (name: string)
         const roleWord = (kin ?? pet)!;
         const role = kin ? ZH_KIN[kin] : ZH_PETS[pet!];
         let after = rest.slice(roleWord.length);
-        const called = pet ? /^(名叫|名字叫|叫做|叫)/u.exec(after) : null;
+        const called = /^(名叫|名字叫|叫做|叫)/u.exec(after);
         if (called) after = after.slice(called[0].length);
         // A pet's name needs 叫 before it: 我的乌龟慢慢爬 names no pet.
-        const name = kin ? personNameAt(after) : called ? petNameAt(after) : undefined;
+        const name = kin ? (personNameAt(after) ?? (called ? givenNameAt(after, called[0] !== "叫") : undefined)) : called ? petNameAt(after) : undefined;
         if (name) {
           add({ name, kind: kin ? "person" : "pet", role });
           relations.push(kin ? { from: name, type: `${role} of`, to: owner } : { from: owner, type: "owns", to: name });
@@ -129,6 +129,19 @@ function personNameAt(s: string): string | undefined {
     if (n >= 2) return s.slice(0, n);
   }
   return undefined;
+}
+
+/**
+ * A given name without a surname after 叫 (我妹妹叫小红, 我哥哥叫阿明, 我女儿叫明明): 小 or 阿 and a
+ * character, or a doubled one. A bare 叫 also means "tells" or "orders" (我妈妈叫我回家, 我朋友叫外卖),
+ * so other words count only after 名叫, 叫做 or 名字叫 (`surelyNamed`).
+ */
+function givenNameAt(s: string, surelyNamed: boolean): string | undefined {
+  if (!HAN.test(s[0] ?? "") || "我你您他她它".includes(s[0])) return undefined;
+  const second = s[1] ?? "";
+  if (!HAN.test(second) || ZH_NAME_STOP.has(second)) return undefined;
+  if ("小阿".includes(s[0]) || s[0] === second) return s.slice(0, 2);
+  return surelyNamed ? petNameAt(s)?.slice(0, 3) : undefined;
 }
 
 /** A pet's name after 叫: up to four characters, to the first particle or punctuation. */

@@ -9,7 +9,7 @@ import { interestTrend } from "./interests.js";
 import { queueProfileRefresh } from "./refresh-jobs.js";
 import type { ProfileStore } from "./store.js";
 import { modelSummary, rulesSummary } from "./summarize.js";
-import { normaliseTopic } from "./topics.js";
+import { isFillerTopic, normaliseTopic } from "./topics.js";
 import { emptySummary, type ProfileView, type QuestionTopics, type StoredProfile } from "./types.js";
 
 /** Questions kept per user: with a 30-day half-life, older ones weigh next to nothing. */
@@ -60,7 +60,8 @@ export class UserProfiles {
 
   /** Records the topics of one question (idempotent: the same question recorded twice counts once). */
   async recordQuestion(userId: string, question: { sourceId?: string | null; text: string; at: string; topics: string[] }): Promise<void> {
-    const topics = [...new Set(question.topics.map(normaliseTopic).filter(Boolean))];
+    // A model's topics too: "last week" or "now" is no interest, whoever names it.
+    const topics = [...new Set(question.topics.map(normaliseTopic).filter((t) => t && !isFillerTopic(t)))];
     if (topics.length === 0) return;
     const id = question.sourceId ?? createHash("sha1").update(`${question.at}\u0000${question.text}`).digest("hex").slice(0, 32);
     await this.d.store.putQuestions([{ userId, id, at: question.at, topics }], MAX_QUESTIONS_KEPT);

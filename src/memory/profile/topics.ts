@@ -8,9 +8,10 @@ const HAN = /\p{Script=Han}/u;
 const LATIN_WORD = /^[\p{L}\p{N}][\p{L}\p{N}+#.-]*$/u;
 
 /**
- * Words that carry no subject in any question: function words and the verbs and nouns questions
- * are made of ("how do I use", "what is the best way", "怎么", "可以吗"). General words of each
- * language, not a list of subjects.
+ * Words that carry no subject in any question: function words, the verbs and nouns questions
+ * are made of ("how do I use", "what is the best way", "怎么", "可以吗"), time words ("last week",
+ * "now", 上个月) and everyday verbs ("live", "moved", 住). General words of each language, not a
+ * list of subjects.
  */
 const FILLER = new Set(
   (
@@ -22,9 +23,15 @@ const FILLER = new Set(
     "use using used make making made get getting got need needs want wants like know tell give take let help try " +
     "best better good way ways thing things something anything stuff lot kind sort bit question questions answer " +
     "one two first new old right wrong same other another " +
+    "now today tonight tomorrow yesterday currently recently lately soon later ago last next past since until " +
+    "day days week weeks weekend month months year years morning afternoon evening night time times " +
+    "live lives lived living move moves moved moving go goes going went gone come comes coming came " +
+    "see saw seen say said think thought feel felt look looking looked find found keep mean " +
     "我 你 他 她 它 我们 你们 他们 的 了 是 在 和 与 也 就 都 而 及 着 吗 呢 吧 啊 么 这 那 这个 那个 这些 那些 " +
     "一个 一下 有 没有 什么 怎么 怎么样 怎样 如何 为什么 哪 哪个 哪些 哪里 可以 能 能不能 会 要 想 应该 需要 请 请问 " +
-    "谢谢 好 好的 最好 比较 一些 还是 或者 还有 如果 因为 所以 但是 然后 问题 办法 方法 东西 时候 现在"
+    "谢谢 好 好的 最好 比较 一些 还是 或者 还有 如果 因为 所以 但是 然后 问题 办法 方法 东西 时候 现在 " +
+    "今天 明天 昨天 今晚 今年 去年 明年 最近 刚才 刚刚 以前 以后 之前 之后 上个 下个 这个月 上个月 下个月 上周 下周 这周 本周 " +
+    "周末 天 周 月 年 时间 住 住在 搬 搬到 搬家 去 来 做 看 说 觉得 知道 喜欢"
   ).split(/\s+/),
 );
 
@@ -63,6 +70,15 @@ export function questionTopics(text: string): string[] {
   }
   flush();
   return out.slice(0, MAX_QUESTION_TOPICS);
+}
+
+/**
+ * Whether a topic, as written by a model or found here, says nothing of a subject: each of its
+ * words is filler ("last week", "now", 上个月).
+ */
+export function isFillerTopic(topic: string): boolean {
+  const words = normaliseTopic(topic).split(" ").filter(Boolean);
+  return words.every((w) => FILLER.has(w) || FILLER.has(singular(w)));
 }
 
 /** One spelling per topic: NFKC, lower case, single spaces, at most 60 characters. */

@@ -53,6 +53,17 @@ describe("deterministic entity extractor, English", () => {
     expect(addressed("Thanks, Gina! I told Gina about it.")).toEqual({ Gina: false });
   });
 
+  it("names a relative or a pet given by 'is called', 'is named' or ''s name is', with the role", () => {
+    for (const text of ["My sister is called Anna.", "My sister is named Anna.", "My sister's name is Anna.", "My little sister's called Anna."]) {
+      expect(detectEntities(text), text).toEqual({
+        entities: [{ name: "Anna", kind: "person", role: "sister" }],
+        relations: [{ from: "Anna", type: "sister of", to: "user" }],
+      });
+    }
+    expect(detectEntities("My dog's name is Rex.").entities).toEqual([{ name: "Rex", kind: "pet", role: "dog" }]);
+    expect(detectEntities("My sister is happy.").entities).toEqual([{ name: "sister", kind: "person", role: "sister" }]);
+  });
+
   it("keeps greetings, weekdays and quoted titles apart", () => {
     expect(names("Thanks, Melanie! See you on Friday.")).toEqual(["Melanie"]);
     expect(detectEntities('I loved reading "Becoming Nicole" this month.').entities).toEqual([{ name: "Becoming Nicole", kind: "product" }]);
@@ -121,6 +132,22 @@ describe("deterministic entity extractor, Chinese", () => {
     expect(addressed("卡罗琳：谢谢梅尔！梅尔的画很美。")).toEqual({ 卡罗琳: false, 梅尔: false });
     // Opening the sentence before a comma, as in English, is not taken for an address.
     expect(addressed("梅尔，和她的家人一起，每周锻炼三次。", ["梅尔"])).toEqual({ 梅尔: false });
+  });
+
+  it("names a relative after 叫, 名叫 or 叫做, a given name without surname included (小红, 阿明, 明明)", () => {
+    expect(detectEntities("我妹妹叫小红。")).toEqual({
+      entities: [{ name: "小红", kind: "person", role: "妹妹" }],
+      relations: [{ from: "小红", type: "妹妹 of", to: "user" }],
+    });
+    expect(detectEntities("我的哥哥叫阿明，他住在上海。").entities).toContainEqual({ name: "阿明", kind: "person", role: "哥哥" });
+    expect(detectEntities("我女儿叫明明。").entities).toEqual([{ name: "明明", kind: "person", role: "女儿" }]);
+    expect(detectEntities("我老婆叫王芳。").entities).toEqual([{ name: "王芳", kind: "person", role: "妻子" }]);
+    expect(detectEntities("我的朋友名叫思远。").entities).toEqual([{ name: "思远", kind: "person", role: "朋友" }]);
+  });
+
+  it("does not take what follows a bare 叫 for a name when it tells or orders (叫我回家, 叫外卖)", () => {
+    expect(names("我妈妈叫我回家。")).toEqual([]);
+    expect(names("我朋友叫外卖了。")).toEqual([]);
   });
 
   it("names a pet only after 叫", () => {

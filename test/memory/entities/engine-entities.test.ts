@@ -111,6 +111,14 @@ describe("normalisation per user (no-LLM path)", () => {
     expect(entities.map((e) => [e.name, e.memories])).toEqual([["Melanie", 3]]);
   });
 
+  it("a sister named with 叫 or 'is called' is an entity of her own, found by her name (我妹妹叫小红, my sister is called Anna)", async () => {
+    const engine = engineWith();
+    await engine.add("", { userId: "u", infer: false, facts: [{ text: "我妹妹叫小红。" }, { text: "My sister's name is Anna." }] });
+    expect((await findEntity(engine, "u", "小红"))?.aliases).toContain("role:user:妹妹");
+    expect((await findEntity(engine, "u", "Anna"))?.aliases).toContain("role:user:sister");
+    expect((await listEntities(engine, "u")).map((e) => e.name).sort()).toEqual(["Anna", "小红"]);
+  });
+
   it("links a name learned late to the memories that opened with it before it was known", async () => {
     const engine = engineWith();
     // A sentence's first word is a name only once the user has that entity: here Jon is not known yet.

@@ -1,7 +1,7 @@
 /** The interest trend (computed from question times, never asked of a model) and the deterministic topics of a question. */
 import { describe, expect, it } from "vitest";
 import { interestTrend } from "../../../src/memory/profile/interests.js";
-import { questionTopics } from "../../../src/memory/profile/topics.js";
+import { isFillerTopic, questionTopics } from "../../../src/memory/profile/topics.js";
 import type { QuestionTopics } from "../../../src/memory/profile/types.js";
 
 /** `n` questions on `topics`, one a day from `start`. */
@@ -55,6 +55,19 @@ describe("topics of a question without a model", () => {
     // 优化 is not in the segmenter's dictionary (优|化): the run of single characters is put back together.
     expect(topics).toEqual(expect.arrayContaining(["优化", "数据", "查询", "速度"]));
     expect(topics).not.toContain("怎么");
+  });
+
+  it("time words and everyday verbs are no topics, in English and Chinese", () => {
+    expect(questionTopics("I moved to Berlin last week, where should I live now?")).toEqual(["berlin"]);
+    expect(questionTopics("What can I do today in Berlin?")).toEqual(["berlin"]);
+    expect(questionTopics("我上个月搬到北京了，现在住在哪里好？")).toEqual(["北京"]);
+    expect(questionTopics("我现在住在北京，周末去哪玩？")).toEqual(["北京"]);
+    expect(questionTopics("今天上海天气怎么样？")).toEqual(["上海", "天气"]);
+  });
+
+  it("a model's topics made only of filler are no topics either", () => {
+    for (const topic of ["last week", "now", "Live", "上个月", "现在", "住"]) expect(isFillerTopic(topic), topic).toBe(true);
+    for (const topic of ["berlin", "live music", "北京", "postgres indexes"]) expect(isFillerTopic(topic), topic).toBe(false);
   });
 
   it("keeps at most six topics of a long message", () => {

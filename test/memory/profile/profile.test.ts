@@ -219,6 +219,14 @@ describe("interests over time, through the engine", () => {
     expect((await engine.profiles!.read("ivy")).interests.questions).toBe(20);
   });
 
+  it("a model's filler topics (last week, now, 上个月) are not recorded as interests", async () => {
+    const engine = engineWith({ now: () => new Date("2026-05-28T00:00:00Z") });
+    for (const [i, at] of ["2026-05-20T09:00:00Z", "2026-05-21T09:00:00Z", "2026-05-22T09:00:00Z"].entries()) {
+      await engine.profiles!.recordQuestion("lu", { sourceId: `q${i}`, text: "…", at, topics: ["last week", "now", "Berlin", "上个月", "live"] });
+    }
+    expect((await engine.profiles!.read("lu")).interests.current.map((t) => t.topic)).toEqual(["berlin"]);
+  });
+
   it("no-LLM path (a quotes-style local model gives no topics): the deterministic topics show the same shift", async () => {
     const engine = engineWith({ model: new ScriptedChatModel(() => JSON.stringify({ facts: [] })), style: "quotes", now: () => new Date("2026-05-28T00:00:00Z") });
     await askAll(engine, "jon");
