@@ -83,9 +83,14 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
   const claimed = new Set<string>();
   return facts.map((fact) => {
     const reading = readSlots(fact.text, fact.about || USER);
-    const judgement: Judgement = { ...judgeOne(fact, reading, candidates.filter((c) => !claimed.has(c.id)), read), remainders: new Map() };
+    const { corrected, ...judged } = judgeOne(fact, reading, candidates.filter((c) => !claimed.has(c.id)), read);
+    const judgement: Judgement = { ...judged, remainders: new Map() };
     for (const m of [judgement.target, ...judgement.alsoCloses]) if (m && judgement.action !== "ADD") claimed.add(m.id);
-    if (judgement.action === "SUPERSEDE") {
+    if (judgement.action === "SUPERSEDE" && corrected) {
+      // A correction restates the memory with the right value: "…5号回老家的高铁票…" → "…7号…".
+      const rest = replaceValue(judgement.target!.text, corrected, reading.correction!.value, fact.text);
+      if (rest) judgement.remainders.set(judgement.target!.id, rest);
+    } else if (judgement.action === "SUPERSEDE") {
       for (const m of [judgement.target!, ...judgement.alsoCloses]) {
         const pair = contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m));
         const rest = pair && remainderWithout(m.text, pair.old, pair.next, fact.text, m.about || USER);
@@ -96,11 +101,22 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
   });
 }
 
-function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): Omit<Judgement, "remainders"> {
+type Judged = Omit<Judgement, "remainders"> & { corrected?: string };
+
+/** `text` with `old` (as written, any case) replaced by `value` as `source` writes it; undefined when `old` is not in it. */
+function replaceValue(text: string, old: string, value: string, source: string): string | undefined {
+  const at = text.toLowerCase().indexOf(old.toLowerCase());
+  if (at < 0) return undefined;
+  const from = source.toLowerCase().indexOf(value.toLowerCase());
+  const spelled = from >= 0 ? source.slice(from, from + value.length) : value;
+  return text.slice(0, at) + spelled + text.slice(at + old.length);
+}
+
+function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): Judged {
   const proposed = fact.proposed;
   const hedged = reading.slots.length === 0 && reading.hedges.length > 0;
   const contradicted = hedged ? [] : candidates.map((m) => ({ m, pair: contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m)) })).filter((c) => c.pair);
-  const corrected = !hedged && contradicted.length === 0 && reading.correction ? correctionTarget(reading, candidates) : undefined;
+  const corrected = !hedged && contradicted.length === 0 && reading.correction ? correctionTarget(reading, candidates, read) : undefined;
 
   if (!proposed || proposed.action === "ADD" || proposed.action === "NONE") {
     if (contradicted.length) {
@@ -113,7 +129,9 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
         reason: proposed ? `the model chose ${proposed.action.toLowerCase()}, but the fact changes ${why}` : why,
       };
     }
-    if (corrected) return { action: "SUPERSEDE", target: corrected.memory, alsoCloses: [], reason: `a correction: ${corrected.old} → ${reading.correction!.value} (structural)` };
+    if (corrected) {
+      return { action: "SUPERSEDE", target: corrected.memory, alsoCloses: [], corrected: corrected.old, reason: `a correction: ${corrected.old} → ${reading.correction!.value} (structural)` };
+    }
     if (proposed?.action === "NONE") return { action: "NONE", alsoCloses: [], reason: "the model found it already known" };
     const why = hedged ? `nothing superseded: ${reading.hedges.join(", ")}` : reading.slots.length ? "no current memory holds another value" : "a new fact";
     return { action: "ADD", alsoCloses: [], reason: proposed ? `the model chose ADD; ${why}` : why };
@@ -124,7 +142,7 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
   // The model chose UPDATE or SUPERSEDE of `target`: checked against the slots of both.
   const target = proposed.target!;
   const old = read(target);
-  const refuse = (why: string): Omit<Judgement, "remainders"> => {
+  const refuse = (why: string): Judged => {
     const instead = contradicted.find((c) => c.m.id !== target.id);
     if (instead) return { action: "SUPERSEDE", target: instead.m, alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} was refused (${why}); ${describe(instead.pair!)} (structural)` };
     return { action: "ADD", alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} was refused: ${why}` };
@@ -162,11 +180,17 @@ function endedHabit(next: Slot[], memory: MemoryRecord, reading: SentenceReading
   return undefined;
 }
 
+/** Attributes whose value is a name: what "I meant Microsoft" / 我是在荣耀 can correct. */
+const NAMED = new Set(["employer", "residence", "school", "job", "car"]);
+
 /** "Sorry, I meant Thursday": the newest candidate naming another value of that kind. */
-function correctionTarget(reading: SentenceReading, candidates: MemoryRecord[]): { memory: MemoryRecord; old: string } | undefined {
+function correctionTarget(reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): { memory: MemoryRecord; old: string } | undefined {
   const { kind, value } = reading.correction!;
   for (const memory of [...candidates].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
-    const other = valuesOfKind(memory.text, kind).find((v) => v !== value);
+    const other =
+      kind === "name"
+        ? read(memory).slots.find((s) => s.subject === USER && NAMED.has(s.attribute) && !s.negated && s.value && s.value !== value)?.value
+        : valuesOfKind(memory.text, kind).find((v) => v !== value);
     if (other) return { memory, old: other };
   }
   return undefined;

@@ -342,7 +342,7 @@ export function readEnglishClause(clause: string, sentence = clause): { slots: S
   return { slots };
 }
 
-const CORRECTION = /\b(?:i meant|i mean|sorry|oops|correction|my bad|scratch that|misspoke|typo|got the (?:day|date|time|number) wrong|wrong (?:day|date|time))\b/i;
+const CORRECTION = /\b(?:i meant|i mean|sorry|oops|correction|my bad|scratch that|misspoke|typo|got the (?:day|date|time|number|name) wrong|wrong (?:day|date|time)|rescheduled|postponed|pushed (?:back )?to|moved (?:it|the \w+) to)\b/i;
 
 /** "Sorry, I meant Thursday", "Oops, I got the day wrong, it's actually Thursday" (a whole sentence). */
 export function englishCorrection(sentence: string): Correction | undefined {
@@ -357,11 +357,14 @@ export function englishCorrection(sentence: string): Correction | undefined {
   // "one" is as often a pronoun ("I meant the blue one"): a corrected count is written in digits or as two and up.
   const n = new RegExp(`\\b${NUMBER}\\b`, "i").exec(rest);
   if (n && n[1].toLowerCase() !== "one") return { kind: "number", value: number(n[1]) };
+  // "Sorry, I meant Microsoft": a name in the place of the one said before.
+  const name = /\b(?:meant|mean|it's|it is|is|at|in|for)\s+((?:\p{Lu}[\p{L}&.-]*)(?:\s+\p{Lu}[\p{L}&.-]*){0,2})/u.exec(rest);
+  if (name && !EN_NOT_NAMES.has(name[1].toLowerCase())) return { kind: "name", value: name[1].toLowerCase() };
   return undefined;
 }
 
 /** Values a text holds of a correction's kind (to find what "I meant Thursday" corrects). */
-export function englishValuesOfKind(text: string, kind: Correction["kind"]): string[] {
+export function englishValuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): string[] {
   const re = kind === "weekday" ? new RegExp(`\\b(${WEEKDAY})\\b`, "gi") : kind === "time" ? new RegExp(`\\b(${CLOCK})\\b`, "gi") : new RegExp(`\\b${NUMBER}\\b`, "gi");
   return [...text.matchAll(re)].map((m) => (kind === "number" ? number(m[1]) : m[1].toLowerCase().replace(/\s/g, "")));
 }

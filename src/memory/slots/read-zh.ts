@@ -37,7 +37,10 @@ const EVENTS = "会议|例会|开会|面试|约会|聚餐|饭局|航班|飞机|�
 const TRAVEL = /^(?:航班|飞机|机票|高铁|火车|车票|票)$/u;
 const WEEKDAY = "(?:周|星期|礼拜)[一二三四五六日天]|明天|后天|今晚|[0-9０-９]{1,2}(?:号|日)|[一二三四五六七八九十]{1,3}号";
 /** Family words the entity cues leave out that name a child or a partner in chat (闺女朵朵, 我家娃). */
-const MORE_KIN: Record<string, string> = { 闺女: "女儿", 宝宝: "孩子", 娃: "孩子", 大宝: "孩子", 二宝: "孩子", 小孩: "孩子", 对象: "对象", 媳妇: "妻子" };
+const MORE_KIN: Record<string, string> = {
+  闺女: "女儿", 宝宝: "孩子", 娃: "孩子", 大宝: "孩子", 二宝: "孩子", 小孩: "孩子", 对象: "对象", 媳妇: "妻子",
+  闺蜜: "朋友", 哥们: "朋友", 兄弟: "朋友", 发小: "朋友", 好友: "朋友", 同学: "同学", 领导: "老板", 上司: "老板", 表哥: "表哥",
+};
 /** Habits under several words (冰美式 is coffee; 烟瘾 and 抽烟 are smoking). */
 const ZH_HABIT_GROUPS: string[][] = [
   ["咖啡", "美式", "拿铁", "冰美式", "星巴克", "瑞幸"],
@@ -78,10 +81,10 @@ function subjectBefore(clause: string, at: number): string | undefined {
     if (!best || index >= best[0]) best = [index, subject];
   };
   for (const m of before.matchAll(/我们?/gu)) consider(m.index ?? 0, USER);
-  for (const kin of [...KIN, ...PETS]) {
+  for (const kin of [...KIN, ...PETS, ...Object.keys(MORE_KIN)]) {
     for (let i = before.indexOf(kin); i >= 0; i = before.indexOf(kin, i + 1)) {
       // 我妹妹, 我的狗, 妹妹: a relation's own subject, unless it only qualifies (我和妹妹 → 我们).
-      if (!/和$|跟$|与$/u.test(before.slice(0, i))) consider(i + 0.5, ZH_KIN[kin] ?? ZH_PETS[kin]);
+      if (!/和$|跟$|与$/u.test(before.slice(0, i))) consider(i + 0.5, ZH_KIN[kin] ?? ZH_PETS[kin] ?? MORE_KIN[kin]);
     }
   }
   for (const m of before.matchAll(/[他她它](?:们)?|人家|对方/gu)) consider(m.index ?? 0, "someone else");
@@ -104,7 +107,7 @@ function ageSubject(before: string): string | undefined {
 
 interface Rule {
   pattern: RegExp;
-  slot: (m: RegExpExecArray, clause: string) => Omit<Slot, "subject"> | undefined;
+  slot: (m: RegExpExecArray, clause: string, sentence: string) => Omit<Slot, "subject"> | undefined;
 }
 
 const end = (m: RegExpExecArray) => (m.index ?? 0) + m[0].length;
@@ -187,7 +190,7 @@ const RULES: Rule[] = [
   { pattern: /我(?:是)?([0-9]{2}|[0-9]{4})年的/u, slot: (m) => value("birth year", m[1].slice(-2)) },
   // Rent: 房租每个月3500; 房东又涨价了，现在每个月4200.
   { pattern: /(?:房租|租金|月租)[^，。0-9]{0,6}?([0-9]{3,6})/u, slot: (m) => value("rent", m[1]) },
-  { pattern: /(?:涨价|涨租|涨到|降到|降租)[^。0-9]{0,10}?([0-9]{3,6})/u, slot: (m, c) => (/房东|房租|租/u.test(c) || /每个?月/u.test(c) ? value("rent", m[1]) : undefined) },
+  { pattern: /(?:涨价|涨租|涨到|降到|降租|每个?月)[^。0-9]{0,10}?([0-9]{3,6})/u, slot: (m, _c, sentence) => (/房东|房租|租金|月租|涨租/u.test(sentence) ? value("rent", m[1]) : undefined) },
   // Car: 我开的是一辆老款卡罗拉, 换了辆比亚迪海豹, 旧车卖了.
   { pattern: /(?:开的是|开着|我开|买了|换了|提了|入手了?)(?:一)?辆(?:老款|新款|二手|新)?(?:的)?([A-Za-z0-9\p{Script=Han}]{2,8}?)(?=[，。！了啦呀🚗]|$|\s|\p{Extended_Pictographic})/u, slot: (m) => value("car", m[1]) },
   { pattern: /(?:旧车|车)(?:已经)?卖了|把车卖了/u, slot: () => ({ attribute: "car", value: "", negated: true }) },
@@ -232,7 +235,7 @@ export function readChineseClause(clause: string, sentence: string): { slots: Sl
   for (const rule of RULES) {
     const m = rule.pattern.exec(clause);
     if (!m) continue;
-    const found = rule.slot(m, clause);
+    const found = rule.slot(m, clause, sentence);
     if (!found || (found.value === "" && !found.negated)) continue;
     const subject = found.attribute === "age" ? ageSubject(clause.slice(0, m.index ?? 0)) : (subjectBefore(clause, m.index ?? 0) ?? USER);
     if (!subject || subject === "someone else" && found.attribute === "age") continue;
@@ -247,7 +250,7 @@ export function readChineseClause(clause: string, sentence: string): { slots: Sl
   return { slots };
 }
 
-const CORRECTION = /说错了|打错了|搞错了|记错了|更正|纠正一下|口误|不对不对|我是说|我的意思是/u;
+const CORRECTION = /说错了|打错了|搞错了|记错了|写错了|更正|纠正一下|口误|不对不对|我是说|我的意思是|改到了?|改成了?|推迟到|提前到|延期到|改期到/u;
 
 /** 说错了，是周四 / 不是周二，是周四: the value the user meant (the sentence, not one clause). */
 export function chineseCorrection(sentence: string): Correction | undefined {
@@ -260,10 +263,13 @@ export function chineseCorrection(sentence: string): Correction | undefined {
   if (time) return { kind: "time", value: time[0] };
   const n = new RegExp(`(${ZH_NUMBER})`, "u").exec(rest);
   if (n) return { kind: "number", value: String(chineseNumber(n[1])) };
+  // 刚才打错了，我是在荣耀: a name in the place of the one said before.
+  const name = /(?:是在|我在|是)(\p{Script=Han}{2,6}?|[A-Za-z][\w&.-]*)(?=[，。！了啦哈呀]|\s|$)/u.exec(rest);
+  if (name && !/^(?:这样|那样|这个|那个|说|开玩笑)$/u.test(name[1])) return { kind: "name", value: name[1] };
   return undefined;
 }
 
-export function chineseValuesOfKind(text: string, kind: Correction["kind"]): string[] {
+export function chineseValuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): string[] {
   const re = kind === "weekday" ? new RegExp(WEEKDAY, "gu") : kind === "time" ? new RegExp(CLOCK, "gu") : new RegExp(`(${ZH_NUMBER})`, "gu");
   return [...text.matchAll(re)].map((m) => (kind === "weekday" ? weekdayKey(m[0]) : kind === "number" ? String(chineseNumber(m[1])) : m[0]));
 }

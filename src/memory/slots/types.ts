@@ -28,7 +28,7 @@ export type Hedge = "question" | "hypothetical" | "plan" | "past" | "quoted" | "
 /** "Sorry, I meant Thursday" / 说错了，是周四: a correction naming a value but no attribute. */
 export interface Correction {
   /** What kind of value it gives: a weekday, a clock time, a number. */
-  kind: "weekday" | "time" | "number";
+  kind: "weekday" | "time" | "number" | "name";
   value: string;
 }
 
