@@ -94,6 +94,7 @@ export function createRuntime(
         queryCoverage: coverage,
         chatModel: options.withoutChatModels ? undefined : await modelFor("memory").catch(() => undefined),
         extractionStyle: extractionStyle(settings),
+        reconciliation: settings.MEMORY_RECONCILIATION === "auto" ? undefined : settings.MEMORY_RECONCILIATION,
         logger: logger.child({ component: "memory" }),
         halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
         feedback: { step: settings.MEMORY_FEEDBACK_STEP, maxWeight: settings.MEMORY_FEEDBACK_MAX_WEIGHT },

@@ -63,6 +63,12 @@ const SettingsSchema = z.object({
    * for a local llama-cpp model, facts otherwise).
    */
   MEMORY_EXTRACTION: z.enum(["auto", "facts", "quotes"]).default("auto"),
+  /**
+   * Who decides what a new fact does to the stored ones (src/memory/slots): `model` (it proposes,
+   * the rules check both ways), `rules` (the rules alone; no model call), `auto` = rules with the
+   * quotes style (a small local model), model otherwise.
+   */
+  MEMORY_RECONCILIATION: z.enum(["auto", "model", "rules"]).default("auto"),
   /** Seconds a chat model call may take before it is abandoned (and retried where that is safe). */
   MODEL_TIMEOUT_S: positiveInt("MODEL_TIMEOUT_S", 120),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).default(2),

@@ -59,6 +59,8 @@ export const History = z.object({
   at: time,
   threadId: z.string().nullable(),
   sourceId: z.string().nullable(),
+  /** Why the engine made the change ("where they live: lisbon → porto (structural)"); absent on older lines and edits. */
+  reason: z.string().nullable().optional(),
 });
 
 const change = z.object({
