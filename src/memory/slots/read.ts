@@ -108,7 +108,8 @@ export function remainderWithout(text: string, old: Slot, next: Slot, newText: s
     const at = old.value ? body.toLowerCase().indexOf(old.value) : -1;
     // The clause says more than the value (another slot, or other words): it stays, with the new value.
     const more = c.slots.some((s) => s.attribute !== old.attribute) || otherWords(body, old.value, zh) >= 2;
-    if (!next.negated && spelled && at >= 0 && more) {
+    // Not across scripts: a Chinese value in an English sentence is neither the user's words nor their language.
+    if (!next.negated && spelled && at >= 0 && more && HAN.test(spelled) === zh) {
       kept.push(body.slice(0, at) + spelled + body.slice(at + old.value.length));
     }
   }

@@ -121,3 +121,24 @@ describe("memory that stays true with a capable model (the model decides, the sl
     expect(entry.reason).toMatch(/refused: it is about sister, the memory about user/);
   });
 });
+
+describe("the quotes extraction keeps what the rules read as a fact", () => {
+  it("stores a message's first sentence even when the small model picks only the last", async () => {
+    const model = new ScriptedChatModel((kind, messages) => {
+      if (kind !== "extract") return "{}";
+      const sentences: string[] = JSON.parse(messageText(messages.at(-1)!).replace(/^Sentences: /, ""));
+      return JSON.stringify({ facts: sentences.slice(-1) });
+    });
+    const engine = new MemoryEngine({
+      store: new InMemoryMemoryStore(),
+      embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
+      dims: 16,
+      chatModel: model,
+      extractionStyle: "quotes",
+    });
+    await engine.add("I live in Lisbon with two cats. My sister is visiting next week.", { userId: "u" });
+    await engine.add("我住在杭州，在阿里上班。今天好累啊，想吃火锅。", { userId: "v" });
+    expect((await engine.list({ userId: "u" })).map((m) => m.text)).toContain("I live in Lisbon with two cats.");
+    expect((await engine.list({ userId: "v" })).map((m) => m.text)).toContain("我住在杭州，在阿里上班。");
+  });
+});
