@@ -2,6 +2,7 @@ import { tokenize } from "../../search/tokenize.js";
 import type { MemoryStore } from "../store.js";
 import type { MemoryRecord } from "../types.js";
 import { readSlots } from "./read.js";
+import { TOPIC_TERMS, changedTopics } from "./topics.js";
 import { USER } from "./types.js";
 
 /**
@@ -49,6 +50,7 @@ export async function slotCandidates(
       const subject = slot.subject === USER ? "" : slot.subject;
       queries.add(`${CUES[kind] ?? ""} ${thing ?? ""} ${subject}`.trim());
     }
+    for (const topic of changedTopics(fact.text)) queries.add(TOPIC_TERMS[topic]);
     for (const q of queries) {
       const terms = [...new Set(tokenize(q))];
       if (terms.length === 0) continue;

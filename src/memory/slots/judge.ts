@@ -1,6 +1,7 @@
 import type { Action } from "../reconcile.js";
 import type { MemoryRecord } from "../types.js";
-import { namesHabit, readSlots, remainderWithout, valuesOfKind } from "./read.js";
+import { namesHabit, readSlots, remainderDropping, remainderWithout, valuesOfKind } from "./read.js";
+import { TOPICS, changedTopics, userTopicClause } from "./topics.js";
 import { USER, type SentenceReading, type Slot } from "./types.js";
 
 /** A new fact as the structural layer sees it. */
@@ -83,13 +84,19 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
   const claimed = new Set<string>();
   return facts.map((fact) => {
     const reading = readSlots(fact.text, fact.about || USER);
-    const { corrected, ...judged } = judgeOne(fact, reading, candidates.filter((c) => !claimed.has(c.id)), read);
+    const { corrected, topics, ...judged } = judgeOne(fact, reading, candidates.filter((c) => !claimed.has(c.id)), read);
     const judgement: Judgement = { ...judged, remainders: new Map() };
     for (const m of [judgement.target, ...judgement.alsoCloses]) if (m && judgement.action !== "ADD") claimed.add(m.id);
     if (judgement.action === "SUPERSEDE" && corrected) {
       // A correction restates the memory with the right value: "…5号回老家的高铁票…" → "…7号…".
       const rest = replaceValue(judgement.target!.text, corrected, reading.correction!.value, fact.text);
       if (rest) judgement.remainders.set(judgement.target!.id, rest);
+    } else if (judgement.action === "SUPERSEDE" && topics) {
+      // What the closed memories said on other topics stays current.
+      for (const m of [judgement.target!, ...judgement.alsoCloses]) {
+        const rest = remainderDropping(m.text, (c) => topics.some((t) => (/\p{Script=Han}/u.test(c.text) ? TOPICS[t].zh : TOPICS[t].en).test(c.text)));
+        if (rest) judgement.remainders.set(m.id, rest);
+      }
     } else if (judgement.action === "SUPERSEDE") {
       for (const m of [judgement.target!, ...judgement.alsoCloses]) {
         const pair = contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m));
@@ -101,7 +108,7 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
   });
 }
 
-type Judged = Omit<Judgement, "remainders"> & { corrected?: string };
+type Judged = Omit<Judgement, "remainders"> & { corrected?: string; topics?: string[] };
 
 /** `text` with `old` (as written, any case) replaced by `value` as `source` writes it; undefined when `old` is not in it. */
 function replaceValue(text: string, old: string, value: string, source: string): string | undefined {
@@ -133,6 +140,15 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
       return { action: "SUPERSEDE", target: corrected.memory, alsoCloses: [], corrected: corrected.old, reason: `a correction: ${corrected.old} → ${reading.correction!.value} (structural)` };
     }
     if (proposed?.action === "NONE") return { action: "NONE", alsoCloses: [], reason: "the model found it already known" };
+    // Rules alone (no model to ask): a change the slots cannot parse, read by its topic (topics.ts).
+    if (!proposed && !hedged && (fact.about || USER) === USER) {
+      const topics = changedTopics(fact.text);
+      const hits = candidates.filter((m) => (m.about || USER) === USER && topics.some((t) => userTopicClause(m.text, t)));
+      if (hits.length) {
+        const topic = topics.find((t) => userTopicClause(hits[0].text, t))!;
+        return { action: "SUPERSEDE", target: hits[0], alsoCloses: hits.slice(1), topics, reason: `${topic} changed (by topic)` };
+      }
+    }
     const why = hedged ? `nothing superseded: ${reading.hedges.join(", ")}` : reading.slots.length ? "no current memory holds another value" : "a new fact";
     return { action: "ADD", alsoCloses: [], reason: proposed ? `the model chose ADD; ${why}` : why };
   }

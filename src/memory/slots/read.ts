@@ -9,7 +9,7 @@ const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
  * Clauses: commas and semicolons, "but"/但是/不过 (which often turn a statement around), and "and"
  * before a new subject ("I'm a nurse and I live in Lisbon").
  */
-const CLAUSE_BREAK = /[,，;；、]|\s+(?:but|and|so)\s+|(?=但是|不过|可是|而且)|(?<=[\p{Script=Han}\p{Extended_Pictographic}])\s+(?=\p{Script=Han})/iu;
+const CLAUSE_BREAK = /(?<!\d),(?!\d{3})|[，;；、]|\s+(?:but|and|so)\s+|(?=但是|不过|可是|而且)|(?<=[\p{Script=Han}\p{Extended_Pictographic}])\s+(?=\p{Script=Han})/iu;
 
 /** Words of a text, a Chinese character counting as one. */
 function size(text: string, zh: boolean): number {
@@ -99,8 +99,8 @@ export function remainderWithout(text: string, old: Slot, next: Slot, newText: s
     const body = c.text.replace(/[,，;；、.。!！?？]+$/u, "");
     if (!states(c)) {
       // A qualifier right after a dropped clause goes with it ("…on coffee, like 4 cups a day").
-      dropping &&= c.slots.length === 0 && /^(?:like|about|around|roughly|maybe|probably|at least|mostly|every|each|per|or so|大概|差不多|每天|一天|一周|每周|至少)/iu.test(body);
-      if (!dropping && !c.hedged && size(body) >= (zh ? 4 : 3)) kept.push(body);
+      dropping &&= c.slots.length === 0 && QUALIFIER.test(body);
+      if (!dropping && !c.hedged && size(body) >= 3) kept.push(body);
       continue;
     }
     changed = true;
@@ -116,6 +116,28 @@ export function remainderWithout(text: string, old: Slot, next: Slot, newText: s
   if (!changed || kept.length === 0) return undefined;
   return kept.join(zh ? "，" : ", ") + (zh ? "。" : ".");
 }
+
+/** The text without the clauses `drop` picks (and a qualifier right after one), or undefined when nothing is dropped or nothing worth keeping is left. */
+export function remainderDropping(text: string, drop: (c: Clause) => boolean): string | undefined {
+  const { clauses } = readClauses(text);
+  const zh = HAN.test(text);
+  const kept: string[] = [];
+  let dropped = false;
+  let dropping = false;
+  for (const c of clauses) {
+    const body = c.text.replace(/[,，;；、.。!！?？]+$/u, "");
+    if (drop(c)) {
+      dropped = dropping = true;
+      continue;
+    }
+    dropping &&= c.slots.length === 0 && QUALIFIER.test(body);
+    if (!dropping && !c.hedged && size(body, zh) >= 3) kept.push(body);
+  }
+  if (!dropped || kept.length === 0) return undefined;
+  return kept.join(zh ? "，" : ", ") + (zh ? "。" : ".");
+}
+
+const QUALIFIER = /^(?:like|about|around|roughly|maybe|probably|at least|mostly|every|each|per|or so|大概|差不多|每天|一天|一周|每周|至少)/iu;
 
 /** Words that are not stop words, verbs of a slot or time: what else a clause says. */
 const PLAIN = new Set(("i i'm im am is are was be a an the my our we we're at in to on of for with from and so as now just last this " +
