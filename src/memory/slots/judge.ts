@@ -1,6 +1,6 @@
 import type { Action } from "../reconcile.js";
 import type { MemoryRecord } from "../types.js";
-import { namesHabit, readSlots, remainderDropping, remainderWithout, valuesOfKind } from "./read.js";
+import { namesHabit, readClauses, readSlots, remainderDropping, remainderWithout, valuesOfKind } from "./read.js";
 import { TOPICS, changedTopics, userTopicClause } from "./topics.js";
 import { USER, type SentenceReading, type Slot } from "./types.js";
 
@@ -121,7 +121,8 @@ function replaceValue(text: string, old: string, value: string, source: string):
 
 function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): Judged {
   const proposed = fact.proposed;
-  const hedged = reading.slots.length === 0 && reading.hedges.length > 0;
+  // Hedged: every clause of it is a question, a hypothetical, a plan, a story or someone's words.
+  const hedged = reading.slots.length === 0 && reading.hedges.length > 0 && readClauses(fact.text).clauses.every((c) => c.hedged);
   const contradicted = hedged ? [] : candidates.map((m) => ({ m, pair: contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m)) })).filter((c) => c.pair);
   const corrected = !hedged && contradicted.length === 0 && reading.correction ? correctionTarget(reading, candidates, read) : undefined;
 
@@ -163,7 +164,7 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
     if (instead) return { action: "SUPERSEDE", target: instead.m, alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} was refused (${why}); ${describe(instead.pair!)} (structural)` };
     return { action: "ADD", alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} was refused: ${why}` };
   };
-  if (hedged || (reading.hedges.length > 0 && reading.slots.length === 0)) return refuse(`the fact is a ${reading.hedges.join(", ")}, not a change`);
+  if (hedged) return refuse(`the fact is a ${reading.hedges.join(", ")}, not a change`);
   const aboutNew = (fact.about || USER).toLowerCase();
   const aboutOld = (target.about || USER).toLowerCase();
   if (aboutNew !== aboutOld) return refuse(`it is about ${aboutNew}, the memory about ${aboutOld}`);

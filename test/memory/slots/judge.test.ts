@@ -48,6 +48,9 @@ describe("slots: the structural reconciliation (rules mode)", () => {
     expect(j).toMatchObject({ action: "SUPERSEDE", target: meeting });
     const [zh] = judgeFacts([{ text: "说错了，是周四" }], [memory("周二下午开会")]);
     expect(zh.action).toBe("SUPERSEDE");
+    // A question after the correction, in the same sentence, does not hedge the correction.
+    const [asked] = judgeFacts([{ text: "刚才打错了 他是六岁 那六岁学游泳会不会有点晚" }], [memory("儿子五岁，想报个兴趣班")]);
+    expect(asked.action).toBe("SUPERSEDE");
   });
 
   it.each([
