@@ -14,6 +14,8 @@ export interface MemoryChatOptions {
   queryCoverage?: (text: string) => Promise<number>;
   /** false: without the memory map (no entities, no entity expansion), to measure what it adds. */
   entities?: boolean;
+  /** false: a period named in the question is not read (the period boost off), to measure what it does. */
+  timeAware?: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export class MemoryChatSystem implements RetrievalSystem {
   }
 
   async search(userId: string, question: string, k: number, context: SearchContext): Promise<RetrievedDoc[]> {
-    const hits = await this.engine.search(question, { userId, limit: k, now: context.now });
+    const hits = await this.engine.search(question, { userId, limit: k, now: context.now, timeAware: this.options.timeAware });
     return hits.map((h) => ({ sourceIds: splitSourceIds(h.memory.sourceId), text: h.memory.text }));
   }
 
