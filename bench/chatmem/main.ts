@@ -3,7 +3,7 @@
  * questions a user asks about them. memory-chat fused against its own BM25 and dense sides and
  * Mem0, same embedder. Usage (see BENCHMARKS.md, "Chat-sized memories"):
  *   npm run bench:chatmem -- [--embedder use-lite|e5] [--sets en,zh] [--variants memory-chat,no-recency,...]
- *                            [--out bench/results/chatmem-<embedder>.json] [--no-embedding-cache]
+ *                            [--out bench/results/chatmem-<embedder>.json] [--no-embedding-cache] [--single-probes]
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -59,6 +59,7 @@ function readCli() {
       variants: { type: "string", default: DEFAULT_VARIANTS.join(",") },
       out: { type: "string" },
       "no-embedding-cache": { type: "boolean", default: false },
+      "single-probes": { type: "boolean", default: false },
     },
   });
   const [embedder] = parseChoiceList("embedder", values.embedder!, Object.keys(EMBEDDERS) as EmbedderName[]);
@@ -68,6 +69,7 @@ function readCli() {
     variants: parseChoiceList("variants", values.variants!, VARIANTS),
     out: resolve(values.out ?? `bench/results/chatmem-${embedder}.json`),
     cache: !values["no-embedding-cache"],
+    asChat: !values["single-probes"],
   };
 }
 
@@ -89,13 +91,15 @@ function sessionsOf(user: ChatUser): SessionDocs[] {
     }));
 }
 
-function createSystem(variant: Variant, embeddings: CachedEmbeddings, embedder: BenchEmbedder): () => Promise<RetrievalSystem> {
+function createSystem(variant: Variant, embeddings: CachedEmbeddings, embedder: BenchEmbedder, asChat: boolean): () => Promise<RetrievalSystem> {
+  const settings = loadSettings();
   const base = async (): Promise<MemoryChatOptions> => ({
     store: await openEmbeddedStore(),
     embeddings,
     dims: embedder.dims,
-    halfLifeDays: loadSettings().MEMORY_HALF_LIFE_DAYS,
+    halfLifeDays: settings.MEMORY_HALF_LIFE_DAYS,
     queryCoverage: embedder.coverage,
+    useLimit: asChat ? settings.MEMORY_TOP_K : undefined,
   });
   const engine = (change: Partial<MemoryChatOptions>) => async () => new MemoryChatSystem({ ...(await base()), ...change });
   const factories: Record<Variant, () => Promise<RetrievalSystem>> = {
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
       console.log(`set ${name}: ${set.users.length} users, ${memories.join(" + ")} memories, ${questions} questions, embedder ${embedder.id}`);
       const bySystem: Record<string, unknown> = {};
       for (const variant of options.variants) {
-        const r = await runVariant(set, createSystem(variant, embeddings, embedder));
+        const r = await runVariant(set, createSystem(variant, embeddings, embedder, options.asChat));
         bySystem[variant] = r;
         console.log(`  ${variant.padEnd(12)} recall@1/3/5 ${KS.map((k) => r.recall[`@${k}`].toFixed(3)).join(" / ")}`);
       }
@@ -174,7 +178,10 @@ async function main(): Promise<void> {
       k: KS,
       notes: [
         "recall@k: share of a question's answer memories among the first k results, averaged over questions",
-        "each user's memories are added session by session with infer: false and their times; questions are asked at askedAt, after the last session",
+        "each user's memories are added session by session with infer: false and their times; questions are asked at askedAt, after the last session, one after another",
+        options.asChat
+          ? "memory-chat is asked as the chat asks it: the first MEMORY_TOP_K results of each question are the memories its answer is given, and are recorded as used (noteUse) before the next question"
+          : "memory-chat: every question is a single probe (--single-probes), nothing is recorded as used",
         "bm25 and dense are memory-chat's own sides (its BM25 index and tokenizer; cosine over the same embeddings); mem0 is mem0ai/oss with the same embeddings",
       ],
       sets: results,

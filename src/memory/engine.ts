@@ -27,7 +27,7 @@ import type { JobQueue } from "./queue/types.js";
 import { buildIndexText, factHash } from "./indexing.js";
 import { reconcileFacts, type Decision } from "./reconcile.js";
 import { messageText } from "./structured.js";
-import { rankingFactor } from "./recency.js";
+import { byScoreThenRecency } from "./recency.js";
 import { applyFeedback, DEFAULT_FEEDBACK, type FeedbackKind, type FeedbackPolicy } from "./feedback.js";
 import { UseRecorder } from "./use.js";
 import { parseTimeRange } from "./time-range.js";
@@ -291,12 +291,12 @@ export class MemoryEngine {
     return hits
       .map((h) => ({
         memory: h.record,
-        score: h.score * rankingFactor(h.record, now, this.deps.halfLifeDays),
+        score: h.score * h.record.weight,
         denseRank: h.denseRank,
         lexicalRank: h.lexicalRank,
         fusion: h.fusion,
       }))
-      .sort((a, b) => b.score - a.score)
+      .sort(byScoreThenRecency(now, this.deps.halfLifeDays))
       .slice(0, limit);
   }
 
