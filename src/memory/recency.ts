@@ -1,3 +1,4 @@
+import type { StoreHit } from "./store.js";
 import type { MemoryRecord } from "./types.js";
 
 const DAY_MS = 86_400_000;
@@ -41,4 +42,16 @@ export function byScoreThenRecency<T extends RankedMemory>(now: Date, halfLifeDa
     if (Math.abs(a.score - b.score) > RELEVANCE_TIE * Math.max(Math.abs(a.score), Math.abs(b.score))) return b.score - a.score;
     return recencyWeight(lastTouched(b.memory), now, halfLifeDays) - recencyWeight(lastTouched(a.memory), now, halfLifeDays);
   };
+}
+
+/**
+ * The same text has the same relevance: two memories of one fact (stated twice, or from two
+ * sources) get the better score of the two. The fusion sets them a rank apart only by their place
+ * in the lexical list (BM25 ties keep their own ranks), which says nothing about either, so decay
+ * (byScoreThenRecency) is what orders them.
+ */
+export function sameTextSameScore(hits: StoreHit[]): StoreHit[] {
+  const best = new Map<string, number>();
+  for (const h of hits) best.set(h.record.indexText, Math.max(best.get(h.record.indexText) ?? -Infinity, h.score));
+  return hits.map((h) => (best.get(h.record.indexText) === h.score ? h : { ...h, score: best.get(h.record.indexText)! }));
 }

@@ -20,9 +20,8 @@
  *   only a list with no order at all carries nothing (weighting lexical by its ordered share lost
  *   0.015 recall@10 on English LoCoMo turns).
  * A side with no candidates leaves the other side's ranking as it is; when neither side shows
- * any order, both count alike. Equal similarities share a dense rank and equal BM25 scores a
- * lexical rank, so a block of them adds the same amount to each of its members and cannot reorder
- * the other side's ranking inside it.
+ * any order, both count alike. Equal similarities share a dense rank, so a block of them adds the
+ * same amount to each of its members and cannot reorder the lexical ranking inside it.
  */
 export const RRF_K = 10;
 
@@ -109,10 +108,8 @@ export function weightedRankFusion(
     });
   };
   add(dense, weights.dense, "dense", DENSE_TIE);
-  // Equal BM25 scores share a rank too: BM25 cannot tell them apart, so the dense side (or, for
-  // memories neither side tells apart, the engine's decay) orders them, not the list's position.
-  const best = Math.max(0, ...lexical.map((c) => Math.abs(c.score)));
-  add(lexical, weights.lexical, "lexical", LEXICAL_TIE * best);
+  // Lexical ties keep their own ranks: BM25 ties are normal, and the list's order is the lexical ranking.
+  add(lexical, weights.lexical, "lexical", -1);
   // Equal scores keep the order of the side with the larger say.
   const lexicalFirst = weights.lexical >= weights.dense;
   const order = (a: { densePos: number; lexicalPos: number }) => (lexicalFirst ? [a.lexicalPos, a.densePos] : [a.densePos, a.lexicalPos]);

@@ -22,16 +22,6 @@ describe("orderedShare", () => {
   });
 });
 
-describe("ties", () => {
-  it("equal BM25 scores share a lexical rank, so the dense side orders them", () => {
-    const dense = list(["b", 0.9], ["a", 0.7]);
-    const tied = list(["a", 2.4], ["b", 2.4]);
-    expect(fuse(dense, tied)).toEqual(["b", "a"]);
-    const fused = weightedRankFusion(dense, tied, { dense: 1, lexical: 1 });
-    expect(fused.map((r) => r.lexicalRank)).toEqual([1, 1]);
-  });
-});
-
 describe("fusion that cannot lose to its best side", () => {
   it("all-equal similarities give exactly the lexical ranking", () => {
     const dense = list(["e", 0.83], ["d", 0.83], ["b", 0.83], ["a", 0.83], ["f", 0.83]);
