@@ -76,6 +76,7 @@ const fusion = z.object({
   coverage: z.number(),
   denseOrder: z.number(),
   lexicalOrder: z.number(),
+  lexicalCoverage: z.number(),
 });
 
 export const MemoryList = z.object({
