@@ -18,7 +18,7 @@
  * - lexical = lexical coverage, or 0 when all its candidates' BM25 scores are equal. Lexical
  *   coverage is the share of the query's terms that some candidate holds: a question whose
  *   telling words no memory uses ("我最近睡眠怎么样" against "我晚上睡不好") is matched on what is
- *   left ("最近", in five memories), and at full weight that match outvoted a dense side that
+ *   left ("最近", in three other memories), and at full weight that match outvoted a dense side that
  *   read the whole question. BM25 scores are sums of a few per-term amounts, so ties among
  *   matches are normal and say "matched the same terms"; only a list with no order at all carries
  *   nothing (weighting lexical by its ordered share lost 0.015 recall@10 on English LoCoMo turns).
