@@ -115,7 +115,7 @@ const SettingsSchema = z.object({
     .default(8),
   /**
    * Half-life, in days, of a memory's decay since it was last given to an answer (or stated, if
-   * never used): it fades in the ranking, within 30 %, never to nothing; 0 turns decay off.
+   * never used): of memories with equal scores the fresher comes first; 0 turns decay off.
    */
   MEMORY_HALF_LIFE_DAYS: z.coerce.number().min(0).default(180),
   /** Factor one "up" multiplies a memory's ranking weight by ("down" divides); 1 = feedback does not rank. */

@@ -3,7 +3,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { isAIMessage, isHumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { silentLogger, type Logger } from "../logger.js";
-import type { MemoryStore, TimePeriod } from "./store.js";
+import type { MemoryStore, StoreHit, TimePeriod } from "./store.js";
 import type {
   AddInput,
   AddOptions,
@@ -15,6 +15,7 @@ import type {
 } from "./api.js";
 import { EntityIndex, type MemoryToIndex } from "./entities/entity-index.js";
 import { expandByEntities } from "./entities/expansion.js";
+import { memoriesAnswering } from "./entities/relation-questions.js";
 import type { EntityStore } from "./entities/store.js";
 import type { DetectedEntities } from "./entities/types.js";
 import { extractTurn, type ExtractedFact, type ExtractionStyle } from "./extract.js";
@@ -29,7 +30,7 @@ import { reconcileFacts, type Decision } from "./reconcile.js";
 import { slotCandidates } from "./slots/candidates.js";
 import { judgeFacts } from "./slots/judge.js";
 import { messageText } from "./structured.js";
-import { rankingFactor } from "./recency.js";
+import { byScoreThenRecency, sameTextSameScore } from "./recency.js";
 import { applyFeedback, DEFAULT_FEEDBACK, type FeedbackKind, type FeedbackPolicy } from "./feedback.js";
 import { UseRecorder } from "./use.js";
 import { parseTimeRange } from "./time-range.js";
@@ -298,8 +299,8 @@ export class MemoryEngine {
     const [vector] = (await this.deps.embeddings.embedDocuments([query])).map(usableVector);
     const terms = tokenize(query);
     const coverage = vector && this.deps.queryCoverage ? await this.deps.queryCoverage(query) : undefined;
-    const run = (f: MemoryFilter | undefined, inPeriod?: TimePeriod) =>
-      this.deps.store.search({ userId, vector, terms, coverage, filter: f, period: inPeriod, validity, limit: limit * 2 });
+    const run = async (f: MemoryFilter | undefined, inPeriod?: TimePeriod) =>
+      sameTextSameScore(await this.deps.store.search({ userId, vector, terms, coverage, filter: f, period: inPeriod, validity, limit: limit * 2 }));
 
     let hits = await run(filter);
     const period = options.timeAware === false ? null : parseTimeRange(query, now);
@@ -311,22 +312,39 @@ export class MemoryEngine {
       hits = [...periodHits.map((h) => ({ ...h, score: h.score + 1 })), ...hits.filter((h) => !seen.has(h.record.id))];
     }
     if (this.entities) {
-      hits = await expandByEntities(this.entities, userId, query, hits, (ids) =>
-        run(filter ? { AND: [filter, { id: { in: ids } }] } : { id: { in: ids } }),
-      );
+      const among = (ids: string[]) => run(filter ? { AND: [filter, { id: { in: ids } }] } : { id: { in: ids } });
+      hits = await expandByEntities(this.entities, userId, query, hits, among);
+      // A question about a time ("where did I live last year") is not asking what holds now.
+      if (!period) hits = await this.liftRelationAnswers(userId, query, hits, among);
     }
     const fusion = hits[0]?.fusion;
     if (fusion) this.log.debug("search fusion", { ...fusion, period: period?.phrase ?? null });
     return hits
       .map((h) => ({
         memory: h.record,
-        score: h.score * rankingFactor(h.record, now, this.deps.halfLifeDays),
+        score: h.score * h.record.weight,
         denseRank: h.denseRank,
         lexicalRank: h.lexicalRank,
         fusion: h.fusion,
       }))
-      .sort((a, b) => b.score - a.score)
+      .sort(byScoreThenRecency(now, this.deps.halfLifeDays))
       .slice(0, limit);
+  }
+
+  /**
+   * A question asking where the user lives or works (entities/relation-questions.ts): the memory
+   * that stated the relation holding now comes first, as period hits do, the rest still follow.
+   */
+  private async liftRelationAnswers(userId: string, query: string, hits: StoreHit[], among: (ids: string[]) => Promise<StoreHit[]>): Promise<StoreHit[]> {
+    const ids = await memoriesAnswering(this.entities!.store, userId, query);
+    if (ids.length === 0) return hits;
+    const answers = await among(ids);
+    const lifted = new Set(answers.map((h) => h.record.id));
+    const scoreOf = new Map(hits.map((h) => [h.record.id, h.score]));
+    return [
+      ...answers.map((h) => ({ ...h, score: (scoreOf.get(h.record.id) ?? h.score) + 1 })),
+      ...hits.filter((h) => !lifted.has(h.record.id)),
+    ];
   }
 
   /** Memories (current and past) with the words of a name, for the memory map to link a name learned late. */

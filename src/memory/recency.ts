@@ -1,8 +1,9 @@
+import type { StoreHit } from "./store.js";
 import type { MemoryRecord } from "./types.js";
 
 const DAY_MS = 86_400_000;
-/** Share of the score that recency can take away from a memory unused for long: it fades, never to zero. */
-export const RECENCY_SHARE = 0.3;
+/** Relevance scores closer than this share of the larger one are equal (float noise, not a judgement). */
+const RELEVANCE_TIE = 1e-9;
 
 /**
  * Exponential decay by age: 1 for a memory stated now, 0.5 after one half-life. A half-life of 0
@@ -19,10 +20,38 @@ export function lastTouched(record: Pick<MemoryRecord, "createdAt" | "lastUsedAt
   return record.lastUsedAt && Date.parse(record.lastUsedAt) > Date.parse(record.createdAt) ? record.lastUsedAt : record.createdAt;
 }
 
+/** A search hit as the engine orders it: its relevance (fused rankings, period, entities) times the user's feedback weight. */
+export interface RankedMemory {
+  memory: Pick<MemoryRecord, "createdAt" | "lastUsedAt">;
+  score: number;
+}
+
 /**
- * The one factor a search multiplies a memory's relevance by: decay since it was last used (or
- * stated), within RECENCY_SHARE, times the user's feedback weight (memory/feedback.ts).
+ * The order of a search's hits: by score (relevance times feedback weight), and among hits of
+ * equal score by decay since last use (or since stated), fresher first.
+ *
+ * Decay orders ties only. As a factor on the score it outweighed relevance: a fused score is a
+ * sum of reciprocal ranks, whose neighbours differ by 5-10 %, while memories stated weeks apart
+ * (or one just given to an answer, whose decay restarts) differ in decay by as much, so a memory
+ * one rank less relevant but more recent, or only recently retrieved, moved above the right one.
+ * Equal scores are what decay should decide: the same fact stated twice, memories the rankers
+ * cannot tell apart.
  */
-export function rankingFactor(record: Pick<MemoryRecord, "createdAt" | "lastUsedAt" | "weight">, now: Date, halfLifeDays = 0): number {
-  return (1 - RECENCY_SHARE + RECENCY_SHARE * recencyWeight(lastTouched(record), now, halfLifeDays)) * record.weight;
+export function byScoreThenRecency<T extends RankedMemory>(now: Date, halfLifeDays = 0): (a: T, b: T) => number {
+  return (a, b) => {
+    if (Math.abs(a.score - b.score) > RELEVANCE_TIE * Math.max(Math.abs(a.score), Math.abs(b.score))) return b.score - a.score;
+    return recencyWeight(lastTouched(b.memory), now, halfLifeDays) - recencyWeight(lastTouched(a.memory), now, halfLifeDays);
+  };
+}
+
+/**
+ * The same text has the same relevance: two memories of one fact (stated twice, or from two
+ * sources) get the better score of the two. The fusion sets them a rank apart only by their place
+ * in the lexical list (BM25 ties keep their own ranks), which says nothing about either, so decay
+ * (byScoreThenRecency) is what orders them.
+ */
+export function sameTextSameScore(hits: StoreHit[]): StoreHit[] {
+  const best = new Map<string, number>();
+  for (const h of hits) best.set(h.record.indexText, Math.max(best.get(h.record.indexText) ?? -Infinity, h.score));
+  return hits.map((h) => (best.get(h.record.indexText) === h.score ? h : { ...h, score: best.get(h.record.indexText)! }));
 }

@@ -15,10 +15,13 @@
  *   a Chinese query is noise. The ordered share is the share of candidate pairs whose
  *   similarities differ by more than float noise: all-equal similarities (a degenerate embedder,
  *   zero vectors, one vector for every text) order nothing and get no say.
- * - lexical = 1, or 0 when all its candidates' BM25 scores are equal. BM25 scores are sums of a
- *   few per-term amounts, so ties among matches are normal and say "matched the same terms";
- *   only a list with no order at all carries nothing (weighting lexical by its ordered share lost
- *   0.015 recall@10 on English LoCoMo turns).
+ * - lexical = lexical coverage, or 0 when all its candidates' BM25 scores are equal. Lexical
+ *   coverage is the share of the query's terms that some candidate holds: a question whose
+ *   telling words no memory uses ("我最近睡眠怎么样" against "我晚上睡不好") is matched on what is
+ *   left ("最近", in three other memories), and at full weight that match outvoted a dense side that
+ *   read the whole question. BM25 scores are sums of a few per-term amounts, so ties among
+ *   matches are normal and say "matched the same terms"; only a list with no order at all carries
+ *   nothing (weighting lexical by its ordered share lost 0.015 recall@10 on English LoCoMo turns).
  * A side with no candidates leaves the other side's ranking as it is; when neither side shows
  * any order, both count alike. Equal similarities share a dense rank, so a block of them adds the
  * same amount to each of its members and cannot reorder the lexical ranking inside it.
@@ -45,6 +48,8 @@ export interface FusionWeights {
   denseOrder: number;
   /** Ordered share of the lexical candidates' scores. */
   lexicalOrder: number;
+  /** Share of the query's terms the lexical candidates hold (1 = all of them). */
+  lexicalCoverage: number;
 }
 
 export interface RankedId {
@@ -73,17 +78,25 @@ export function orderedShare(scores: readonly number[], tolerance: number): numb
 }
 
 /** The weights for one query: see the module comment. */
-export function fusionWeights(dense: readonly Candidate[], lexical: readonly Candidate[], coverage = 1): FusionWeights {
+export function fusionWeights(dense: readonly Candidate[], lexical: readonly Candidate[], coverage = 1, lexicalCoverage = 1): FusionWeights {
   const cover = clamp01(Number.isFinite(coverage) ? coverage : 1);
   const denseOrder = orderedShare(dense.map((c) => c.score), DENSE_TIE);
   const best = Math.max(0, ...lexical.map((c) => Math.abs(c.score)));
   const lexicalOrder = orderedShare(lexical.map((c) => c.score), LEXICAL_TIE * best);
   let wDense = dense.length ? cover * denseOrder : 0;
-  let wLexical = lexical.length && lexicalOrder > 0 ? 1 : 0;
+  const lexicalCover = clamp01(Number.isFinite(lexicalCoverage) ? lexicalCoverage : 1);
+  let wLexical = lexical.length && lexicalOrder > 0 ? lexicalCover : 0;
   if (dense.length && !lexical.length) wDense = 1;
   if (lexical.length && !dense.length) wLexical = 1;
   if (dense.length && lexical.length && wDense === 0 && wLexical === 0) wDense = wLexical = 1;
-  return { dense: round(wDense), lexical: round(wLexical), coverage: round(cover), denseOrder: round(denseOrder), lexicalOrder: round(lexicalOrder) };
+  return {
+    dense: round(wDense),
+    lexical: round(wLexical),
+    coverage: round(cover),
+    denseOrder: round(denseOrder),
+    lexicalOrder: round(lexicalOrder),
+    lexicalCoverage: round(lexicalCover),
+  };
 }
 
 /**

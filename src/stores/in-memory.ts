@@ -98,7 +98,7 @@ export class InMemoryMemoryStore implements MemoryStore {
         .slice(0, candidates);
     }
     const lexical = query.terms?.length ? s.lexical.search(query.terms, accept).slice(0, candidates) : [];
-    return fuseCandidates(dense, lexical, query.limit, (id) => s.records.get(id)!, query.coverage);
+    return fuseCandidates(dense, lexical, query.limit, (id) => s.records.get(id)!, query.coverage, query.terms);
   }
 
   async delete(userId: string, ids: string[]): Promise<number> {

@@ -281,7 +281,7 @@ export class QdrantMemoryStore implements MemoryStore {
     };
     const dense = side(DENSE_VECTOR);
     const lexical = side(LEXICAL_VECTOR);
-    return fuseCandidates(dense, lexical, query.limit, (id) => records.get(id)!, query.coverage);
+    return fuseCandidates(dense, lexical, query.limit, (id) => records.get(id)!, query.coverage, query.terms);
   }
 
   async delete(userId: string, ids: string[]): Promise<number> {

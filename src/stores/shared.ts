@@ -18,7 +18,8 @@ export function candidateCount(limit: number): number {
 
 /**
  * Fuses the two candidate lists (best first) into at most `limit` hits, weighting each side by
- * the evidence it carries for this query (search/fusion.ts); records are copied. Traced as
+ * the evidence it carries for this query (search/fusion.ts): the share of the query's terms the
+ * lexical candidates hold (`terms`), as the embedder's coverage is the share it reads; records are copied. Traced as
  * "rank fusion" (both candidate lists, the weights, the fused ranks) when tracing is on.
  */
 export function fuseCandidates(
@@ -27,12 +28,13 @@ export function fuseCandidates(
   limit: number,
   recordOf: (id: string) => MemoryRecord,
   coverage?: number,
+  terms?: string[],
 ): StoreHit[] {
   const { weights, fused } = tracedSync(
     "rank fusion",
     { dense, lexical, coverage: coverage ?? 1, limit },
     () => {
-      const weights = fusionWeights(dense, lexical, coverage);
+      const weights = fusionWeights(dense, lexical, coverage, matchedShare(terms, lexical, recordOf));
       return { weights, fused: weightedRankFusion(dense, lexical, weights).slice(0, limit) };
     },
     (result) => ({ weights: result.weights, ranked: result.fused }),
@@ -44,6 +46,24 @@ export function fuseCandidates(
     lexicalRank: f.lexicalRank,
     fusion: weights,
   }));
+}
+
+/**
+ * Share of the query's distinct terms that some lexical candidate holds: how much of the query the
+ * lexical side read (search/fusion.ts). 1 when there are no terms or no candidates.
+ */
+export function matchedShare(terms: string[] | undefined, lexical: Candidate[], recordOf: (id: string) => MemoryRecord): number {
+  const wanted = new Set(terms ?? []);
+  if (wanted.size === 0 || lexical.length === 0) return 1;
+  // A term is read when a candidate's text holds it: tokens are lower-cased words, stems and
+  // bigrams of the text, so a substring test finds every one a candidate was matched by.
+  let missing = [...wanted];
+  for (const c of lexical) {
+    const text = recordOf(c.id).indexText.normalize("NFKC").toLowerCase();
+    missing = missing.filter((t) => !text.includes(t));
+    if (missing.length === 0) break;
+  }
+  return 1 - missing.length / wanted.size;
 }
 
 /**

@@ -117,7 +117,7 @@ export class SqliteMemoryStore implements MemoryStore {
       const lexical = query.terms?.length ? snap.lexicalRanking(query.terms, candidates, eligible) : [];
       const candidate = ({ position, score }: { position: number; score: number }) => ({ id: snap.records[position].id, score });
       const byId = new Map([...dense, ...lexical].map(({ position }) => [snap.records[position].id, snap.records[position]]));
-      return fuseCandidates(dense.map(candidate), lexical.map(candidate), query.limit, (id) => byId.get(id)!, query.coverage);
+      return fuseCandidates(dense.map(candidate), lexical.map(candidate), query.limit, (id) => byId.get(id)!, query.coverage, query.terms);
     });
   }
 

@@ -117,6 +117,31 @@ describe("the engine passes the embedder's coverage of the query", () => {
     const fused = await reader.search(query, { userId: user, limit: 5 });
     const words = await lexicalOnly.search(query, { userId: user, limit: 5 });
     expect(fused.map((h) => h.memory.text)).toEqual(words.map((h) => h.memory.text));
-    expect(fused[0].fusion).toMatchObject({ dense: 0, lexical: 1, coverage: 0 });
+    // "什么" is in no memory: the lexical side read four of the query's five terms.
+    expect(fused[0].fusion).toMatchObject({ dense: 0, lexical: 0.8, coverage: 0, lexicalCoverage: 0.8 });
+  });
+});
+
+describe("the lexical side counts as much of the query as its candidates hold", () => {
+  it("a lexical match on the question's one common word does not outvote a dense side that read it all", () => {
+    // 我最近睡眠怎么样: of its terms 最近 / 睡眠 / 怎么 / 样 only "最近" is in any memory (two of them).
+    const dense = list(["sleep", 0.91], ["a", 0.9], ["b", 0.89], ["c", 0.88], ["d", 0.87], ["e", 0.86], ["f", 0.85], ["tv", 0.84], ["guitar", 0.83]);
+    const recent = list(["tv", 3.1], ["guitar", 2.9]);
+    const heard = fusionWeights(dense, recent, 1, 1 / 4);
+    expect(heard).toMatchObject({ dense: 1, lexical: 0.25, lexicalCoverage: 0.25 });
+    expect(weightedRankFusion(dense, recent, heard).map((r) => r.id)[0]).toBe("sleep");
+    // At full weight (as before) the two memories that say "最近" came first.
+    expect(weightedRankFusion(dense, recent, { dense: 1, lexical: 1 }).map((r) => r.id).slice(0, 2)).toEqual(["tv", "guitar"]);
+  });
+
+  it("the store reports the share of the query's terms its lexical candidates hold", async () => {
+    const store = new InMemoryMemoryStore();
+    await store.init(DIMS);
+    const user = newUser();
+    await store.put([memory(user, "我最近在追《三体》的电视剧", { id: "tv" }), memory(user, "我晚上睡不好", { id: "sleep" })], [axis(1), axis(0)]);
+    const terms = tokenize("我最近睡眠怎么样");
+    const [hit] = await store.search({ userId: user, terms, vector: axis(0), validity: { kind: "current" }, limit: 2 });
+    expect(terms).toHaveLength(4);
+    expect(hit.fusion?.lexicalCoverage).toBe(0.25);
   });
 });

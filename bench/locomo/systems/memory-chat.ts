@@ -14,6 +14,13 @@ export interface MemoryChatOptions {
   queryCoverage?: (text: string) => Promise<number>;
   /** false: without the memory map (no entities, no entity expansion), to measure what it adds. */
   entities?: boolean;
+  /** false: a period named in the question is not read (the period boost off), to measure what it does. */
+  timeAware?: boolean;
+  /**
+   * As a chat: the first `useLimit` results of each search are the memories its answer is given,
+   * and are recorded as used (the answer node's `noteUse`), at the question's time.
+   */
+  useLimit?: number;
 }
 
 /**
@@ -24,6 +31,8 @@ export class MemoryChatSystem implements RetrievalSystem {
   readonly name = "memory-chat";
   readonly description: string;
   private readonly engine: MemoryEngine;
+  /** The time the engine reads: the session's while ingesting, the question's while searching. */
+  private clock = new Date().toISOString();
 
   constructor(private readonly options: MemoryChatOptions) {
     this.engine = new MemoryEngine({
@@ -33,6 +42,7 @@ export class MemoryChatSystem implements RetrievalSystem {
       halfLifeDays: options.halfLifeDays,
       queryCoverage: options.queryCoverage,
       entities: options.entities === false ? undefined : options.store.entities,
+      now: () => new Date(this.clock),
     });
     this.description =
       `MemoryEngine on the ${options.store.store.name} store, recency half-life ${options.halfLifeDays} days, ` +
@@ -40,6 +50,7 @@ export class MemoryChatSystem implements RetrievalSystem {
   }
 
   async ingestSession(userId: string, session: SessionDocs): Promise<void> {
+    this.clock = session.time;
     await this.engine.add("", {
       userId,
       infer: false,
@@ -55,7 +66,13 @@ export class MemoryChatSystem implements RetrievalSystem {
   }
 
   async search(userId: string, question: string, k: number, context: SearchContext): Promise<RetrievedDoc[]> {
-    const hits = await this.engine.search(question, { userId, limit: k, now: context.now });
+    this.clock = context.now;
+    const hits = await this.engine.search(question, { userId, limit: k, now: context.now, timeAware: this.options.timeAware });
+    if (this.options.useLimit) {
+      this.engine.noteUse(hits.slice(0, this.options.useLimit).map((h) => h.memory.id), { userId });
+      // Recorded in the background, as in the chat; the next question comes after it.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     return hits.map((h) => ({ sourceIds: splitSourceIds(h.memory.sourceId), text: h.memory.text }));
   }
 

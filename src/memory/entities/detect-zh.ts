@@ -183,10 +183,11 @@ function placesAndOrganisations(text: string, owner: string, add: (m: EntityMent
       wordEnds(text[segs[k].index + w.length]);
     if (place || cued) {
       add({ name: w, kind: "place" });
-      const before = text.slice(Math.max(0, segs[k].index - 8), segs[k].index);
-      // The one who lives there must be the speaker: 我住在上海, not 我妈妈住在上海.
-      // 我上个月搬到北京 too; not in a question, a hypothetical or someone's words (要是我搬到上海).
-      if (/我们?[^，。！？不]{0,6}?(?:住在|生活在|搬到了?|搬去了?)$/u.test(before) && !KIN_WORDS.some((kin) => before.includes(kin)) && !hedgedAt(text, segs[k].index)) {
+      const before = text.slice(Math.max(0, segs[k].index - 10), segs[k].index);
+      // The one who lives there must be the speaker: 我住在上海, not 我妈妈住在上海; a time may
+      // stand between them (我上个月搬到北京, 我们去年年底搬到了成都); not in a question, a
+      // hypothetical or someone's words (要是我搬到上海).
+      if (/我们?(?:现在|已经|刚刚?|也|最近|前不久|[年月](?:初|底|中)|(?:上个?|这个?|今|去|前)(?:月|年|周|星期)(?:初|底|中)?)*(?:住在|生活在|搬到了?|搬去了?)$/u.test(before) && !KIN_WORDS.some((kin) => before.includes(kin)) && !hedgedAt(text, segs[k].index)) {
         relations.push({ from: owner, type: "lives in", to: w });
       }
     }

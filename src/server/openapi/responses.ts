@@ -78,6 +78,7 @@ const fusion = z.object({
   coverage: z.number(),
   denseOrder: z.number(),
   lexicalOrder: z.number(),
+  lexicalCoverage: z.number(),
 });
 
 export const MemoryList = z.object({
