@@ -67,9 +67,12 @@ try {
         if (result.status !== "stored") failures.push(`${scenario.id} turn ${i}: ${result.status} ${result.error ?? ""}`);
         for (const c of result.changes ?? []) operations[c.operation] = (operations[c.operation] ?? 0) + 1;
       }
+      // Current as the product would say right after the last turn: not closed, not expired.
+      const end = turnTimes.at(-1)! + 3_600_000;
       const memories: MemoryView[] = (await engine.list({ userId, includeHistory: true })).map((m) => {
         const made = Date.parse(m.createdAt);
-        return { text: m.text, turn: turnTimes.findIndex((t) => t === made), current: m.validTo === null };
+        const expired = m.expiresAt !== null && Date.parse(m.expiresAt) <= end;
+        return { text: m.text, turn: turnTimes.findIndex((t) => t === made), current: m.validTo === null && !expired };
       });
       const outcome = scoreScenario(scenario, memories);
       outcomes.push(outcome);

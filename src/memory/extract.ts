@@ -4,7 +4,7 @@ import { z } from "zod";
 import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
 import { invokeJson } from "./structured.js";
 import { expiryFromWords } from "./expiry.js";
-import { statedFacts } from "./slots/stated.js";
+import { statedFacts, statesLastingFact } from "./slots/stated.js";
 import { isSmallTalk } from "./small-talk.js";
 import { traced } from "../tracing/traced.js";
 import { ENTITY_KINDS } from "./entities/types.js";
@@ -136,8 +136,9 @@ async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?:
   const chosen = sentences.length === 0 ? [] : await chooseQuotes(model, sentences, signal);
   const at = (text: string) => turn.userText.indexOf(text.slice(0, 12));
   const facts = [...new Set([...chosen, ...stated])].sort((a, b) => at(a) - at(b));
-  // The user's own sentence says how long it holds ("this week", "周五"): read from its words (expiry.ts).
-  return facts.map((text) => ExtractedFactSchema.parse({ text, expiresAt: expiryFromWords(text, turn.time) }));
+  // The user's own sentence says how long it holds ("this week", "周五"): read from its words
+  // (expiry.ts), unless it states a lasting fact ("I work at Target and today was inventory day").
+  return facts.map((text) => ExtractedFactSchema.parse({ text, expiresAt: statesLastingFact(text) ? null : expiryFromWords(text, turn.time) }));
 }
 
 async function chooseQuotes(model: BaseChatModel, sentences: string[], signal?: AbortSignal): Promise<string[]> {

@@ -1,6 +1,15 @@
 import { readClauses } from "./read.js";
 
 const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
+
+/**
+ * Whether a text states a lasting fact of the user's or their people's (where they live, work,
+ * a relationship, an age, a habit; not a plan's date): such a memory does not expire because a
+ * word of the same sentence names today ("I work at Target and today was inventory day").
+ */
+export function statesLastingFact(text: string): boolean {
+  return readClauses(text).clauses.some((c) => !c.hedged && c.slots.some((s) => !s.attribute.startsWith("plan:")));
+}
 const QUESTION_END = /[?？]\s*$/u;
 
 /**

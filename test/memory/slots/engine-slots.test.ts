@@ -142,3 +142,13 @@ describe("the quotes extraction keeps what the rules read as a fact", () => {
     expect((await engine.list({ userId: "v" })).map((m) => m.text)).toContain("我住在杭州，在阿里上班。");
   });
 });
+
+describe("a lasting fact does not expire with the day its sentence names", () => {
+  it("keeps 'I work at Target and today was inventory day' lasting, while a plan for today expires", async () => {
+    const { engine, say } = engineWith("quotes");
+    await say("I work at Target and today was inventory day. I have a dentist appointment today.", "2026-03-02T09:00:00.000Z");
+    const byText = new Map((await engine.list({ userId: "u", includeHistory: true })).map((m) => [m.text, m.expiresAt]));
+    expect(byText.get("I work at Target and today was inventory day.")).toBeNull();
+    expect(byText.get("I have a dentist appointment today.")).toEqual(expect.stringMatching(/^2026-03-03/));
+  });
+});
