@@ -187,9 +187,11 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
  * about that habit, so it ends too. Not a memory about someone else, or one that already says no.
  */
 function endedHabit(next: Slot[], memory: MemoryRecord, reading: SentenceReading): { next: Slot; old: Slot } | undefined {
-  if ((memory.about || USER) !== USER || reading.slots.some((s) => s.subject !== USER || s.negated)) return undefined;
   for (const n of next) {
     const [kind, key] = n.attribute.split(":");
+    // Not a memory about someone else (a pet's own age is about the pet: it goes with it), or one that already says no.
+    const others = reading.slots.some((s) => (s.subject !== USER && !(kind === "pet" && s.subject === key)) || s.negated);
+    if ((memory.about || USER) !== USER || others) continue;
     // A habit that ended, or a pet that died or is gone (its name, as the user wrote it).
     if ((kind !== "habit" && kind !== "pet") || !n.negated || n.subject !== USER || !key) continue;
     if (namesHabit(memory.text, key)) return { next: n, old: { subject: USER, attribute: n.attribute, value: key, negated: false } };
@@ -202,12 +204,20 @@ const NAMED = new Set(["employer", "residence", "school", "job", "car"]);
 
 /** "Sorry, I meant Thursday": the newest candidate naming another value of that kind. */
 function correctionTarget(reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): { memory: MemoryRecord; old: string } | undefined {
-  const { kind, value } = reading.correction!;
-  for (const memory of [...candidates].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
+  const { kind, value, old } = reading.correction!;
+  const newest = [...candidates].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  // "I said Milwaukee but I'm actually in Madison": the memory that says what is corrected away.
+  if (old) {
+    for (const memory of newest) {
+      const at = memory.text.toLowerCase().indexOf(old.toLowerCase());
+      if (at >= 0) return { memory, old: memory.text.slice(at, at + old.length) };
+    }
+  }
+  for (const memory of newest) {
     const other =
       kind === "name"
         ? read(memory).slots.find((s) => s.subject === USER && NAMED.has(s.attribute) && !s.negated && s.value && s.value !== value)?.value
-        : valuesOfKind(memory.text, kind).find((v) => v !== value);
+        : valuesOfKind(memory.text, kind).find((v) => v.value !== value)?.raw;
     if (other) return { memory, old: other };
   }
   return undefined;

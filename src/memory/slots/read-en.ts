@@ -213,7 +213,7 @@ const RULES: Rule[] = [
   },
   // Relationship status.
   { pattern: /\b(?:i'm|i am|im|we're|we are|got|just got|now|getting)\s+(?:now\s+|finally\s+|officially\s+)?(single|engaged|married|divorced|separated|widowed)\b/i, slot: (m) => ({ attribute: "relationship", value: m[1].toLowerCase(), negated: false }) },
-  { pattern: /\b(?:broke up|split up|we separated|called off (?:the|our) engagement|ended things)\b/i, slot: () => ({ attribute: "relationship", value: "single", negated: false }) },
+  { pattern: /\b(?:broke up|split up|we split|we separated|called it quits|called off (?:the|our) engagement|ended things|ended it)\b/i, slot: () => ({ attribute: "relationship", value: "single", negated: false }) },
   { pattern: /\b(?:i have|i've got|i got|got)\s+a\s+(?:new\s+)?(?:girlfriend|boyfriend)\b|\b(?:i'm|i am|im)\s+(?:dating|seeing someone|in a relationship)\b/i, slot: () => ({ attribute: "relationship", value: "dating", negated: false }) },
   { pattern: /\bmy\s+(?:new\s+)?(boyfriend|girlfriend|fianc[ée]e?|wife|husband)\b/i, slot: (m) => ({ attribute: "relationship", value: /fianc/i.test(m[1]) ? "engaged" : /wife|husband/i.test(m[1]) ? "married" : "dating", negated: false }) },
   { pattern: /\b(?:i'm|i am|im)\s+not\s+(single|married|engaged)\b/i, slot: (m) => ({ attribute: "relationship", value: m[1].toLowerCase(), negated: true }) },
@@ -234,6 +234,10 @@ const RULES: Rule[] = [
       return { attribute: "age", value: String(n), negated: false };
     },
   },
+  { pattern: /\b(?:my |our |the )?rent(?:'s| is| was| went up to| is now| of)\s+(?:now\s+|going to be\s+|about\s+)?(?=[$€£¥]?\s?\d)/i, slot: (m, c) => {
+      const value = /^[$€£¥]?\s?\d[\d,.]*/.exec(c.slice(at(m)))?.[0];
+      return value ? { attribute: "rent", value: value.replace(/[\s,]/g, ""), negated: false } : undefined;
+    } },
   { pattern: new RegExp(`\\b(?:i have|we have|i've got|we've got|have)\\s+${NUMBER}\\s+(?:kids|children)\\b`, "i"), slot: (m) => ({ attribute: "children", value: number(m[1]), negated: false }) },
   { pattern: /\b(?:salary|pay|income)\s+(?:is|of|went up to|is now)\s+|\b(?:i make|i earn|making|earning|i'm at|i am at|now at|raise to|bumped (?:me )?(?:up )?to)\s+/i, slot: (m, c) => {
       const value = /^[$€£¥]?\s?\d[\d,.]*\s?(?:k|K|grand)?/.exec(c.slice(at(m)))?.[0];
@@ -330,7 +334,8 @@ export function readEnglishClause(clause: string, sentence = clause): { slots: S
     const named = subjectBefore(clause, m.index ?? 0);
     // An age needs its person ("my flat is 3 stops away" is no one's age).
     if (found.attribute === "age" && (named === undefined || named === "someone else")) continue;
-    const subject = named ?? USER;
+    // A plan is on the user's calendar whoever it is for ("her vet appointment is on the 14th").
+    const subject = found.attribute.startsWith("plan:") ? USER : (named ?? USER);
     if (slots.some((s) => s.attribute === found.attribute && s.subject === subject && (s.value === found.value || !found.negated === !s.negated))) continue;
     slots.push({ subject, ...found });
   }
@@ -346,6 +351,12 @@ const CORRECTION = /\b(?:i meant|i mean|sorry|oops|correction|my bad|scratch tha
 
 /** "Sorry, I meant Thursday", "Oops, I got the day wrong, it's actually Thursday" (a whole sentence). */
 export function englishCorrection(sentence: string): Correction | undefined {
+  const found = correctionValue(sentence);
+  const old = /\b(?:i said|i wrote|i typed|said|not|instead of)\s+((?:\p{Lu}[\p{L}&.-]*)(?:\s+\p{Lu}[\p{L}&.-]*){0,2}|\d[\d:.,]*\s?(?:am|pm)?)/u.exec(sentence)?.[1];
+  return found && old && old.toLowerCase() !== found.value ? { ...found, old } : found;
+}
+
+function correctionValue(sentence: string): Correction | undefined {
   const m = CORRECTION.exec(sentence);
   if (!m) return undefined;
   // Not the value corrected away: "not Tuesday, Thursday".
@@ -359,12 +370,13 @@ export function englishCorrection(sentence: string): Correction | undefined {
   if (n && n[1].toLowerCase() !== "one") return { kind: "number", value: number(n[1]) };
   // "Sorry, I meant Microsoft": a name in the place of the one said before.
   const name = /\b(?:meant|mean|it's|it is|is|at|in|for)\s+((?:\p{Lu}[\p{L}&.-]*)(?:\s+\p{Lu}[\p{L}&.-]*){0,2})/u.exec(rest);
-  if (name && !EN_NOT_NAMES.has(name[1].toLowerCase())) return { kind: "name", value: name[1].toLowerCase() };
+  const named = name?.[1].replace(/[.]+$/, "");
+  if (named && !EN_NOT_NAMES.has(named.toLowerCase())) return { kind: "name", value: named.toLowerCase() };
   return undefined;
 }
 
 /** Values a text holds of a correction's kind (to find what "I meant Thursday" corrects). */
-export function englishValuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): string[] {
+export function englishValuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): { raw: string; value: string }[] {
   const re = kind === "weekday" ? new RegExp(`\\b(${WEEKDAY})\\b`, "gi") : kind === "time" ? new RegExp(`\\b(${CLOCK})\\b`, "gi") : new RegExp(`\\b${NUMBER}\\b`, "gi");
-  return [...text.matchAll(re)].map((m) => (kind === "number" ? number(m[1]) : m[1].toLowerCase().replace(/\s/g, "")));
+  return [...text.matchAll(re)].map((m) => ({ raw: m[1], value: kind === "number" ? number(m[1]) : m[1].toLowerCase().replace(/\s/g, "") }));
 }

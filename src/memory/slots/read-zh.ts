@@ -121,7 +121,7 @@ const RULES: Rule[] = [
       const place = valueAt(c, end(m));
       return /^\p{Script=Han}{2,4}$/u.test(place) && !/[年月天]$/u.test(place) ? value("residence", place) : undefined;
     } },
-  { pattern: /(?<!不)(住在|搬到了|搬到|搬去了|搬去|搬来了|搬来|搬回了|搬回|定居在|定居于|定居|生活在|落户在|落户)/u, slot: (m, c) => value("residence", valueAt(c, end(m))) },
+  { pattern: /(?<!不)(住在|搬家到了?|搬家去了?|搬到了|搬到|搬去了|搬去|搬来了|搬来|搬回了|搬回|定居在|定居于|定居|生活在|落户在|落户)/u, slot: (m, c) => value("residence", valueAt(c, end(m))) },
   { pattern: /在(\p{Script=Han}{2,6}?)(?:住|生活|定居|安家)/u, slot: (m) => value("residence", m[1].replace(/^(?:这|那)$/u, "")) },
   // Employer: 在字节工作, 入职了腾讯, 跳槽到阿里, 去美团上班, 换工作了，现在在字节 (see readChineseSentence).
   { pattern: /在(\p{Script=Han}{2,8}?|[A-Za-z][\w&.-]*)(?:工作|上班|实习|任职|打工)/u, slot: (m) => (/^(?:家|这|那|这里|那里|公司|外地|国外)$/u.test(m[1]) ? undefined : value("employer", m[1])) },
@@ -180,6 +180,7 @@ const RULES: Rule[] = [
   { pattern: /(?:当|做)(\p{Script=Han}{2,5}?)(?=[，。！了啦呀的]|$|\s)/u, slot: (m) => (JOB_TAIL.test(m[1]) ? value("job", m[1]) : undefined) },
   { pattern: /升(?:职)?(?:为|成|到|了)?(\p{Script=Han}{2,4}?)(?=[，。！了啦呀]|$|\s|\p{Extended_Pictographic})/u, slot: (m) => (JOB_TAIL.test(m[1]) ? value("job", m[1]) : undefined) },
   { pattern: /(?:我是)?做(\p{Script=Han}{2,6}?)的/u, slot: (m) => value("job", m[1]) },
+  { pattern: /我是[^，。！\s]{1,10}的(\p{Script=Han}{1,5}?)(?=[，。！了啦呀\s]|$)/u, slot: (m) => (JOB_TAIL.test(m[1]) && m[1].length >= 2 ? value("job", m[1]) : undefined) },
   // School by status: 我现在是浙大的研究生.
   { pattern: /是(\p{Script=Han}{2,6}?)的(?:研究生|学生|本科生|博士生|博士|硕士|新生|大[一二三四]学生)/u, slot: (m) => value("school", m[1]) },
   // Partners: 我男朋友阿杰, 我和女朋友小雨, 我老婆.
@@ -237,7 +238,8 @@ export function readChineseClause(clause: string, sentence: string): { slots: Sl
     if (!m) continue;
     const found = rule.slot(m, clause, sentence);
     if (!found || (found.value === "" && !found.negated)) continue;
-    const subject = found.attribute === "age" ? ageSubject(clause.slice(0, m.index ?? 0)) : (subjectBefore(clause, m.index ?? 0) ?? USER);
+    // A plan is on the user's calendar whoever it is for (我妈的手术约在二十号).
+    const subject = found.attribute === "age" ? ageSubject(clause.slice(0, m.index ?? 0)) : found.attribute.startsWith("plan:") ? USER : (subjectBefore(clause, m.index ?? 0) ?? USER);
     if (!subject || subject === "someone else" && found.attribute === "age") continue;
     if (slots.some((s) => s.attribute === found.attribute && s.subject === subject)) continue;
     slots.push({ subject, ...found });
@@ -254,6 +256,12 @@ const CORRECTION = /说错了|打错了|搞错了|记错了|写错了|更正|纠
 
 /** 说错了，是周四 / 不是周二，是周四: the value the user meant (the sentence, not one clause). */
 export function chineseCorrection(sentence: string): Correction | undefined {
+  const found = chineseCorrectionValue(sentence);
+  const old = /(?:不是|说成了?|写成了?|打成了?)([^，。！\s]{1,8}?)(?=[，。！\s]|而是|是|$)/u.exec(sentence)?.[1];
+  return found && old && old !== found.value ? { ...found, old } : found;
+}
+
+function chineseCorrectionValue(sentence: string): Correction | undefined {
   const marker = CORRECTION.exec(sentence) ?? /不是[^，。]{1,12}[，,]\s*(?:而)?是/u.exec(sentence);
   if (!marker) return undefined;
   const rest = sentence.slice((marker.index ?? 0) + marker[0].length).replace(/不是[^，。]*?(?=[，。]|$)/gu, "");
@@ -269,7 +277,7 @@ export function chineseCorrection(sentence: string): Correction | undefined {
   return undefined;
 }
 
-export function chineseValuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): string[] {
+export function chineseValuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): { raw: string; value: string }[] {
   const re = kind === "weekday" ? new RegExp(WEEKDAY, "gu") : kind === "time" ? new RegExp(CLOCK, "gu") : new RegExp(`(${ZH_NUMBER})`, "gu");
-  return [...text.matchAll(re)].map((m) => (kind === "weekday" ? weekdayKey(m[0]) : kind === "number" ? String(chineseNumber(m[1])) : m[0]));
+  return [...text.matchAll(re)].map((m) => ({ raw: m[0], value: kind === "weekday" ? weekdayKey(m[0]) : kind === "number" ? String(chineseNumber(m[1])) : m[0] }));
 }

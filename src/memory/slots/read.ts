@@ -162,6 +162,6 @@ export function namesHabit(text: string, key: string): boolean {
 }
 
 /** The values of a correction's kind a text holds: the weekdays, times or numbers it names. */
-export function valuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): string[] {
+export function valuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): { raw: string; value: string }[] {
   return HAN.test(text) ? chineseValuesOfKind(text, kind) : englishValuesOfKind(text, kind);
 }

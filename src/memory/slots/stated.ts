@@ -1,4 +1,5 @@
 import { readClauses } from "./read.js";
+import { changedTopics } from "./topics.js";
 
 const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
 
@@ -25,7 +26,7 @@ export function statedFacts(text: string): string[] {
     const sentence = segment.trim();
     if (!sentence) continue;
     const { clauses } = readClauses(sentence);
-    if (!clauses.some((c) => !c.hedged && c.slots.length > 0)) continue;
+    if (!clauses.some((c) => !c.hedged && c.slots.length > 0) && changedTopics(sentence).length === 0) continue;
     if (!QUESTION_END.test(sentence)) {
       out.push(sentence);
       continue;

@@ -30,6 +30,8 @@ export interface Correction {
   /** What kind of value it gives: a weekday, a clock time, a number. */
   kind: "weekday" | "time" | "number" | "name";
   value: string;
+  /** The value corrected away, when the sentence names it ("I said Milwaukee", 不是周二). */
+  old?: string;
 }
 
 export interface SentenceReading {

@@ -62,7 +62,8 @@ describe("slots: what a sentence says holds now", () => {
   it("reads corrections that name only a value", () => {
     expect(readSlots("Sorry, I meant Thursday.").correction).toEqual({ kind: "weekday", value: "thursday" });
     expect(readSlots("说错了，是周四").correction).toEqual({ kind: "weekday", value: "周四" });
-    expect(readSlots("不是周二，是周四").correction).toEqual({ kind: "weekday", value: "周四" });
+    expect(readSlots("不是周二，是周四").correction).toEqual({ kind: "weekday", value: "周四", old: "周二" });
+    expect(readSlots("Sorry, typo: I said Milwaukee but I'm actually in Madison.").correction).toEqual({ kind: "name", value: "madison", old: "Milwaukee" });
     expect(readSlots("I meant the blue one.").correction).toBeUndefined();
   });
 

@@ -14,7 +14,7 @@ describe("slots: a change read by its topic when the slot rules cannot parse it"
   it.each([
     ["So I got let go from the agency on Thursday.", ["work"]],
     ["Haven't touched a cigarette since March!", ["smoking"]],
-    ["跟你说个事 我上个月搬家到深圳啦", ["where they live"]],
+    ["跟你说个事 我上个月搬家了 新家离地铁近多了", ["where they live"]],
     ["不用织了 我俩分了😅", ["relationship"]],
     ["应酬的白酒也停了", ["drinking"]],
   ])("reads a change of the user's: %s", (text, topics) => {
