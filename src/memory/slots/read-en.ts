@@ -34,7 +34,11 @@ const MONTHS = "january|february|march|april|may|june|july|august|september|octo
 const DATE = `(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?|\\d{1,2}(?:st|nd|rd|th)\\s+(?:of\\s+)?(?:${MONTHS})|the\\s+\\d{1,2}(?:st|nd|rd|th)`;
 
 const KIN_WORDS = Object.keys(EN_KIN).join("|");
-const PET_WORDS = Object.keys(EN_PETS).join("|");
+/** Pet words, with the breeds people name their pet by ("my husky Juniper", "our lab Rufus"). */
+const PET_WORDS = [
+  ...Object.keys(EN_PETS),
+  ..."husky lab labrador retriever poodle beagle corgi terrier bulldog pug shepherd dachshund chihuahua collie spaniel tabby siamese".split(" "),
+].join("|");
 
 /** Capitalised words that open a chat message without naming anyone. */
 const NOT_SUBJECTS = new Set(
@@ -315,7 +319,7 @@ export function englishNamesHabit(text: string, key: string): boolean {
 }
 
 /** Pets' deaths and losses: the pet slot of that name ends. */
-const PET_GONE = /\b(died|passed away|passed|was put down|ran away|went missing|got lost|rehomed|gave away)\b/i;
+const PET_GONE = /\b(died|passed away|passed|was put down|put (?:him|her) down|put to sleep|ran away|went missing|got lost|rehomed|was rehomed|gave (?:him|her) away|went to live with|found a new home|crossed the rainbow bridge)\b/i;
 
 export function readEnglishClause(clause: string, sentence = clause): { slots: Slot[] } {
   const slots: Slot[] = [];

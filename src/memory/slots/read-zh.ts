@@ -216,7 +216,7 @@ const RULES: Rule[] = [
   // Pets: 我的狗叫旺财, 我家狗狗豆豆; 旺财去世了.
   { pattern: new RegExp(`(?:我家|我的|我们家)(?:${PETS.join("|")})(\\p{Script=Han}{2})(?=\\p{Script=Han}|[，。！]|$)`, "u"), slot: (m) => (/^(?:叫|名|今|已|最|都|也|又|很|太|是|在|的)/u.test(m[1]) ? undefined : { attribute: `pet:${m[1]}`, value: "yes", negated: false }) },
   { pattern: new RegExp(`(?:${PETS.join("|")})(?:名叫|名字叫|叫做|叫)(\\p{Script=Han}{2,4}?)(?=[，。！了的]|$)`, "u"), slot: (m) => ({ attribute: `pet:${m[1]}`, value: "yes", negated: false }) },
-  { pattern: /(\p{Script=Han}{2,6}?)(?:去世了|走了|死了|丢了|送人了|过世了)/u, slot: (m) => {
+  { pattern: /(\p{Script=Han}{2,6}?)(?:去世了|走了|死了|丢了|送人了|送走了|过世了|没了|被领养了|去喵星了|去汪星了)/u, slot: (m) => {
       const name = m[1].replace(/(?:昨天|今天|前天|上周|上个月|刚刚|刚|已经|也|突然|终于)+$/u, "");
       return name.length < 2 || /^(?:我的?|他|她|你)/u.test(name) ? undefined : { attribute: `pet:${name}`, value: "", negated: true };
     } },
