@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
 import { invokeJson } from "./structured.js";
 import { expiryFromWords } from "./expiry.js";
+import { chatSentences } from "./sentences.js";
 import { statedFacts, statesLastingFact } from "./slots/stated.js";
 import { isSmallTalk } from "./small-talk.js";
 import { traced } from "../tracing/traced.js";
@@ -154,7 +155,6 @@ async function chooseQuotes(model: BaseChatModel, sentences: string[], signal?: 
   return result.facts;
 }
 
-const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: "sentence" });
 const QUESTION = /[?？]\s*$/;
 
 /**
@@ -165,7 +165,7 @@ const QUESTION = /[?？]\s*$/;
  */
 export function candidateSentences(text: string): string[] {
   const out: string[] = [];
-  for (const { segment } of sentenceSegmenter.segment(text)) {
+  for (const segment of chatSentences(text)) {
     const sentence = segment.trim();
     if (!sentence || QUESTION.test(sentence) || sentence.length > MAX_FACT_CHARS) continue;
     if (contentLength(sentence) < 4 || isSmallTalk(sentence)) continue;

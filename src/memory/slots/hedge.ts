@@ -36,7 +36,7 @@ const HAN = /\p{Script=Han}/u;
  * follows is theirs, what comes before is still the user's ("I started eating fish again after
  * my doctor said my iron was low").
  */
-export const REPORTED = /\b(?:said|says|told me|tells me|telling me|asked me|mentioned|thinks|claims)\b|(?<!跟你|和你|我)说(?!错|过|实话|真的|起来)|告诉我|听说|跟我讲/u;
+export const REPORTED = /\b(?:said|says|told me|tells me|telling me|asked me|mentioned|thinks|claims)\b(?!\s+(?:yes|no)\b)|(?<!跟你|和你|我)说(?!错|过|实话|真的|起来)|告诉我|听说|跟我讲/u;
 
 /** The reasons a clause is hedged (none: it states something that holds now). */
 export function hedgesOf(clause: string): Hedge[] {

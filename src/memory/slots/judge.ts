@@ -143,10 +143,14 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
     if (proposed?.action === "NONE") return { action: "NONE", alsoCloses: [], reason: "the model found it already known" };
     // Rules alone (no model to ask): a change the slots cannot parse, read by its topic (topics.ts).
     if (!proposed && !hedged && (fact.about || USER) === USER) {
-      const topics = changedTopics(fact.text);
-      const hits = candidates.filter((m) => (m.about || USER) === USER && topics.some((t) => userTopicClause(m.text, t)));
+      // A topic the slots read in the fact still ends memories they could not read ("我俩分了" after
+      // "男朋友小周下个月生日"); memories they read were compared above and held no other value.
+      const topics = changedTopics(fact.text, { withSlots: true });
+      const slotted = new Set(topics.filter((t) => reading.slots.some((s) => TOPICS[t].slots.test(s.attribute))));
+      const unread = (m: MemoryRecord, t: string) => !slotted.has(t) || !read(m).slots.some((s) => TOPICS[t].slots.test(s.attribute));
+      const hits = candidates.filter((m) => (m.about || USER) === USER && topics.some((t) => userTopicClause(m.text, t) && unread(m, t)));
       if (hits.length) {
-        const topic = topics.find((t) => userTopicClause(hits[0].text, t))!;
+        const topic = topics.find((t) => userTopicClause(hits[0].text, t) && unread(hits[0], t))!;
         return { action: "SUPERSEDE", target: hits[0], alsoCloses: hits.slice(1), topics, reason: `${topic} changed (by topic)` };
       }
     }

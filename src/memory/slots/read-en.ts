@@ -113,7 +113,7 @@ const RULES: Rule[] = [
   },
   // "moved into a new apartment in Brooklyn", "the new place is in Astoria".
   {
-    pattern: /\b(?:moved into|moving into|bought|renting|rent)\s+(?:a|an|the|our|my)?\s*(?:new\s+|little\s+|tiny\s+)?(?:apartment|place|house|flat|condo|home|studio)\s+in\s+|\b(?:apartment|place|house|flat|condo|home)\s+is\s+(?:now\s+)?in\s+/i,
+    pattern: /\b(?:moved into|moving into|bought|renting|rent)\s+(?:a|an|the|our|my)?\s*(?:new\s+|little\s+|tiny\s+)?(?:apartment|place|house|flat|condo|home|studio)\s+in\s+|\b(?:apartment|place|house|flat|condo|home)\s+is\s+(?:now\s+)?in\s+|\bmy\s+new\s+(?:apartment|place|house|flat|condo|home)\s+in\s+/i,
     slot: (m, c) => {
       const value = capitalisedAt(c, at(m), 3);
       return value ? { attribute: "residence", value, negated: false } : undefined;
@@ -143,6 +143,10 @@ const RULES: Rule[] = [
     },
   },
   { pattern: /\b(?:joined|joining)\s+/i, slot: (m, c) => employer(capitalisedAt(c, at(m))) },
+  // "I do QA at Rivian", "landed a contract gig at Zoox".
+  { pattern: /\b(?:i do|i'm doing|doing)\s+(?:[\w-]+\s+){1,3}?(?:at|for)\s+|\b(?:gig|contract|offer|role|position)\s+(?:at|with)\s+/i, slot: (m, c) => employer(capitalisedAt(c, at(m))) },
+  // "Rivian let a bunch of us go", "they let me go".
+  { pattern: /\b(\p{Lu}[\p{L}&.-]*)\s+(?:let|laid)\s+(?:me|us|a bunch of us|half of us|some of us)\s+(?:go|off)\b/u, slot: (m) => employer(m[1].toLowerCase(), true) },
   // "I'm a backend engineer at Shopify", "working as a nurse for the NHS".
   {
     pattern: /\b(?:i'm|i am|im|work as|working as|works as)\s+(?:an?\s+)?((?:[\p{L}-]+\s+){0,3}?[\p{L}-]+)\s+(?:at|for|with)\s+/iu,
@@ -154,7 +158,7 @@ const RULES: Rule[] = [
   },
   // Job: "I work as a nurse", "promoted to team lead", "I'm a teacher (now)", "became a manager".
   {
-    pattern: /\b(?:work|working|works)\s+as\s+(?:an?\s+)?|\b(?:promoted to|became|become|now an?|new role as|new job as|job title is|i'm now an?|i am now an?)\s+(?:an?\s+)?/i,
+    pattern: /\b(?:work|working|works)\s+as\s+(?:an?\s+)?|\b(?:promoted to|became|become|now an?|new role as|new job as|job title is|i'm now an?|i am now an?|bumped me up to|moved me up to|promoted me to)\s+(?:an?\s+)?/i,
     slot: (m, c) => {
       const value = valueAt(c, at(m), 4);
       return value ? { attribute: "job", value, negated: false } : undefined;
@@ -186,8 +190,8 @@ const RULES: Rule[] = [
   { pattern: /\b(?:i'm|i am|im)\s+not\s+(single|married|engaged)\b/i, slot: (m) => ({ attribute: "relationship", value: m[1].toLowerCase(), negated: true }) },
   // Diet.
   {
-    pattern: new RegExp(`\\b(no longer|not|stopped being|quit being|gave up being|used to be|i'm|i am|im|became|become|went|gone|going|turned|now|been|on a)\\s+(?:a\\s+|fully\\s+|strictly\\s+)?(${DIETS.join("|")})\\b`, "i"),
-    slot: (m) => ({ attribute: "diet", value: m[2].toLowerCase(), negated: /no longer|not|stopped|quit|gave up|used to/i.test(m[1]) }),
+    pattern: new RegExp(`\\b(no longer|not|stopped being|quit being|gave up being|used to be|bailed on|quit|dropped|ditched|i'm|i am|im|became|become|went|gone|going|turned|now|been|been doing|doing|on a)\\s+(?:a\\s+|fully\\s+|strictly\\s+|mostly\\s+)?(${DIETS.join("|")})\\b`, "i"),
+    slot: (m) => ({ attribute: "diet", value: m[2].toLowerCase(), negated: /no longer|not|stopped|quit|gave up|used to|bailed|dropped|ditched/i.test(m[1]) }),
   },
   { pattern: /\b(?:eat|eating|ate)\s+(?:some\s+)?(?:meat|fish|chicken|eggs|dairy|seafood|pork|beef)\b(?:\s+and\s+\w+)?\s+again\b|\b(?:started|start|back to)\s+eating\s+(?:meat|fish|chicken|seafood|pork|beef)\b/i, slot: () => ({ attribute: "diet", value: "omnivore", negated: false }) },
   // Numbers: ages, children, salary.
@@ -232,7 +236,7 @@ const RULES: Rule[] = [
     },
   },
   {
-    pattern: /\b(?:i|we)(?:'ve been|'m| am| have been| really| still| usually| also| now| always)*\s+(play|drink|smoke|vape|practi[cs]e|love|like|enjoy|adore|run|swim|collect|ride|learn|study)(?:s|ing)?\b\s*/i,
+    pattern: /\b(?:i|we)(?:'ve been|'m| am| have been| really| still| usually| also| now| always)*\s+(play(?:s|ing)?|drink(?:s|ing)?|smok(?:e|es|ing)|vap(?:e|es|ing)|practi[cs](?:e|es|ing)|lov(?:e|es|ing)|lik(?:e|es|ing)|enjoy(?:s|ing)?|ador(?:e|es|ing)|run(?:s|ning)?|swim(?:s|ming)?|collect(?:s|ing)?|rid(?:e|es|ing)|learn(?:s|ing)?|stud(?:y|ies|ying))\b\s*/i,
     slot: (m, c) => {
       const thing = habitObject(c.slice(at(m))) ?? (INTRANSITIVE.test(m[1]) ? habitKey(m[1]) : undefined);
       return thing ? { attribute: `habit:${thing}`, value: "yes", negated: false } : undefined;
@@ -298,7 +302,8 @@ export function readEnglishClause(clause: string, sentence = clause): { slots: S
       }
     }
     if (!m || !found) continue;
-    const named = subjectBefore(clause, m.index ?? 0);
+    // A rule whose words open with "I" or "we" names its subject itself ("SHE SAID YES, we're engaged").
+    const named = /^(?:i|i'm|im|i've|we|we're|we've)\b/i.test(m[0]) ? USER : subjectBefore(clause, m.index ?? 0);
     // An age needs its person ("my flat is 3 stops away" is no one's age).
     if (found.attribute === "age" && (named === undefined || named === "someone else")) continue;
     // A plan is on the user's calendar whoever it is for ("her vet appointment is on the 14th").
@@ -319,7 +324,7 @@ const CORRECTION = /\b(?:i meant|i mean|sorry|oops|correction|my bad|scratch tha
 /** "Sorry, I meant Thursday", "Oops, I got the day wrong, it's actually Thursday" (a whole sentence). */
 export function englishCorrection(sentence: string): Correction | undefined {
   const found = correctionValue(sentence);
-  const old = /\b(?:i said|i wrote|i typed|said|not|instead of)\s+((?:\p{Lu}[\p{L}&.-]*)(?:\s+\p{Lu}[\p{L}&.-]*){0,2}|\d[\d:.,]*\s?(?:am|pm)?)/u.exec(sentence)?.[1];
+  const old = /\b(?:i said|i wrote|i typed|said|not|instead of)\s+(?:an?\s+|the\s+)?((?:\p{Lu}[\p{L}&.-]*)(?:\s+\p{Lu}[\p{L}&.-]*){0,2}|\d[\d:.,]*\s?(?:am|pm)?)/u.exec(sentence)?.[1]?.replace(/[.,]+$/, "");
   return found && old && old.toLowerCase() !== found.value ? { ...found, old } : found;
 }
 
@@ -336,7 +341,7 @@ function correctionValue(sentence: string): Correction | undefined {
   const n = new RegExp(`\\b${NUMBER}\\b`, "i").exec(rest);
   if (n && n[1].toLowerCase() !== "one") return { kind: "number", value: number(n[1]) };
   // "Sorry, I meant Microsoft": a name in the place of the one said before.
-  const name = /\b(?:meant|mean|it's|it is|is|at|in|for)\s+((?:\p{Lu}[\p{L}&.-]*)(?:\s+\p{Lu}[\p{L}&.-]*){0,2})/u.exec(rest);
+  const name = /\b(?:meant|mean|it's|it is|is|at|in|for)\s+(?:an?\s+|the\s+)?((?:\p{Lu}[\p{L}&.-]*)(?:\s+\p{Lu}[\p{L}&.-]*){0,2})/u.exec(rest);
   const named = name?.[1].replace(/[.]+$/, "");
   if (named && !EN_NOT_NAMES.has(named.toLowerCase())) return { kind: "name", value: named.toLowerCase() };
   return undefined;

@@ -8,7 +8,9 @@ import { USER, type Correction, type Slot } from "./types.js";
  */
 const words = new Intl.Segmenter("zh", { granularity: "word" });
 const KIN = Object.keys(ZH_KIN).sort((a, b) => b.length - a.length);
-const PETS = Object.keys(ZH_PETS).sort((a, b) => b.length - a.length);
+/** Pet words, with the breeds people name their pet by (我养了只柯基叫豆包). */
+const BREEDS = "柯基 泰迪 金毛 哈士奇 柴犬 拉布拉多 边牧 萨摩耶 比熊 博美 布偶 英短 美短 橘猫 狸花猫 暹罗".split(" ");
+const PETS = [...Object.keys(ZH_PETS), ...BREEDS].sort((a, b) => b.length - a.length);
 
 const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const ZH_NUMBER = "[0-9０-９]{1,3}|[一二两三四五六七八九十零〇]{1,3}";
@@ -123,6 +125,8 @@ const RULES: Rule[] = [
     } },
   { pattern: /(?<!不)(住在|搬家到了?|搬家去了?|搬到了|搬到|搬去了|搬去|搬来了|搬来|搬回了|搬回|定居在|定居于|定居|生活在|落户在|落户)/u, slot: (m, c) => value("residence", valueAt(c, end(m))) },
   { pattern: /在(\p{Script=Han}{2,6}?)(?:住|生活|定居|安家)/u, slot: (m) => value("residence", m[1].replace(/^(?:这|那)$/u, "")) },
+  // 我人已经在厦门了 (after a move): where the user is now, not where they are this minute (家, 公司).
+  { pattern: /我人?(?:已经|现在|目前)人?在(\p{Script=Han}{2,4}?)了/u, slot: (m, _c, sentence) => (/搬|定居|落户|安家|过来|过去/u.test(sentence) && !NOT_VALUE.has(m[1]) && !/^(?:公司|学校|路上|外面|单位|医院)$/u.test(m[1]) ? value("residence", m[1]) : undefined) },
   // Employer: 在字节工作, 入职了腾讯, 跳槽到阿里, 去美团上班, 换工作了，现在在字节 (see readChineseSentence).
   { pattern: /在(\p{Script=Han}{2,8}?|[A-Za-z][\w&.-]*)(?:工作|上班|实习|任职|打工)/u, slot: (m) => (/^(?:家|这|那|这里|那里|公司|外地|国外)$/u.test(m[1]) ? undefined : value("employer", m[1])) },
   { pattern: /(?:入职了?|加入了?|跳槽到了?|跳槽去了?|跳槽进了?|去了?)(?=\p{Script=Han}{2,8}(?:上班|工作|实习)|[A-Za-z])/u, slot: (m, c) => {
@@ -134,7 +138,7 @@ const RULES: Rule[] = [
   { pattern: /(?:从|离开了?)(\p{Script=Han}{2,8}?|[A-Za-z][\w&.-]*)(?:辞职|离职|走了)/u, slot: (m) => value("employer", m[1], true) },
   { pattern: /(?:辞职了|离职了|被裁了|被辞退了|失业了)/u, slot: () => ({ attribute: "employer", value: "", negated: true }) },
   // Job: 我是一名护士, 当上了经理, 升职为主管, 现在是产品经理, 做前端.
-  { pattern: /(?:我是|现在是|目前是|当上了|当了|升职为|升为|升职成|转行做|改行做|在做|做)(?:一名|一个|一位|个|名)?/u, slot: (m, c) => {
+  { pattern: /(?:^是|我是|现在是|目前是|当上了|当了|升职为|升为|升职成|转行做|改行做|在做|做)(?:一名|一个|一位|个|名)?/u, slot: (m, c) => {
       const rest = c.slice(end(m));
       const job = /^[\p{Script=Han}A-Za-z]{1,8}?(?=[，。！的了啦呀]|$)/u.exec(rest)?.[0] ?? "";
       return JOB_TAIL.test(job) && job.length >= 2 ? value("job", job) : undefined;
@@ -144,8 +148,8 @@ const RULES: Rule[] = [
   { pattern: /(?:考上了?|考进了?|转学到了?|转到了?)(?=\p{Script=Han}{2,8})/u, slot: (m, c) => value("school", valueAt(c, end(m))) },
   // Relationship status.
   { pattern: /单身/u, slot: (_m, c) => ({ attribute: "relationship", value: "single", negated: /不再|不是|脱离/u.test(c) }) },
-  { pattern: /分手了|分了手|离婚了|离了婚/u, slot: (m) => ({ attribute: "relationship", value: m[0].includes("离") ? "divorced" : "single", negated: false }) },
-  { pattern: /脱单了|有(?:男|女)朋友了|在谈恋爱|谈恋爱了|恋爱了|在一起了/u, slot: () => ({ attribute: "relationship", value: "dating", negated: false }) },
+  { pattern: /分手了|分了手|离婚了|离了婚|掰了|分开了|我俩分了|我们分了/u, slot: (m) => ({ attribute: "relationship", value: m[0].includes("离") ? "divorced" : "single", negated: false }) },
+  { pattern: /脱单了|有(?:男|女)朋友了|在谈恋爱|谈恋爱了|(?<!不)恋爱了|(?<!不)在一起了/u, slot: () => ({ attribute: "relationship", value: "dating", negated: false }) },
   { pattern: /订婚了|订婚啦/u, slot: () => ({ attribute: "relationship", value: "engaged", negated: false }) },
   { pattern: /(?:还没|没有?)结婚|未婚/u, slot: () => ({ attribute: "relationship", value: "married", negated: true }) },
   { pattern: /结婚了|已婚|领证了|结婚啦/u, slot: () => ({ attribute: "relationship", value: "married", negated: false }) },
@@ -197,12 +201,18 @@ const RULES: Rule[] = [
   { pattern: /(?:旧车|车)(?:已经)?卖了|把车卖了/u, slot: () => ({ attribute: "car", value: "", negated: true }) },
   // Phone: 电话13812345678, 新号码是15987654321.
   { pattern: /(?:电话|手机|号码|手机号)[^0-9]{0,4}(1[0-9]{10})/u, slot: (m) => value("phone", m[1]) },
+  { pattern: /(?<![0-9])(1[0-9]{10})(?![0-9])/u, slot: (m, _c, sentence) => (/电话|手机|号码|手机号/u.test(sentence) ? value("phone", m[1]) : undefined) },
+  // 无辣不欢: a liking; 游泳 / 跑步 as a habit; 游泳早停了: its end.
+  { pattern: /无(\p{Script=Han})不欢/u, slot: (m) => (m[1] === "肉" ? undefined : { attribute: `habit:${m[1]}`, value: "yes", negated: false }) },
+  { pattern: /(?:每天|每周\S?|经常|常|平时|一直|起来|都)(?:早上|晚上|下班后?)?(?:\p{Script=Han}{0,4}?)(游泳|跑步|健身|瑜伽|爬山|骑行|滑雪|钓鱼|打球|夜跑|晨跑)/u, slot: (m) => ({ attribute: `habit:${m[1]}`, value: "yes", negated: false }) },
+  { pattern: /(游泳|跑步|健身|瑜伽|爬山|骑行|滑雪|钓鱼|打球|夜跑|晨跑)(?:早就?|已经|都|也)?(?:停了|不去了|断了|放弃了|不练了|不跑了)/u, slot: (m) => ({ attribute: `habit:${m[1]}`, value: "", negated: true }) },
+  { pattern: /(\p{Script=Han}{2})(?:放|送|交|托)(?:到|给)?(?:我妈|我爸|我爸妈|朋友|别人|亲戚|\p{Script=Han}{1,3})(?:那儿|那里|家)?(?:养|领养)了/u, slot: (m) => ({ attribute: `pet:${m[1]}`, value: "", negated: true }) },
   // Numbers: 朵朵今年五岁, 我儿子已经六岁了, 我有两个孩子, 月薪两万.
   { pattern: new RegExp(`(?<!不是)(${ZH_NUMBER})(?:周)?岁`, "u"), slot: (m) => {
       const n = chineseNumber(m[1]);
       return n >= 0 && n <= 120 ? { attribute: "age", value: String(n), negated: false } : undefined;
     } },
-  { pattern: new RegExp(`有(${ZH_NUMBER})个(?:孩子|娃|小孩|宝宝)`, "u"), slot: (m) => value("children", String(chineseNumber(m[1]))) },
+  { pattern: new RegExp(`(?:有|是|家里|我家)?(俩|${ZH_NUMBER})个?(?:孩子|娃|小孩|宝宝)`, "u"), slot: (m) => value("children", m[1] === "俩" ? "2" : String(chineseNumber(m[1]))) },
   { pattern: /(?:月薪|年薪|工资|薪水|收入)(?:是|涨到了?|现在是|有|才|降到了?)?/u, slot: (m, c) => {
       const v = /^[0-9一二两三四五六七八九十百千万.kK]+(?:万|千|k|K)?/u.exec(c.slice(end(m)))?.[0];
       return v ? value("salary", v) : undefined;

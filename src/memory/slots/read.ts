@@ -1,15 +1,19 @@
 import { englishCorrection, englishNamesHabit, englishValuesOfKind, readEnglishClause } from "./read-en.js";
 import { chineseCorrection, chineseNamesHabit, chineseValuesOfKind, readChineseClause } from "./read-zh.js";
+import { chatSentences } from "../sentences.js";
 import { REPORTED, hedgeOf, sentenceWideHedge } from "./hedge.js";
 import { USER, type Correction, type Hedge, type SentenceReading, type Slot } from "./types.js";
 
 const HAN = /\p{Script=Han}/u;
-const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
 /**
  * Clauses: commas and semicolons, "but"/但是/不过 (which often turn a statement around), and "and"
  * before a new subject ("I'm a nurse and I live in Lisbon").
  */
 const CLAUSE_BREAK = /(?<!\d),(?!\d{3})|[，;；、]|\s+(?:but|and|so)\s+|(?=但是|不过|可是|而且)|(?<=[\p{Script=Han}\p{Extended_Pictographic}])\s+(?=\p{Script=Han})/iu;
+
+function planSlots(clause: string, sentence: string, zh: boolean): Slot[] {
+  return (zh ? readChineseClause(clause, sentence) : readEnglishClause(clause, sentence)).slots.filter((s) => s.attribute.startsWith("plan:"));
+}
 
 /** Words of a text, a Chinese character counting as one. */
 function size(text: string, zh: boolean): number {
@@ -43,8 +47,7 @@ export function readClauses(text: string, about = USER): { clauses: Clause[]; he
   const out: Clause[] = [];
   const hedges: Hedge[] = [];
   let correction: Correction | undefined;
-  for (const { segment } of sentences.segment(text)) {
-    const sentence = segment.trim();
+  for (const sentence of chatSentences(text)) {
     if (!sentence) continue;
     const zh = HAN.test(sentence);
     const clauses = sentence.split(CLAUSE_BREAK).map((c) => c.trim()).filter(Boolean);
@@ -64,11 +67,14 @@ export function readClauses(text: string, about = USER): { clauses: Clause[]; he
       hedges.push(...hedge.hedges);
       // The part before a plan, a future or a story still states what holds now.
       const head = clause.slice(0, hedge.at).trim();
+      // A plan is about the future by nature ("下周三下午两点开会"): a future alone does not hedge its date.
+      const plans = hedge.hedges.every((h) => h === "future") ? planSlots(clause, sentence, zh) : [];
       if (!head || (hedge.hedges.length && size(head, zh) < 2)) {
-        out.push({ text: clause, slots: [], hedged: true, last });
+        out.push({ text: clause, slots: plans, hedged: plans.length === 0, last });
         continue;
       }
       const read = zh ? readChineseClause(head, sentence) : readEnglishClause(head, sentence);
+      read.slots.push(...plans.filter((p) => !read.slots.some((s) => s.attribute === p.attribute)));
       const slots = read.slots.map((s) => (about !== USER && s.subject === USER ? { ...s, subject: about.toLowerCase() } : s));
       out.push({ text: clause, slots, hedged: false, last });
     }

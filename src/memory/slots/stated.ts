@@ -1,7 +1,7 @@
+import { chatSentences } from "../sentences.js";
 import { readClauses } from "./read.js";
 import { changedTopics } from "./topics.js";
 
-const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
 
 /**
  * Whether a text states a lasting fact of the user's or their people's (where they live, work,
@@ -22,8 +22,7 @@ const QUESTION_END = /[?？]\s*$/u;
  */
 export function statedFacts(text: string): string[] {
   const out: string[] = [];
-  for (const { segment } of sentences.segment(text)) {
-    const sentence = segment.trim();
+  for (const sentence of chatSentences(text)) {
     if (!sentence) continue;
     const { clauses } = readClauses(sentence);
     if (!clauses.some((c) => !c.hedged && c.slots.length > 0) && changedTopics(sentence).length === 0) continue;

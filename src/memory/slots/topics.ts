@@ -62,7 +62,7 @@ function topicsIn(text: string): string[] {
  * The topics a fact says changed for the user, leaving out those the slots read in it. Only its
  * unhedged clauses whose subject is the user (or none: Chinese drops it) count.
  */
-export function changedTopics(text: string): string[] {
+export function changedTopics(text: string, options: { withSlots?: boolean } = {}): string[] {
   const { clauses } = readClauses(text);
   const out = new Set<string>();
   for (const c of clauses) {
@@ -70,7 +70,7 @@ export function changedTopics(text: string): string[] {
     const zh = HAN.test(c.text);
     if (!(zh ? CHANGE_ZH : CHANGE_EN).test(c.text) || (zh ? OTHER_ZH : OTHER_EN).test(c.text)) continue;
     for (const topic of topicsIn(c.text)) {
-      if (c.slots.some((s) => TOPICS[topic].slots.test(s.attribute))) continue;
+      if (!options.withSlots && c.slots.some((s) => TOPICS[topic].slots.test(s.attribute))) continue;
       out.add(topic);
     }
   }

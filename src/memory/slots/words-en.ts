@@ -24,7 +24,7 @@ export const JOB_HEAD =
   /(?:er|or|ist|ian|ant|ent|eer|ee|nurse|doctor|chef|cook|surgeon|lawyer|attorney|clerk|pilot|nanny|medic|paramedic|dentist|vet|analyst|architect|consultant|specialist|intern|freelancer|student|barista|cashier|coach|tutor|professor|lecturer|scientist|officer|agent|artist|accountant|mechanic|electrician|plumber|firefighter|pharmacist|therapist|journalist|editor|assistant|director|lead|head|ceo|cto|cfo|founder|owner|programmer|dev|pm|sde|swe|ux)$/i;
 export const NOT_JOB = new Set(["fan", "lover", "person", "member", "mother", "father", "parent", "mom", "dad", "beginner", "vegetarian", "vegan", "pescatarian", "runner-up", "other", "newcomer", "customer", "user", "owner", "sister", "brother", "daughter", "son", "wife", "husband", "partner", "grandmother", "grandfather", "leader"]);
 
-export const DIETS = ["vegetarian", "vegan", "pescatarian", "keto", "gluten-free", "dairy-free", "paleo", "carnivore", "flexitarian"];
+export const DIETS = ["vegetarian", "vegan", "pescatarian", "keto", "gluten-free", "dairy-free", "paleo", "carnivore", "flexitarian", "plant-based", "low-carb", "whole30"];
 export const EVENTS = "meeting|appointment|interview|dinner|lunch|breakfast|party|flight|trip|wedding|class|lesson|exam|test|call|checkup|check-up|surgery|concert|game|match|date|reservation|presentation|deadline|training|session|visit|ceremony|shift";
 export const WEEKDAY = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight";
 export const CLOCK = "\\d{1,2}(?::\\d{2})?\\s?(?:am|pm)|\\d{1,2}:\\d{2}|noon|midnight";

@@ -93,3 +93,22 @@ describe("slots: what a sentence says holds now", () => {
     expect(statedFacts("跟你说个事，我上个月搬到北京了，这边暖气太足了")).toEqual(["跟你说个事，我上个月搬到北京了，这边暖气太足了"]);
   });
 });
+
+describe("chat sentences and plans", () => {
+  it("splits a lower-case chat message into its sentences, so a trailing question does not swallow the statements", async () => {
+    const { chatSentences } = await import("../../../src/memory/sentences.js");
+    expect(chatSentences("day 40 without a cigarette 🎉 not touching them again. weirdly my taste is back. is that real?")).toEqual([
+      "day 40 without a cigarette 🎉 not touching them again.",
+      "weirdly my taste is back.",
+      "is that real?",
+    ]);
+    expect(statedFacts("day 40 without a single cigarette 🎉 not touching them again. is that a real thing?")).toEqual([
+      "day 40 without a single cigarette 🎉 not touching them again.",
+    ]);
+  });
+
+  it("reads a plan's date under a future word, which hedges the rest", () => {
+    expect(slotsOf("下周三下午两点要跟客户开会")).toEqual(["user|plan:会|周三"]);
+    expect(slotsOf("I'm moving to Austin next month.")).toEqual([]);
+  });
+});

@@ -15,7 +15,7 @@ describe("slots: a change read by its topic when the slot rules cannot parse it"
     ["So I got let go from the agency on Thursday.", ["work"]],
     ["Haven't touched a cigarette since March!", ["smoking"]],
     ["跟你说个事 我上个月搬家了 新家离地铁近多了", ["where they live"]],
-    ["不用织了 我俩分了😅", ["relationship"]],
+    ["我已经不跟男朋友联系了", ["relationship"]],
     ["应酬的白酒也停了", ["drinking"]],
   ])("reads a change of the user's: %s", (text, topics) => {
     expect(changedTopics(text)).toEqual(topics);
@@ -46,5 +46,16 @@ describe("slots: a change read by its topic when the slot rules cannot parse it"
     const job = memory("I do email campaigns at an agency.");
     const [j] = judgeFacts([{ text: "So I got let go from the agency on Thursday.", proposed: { action: "ADD" } }], [job]);
     expect(j.action).toBe("ADD");
+  });
+});
+
+describe("slots: a topic the slots read in the new fact still ends memories they could not read", () => {
+  it("我俩分了 ends 男朋友小周下个月生日, which names no status the rules read", () => {
+    const old = memory("男朋友小周下个月生日 我想给他织条围巾");
+    const [j] = judgeFacts([{ text: "不用织了 我俩分了" }], [old]);
+    expect(j).toMatchObject({ action: "SUPERSEDE", target: old });
+    // A memory the slots did read is compared by value, not by topic: "I live in Lisbon" after "I moved to Lisbon" stays.
+    const same = memory("I live in Lisbon.");
+    expect(judgeFacts([{ text: "I moved to Lisbon last year." }], [same])[0].action).toBe("ADD");
   });
 });
