@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Settings } from "../config/settings.js";
-import { unreachableMessage } from "../util/postgres.js";
+import { postgresPool, unreachableMessage } from "../util/postgres.js";
 
 /**
  * Short-term memory outside the dev server: PostgreSQL when DATABASE_URL is set, otherwise one
@@ -12,7 +12,9 @@ import { unreachableMessage } from "../util/postgres.js";
 export async function createCheckpointer(settings: Settings): Promise<BaseCheckpointSaver> {
   if (settings.DATABASE_URL) {
     const { PostgresSaver } = await import("@langchain/langgraph-checkpoint-postgres");
-    const saver = PostgresSaver.fromConnString(settings.DATABASE_URL);
+    // The product's pool (util/postgres.ts): an idle connection the server ends (a restart, a
+    // terminated session) is replaced, not an uncaught error that ends the process.
+    const saver = new PostgresSaver(postgresPool(settings.DATABASE_URL));
     try {
       await saver.setup();
     } catch (e) {

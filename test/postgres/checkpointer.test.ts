@@ -1,3 +1,4 @@
+import pg from "pg";
 /**
  * Conversations in PostgreSQL (DATABASE_URL → PostgresSaver, src/app/checkpointer.ts) on a real
  * server: a second turn of a thread sees the first, even through another process's saver; two
@@ -56,6 +57,26 @@ describe.skipIf(!postgresAvailable("the PostgresSaver test"))("conversations in 
     const third = await elsewhere.invoke(turn("And my name?"), run("ana", "t1"));
     expect(third.messages).toHaveLength(6);
     expect((await elsewhere.getState(run("ana", "t2"))).values.messages).toHaveLength(2);
+  });
+
+  it("survives the server ending its idle connections (a restart, a terminated session): the next turn works", async () => {
+    const db = await freshDatabase();
+    cleanups.push(db.drop);
+    const saver = (await createCheckpointer(settingsFor(db.url))) as PostgresSaver;
+    cleanups.push(() => saver.end());
+    const graph = buildGraph(makeTestDeps().deps).compile({ checkpointer: saver });
+    await graph.invoke(turn("I grow tomatoes."), run("ana", "t1"));
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const ended = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+      expect(ended.rowCount).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const next = await graph.invoke(turn("What do I grow?"), run("ana", "t1"));
+    expect(next.messages).toHaveLength(4);
   });
 });
 
