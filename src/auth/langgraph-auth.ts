@@ -1,6 +1,6 @@
 import { Auth, HTTPException } from "@langchain/langgraph-sdk/auth";
 import { namesOtherUser, OTHER_USER_MESSAGE } from "./claims.js";
-import { bearerToken, type TokenTable } from "./tokens.js";
+import { requestToken, type TokenTable } from "./tokens.js";
 
 /**
  * LangGraph custom auth for `langgraph dev` (langgraph.json "auth"). Two modes:
@@ -30,10 +30,10 @@ export function createAuth(tokens: TokenTable | undefined) {
   return new Auth()
     .authenticate(async (request: Request) => {
       if (!tokens) return openModeCaller(request);
-      const token = bearerToken(request.headers.get("authorization"));
-      if (!token) throw refusal(401, 'Authentication required: send "Authorization: Bearer <token>" (tokens are set in AUTH_TOKENS).');
+      const token = requestToken(request.headers);
+      if (!token) throw refusal(401, 'Authentication required: send "Authorization: Bearer <token>" or "x-api-key: <token>" (the SDKs\' api_key; tokens are set in AUTH_TOKENS).');
       const user = tokens.userFor(token);
-      if (!user) throw refusal(401, "Unknown token: check the bearer token against AUTH_TOKENS.");
+      if (!user) throw refusal(401, "Unknown token: check the token against AUTH_TOKENS.");
       return { identity: user, permissions: [], is_authenticated: true };
     })
     .on("threads:create", ({ user, value }) => {

@@ -59,6 +59,14 @@ export function parseTokens(spec: string): TokenTable {
   };
 }
 
+/**
+ * The token a request carries: "Authorization: Bearer <token>", or "x-api-key: <token>", the
+ * header the LangGraph SDKs send for their `api_key` (get_client(url, api_key=...)).
+ */
+export function requestToken(headers: Headers): string | undefined {
+  return bearerToken(headers.get("authorization")) ?? (headers.get("x-api-key")?.trim() || undefined);
+}
+
 /** The token of an "Authorization: Bearer <token>" header, or undefined. */
 export function bearerToken(header: string | null | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");

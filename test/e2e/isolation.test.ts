@@ -173,6 +173,15 @@ describe("tenant isolation over HTTP with token auth", () => {
     expect(JSON.stringify(run.json.messages.at(-1).content)).toContain(alice.secret);
   });
 
+  it("the SDKs' api_key (x-api-key header) signs a user in as the bearer token does", async () => {
+    const [alice, bob] = users;
+    const own = await fetch(`${server.url}/memories`, { headers: { "x-api-key": alice.token } });
+    expect(own.status).toBe(200);
+    expect(JSON.stringify(await own.json())).toContain(alice.secret);
+    const other = await fetch(`${server.url}/threads/${bob.threadId}/state`, { headers: { "x-api-key": alice.token } });
+    expect(other.status).toBe(404);
+  });
+
   it("every user attacking every other user on every route: no leak, no cross-user write", async () => {
     const before = new Map<string, string>();
     for (const u of users) before.set(u.id, await snapshot(u));

@@ -53,6 +53,14 @@ describe("LangGraph auth handler", () => {
     await expect(h.authenticate(request("http://127.0.0.1:2024/threads", "nope-nope-nope-nope"))).rejects.toMatchObject({ status: 401 });
   });
 
+  it("token mode: the SDKs' api_key header (x-api-key) is the same token; a wrong one is 401", async () => {
+    const h = handlers();
+    const keyed = (key: string) => new Request("http://127.0.0.1:2024/threads", { headers: { "x-api-key": key } });
+    expect(await h.authenticate(keyed(ALICE))).toMatchObject({ identity: "alice", is_authenticated: true });
+    await expect(h.authenticate(keyed("nope-nope-nope-nope"))).rejects.toMatchObject({ status: 401 });
+    await expect(h.authenticate(keyed(" "))).rejects.toMatchObject({ status: 401 });
+  });
+
   it("open mode: anonymous on localhost, refused for any other host", async () => {
     const h = (createAuth(undefined) as any)["~handlerCache"];
     for (const host of ["localhost:2024", "127.0.0.1:2024", "[::1]:2024"]) {

@@ -11,7 +11,7 @@ type JsonObject = Record<string, unknown>;
 const COMMON_ERRORS = [400, 401, 403, 500, 503];
 const ERROR_MEANING: Record<number, string> = {
   400: "invalid input (the message names the field), invalid JSON, an invalid filter, or a bad user id",
-  401: "token mode: no bearer token, or an unknown one",
+  401: "token mode: no token (bearer or x-api-key), or an unknown one",
   403: "the request names another user than the token's, or (open mode) it is not addressed to localhost",
   404: "no such memory, job or memory namespace for this user (another user's id answers the same)",
   409: "the job is running or done",
@@ -43,8 +43,8 @@ export function openApiDocument(maxTextChars: number): JsonObject {
         "Long-term memory administration, the memory update queue and the LangGraph store view, served beside the LangGraph routes by `npm run dev`. See docs/http-api.md.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
-    // Token mode (AUTH_TOKENS set) needs the bearer token; open mode (localhost only) needs none.
-    security: [{ bearerAuth: [] }, {}],
+    // Token mode (AUTH_TOKENS set) needs the token, as a bearer or as the SDKs' x-api-key; open mode (localhost only) needs none.
+    security: [{ bearerAuth: [] }, { apiKeyAuth: [] }, {}],
     tags: [
       { name: "memories", description: "one user's memories" },
       { name: "users", description: "whole-user operations: forget, export, import" },
@@ -56,7 +56,10 @@ export function openApiDocument(maxTextChars: number): JsonObject {
     ],
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "a token of AUTH_TOKENS (\"user:token,...\")" } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "a token of AUTH_TOKENS (\"user:token,...\")" },
+        apiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key", description: "the same token, as the LangGraph SDKs send their api_key" },
+      },
       schemas: componentSchemas(named),
       responses: Object.fromEntries(Object.entries(ERROR_MEANING).map(([status, meaning]) => [`Error${status}`, errorResponse(Number(status), meaning)])),
     },
