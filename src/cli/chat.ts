@@ -15,6 +15,7 @@ import { Spinner } from "./spinner.js";
 import { chatModelSpec } from "../models/chat.js";
 import { FileThreadRegistry } from "./thread-registry.js";
 import { join } from "node:path";
+import { MAX_USER_ID_LENGTH, validateUserId } from "../memory/validation.js";
 
 const CHAT: CommandSpec = {
   name: "memory-chat",
@@ -38,6 +39,14 @@ async function main(): Promise<number> {
     stdout.write(`${commandHelp(CHAT)}\n\nIn the chat:\n${HELP.replace(/^Commands:\n/, "")}\n`);
     return 0;
   }
+  const userId = stringValue(values, "user") ?? (process.env.USER || "me");
+  try {
+    // Checked before anything loads: a bad id would otherwise fail every turn.
+    validateUserId(userId);
+  } catch (e) {
+    stderr.write(`--user: ${(e as Error).message}. A user id is 1 to ${MAX_USER_ID_LENGTH} characters with no control characters, e.g. --user alice.\n`);
+    return 2;
+  }
   let settings;
   try {
     // The chat is a screen for a person: only warnings and errors are logged there by default.
@@ -54,7 +63,6 @@ async function main(): Promise<number> {
   if (!settings.CHAT_MODEL) {
     stderr.write(`CHAT_MODEL is not set: using the small local model ${modelSpec.slice("llama-cpp:".length)} (it remembers what you tell it; its answers are weak).\n`);
   }
-  const userId = stringValue(values, "user") ?? (process.env.USER || "me");
   const spinner = new Spinner(stderr);
   const runtime = createRuntime(settings, { onModelProgress: (msg) => spinner.update(msg) });
   try {
