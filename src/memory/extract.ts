@@ -158,16 +158,15 @@ async function chooseQuotes(model: BaseChatModel, sentences: string[], signal?: 
 const QUESTION = /[?？]\s*$/;
 
 /**
- * The user's sentences that could state a fact: split by Intl.Segmenter (Chinese and English
- * punctuation alike), without questions (they ask, they do not state), without fragments too
+ * The user's sentences that could state a fact (sentences.ts: Chinese and English punctuation
+ * alike, lower-case chat too), without questions (they ask, they do not state), without fragments too
  * short to carry a fact on their own ("Hi!", "好的。") and without greetings, thanks and
  * acknowledgements of any length ("hello", "Thanks, that was helpful!", "哈哈好的"; small-talk.ts).
  */
 export function candidateSentences(text: string): string[] {
   const out: string[] = [];
-  for (const segment of chatSentences(text)) {
-    const sentence = segment.trim();
-    if (!sentence || QUESTION.test(sentence) || sentence.length > MAX_FACT_CHARS) continue;
+  for (const sentence of chatSentences(text)) {
+    if (QUESTION.test(sentence) || sentence.length > MAX_FACT_CHARS) continue;
     if (contentLength(sentence) < 4 || isSmallTalk(sentence)) continue;
     if (!out.includes(sentence)) out.push(sentence);
   }

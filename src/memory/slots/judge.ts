@@ -1,7 +1,7 @@
 import type { Action } from "../reconcile.js";
 import type { MemoryRecord } from "../types.js";
-import { namesHabit, readClauses, readSlots, remainderDropping, remainderWithout, valuesOfKind } from "./read.js";
-import { TOPICS, changedTopics, userTopicClause } from "./topics.js";
+import { namesHabit, readClauses, readSlots, remainderDropping, remainderWithout, spelling, valuesOfKind } from "./read.js";
+import { TOPICS, changedTopics, namesTopic, userTopicClause } from "./topics.js";
 import { USER, type SentenceReading, type Slot } from "./types.js";
 
 /** A new fact as the structural layer sees it. */
@@ -94,7 +94,7 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
     } else if (judgement.action === "SUPERSEDE" && topics) {
       // What the closed memories said on other topics stays current.
       for (const m of [judgement.target!, ...judgement.alsoCloses]) {
-        const rest = remainderDropping(m.text, (c) => topics.some((t) => (/\p{Script=Han}/u.test(c.text) ? TOPICS[t].zh : TOPICS[t].en).test(c.text)));
+        const rest = remainderDropping(m.text, (c) => topics.some((t) => namesTopic(c.text, t)));
         if (rest) judgement.remainders.set(m.id, rest);
       }
     } else if (judgement.action === "SUPERSEDE") {
@@ -114,9 +114,7 @@ type Judged = Omit<Judgement, "remainders"> & { corrected?: string; topics?: str
 function replaceValue(text: string, old: string, value: string, source: string): string | undefined {
   const at = text.toLowerCase().indexOf(old.toLowerCase());
   if (at < 0) return undefined;
-  const from = source.toLowerCase().indexOf(value.toLowerCase());
-  const spelled = from >= 0 ? source.slice(from, from + value.length) : value;
-  return text.slice(0, at) + spelled + text.slice(at + old.length);
+  return text.slice(0, at) + (spelling(source, value) ?? value) + text.slice(at + old.length);
 }
 
 function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): Judged {

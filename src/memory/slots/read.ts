@@ -91,55 +91,50 @@ export function readClauses(text: string, about = USER): { clauses: Clause[]; he
  * a year as a lab technician in Raleigh."). `newText`: the fact with the new value, for its spelling.
  */
 export function remainderWithout(text: string, old: Slot, next: Slot, newText: string, about = USER): string | undefined {
-  const { clauses } = readClauses(text, about);
   const zh = HAN.test(text);
-  const size = (t: string) => (zh ? (t.match(/\p{Script=Han}/gu)?.length ?? 0) : t.split(/\s+/).filter(Boolean).length);
   const spelled = spelling(newText, next.value);
-  let changed = false;
-  const kept: string[] = [];
   const [kind, key] = old.attribute.split(":");
   const states = (c: Clause) =>
     c.slots.some((s) => s.subject === old.subject && s.attribute === old.attribute) || ((kind === "habit" || kind === "pet") && !!key && namesHabit(c.text, key));
-  let dropping = false;
-  for (const c of clauses) {
-    const body = c.text.replace(/[,，;；、.。!！?？]+$/u, "");
-    if (!states(c)) {
-      // A qualifier right after a dropped clause goes with it ("…on coffee, like 4 cups a day").
-      dropping &&= c.slots.length === 0 && QUALIFIER.test(body);
-      if (!dropping && !c.hedged && size(body) >= 3) kept.push(body);
-      continue;
-    }
-    changed = true;
-    dropping = true;
+  return remainder(text, about, (c, body) => {
+    if (!states(c)) return undefined;
     const at = old.value ? body.toLowerCase().indexOf(old.value) : -1;
     // The clause says more than the value (another slot, or other words): it stays, with the new value.
     const more = c.slots.some((s) => s.attribute !== old.attribute) || otherWords(body, old.value, zh) >= 2;
     // Not across scripts: a Chinese value in an English sentence is neither the user's words nor their language.
-    if (!next.negated && spelled && at >= 0 && more && HAN.test(spelled) === zh) {
-      kept.push(body.slice(0, at) + spelled + body.slice(at + old.value.length));
-    }
-  }
-  if (!changed || kept.length === 0) return undefined;
-  return kept.join(zh ? "，" : ", ") + (zh ? "。" : ".");
+    if (!next.negated && spelled && at >= 0 && more && HAN.test(spelled) === zh) return body.slice(0, at) + spelled + body.slice(at + old.value.length);
+    return null;
+  });
 }
 
 /** The text without the clauses `drop` picks (and a qualifier right after one), or undefined when nothing is dropped or nothing worth keeping is left. */
 export function remainderDropping(text: string, drop: (c: Clause) => boolean): string | undefined {
-  const { clauses } = readClauses(text);
+  return remainder(text, USER, (c) => (drop(c) ? null : undefined));
+}
+
+/**
+ * The clauses of a closed memory that still hold: those `change` leaves alone (undefined), and
+ * what it rewrites a changed one to (null: dropped). A qualifier right after a changed clause goes
+ * with it ("…on coffee, like 4 cups a day"). Undefined when nothing changed or nothing is left.
+ */
+function remainder(text: string, about: string, change: (c: Clause, body: string) => string | null | undefined): string | undefined {
+  const { clauses } = readClauses(text, about);
   const zh = HAN.test(text);
   const kept: string[] = [];
-  let dropped = false;
+  let changed = false;
   let dropping = false;
   for (const c of clauses) {
     const body = c.text.replace(/[,，;；、.。!！?？]+$/u, "");
-    if (drop(c)) {
-      dropped = dropping = true;
+    const rewritten = change(c, body);
+    if (rewritten === undefined) {
+      dropping &&= c.slots.length === 0 && QUALIFIER.test(body);
+      if (!dropping && !c.hedged && size(body, zh) >= 3) kept.push(body);
       continue;
     }
-    dropping &&= c.slots.length === 0 && QUALIFIER.test(body);
-    if (!dropping && !c.hedged && size(body, zh) >= 3) kept.push(body);
+    changed = dropping = true;
+    if (rewritten !== null) kept.push(rewritten);
   }
-  if (!dropped || kept.length === 0) return undefined;
+  if (!changed || kept.length === 0) return undefined;
   return kept.join(zh ? "，" : ", ") + (zh ? "。" : ".");
 }
 
@@ -155,10 +150,10 @@ function otherWords(body: string, value: string, zh: boolean): number {
   return rest.split(/[^\p{L}\p{N}'’$]+/u).filter((w) => w.length >= 2 && !PLAIN.has(w)).length;
 }
 
-/** A normalised value as the text writes it ("berlin" → "Berlin"). */
-function spelling(text: string, value: string): string | undefined {
+/** A normalised value as the text writes it ("berlin" → "Berlin"); the value itself when the text does not. */
+export function spelling(text: string, value: string): string | undefined {
   if (!value) return undefined;
-  const at = text.toLowerCase().indexOf(value);
+  const at = text.toLowerCase().indexOf(value.toLowerCase());
   return at >= 0 ? text.slice(at, at + value.length) : value;
 }
 

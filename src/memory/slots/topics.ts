@@ -53,9 +53,13 @@ const HAN = /\p{Script=Han}/u;
 const OTHER_EN = /^(?:\W*\w+\W+){0,2}?(?:my|our)\s+(?:\w+\s+)?(?:boss|sister|brother|mom|dad|mother|father|friend|coworker|colleague|roommate|neighbou?r|cousin|son|daughter|kid|husband|wife|partner|boyfriend|girlfriend)\b(?!\s+and\s+i\b)|^\W*(?:he|she|they|his|her|their)\b/i;
 const OTHER_ZH = /^[^我]{0,4}(?:他|她|他们|她们)|我(?:的)?(?:同事|朋友|闺蜜|哥们|室友|邻居|妹妹|姐姐|哥哥|弟弟|妈妈?|爸爸?|老板|领导|表\p{Script=Han})(?!和我|跟我)/u;
 
+/** Whether a text speaks of the topic, by the words of its language. */
+export function namesTopic(text: string, topic: string): boolean {
+  return (HAN.test(text) ? TOPICS[topic].zh : TOPICS[topic].en).test(text);
+}
+
 function topicsIn(text: string): string[] {
-  const zh = HAN.test(text);
-  return Object.entries(TOPICS).filter(([, t]) => (zh ? t.zh : t.en).test(text)).map(([name]) => name);
+  return Object.keys(TOPICS).filter((topic) => namesTopic(text, topic));
 }
 
 /**
@@ -82,8 +86,7 @@ export function userTopicClause(text: string, topic: string): boolean {
   const { clauses } = readClauses(text);
   return clauses.some((c) => {
     if (c.hedged || c.slots.some((s) => s.subject !== USER)) return false;
-    const zh = HAN.test(c.text);
-    return (zh ? TOPICS[topic].zh : TOPICS[topic].en).test(c.text) && !(zh ? OTHER_ZH : OTHER_EN).test(c.text);
+    return namesTopic(c.text, topic) && !(HAN.test(c.text) ? OTHER_ZH : OTHER_EN).test(c.text);
   });
 }
 
