@@ -27,7 +27,7 @@ writeFileSync(
   }),
 );
 
-describe("memories CLI (a child process on SQLite and the default local embeddings)", { timeout: 180_000 }, () => {
+describe("memories CLI (a child process on SQLite and the default local embeddings)", { timeout: 600_000 }, () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("imports an export file, then lists, searches, shows and tells history, as text and as JSON", async () => {

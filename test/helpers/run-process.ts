@@ -10,14 +10,15 @@ export interface ProcessResult {
  * Runs a command to its end with the memories CLI's embedded defaults (SQLite in `dataDir`, the
  * default embedder, no chat model, default log level), collecting what it printed. A command that
  * has not ended after `timeoutMs` is killed and the call fails with what it had printed, so a
- * hang shows where it stopped instead of only the test's own timeout.
+ * hang shows where it stopped instead of only the test's own timeout (keep the tests' timeouts
+ * above this, or the test ends first and the output is lost).
  */
 export function runProcess(
   command: string,
   args: string[],
   options: { cwd: string; dataDir: string; timeoutMs?: number },
 ): Promise<ProcessResult> {
-  const timeoutMs = options.timeoutMs ?? 180_000;
+  const timeoutMs = options.timeoutMs ?? 90_000;
   return new Promise((done, fail) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
