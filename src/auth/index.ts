@@ -14,4 +14,4 @@ const logger = createLogger(settings.LOG_LEVEL).child({ component: "auth" });
 if (tokens) logger.info("token mode: each request needs a bearer token from AUTH_TOKENS", { users: tokens.users.length });
 else logger.warn("open mode (AUTH_TOKENS unset): the caller names the user and only requests to localhost are answered; do not expose this server");
 
-export const auth = createAuth(tokens);
+export const auth = createAuth(tokens, { maxMessageChars: settings.MAX_MESSAGE_CHARS });

@@ -1,4 +1,6 @@
 import { Auth, HTTPException } from "@langchain/langgraph-sdk/auth";
+import { TurnInputError } from "../graph/errors.js";
+import { checkTurn } from "../graph/turn-input.js";
 import { namesOtherUser, OTHER_USER_MESSAGE } from "./claims.js";
 import { requestToken, type TokenTable } from "./tokens.js";
 
@@ -14,6 +16,11 @@ import { requestToken, type TokenTable } from "./tokens.js";
  *   the user; requests addressed to any host other than localhost are refused, so a web page
  *   cannot reach the server through DNS rebinding. This is not a network boundary: never bind the
  *   server to other interfaces in open mode.
+ *
+ * In both modes a run whose turn would be refused (no or an empty, oversized or malformed user
+ * message, no or a bad user id) is refused here, with 400, before the server creates it: the
+ * server writes a run's input into its thread before the graph's first node, so a check in the
+ * graph alone would leave a refused message in the thread.
  */
 export const OWNER_KEY = "owner";
 /** Run metadata key with the run's user id; the server passes run metadata on to LangSmith traces. */
@@ -26,7 +33,7 @@ interface Caller {
   is_authenticated: boolean;
 }
 
-export function createAuth(tokens: TokenTable | undefined) {
+export function createAuth(tokens: TokenTable | undefined, limits: { maxMessageChars: number }) {
   return new Auth()
     .authenticate(async (request: Request) => {
       if (!tokens) return openModeCaller(request);
@@ -45,11 +52,13 @@ export function createAuth(tokens: TokenTable | undefined) {
       if (!scoped(user)) {
         // Open mode: the context names the user; it still goes on the run's metadata for traces.
         const named = (value.kwargs.context as { userId?: unknown } | undefined)?.userId;
+        gateTurn(value.kwargs.input, named, limits);
         if (typeof named === "string") value.metadata = { ...value.metadata, [TRACE_USER_KEY]: named };
         return;
       }
       value.metadata = { ...stampOwner(value.metadata, user.identity), [TRACE_USER_KEY]: user.identity };
       value.kwargs.context = contextFor(value.kwargs.context, user.identity);
+      gateTurn(value.kwargs.input, user.identity, limits);
       return { [OWNER_KEY]: user.identity };
     })
     .on(["threads:read", "threads:update", "threads:delete", "threads:search"], ({ user }) => {
@@ -94,6 +103,16 @@ function stampOwner(metadata: Record<string, unknown> | null | undefined, identi
   return { ...metadata, [OWNER_KEY]: identity };
 }
 
+/** Refuses, with 400 before the run exists, a turn the graph would refuse (graph/turn-input.ts). */
+function gateTurn(input: unknown, userId: unknown, limits: { maxMessageChars: number }): void {
+  try {
+    checkTurn(input, userId, limits);
+  } catch (error) {
+    if (error instanceof TurnInputError) throw refusal(400, error.message);
+    throw error;
+  }
+}
+
 /** The run context with the caller's user id: filled in when absent, refused when it names someone else. */
 function contextFor(context: unknown, identity: string): Record<string, unknown> {
   const ctx = context && typeof context === "object" ? { ...(context as Record<string, unknown>) } : {};
@@ -102,7 +121,7 @@ function contextFor(context: unknown, identity: string): Record<string, unknown>
   return ctx;
 }
 
-const REFUSAL_CODES = { 401: "unauthorized", 403: "forbidden" } as const;
+const REFUSAL_CODES = { 400: "invalid_input", 401: "unauthorized", 403: "forbidden" } as const;
 
 /**
  * A refusal in the API's error shape, `{"error": code, "message": ...}` as JSON. The server sends

@@ -5,6 +5,7 @@ import type { MemoryChange } from "../memory/types.js";
 import type { MemoryEngine } from "../memory/engine.js";
 import type { RetrievedMemory } from "../graph/state.js";
 import { runContext } from "../graph/context.js";
+import { checkTurn } from "../graph/turn-input.js";
 import { messageText } from "../memory/structured.js";
 import { chronological } from "../server/memory-view.js";
 import { profileText } from "../memory/profile/render.js";
@@ -40,6 +41,8 @@ export interface ChatSessionOptions {
   threads: ThreadRegistry;
   memory: () => Promise<MemoryEngine>;
   userId: string;
+  /** Longest message a turn takes (MAX_MESSAGE_CHARS): a longer one is refused before it reaches the thread. */
+  maxMessageChars: number;
   threadId?: string;
   write: (text: string) => void;
   /** The memory update worker: after the answer, the session waits for the turn's update's first outcome. */
@@ -93,10 +96,13 @@ export class ChatSession {
     let memoryStatus: string | undefined;
     let jobId: string | undefined;
     let streamed = false;
-    this.o.threads.add(this.o.userId, this.threadId);
+    const input = { messages: [new HumanMessage(text)] };
     try {
+      // Refused before the graph runs, so a refused message never enters the thread.
+      checkTurn(input, this.o.userId, { maxMessageChars: this.o.maxMessageChars });
+      this.o.threads.add(this.o.userId, this.threadId);
       const stream = await this.o.graph.stream(
-        { messages: [new HumanMessage(text)] },
+        input,
         {
           configurable: { thread_id: this.threadId },
           context: runContext({ userId: this.o.userId }),

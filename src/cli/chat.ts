@@ -83,6 +83,7 @@ async function main(): Promise<number> {
     threads: new FileThreadRegistry(join(settings.DATA_DIR, "threads.json")),
     memory: runtime.memory,
     userId,
+    maxMessageChars: settings.MAX_MESSAGE_CHARS,
     threadId: stringValue(values, "thread"),
     write: (t) => stdout.write(t),
     worker: runtime.memoryWorker,

@@ -1,8 +1,8 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { validateUserId } from "../memory/validation.js";
 import { contextSchema, type ResolvedRunSettings, type RunDefaults } from "./context.js";
 import type { GraphDefaults } from "./deps.js";
 import { TurnInputError } from "./errors.js";
+import { checkUserId } from "./turn-input.js";
 import { namesOtherUser, OTHER_USER_MESSAGE } from "../auth/claims.js";
 
 /** One schema per set of defaults: the nodes of a graph share theirs. */
@@ -26,17 +26,7 @@ export function resolveRunSettings(config: LangGraphRunnableConfig, defaults: Gr
     if (namesOtherUser(context.userId, signedIn)) throw new TurnInputError(`context.userId: ${OTHER_USER_MESSAGE}`);
     context.userId = signedIn;
   }
-  if (context.userId === undefined || context.userId === null || context.userId === "") {
-    throw new TurnInputError(
-      'No user id: pass it in the run context, e.g. {"context": {"userId": "alice"}} over HTTP or graph.invoke(input, {context: {userId: "alice"}}).',
-    );
-  }
-  let userId: string;
-  try {
-    userId = validateUserId(context.userId);
-  } catch (e) {
-    throw new TurnInputError((e as Error).message);
-  }
+  const userId = checkUserId(context.userId);
   return { ...context, userId };
 }
 

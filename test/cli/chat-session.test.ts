@@ -28,6 +28,7 @@ function session(userId = "dana", options: { interactive?: boolean; script?: Scr
     threads: new InMemoryThreadRegistry(),
     memory: async () => engine,
     userId,
+    maxMessageChars: 8000,
     write: (t) => (out += t),
     interactive: options.interactive,
   });
@@ -45,7 +46,7 @@ describe("terminal chat session", () => {
       dims: DIMS,
     });
     let out = "";
-    const s = new ChatSession({ graph: buildGraph(deps).compile({ checkpointer: new MemorySaver() }), threads: new InMemoryThreadRegistry(), memory: async () => engine, userId: "erin", write: (t) => (out += t) });
+    const s = new ChatSession({ graph: buildGraph(deps).compile({ checkpointer: new MemorySaver() }), threads: new InMemoryThreadRegistry(), memory: async () => engine, userId: "erin", maxMessageChars: 8000, write: (t) => (out += t) });
     const read = () => { const o = out; out = ""; return o; };
     await engine.add("", { userId: "erin", infer: false, facts: [{ text: "My sister Melanie lives in Lisbon." }, { text: "Melanie adopted a dog named Rex." }, { text: "我的表妹卡罗琳住在杭州市。" }] });
 
@@ -87,6 +88,7 @@ describe("terminal chat session", () => {
         threads: new InMemoryThreadRegistry(),
         memory: async () => engine,
         userId: "bo",
+        maxMessageChars: 8000,
         write: (t) => (out += t),
         worker,
         waiting: (label) => {
@@ -121,6 +123,7 @@ describe("terminal chat session", () => {
         threads: new InMemoryThreadRegistry(),
         memory: async () => engine,
         userId: "cy",
+        maxMessageChars: 8000,
         write: (t) => (out += t),
         worker,
       });

@@ -73,18 +73,51 @@ describe("the LangGraph server's own answers, as documented", () => {
     }
   });
 
-  it("a run that fails: 200 from /runs/wait with the error JSON-encoded inside __error__.message; an error event on /runs/stream", async () => {
+  it("a turn that would be refused is refused before the run exists: 400 JSON naming what to change, on /runs/wait and /runs/stream", async () => {
     const thread = JSON.parse((await call(alice.token, "POST", "/threads", {})).text).thread_id;
     const waited = await call(alice.token, "POST", `/threads/${thread}/runs/wait`, turn("   "));
+    expectApiError(waited, 400, "invalid_input");
+    expect(JSON.parse(waited.text).message).toBe("The message is empty: type something to send.");
+    const streamed = await call(alice.token, "POST", `/threads/${thread}/runs/stream`, turn("   "));
+    expectApiError(streamed, 400, "invalid_input");
+  });
+
+  it("a run that fails once started: 200 from /runs/wait with the error JSON-encoded inside __error__.message; an error event on /runs/stream", async () => {
+    const thread = JSON.parse((await call(alice.token, "POST", "/threads", {})).text).thread_id;
+    const bad = turn("hello", { context: { historyWindow: -1 } });
+    const waited = await call(alice.token, "POST", `/threads/${thread}/runs/wait`, bad);
     expect(waited.status).toBe(200);
     const wrapped = JSON.parse(waited.text).__error__;
-    expect(wrapped.error).toBe("Error");
-    expect(JSON.parse(wrapped.message)).toEqual({ error: "TurnInputError", message: "The message is empty: type something to send." });
+    expect(JSON.parse(wrapped.message).error).toBe("ZodError");
+    expect(wrapped.message).toMatch(/historyWindow must be greater than 0/);
 
     const headers = { authorization: `Bearer ${alice.token}` };
-    const { events } = await streamRun(server, thread, turn("   "), headers);
+    const { events } = await streamRun(server, thread, bad, headers);
     const error = events.find((e) => e.event === "error");
-    expect(JSON.parse(error!.data!)).toEqual({ error: "TurnInputError", message: "The message is empty: type something to send." });
+    expect(JSON.parse(error!.data!).error).toBe("ZodError");
+    expect(error!.data!).toMatch(/historyWindow must be greater than 0/);
+  });
+
+  it("a body that is not JSON: 400 text/plain", async () => {
+    const res = await fetch(`${server.url}/threads`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${alice.token}` },
+      body: "{bad",
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe("Malformed JSON in request body");
+  });
+
+  it("copying another user's thread, or an unknown one: 409 text/plain, and no copy is made", async () => {
+    const other = await call(alice.token, "POST", `/threads/${bobsThread}/copy`);
+    expect(other.status).toBe(409);
+    expect(other.type).toMatch(/^text\/plain/);
+    expect(other.text).toBe("Thread not found");
+    const unknown = await call(alice.token, "POST", "/threads/00000000-0000-4000-8000-000000000000/copy");
+    expect([unknown.status, unknown.text]).toEqual([409, "Thread not found"]);
+    const alicesThreads = JSON.parse((await call(alice.token, "POST", "/threads/search", {})).text) as { thread_id: string }[];
+    expect(alicesThreads.map((t) => t.thread_id)).not.toContain(bobsThread);
   });
 
   it("a request body the LangGraph route rejects: 400 with zod's issues", async () => {

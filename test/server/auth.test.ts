@@ -10,7 +10,7 @@ const BOB = "bob-token-0123456789ab";
 const table = parseTokens(`alice:${ALICE}, bob:${BOB}`);
 
 /** The handlers LangGraph calls, taken from the Auth object as the server does. */
-const handlers = (tokens = table) => (createAuth(tokens) as any)["~handlerCache"];
+const handlers = (tokens = table) => (createAuth(tokens, { maxMessageChars: 8000 }) as any)["~handlerCache"];
 const user = (identity: string, is_authenticated = true) => ({ identity, is_authenticated, display_name: identity, permissions: [] });
 const on = (h: any, event: string, value: any, u = user("alice")) => {
   const [resource, action] = event.split(":");
@@ -62,7 +62,7 @@ describe("LangGraph auth handler", () => {
   });
 
   it("open mode: anonymous on localhost, refused for any other host", async () => {
-    const h = (createAuth(undefined) as any)["~handlerCache"];
+    const h = (createAuth(undefined, { maxMessageChars: 8000 }) as any)["~handlerCache"];
     for (const host of ["localhost:2024", "127.0.0.1:2024", "[::1]:2024"]) {
       expect(await h.authenticate(request(`http://${host}/threads`))).toMatchObject({ is_authenticated: false });
     }

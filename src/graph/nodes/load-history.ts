@@ -1,15 +1,12 @@
 import { isHumanMessage, trimMessages, type BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { messageText } from "../../memory/structured.js";
-import { hasLoneSurrogate } from "../../memory/validation.js";
 import type { GraphDeps } from "../deps.js";
 import { TurnInputError } from "../errors.js";
+import { checkMessage, NEEDS_USER_MESSAGE } from "../turn-input.js";
 import { resolveRunSettings, threadIdOf } from "../run-settings.js";
 import type { ChatStateType, ChatStateUpdate } from "../state.js";
 import { estimateTokens } from "../tokens.js";
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /**
  * Short-term memory: the new user message, checked, and the last N messages before it that fit
@@ -21,7 +18,7 @@ export function makeLoadHistory(deps: GraphDeps) {
     const messages = state.messages ?? [];
     const last = messages.at(-1);
     if (!last || !isHumanMessage(last)) {
-      throw new TurnInputError('A turn needs a new user message: send {"messages": [{"role": "user", "content": "..."}]}.');
+      throw new TurnInputError(NEEDS_USER_MESSAGE);
     }
     const question = checkMessage(messageText(last), deps.defaults.maxMessageChars);
     return {
@@ -37,19 +34,6 @@ export function makeLoadHistory(deps: GraphDeps) {
       previousMemoryUpdate: previousUpdate(deps, config),
     };
   };
-}
-
-export function checkMessage(text: string, maxChars: number): string {
-  const trimmed = text.trim();
-  if (!trimmed) throw new TurnInputError("The message is empty: type something to send.");
-  if (trimmed.length > maxChars) {
-    throw new TurnInputError(
-      `The message has ${trimmed.length} characters; the limit is ${maxChars} (MAX_MESSAGE_CHARS). Split it or raise the limit.`,
-    );
-  }
-  if (hasLoneSurrogate(trimmed)) throw new TurnInputError("The message contains invalid Unicode (a lone surrogate).");
-  if (CONTROL_CHARS.test(trimmed)) throw new TurnInputError("The message contains control characters; remove them and resend.");
-  return trimmed;
 }
 
 /**
