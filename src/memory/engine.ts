@@ -442,13 +442,19 @@ export class MemoryEngine {
 
   /**
    * The stored memory holding exactly this fact (same text, same source), or null: how an import
-   * or a store put names a fact the engine already had and so did not add again.
+   * or a store put names a fact the engine already had and so does not add again. A fact given
+   * ready is hashed with its source, one a turn's model decided on (or an edit, or what stayed of a
+   * superseded memory) without it while it still records the turn as its source: both are looked
+   * up, so a memory is found whichever way it was made.
    */
   async findFact(text: string, options: { userId: string; sourceId?: string | null }): Promise<MemoryRecord | null> {
     await this.init();
     const userId = validateUserId(options.userId);
-    const [same] = await this.deps.store.getByHashes(userId, [factHash(userId, text.trim(), options.sourceId ?? null)]);
-    return same ?? null;
+    const fact = text.trim();
+    const source = options.sourceId ?? null;
+    const exact = factHash(userId, fact, source);
+    const found = await this.deps.store.getByHashes(userId, [...new Set([exact, factHash(userId, fact, null)])]);
+    return found.find((r) => r.hash === exact) ?? found.find((r) => r.text === fact && (r.sourceId ?? null) === source) ?? null;
   }
 
   /** Appends history lines carried over from an export (import); each must belong to the user. */

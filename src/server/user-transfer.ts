@@ -55,7 +55,19 @@ export async function importUser(engine: MemoryEngine, userId: string, doc: Impo
   const result: ImportResult = { userId, imported: 0, alreadyPresent: 0, folded: 0, historyEntries: 0, ids: {} };
   const created = new Set<string>();
   const current = doc.memories.filter((m) => m.validTo === null);
-  for (const batch of sameTurnBatches(current)) {
+  for (const turn of sameTurnBatches(current)) {
+    // What the user has already (an earlier import, or the memory this file was exported from)
+    // is named, not added again, however that memory was made.
+    const batch: Imported[] = [];
+    for (const m of turn) {
+      const existing = await engine.findFact(m.text, { userId, sourceId: m.sourceId });
+      if (!existing) batch.push(m);
+      else {
+        result.ids[m.id] = existing.id;
+        result.alreadyPresent++;
+      }
+    }
+    if (batch.length === 0) continue;
     const first = batch[0];
     const { changes } = await engine.add([], {
       userId,
