@@ -1,5 +1,8 @@
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
 /**
- * The one logger: JSON lines on stderr, level from LOG_LEVEL. Message content (what users said,
+ * The one logger: JSON lines on stderr, or appended to LOG_FILE, level from LOG_LEVEL. Message content (what users said,
  * memory texts) is logged only at debug level; above it, log ids and counts.
  */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -44,6 +47,16 @@ export function redactQuoted(text: string): string {
 
 function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === "string" ? redactQuoted(v) : v]));
+}
+
+/**
+ * Where lines go: stderr, or the file `path` (appended synchronously, so the lines of a process
+ * that exits at once are not lost; logs are a few lines a turn).
+ */
+export function logSink(path: string): (line: string) => void {
+  if (!path) return (line) => process.stderr.write(line + "\n");
+  mkdirSync(dirname(path), { recursive: true });
+  return (line) => appendFileSync(path, line + "\n");
 }
 
 export const silentLogger: Logger = createLogger("silent");

@@ -2,7 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { loadSettings, type Settings } from "../config/settings.js";
 import type { GraphDeps } from "../graph/deps.js";
 import { runDefaults } from "../graph/context.js";
-import { createLogger, type Logger } from "../logger.js";
+import { createLogger, logSink, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
 import { importLegacyOutbox, importLegacyPending } from "../memory/queue/legacy-import.js";
 import { MemoryWorker } from "../memory/queue/worker.js";
@@ -58,7 +58,7 @@ export function createRuntime(
     withoutChatModels?: boolean;
   } = {},
 ): Runtime {
-  const logger = createLogger(settings.LOG_LEVEL);
+  const logger = createLogger(settings.LOG_LEVEL, {}, logSink(settings.LOG_FILE));
   let stopEmbedder: (() => Promise<void>) | undefined;
   // One instance per model spec: answers and memory work share a model when they name the same.
   const models = new Map<string, Promise<BaseChatModel>>();

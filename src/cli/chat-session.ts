@@ -95,6 +95,7 @@ export class ChatSession {
     let changes: MemoryChange[] = [];
     let memoryStatus: string | undefined;
     let jobId: string | undefined;
+    let rewriteFailure: string | null = null;
     let streamed = false;
     const input = { messages: [new HumanMessage(text)] };
     try {
@@ -124,6 +125,7 @@ export class ChatSession {
           }
         } else if (mode === "updates") {
           const update = payload as Record<string, any>;
+          if (update.rewriteQuestion) rewriteFailure = rewriteFailureNote(update.rewriteQuestion.rewriteFallback);
           if (update.retrieveMemories) {
             memories = update.retrieveMemories.memories ?? [];
             retrievalStatus = update.retrieveMemories.retrievalStatus;
@@ -148,6 +150,7 @@ export class ChatSession {
         changes = result.changes;
         memoryStatus = jobStatus(result);
       }
+      if (rewriteFailure) write(`  ${rewriteFailure}\n`);
       write(`  ${usedLine(memories, retrievalStatus)}\n  ${changesLine(changes, memoryStatus)}\n`);
     } catch (error) {
       if (streamed) write("\n");
@@ -281,4 +284,16 @@ export class ChatSession {
     this.o.write(`usage: ${text}\n`);
     return true;
   }
+}
+
+/**
+ * One readable line when the question could not be rewritten because the model failed or took too
+ * long (the log file has the details); nothing when the model's rewrite was only set aside as
+ * implausible, which is routine for a small model and changes nothing the user sees.
+ */
+export function rewriteFailureNote(fallback: string | null | undefined): string | null {
+  if (!fallback || !/^\w*(Error|Exception)\b/.test(fallback)) return null;
+  return /Timeout|timed out|aborted/i.test(fallback)
+    ? "note: rewriting your question took too long, so it was searched as you typed it"
+    : "note: your question could not be rewritten (the model failed), so it was searched as you typed it";
 }

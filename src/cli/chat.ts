@@ -49,8 +49,10 @@ async function main(): Promise<number> {
   }
   let settings;
   try {
-    // The chat is a screen for a person: only warnings and errors are logged there by default.
-    settings = loadSettings({ LOG_LEVEL: "warn", ...process.env });
+    // The chat's screen carries the conversation: logs go to DATA_DIR/chat.log unless LOG_FILE
+    // names another file (LOG_FILE= with nothing sends them to stderr).
+    const dataDir = process.env.DATA_DIR || "./data";
+    settings = loadSettings({ LOG_FILE: join(dataDir, "chat.log"), ...process.env });
   } catch (e) {
     stderr.write(`${(e as Error).message}\n`);
     return 2;

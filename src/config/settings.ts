@@ -142,6 +142,11 @@ const SettingsSchema = z.object({
    */
   AUTH_TOKENS: z.string().trim().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /**
+   * Where log lines go: a file (appended; its folder is made) or, empty, stderr. The terminal chat
+   * defaults it to DATA_DIR/chat.log so that its screen carries only the conversation.
+   */
+  LOG_FILE: z.string().trim().default(""),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
