@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import type { MemoryStore } from "../../src/memory/types.js";
+import type { MemoryStore } from "../../src/memory/store.js";
 import { ImportDocument } from "../../src/server/schemas.js";
 import { exportUser, importUser } from "../../src/server/user-transfer.js";
 import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
