@@ -38,6 +38,15 @@ const tempDir = () => {
 afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `ready` every 50 ms until it holds: a test waits for a state, never a fixed time for it. */
+async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`still waiting after ${timeoutMs / 1000} s for ${what}`);
+    await sleep(50);
+  }
+}
 const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
 describe("Qdrant client when the server does not answer (no server binary needed)", () => {
@@ -177,6 +186,15 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     const say = (text: string) => graph.invoke({ messages: [new HumanMessage(text)] }, config);
     const allFacts: string[] = [];
     const stored = () => pointsInQdrant(q.url, "outage_inline", "lena");
+    // Back up means a call through the store succeeds: its client fails fast for a second after
+    // its last miss, and a worker's retry may miss once more while Qdrant starts.
+    const storeAnswers = () =>
+      waitFor("the store to answer after the restart", () =>
+        store.count("lena").then(
+          () => true,
+          () => false,
+        ),
+      );
 
     for (const fact of ["My name is Lena.", "I was born in Tartu."]) {
       const turn = await say(fact);
@@ -211,7 +229,7 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     const sigtermMs = await turnsWhileDown(round1);
     expect(await worker.backlog()).toBe(round1.length);
     await q.start();
-    await sleep(FAIL_FAST_MS); // the client fails fast for a second after it last found Qdrant down
+    await storeAnswers();
     const next = await say("I play chess.");
     allFacts.push("I play chess.");
     expect(next.retrievalStatus).toBe("ok");
@@ -224,11 +242,18 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     await q.stop("SIGKILL");
     const round2 = ["I work as a nurse.", "My sister is Anna."];
     const sigkillMs = await turnsWhileDown(round2);
+    const waiting = (await worker.queue.list({ userId: "lena", state: "queued" })).map((j) => j.id);
+    expect(waiting).toHaveLength(round2.length);
     await q.start();
-    await sleep(FAIL_FAST_MS);
-    expect(await worker.retry({ userId: "lena" })).toHaveLength(round2.length);
-    for (let i = 0; i < 100 && (await worker.backlog()) > 0; i++) await sleep(100);
-    expect(await worker.backlog()).toBe(0);
+    await storeAnswers();
+    const retried = await worker.retry({ userId: "lena" });
+    // The worker's own backoff (at most 1 s here) may have taken a job between the two calls; the
+    // operator's retry makes every other one due now.
+    for (const id of waiting) {
+      const job = await worker.queue.get(id);
+      expect(retried.includes(id) || job?.state === "running" || job?.state === "done").toBe(true);
+    }
+    await waitFor("the queue to drain", async () => (await worker.backlog()) === 0);
     const r2 = recordRound("SIGKILL, inline", round2, await stored(), allFacts);
 
     // Round 3: frozen, ports open but no answer; the first turn waits out one request timeout.
@@ -236,7 +261,7 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     const round3 = ["I drink green tea.", "My car is blue."];
     const frozenMs = await turnsWhileDown(round3);
     q.thaw();
-    await sleep(FAIL_FAST_MS);
+    await storeAnswers();
     const last = await say("What do you know about me?");
     expect(last.retrievalStatus).toBe("ok");
     expect(last.memoryUpdateStatus).toBe("ok");
