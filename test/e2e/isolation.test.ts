@@ -19,6 +19,8 @@ interface User {
   secret: string;
   threadId: string;
   memoryIds: string[];
+  /** The memory update jobs of the user's turns (the served graph queues every update). */
+  jobIds: string[];
 }
 
 interface Attempt {
@@ -26,8 +28,8 @@ interface Attempt {
   method: string;
   path: string;
   body?: unknown;
-  /** Whose credentials are sent: the attacker's (default), none, or a made-up token. */
-  as?: "attacker" | "nobody" | "bad-token";
+  /** Whose credentials are sent: the attacker's (default), none, a made-up token, or the attacker's as the SDKs' x-api-key. */
+  as?: "attacker" | "nobody" | "bad-token" | "api-key";
   /** Statuses that show the attempt was refused; anything else is checked for leaks only. */
   refused?: number[];
 }
@@ -39,13 +41,15 @@ const users: User[] = Array.from({ length: USERS }, (_, i) => ({
   secret: `SECRET${randomBytes(6).toString("hex").toUpperCase()}`,
   threadId: "",
   memoryIds: [],
+  jobIds: [],
 }));
 
-async function call(user: User | undefined, method: string, path: string, body?: unknown, token?: string) {
+async function call(user: User | undefined, method: string, path: string, body?: unknown, token?: string, apiKey = false) {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   const bearer = token ?? user?.token;
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (bearer && apiKey) headers["x-api-key"] = bearer;
+  else if (bearer) headers.authorization = `Bearer ${bearer}`;
   const res = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let json: any = null;
@@ -64,18 +68,22 @@ async function snapshot(user: User) {
   const state = await call(user, "GET", `/threads/${user.threadId}/state`);
   const history = await call(user, "POST", `/threads/${user.threadId}/history`, { limit: 100 });
   const memories = await call(user, "GET", `/memories?includeHistory=true`);
+  const jobs = await call(user, "GET", `/queue/jobs`);
   // A thread deleted or hidden by an attack shows as a status, so it counts as a change.
   return JSON.stringify({
     status: [state.status, history.status, memories.status],
     messages: state.status === 200 ? (state.json.values.messages as any[]).map((m) => [m.type, m.content]) : null,
     checkpoints: history.status === 200 ? (history.json as any[]).length : null,
     memories: memories.status === 200 ? (memories.json.memories as any[]).map((m) => [m.id, m.text, m.validTo]).sort() : null,
+    // A job of the victim's retried or dropped by someone else counts as a change.
+    jobs: jobs.status === 200 ? (jobs.json.jobs as any[]).filter((j) => user.jobIds.includes(j.id)).map((j) => [j.id, j.state, j.attempts]) : jobs.status,
   });
 }
 
 function attemptsOn(attacker: User, victim: User): Attempt[] {
   const t = victim.threadId;
   const m = victim.memoryIds[0];
+  const j = victim.jobIds[0];
   const v = encodeURIComponent(victim.id);
   const q = "What is my secret code?";
   return [
@@ -138,6 +146,22 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     { name: "store search", method: "POST", path: `/store/items/search`, body: { namespace_prefix: ["memories", victim.id], query: q }, refused: [403] },
     { name: "store search, forged filter", method: "POST", path: `/store/items/search`, body: { namespace_prefix: ["memories"], filter: { userId: victim.id } }, refused: [400, 403] },
     { name: "store namespaces", method: "POST", path: `/store/namespaces`, body: { prefix: ["memories"] } },
+    // The memory update queue.
+    { name: "list victim's jobs", method: "GET", path: `/queue/jobs?userId=${v}`, refused: [403] },
+    { name: "get victim's job", method: "GET", path: `/queue/jobs/${j}`, refused: [404] },
+    { name: "retry victim's job", method: "POST", path: `/queue/jobs/${j}/retry`, body: {}, refused: [404, 409] },
+    { name: "retry victim's jobs", method: "POST", path: `/queue/jobs/retry`, body: { userId: victim.id }, refused: [403] },
+    { name: "drop victim's job", method: "DELETE", path: `/queue/jobs/${j}`, refused: [404] },
+    // The same with the attacker's token sent as the SDKs' api_key (x-api-key).
+    { name: "x-api-key: read thread state", as: "api-key", method: "GET", path: `/threads/${t}/state`, refused: [404] },
+    { name: "x-api-key: run on thread", as: "api-key", method: "POST", path: `/threads/${t}/runs/wait`, body: turn(q), refused: [404] },
+    { name: "x-api-key: forged context", as: "api-key", method: "POST", path: `/runs/wait`, body: { ...turn(q), context: { userId: victim.id } }, refused: [403] },
+    { name: "x-api-key: list memories", as: "api-key", method: "GET", path: `/memories?userId=${v}`, refused: [403] },
+    { name: "x-api-key: get memory by id", as: "api-key", method: "GET", path: `/memories/${m}`, refused: [404] },
+    { name: "x-api-key: delete memory", as: "api-key", method: "DELETE", path: `/memories/${m}`, refused: [404] },
+    { name: "x-api-key: export victim", as: "api-key", method: "GET", path: `/users/${v}/export`, refused: [403] },
+    { name: "x-api-key: get victim's job", as: "api-key", method: "GET", path: `/queue/jobs/${j}`, refused: [404] },
+    { name: "x-api-key, made up", as: "api-key", method: "GET", path: `/memories`, refused: [401] },
     // No credentials, or made-up ones.
     { name: "no token", as: "nobody", method: "GET", path: `/memories?userId=${v}`, refused: [401] },
     { name: "bad token", as: "bad-token", method: "GET", path: `/threads/${t}/state`, refused: [401] },
@@ -146,7 +170,8 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
 
 describe("tenant isolation over HTTP with token auth", () => {
   beforeAll(async () => {
-    server = await startDevServer("test/e2e/langgraph.json", { AUTH_TOKENS: users.map((u) => `${u.id}:${u.token}`).join(",") });
+    // Inline updates through the queue: the /queue/jobs routes have each user's jobs to attack.
+    server = await startDevServer("test/e2e/langgraph.json", { AUTH_TOKENS: users.map((u) => `${u.id}:${u.token}`).join(","), MEMORY_UPDATE_MODE: "inline" });
     for (const user of users) {
       const thread = await call(user, "POST", "/threads", {});
       expect(thread.status).toBe(200);
@@ -155,6 +180,8 @@ describe("tenant isolation over HTTP with token auth", () => {
       // No userId in the context: the server fills it in from the token.
       const run = await call(user, "POST", `/threads/${user.threadId}/runs/wait`, turn(`My secret code is ${user.secret}.`));
       expect(run.status, run.text).toBe(200);
+      expect(run.json.memoryJobId).toBeTruthy();
+      user.jobIds = [run.json.memoryJobId];
       const memories = await call(user, "GET", "/memories");
       expect(memories.json.userId).toBe(user.id);
       user.memoryIds = memories.json.memories.map((m: any) => m.id);
@@ -195,8 +222,9 @@ describe("tenant isolation over HTTP with token auth", () => {
         for (const victim of users) {
           if (victim === attacker) continue;
           for (const a of attemptsOn(attacker, victim)) {
-            const token = a.as === "nobody" ? "" : a.as === "bad-token" ? randomBytes(16).toString("hex") : undefined;
-            const res = await call(a.as === "nobody" ? undefined : attacker, a.method, a.path, a.body, token);
+            const madeUp = a.as === "bad-token" || (a.as === "api-key" && a.refused?.includes(401));
+            const token = a.as === "nobody" ? "" : madeUp ? randomBytes(16).toString("hex") : undefined;
+            const res = await call(a.as === "nobody" ? undefined : attacker, a.method, a.path, a.body, token, a.as === "api-key");
             attempts++;
             if (res.text.includes(victim.secret)) {
               leaks++;
