@@ -4,7 +4,6 @@ import type { GraphDeps } from "../graph/deps.js";
 import { runDefaults } from "../graph/context.js";
 import { createLogger, logSink, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
-import { importLegacyOutbox, importLegacyPending } from "../memory/queue/legacy-import.js";
 import { MemoryWorker } from "../memory/queue/worker.js";
 import { join } from "node:path";
 import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "../models/chat.js";
@@ -103,8 +102,6 @@ export function createRuntime(
         jobs: queue,
       });
       await built.init();
-      // Updates an older version kept pending in the store join the queue, once.
-      await importLegacyPending(queue, store, logger.child({ component: "memory-queue" }));
       return built;
     })();
     engine.catch(() => (engine = undefined));
@@ -123,10 +120,7 @@ export function createRuntime(
   const startMemoryWorker = () => {
     if (started) return;
     started = true;
-    // The JSON-lines outbox of older versions joins the queue first, so its updates keep their place.
-    void importLegacyOutbox(queue, join(settings.DATA_DIR, "outbox.jsonl"), workerLogger)
-      .catch((error) => workerLogger.error("the old outbox file could not be imported; it is left in place", { error: (error as Error).message }))
-      .finally(() => memoryWorker.start());
+    memoryWorker.start();
   };
   return {
     settings,

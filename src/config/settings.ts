@@ -16,6 +16,9 @@ export const MAX_MEMORY_TOP_K = 50;
 
 const baseUrl = (name: string, example: string) => z.string().url(`${name} must be a URL such as ${example}`).optional();
 
+/** MODEL_TIMEOUT_S when unset; also the engine's deadline when it is built without settings (tests, embedding code). */
+export const DEFAULT_MODEL_TIMEOUT_S = 120;
+
 const SettingsSchema = z.object({
   /** "provider:model", e.g. openai:gpt-4o-mini, or llama-cpp:/path/model.gguf. Unset = no chat model. */
   CHAT_MODEL: z.string().trim().optional(),
@@ -70,7 +73,7 @@ const SettingsSchema = z.object({
    */
   MEMORY_RECONCILIATION: z.enum(["auto", "model", "rules"]).default("auto"),
   /** Seconds a chat model call may take before it is abandoned (and retried where that is safe). */
-  MODEL_TIMEOUT_S: positiveInt("MODEL_TIMEOUT_S", 120),
+  MODEL_TIMEOUT_S: positiveInt("MODEL_TIMEOUT_S", DEFAULT_MODEL_TIMEOUT_S),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).default(2),
   /**
    * Tokens an answer of a local llama-cpp model may take. The tiny default model says what it can

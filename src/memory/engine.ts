@@ -36,6 +36,7 @@ import { UseRecorder } from "./use.js";
 import { parseTimeRange } from "./time-range.js";
 import { supersedeChain, type SupersedeChain } from "./supersede-chain.js";
 import { tokenize } from "../search/tokenize.js";
+import { DEFAULT_MODEL_TIMEOUT_S } from "../config/settings.js";
 import type {
   HistoryEntry,
   MemoryChange,
@@ -128,7 +129,6 @@ export class ChatModelMissingError extends InvalidInputError {
 }
 
 const DEFAULT_LIMIT = 8;
-const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
 /**
  * How many earlier memories a newly learned name is looked for in: a bound on the cost of one
  * new entity, not a tuned value (a person of a LoCoMo conversation is named in at most ~200).
@@ -266,7 +266,7 @@ export class MemoryEngine {
 
   /** One model call of an update: given up at its deadline, or when the update is cancelled. */
   private async modelCall<T>(call: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal): Promise<T> {
-    const ms = this.deps.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
+    const ms = this.deps.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_S * 1000;
     const deadline = AbortSignal.timeout(ms);
     const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
     try {

@@ -42,19 +42,6 @@ export interface TimePeriod {
   lt: string;
 }
 
-/**
- * A memory update an older version kept "pending" in the store (bad model output). Stores no
- * longer keep them: the memory update queue imports them once (src/memory/queue/legacy-import.ts).
- */
-export interface PendingUpdate {
-  id: string;
-  userId: string;
-  payload: Record<string, unknown>;
-  error: string;
-  attempts: number;
-  createdAt: string;
-}
-
 export interface ListOptions {
   filter?: MemoryFilter;
   validity?: Validity;
@@ -107,21 +94,13 @@ export interface UserDirectory {
   forgetUser(userId: string): Promise<{ memories: number; history: number }>;
 }
 
-/** Updates an older version of the store kept pending; read once by the queue's legacy import. */
-export interface LegacyPendingSource {
-  /** Updates an older version of the store kept pending (oldest first); none once dropped. */
-  legacyPending(): Promise<PendingUpdate[]>;
-  /** Removes what held them (after the queue imported them). */
-  dropLegacyPending(): Promise<void>;
-}
-
 /**
  * A whole backend: every part above on one file or collection set. Every method is scoped by
  * userId: a record of another user is never returned, changed or deleted, whatever id is passed.
  * Implementations: InMemoryMemoryStore (tests), SqliteMemoryStore (embedded default),
  * QdrantMemoryStore. All pass test/stores/contract.ts.
  */
-export interface MemoryStore extends MemoryRecords, MemoryUsage, MemoryHistory, UserDirectory, LegacyPendingSource {
+export interface MemoryStore extends MemoryRecords, MemoryUsage, MemoryHistory, UserDirectory {
   readonly name: string;
   /** Create tables / collections. Idempotent. `dims` is the embedding size. */
   init(dims: number): Promise<void>;

@@ -5,7 +5,7 @@ import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { dot, normalize } from "../search/vector.js";
 import { candidateCount, copyRecord, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
-import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 interface UserSpace {
   records: Map<string, MemoryRecord>;
@@ -147,13 +147,6 @@ export class InMemoryMemoryStore implements MemoryStore {
     this.users.delete(userId);
     return { memories: s?.records.size ?? 0, history: s?.history.length ?? 0 };
   }
-
-  /** Nothing outlives the process here, so there is nothing of an older version to import. */
-  async legacyPending(): Promise<PendingUpdate[]> {
-    return [];
-  }
-
-  async dropLegacyPending(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

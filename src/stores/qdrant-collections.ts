@@ -4,7 +4,6 @@
  * Layout (one deployment = one base name, QDRANT_COLLECTION):
  *   <name>           memories: named vectors "dense" (cosine) and "lexical" (sparse, IDF)
  *   <name>_history   the audit log, payload only
- *   <name>_pending   memory updates an older version left waiting (imported into the update queue once, then deleted)
  *   <name>_entities  the memory map's entities and relations (qdrant-entities.ts)
  *   <name>_profiles  user profiles and question topics (qdrant-profiles.ts)
  * Every collection keeps the owner in a keyword payload index marked as Qdrant's tenant key, and
@@ -21,11 +20,10 @@ export const LEXICAL_VECTOR = "lexical";
 export interface CollectionNames {
   memories: string;
   history: string;
-  pending: string;
 }
 
 export function collectionNames(base: string): CollectionNames {
-  return { memories: base, history: `${base}_history`, pending: `${base}_pending` };
+  return { memories: base, history: `${base}_history` };
 }
 
 export type IndexSchema = Schemas["PayloadFieldSchema"];

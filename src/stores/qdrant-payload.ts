@@ -3,7 +3,6 @@
  * filter field maps to a payload key with no table (metadata stays nested under "metadata").
  */
 import type { HistoryEntry, JsonValue, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
-import type { PendingUpdate } from "../memory/store.js";
 
 export type Payload = Record<string, unknown>;
 
@@ -78,17 +77,6 @@ export function payloadToHistory(p: Payload): HistoryEntry {
     threadId: strOrNull(p.threadId),
     sourceId: strOrNull(p.sourceId),
     ...(typeof p.reason === "string" ? { reason: p.reason } : {}),
-  };
-}
-
-export function payloadToPending(p: Payload): PendingUpdate {
-  return {
-    id: str(p.id),
-    userId: str(p.userId),
-    payload: (p.payload ?? {}) as Record<string, unknown>,
-    error: str(p.error),
-    attempts: typeof p.attempts === "number" ? p.attempts : Number(p.attempts ?? 0),
-    createdAt: str(p.createdAt),
   };
 }
 

@@ -26,7 +26,6 @@ import { pointId } from "./qdrant-ids.js";
 import {
   historyToPayload,
   payloadToHistory,
-  payloadToPending,
   payloadToRecord,
   recordToPayload,
   SequenceClock,
@@ -34,12 +33,12 @@ import {
 } from "./qdrant-payload.js";
 import { documentSparseVector, querySparseVector } from "./qdrant-sparse.js";
 import { candidateCount, definedMarks, fuseCandidates, newestFirst } from "./shared.js";
-import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 export interface QdrantMemoryStoreOptions {
   url: string;
   apiKey?: string;
-  /** Base name: memories live in it, history and pending updates in `<name>_history` and `<name>_pending`. */
+  /** Base name: memories live in it, history in `<name>_history`. */
   collection: string;
   retry?: RetryPolicy;
   timeoutMs?: number;
@@ -362,19 +361,6 @@ export class QdrantMemoryStore implements MemoryStore {
       await this.caller.call("erasing a user's data", (c) => c.delete(collection, { wait: true, filter: mine }));
     }
     return { memories: memories.count, history: history.count };
-  }
-
-  async legacyPending(): Promise<PendingUpdate[]> {
-    const { pending } = this.collections;
-    const { exists } = await this.caller.call(`checking collection "${pending}"`, (c) => c.collectionExists(pending));
-    if (!exists) return [];
-    return bySeq(await scrollAll(this.caller, pending, undefined)).map((p) => payloadToPending(p.payload!));
-  }
-
-  async dropLegacyPending(): Promise<void> {
-    const { pending } = this.collections;
-    const { exists } = await this.caller.call(`checking collection "${pending}"`, (c) => c.collectionExists(pending));
-    if (exists) await this.caller.call(`deleting collection "${pending}"`, (c) => c.deleteCollection(pending));
   }
 
   /** The client holds no resources that need releasing (HTTP keep-alive sockets close themselves). */

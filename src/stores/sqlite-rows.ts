@@ -1,7 +1,6 @@
 /** Conversions between domain objects and rows of the embedded memory store. */
 import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
-import type { PendingUpdate } from "../memory/store.js";
 
 export const MEMORY_COLUMNS =
   "seq, user_id, id, text, category, about, created_at, updated_at, event_time, valid_from, valid_to, " +
@@ -126,25 +125,5 @@ export function rowToHistory(row: HistoryRow): HistoryEntry {
     threadId: row.thread_id,
     sourceId: row.source_id,
     ...(row.reason ? { reason: row.reason } : {}),
-  };
-}
-
-export interface PendingRow {
-  id: string;
-  user_id: string;
-  payload: string;
-  error: string;
-  attempts: number;
-  created_at: string;
-}
-
-export function rowToPending(row: PendingRow): PendingUpdate {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    payload: JSON.parse(row.payload),
-    error: row.error,
-    attempts: row.attempts,
-    createdAt: row.created_at,
   };
 }

@@ -8,16 +8,14 @@ import {
   MEMORY_COLUMNS,
   type MemoryRow,
   type MemoryRowWithEmbedding,
-  type PendingRow,
   recordToRow,
   rowToHistory,
-  rowToPending,
   rowToRecord,
 } from "./sqlite-rows.js";
 import { openSqliteFile } from "../util/sqlite-connection.js";
 import { ensureSchema, storedDims } from "./sqlite-schema.js";
 import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
-import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
 
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings and lexical
@@ -187,20 +185,6 @@ export class SqliteMemoryStore implements MemoryStore {
       .immediate();
     this.snapshots.delete(userId);
     return counts;
-  }
-
-  async legacyPending(): Promise<PendingUpdate[]> {
-    if (!this.hasLegacyPending()) return [];
-    const rows = this.db.prepare("SELECT id, user_id, payload, error, attempts, created_at FROM pending ORDER BY seq").all() as PendingRow[];
-    return rows.map(rowToPending);
-  }
-
-  async dropLegacyPending(): Promise<void> {
-    this.db.exec("DROP TABLE IF EXISTS pending");
-  }
-
-  private hasLegacyPending(): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pending'").get() !== undefined;
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 
-const BUSY_TIMEOUT_MS = 10_000;
+/** How long a statement waits for a file another connection has locked (SQLite sleeps, on the event loop). */
+const LOCKED_FILE_WAIT_MS = 10_000;
 
 /**
  * Connection settings shared by every SQLite file we write (memory store, user locks): WAL for
@@ -13,7 +14,7 @@ const BUSY_TIMEOUT_MS = 10_000;
  * retried until the busy timeout.
  */
 export function configureConnection(db: Database.Database): void {
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma(`busy_timeout = ${LOCKED_FILE_WAIT_MS}`);
   retryWhileBusy(() => db.pragma("journal_mode = WAL"));
   // In WAL mode NORMAL loses no committed transaction when the process dies (only on power loss).
   db.pragma("synchronous = NORMAL");
@@ -28,7 +29,7 @@ export function openSqliteFile(path: string): Database.Database {
 }
 
 function retryWhileBusy<T>(step: () => T): T {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  const deadline = Date.now() + LOCKED_FILE_WAIT_MS;
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     try {

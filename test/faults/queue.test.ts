@@ -1,21 +1,18 @@
 /**
  * The durable memory update queue under faults, on real SQLite files and real processes: two
  * processes draining one DATA_DIR together, a memory store locked by another process mid-
- * conversation (inline and background), the same update queued twice, and the one-time import
- * of what older versions left in DATA_DIR (the JSON-lines outbox, the store's pending table).
+ * conversation (inline and background), the same update queued twice.
  */
 import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
-import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildGraph } from "../../src/graph/builder.js";
 import { runContext } from "../../src/graph/context.js";
 import { silentLogger } from "../../src/logger.js";
-import { importLegacyOutbox, importLegacyPending } from "../../src/memory/queue/legacy-import.js";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
@@ -143,57 +140,6 @@ describe("a turn while the memory store is locked by another process", () => {
     for (const j of jobs) expect((await j.result).status).toBe("stored");
     expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["I keep bees."]);
     await worker.close();
-  });
-});
-
-describe("upgrading a DATA_DIR of an older version", () => {
-  it("imports the old outbox file and the store's pending table once, in order; stored once each", async () => {
-    const dir = tempDir();
-    const outbox = join(dir, "outbox.jsonl");
-    const line = (id: string, content: string, sourceId: string) =>
-      JSON.stringify({ id, input: [{ role: "user", content }], options: { userId: "old", sourceId }, error: "down", queuedAt: "2026-01-01T00:00:00Z", attempts: 1 }) + "\n";
-    writeFileSync(outbox, line("o1", "I was born in Lyon.", "s1") + line("o2", "I live in Nice.", "s2"));
-    appendFileSync(outbox, '{"id": "torn", "inp');
-    writeFileSync(`${outbox}.lock`, "999999");
-    const memoryFile = join(dir, "memory.db");
-    const store = new SqliteMemoryStore(memoryFile);
-    const { engine } = makeTestDeps({ store });
-    await engine.init();
-    const db = new Database(memoryFile);
-    db.exec("CREATE TABLE pending (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, payload TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, created_at TEXT NOT NULL)");
-    db.prepare("INSERT INTO pending (id, user_id, payload, error, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)").run(
-      "p1",
-      "old",
-      JSON.stringify({ input: [{ role: "user", content: "I play the oboe." }], options: { sourceId: "s3" } }),
-      "malformed",
-      1,
-      "2026-01-01T00:00:00Z",
-    );
-    db.close();
-
-    const queue = new SqliteJobQueue(join(dir, "queue.db"));
-    expect(await importLegacyOutbox(queue, outbox, silentLogger)).toBe(2);
-    expect(await importLegacyPending(queue, store, silentLogger)).toBe(1);
-    // Run again (a second process starting, or a crash mid-import): nothing more.
-    expect(await importLegacyOutbox(queue, outbox, silentLogger)).toBe(0);
-    expect(await importLegacyPending(queue, store, silentLogger)).toBe(0);
-    // The same outbox file back again (imported before the rename was lost): its ids are already queued.
-    writeFileSync(outbox, line("o1", "I was born in Lyon.", "s1"));
-    expect(await importLegacyOutbox(queue, outbox, silentLogger)).toBe(1);
-    expect(existsSync(outbox)).toBe(false);
-    expect(existsSync(`${outbox}.imported`)).toBe(true);
-    expect(existsSync(`${outbox}.lock`)).toBe(false);
-    expect((await queue.list()).map((j) => j.id)).toEqual(["o1", "o2", "p1"]);
-
-    const worker = new MemoryWorker({ memory: async () => engine, queue, logger: silentLogger });
-    worker.start();
-    for (let i = 0; i < 200 && (await worker.backlog()) > 0; i++) await sleep(20);
-    const texts = (await store.list("old")).map((m) => m.text).sort();
-    recordFigure({ group: "queue", name: "updates of an older DATA_DIR lost on upgrade", value: 3 - texts.length, goal: 0 });
-    expect(texts).toEqual(["I live in Nice.", "I play the oboe.", "I was born in Lyon."]);
-    await worker.close();
-    await queue.close();
-    await store.close();
   });
 });
 

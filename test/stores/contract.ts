@@ -475,11 +475,6 @@ export function runStoreContract(
         expect(await store.history(user, "m-unknown")).toEqual([]);
       });
 
-      it("holds no pending updates of its own: the memory update queue keeps every update", async () => {
-        expect(await store.legacyPending()).toEqual([]);
-        await store.dropLegacyPending();
-        expect(await store.legacyPending()).toEqual([]);
-      });
     });
 
     describe("query vectors", () => {

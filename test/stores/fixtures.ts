@@ -1,7 +1,6 @@
 /** Small deterministic records and 8-dimensional hand-made vectors for the store contract tests. */
 import { randomUUID } from "node:crypto";
 import type { HistoryEntry, MemoryRecord } from "../../src/memory/types.js";
-import type { PendingUpdate } from "../../src/memory/store.js";
 
 export const DIMS = 8;
 
@@ -77,18 +76,6 @@ export function historyEntry(userId: string, memoryId: string, extra: Partial<Hi
     at: "2024-05-01T12:00:00.000Z",
     threadId: null,
     sourceId: null,
-    ...extra,
-  };
-}
-
-export function pendingUpdate(userId: string, extra: Partial<PendingUpdate> = {}): PendingUpdate {
-  return {
-    id: randomUUID(),
-    userId,
-    payload: { messages: [{ role: "user", content: "I moved to Lyon" }], threadId: "t-1" },
-    error: "model returned malformed JSON",
-    attempts: 1,
-    createdAt: "2024-05-01T12:00:00.000Z",
     ...extra,
   };
 }

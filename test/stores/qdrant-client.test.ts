@@ -43,7 +43,7 @@ describe("Qdrant client wrapper", () => {
   it("building a store from settings sends no request (the graph module can load with Qdrant down)", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const store = QdrantMemoryStore.fromSettings({ QDRANT_URL: url, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined });
-    expect(store.collections).toEqual({ memories: "c", history: "c_history", pending: "c_pending" });
+    expect(store.collections).toEqual({ memories: "c", history: "c_history" });
     expect(() => QdrantMemoryStore.fromSettings({ QDRANT_URL: undefined, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined })).toThrow(/QDRANT_URL/);
   });
 

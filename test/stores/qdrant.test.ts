@@ -10,7 +10,7 @@ import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
 import { collectionNames } from "../../src/stores/qdrant-collections.js";
 import { createQdrantClient } from "../../src/stores/qdrant-client.js";
 import { runStoreContract } from "./contract.js";
-import { axis, DIMS, historyEntry, idSet, ids, memory, mix, newUser, pendingUpdate } from "./fixtures.js";
+import { axis, DIMS, historyEntry, idSet, ids, memory, mix, newUser } from "./fixtures.js";
 
 const QDRANT_URL = process.env.QDRANT_URL;
 if (!QDRANT_URL) {
@@ -63,8 +63,6 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       for (const f of ["createdAt", "eventTime", "validFrom", "validTo"]) expect(info.payload_schema[f]?.data_type).toBe("datetime");
       for (const f of ["category", "threadId", "sourceId", "hash"]) expect(info.payload_schema[f]?.data_type).toBe("keyword");
       expect((await client.getCollection(`${name}_history`)).payload_schema.userId).toMatchObject({ params: { is_tenant: true } });
-      // Memory updates wait in the update queue, not in Qdrant.
-      expect((await client.collectionExists(`${name}_pending`)).exists).toBe(false);
     });
 
     it("keeps a user's history in append order across servers whose clocks disagree (one 10 s behind)", async () => {
@@ -87,23 +85,6 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       const other = newUser();
       await behind.appendHistory([historyEntry(other, "m")]);
       expect((await behind.history(other, "m"))).toHaveLength(1);
-    });
-
-    it("hands over the pending updates an older version kept in Qdrant once, then drops their collection", async () => {
-      const name = freshName();
-      const store = openStore(name);
-      await store.init(DIMS);
-      const user = newUser();
-      const old = [pendingUpdate(user), pendingUpdate(user, { payload: { n: 2 } })];
-      await client.createCollection(`${name}_pending`, { vectors: {} });
-      await client.upsert(`${name}_pending`, {
-        wait: true,
-        points: old.map((p, i) => ({ id: randomUUID(), vector: {}, payload: { ...p, seq: i + 1 } })),
-      });
-      expect(await store.legacyPending()).toEqual(old);
-      await store.dropLegacyPending();
-      expect((await client.collectionExists(`${name}_pending`)).exists).toBe(false);
-      expect(await store.legacyPending()).toEqual([]);
     });
 
     it("50 users sharing forged record ids each see only their own records", async () => {

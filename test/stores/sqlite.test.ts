@@ -10,7 +10,7 @@ import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { SCHEMA_VERSION } from "../../src/stores/sqlite-schema.js";
 import { UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
 import { runStoreContract } from "./contract.js";
-import { axis, DIMS, historyEntry, memory, newUser, pendingUpdate, seededVector, writerRecord } from "./fixtures.js";
+import { axis, DIMS, historyEntry, memory, newUser, seededVector, writerRecord } from "./fixtures.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../..");
@@ -52,25 +52,6 @@ describe("SqliteMemoryStore on disk", () => {
     );
     return { child, exited };
   };
-
-  it("hands over the pending updates an older version kept in the file once, then drops their table", async () => {
-    const path = newFile();
-    const user = newUser();
-    const store = await open(path);
-    const old = [pendingUpdate(user), pendingUpdate(user, { payload: { n: 2 } })];
-    const db = new Database(path);
-    db.exec("CREATE TABLE pending (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, payload TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, created_at TEXT NOT NULL)");
-    const insert = db.prepare("INSERT INTO pending (id, user_id, payload, error, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)");
-    for (const p of old) insert.run(p.id, p.userId, JSON.stringify(p.payload), p.error, p.attempts, p.createdAt);
-    db.close();
-    expect(await store.legacyPending()).toEqual(old);
-    await store.dropLegacyPending();
-    expect(await store.legacyPending()).toEqual([]);
-    await store.close();
-    const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'pending'").pluck().get()).toBe(0);
-    check.close();
-  });
 
   it("keeps everything across close and reopen", async () => {
     const path = newFile();

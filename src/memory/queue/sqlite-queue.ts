@@ -13,7 +13,7 @@ import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from 
  * SQLite is waited for at most this long inside one call: the wait blocks the event loop (it is
  * SQLite's own sleep), so longer contention is waited for asynchronously (`untilFree`).
  */
-const BUSY_TIMEOUT_MS = 20;
+const IN_CALL_BUSY_WAIT_MS = 20;
 /** How long a call keeps retrying a busy database before it reports the error. */
 const MAX_BUSY_WAIT_MS = 5_000;
 
@@ -260,7 +260,7 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
       mkdirSync(dirname(resolve(this.path)), { recursive: true });
       const db = new Database(this.path);
       try {
-        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        db.pragma(`busy_timeout = ${IN_CALL_BUSY_WAIT_MS}`);
         await untilFree(() => db.pragma("journal_mode = WAL"));
         db.pragma("synchronous = NORMAL");
         await untilFree(() => migrate(db, queuePlan(this.path), undefined));
