@@ -2,8 +2,8 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { estimateTokens } from "../../src/graph/tokens.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import type { ExtractionStyle } from "../../src/memory/extract.js";
-import { MalformedOutputError } from "../../src/memory/structured.js";
+import type { ExtractionStyle } from "../../src/models/chat.js";
+import { MalformedOutputError } from "../../src/models/structured.js";
 import type { MemoryChange } from "../../src/memory/types.js";
 import type { BenchStore } from "../lib/stores.js";
 import { splitSourceIds, type SessionDocs } from "../locomo/documents.js";

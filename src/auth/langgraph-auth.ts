@@ -1,7 +1,7 @@
 import { Auth, HTTPException } from "@langchain/langgraph-sdk/auth";
 import { TurnInputError } from "../graph/errors.js";
 import { checkTurn } from "../graph/turn-input.js";
-import { namesOtherUser, OTHER_USER_MESSAGE } from "./claims.js";
+import { namesOtherUser, OTHER_USER_MESSAGE } from "../memory/claims.js";
 import { requestToken, type TokenTable } from "./tokens.js";
 
 /**

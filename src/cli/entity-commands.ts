@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { entityTimeline, findEntity, listEntities, memoryMap } from "../memory/entities/map.js";
 import { mapToDot, mapToSvg } from "../memory/entities/render.js";
-import { memoryView } from "../server/memory-view.js";
+import { memoryView } from "../app/memory-view.js";
 import { stringValue, UsageError } from "./args.js";
 import { entitiesText, entityText } from "./entity-text.js";
 import { command, NotFoundError, type MemoriesCommand } from "./memories-commands.js";

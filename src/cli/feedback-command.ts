@@ -1,6 +1,6 @@
 import { MemoryNotFoundError } from "../memory/engine.js";
 import { FEEDBACK_KINDS, parseFeedbackKind } from "../memory/feedback.js";
-import { memoryView } from "../server/memory-view.js";
+import { memoryView } from "../app/memory-view.js";
 import { UsageError } from "./args.js";
 import { memoryLine } from "./format.js";
 import { command, NotFoundError, type MemoriesCommand } from "./memories-commands.js";

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { MemoryNotFoundError, type MemoryEngine } from "../memory/engine.js";
-import { chronological, memoryView, searchResultView } from "../server/memory-view.js";
-import { ImportDocument } from "../server/schemas.js";
-import { exportUser, importUser } from "../server/user-transfer.js";
+import { chronological, memoryView, searchResultView } from "../app/memory-view.js";
+import { ImportDocument } from "../app/transfer/format.js";
+import { exportUser, importUser } from "../app/transfer/user-transfer.js";
 import { stringValue, UsageError, type CommandSpec, type OptionSpec, type ParsedCommandLine } from "./args.js";
 import { historyLine, memoryLine, versionLines } from "./format.js";
 

@@ -13,7 +13,7 @@ import { SettingsError, loadSettings } from "../config/settings.js";
 import { FilterError, TenantViolationError } from "../memory/filter.js";
 import { InvalidInputError, validateUserId } from "../memory/validation.js";
 import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-unavailable.js";
-import { zodMessage } from "../server/errors.js";
+import { zodMessage } from "../util/zod-message.js";
 import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpec } from "./args.js";
 import { ENTITY_COMMANDS } from "./entity-commands.js";
 import { FEEDBACK_COMMANDS } from "./feedback-command.js";

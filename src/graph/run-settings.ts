@@ -3,7 +3,7 @@ import { contextSchema, type ResolvedRunSettings, type RunDefaults } from "./con
 import type { GraphDefaults } from "./deps.js";
 import { TurnInputError } from "./errors.js";
 import { checkUserId } from "./turn-input.js";
-import { namesOtherUser, OTHER_USER_MESSAGE } from "../auth/claims.js";
+import { namesOtherUser, OTHER_USER_MESSAGE } from "../memory/claims.js";
 
 /** One schema per set of defaults: the nodes of a graph share theirs. */
 const schemas = new WeakMap<RunDefaults, ReturnType<typeof contextSchema>>();

@@ -1,5 +1,5 @@
 import { coerceMessageLikeToMessage, isHumanMessage, type BaseMessageLike } from "@langchain/core/messages";
-import { messageText } from "../memory/structured.js";
+import { messageText } from "../models/structured.js";
 import { hasLoneSurrogate, validateUserId } from "../memory/validation.js";
 import { TurnInputError } from "./errors.js";
 

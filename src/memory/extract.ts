@@ -2,7 +2,8 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { EXTRACTION_SYSTEM, QUOTE_EXTRACTION_SYSTEM, extractionUserPrompt, quoteExtractionPrompt } from "./prompts.js";
-import { invokeJson } from "./structured.js";
+import { invokeJson } from "../models/structured.js";
+import type { ExtractionStyle } from "../models/chat.js";
 import { expiryFromWords } from "./expiry.js";
 import { chatSentences } from "./sentences.js";
 import { statedFacts, statesLastingFact } from "./slots/stated.js";
@@ -69,14 +70,6 @@ export interface ExtractedTurn {
   topics: string[];
 }
 
-/**
- * How the model states the facts of a turn:
- * - `facts`: it writes each fact (third person resolved, dates resolved): for capable models.
- * - `quotes`: it picks, among the user's own sentences, those that state a durable fact; the
- *   structure allows only those sentences, so a small local model can neither invent a fact nor
- *   translate one (measured in BENCHMARKS.md, "Local models").
- */
-export type ExtractionStyle = "facts" | "quotes";
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 

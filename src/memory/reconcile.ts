@@ -1,9 +1,10 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import type { ExtractedFact, ExtractionStyle } from "./extract.js";
+import type { ExtractedFact } from "./extract.js";
+import type { ExtractionStyle } from "../models/chat.js";
 import { RECONCILE_SYSTEM } from "./prompts.js";
-import { invokeJson } from "./structured.js";
+import { invokeJson } from "../models/structured.js";
 import { traced } from "../tracing/traced.js";
 import type { MemoryRecord } from "./types.js";
 

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { NO_CHAT_MODEL_HELP, type Settings } from "../config/settings.js";
-import type { ExtractionStyle } from "../memory/extract.js";
 import { LlamaCppChatModel } from "./llama-cpp.js";
 import { OpenAICompatibleChat } from "./openai-chat.js";
 import { HOSTED_PROVIDER_IDS, hostedProvider, providerEndpoint } from "./providers.js";
@@ -41,6 +40,15 @@ export function memoryModelSpec(settings: Settings): string | null {
 export function modelSpecFor(settings: Settings, role: ModelRole): string | null {
   return role === "answer" ? chatModelSpec(settings) : memoryModelSpec(settings);
 }
+
+/**
+ * How the model states the facts of a turn:
+ * - `facts`: it writes each fact (third person resolved, dates resolved): for capable models.
+ * - `quotes`: it picks, among the user's own sentences, those that state a durable fact; the
+ *   structure allows only those sentences, so a small local model can neither invent a fact nor
+ *   translate one (measured in BENCHMARKS.md, "Local models"; memory/extract.ts builds both prompts).
+ */
+export type ExtractionStyle = "facts" | "quotes";
 
 /** The extraction style the settings ask for; `auto` picks quotes for a local model (see extract.ts). */
 export function extractionStyle(settings: Settings): ExtractionStyle {

@@ -16,7 +16,7 @@ import {
   type LlamaChatSessionRepeatPenalty,
   type LlamaGrammar,
 } from "node-llama-cpp";
-import { messageText, type JsonSchema, type JsonSchemaGenerator } from "../memory/structured.js";
+import { messageText, type JsonSchema, type JsonSchemaGenerator } from "./structured.js";
 import { untilAborted } from "../util/abort.js";
 import { repetitionCut, settledLength } from "./repetition.js";
 

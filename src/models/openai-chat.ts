@@ -4,7 +4,7 @@ import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager
 import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
-import { messageText, type JsonSchema, type JsonSchemaGenerator } from "../memory/structured.js";
+import { messageText, type JsonSchema, type JsonSchemaGenerator } from "./structured.js";
 import type { StructuredOutputMode } from "./providers.js";
 
 export interface OpenAICompatibleFields extends ChatOpenAIFields {

@@ -7,7 +7,7 @@ import { EntityParams, MapQuery } from "./entity-schemas.js";
 import type { ServerEnv } from "./env.js";
 import { HttpError } from "./errors.js";
 import { requestUserId } from "./identity.js";
-import { memoryView } from "./memory-view.js";
+import { memoryView } from "../app/memory-view.js";
 import { UserQuery } from "./schemas.js";
 
 /** One user's memory map: entities, one entity with its memories as a timeline, the map (json, dot, svg). */

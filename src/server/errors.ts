@@ -1,10 +1,11 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
+import { zodMessage } from "../util/zod-message.js";
 import type { Logger } from "../logger.js";
 import { MemoryNotFoundError } from "../memory/engine.js";
 import { FilterError, TenantViolationError } from "../memory/filter.js";
-import { MalformedOutputError } from "../memory/structured.js";
+import { MalformedOutputError } from "../models/structured.js";
 import { InvalidInputError } from "../memory/validation.js";
 import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-unavailable.js";
 
@@ -58,7 +59,4 @@ function classify(error: unknown): { status: ContentfulStatusCode; body: ErrorBo
   return reply(500, "internal_error", "The memory server failed on this request; its log has the details.");
 }
 
-/** "limit: Number must be less than or equal to 100; userId: Required" */
-export function zodMessage(error: ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-}
+

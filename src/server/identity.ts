@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { TenantViolationError } from "../memory/filter.js";
 import { validateUserId } from "../memory/validation.js";
-import { namesOtherUser, OTHER_USER_MESSAGE } from "../auth/claims.js";
+import { namesOtherUser, OTHER_USER_MESSAGE } from "../memory/claims.js";
 import type { ServerEnv } from "./env.js";
 
 /**

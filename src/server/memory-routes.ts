@@ -5,7 +5,7 @@ import type { AppDeps } from "./deps.js";
 import type { ServerEnv } from "./env.js";
 import { HttpError } from "./errors.js";
 import { requestUserId } from "./identity.js";
-import { chronological, memoryView, searchResultView } from "./memory-view.js";
+import { chronological, memoryView, searchResultView } from "../app/memory-view.js";
 import { bodySchemas, ListQuery, UserQuery } from "./schemas.js";
 
 /** One user's memories: list, search, get, history, feedback, edit, delete, add. */

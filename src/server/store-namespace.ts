@@ -1,7 +1,7 @@
 import { FilterError } from "../memory/filter.js";
 import type { FieldCondition, MemoryFilter, MemoryRecord, RangeCondition } from "../memory/types.js";
 import { HttpError } from "./errors.js";
-import { memoryView } from "./memory-view.js";
+import { memoryView } from "../app/memory-view.js";
 
 /**
  * How the LangGraph store API (Studio's memory view, the SDK's client.store) sees long-term

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MEMORY_CATEGORIES } from "../memory/types.js";
-import { jsonValue } from "./schemas.js";
+import { jsonValue } from "../app/transfer/format.js";
 
 /** Request shapes of the built-in LangGraph store routes (what Studio and the SDK send). */
 const namespace = z.array(z.string());

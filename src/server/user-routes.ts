@@ -3,8 +3,8 @@ import { limitBody, MAX_IMPORT_BYTES, readJson } from "./body.js";
 import type { AppDeps } from "./deps.js";
 import type { ServerEnv } from "./env.js";
 import { requestUserId } from "./identity.js";
-import { ImportDocument } from "./schemas.js";
-import { exportUser, importUser } from "./user-transfer.js";
+import { ImportDocument } from "../app/transfer/format.js";
+import { exportUser, importUser } from "../app/transfer/user-transfer.js";
 
 /** Whole-user operations: forget (a real erase), export and import. */
 export function userRoutes(deps: AppDeps): Hono<ServerEnv> {

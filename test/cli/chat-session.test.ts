@@ -5,7 +5,7 @@ import { ChatSession } from "../../src/cli/chat-session.js";
 import { InMemoryThreadRegistry } from "../../src/cli/thread-registry.js";
 import { makeTestDeps } from "../graph/graph-harness.js";
 import { rememberingScript, type Script } from "../helpers/scripted-model.js";
-import { messageText } from "../../src/memory/structured.js";
+import { messageText } from "../../src/models/structured.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { messageText } from "../../src/memory/structured.js";
+import { messageText } from "../../src/models/structured.js";
 import { USE_LITE_DIMS } from "../../src/models/use-lite.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { runProcess, type ProcessResult } from "../helpers/run-process.js";

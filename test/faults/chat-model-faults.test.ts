@@ -10,7 +10,7 @@ import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
 import { classifyFailure, MALFORMED_OUTPUT_ATTEMPTS } from "../../src/memory/queue/retry-policy.js";
-import { MalformedOutputError } from "../../src/memory/structured.js";
+import { MalformedOutputError } from "../../src/models/structured.js";
 import { startFakeOpenAI, type Behaviour } from "./fake-openai-server.js";
 
 let close: (() => Promise<void>) | undefined;

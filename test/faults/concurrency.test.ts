@@ -18,7 +18,7 @@ import { silentLogger } from "../../src/logger.js";
 import type { MemoryEngine } from "../../src/memory/engine.js";
 import { FileUserLocks } from "../../src/memory/file-user-locks.js";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
-import { messageText } from "../../src/memory/structured.js";
+import { messageText } from "../../src/models/structured.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";

@@ -10,7 +10,7 @@ import { createRuntime } from "../../src/app/runtime.js";
 import { loadSettings } from "../../src/config/settings.js";
 import { buildGraph } from "../../src/graph/builder.js";
 import { runContext } from "../../src/graph/context.js";
-import { messageText } from "../../src/memory/structured.js";
+import { messageText } from "../../src/models/structured.js";
 
 const [threadId, userId, message] = process.argv.slice(2);
 // This process's own id: tsx runs the script in a child of the process the test started.

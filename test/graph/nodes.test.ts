@@ -6,7 +6,7 @@ import { makeRetrieveMemories } from "../../src/graph/nodes/retrieve-memories.js
 import { makeRewriteQuestion } from "../../src/graph/nodes/rewrite-question.js";
 import { makeUpdateMemory } from "../../src/graph/nodes/update-memory.js";
 import type { ChatStateType } from "../../src/graph/state.js";
-import { messageText } from "../../src/memory/structured.js";
+import { messageText } from "../../src/models/structured.js";
 import { makeTestDeps } from "./graph-harness.js";
 
 const config = (userId?: string, extra: Record<string, unknown> = {}) => ({

@@ -2,7 +2,7 @@ import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
-import { messageText } from "../../src/memory/structured.js";
+import { messageText } from "../../src/models/structured.js";
 
 /** Which job a prompt is for, recognised from its system prompt. */
 export type PromptKind = "extract" | "reconcile" | "rewrite" | "profile" | "answer";

@@ -3,7 +3,7 @@ import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import type { BaseMessage } from "@langchain/core/messages";
 import { MemoryEngine, ModelTimeoutError } from "../../src/memory/engine.js";
 import { TenantViolationError } from "../../src/memory/filter.js";
-import { MalformedOutputError, messageText } from "../../src/memory/structured.js";
+import { MalformedOutputError, messageText } from "../../src/models/structured.js";
 import { parseTimeRange } from "../../src/memory/time-range.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
 import { ScriptedChatModel, type PromptKind } from "../helpers/scripted-model.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import type { ExtractionStyle } from "../../src/memory/extract.js";
+import type { ExtractionStyle } from "../../src/models/chat.js";
 import { expiryFromWords } from "../../src/memory/expiry.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";

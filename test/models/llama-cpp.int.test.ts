@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { LlamaCppChatModel } from "../../src/models/llama-cpp.js";
-import { invokeJson } from "../../src/memory/structured.js";
+import { invokeJson } from "../../src/models/structured.js";
 import { extractFacts } from "../../src/memory/extract.js";
 
 const MODEL = "models/SmolLM2-135M-Instruct.Q4_1.gguf";

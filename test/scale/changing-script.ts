@@ -5,7 +5,7 @@
  * three words ("I play the piano in a band." after "I play the piano.") UPDATEs it in place.
  */
 import type { BaseMessage } from "@langchain/core/messages";
-import { messageText } from "../../src/memory/structured.js";
+import { messageText } from "../../src/models/structured.js";
 import { rememberingScript, type PromptKind } from "../helpers/scripted-model.js";
 
 const head = (text: string) => text.split(/\s+/).slice(0, 3).join(" ");

@@ -1,8 +1,8 @@
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { ImportDocument } from "../../src/server/schemas.js";
-import { exportUser, importUser } from "../../src/server/user-transfer.js";
+import { ImportDocument } from "../../src/app/transfer/format.js";
+import { exportUser, importUser } from "../../src/app/transfer/user-transfer.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
 
 function engine() {

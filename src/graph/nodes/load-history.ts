@@ -1,6 +1,6 @@
 import { isHumanMessage, trimMessages, type BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { messageText } from "../../memory/structured.js";
+import { messageText } from "../../models/structured.js";
 import type { GraphDeps } from "../deps.js";
 import { TurnInputError } from "../errors.js";
 import { checkMessage, NEEDS_USER_MESSAGE } from "../turn-input.js";

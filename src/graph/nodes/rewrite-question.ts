@@ -1,6 +1,6 @@
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { messageText } from "../../memory/structured.js";
+import { messageText } from "../../models/structured.js";
 import type { GraphDeps } from "../deps.js";
 import { REWRITE_SYSTEM, rewritePrompt } from "../prompts.js";
 import type { ChatStateType, ChatStateUpdate } from "../state.js";

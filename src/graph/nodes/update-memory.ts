@@ -1,7 +1,7 @@
 import { isAIMessage, isHumanMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { AddOptions } from "../../memory/api.js";
-import { messageText } from "../../memory/structured.js";
+import { messageText } from "../../models/structured.js";
 import type { MemoryJobResult } from "../../memory/queue/worker.js";
 import type { GraphDeps } from "../deps.js";
 import { resolveRunSettings, threadIdOf } from "../run-settings.js";

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Logger } from "../../logger.js";
-import type { ExtractionStyle } from "../extract.js";
+import type { ExtractionStyle } from "../../models/chat.js";
 import type { JobQueue } from "../queue/types.js";
-import { MalformedOutputError } from "../structured.js";
+import { MalformedOutputError } from "../../models/structured.js";
 import type { MemoryRecord } from "../types.js";
 import { interestTrend } from "./interests.js";
 import { queueProfileRefresh } from "./refresh-jobs.js";

@@ -1,8 +1,8 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import type { ExtractionStyle } from "../extract.js";
-import { invokeJson } from "../structured.js";
+import type { ExtractionStyle } from "../../models/chat.js";
+import { invokeJson } from "../../models/structured.js";
 import type { MemoryRecord } from "../types.js";
 import { PROFILE_PICK_SYSTEM, PROFILE_SYSTEM, profileMemoriesPrompt } from "./prompts.js";
 import { PROFILE_SECTIONS, emptySummary, type ProfileSummary } from "./types.js";

@@ -9,7 +9,7 @@ import { redactQuoted } from "../../logger.js";
 import { unreachableStoreCode } from "../store-unavailable.js";
 import { ChatModelMissingError } from "../engine.js";
 import { TenantViolationError } from "../filter.js";
-import { MalformedOutputError } from "../structured.js";
+import { MalformedOutputError } from "../../models/structured.js";
 import { InvalidInputError } from "../validation.js";
 
 export interface FailureClass {

@@ -1,7 +1,7 @@
 import type { ZodTypeAny } from "zod";
 import { z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
-import { jsonValue } from "../schemas.js";
+import { jsonValue } from "../../app/transfer/format.js";
 import { operations, type Operation } from "./operations.js";
 import * as reply from "./responses.js";
 

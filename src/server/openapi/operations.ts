@@ -1,6 +1,7 @@
 import type { AnyZodObject, ZodTypeAny } from "zod";
 import { GetItem, DeleteItem, ListNamespaces, putItemBody, SearchItems } from "../store-schemas.js";
-import { bodySchemas, ImportDocument, ListQuery, QueueQuery, UserBody, UserQuery } from "../schemas.js";
+import { bodySchemas, ListQuery, QueueQuery, UserBody, UserQuery } from "../schemas.js";
+import { ImportDocument } from "../../app/transfer/format.js";
 import { MapQuery } from "../entity-schemas.js";
 import * as reply from "./responses.js";
 

@@ -1,12 +1,12 @@
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
-import { messageText } from "../../../src/memory/structured.js";
+import { messageText } from "../../../src/models/structured.js";
 import { MemoryEngine } from "../../../src/memory/engine.js";
 import { entityTimeline, findEntity, listEntities, memoryMap } from "../../../src/memory/entities/map.js";
 import { InMemoryEntityStore } from "../../../src/stores/in-memory-entities.js";
 import { InMemoryMemoryStore } from "../../../src/stores/in-memory.js";
-import { exportUser, importUser } from "../../../src/server/user-transfer.js";
-import { ImportDocument } from "../../../src/server/schemas.js";
+import { exportUser, importUser } from "../../../src/app/transfer/user-transfer.js";
+import { ImportDocument } from "../../../src/app/transfer/format.js";
 import { ScriptedChatModel, type Script } from "../../helpers/scripted-model.js";
 
 /** Extraction answers from a table (user text → facts with the model's entities); reconcile ADDs, or SUPERSEDEs memory 0 when asked to. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ExtractionSchema, candidateSentences, extractFacts } from "../../src/memory/extract.js";
 import { reconcileFacts } from "../../src/memory/reconcile.js";
-import { invokeJson, jsonSchemaOf, MalformedOutputError, type JsonSchema } from "../../src/memory/structured.js";
+import { invokeJson, jsonSchemaOf, MalformedOutputError, type JsonSchema } from "../../src/models/structured.js";
 import type { MemoryRecord } from "../../src/memory/types.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
 
@@ -137,7 +137,7 @@ describe("prompted JSON from models without a native path", () => {
     expect(await invokeJson(model, [new HumanMessage("q"), new AIMessage("a")], z.object({ value: z.number() }))).toEqual({ value: 1 });
   });
 
-  // Why src/memory/structured.ts keeps its own reader rather than @langchain/core's
+  // Why src/models/structured.ts keeps its own reader rather than @langchain/core's
   // parseJsonMarkdown: that one returns null for JSON inside prose (what small local models write)
   // and completes a cut-off answer, silently dropping the facts after the cut.
   it("reads JSON inside prose, and refuses an answer cut off mid-list instead of completing it", async () => {

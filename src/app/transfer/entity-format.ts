@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ENTITY_KINDS } from "../memory/entities/types.js";
+import { ENTITY_KINDS } from "../../memory/entities/types.js";
 
 /** An entity as exports carry it on each memory: by name, so ids never travel between stores. */
 export const ExportedEntity = z.object({

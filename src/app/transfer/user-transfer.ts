@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { ReadyFact } from "../memory/api.js";
-import type { MemoryEngine } from "../memory/engine.js";
-import { TENANT_FIELDS } from "../memory/filter.js";
-import type { HistoryEntry, JsonValue } from "../memory/types.js";
+import type { ReadyFact } from "../../memory/api.js";
+import type { MemoryEngine } from "../../memory/engine.js";
+import { TENANT_FIELDS } from "../../memory/filter.js";
+import type { HistoryEntry, JsonValue } from "../../memory/types.js";
 import { exportedEntities, importRelations, type ExportedEntities } from "./entity-transfer.js";
-import { chronological, memoryView, type MemoryView } from "./memory-view.js";
+import { chronological, memoryView, type MemoryView } from "../memory-view.js";
 import { exportedProfile, importProfile, type ExportedUserModel } from "./profile-transfer.js";
-import type { ImportDocument } from "./schemas.js";
+import type { ImportDocument } from "./format.js";
 
 export interface UserExport {
   userId: string;

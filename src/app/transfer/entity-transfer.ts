@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { MemoryEngine } from "../memory/engine.js";
-import { entityKey } from "../memory/entities/names.js";
-import { USER_ENTITY, type EntityMention, type EntityRecord } from "../memory/entities/types.js";
-import type { ImportDocument } from "./schemas.js";
+import type { MemoryEngine } from "../../memory/engine.js";
+import { entityKey } from "../../memory/entities/names.js";
+import { USER_ENTITY, type EntityMention, type EntityRecord } from "../../memory/entities/types.js";
+import type { ImportDocument } from "./format.js";
 
 export interface ExportedEntities {
   byMemory: Record<string, EntityMention[]>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_QUESTIONS_KEPT } from "../memory/profile/profiles.js";
-import { MAX_SECTION_LINES } from "../memory/profile/summarize.js";
+import { MAX_QUESTIONS_KEPT } from "../../memory/profile/profiles.js";
+import { MAX_SECTION_LINES } from "../../memory/profile/summarize.js";
 
 const lines = () => z.array(z.string().trim().min(1).max(400)).max(MAX_SECTION_LINES * 4);
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { MemoryEngine } from "../memory/engine.js";
-import type { ExportedProfile, ExportedQuestion } from "./profile-export-schemas.js";
+import type { MemoryEngine } from "../../memory/engine.js";
+import type { ExportedProfile, ExportedQuestion } from "./profile-format.js";
 
 export interface ExportedUserModel {
   profile: z.infer<typeof ExportedProfile> | null;
