@@ -2,10 +2,11 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
- * The one logger: JSON lines on stderr, or appended to LOG_FILE, level from LOG_LEVEL. Message content (what users said,
+ * The one logger: JSON lines on stderr, or appended to LOG_FILE, level from LOG_LEVEL. Message content (what users
+ * said,
  * memory texts) is logged only at debug level; above it, log ids and counts.
  */
-export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {

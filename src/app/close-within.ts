@@ -1,7 +1,7 @@
 /** Ending a process whose stores may be slow to close. Its own module: no model stack is loaded with it. */
 
 /** What closing needs of a runtime (app/runtime.ts). */
-export interface Closable {
+interface Closable {
   close(): Promise<void>;
   /** What closing is waiting for now ("" when it is not closing). */
   closingStep(): string;

@@ -19,7 +19,13 @@ export interface SearchResultView {
 }
 
 export function searchResultView(hit: ScoredMemory): SearchResultView {
-  return { memory: memoryView(hit.memory), score: hit.score, denseRank: hit.denseRank, lexicalRank: hit.lexicalRank, fusion: hit.fusion };
+  return {
+    memory: memoryView(hit.memory),
+    score: hit.score,
+    denseRank: hit.denseRank,
+    lexicalRank: hit.lexicalRank,
+    fusion: hit.fusion,
+  };
 }
 
 /** History in the order things happened (an import appends older lines after newer ones). */

@@ -5,7 +5,6 @@ import { runDefaults } from "../graph/context.js";
 import { createLogger, logSink, type Logger } from "../logger.js";
 import { MemoryEngine } from "../memory/engine.js";
 import { MemoryWorker } from "../memory/queue/worker.js";
-import { join } from "node:path";
 import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
 import { createEntityStore } from "../stores/entity-factory.js";
@@ -26,7 +25,8 @@ export interface Runtime {
   memory: () => Promise<MemoryEngine>;
   graphDeps: GraphDeps;
   /**
-   * The worker of the memory update queue (`DATA_DIR/queue.db`, or PostgreSQL with DATABASE_URL), in both update modes. Processes
+   * The worker of the memory update queue (`DATA_DIR/queue.db`, or PostgreSQL with DATABASE_URL), in both update modes.
+   * Processes
    * that run the graph call `startMemoryWorker()`; `await runtime.memoryWorker.idle()` waits for
    * the updates it can store now.
    */
@@ -112,7 +112,8 @@ export function createRuntime(
     memory,
     queue,
     logger: workerLogger,
-    // An update makes up to four model calls (extraction and reconciliation, each retried once when malformed) and two embedding calls.
+    // An update makes up to four model calls (extraction and reconciliation, each retried once when malformed) and two
+    // embedding calls.
     jobTimeoutMs: 6 * modelTimeoutMs,
   });
   let started = false;

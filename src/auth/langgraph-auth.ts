@@ -24,7 +24,7 @@ import { requestToken, type TokenTable } from "./tokens.js";
  */
 export const OWNER_KEY = "owner";
 /** Run metadata key with the run's user id; the server passes run metadata on to LangSmith traces. */
-export const TRACE_USER_KEY = "user_id";
+const TRACE_USER_KEY = "user_id";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
@@ -38,7 +38,11 @@ export function createAuth(tokens: TokenTable | undefined, limits: { maxMessageC
     .authenticate(async (request: Request) => {
       if (!tokens) return openModeCaller(request);
       const token = requestToken(request.headers);
-      if (!token) throw refusal(401, 'Authentication required: send "Authorization: Bearer <token>" or "x-api-key: <token>" (the SDKs\' api_key; tokens are set in AUTH_TOKENS).');
+      if (!token)
+        throw refusal(
+          401,
+          'Authentication required: send "Authorization: Bearer <token>" or "x-api-key: <token>" (the SDKs\' api_key; tokens are set in AUTH_TOKENS).',
+        );
       const user = tokens.userFor(token);
       if (!user) throw refusal(401, "Unknown token: check the token against AUTH_TOKENS.");
       return { identity: user, permissions: [], is_authenticated: true };
@@ -78,7 +82,11 @@ export function createAuth(tokens: TokenTable | undefined, limits: { maxMessageC
     .on("store", ({ user }) => {
       // src/server serves every /store route itself, scoped to the caller; the built-in store
       // (which would hold anything under any namespace) is never reachable for a signed-in user.
-      if (scoped(user)) throw refusal(403, 'The built-in store is not served; long-term memory is under /store with namespace ["memories", <your user id>].');
+      if (scoped(user))
+        throw refusal(
+          403,
+          'The built-in store is not served; long-term memory is under /store with namespace ["memories", <your user id>].',
+        );
     });
 }
 
@@ -86,7 +94,10 @@ export function createAuth(tokens: TokenTable | undefined, limits: { maxMessageC
 function openModeCaller(request: Request): Caller & { permissions: string[] } {
   const host = new URL(request.url).hostname;
   if (!LOOPBACK_HOSTS.has(host)) {
-    throw refusal(403, `Auth is off (AUTH_TOKENS unset), so this server only answers requests addressed to localhost, not "${host}". Set AUTH_TOKENS to serve other hosts.`);
+    throw refusal(
+      403,
+      `Auth is off (AUTH_TOKENS unset), so this server only answers requests addressed to localhost, not "${host}". Set AUTH_TOKENS to serve other hosts.`,
+    );
   }
   return { identity: "anonymous", permissions: [], is_authenticated: false };
 }
@@ -128,7 +139,7 @@ const REFUSAL_CODES = { 400: "invalid_input", 401: "unauthorized", 403: "forbidd
  * an exception from the auth handler as its message text with its headers, so the message is the
  * JSON body itself.
  */
-export function refusal(status: keyof typeof REFUSAL_CODES, message: string): HTTPException {
+function refusal(status: keyof typeof REFUSAL_CODES, message: string): HTTPException {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (status === 401) headers["www-authenticate"] = 'Bearer realm="memory-chat"';
   return new HTTPException(status, { message: JSON.stringify({ error: REFUSAL_CODES[status], message }), headers });

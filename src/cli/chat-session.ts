@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { buildGraph } from "../graph/builder.js";
 import type { MemoryChange } from "../memory/types.js";
 import type { MemoryEngine } from "../memory/engine.js";
-import type { RetrievedMemory } from "../graph/state.js";
+import type { ChatStateType, RetrievedMemory } from "../graph/state.js";
 import { runContext } from "../graph/context.js";
 import { checkTurn } from "../graph/turn-input.js";
 import { messageText } from "../models/structured.js";
@@ -56,6 +56,14 @@ export interface ChatSessionOptions {
   interactive?: boolean;
 }
 
+/** What the nodes of a turn return, as the "updates" stream mode sends it (only what the chat reads). */
+type NodeUpdates = Partial<{
+  rewriteQuestion: Partial<ChatStateType>;
+  retrieveMemories: Partial<ChatStateType>;
+  answer: Partial<ChatStateType>;
+  updateMemory: Partial<ChatStateType>;
+}>;
+
 const PROMPT = "you> ";
 const CONFIRM_PROMPT = "confirm> ";
 
@@ -102,17 +110,14 @@ export class ChatSession {
       // Refused before the graph runs, so a refused message never enters the thread.
       checkTurn(input, this.o.userId, { maxMessageChars: this.o.maxMessageChars });
       this.o.threads.add(this.o.userId, this.threadId);
-      const stream = await this.o.graph.stream(
-        input,
-        {
-          configurable: { thread_id: this.threadId },
-          context: runContext({ userId: this.o.userId }),
-          // Shows on LangSmith traces (when tracing is on) so a user's turns can be found.
-          metadata: { userId: this.o.userId },
-          streamMode: ["messages", "updates"],
-        },
-      );
-      for await (const [mode, payload] of stream as AsyncIterable<[string, any]>) {
+      const stream = await this.o.graph.stream(input, {
+        configurable: { thread_id: this.threadId },
+        context: runContext({ userId: this.o.userId }),
+        // Shows on LangSmith traces (when tracing is on) so a user's turns can be found.
+        metadata: { userId: this.o.userId },
+        streamMode: ["messages", "updates"],
+      });
+      for await (const [mode, payload] of stream as AsyncIterable<[string, unknown]>) {
         if (mode === "messages") {
           const [chunk, meta] = payload as [AIMessageChunk, { langgraph_node?: string }];
           if (meta.langgraph_node === "answer" && isAIMessageChunk(chunk)) {
@@ -124,15 +129,16 @@ export class ChatSession {
             }
           }
         } else if (mode === "updates") {
-          const update = payload as Record<string, any>;
+          const update = payload as NodeUpdates;
           if (update.rewriteQuestion) rewriteFailure = rewriteFailureNote(update.rewriteQuestion.rewriteFallback);
           if (update.retrieveMemories) {
             memories = update.retrieveMemories.memories ?? [];
             retrievalStatus = update.retrieveMemories.retrievalStatus;
           }
-          if (update.answer && !streamed) {
+          const answer = update.answer?.messages?.[0];
+          if (answer && !streamed) {
             // Models that do not stream still show their answer.
-            write(`assistant> ${messageText(update.answer.messages[0])}`);
+            write(`assistant> ${messageText(answer)}`);
             streamed = true;
           }
           if (update.updateMemory) {
@@ -176,7 +182,11 @@ export class ChatSession {
           break;
         case "/threads": {
           const threads = this.o.threads.list(userId);
-          write(threads.length ? threads.map((t) => `${t === this.threadId ? "*" : " "} ${t}`).join("\n") + "\n" : "no threads yet\n");
+          write(
+            threads.length
+              ? threads.map((t) => `${t === this.threadId ? "*" : " "} ${t}`).join("\n") + "\n"
+              : "no threads yet\n",
+          );
           break;
         }
         case "/memories": {
@@ -187,7 +197,11 @@ export class ChatSession {
         case "/search": {
           if (!arg) return this.usage("/search <text>");
           const hits = await (await this.o.memory()).search(arg, { userId, limit: 10 });
-          write(hits.length ? hits.map((h) => `${h.score.toFixed(4)}  ${memoryLine(h.memory)}`).join("\n") + "\n" : "no matching memories\n");
+          write(
+            hits.length
+              ? hits.map((h) => `${h.score.toFixed(4)}  ${memoryLine(h.memory)}`).join("\n") + "\n"
+              : "no matching memories\n",
+          );
           break;
         }
         case "/history": {
@@ -211,26 +225,38 @@ export class ChatSession {
         case "/feedback": {
           const [id, kind] = rest;
           if (!id || !kind) return this.usage("/feedback <memory id> up|down|wrong");
-          const memory = await (await this.o.memory()).feedback(id, parseFeedbackKind(kind), { userId, threadId: this.threadId });
+          const memory = await (
+            await this.o.memory()
+          ).feedback(id, parseFeedbackKind(kind), { userId, threadId: this.threadId });
           write(`${kind}: ${memoryLine(memory)}\n`);
           break;
         }
         case "/queue": {
           if (!this.o.worker) return this.usage("/queue needs the memory update queue (run the chat with its runtime)");
           const jobs = (await this.o.worker.queue.list({ userId })).filter((j) => j.state !== "done");
-          write(jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n");
+          write(
+            jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n",
+          );
           break;
         }
         case "/entities": {
           const memory = await this.o.memory();
-          write(memory.entities ? `${entitiesText(await listEntities(memory, userId), userId)}\n` : "no memory map: this memory keeps none\n");
+          write(
+            memory.entities
+              ? `${entitiesText(await listEntities(memory, userId), userId)}\n`
+              : "no memory map: this memory keeps none\n",
+          );
           break;
         }
         case "/entity": {
           if (!arg) return this.usage("/entity <name>");
           const memory = await this.o.memory();
           const found = memory.entities ? await findEntity(memory, userId, arg) : null;
-          write(found ? `${entityText(await entityTimeline(memory, userId, found))}\n` : `no entity named "${arg}"; /entities lists them\n`);
+          write(
+            found
+              ? `${entityText(await entityTimeline(memory, userId, found))}\n`
+              : `no entity named "${arg}"; /entities lists them\n`,
+          );
           break;
         }
         case "/profile": {
@@ -257,11 +283,15 @@ export class ChatSession {
   private async askForgetMe(): Promise<void> {
     const { write, userId } = this.o;
     if (!this.o.interactive) {
-      write(`/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased. From a script: npx memories forget-user --user ${userId} --yes\n`);
+      write(
+        `/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased. From a script: npx memories forget-user --user ${userId} --yes\n`,
+      );
       return;
     }
     const memories = (await (await this.o.memory()).list({ userId })).length;
-    write(`This erases all ${memories} ${memories === 1 ? "memory" : "memories"} of user ${userId} (superseded ones too), their history and queued updates; it cannot be undone.\n`);
+    write(
+      `This erases all ${memories} ${memories === 1 ? "memory" : "memories"} of user ${userId} (superseded ones too), their history and queued updates; it cannot be undone.\n`,
+    );
     write(`Type ${userId} to confirm; anything else cancels.\n`);
     this.forgetAsked = true;
   }

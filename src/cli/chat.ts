@@ -1,5 +1,6 @@
 /**
- * `npx memory-chat [--user NAME] [--thread ID]` (or `npm start -- ...`): a terminal chat on embedded defaults (SQLite file for
+ * `npx memory-chat [--user NAME] [--thread ID]` (or `npm start -- ...`): a terminal chat on embedded defaults (SQLite
+ * file for
  * short-term memory, the embedded long-term store, local embeddings), streaming answers and saying
  * after each turn which memories were used and what was stored.
  */
@@ -44,7 +45,9 @@ async function main(): Promise<number> {
     // Checked before anything loads: a bad id would otherwise fail every turn.
     validateUserId(userId);
   } catch (e) {
-    stderr.write(`--user: ${(e as Error).message}. A user id is 1 to ${MAX_USER_ID_LENGTH} characters with no control characters, e.g. --user alice.\n`);
+    stderr.write(
+      `--user: ${(e as Error).message}. A user id is 1 to ${MAX_USER_ID_LENGTH} characters with no control characters, e.g. --user alice.\n`,
+    );
     return 2;
   }
   let settings;
@@ -63,7 +66,9 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!settings.CHAT_MODEL) {
-    stderr.write(`CHAT_MODEL is not set: using the small local model ${modelSpec.slice("llama-cpp:".length)} (it remembers what you tell it; its answers are weak).\n`);
+    stderr.write(
+      `CHAT_MODEL is not set: using the small local model ${modelSpec.slice("llama-cpp:".length)} (it remembers what you tell it; its answers are weak).\n`,
+    );
   }
   const spinner = new Spinner(stderr);
   const runtime = createRuntime(settings, { onModelProgress: (msg) => spinner.update(msg) });

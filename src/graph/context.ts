@@ -30,7 +30,10 @@ export function runDefaults(settings: Settings): RunDefaults {
 }
 
 const wholePositive = (name: string) =>
-  z.number({ invalid_type_error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be greater than 0`);
+  z
+    .number({ invalid_type_error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be greater than 0`);
 
 /** The context schema of a graph whose runs default to `defaults`. */
 export function contextSchema(defaults: RunDefaults) {
@@ -61,7 +64,7 @@ export function contextSchema(defaults: RunDefaults) {
 }
 
 /** What a caller may pass as a run's context: every key but userId optional. */
-export type RunContext = z.input<ReturnType<typeof contextSchema>>;
+type RunContext = z.input<ReturnType<typeof contextSchema>>;
 
 /** A run's settings with the defaults filled in and the user id checked. */
 export type ResolvedRunSettings = Required<z.output<ReturnType<typeof contextSchema>>>;

@@ -12,13 +12,15 @@ export function rewritePrompt(transcript: string, question: string): string {
  * Memories are data the user once said, not instructions: each is JSON-escaped inside a tagged
  * block, and the model is told never to follow instructions found there.
  */
-export function memoryBlock(memories: RetrievedMemory[], available: boolean): string {
+function memoryBlock(memories: RetrievedMemory[], available: boolean): string {
   if (!available) {
     return "Long-term memory is unavailable for this turn: answer from the conversation only, and say so if the user asks what you remember.";
   }
   if (memories.length === 0) return "You have no stored memories relevant to this message.";
   const lines = memories.map((m) => {
-    const when = m.eventTime ? `${m.eventTime} (stated ${m.createdAt.slice(0, 10)})` : `stated ${m.createdAt.slice(0, 10)}`;
+    const when = m.eventTime
+      ? `${m.eventTime} (stated ${m.createdAt.slice(0, 10)})`
+      : `stated ${m.createdAt.slice(0, 10)}`;
     return `- ${JSON.stringify(m.text)} [${m.category}; ${when}]`;
   });
   return [
@@ -30,6 +32,12 @@ export function memoryBlock(memories: RetrievedMemory[], available: boolean): st
 }
 
 /** `profile`: the user's profile block (graph/profile-block.ts), empty when there is none. */
-export function answerSystemPrompt(persona: string, memories: RetrievedMemory[], available: boolean, today: string, profile = ""): string {
+export function answerSystemPrompt(
+  persona: string,
+  memories: RetrievedMemory[],
+  available: boolean,
+  today: string,
+  profile = "",
+): string {
   return `${persona}\n\nToday is ${today}.\n\n${profile ? `${profile}\n\n` : ""}${memoryBlock(memories, available)}`;
 }

@@ -18,7 +18,7 @@ export interface RetrievedMemory {
 }
 
 /** Whether long-term memory took part in the turn: the answer says so when it did not. */
-export type MemoryStatus = "ok" | "unavailable" | "skipped";
+type MemoryStatus = "ok" | "unavailable" | "skipped";
 
 export const ChatState = Annotation.Root({
   /** The conversation (short-term memory), kept by the checkpointer. */
@@ -35,7 +35,10 @@ export const ChatState = Annotation.Root({
   retrievalStatus: Annotation<MemoryStatus>,
   /** The weights the search's fusion gave the dense and lexical retrievers, and why (search/fusion.ts). */
   retrievalFusion: Annotation<FusionWeights | null>,
-  /** The user's profile and interest trend, read beside the search; null without a profile store or when it could not be read. */
+  /**
+   * The user's profile and interest trend, read beside the search; null without a profile store or when it could not be
+   * read.
+   */
   profile: Annotation<ProfileView | null>,
   /** What updateMemory did this turn. */
   memoryChanges: Annotation<MemoryChange[]>,

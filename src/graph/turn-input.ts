@@ -6,8 +6,9 @@ import { TurnInputError } from "./errors.js";
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export const NEEDS_USER_MESSAGE = 'A turn needs a new user message: send {"messages": [{"role": "user", "content": "..."}]}.';
-export const NEEDS_USER_ID =
+export const NEEDS_USER_MESSAGE =
+  'A turn needs a new user message: send {"messages": [{"role": "user", "content": "..."}]}.';
+const NEEDS_USER_ID =
   'No user id: pass it in the run context, e.g. {"context": {"userId": "alice"}} over HTTP or graph.invoke(input, {context: {userId: "alice"}}).';
 
 /** The new user message of a turn, trimmed, or a TurnInputError saying what to change. */
@@ -20,7 +21,8 @@ export function checkMessage(text: string, maxChars: number): string {
     );
   }
   if (hasLoneSurrogate(trimmed)) throw new TurnInputError("The message contains invalid Unicode (a lone surrogate).");
-  if (CONTROL_CHARS.test(trimmed)) throw new TurnInputError("The message contains control characters; remove them and resend.");
+  if (CONTROL_CHARS.test(trimmed))
+    throw new TurnInputError("The message contains control characters; remove them and resend.");
   return trimmed;
 }
 
@@ -58,7 +60,8 @@ export function checkTurn(input: unknown, userId: unknown, limits: { maxMessageC
       throw new TurnInputError(`The last message is not a chat message. ${NEEDS_USER_MESSAGE}`);
     }
     if (!isHumanMessage(message)) throw new TurnInputError(NEEDS_USER_MESSAGE);
-    if (typeof message.content !== "string" && !Array.isArray(message.content)) throw new TurnInputError(NEEDS_USER_MESSAGE);
+    if (typeof message.content !== "string" && !Array.isArray(message.content))
+      throw new TurnInputError(NEEDS_USER_MESSAGE);
     checkMessage(messageText(message), limits.maxMessageChars);
   }
   checkUserId(userId);

@@ -39,7 +39,7 @@ export function nextWeight(weight: number, kind: "up" | "down", policy: Feedback
   return Math.min(policy.maxWeight, Math.max(1 / policy.maxWeight, next));
 }
 
-export interface FeedbackInput {
+interface FeedbackInput {
   record: MemoryRecord;
   kind: FeedbackKind;
   at: string;
@@ -47,7 +47,11 @@ export interface FeedbackInput {
 }
 
 /** Applies the feedback to the stored record and returns it as it now is. */
-export async function applyFeedback(store: MemoryStore, policy: FeedbackPolicy, input: FeedbackInput): Promise<MemoryRecord> {
+export async function applyFeedback(
+  store: MemoryStore,
+  policy: FeedbackPolicy,
+  input: FeedbackInput,
+): Promise<MemoryRecord> {
   const { record, kind, at } = input;
   const marks =
     kind === "wrong"

@@ -51,16 +51,16 @@ export class PostgresUserLocks implements UserLockRunner {
       try {
         return await work();
       } finally {
-        try {
-          if (lost) throw lost;
-          await session.query("SELECT pg_advisory_unlock($1, $2)", key);
-          session.off("error", onError);
-          session.release();
-        } catch (error) {
-          // Ending the session frees its locks, whatever state it is in.
-          session.off("error", onError);
-          session.release(error as Error);
-        }
+        // Ending the session frees its locks, whatever state it is in: done when the session was
+        // lost or the unlock fails.
+        const failure =
+          lost ??
+          (await session.query("SELECT pg_advisory_unlock($1, $2)", key).then(
+            () => undefined,
+            (error: Error) => error,
+          ));
+        session.off("error", onError);
+        session.release(failure);
       }
     });
   }

@@ -6,7 +6,7 @@ import type { MemoryEngine } from "./engine.js";
 import type { ScoredMemory } from "./types.js";
 import { validateUserId } from "./validation.js";
 
-export interface MemoryRetrieverOptions extends BaseRetrieverInput, Omit<SearchOptions, "userId" | "limit"> {
+interface MemoryRetrieverOptions extends BaseRetrieverInput, Omit<SearchOptions, "userId" | "limit"> {
   /** The engine to search (`await runtime.memory()`); any store behind it. */
   engine: Pick<MemoryEngine, "search">;
   /** The one user whose memories this retriever returns; fixed for its lifetime. */
@@ -22,7 +22,7 @@ export interface MemoryRetrieverOptions extends BaseRetrieverInput, Omit<SearchO
  * sees, on SQLite and Qdrant alike. The user is fixed when the retriever is made and every search
  * is scoped to it by the engine, which also refuses a filter naming another user.
  */
-export class MemoryRetriever extends BaseRetriever {
+class MemoryRetriever extends BaseRetriever {
   lc_namespace = ["memory_chat", "retrievers"];
 
   private readonly engine: MemoryRetrieverOptions["engine"];

@@ -50,7 +50,7 @@ export interface ListOptions {
 }
 
 /** The memories themselves: written with their embeddings, read, searched, deleted. */
-export interface MemoryRecords {
+interface MemoryRecords {
   /** Insert or replace records, each with its embedding (same order). */
   put(records: MemoryRecord[], vectors: number[][]): Promise<void>;
   get(userId: string, id: string): Promise<MemoryRecord | null>;
@@ -70,21 +70,24 @@ export interface MemoryRecords {
 export type MemoryMarks = Partial<Pick<MemoryRecord, "weight" | "validTo" | "updatedAt">>;
 
 /** The user's feedback and the memories' use: small writes that leave vectors and index alone. */
-export interface MemoryUsage {
+interface MemoryUsage {
   /** Sets the given fields of one of the user's records; false when the user has no such record. */
   mark(userId: string, id: string, marks: MemoryMarks): Promise<boolean>;
-  /** Counts one use of each record (useCount + 1, lastUsedAt = at); ids the user lacks are skipped. Returns how many were counted. */
+  /**
+   * Counts one use of each record (useCount + 1, lastUsedAt = at); ids the user lacks are skipped. Returns how many
+   * were counted.
+   */
   recordUse(userId: string, ids: string[], at: string): Promise<number>;
 }
 
 /** The audit trail: one line per change of a memory, kept when the memory is superseded or deleted. */
-export interface MemoryHistory {
+interface MemoryHistory {
   appendHistory(entries: HistoryEntry[]): Promise<void>;
   history(userId: string, memoryId: string): Promise<HistoryEntry[]>;
 }
 
 /** Users as a whole: who has memories, and erasing everything of one user. */
-export interface UserDirectory {
+interface UserDirectory {
   /**
    * The ids of users who have at least one memory (current or not), in ascending order, at most
    * `limit`. For operators and Studio's memory view in open mode; never used to answer a user.

@@ -5,7 +5,9 @@ export interface SupersedeChain {
   memory: MemoryRecord;
   /** The older versions this memory replaced, oldest first. */
   replaced: MemoryRecord[];
-  /** The newer versions that replaced it, in order; the last one holds now unless it was superseded and then deleted. */
+  /**
+   * The newer versions that replaced it, in order; the last one holds now unless it was superseded and then deleted.
+   */
   replacedBy: MemoryRecord[];
 }
 

@@ -48,7 +48,8 @@ export const HOSTED_PROVIDERS: readonly HostedProvider[] = [
   {
     id: "zhipu",
     name: "Zhipu GLM (BigModel)",
-    // ZAI_API_KEY is the name in BigModel's current docs; ZHIPUAI_API_KEY the older SDK's (and LangChain's ChatZhipuAI's).
+    // ZAI_API_KEY is the name in BigModel's current docs; ZHIPUAI_API_KEY the older SDK's (and LangChain's
+    // ChatZhipuAI's).
     keyVariables: ["ZAI_API_KEY", "ZHIPUAI_API_KEY"],
     baseUrlVariable: "ZAI_BASE_URL",
     defaultBaseUrl: "https://open.bigmodel.cn/api/paas/v4",
@@ -89,7 +90,7 @@ export function hostedProvider(id: string): HostedProvider | undefined {
   return HOSTED_PROVIDERS.find((p) => p.id === id);
 }
 
-export interface ProviderEndpoint {
+interface ProviderEndpoint {
   apiKey: string;
   baseUrl: string;
 }
@@ -98,8 +99,15 @@ export interface ProviderEndpoint {
  * The key and endpoint of a hosted provider from the settings; `setting` names the variable
  * that chose the model (CHAT_MODEL, MEMORY_MODEL, EMBEDDING_MODEL), for the error message.
  */
-export function providerEndpoint(provider: HostedProvider, settings: Settings, setting: string, spec: string): ProviderEndpoint {
-  const apiKey = provider.keyVariables.map((name) => settings[name]).find((value) => typeof value === "string" && value !== "");
+export function providerEndpoint(
+  provider: HostedProvider,
+  settings: Settings,
+  setting: string,
+  spec: string,
+): ProviderEndpoint {
+  const apiKey = provider.keyVariables
+    .map((name) => settings[name])
+    .find((value) => typeof value === "string" && value !== "");
   if (typeof apiKey !== "string") {
     const also = provider.keyVariables.length > 1 ? ` (or ${provider.keyVariables.slice(1).join(", ")})` : "";
     throw new ModelConfigError(

@@ -11,16 +11,17 @@
  */
 
 /** Words of a repeated run that make it a loop. */
-export const PHRASE_WORDS = 8;
+const PHRASE_WORDS = 8;
 /** A shorter clause ("Yes.", "谢谢。") may come back without being a loop. */
-export const MIN_CLAUSE_WORDS = 3;
+const MIN_CLAUSE_WORDS = 3;
 
 interface Word {
   text: string;
   start: number;
 }
 
-const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{N}])+(?:['’][\p{L}\p{N}]+)*/gu;
+const WORD =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{N}])+(?:['’][\p{L}\p{N}]+)*/gu;
 const CLAUSE_END = /[.!?。！？\n,，;；:：、]+/gu;
 const SYMBOL_RUN = new RegExp(`([^\\p{L}\\p{N}\\s])\\1{${PHRASE_WORDS - 1},}`, "u");
 

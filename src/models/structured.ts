@@ -1,5 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import type { z } from "zod";
 
@@ -31,11 +31,11 @@ export interface JsonSchemaGenerator {
   ): Promise<string | null>;
 }
 
-export function canGenerateWithJsonSchema(model: unknown): model is JsonSchemaGenerator {
+function canGenerateWithJsonSchema(model: unknown): model is JsonSchemaGenerator {
   return typeof (model as Partial<JsonSchemaGenerator>)?.generateWithJsonSchema === "function";
 }
 
-export interface InvokeJsonOptions<T> {
+interface InvokeJsonOptions<T> {
   /** Names the structure for servers that want a name (`response_format.json_schema.name`). */
   name?: string;
   /** Semantic validation (e.g. indices in range): an error message, or null when the value is fine. */
@@ -62,7 +62,12 @@ export async function invokeJson<S extends z.ZodTypeAny>(
   let lastError = "";
   let lastRaw = "";
   for (let attempt = 0; attempt < 2; attempt++) {
-    const native = jsonSchema ? await (model as unknown as JsonSchemaGenerator).generateWithJsonSchema(conversation, jsonSchema, { name, signal }) : null;
+    const native = jsonSchema
+      ? await (model as unknown as JsonSchemaGenerator).generateWithJsonSchema(conversation, jsonSchema, {
+          name,
+          signal,
+        })
+      : null;
     lastRaw = native ?? messageText(await model.invoke(conversation, { signal, tags: ["langsmith:nostream"] }));
     const problem = validate(lastRaw, schema, check);
     if (problem.ok) return problem.value;
@@ -70,7 +75,9 @@ export async function invokeJson<S extends z.ZodTypeAny>(
     conversation = [
       ...messages,
       new AIMessage(lastRaw),
-      new HumanMessage(`Your answer was not valid: ${lastError}. Answer again with only the corrected JSON object, no other text.`),
+      new HumanMessage(
+        `Your answer was not valid: ${lastError}. Answer again with only the corrected JSON object, no other text.`,
+      ),
     ];
   }
   throw new MalformedOutputError(`model output rejected after one retry: ${lastError}`, lastRaw);
@@ -85,7 +92,10 @@ function validate<S extends z.ZodTypeAny>(
   if (!parsed.ok) return parsed;
   const result = schema.safeParse(parsed.value);
   if (!result.success) {
-    return { ok: false, error: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") };
+    return {
+      ok: false,
+      error: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "),
+    };
   }
   const problem = check(result.data);
   return problem ? { ok: false, error: problem } : { ok: true, value: result.data };
@@ -121,7 +131,7 @@ export function messageText(message: BaseMessage): string {
  * @langchain/core's parseJsonMarkdown: that one finds nothing inside prose (small local models
  * write prose around their JSON) and completes a cut-off answer, which would drop facts silently.
  */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
   const body = fenced ? fenced[1] : text;
   const start = body.search(/[{[]/);
@@ -136,5 +146,3 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
     return { ok: false, error: `not valid JSON (${(e as Error).message})` };
   }
 }
-
-export { SystemMessage, HumanMessage };

@@ -26,12 +26,12 @@
  * any order, both count alike. Equal similarities share a dense rank, so a block of them adds the
  * same amount to each of its members and cannot reorder the lexical ranking inside it.
  */
-export const RRF_K = 10;
+const RRF_K = 10;
 
 /** Similarities closer than this are equal: far above float32 rounding, far below any meaningful difference. */
-export const DENSE_TIE = 1e-4;
+const DENSE_TIE = 1e-4;
 /** BM25 scores within this share of the best score are equal. */
-export const LEXICAL_TIE = 1e-4;
+const LEXICAL_TIE = 1e-4;
 
 export interface Candidate {
   id: string;
@@ -52,7 +52,7 @@ export interface FusionWeights {
   lexicalCoverage: number;
 }
 
-export interface RankedId {
+interface RankedId {
   id: string;
   denseRank?: number;
   lexicalRank?: number;
@@ -78,11 +78,22 @@ export function orderedShare(scores: readonly number[], tolerance: number): numb
 }
 
 /** The weights for one query: see the module comment. */
-export function fusionWeights(dense: readonly Candidate[], lexical: readonly Candidate[], coverage = 1, lexicalCoverage = 1): FusionWeights {
+export function fusionWeights(
+  dense: readonly Candidate[],
+  lexical: readonly Candidate[],
+  coverage = 1,
+  lexicalCoverage = 1,
+): FusionWeights {
   const cover = clamp01(Number.isFinite(coverage) ? coverage : 1);
-  const denseOrder = orderedShare(dense.map((c) => c.score), DENSE_TIE);
+  const denseOrder = orderedShare(
+    dense.map((c) => c.score),
+    DENSE_TIE,
+  );
   const best = Math.max(0, ...lexical.map((c) => Math.abs(c.score)));
-  const lexicalOrder = orderedShare(lexical.map((c) => c.score), LEXICAL_TIE * best);
+  const lexicalOrder = orderedShare(
+    lexical.map((c) => c.score),
+    LEXICAL_TIE * best,
+  );
   let wDense = dense.length ? cover * denseOrder : 0;
   const lexicalCover = clamp01(Number.isFinite(lexicalCoverage) ? lexicalCoverage : 1);
   let wLexical = lexical.length && lexicalOrder > 0 ? lexicalCover : 0;
@@ -125,7 +136,8 @@ export function weightedRankFusion(
   add(lexical, weights.lexical, "lexical", -1);
   // Equal scores keep the order of the side with the larger say.
   const lexicalFirst = weights.lexical >= weights.dense;
-  const order = (a: { densePos: number; lexicalPos: number }) => (lexicalFirst ? [a.lexicalPos, a.densePos] : [a.densePos, a.lexicalPos]);
+  const order = (a: { densePos: number; lexicalPos: number }) =>
+    lexicalFirst ? [a.lexicalPos, a.densePos] : [a.densePos, a.lexicalPos];
   return [...byId.values()]
     .filter((e) => e.score > 0)
     .sort((a, b) => {

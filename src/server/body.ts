@@ -4,7 +4,7 @@ import type { ZodType, ZodTypeDef } from "zod";
 import { HttpError } from "./errors.js";
 
 /** Body size limits: one request of the admin API, and an import file. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /** Refuses bodies above `maxBytes` with 413 before they are read into memory. */
@@ -31,7 +31,11 @@ export async function readJson<T>(c: Context, schema: ZodType<T, ZodTypeDef, unk
   try {
     raw = await c.req.json();
   } catch {
-    throw new HttpError(400, "invalid_json", "The request body is not JSON: send a JSON object with Content-Type: application/json.");
+    throw new HttpError(
+      400,
+      "invalid_json",
+      "The request body is not JSON: send a JSON object with Content-Type: application/json.",
+    );
   }
   return schema.parse(raw);
 }

@@ -26,7 +26,9 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
   app.post("/memories/search", limitBody(), async (c) => {
     const body = await readJson(c, schemas.search);
     const userId = requestUserId(c, body.userId);
-    const hits = await (await deps.memory()).search(body.query, {
+    const hits = await (
+      await deps.memory()
+    ).search(body.query, {
       userId,
       limit: body.limit,
       filter: body.filter as MemoryFilter | undefined,
@@ -39,7 +41,9 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
   app.post("/memories", limitBody(), async (c) => {
     const body = await readJson(c, schemas.add);
     const userId = requestUserId(c, body.userId);
-    const result = await (await deps.memory()).add(body.messages ?? [], {
+    const result = await (
+      await deps.memory()
+    ).add(body.messages ?? [], {
       userId,
       infer: body.infer,
       facts: body.facts,
@@ -70,7 +74,9 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
   app.post("/memories/:id/feedback", limitBody(), async (c) => {
     const body = await readJson(c, schemas.feedback);
     const userId = requestUserId(c, body.userId);
-    const memory = await (await deps.memory()).feedback(c.req.param("id"), body.feedback, { userId, threadId: body.threadId });
+    const memory = await (
+      await deps.memory()
+    ).feedback(c.req.param("id"), body.feedback, { userId, threadId: body.threadId });
     return c.json(memoryView(memory));
   });
 

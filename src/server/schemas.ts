@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isoTime, jsonValue } from "../app/transfer/format.js";
 import { JOB_STATES, type JobState } from "../memory/queue/types.js";
-import { FEEDBACK_OPERATIONS, MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
+import { MEMORY_CATEGORIES } from "../memory/types.js";
 import { FEEDBACK_KINDS } from "../memory/feedback.js";
 
 /**
@@ -27,7 +27,11 @@ export const UserBody = z.object({ userId }).strict();
 
 /** Schemas whose texts are bounded by the server's size limit for one message. */
 export function bodySchemas(maxTextChars: number) {
-  const text = z.string().trim().min(1, "must not be empty").max(maxTextChars, `must be at most ${maxTextChars} characters`);
+  const text = z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(maxTextChars, `must be at most ${maxTextChars} characters`);
   const fact = z.object({
     text,
     category: z.enum(MEMORY_CATEGORIES).optional(),
@@ -54,7 +58,11 @@ export function bodySchemas(maxTextChars: number) {
     add: z
       .object({
         userId,
-        messages: z.array(z.object({ role: z.enum(["user", "assistant", "system"]), content: text })).min(1).max(50).optional(),
+        messages: z
+          .array(z.object({ role: z.enum(["user", "assistant", "system"]), content: text }))
+          .min(1)
+          .max(50)
+          .optional(),
         facts: z.array(fact).min(1).max(500).optional(),
         infer: z.boolean().default(true),
         threadId: z.string().max(200).optional(),
@@ -63,6 +71,9 @@ export function bodySchemas(maxTextChars: number) {
       })
       .strict()
       .refine((b) => b.messages !== undefined || b.facts !== undefined, "pass messages (a turn) or facts (ready-made)")
-      .refine((b) => b.facts === undefined || b.infer === false, "facts are stored as given: pass infer: false with them"),
+      .refine(
+        (b) => b.facts === undefined || b.infer === false,
+        "facts are stored as given: pass infer: false with them",
+      ),
   };
 }

@@ -139,7 +139,9 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async history(userId: string, memoryId: string): Promise<HistoryEntry[]> {
-    return (this.users.get(userId)?.history ?? []).filter((e) => e.memoryId === memoryId).map((e) => structuredClone(e));
+    return (this.users.get(userId)?.history ?? [])
+      .filter((e) => e.memoryId === memoryId)
+      .map((e) => structuredClone(e));
   }
 
   async forgetUser(userId: string): Promise<{ memories: number; history: number }> {

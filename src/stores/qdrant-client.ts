@@ -5,7 +5,7 @@
  */
 import { QdrantClient } from "@qdrant/js-client-rest";
 
-export interface QdrantConnection {
+interface QdrantConnection {
   url: string;
   apiKey?: string;
   /** Per-request timeout. */
@@ -13,7 +13,7 @@ export interface QdrantConnection {
 }
 
 /** Per-request timeout unless the caller sets one. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 export function createQdrantClient({ url, apiKey, timeoutMs = DEFAULT_TIMEOUT_MS }: QdrantConnection): QdrantClient {
   // No compatibility check: it would call the server while the graph module loads.
@@ -51,7 +51,7 @@ export interface RetryPolicy {
 }
 
 /** A few short tries: enough to ride out a restart blip or a busy node, short enough to fail fast. */
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
 
 /** Qdrant did not answer at all (refused, reset, name not resolved, no reply within the timeout). */
 export class QdrantUnavailableError extends Error {
@@ -109,7 +109,7 @@ function networkCode(err: unknown): string | undefined {
 }
 
 /** HTTP status of a failed call (the client reports it in several shapes). */
-export function httpStatus(err: unknown): number | undefined {
+function httpStatus(err: unknown): number | undefined {
   const status = (err as { status?: unknown })?.status;
   if (typeof status === "number") return status;
   if (err instanceof Error && err.name === "QdrantClientResourceExhaustedError") return 429;
@@ -117,12 +117,12 @@ export function httpStatus(err: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export function isUnreachable(err: unknown): boolean {
+function isUnreachable(err: unknown): boolean {
   return networkCode(err) !== undefined;
 }
 
 /** The request got no reply within the client's timeout (e.g. a frozen or overloaded server). */
-export function isTimeout(err: unknown): boolean {
+function isTimeout(err: unknown): boolean {
   return err instanceof Error && err.name === "QdrantClientTimeoutError";
 }
 
@@ -152,7 +152,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** After Qdrant did not answer, calls fail at once for this long; then one quick probe decides. */
 export const FAIL_FAST_MS = 1_000;
 /** How long the probe waits for any HTTP answer from the server. */
-export const PROBE_TIMEOUT_MS = 1_000;
+const PROBE_TIMEOUT_MS = 1_000;
 
 /** Runs calls against one Qdrant server with retries and readable errors. */
 export class QdrantCaller {
@@ -227,7 +227,10 @@ export class QdrantCaller {
     if (isUnreachable(err)) return new QdrantUnavailableError(this.url, { cause: err });
     if (isTimeout(err)) {
       // ETIMEDOUT: what the HTTP routes recognise as "store unreachable" (503, retry).
-      const cause = Object.assign(new Error(`Qdrant at ${this.url}: ${what} got no reply within ${this.timeoutMs} ms`), { code: "ETIMEDOUT", cause: err });
+      const cause = Object.assign(
+        new Error(`Qdrant at ${this.url}: ${what} got no reply within ${this.timeoutMs} ms`),
+        { code: "ETIMEDOUT", cause: err },
+      );
       return new QdrantUnavailableError(this.url, { cause, withinMs: this.timeoutMs });
     }
     const status = httpStatus(err);

@@ -26,7 +26,7 @@ export function collectionNames(base: string): CollectionNames {
   return { memories: base, history: `${base}_history` };
 }
 
-export type IndexSchema = Schemas["PayloadFieldSchema"];
+type IndexSchema = Schemas["PayloadFieldSchema"];
 
 /** The tenant key: co-located storage per user; the only field that also gets HNSW links per value. */
 export const TENANT_INDEX: IndexSchema = { type: "keyword", is_tenant: true };
@@ -41,7 +41,7 @@ export const INTEGER_INDEX: IndexSchema = { type: "integer", enable_hnsw: false 
  */
 const TENANT_HNSW: Schemas["HnswConfigDiff"] = { m: 0, payload_m: 16 };
 
-export interface CollectionSpec {
+interface CollectionSpec {
   name: string;
   vectors?: Schemas["VectorsConfig"];
   sparseVectors?: Record<string, Schemas["SparseVectorParams"]>;
@@ -80,7 +80,11 @@ export async function ensureCollection(caller: QdrantCaller, spec: CollectionSpe
 }
 
 /** The size of a named dense vector of an existing collection; undefined if the collection does not exist. */
-export async function denseVectorSize(caller: QdrantCaller, collection: string, vector: string): Promise<number | undefined> {
+export async function denseVectorSize(
+  caller: QdrantCaller,
+  collection: string,
+  vector: string,
+): Promise<number | undefined> {
   const { exists } = await caller.call(`checking collection "${collection}"`, (c) => c.collectionExists(collection));
   if (!exists) return undefined;
   const info = await caller.call(`reading collection "${collection}"`, (c) => c.getCollection(collection));

@@ -8,7 +8,7 @@
  */
 import { termFrequencies } from "../search/tokenize.js";
 
-export interface SparseVector {
+interface SparseVector {
   indices: number[];
   values: number[];
 }

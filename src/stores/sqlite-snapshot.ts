@@ -40,14 +40,14 @@ export const MIN_PICK_SHARE = 0.1;
  * by exact cosine. bench:pick, share of the exact top 64 kept on LoCoMo's real embeddings: 0.998
  * with 1 × k, 1.000 with 2 × k and with 4 × k (as with no byte step at all).
  */
-export const RESCORE_FACTOR = 2;
+const RESCORE_FACTOR = 2;
 
 /**
  * Which positions one search pass may return (UserSnapshot.eligible): a flag per position, set
  * when the record is valid, in the period and matches the filter, and how many are set. Worked out
  * once per pass from typed arrays, so the rankings check a byte, not a record, per candidate.
  */
-export interface Eligible {
+interface Eligible {
   readonly flags: Uint8Array;
   readonly count: number;
 }
@@ -56,7 +56,7 @@ export interface Eligible {
 export function eligibleWhere(size: number, keep: (position: number) => boolean): Eligible {
   const flags = new Uint8Array(size);
   let count = 0;
-  for (let i = 0; i < size; i++) if (keep(i)) (flags[i] = 1), count++;
+  for (let i = 0; i < size; i++) if (keep(i)) ((flags[i] = 1), count++);
   return { flags, count };
 }
 
@@ -87,7 +87,9 @@ export class UserSnapshot {
    * first search that picks (a user above BIT_PICK_FACTOR × k memories), then kept in step.
    */
   private bits?: HammingRows;
-  /** Each record's vector as bytes, for the rough ranking of a large pool (search/int8.ts): made and kept like `bits`. */
+  /**
+   * Each record's vector as bytes, for the rough ranking of a large pool (search/int8.ts): made and kept like `bits`.
+   */
   private bytes?: Int8Rows;
   /** Bumped by every upsert and remove, so cached scores are never used on changed data. */
   private changes = 0;
@@ -156,7 +158,9 @@ export class UserSnapshot {
     this.bytes?.setRow(i, row);
   }
 
-  /** Replaces the record stored under row number `seq`, keeping its embedding: feedback or use changed nothing embedded. */
+  /**
+   * Replaces the record stored under row number `seq`, keeping its embedding: feedback or use changed nothing embedded.
+   */
   replaceRecord(seq: number, record: MemoryRecord): void {
     const i = this.positionBySeq.get(seq);
     if (i === undefined) return;
@@ -215,19 +219,20 @@ export class UserSnapshot {
       for (let i = 0; i < size; i++) count += flags[i] = wanted(i) && !(openUntil[i] <= now) ? 1 : 0;
     } else if (validity.kind === "asOf") {
       const at = Date.parse(validity.time);
-      for (let i = 0; i < size; i++) count += flags[i] = wanted(i) && validFrom[i] <= at && validTo[i] > at && !(expires[i] <= at) ? 1 : 0;
+      for (let i = 0; i < size; i++)
+        count += flags[i] = wanted(i) && validFrom[i] <= at && validTo[i] > at && !(expires[i] <= at) ? 1 : 0;
     } else {
       for (let i = 0; i < size; i++) count += flags[i] = wanted(i) ? 1 : 0;
     }
     if (period) {
       const bounds = periodBounds(period);
       for (let i = 0; i < size; i++) {
-        if (flags[i] === 1 && !inPeriod(times[i], bounds)) (flags[i] = 0), count--;
+        if (flags[i] === 1 && !inPeriod(times[i], bounds)) ((flags[i] = 0), count--);
       }
     }
     if (rest) {
       const matches = compileFilter(rest);
-      for (let i = 0; i < size; i++) if (flags[i] === 1 && !matches(records[i])) (flags[i] = 0), count--;
+      for (let i = 0; i < size; i++) if (flags[i] === 1 && !matches(records[i])) ((flags[i] = 0), count--);
     }
     return { flags, count };
   }
@@ -251,18 +256,21 @@ export class UserSnapshot {
         if (flags[i] !== 1) continue;
         seen++;
         const score = scores[slotAt[i]];
-        if (score > 0) (positions[m] = i), (candidateScores[m++] = score);
+        if (score > 0) ((positions[m] = i), (candidateScores[m++] = score));
       }
     } else {
       for (const slot of touched) {
         const i = positionAtSlot[slot];
-        if (flags[i] === 1) (positions[m] = i), (candidateScores[m++] = scores[slot]);
+        if (flags[i] === 1) ((positions[m] = i), (candidateScores[m++] = scores[slot]));
       }
     }
     // Ties (many among short, similar memories) go to the memory stored first: its row number is
     // the same in every process that opens the file, and a number compares cheaply.
     const storedFirst = (a: number, b: number) => seqs[positions[a]] < seqs[positions[b]];
-    return topByScore(candidateScores.subarray(0, m), k, undefined, storedFirst).map((j) => ({ position: positions[j], score: candidateScores[j] }));
+    return topByScore(candidateScores.subarray(0, m), k, undefined, storedFirst).map((j) => ({
+      position: positions[j],
+      score: candidateScores[j],
+    }));
   }
 
   /**
@@ -282,7 +290,10 @@ export class UserSnapshot {
       return topByScore(scores, k, eligible.flags).map((position) => ({ position, score: scores[position] }));
     }
     // In row order: the kernel then reads the matrix forwards, not jumping about 200 MB at 100k.
-    let picked = eligible.count <= pool ? flaggedPositions(eligible) : nearestByBits(cache.distances(), this.signBits().words32 * 32, eligible, pool);
+    let picked =
+      eligible.count <= pool
+        ? flaggedPositions(eligible)
+        : nearestByBits(cache.distances(), this.signBits().words32 * 32, eligible, pool);
     if (picked.length > RESCORE_FACTOR * k) picked = this.roughBest(cache.unit, picked, RESCORE_FACTOR * k);
     const scores = this.matrix.dots(cache.unit, picked);
     return topByScore(scores, k).map((j) => ({ position: picked[j], score: scores[j] }));

@@ -27,7 +27,7 @@ export function postgresPool(url: string, options: pg.PoolConfig = {}): pg.Pool 
 }
 
 /** The server part of DATABASE_URL, for messages (never the password). */
-export function describeServer(url: string): string {
+function describeServer(url: string): string {
   try {
     const u = new URL(url);
     return `${u.hostname}:${u.port || 5432}${u.pathname}`;

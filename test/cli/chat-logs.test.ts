@@ -22,16 +22,33 @@ afterAll(async () => {
   rmSync(temp, { recursive: true, force: true });
 });
 
-function chat(dataDir: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function chat(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["src/cli/chat.ts", "--user", "lin"], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, MEMORY_STORE: "sqlite", EMBEDDING_MODEL: "", CHAT_MODEL: "openai:fake", OPENAI_API_KEY: "test", OPENAI_BASE_URL: `${fake.url}/v1`, LOG_LEVEL: "info", LOG_FILE: undefined, ...env },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        MEMORY_STORE: "sqlite",
+        EMBEDDING_MODEL: "",
+        CHAT_MODEL: "openai:fake",
+        OPENAI_API_KEY: "test",
+        OPENAI_BASE_URL: `${fake.url}/v1`,
+        LOG_LEVEL: "info",
+        LOG_FILE: undefined,
+        ...env,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    const timer = setTimeout(() => (child.kill("SIGKILL"), fail(new Error(`chat did not end; stdout:\n${stdout}\nstderr:\n${stderr}`))), 120_000);
+    const timer = setTimeout(
+      () => (child.kill("SIGKILL"), fail(new Error(`chat did not end; stdout:\n${stdout}\nstderr:\n${stderr}`))),
+      120_000,
+    );
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => (clearTimeout(timer), done({ code: code ?? -1, stdout, stderr })));

@@ -33,10 +33,24 @@ describe("models:fetch (scripts/fetch-models.sh)", () => {
     mkdirSync(bin);
     writeFileSync(join(bin, "pip3"), FAKE_PIP);
     chmodSync(join(bin, "pip3"), 0o755);
-    const run = spawnSync("bash", ["scripts/fetch-models.sh", "gemma3"], { cwd: work, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8" });
+    const run = spawnSync("bash", ["scripts/fetch-models.sh", "gemma3"], {
+      cwd: work,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      encoding: "utf8",
+    });
     expect(run.stdout).toMatch(/^downloading gemma3 \(241 MB in 4 part\(s\); 241 MB left to fetch in all\)$/m);
-    for (const [part, left] of [[1, 181], [2, 121], [3, 60], [4, 0]]) {
-      expect(run.stdout).toMatch(new RegExp(`^  gemma3 part ${part} of 4: \\d+ MB downloaded \\(compressed\\) in \\d+ s; about ${left} MB left to fetch$`, "m"));
+    for (const [part, left] of [
+      [1, 181],
+      [2, 121],
+      [3, 60],
+      [4, 0],
+    ]) {
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^  gemma3 part ${part} of 4: \\d+ MB downloaded \\(compressed\\) in \\d+ s; about ${left} MB left to fetch$`,
+          "m",
+        ),
+      );
     }
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/does not have the expected SHA-256 .*; nothing was kept/);

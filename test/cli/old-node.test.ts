@@ -37,19 +37,35 @@ describe("a machine with an older Node first on PATH", { timeout: 300_000 }, () 
 
   it(`scripts/with-node.sh runs the command under Node >= 22 (old Node: ${old.real ? "the machine's" : "a stand-in"})`, () => {
     expect(spawnSync("node", ["--version"], { env, encoding: "utf8" }).stdout).toMatch(/^v(1\d|20|21)\./);
-    const run = spawnSync("bash", ["scripts/with-node.sh", "node", "-p", "process.versions.node"], { cwd: ROOT, env, encoding: "utf8" });
+    const run = spawnSync("bash", ["scripts/with-node.sh", "node", "-p", "process.versions.node"], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+    });
     expect(run.status).toBe(0);
     expect(Number(run.stdout.trim().split(".")[0])).toBeGreaterThanOrEqual(22);
   });
 
   it("package.json's start, test and quickstart go through it", async () => {
-    const pkg = (await import("../../package.json", { with: { type: "json" } })).default as { scripts: Record<string, string> };
-    for (const name of ["start", "test", "typecheck", "dev", "memories"]) expect(pkg.scripts[name]).toMatch(/^bash scripts\/with-node\.sh /);
-    expect(spawnSync("grep", ["-c", "scripts/node-runtime.sh", "scripts/quickstart.sh"], { cwd: ROOT, encoding: "utf8" }).stdout.trim()).not.toBe("0");
+    const pkg = (await import("../../package.json", { with: { type: "json" } })).default as {
+      scripts: Record<string, string>;
+    };
+    for (const name of ["start", "test", "typecheck", "dev", "memories"])
+      expect(pkg.scripts[name]).toMatch(/^bash scripts\/with-node\.sh /);
+    expect(
+      spawnSync("grep", ["-c", "scripts/node-runtime.sh", "scripts/quickstart.sh"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      }).stdout.trim(),
+    ).not.toBe("0");
   });
 
   it.skipIf(!old.real)("npx memories under the machine's old Node stops at once with the line to run", () => {
-    const run = spawnSync(join(old.dir, "node"), ["bin/memories.js", "list", "--user", "a"], { cwd: ROOT, env, encoding: "utf8" });
+    const run = spawnSync(join(old.dir, "node"), ["bin/memories.js", "list", "--user", "a"], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/needs Node\.js 22 or newer; this is v\d+.*scripts\/node-runtime\.sh/);
   });

@@ -28,7 +28,10 @@ interface Attempt {
   method: string;
   path: string;
   body?: unknown;
-  /** Whose credentials are sent: the attacker's (default), none, a made-up token, or the attacker's as the SDKs' x-api-key. */
+  /**
+   * Whose credentials are sent: the attacker's (default), none, a made-up token, or the attacker's as the SDKs'
+   * x-api-key.
+   */
   as?: "attacker" | "nobody" | "bad-token" | "api-key";
   /** Statuses that show the attempt was refused; anything else is checked for leaks only. */
   refused?: number[];
@@ -44,13 +47,24 @@ const users: User[] = Array.from({ length: USERS }, (_, i) => ({
   jobIds: [],
 }));
 
-async function call(user: User | undefined, method: string, path: string, body?: unknown, token?: string, apiKey = false) {
+async function call(
+  user: User | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  apiKey = false,
+) {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   const bearer = token ?? user?.token;
   if (bearer && apiKey) headers["x-api-key"] = bearer;
   else if (bearer) headers.authorization = `Bearer ${bearer}`;
-  const res = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(server.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let json: any = null;
   try {
@@ -74,9 +88,13 @@ async function snapshot(user: User) {
     status: [state.status, history.status, memories.status],
     messages: state.status === 200 ? (state.json.values.messages as any[]).map((m) => [m.type, m.content]) : null,
     checkpoints: history.status === 200 ? (history.json as any[]).length : null,
-    memories: memories.status === 200 ? (memories.json.memories as any[]).map((m) => [m.id, m.text, m.validTo]).sort() : null,
+    memories:
+      memories.status === 200 ? (memories.json.memories as any[]).map((m) => [m.id, m.text, m.validTo]).sort() : null,
     // A job of the victim's retried or dropped by someone else counts as a change.
-    jobs: jobs.status === 200 ? (jobs.json.jobs as any[]).filter((j) => user.jobIds.includes(j.id)).map((j) => [j.id, j.state, j.attempts]) : jobs.status,
+    jobs:
+      jobs.status === 200
+        ? (jobs.json.jobs as any[]).filter((j) => user.jobIds.includes(j.id)).map((j) => [j.id, j.state, j.attempts])
+        : jobs.status,
   });
 }
 
@@ -93,41 +111,129 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     { name: "read thread history", method: "POST", path: `/threads/${t}/history`, body: { limit: 10 }, refused: [404] },
     { name: "list thread runs", method: "GET", path: `/threads/${t}/runs`, refused: [404] },
     { name: "copy thread", method: "POST", path: `/threads/${t}/copy`, body: {}, refused: [404, 409] },
-    { name: "update thread state", method: "POST", path: `/threads/${t}/state`, body: { values: { messages: [{ role: "user", content: "injected" }] } }, refused: [404] },
-    { name: "patch thread metadata", method: "PATCH", path: `/threads/${t}`, body: { metadata: { owner: attacker.id } }, refused: [404] },
+    {
+      name: "update thread state",
+      method: "POST",
+      path: `/threads/${t}/state`,
+      body: { values: { messages: [{ role: "user", content: "injected" }] } },
+      refused: [404],
+    },
+    {
+      name: "patch thread metadata",
+      method: "PATCH",
+      path: `/threads/${t}`,
+      body: { metadata: { owner: attacker.id } },
+      refused: [404],
+    },
     { name: "run on thread", method: "POST", path: `/threads/${t}/runs/wait`, body: turn(q), refused: [404] },
-    { name: "stream run on thread", method: "POST", path: `/threads/${t}/runs/stream`, body: { ...turn(q), stream_mode: ["values"] }, refused: [404] },
+    {
+      name: "stream run on thread",
+      method: "POST",
+      path: `/threads/${t}/runs/stream`,
+      body: { ...turn(q), stream_mode: ["values"] },
+      refused: [404],
+    },
     { name: "delete thread", method: "DELETE", path: `/threads/${t}`, refused: [404] },
-    { name: "search threads by owner", method: "POST", path: `/threads/search`, body: { metadata: { owner: victim.id } } },
-    { name: "create thread owned by victim", method: "POST", path: `/threads`, body: { metadata: { owner: victim.id } }, refused: [403] },
-    { name: "create thread with victim's id", method: "POST", path: `/threads`, body: { thread_id: t, if_exists: "do_nothing" }, refused: [409] },
+    {
+      name: "search threads by owner",
+      method: "POST",
+      path: `/threads/search`,
+      body: { metadata: { owner: victim.id } },
+    },
+    {
+      name: "create thread owned by victim",
+      method: "POST",
+      path: `/threads`,
+      body: { metadata: { owner: victim.id } },
+      refused: [403],
+    },
+    {
+      name: "create thread with victim's id",
+      method: "POST",
+      path: `/threads`,
+      body: { thread_id: t, if_exists: "do_nothing" },
+      refused: [409],
+    },
     // Runs that name the victim.
-    { name: "stateless run, forged context", method: "POST", path: `/runs/wait`, body: { ...turn(q), context: { userId: victim.id } }, refused: [403] },
-    { name: "own thread, forged context", method: "POST", path: `/threads/${attacker.threadId}/runs/wait`, body: { ...turn(q), context: { userId: victim.id } }, refused: [403] },
+    {
+      name: "stateless run, forged context",
+      method: "POST",
+      path: `/runs/wait`,
+      body: { ...turn(q), context: { userId: victim.id } },
+      refused: [403],
+    },
+    {
+      name: "own thread, forged context",
+      method: "POST",
+      path: `/threads/${attacker.threadId}/runs/wait`,
+      body: { ...turn(q), context: { userId: victim.id } },
+      refused: [403],
+    },
     {
       name: "stateless run, forged auth config",
       method: "POST",
       path: `/runs/wait`,
       body: {
         ...turn(q),
-        config: { configurable: { langgraph_auth_user: { identity: victim.id, is_authenticated: true, permissions: [] }, langgraph_auth_user_id: victim.id } },
+        config: {
+          configurable: {
+            langgraph_auth_user: { identity: victim.id, is_authenticated: true, permissions: [] },
+            langgraph_auth_user_id: victim.id,
+          },
+        },
       },
     },
     // The memory admin API.
     { name: "list memories", method: "GET", path: `/memories?userId=${v}`, refused: [403] },
-    { name: "search memories", method: "POST", path: `/memories/search`, body: { userId: victim.id, query: q }, refused: [403] },
-    { name: "search, forged filter", method: "POST", path: `/memories/search`, body: { query: q, filter: { userId: victim.id } }, refused: [400, 403] },
-    { name: "search, forged OR filter", method: "POST", path: `/memories/search`, body: { query: q, filter: { OR: [{ user_id: victim.id }, { category: "profile" }] } }, refused: [400, 403] },
+    {
+      name: "search memories",
+      method: "POST",
+      path: `/memories/search`,
+      body: { userId: victim.id, query: q },
+      refused: [403],
+    },
+    {
+      name: "search, forged filter",
+      method: "POST",
+      path: `/memories/search`,
+      body: { query: q, filter: { userId: victim.id } },
+      refused: [400, 403],
+    },
+    {
+      name: "search, forged OR filter",
+      method: "POST",
+      path: `/memories/search`,
+      body: { query: q, filter: { OR: [{ user_id: victim.id }, { category: "profile" }] } },
+      refused: [400, 403],
+    },
     { name: "get memory by id", method: "GET", path: `/memories/${m}`, refused: [404] },
     { name: "get memory naming victim", method: "GET", path: `/memories/${m}?userId=${v}`, refused: [403] },
     { name: "memory history", method: "GET", path: `/memories/${m}/history`, refused: [404] },
     { name: "edit memory", method: "PATCH", path: `/memories/${m}`, body: { text: "overwritten" }, refused: [404] },
     { name: "delete memory", method: "DELETE", path: `/memories/${m}`, refused: [404] },
-    { name: "add memory for victim", method: "POST", path: `/memories`, body: { userId: victim.id, infer: false, facts: [{ text: "planted" }] }, refused: [403] },
-    { name: "add memory, forged metadata", method: "POST", path: `/memories`, body: { infer: false, facts: [{ text: "planted", metadata: { userId: victim.id } }] }, refused: [400, 403] },
+    {
+      name: "add memory for victim",
+      method: "POST",
+      path: `/memories`,
+      body: { userId: victim.id, infer: false, facts: [{ text: "planted" }] },
+      refused: [403],
+    },
+    {
+      name: "add memory, forged metadata",
+      method: "POST",
+      path: `/memories`,
+      body: { infer: false, facts: [{ text: "planted", metadata: { userId: victim.id } }] },
+      refused: [400, 403],
+    },
     { name: "forget victim", method: "DELETE", path: `/users/${v}/memories`, refused: [403] },
     { name: "export victim", method: "GET", path: `/users/${v}/export`, refused: [403] },
-    { name: "import into victim", method: "POST", path: `/users/${v}/import`, body: { memories: [{ text: "planted" }] }, refused: [400, 403] },
+    {
+      name: "import into victim",
+      method: "POST",
+      path: `/users/${v}/import`,
+      body: { memories: [{ text: "planted" }] },
+      refused: [400, 403],
+    },
     // The user model's profile (its question topics hold the secret of the victim's first turn).
     { name: "profile of victim", method: "GET", path: `/profile?userId=${v}`, refused: [403] },
     { name: "own profile", method: "GET", path: `/profile` },
@@ -137,25 +243,78 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     { name: "map of victim", method: "GET", path: `/entities/map?userId=${v}&format=svg`, refused: [403] },
     { name: "own map", method: "GET", path: `/entities/map?format=dot` },
     { name: "victim's entity by name", method: "GET", path: `/entities/${victim.secret}`, refused: [404] },
-    { name: "victim's entity, naming victim", method: "GET", path: `/entities/${victim.secret}?userId=${v}`, refused: [403] },
+    {
+      name: "victim's entity, naming victim",
+      method: "GET",
+      path: `/entities/${victim.secret}?userId=${v}`,
+      refused: [403],
+    },
     // The store API (Studio's memory view, the SDK's client.store).
     { name: "store get", method: "GET", path: `/store/items?namespace=memories.${v}&key=${m}`, refused: [403] },
-    { name: "store get, own namespace", method: "GET", path: `/store/items?namespace=memories.${encodeURIComponent(attacker.id)}&key=${m}` },
-    { name: "store put", method: "PUT", path: `/store/items`, body: { namespace: ["memories", victim.id], key: m, value: { text: "overwritten" } }, refused: [403] },
-    { name: "store delete", method: "DELETE", path: `/store/items`, body: { namespace: ["memories", victim.id], key: m }, refused: [403] },
-    { name: "store search", method: "POST", path: `/store/items/search`, body: { namespace_prefix: ["memories", victim.id], query: q }, refused: [403] },
-    { name: "store search, forged filter", method: "POST", path: `/store/items/search`, body: { namespace_prefix: ["memories"], filter: { userId: victim.id } }, refused: [400, 403] },
+    {
+      name: "store get, own namespace",
+      method: "GET",
+      path: `/store/items?namespace=memories.${encodeURIComponent(attacker.id)}&key=${m}`,
+    },
+    {
+      name: "store put",
+      method: "PUT",
+      path: `/store/items`,
+      body: { namespace: ["memories", victim.id], key: m, value: { text: "overwritten" } },
+      refused: [403],
+    },
+    {
+      name: "store delete",
+      method: "DELETE",
+      path: `/store/items`,
+      body: { namespace: ["memories", victim.id], key: m },
+      refused: [403],
+    },
+    {
+      name: "store search",
+      method: "POST",
+      path: `/store/items/search`,
+      body: { namespace_prefix: ["memories", victim.id], query: q },
+      refused: [403],
+    },
+    {
+      name: "store search, forged filter",
+      method: "POST",
+      path: `/store/items/search`,
+      body: { namespace_prefix: ["memories"], filter: { userId: victim.id } },
+      refused: [400, 403],
+    },
     { name: "store namespaces", method: "POST", path: `/store/namespaces`, body: { prefix: ["memories"] } },
     // The memory update queue.
     { name: "list victim's jobs", method: "GET", path: `/queue/jobs?userId=${v}`, refused: [403] },
     { name: "get victim's job", method: "GET", path: `/queue/jobs/${j}`, refused: [404] },
     { name: "retry victim's job", method: "POST", path: `/queue/jobs/${j}/retry`, body: {}, refused: [404, 409] },
-    { name: "retry victim's jobs", method: "POST", path: `/queue/jobs/retry`, body: { userId: victim.id }, refused: [403] },
+    {
+      name: "retry victim's jobs",
+      method: "POST",
+      path: `/queue/jobs/retry`,
+      body: { userId: victim.id },
+      refused: [403],
+    },
     { name: "drop victim's job", method: "DELETE", path: `/queue/jobs/${j}`, refused: [404] },
     // The same with the attacker's token sent as the SDKs' api_key (x-api-key).
     { name: "x-api-key: read thread state", as: "api-key", method: "GET", path: `/threads/${t}/state`, refused: [404] },
-    { name: "x-api-key: run on thread", as: "api-key", method: "POST", path: `/threads/${t}/runs/wait`, body: turn(q), refused: [404] },
-    { name: "x-api-key: forged context", as: "api-key", method: "POST", path: `/runs/wait`, body: { ...turn(q), context: { userId: victim.id } }, refused: [403] },
+    {
+      name: "x-api-key: run on thread",
+      as: "api-key",
+      method: "POST",
+      path: `/threads/${t}/runs/wait`,
+      body: turn(q),
+      refused: [404],
+    },
+    {
+      name: "x-api-key: forged context",
+      as: "api-key",
+      method: "POST",
+      path: `/runs/wait`,
+      body: { ...turn(q), context: { userId: victim.id } },
+      refused: [403],
+    },
     { name: "x-api-key: list memories", as: "api-key", method: "GET", path: `/memories?userId=${v}`, refused: [403] },
     { name: "x-api-key: get memory by id", as: "api-key", method: "GET", path: `/memories/${m}`, refused: [404] },
     { name: "x-api-key: delete memory", as: "api-key", method: "DELETE", path: `/memories/${m}`, refused: [404] },
@@ -171,14 +330,22 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
 describe("tenant isolation over HTTP with token auth", () => {
   beforeAll(async () => {
     // Inline updates through the queue: the /queue/jobs routes have each user's jobs to attack.
-    server = await startDevServer("test/e2e/langgraph.json", { AUTH_TOKENS: users.map((u) => `${u.id}:${u.token}`).join(","), MEMORY_UPDATE_MODE: "inline" });
+    server = await startDevServer("test/e2e/langgraph.json", {
+      AUTH_TOKENS: users.map((u) => `${u.id}:${u.token}`).join(","),
+      MEMORY_UPDATE_MODE: "inline",
+    });
     for (const user of users) {
       const thread = await call(user, "POST", "/threads", {});
       expect(thread.status).toBe(200);
       expect(thread.json.metadata.owner).toBe(user.id);
       user.threadId = thread.json.thread_id;
       // No userId in the context: the server fills it in from the token.
-      const run = await call(user, "POST", `/threads/${user.threadId}/runs/wait`, turn(`My secret code is ${user.secret}.`));
+      const run = await call(
+        user,
+        "POST",
+        `/threads/${user.threadId}/runs/wait`,
+        turn(`My secret code is ${user.secret}.`),
+      );
       expect(run.status, run.text).toBe(200);
       expect(run.json.memoryJobId).toBeTruthy();
       user.jobIds = [run.json.memoryJobId];
@@ -224,7 +391,14 @@ describe("tenant isolation over HTTP with token auth", () => {
           for (const a of attemptsOn(attacker, victim)) {
             const madeUp = a.as === "bad-token" || (a.as === "api-key" && a.refused?.includes(401));
             const token = a.as === "nobody" ? "" : madeUp ? randomBytes(16).toString("hex") : undefined;
-            const res = await call(a.as === "nobody" ? undefined : attacker, a.method, a.path, a.body, token, a.as === "api-key");
+            const res = await call(
+              a.as === "nobody" ? undefined : attacker,
+              a.method,
+              a.path,
+              a.body,
+              token,
+              a.as === "api-key",
+            );
             attempts++;
             if (res.text.includes(victim.secret)) {
               leaks++;
@@ -285,12 +459,17 @@ describe("tenant isolation over HTTP with token auth", () => {
     });
     expect(made.status, made.text).toBe(200);
     expect(made.json.metadata.owner).toBe(alice.id);
-    const run = await call(alice, "POST", "/runs/wait", { ...turn("What is my secret code?"), assistant_id: made.json.assistant_id });
+    const run = await call(alice, "POST", "/runs/wait", {
+      ...turn("What is my secret code?"),
+      assistant_id: made.json.assistant_id,
+    });
     expect(run.status, run.text).toBe(200);
     expect(run.text).toContain(alice.secret);
     expect(run.text).not.toContain(bob.secret);
     // Bob can neither change nor delete Alice's assistant.
-    expect((await call(bob, "PATCH", `/assistants/${made.json.assistant_id}`, { context: { userId: bob.id } })).status).toBe(404);
+    expect(
+      (await call(bob, "PATCH", `/assistants/${made.json.assistant_id}`, { context: { userId: bob.id } })).status,
+    ).toBe(404);
     expect((await call(bob, "DELETE", `/assistants/${made.json.assistant_id}`)).status).toBe(404);
   });
 

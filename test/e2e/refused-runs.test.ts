@@ -25,16 +25,34 @@ function badRuns(mode: "open" | "token"): { kind: string; run: Run; message: Reg
   const runs = [
     { kind: "empty", run: { input: say(""), context: user }, message: /empty/ },
     { kind: "blank", run: { input: say("  \n\t "), context: user }, message: /empty/ },
-    { kind: "oversized (100,000 characters)", run: { input: say("x".repeat(100_000)), context: user }, message: /limit is/ },
+    {
+      kind: "oversized (100,000 characters)",
+      run: { input: say("x".repeat(100_000)), context: user },
+      message: /limit is/,
+    },
     { kind: "control characters", run: { input: say("hi\u0007there"), context: user }, message: /control characters/ },
     { kind: "lone surrogate", run: { input: say("bad \ud800 text"), context: user }, message: /surrogate/ },
     { kind: "no messages", run: { input: { messages: [] }, context: user }, message: /new user message/ },
-    { kind: "assistant message last", run: { input: say("I am the assistant", "assistant"), context: user }, message: /new user message/ },
+    {
+      kind: "assistant message last",
+      run: { input: say("I am the assistant", "assistant"), context: user },
+      message: /new user message/,
+    },
     { kind: "content not text", run: { input: say(42), context: user }, message: /message/ },
-    { kind: "bad user id (300 characters)", run: { input: say("hello"), context: { userId: "u".repeat(300) } }, message: /userId/ },
+    {
+      kind: "bad user id (300 characters)",
+      run: { input: say("hello"), context: { userId: "u".repeat(300) } },
+      message: /userId/,
+    },
   ];
-  if (mode === "open") runs.push({ kind: "missing user id", run: { input: say("hello"), context: {} }, message: /No user id/ });
-  if (mode === "token") runs.push({ kind: "forged user id", run: { input: say("hello"), context: { userId: bob.id } }, message: /another user/ });
+  if (mode === "open")
+    runs.push({ kind: "missing user id", run: { input: say("hello"), context: {} }, message: /No user id/ });
+  if (mode === "token")
+    runs.push({
+      kind: "forged user id",
+      run: { input: say("hello"), context: { userId: bob.id } },
+      message: /another user/,
+    });
   return runs;
 }
 
@@ -69,14 +87,20 @@ for (const mode of ["open", "token"] as const) {
     const context = mode === "open" ? { userId: "alice" } : {};
 
     beforeAll(async () => {
-      server = await startDevServer("test/e2e/langgraph.json", mode === "token" ? { AUTH_TOKENS: `${alice.id}:${alice.token},${bob.id}:${bob.token}` } : {});
+      server = await startDevServer(
+        "test/e2e/langgraph.json",
+        mode === "token" ? { AUTH_TOKENS: `${alice.id}:${alice.token},${bob.id}:${bob.token}` } : {},
+      );
       client = new Client({ apiUrl: server.url, apiKey: mode === "token" ? alice.token : null });
     });
     afterAll(async () => server?.stop());
 
     it("refuses each kind with 400 (403 for a forged user) and a message saying what to change, before the run exists", async () => {
       const thread = await client.threads.create();
-      const first = (await client.runs.wait(thread.thread_id, "memory_chat", { input: say("I live in Lisbon."), context })) as { messages: unknown[] };
+      const first = (await client.runs.wait(thread.thread_id, "memory_chat", {
+        input: say("I live in Lisbon."),
+        context,
+      })) as { messages: unknown[] };
       expect(first.messages).toHaveLength(2);
       const before = await snapshot(client, thread.thread_id);
 
@@ -97,17 +121,26 @@ for (const mode of ["open", "token"] as const) {
           tried++;
           // Signed in, any user id but one's own names another user.
           const expected = mode === "token" && /user id/.test(kind) ? 403 : 400;
-          if (result.status !== expected || !message.test(result.message)) wrong.push(`${kind}: ${result.status} ${result.message.slice(0, 160)}`);
+          if (result.status !== expected || !message.test(result.message))
+            wrong.push(`${kind}: ${result.status} ${result.message.slice(0, 160)}`);
           if ((await snapshot(client, thread.thread_id)) !== before) changed++;
         }
       }
       recordFigure({ group: "refused runs", name: `refused runs tried (${mode} mode, SDK client)`, value: tried });
-      recordFigure({ group: "refused runs", name: `refused runs that changed the thread (${mode} mode)`, value: changed, goal: 0 });
+      recordFigure({
+        group: "refused runs",
+        name: `refused runs that changed the thread (${mode} mode)`,
+        value: changed,
+        goal: 0,
+      });
       expect(wrong).toEqual([]);
       expect(changed).toBe(0);
 
       // The thread goes on as if nothing had been sent: the next turn sees one earlier turn.
-      const next = (await client.runs.wait(thread.thread_id, "memory_chat", { input: say("Where do I live?"), context })) as {
+      const next = (await client.runs.wait(thread.thread_id, "memory_chat", {
+        input: say("Where do I live?"),
+        context,
+      })) as {
         messages: { content: unknown }[];
       };
       expect(next.messages).toHaveLength(4);
@@ -116,7 +149,9 @@ for (const mode of ["open", "token"] as const) {
 
     it("a refused run on a thread id that does not exist yet (if_not_exists: create) creates no thread", async () => {
       const threadId = randomUUID();
-      const result = await refusal(client.runs.wait(threadId, "memory_chat", { input: say(""), context, ifNotExists: "create" }));
+      const result = await refusal(
+        client.runs.wait(threadId, "memory_chat", { input: say(""), context, ifNotExists: "create" }),
+      );
       expect(result.status).toBe(400);
       await expect(client.threads.get(threadId)).rejects.toMatchObject({ status: 404 });
     });

@@ -29,7 +29,11 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function drainer(dataDir: string, prefix: string, count: number) {
-  const proc = spawn(join(process.cwd(), "node_modules/.bin/tsx"), ["test/faults/queue-drainer.ts", dataDir, prefix, String(count)], { stdio: ["pipe", "pipe", "pipe"] });
+  const proc = spawn(
+    join(process.cwd(), "node_modules/.bin/tsx"),
+    ["test/faults/queue-drainer.ts", dataDir, prefix, String(count)],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   let out = "";
   let err = "";
   proc.stderr!.on("data", (d) => (err += d));
@@ -68,7 +72,11 @@ describe("two processes on one DATA_DIR draining one queue together", () => {
     const queue = new SqliteJobQueue(join(dataDir, "queue.db"));
     const jobs = await queue.list({ limit: 10_000 });
     await queue.close();
-    recordFigure({ group: "queue", name: "updates queued by two processes draining one DATA_DIR", value: expected.length });
+    recordFigure({
+      group: "queue",
+      name: "updates queued by two processes draining one DATA_DIR",
+      value: expected.length,
+    });
     recordFigure({ group: "queue", name: "updates lost, two processes draining together", value: lost, goal: 0 });
     recordFigure({ group: "queue", name: "duplicates, two processes draining together", value: duplicates, goal: 0 });
     expect({ lost, duplicates }).toEqual({ lost: 0, duplicates: 0 });
@@ -82,10 +90,14 @@ describe("two processes on one DATA_DIR draining one queue together", () => {
 function lockDatabase(file: string) {
   const child = spawn(
     process.execPath,
-    ["-e", `const D=require("better-sqlite3");const db=new D(${JSON.stringify(file)});db.exec("BEGIN EXCLUSIVE");console.log("locked");process.stdin.once("data",()=>{db.exec("COMMIT");db.close();console.log("released")});`],
+    [
+      "-e",
+      `const D=require("better-sqlite3");const db=new D(${JSON.stringify(file)});db.exec("BEGIN EXCLUSIVE");console.log("locked");process.stdin.once("data",()=>{db.exec("COMMIT");db.close();console.log("released")});`,
+    ],
     { cwd: process.cwd(), stdio: ["pipe", "pipe", "inherit"] },
   );
-  const said = (word: string) => new Promise<void>((r) => child.stdout!.on("data", (d) => String(d).includes(word) && r()));
+  const said = (word: string) =>
+    new Promise<void>((r) => child.stdout!.on("data", (d) => String(d).includes(word) && r()));
   return {
     locked: said("locked"),
     release: async () => {
@@ -103,8 +115,16 @@ describe("a turn while the memory store is locked by another process", () => {
       const file = join(dir, "memory.db");
       const store = new SqliteMemoryStore(file);
       const { deps } = makeTestDeps({ store });
-      const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, "queue.db")), logger: silentLogger, retryBaseMs: 50, retryMaxMs: 200 });
-      const graph = buildGraph({ ...deps, worker, memoryUpdateMode: mode }).compile({ checkpointer: new MemorySaver() });
+      const worker = new MemoryWorker({
+        memory: deps.memory,
+        queue: new SqliteJobQueue(join(dir, "queue.db")),
+        logger: silentLogger,
+        retryBaseMs: 50,
+        retryMaxMs: 200,
+      });
+      const graph = buildGraph({ ...deps, worker, memoryUpdateMode: mode }).compile({
+        checkpointer: new MemorySaver(),
+      });
       const config = { configurable: { thread_id: "t" }, context: runContext({ userId: "olga" }) };
       const first = await graph.invoke({ messages: [new HumanMessage("I was born in Kyiv.")] }, config);
       await worker.result(first.memoryJobId!);
@@ -116,9 +136,15 @@ describe("a turn while the memory store is locked by another process", () => {
       for (const text of outage) {
         const during = await graph.invoke({ messages: [new HumanMessage(text)] }, config);
         expect(during.messages.at(-1)!.content).toBeTruthy();
-        statuses.push(mode === "inline" ? during.memoryUpdateStatus : (await worker.result(during.memoryJobId!)).status);
+        statuses.push(
+          mode === "inline" ? during.memoryUpdateStatus : (await worker.result(during.memoryJobId!)).status,
+        );
       }
-      if (mode === "inline") expect(statuses).toEqual([expect.stringMatching(/^retrying: .*SQLITE_BUSY|^retrying: .*locked/i), expect.stringMatching(/^(queued|retrying): /)]);
+      if (mode === "inline")
+        expect(statuses).toEqual([
+          expect.stringMatching(/^retrying: .*SQLITE_BUSY|^retrying: .*locked/i),
+          expect.stringMatching(/^(queued|retrying): /),
+        ]);
       else expect(statuses).toEqual(["retrying", expect.stringMatching(/^(queued|retrying)$/)]);
       expect(await worker.backlog()).toBe(2);
       await lock.release();
@@ -134,9 +160,16 @@ describe("a turn while the memory store is locked by another process", () => {
   it("the same update queued twice (a retried delivery of one message) stores nothing twice", async () => {
     const dir = tempDir();
     const { engine } = makeTestDeps();
-    const worker = new MemoryWorker({ memory: async () => engine, queue: new SqliteJobQueue(join(dir, "queue.db")), logger: silentLogger });
+    const worker = new MemoryWorker({
+      memory: async () => engine,
+      queue: new SqliteJobQueue(join(dir, "queue.db")),
+      logger: silentLogger,
+    });
     const turn = [{ role: "user" as const, content: "I keep bees." }];
-    const jobs = await Promise.all([worker.enqueue(turn, { userId: "u", sourceId: "m1" }), worker.enqueue(turn, { userId: "u", sourceId: "m1" })]);
+    const jobs = await Promise.all([
+      worker.enqueue(turn, { userId: "u", sourceId: "m1" }),
+      worker.enqueue(turn, { userId: "u", sourceId: "m1" }),
+    ]);
     for (const j of jobs) expect((await j.result).status).toBe("stored");
     expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["I keep bees."]);
     await worker.close();
@@ -147,7 +180,16 @@ describe("a turn while the memory store is locked by another process", () => {
 function recordOutage(mode: string, duringOutage: number, stored: string[], expected: string[]) {
   const duplicates = stored.length - new Set(stored).size;
   const lost = expected.filter((t) => !stored.includes(t)).length;
-  recordFigure({ group: "outage", name: `facts said while the SQLite store was locked (${mode})`, value: duringOutage });
+  recordFigure({
+    group: "outage",
+    name: `facts said while the SQLite store was locked (${mode})`,
+    value: duringOutage,
+  });
   recordFigure({ group: "outage", name: `facts lost after the store came back (${mode})`, value: lost, goal: 0 });
-  recordFigure({ group: "outage", name: `duplicate facts after the queue drained (${mode})`, value: duplicates, goal: 0 });
+  recordFigure({
+    group: "outage",
+    name: `duplicate facts after the queue drained (${mode})`,
+    value: duplicates,
+    goal: 0,
+  });
 }

@@ -25,7 +25,8 @@ import { recordFigure } from "./figures.js";
 const dir = mkdtempSync(join(tmpdir(), "memory-chat-reimport-"));
 const QDRANT_URL = process.env.QDRANT_URL;
 const qdrantCollection = `memory_chat_reimport_${randomUUID().slice(0, 8)}`;
-if (!QDRANT_URL) console.log("skipped (Qdrant part): no QDRANT_URL; start Qdrant and set QDRANT_URL=http://127.0.0.1:6333 to run it");
+if (!QDRANT_URL)
+  console.log("skipped (Qdrant part): no QDRANT_URL; start Qdrant and set QDRANT_URL=http://127.0.0.1:6333 to run it");
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -37,13 +38,19 @@ afterAll(async () => {
 });
 
 function engineOn(store: MemoryStore): MemoryEngine {
-  return new MemoryEngine({ store, embeddings: new SyntheticEmbeddings({ vectorSize: 16 }), dims: 16, chatModel: new ScriptedChatModel(rememberingScript) });
+  return new MemoryEngine({
+    store,
+    embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
+    dims: 16,
+    chatModel: new ScriptedChatModel(rememberingScript),
+  });
 }
 
 /** Memories made every way the product makes them. */
 async function madeEveryWay(engine: MemoryEngine, userId: string): Promise<void> {
   let turn = 0;
-  const say = (text: string) => engine.add(text, { userId, sourceId: `message-${++turn}`, threadId: "t1", time: `2025-0${turn}-01T10:00:00Z` });
+  const say = (text: string) =>
+    engine.add(text, { userId, sourceId: `message-${++turn}`, threadId: "t1", time: `2025-0${turn}-01T10:00:00Z` });
   await say("I'm a nurse and I live in Lisbon.");
   await say("I live in Berlin now.");
   await say("我住在杭州。");
@@ -51,18 +58,33 @@ async function madeEveryWay(engine: MemoryEngine, userId: string): Promise<void>
   await say("My sister Ana plays the cello.");
   const [cello] = (await engine.list({ userId })).filter((m) => m.text.includes("cello"));
   await engine.update(cello.id, "My sister Ana plays the violin.", { userId });
-  await engine.add([], { userId, infer: false, facts: [{ text: "I keep bees." }, { text: "我喜欢喝茶。", sourceId: "crm-7" }] });
+  await engine.add([], {
+    userId,
+    infer: false,
+    facts: [{ text: "I keep bees." }, { text: "我喜欢喝茶。", sourceId: "crm-7" }],
+  });
 }
 
 async function state(engine: MemoryEngine, userId: string) {
   const all = await engine.list({ userId, includeHistory: true });
   const history = await Promise.all(all.map((m) => engine.history(m.id, { userId })));
-  return { current: (await engine.list({ userId })).map((m) => m.text).sort(), all: all.length, history: history.flat().length };
+  return {
+    current: (await engine.list({ userId })).map((m) => m.text).sort(),
+    all: all.length,
+    history: history.flat().length,
+  };
 }
 
 const backends: { name: string; open: () => MemoryStore }[] = [
   { name: "SQLite", open: () => new SqliteMemoryStore(join(dir, "memory.db")) },
-  ...(QDRANT_URL ? [{ name: "Qdrant", open: () => new QdrantMemoryStore({ url: QDRANT_URL, collection: qdrantCollection }) as MemoryStore }] : []),
+  ...(QDRANT_URL
+    ? [
+        {
+          name: "Qdrant",
+          open: () => new QdrantMemoryStore({ url: QDRANT_URL, collection: qdrantCollection }) as MemoryStore,
+        },
+      ]
+    : []),
 ];
 
 describe("importing the same export again adds nothing", () => {
@@ -86,7 +108,12 @@ describe("importing the same export again adds nothing", () => {
         added += after.all - before.all + (after.history - before.history);
         expect(after).toEqual(before);
       }
-      recordFigure({ group: "import", name: `memories or history lines added by re-importing a user's own export 3 times (${backend.name})`, value: added, goal: 0 });
+      recordFigure({
+        group: "import",
+        name: `memories or history lines added by re-importing a user's own export 3 times (${backend.name})`,
+        value: added,
+        goal: 0,
+      });
 
       const first = await importUser(engine, "copy-of-xiaoming", doc);
       expect(first.imported).toBe(before.current.length);
@@ -105,7 +132,12 @@ describe("importing the same export again adds nothing", () => {
       const last = await state(engine, "copy-of-xiaoming");
       addedToCopy += last.all - copied.all + (last.history - copied.history);
       expect(last).toEqual(copied);
-      recordFigure({ group: "import", name: `memories or history lines added by importing 2nd and 3rd times into a fresh user (${backend.name})`, value: addedToCopy, goal: 0 });
+      recordFigure({
+        group: "import",
+        name: `memories or history lines added by importing 2nd and 3rd times into a fresh user (${backend.name})`,
+        value: addedToCopy,
+        goal: 0,
+      });
     });
   }
 });

@@ -35,7 +35,9 @@ describe("checkTurn, the gate in front of a turn", () => {
 
   it("refuses what loadHistory would refuse, saying what to change", () => {
     expect(refused({ messages: [{ role: "user", content: "  " }] })).toMatch(/empty/);
-    expect(refused({ messages: [{ role: "user", content: "x".repeat(51) }] })).toMatch(/51 characters; the limit is 50/);
+    expect(refused({ messages: [{ role: "user", content: "x".repeat(51) }] })).toMatch(
+      /51 characters; the limit is 50/,
+    );
     expect(refused({ messages: [{ role: "user", content: "a\u0000b" }] })).toMatch(/control characters/);
     expect(refused({ messages: [{ role: "user", content: "a\ud800b" }] })).toMatch(/surrogate/);
     expect(refused({ messages: [] })).toMatch(/new user message/);

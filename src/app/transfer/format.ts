@@ -10,7 +10,9 @@ import { ExportedProfile, ExportedQuestions } from "./profile-format.js";
 export const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
 );
-export const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time such as 2025-03-12T09:30:00Z");
+export const isoTime = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time such as 2025-03-12T09:30:00Z");
 
 const history = z.object({
   operation: z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE", ...FEEDBACK_OPERATIONS]),

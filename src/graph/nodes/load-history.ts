@@ -52,5 +52,7 @@ export function recentWindow(messages: BaseMessage[], window: number, tokenBudge
 function previousUpdate(deps: GraphDeps, config: LangGraphRunnableConfig): ChatStateUpdate["previousMemoryUpdate"] {
   if (deps.memoryUpdateMode === "inline") return null;
   const last = deps.worker?.lastResultForThread(threadIdOf(config));
-  return last ? { jobId: last.jobId, status: last.status, changes: last.changes, ...(last.error ? { error: last.error } : {}) } : null;
+  return last
+    ? { jobId: last.jobId, status: last.status, changes: last.changes, ...(last.error ? { error: last.error } : {}) }
+    : null;
 }

@@ -9,7 +9,9 @@ Sections:
 Rules: at most 5 short lines per section (under 15 words each), only what the memories say, nothing invented, newer memories win over older ones, in the language of the memories (Chinese stays Chinese). An empty section is [].
 Answer with only a JSON object: {"identity": ["..."], "preferences": [], "constraints": [], "focus": []}`;
 
-/** For small local models: they only sort the memories into sections by number, which the structured output enforces. */
+/**
+ * For small local models: they only sort the memories into sections by number, which the structured output enforces.
+ */
 export const PROFILE_PICK_SYSTEM = `You sort a user's memories into the sections of a profile. You get the memories, numbered.
 - identity: who the user is (name, work, home, family, skills).
 - preferences: likes, dislikes, habits.
@@ -20,6 +22,8 @@ Example: ["[1] I am a nurse.", "[2] I am allergic to peanuts.", "[3] I love jazz
 Answer with only a JSON object {"identity": [...], "preferences": [...], "constraints": [...], "focus": [...]}.`;
 
 export function profileMemoriesPrompt(memories: { text: string; category: string; createdAt: string }[]): string {
-  const lines = memories.map((m, i) => `[${i + 1}] ${JSON.stringify(m.text)} (${m.category}, ${m.createdAt.slice(0, 10)})`);
+  const lines = memories.map(
+    (m, i) => `[${i + 1}] ${JSON.stringify(m.text)} (${m.category}, ${m.createdAt.slice(0, 10)})`,
+  );
   return `Memories, newest first:\n${lines.join("\n")}`;
 }

@@ -1,7 +1,7 @@
 import type { JobPayload, JobQueue } from "../queue/types.js";
 
 /** The queue job that remakes a user's profile; it carries no turn. */
-export const PROFILE_REFRESH: JobPayload = { kind: "profile refresh", input: [], options: {} };
+const PROFILE_REFRESH: JobPayload = { kind: "profile refresh", input: [], options: {} };
 
 export function isProfileRefresh(payload: JobPayload): boolean {
   return payload.kind === PROFILE_REFRESH.kind;

@@ -11,11 +11,16 @@ import { PROFILE_SECTIONS, emptySummary, type ProfileSummary } from "./types.js"
 export const MAX_SECTION_LINES = 5;
 const MAX_LINE_CHARS = 160;
 /** The newest memories a model summarises: a small local model's context holds about this many. */
-export const MAX_MEMORIES_SUMMARISED = 60;
+const MAX_MEMORIES_SUMMARISED = 60;
 
 /** A fresh schema per section: a shared one becomes a JSON-schema $ref, which the grammar builder cannot follow. */
 const lines = () => z.array(z.string().trim().min(1).max(MAX_LINE_CHARS)).max(MAX_SECTION_LINES);
-export const ProfileSummarySchema = z.object({ identity: lines(), preferences: lines(), constraints: lines(), focus: lines() });
+const ProfileSummarySchema = z.object({
+  identity: lines(),
+  preferences: lines(),
+  constraints: lines(),
+  focus: lines(),
+});
 
 /**
  * The model's summary of the memories (newest first). A capable model (`facts` style) writes the
@@ -31,13 +36,19 @@ export async function modelSummary(
   const shown = memories.slice(0, MAX_MEMORIES_SUMMARISED);
   const prompt = new HumanMessage(profileMemoriesPrompt(shown));
   if (options.style !== "quotes") {
-    const written = await invokeJson(model, [new SystemMessage(PROFILE_SYSTEM), prompt], ProfileSummarySchema, { name: "profile", signal: options.signal });
+    const written = await invokeJson(model, [new SystemMessage(PROFILE_SYSTEM), prompt], ProfileSummarySchema, {
+      name: "profile",
+      signal: options.signal,
+    });
     return keepConstraintsTrue(written, shown);
   }
   const numbers = shown.map((_, i) => String(i + 1)) as [string, ...string[]];
   const pick = () => z.array(z.enum(numbers)).max(MAX_SECTION_LINES);
   const schema = z.object({ identity: pick(), preferences: pick(), constraints: pick(), focus: pick() });
-  const picked = await invokeJson(model, [new SystemMessage(PROFILE_PICK_SYSTEM), prompt], schema, { name: "profile", signal: options.signal });
+  const picked = await invokeJson(model, [new SystemMessage(PROFILE_PICK_SYSTEM), prompt], schema, {
+    name: "profile",
+    signal: options.signal,
+  });
   const summary = emptySummary();
   const used = new Set<string>();
   for (const section of PROFILE_SECTIONS) {
@@ -95,7 +106,7 @@ export function rulesSummary(memories: MemoryRecord[], relations: string[] = [])
  * constraint memories the section lacks. A memory's line moved out of constraints goes to the
  * section of its category, or nowhere. `memories`: newest first.
  */
-export function keepConstraintsTrue(summary: ProfileSummary, memories: MemoryRecord[]): ProfileSummary {
+function keepConstraintsTrue(summary: ProfileSummary, memories: MemoryRecord[]): ProfileSummary {
   const byLine = new Map(memories.map((m) => [clip(m.text), m]));
   const stated = summary.constraints.filter((line) => CONSTRAINT_CUES.test(line));
   const missing = (cue: RegExp) =>
@@ -110,7 +121,8 @@ export function keepConstraintsTrue(summary: ProfileSummary, memories: MemoryRec
   for (const line of summary.constraints) {
     if (CONSTRAINT_CUES.test(line)) continue;
     const section = byLine.has(line) ? SECTION_OF[byLine.get(line)!.category] : null;
-    if (section && section !== "constraints" && out[section].length < MAX_SECTION_LINES && !out[section].includes(line)) out[section].push(line);
+    if (section && section !== "constraints" && out[section].length < MAX_SECTION_LINES && !out[section].includes(line))
+      out[section].push(line);
   }
   return out;
 }

@@ -25,7 +25,7 @@ export const MALFORMED_OUTPUT_ATTEMPTS = 3;
 /** A job whose worker died (or stalled past its lease) this many times is given up on, by either queue. */
 export const MAX_LOST_RUNS = 3;
 /** Tries for a failure nobody classified: not forever, since it may never clear. */
-export const UNKNOWN_FAILURE_ATTEMPTS = 3;
+const UNKNOWN_FAILURE_ATTEMPTS = 3;
 
 const TRANSIENT = (reason: string): FailureClass => ({ kind: "transient", maxAttempts: Infinity, reason });
 const PERMANENT = (reason: string, maxAttempts = 1): FailureClass => ({ kind: "permanent", maxAttempts, reason });
@@ -48,7 +48,7 @@ export function classifyFailure(error: unknown): FailureClass {
   return PERMANENT(reason, UNKNOWN_FAILURE_ATTEMPTS);
 }
 
-export interface BackoffOptions {
+interface BackoffOptions {
   baseMs: number;
   maxMs: number;
   random?: () => number;
@@ -69,7 +69,11 @@ function isTimeout(error: unknown): boolean {
   const e = error as { name?: unknown; code?: unknown; message?: unknown } | undefined;
   if (!e || typeof e !== "object") return false;
   if (e.name === "TimeoutError" || e.name === "AbortError" || e.name === "APIConnectionTimeoutError") return true;
-  return e.code === "ETIMEDOUT" || e.code === "ABORT_ERR" || (typeof e.message === "string" && /timed? ?out|aborted/i.test(e.message));
+  return (
+    e.code === "ETIMEDOUT" ||
+    e.code === "ABORT_ERR" ||
+    (typeof e.message === "string" && /timed? ?out|aborted/i.test(e.message))
+  );
 }
 
 function httpStatus(error: unknown): number | undefined {
@@ -85,5 +89,8 @@ function httpStatus(error: unknown): number | undefined {
 
 function isConnectionError(error: unknown): boolean {
   const e = error as { name?: unknown; message?: unknown } | undefined;
-  return e?.name === "APIConnectionError" || (typeof e?.message === "string" && /fetch failed|connection error|socket hang up/i.test(e.message));
+  return (
+    e?.name === "APIConnectionError" ||
+    (typeof e?.message === "string" && /fetch failed|connection error|socket hang up/i.test(e.message))
+  );
 }

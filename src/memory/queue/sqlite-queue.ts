@@ -3,11 +3,10 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type Migration, type MigrationPlan, migrate } from "../../util/sqlite-migrations.js";
-import type { MemoryChange } from "../types.js";
 import { FinishingQueue, type JobEnd } from "./finishing.js";
 import { jobFromRow, type JobRow } from "./job-row.js";
 import { MAX_LOST_RUNS } from "./retry-policy.js";
-import type { JobPayload, JobQueue, JobState, ListJobsOptions, MemoryJob } from "./types.js";
+import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "./types.js";
 
 /**
  * SQLite is waited for at most this long inside one call: the wait blocks the event loop (it is
@@ -142,7 +141,9 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const db = await this.connection();
     const now = this.now();
     const result = await untilFree(() =>
-      db.prepare("UPDATE memory_jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'running'").run(now + leaseMs, id, owner),
+      db
+        .prepare("UPDATE memory_jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'running'")
+        .run(now + leaseMs, id, owner),
     );
     return result.changes > 0;
   }
@@ -171,8 +172,14 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const db = await this.connection();
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (options.userId !== undefined) where.push("user_id = ?"), params.push(options.userId);
-    if (options.state !== undefined) where.push("state = ?"), params.push(options.state);
+    if (options.userId !== undefined) {
+      where.push("user_id = ?");
+      params.push(options.userId);
+    }
+    if (options.state !== undefined) {
+      where.push("state = ?");
+      params.push(options.state);
+    }
     const sql = `SELECT * FROM memory_jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT ?`;
     return (db.prepare(sql).all(...params, options.limit ?? 1000) as Row[]).map(jobFromRow);
   }
@@ -182,15 +189,22 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const now = this.now();
     const where = ["state IN ('dead', 'queued')"];
     const params: string[] = [];
-    if (selection.id !== undefined) where.push("id = ?"), params.push(selection.id);
-    if (selection.userId !== undefined) where.push("user_id = ?"), params.push(selection.userId);
-    const rows = await untilFree(() =>
-      db
-        .prepare(
-          `UPDATE memory_jobs SET state = 'queued', attempts = 0, lost_runs = 0, next_attempt_at = ?, updated_at = ?
+    if (selection.id !== undefined) {
+      where.push("id = ?");
+      params.push(selection.id);
+    }
+    if (selection.userId !== undefined) {
+      where.push("user_id = ?");
+      params.push(selection.userId);
+    }
+    const rows = await untilFree(
+      () =>
+        db
+          .prepare(
+            `UPDATE memory_jobs SET state = 'queued', attempts = 0, lost_runs = 0, next_attempt_at = ?, updated_at = ?
            WHERE ${where.join(" AND ")} RETURNING id, seq`,
-        )
-        .all(now, now, ...params) as { id: string; seq: number }[],
+          )
+          .all(now, now, ...params) as { id: string; seq: number }[],
     );
     return rows.sort((a, b) => a.seq - b.seq).map((r) => r.id);
   }
@@ -209,7 +223,11 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const db = await this.connection();
     const now = this.now();
     await untilFree(() =>
-      db.prepare("UPDATE memory_jobs SET next_attempt_at = ? WHERE user_id = ? AND state = 'queued' AND next_attempt_at > ?").run(now, userId, now),
+      db
+        .prepare(
+          "UPDATE memory_jobs SET next_attempt_at = ? WHERE user_id = ? AND state = 'queued' AND next_attempt_at > ?",
+        )
+        .run(now, userId, now),
     );
   }
 
@@ -218,7 +236,9 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const row = (
       userId === undefined
         ? db.prepare("SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running')").get()
-        : db.prepare("SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running') AND user_id = ?").get(userId)
+        : db
+            .prepare("SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running') AND user_id = ?")
+            .get(userId)
     ) as { n: number };
     return row.n;
   }
@@ -243,7 +263,11 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
 
   async prune(before: Date): Promise<number> {
     const db = await this.connection();
-    return (await untilFree(() => db.prepare("DELETE FROM memory_jobs WHERE state = 'done' AND updated_at < ?").run(before.getTime()))).changes;
+    return (
+      await untilFree(() =>
+        db.prepare("DELETE FROM memory_jobs WHERE state = 'done' AND updated_at < ?").run(before.getTime()),
+      )
+    ).changes;
   }
 
   async close(): Promise<void> {
@@ -276,7 +300,6 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
   }
 }
 
-
 /** Runs a statement; while another process holds the write lock, waits for it off the event loop. */
 async function untilFree<T>(step: () => T): Promise<T> {
   const deadline = Date.now() + MAX_BUSY_WAIT_MS;
@@ -291,7 +314,7 @@ async function untilFree<T>(step: () => T): Promise<T> {
   }
 }
 
-export function isAlive(pid: number | null | undefined): boolean {
+function isAlive(pid: number | null | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);

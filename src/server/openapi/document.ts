@@ -43,7 +43,8 @@ export function openApiDocument(maxTextChars: number): JsonObject {
         "Long-term memory administration, the memory update queue and the LangGraph store view, served beside the LangGraph routes by `npm run dev`. See docs/http-api.md.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
-    // Token mode (AUTH_TOKENS set) needs the token, as a bearer or as the SDKs' x-api-key; open mode (localhost only) needs none.
+    // Token mode (AUTH_TOKENS set) needs the token, as a bearer or as the SDKs' x-api-key; open mode (localhost only)
+    // needs none.
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }, {}],
     tags: [
       { name: "memories", description: "one user's memories" },
@@ -51,17 +52,27 @@ export function openApiDocument(maxTextChars: number): JsonObject {
       { name: "queue", description: "the user's memory update jobs" },
       { name: "entities", description: "the memory map: the user's entities, their relations and memories" },
       { name: "profile", description: "the user model: profile and interest trend" },
-      { name: "store", description: "long-term memory as LangGraph store items (namespace [\"memories\", <userId>])" },
+      { name: "store", description: 'long-term memory as LangGraph store items (namespace ["memories", <userId>])' },
       { name: "meta", description: "this document" },
     ],
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", description: "a token of AUTH_TOKENS (\"user:token,...\")" },
-        apiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key", description: "the same token, as the LangGraph SDKs send their api_key" },
+        bearerAuth: { type: "http", scheme: "bearer", description: 'a token of AUTH_TOKENS ("user:token,...")' },
+        apiKeyAuth: {
+          type: "apiKey",
+          in: "header",
+          name: "x-api-key",
+          description: "the same token, as the LangGraph SDKs send their api_key",
+        },
       },
       schemas: componentSchemas(named),
-      responses: Object.fromEntries(Object.entries(ERROR_MEANING).map(([status, meaning]) => [`Error${status}`, errorResponse(Number(status), meaning)])),
+      responses: Object.fromEntries(
+        Object.entries(ERROR_MEANING).map(([status, meaning]) => [
+          `Error${status}`,
+          errorResponse(Number(status), meaning),
+        ]),
+      ),
     },
   };
 }
@@ -134,13 +145,20 @@ function operationObject(op: Operation, named: Map<ZodTypeAny, string>): JsonObj
     tags: [op.tag],
     summary: op.summary,
     parameters: [...pathParameters(op.path), ...queryParameters(op)],
-    ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: ref(named, op.body) } } } } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: ref(named, op.body) } } } }
+      : {}),
     responses,
   };
 }
 
 function pathParameters(path: string): JsonObject[] {
-  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string", minLength: 1 } }));
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string", minLength: 1 },
+  }));
 }
 
 function queryParameters(op: Operation): JsonObject[] {
@@ -148,7 +166,11 @@ function queryParameters(op: Operation): JsonObject[] {
   return Object.entries(op.query.shape as Record<string, ZodTypeAny>).map(([name, schema]) => {
     // Optional is said by `required`; left in, the converter would write it as `anyOf: [{not: {}}, ...]`.
     const value = schema instanceof z.ZodOptional ? (schema.unwrap() as ZodTypeAny) : schema;
-    const { $schema: _dialect, ...converted } = zodToJsonSchema(value, { target: "jsonSchema7", $refStrategy: "none", effectStrategy: "input" }) as JsonObject;
+    const { $schema: _dialect, ...converted } = zodToJsonSchema(value, {
+      target: "jsonSchema7",
+      $refStrategy: "none",
+      effectStrategy: "input",
+    }) as JsonObject;
     return { name, in: "query", required: !schema.isOptional(), schema: converted };
   });
 }
@@ -156,7 +178,9 @@ function queryParameters(op: Operation): JsonObject[] {
 function errorResponse(status: number, meaning: string): JsonObject {
   return {
     description: meaning,
-    ...(status === 503 ? { headers: { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "string" } } } } : {}),
+    ...(status === 503
+      ? { headers: { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "string" } } } }
+      : {}),
     content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorReply" } } },
   };
 }
