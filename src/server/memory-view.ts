@@ -1,5 +1,5 @@
 import type { FusionWeights } from "../search/fusion.js";
-import type { HistoryEntry, MemoryRecord, ScoredMemory } from "../memory/types.js";
+import type { HistoryEntry, MemoryRecord, ScoreExplanation, ScoredMemory } from "../memory/types.js";
 
 /** A memory as callers see it: the record without the fields only the engine uses. */
 export type MemoryView = Omit<MemoryRecord, "hash" | "indexText">;
@@ -16,10 +16,12 @@ export interface SearchResultView {
   lexicalRank?: number;
   /** The weight each retriever had in the search's fusion (search/fusion.ts). */
   fusion?: FusionWeights;
+  /** The factors of the score, when the search asked for them (`explain`). */
+  explain?: ScoreExplanation;
 }
 
 export function searchResultView(hit: ScoredMemory): SearchResultView {
-  return { memory: memoryView(hit.memory), score: hit.score, denseRank: hit.denseRank, lexicalRank: hit.lexicalRank, fusion: hit.fusion };
+  return { memory: memoryView(hit.memory), score: hit.score, denseRank: hit.denseRank, lexicalRank: hit.lexicalRank, fusion: hit.fusion, explain: hit.explain };
 }
 
 /** History in the order things happened (an import appends older lines after newer ones). */

@@ -4,6 +4,7 @@ import { ExportedProfile, ExportedQuestions } from "./profile-export-schemas.js"
 import { ExportedEntity, ExportedRelation } from "./entity-export-schemas.js";
 import { FEEDBACK_OPERATIONS, MEMORY_CATEGORIES, type JsonValue } from "../memory/types.js";
 import { FEEDBACK_KINDS } from "../memory/feedback.js";
+import { LIST_STATES } from "../memory/api.js";
 
 /**
  * Request shapes of the memory admin API. The user id is left loosely typed here: it is checked
@@ -22,7 +23,16 @@ const offset = z.coerce.number().int().min(0).default(0);
 
 export const UserQuery = z.object({ userId }).strict();
 export const ListQuery = z
-  .object({ userId, limit: limit(1000, 50), offset, includeHistory: flag.default("false") })
+  .object({
+    userId,
+    limit: limit(1000, 50),
+    offset,
+    includeHistory: flag.default("false"),
+    state: z.enum(LIST_STATES).optional(),
+    category: z.enum(MEMORY_CATEGORIES).optional(),
+    text: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+    asOf: isoTime.optional(),
+  })
   .strict();
 
 export const QueueQuery = z
@@ -52,6 +62,7 @@ export function bodySchemas(maxTextChars: number) {
         filter: z.record(z.unknown()).optional(),
         asOf: isoTime.optional(),
         includeHistory: z.boolean().optional(),
+        explain: z.boolean().optional(),
       })
       .strict(),
     edit: z.object({ userId, text }).strict(),
