@@ -31,9 +31,5 @@ export function inspectorRoutes(): Hono<ServerEnv> {
     const body = readFileSync(new URL(`./static/${asset.file}`, import.meta.url), "utf8");
     app.get(path, (c) => c.body(body, 200, { "content-type": asset.type, ...SECURITY_HEADERS }));
   }
-  app.get("/ui/", (c) => c.redirect("/ui"));
   return app;
 }
-
-/** The page's paths, for tests that walk every route. */
-export const INSPECTOR_PATHS = [...Object.keys(ASSETS), "/ui/"];

@@ -14,7 +14,7 @@ export interface Operation {
   /** OpenAPI path template (`{id}` where the app route has `:id`). */
   path: string;
   operationId: string;
-  tag: "memories" | "users" | "queue" | "entities" | "profile" | "store" | "meta";
+  tag: "memories" | "users" | "queue" | "entities" | "profile" | "store" | "meta" | "inspector";
   summary: string;
   query?: AnyZodObject;
   body?: ZodTypeAny;
@@ -22,6 +22,8 @@ export interface Operation {
   ok: Record<number, ZodTypeAny | null>;
   /** Media types besides JSON the success reply can have (chosen by a query parameter). */
   textTypes?: string[];
+  /** The one media type of a success reply that is a file, not JSON (the inspector's page, script, style). */
+  file?: string;
   /** Error statuses beyond those every route can answer (see document.ts). */
   errors?: number[];
 }
@@ -82,5 +84,9 @@ export function operations(maxTextChars: number): Operation[] {
     { method: "post", path: "/store/items/search", operationId: "searchStoreItems", tag: "store", summary: "Search or list a user's memories as store items", body: SearchItems, ok: { 200: reply.StoreItems }, errors: [422] },
     { method: "post", path: "/store/namespaces", operationId: "listStoreNamespaces", tag: "store", summary: "Memory namespaces under a prefix", body: ListNamespaces, ok: { 200: reply.StoreNamespaces }, errors: [422] },
     { method: "get", path: "/openapi.json", operationId: "openApiDocument", tag: "meta", summary: "This document", ok: { 200: reply.OpenApiReply } },
+    // The page and its files hold no data: it calls the routes above with the caller's token.
+    { method: "get", path: "/ui", operationId: "inspectorPage", tag: "inspector", summary: "The memory inspector page (open it in a browser)", ok: { 200: null }, file: "text/html" },
+    { method: "get", path: "/ui/inspector.js", operationId: "inspectorScript", tag: "inspector", summary: "The inspector page's script", ok: { 200: null }, file: "text/javascript" },
+    { method: "get", path: "/ui/inspector.css", operationId: "inspectorStyle", tag: "inspector", summary: "The inspector page's style sheet", ok: { 200: null }, file: "text/css" },
   ];
 }
