@@ -24,7 +24,8 @@ export async function uiCommand(settings: Settings, values: ParsedCommandLine["v
   const tokens = settings.AUTH_TOKENS ? parseTokens(settings.AUTH_TOKENS) : undefined;
   const { createRuntime } = await import("../app/runtime.js");
   const { inspectorApp, listen } = await import("../ui/server.js");
-  const runtime = createRuntime(settings);
+  // Administration only: no chat model is loaded, whatever CHAT_MODEL names, and no job is run here.
+  const runtime = createRuntime(settings, { withoutChatModels: true });
   let server;
   try {
     server = await listen(inspectorApp(runtime, tokens), port, "127.0.0.1");

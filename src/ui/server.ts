@@ -13,6 +13,7 @@ import type { ServerEnv } from "../server/env.js";
  * the request names the user and only requests addressed to localhost are answered.
  */
 export function inspectorApp(runtime: Runtime, tokens: TokenTable | undefined): Hono<ServerEnv> {
+  const queue = runtime.memoryWorker.queue;
   const app = new Hono<ServerEnv>();
   app.use(async (c, next) => {
     if (!tokens) {
@@ -36,8 +37,9 @@ export function inspectorApp(runtime: Runtime, tokens: TokenTable | undefined): 
     "/",
     createApp({
       memory: runtime.memory,
-      // Retry and drop change the queue; the worker of the chat or dev server stores the jobs.
-      worker: runtime.memoryWorker,
+      // Retry and drop change the queue only, as `memories queue` does: no job runs in this process
+      // (it loads no chat model); a running chat or dev server stores a retried job within a second.
+      worker: { queue, retry: (selection) => queue.retry(selection), drop: (id, userId) => queue.drop(id, userId) },
       logger: runtime.logger.child({ component: "ui" }),
       maxTextChars: runtime.settings.MAX_MESSAGE_CHARS,
     }),

@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryEngine } from "../../src/memory/engine.js";
+import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { USE_LITE_DIMS } from "../../src/models/use-lite.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import { freeLoopbackPort } from "../../src/util/free-port.js";
@@ -79,6 +80,14 @@ beforeAll(async () => {
     for (const c of changes) ids[c.text] = c.memoryId;
   }
   await engine.close();
+  // Two memory updates of carol's that failed for good, as a bad API key leaves them.
+  const queue = new SqliteJobQueue(join(dataDir, "queue.db"));
+  for (const content of ["I grow peppers.", "I grow beans."]) {
+    await queue.enqueue("carol", { input: [{ role: "user", content }], options: {} });
+    const job = (await queue.claim("test", 60_000))!;
+    await queue.bury(job.id, "test", "401 Incorrect API key provided");
+  }
+  await queue.close();
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -109,6 +118,16 @@ describe("npx memories ui", { timeout: 120_000 }, () => {
           await tab.dispatchEvent("#user", "change");
           await tab.waitForSelector('#memories td.text:has-text("I repair bicycles.")');
           expect(await tab.locator("#memories td.text").allTextContents()).toEqual(["I repair bicycles."]);
+
+          // Carol's update queue: the failure of each dead job, then retry one and drop the other.
+          await tab.goto(`${server.url}/ui?user=carol#queue`);
+          await tab.waitForSelector("#jobs tr.dead");
+          expect(await tab.locator("#jobs tr.dead td.error").allTextContents()).toEqual(["401 Incorrect API key provided", "401 Incorrect API key provided"]);
+          await tab.locator("#jobs tr.dead button.retry").first().click();
+          await tab.waitForSelector("#jobs tr.queued");
+          await tab.locator("#jobs tr.dead button.drop").click();
+          await expect.poll(() => tab.locator("#jobs tbody tr[data-id]").count()).toBe(1);
+          expect(await tab.locator("#jobs tbody tr[data-id]").getAttribute("class")).toBe("queued");
         } finally {
           await browser.close();
         }

@@ -150,30 +150,40 @@ async function memoriesView() {
   performance.mark("memories-rendered");
 }
 
-/** All of the user's memories, current and past, for walking a fact's versions. */
-async function allMemories() {
+/** The user's memories that no longer hold: every older version of a fact is among them. */
+async function pastMemories() {
   const out = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = await api("GET", "/memories", { query: { state: "all", limit: 1000, offset } });
+    const page = await api("GET", "/memories", { query: { state: "superseded", limit: 1000, offset } });
     out.push(...page.memories);
     if (out.length >= page.total || page.memories.length === 0) return out;
   }
 }
 
-/** The memory's versions, oldest first: what it replaced, itself, what replaced it (supersededBy links). */
-function versionsOf(memory, all) {
-  const byId = new Map(all.map((m) => [m.id, m]));
-  const before = new Map(all.filter((m) => m.supersededBy).map((m) => [m.supersededBy, m]));
+/**
+ * The memory's versions, oldest first: what it replaced, itself, what replaced it. Only the older
+ * record points at its successor (supersededBy), so the walk back reads the past memories; the
+ * walk forward reads each successor, and ends at one that was deleted.
+ */
+async function versionsOf(memory, past) {
+  const byId = new Map(past.map((m) => [m.id, m]));
+  const before = new Map(past.filter((m) => m.supersededBy).map((m) => [m.supersededBy, m]));
   const seen = new Set([memory.id]);
   const chain = [memory];
   for (let m = before.get(memory.id); m && !seen.has(m.id); m = before.get(m.id)) seen.add(m.id) && chain.unshift(m);
-  for (let m = byId.get(memory.supersededBy); m && !seen.has(m.id); m = byId.get(m.supersededBy)) seen.add(m.id) && chain.push(m);
+  for (let next = memory.supersededBy; next && !seen.has(next); ) {
+    const m = byId.get(next) ?? (await api("GET", `/memories/${encodeURIComponent(next)}`).catch(() => null));
+    if (!m) break;
+    seen.add(m.id);
+    chain.push(m);
+    next = m.supersededBy;
+  }
   return chain;
 }
 
 async function memoryView(id) {
-  const [memory, all] = await Promise.all([api("GET", `/memories/${encodeURIComponent(id)}`), allMemories()]);
-  const chain = versionsOf(memory, all);
+  const [memory, past] = await Promise.all([api("GET", `/memories/${encodeURIComponent(id)}`), pastMemories()]);
+  const chain = await versionsOf(memory, past);
   const histories = await Promise.all(chain.map((m) => api("GET", `/memories/${encodeURIComponent(m.id)}/history`).then((r) => r.history)));
   const timeline = h("ol", { id: "timeline" });
   chain.forEach((version, i) => {
@@ -446,6 +456,8 @@ async function openModeUsers() {
   input.addEventListener("change", () => {
     session.user = input.value.trim();
     localStorage.setItem(USER_KEY, session.user);
+    // The address names the user, so it can be bookmarked or shared on this machine.
+    history.replaceState(null, "", `?user=${encodeURIComponent(session.user)}${location.hash}`);
     route();
   });
   if (!session.user) say("Name a user to inspect.");
