@@ -395,12 +395,7 @@ async function queueView() {
 const VIEWS = { memories: memoriesView, search: searchView, map: mapView, profile: profileView, queue: queueView };
 
 function fail(error) {
-  if (error instanceof ApiError && error.status === 401 && session.mode === "token") {
-    sessionStorage.removeItem(TOKEN_KEY);
-    session.token = "";
-    showTokenForm("That token was refused: enter it again.");
-    return;
-  }
+  if (error instanceof ApiError && error.status === 401 && session.mode === "token") return forgetToken("That token was refused: enter it again.");
   say(error instanceof ApiError && error.status === 404 ? `Not found: ${error.message}` : error.message || String(error), "error");
   if (error instanceof ApiError && error.status === 404) show(main, h("p", { class: "empty", id: "not-found" }, "Nothing here for this user."));
 }
@@ -424,35 +419,47 @@ function showTokenForm(message) {
   say(message || "", message ? "error" : "info");
 }
 
-/** Token mode when an unnamed request is refused for want of a token; open mode otherwise. */
-async function detectMode() {
-  const res = await fetch("/memories?limit=1");
-  return res.status === 401 ? "token" : "open";
+/**
+ * One request tells the mode and, with a token kept from earlier in this tab, the user: 200 is
+ * token mode signed in, 401 token mode without a (valid) token, anything else (a user id is
+ * missing) open mode.
+ */
+async function detectSession() {
+  const res = await fetch("/memories?limit=1", { headers: session.token ? { authorization: `Bearer ${session.token}` } : {} });
+  if (res.status === 401) {
+    session.mode = "token";
+    if (session.token) forgetToken("That token was refused: enter it again.");
+    else showTokenForm();
+    return false;
+  }
+  if (!res.ok) {
+    session.mode = "open";
+    return true;
+  }
+  session.mode = "token";
+  signedIn((await res.json()).userId);
+  return true;
 }
 
-async function signInWithToken() {
-  const me = await api("GET", "/memories", { query: { limit: 1 } });
-  session.user = me.userId;
+function forgetToken(message) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  session.token = "";
+  showTokenForm(message);
+}
+
+function signedIn(userId) {
+  session.user = userId;
   $("token-form").hidden = true;
   $("signed-in").hidden = false;
-  $("signed-in").textContent = `Signed in as ${me.userId}`;
+  $("signed-in").textContent = `Signed in as ${userId}`;
   $("sign-out").hidden = false;
 }
 
+/** Open mode: the user named in the address (or last time), else the first of the store's users. */
 async function openModeUsers() {
   $("user-picker").hidden = false;
   const input = $("user");
   const wanted = new URLSearchParams(location.search).get("user") || localStorage.getItem(USER_KEY) || "";
-  try {
-    const { namespaces } = await api("POST", "/store/namespaces", { body: { prefix: ["memories"], max_depth: 2, limit: 1000 } });
-    const users = namespaces.map((ns) => ns[1]).filter(Boolean);
-    $("users").replaceChildren(...users.map((u) => h("option", { value: u })));
-    session.user = wanted || users[0] || "";
-  } catch (error) {
-    session.user = wanted;
-    fail(error);
-  }
-  input.value = session.user;
   input.addEventListener("change", () => {
     session.user = input.value.trim();
     localStorage.setItem(USER_KEY, session.user);
@@ -460,6 +467,16 @@ async function openModeUsers() {
     history.replaceState(null, "", `?user=${encodeURIComponent(session.user)}${location.hash}`);
     route();
   });
+  const users = api("POST", "/store/namespaces", { body: { prefix: ["memories"], max_depth: 2, limit: 1000 } })
+    .then(({ namespaces }) => namespaces.map((ns) => ns[1]).filter(Boolean))
+    .then((ids) => {
+      $("users").replaceChildren(...ids.map((u) => h("option", { value: u })));
+      return ids;
+    });
+  // A named user's page need not wait for the list of users.
+  session.user = wanted || (await users.catch(() => []))[0] || "";
+  input.value = session.user;
+  users.catch(fail);
   if (!session.user) say("Name a user to inspect.");
 }
 
@@ -471,25 +488,17 @@ async function start() {
     e.preventDefault();
     session.token = $("token").value.trim();
     try {
-      await signInWithToken();
+      const me = await api("GET", "/memories", { query: { limit: 1 } });
       sessionStorage.setItem(TOKEN_KEY, session.token);
+      signedIn(me.userId);
       await route();
     } catch (error) {
       fail(error);
     }
   });
   window.addEventListener("hashchange", () => route());
-  session.mode = await detectMode();
-  if (session.mode === "token") {
-    if (!session.token) return showTokenForm();
-    try {
-      await signInWithToken();
-    } catch (error) {
-      return fail(error);
-    }
-  } else {
-    await openModeUsers();
-  }
+  if (!(await detectSession())) return;
+  if (session.mode === "open") await openModeUsers();
   await route();
 }
 
