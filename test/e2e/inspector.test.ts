@@ -194,6 +194,18 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
     await shot(page, "queue");
   });
 
+  it("edits a memory's text; the change is on its timeline", async () => {
+    const { page } = alice;
+    await page.goto(`${server.url}/ui#memory/${ids["I keep bees."]}`);
+    await page.click("#edit");
+    await page.fill("#edit-text", "I keep two hives of bees.");
+    await page.click("#edit-save");
+    await expect.poll(() => page.locator("#memory-text").textContent()).toBe("I keep two hives of bees.");
+    const update = page.locator("#timeline .change.update");
+    expect(await update.locator("del").textContent()).toBe("I keep bees.");
+    expect(await update.locator("ins").textContent()).toBe("I keep two hives of bees.");
+  });
+
   it("feedback wrong takes a memory out of the current list", async () => {
     const { page } = alice;
     await page.goto(`${server.url}/ui#memory/${ids["I work as a nurse."]}`);
