@@ -133,6 +133,7 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
     expect(then).toEqual(expect.arrayContaining(["I live in Lisbon.", "I keep bees."]));
     expect(then).not.toContain("I live in Porto.");
     expect(then).not.toContain("我喜欢喝绿茶。");
+    expect(await page.locator('#memories tr:has-text("I live in Lisbon.") td').nth(3).textContent()).toBe("held then (superseded since)");
     await shot(page, "as-of");
     await page.click("#as-of-now");
     await page.waitForSelector('#memories td.text:has-text("I live in Porto.")');

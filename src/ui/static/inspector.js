@@ -135,9 +135,11 @@ async function memoriesView() {
     else query.state = filters.state;
     const page = await api("GET", "/memories", { query });
     for (const m of page.memories) {
-      body.append(h("tr", { "data-id": m.id, class: standing(m) },
+      // As of a past moment every listed memory held then; what became of it since is a note.
+      const state = at && standing(m) !== "current" ? `held then (${standing(m)} since)` : standing(m);
+      body.append(h("tr", { "data-id": m.id, class: at ? "" : standing(m) },
         h("td", { class: "text" }, h("a", { href: `#memory/${encodeURIComponent(m.id)}` }, m.text)),
-        h("td", {}, m.category), h("td", { class: "when" }, validity(m)), h("td", {}, standing(m)),
+        h("td", {}, m.category), h("td", { class: "when" }, validity(m)), h("td", {}, state),
         h("td", { class: "num" }, m.weight.toFixed(2)), h("td", { class: "num" }, m.useCount)));
     }
     offset += page.memories.length;
