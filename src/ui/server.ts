@@ -1,35 +1,35 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
+import { HTTPException } from "@langchain/langgraph-sdk/auth";
 import type { Runtime } from "../app/runtime.js";
-import { requestToken, type TokenTable } from "../auth/tokens.js";
+import { identifyCaller } from "../auth/langgraph-auth.js";
+import type { TokenTable } from "../auth/tokens.js";
 import { createApp } from "../server/create-app.js";
 import type { ServerEnv } from "../server/env.js";
 
 /**
  * `npx memories ui`: the memory inspector and the memory routes it calls, on the embedded store,
- * without `langgraph dev`. The same routes and tenant rules as the dev server's app: with
- * AUTH_TOKENS every request but the page's own files needs a token and acts as its user; without,
- * the request names the user and only requests addressed to localhost are answered.
+ * without `langgraph dev`. The same routes, tenant rules and refusals as the dev server's app
+ * (identifyCaller): with AUTH_TOKENS every request but the page's own files needs a token and acts
+ * as its user; without, the request names the user and only requests addressed to localhost are
+ * answered.
  */
 export function inspectorApp(runtime: Runtime, tokens: TokenTable | undefined): Hono<ServerEnv> {
   const queue = runtime.memoryWorker.queue;
   const app = new Hono<ServerEnv>();
   app.use(async (c, next) => {
-    if (!tokens) {
-      const host = new URL(c.req.url).hostname;
-      if (!LOOPBACK_HOSTS.has(host)) {
-        return refuse(c, 403, `Auth is off (AUTH_TOKENS unset), so this server only answers requests addressed to localhost, not "${host}". Set AUTH_TOKENS to serve other hosts.`);
-      }
-      return next();
+    // The page's files carry no data, and the page asks for the token before any call: in token
+    // mode they are served without one, as the dev server does (the host is still checked).
+    const pageFile = c.req.method === "GET" && (c.req.path === "/ui" || c.req.path.startsWith("/ui/"));
+    let caller;
+    try {
+      caller = identifyCaller(c.req.raw, pageFile ? undefined : tokens);
+    } catch (error) {
+      if (error instanceof HTTPException) return new Response(error.message, { status: error.status, headers: error.headers });
+      throw error;
     }
-    // The page's files carry no data; the page asks for the token and sends it with every call.
-    if (c.req.method === "GET" && (c.req.path === "/ui" || c.req.path.startsWith("/ui/"))) return next();
-    const token = requestToken(c.req.raw.headers);
-    if (!token) return refuse(c, 401, 'Authentication required: send "Authorization: Bearer <token>" or "x-api-key: <token>" (tokens are set in AUTH_TOKENS).');
-    const user = tokens.userFor(token);
-    if (!user) return refuse(c, 401, "Unknown token: check the token against AUTH_TOKENS.");
-    c.set("auth", { user: { identity: user, is_authenticated: true }, scopes: [] });
+    if (caller.is_authenticated) c.set("auth", { user: caller, scopes: [] });
     return next();
   });
   app.get("/", (c) => c.redirect("/ui"));
@@ -45,13 +45,6 @@ export function inspectorApp(runtime: Runtime, tokens: TokenTable | undefined): 
     }),
   );
   return app;
-}
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
-function refuse(c: Context<ServerEnv>, status: 401 | 403, message: string) {
-  const headers: Record<string, string> = status === 401 ? { "www-authenticate": 'Bearer realm="memory-chat"' } : {};
-  return c.json({ error: status === 401 ? "unauthorized" : "forbidden", message }, status, headers);
 }
 
 /** Serves `app` on host:port with Node's own HTTP server; resolves once it listens. */
