@@ -4,7 +4,10 @@
 // text (never parsed as HTML); the one exception, the memory map, is the server's own SVG.
 
 const $ = (id) => document.getElementById(id);
-const main = $("main");
+const shown = $("main");
+/** Where the view being built draws; it replaces what is shown once it is complete and still wanted. */
+let main = shown;
+let routing = 0;
 const TOKEN_KEY = "memory-inspector-token";
 const USER_KEY = "memory-inspector-user";
 const PAGE = 100;
@@ -121,7 +124,7 @@ async function memoriesView() {
   const summary = h("p", { id: "list-summary" });
   const body = h("tbody");
   const more = h("button", { type: "button", id: "more", hidden: true }, "Show more");
-  show(main, 
+  show(main,
     h("section", { class: "toolbar" }, h("label", {}, "State ", stateSelect), h("label", {}, "Category ", categorySelect), h("label", {}, "Text ", textInput),
       h("button", { type: "button", onclick: apply }, "Filter")),
     summary,
@@ -149,7 +152,6 @@ async function memoriesView() {
   };
   more.addEventListener("click", () => load().catch(fail));
   await load();
-  performance.mark("memories-rendered");
 }
 
 /** The user's memories that no longer hold: every older version of a fact is among them. */
@@ -221,7 +223,7 @@ async function memoryView(id) {
   };
   const guard = (fn) => () => fn().catch(fail);
   const editor = h("div", { id: "editor" });
-  show(main, 
+  show(main,
     h("p", {}, h("a", { href: "#memories" }, "← memories")),
     h("h2", { id: "memory-text" }, memory.text),
     h("dl", { class: "facts" },
@@ -262,21 +264,23 @@ async function searchView() {
     if (!lastQuery) return;
     const at = asOf();
     const reply = await api("POST", "/memories/search", { body: { query: lastQuery, limit: 10, explain: true, ...(at ? { asOf: at } : {}) } });
-    const fusion = reply.results[0]?.fusion;
-    show(results, 
+    // The weights of the query's own ranking; a lifted hit was found by a narrower search of its own.
+    const fusion = (reply.results.find((hit) => !hit.explain?.lifted) ?? reply.results[0])?.fusion;
+    show(results,
       fusion
         ? h("p", { id: "fusion" }, `Fusion weights for this query: dense ${fixed(fusion.dense, 2)}, lexical ${fixed(fusion.lexical, 2)} ` +
             `(embedder coverage ${fixed(fusion.coverage, 2)}, dense order ${fixed(fusion.denseOrder, 2)}, lexical order ${fixed(fusion.lexicalOrder, 2)}, lexical coverage ${fixed(fusion.lexicalCoverage, 2)})`)
         : h("p", { id: "fusion" }, "No fusion weights (no hits)."),
-      h("p", { class: "hint" }, "score = relevance × feedback; recency orders equal scores only; lifted = in the time period or the relation the query names."),
+      h("p", { class: "hint" }, "score = relevance × feedback; relevance = the fusion of the two ranks with the hit's weights d/l (dense/lexical); recency orders equal scores only; lifted = in the time period or the relation the query names (+1)."),
       h("table", { id: "hits" },
-        h("thead", {}, h("tr", {}, ...["#", "Memory", "Dense rank", "Lexical rank", "Relevance", "Feedback", "Recency", "Lifted", "Score"].map((t) => h("th", {}, t)))),
+        h("thead", {}, h("tr", {}, ...["#", "Memory", "Dense rank", "Lexical rank", "Weights d/l", "Relevance", "Feedback", "Recency", "Lifted", "Score"].map((t) => h("th", {}, t)))),
         h("tbody", {}, reply.results.map((hit, i) =>
           h("tr", { "data-id": hit.memory.id },
             h("td", { class: "num" }, i + 1),
             h("td", { class: "text" }, h("a", { href: `#memory/${encodeURIComponent(hit.memory.id)}` }, hit.memory.text)),
             h("td", { class: "num dense-rank" }, hit.denseRank ?? "–"),
             h("td", { class: "num lexical-rank" }, hit.lexicalRank ?? "–"),
+            h("td", { class: "num weights" }, hit.fusion ? `${fixed(hit.fusion.dense, 2)}/${fixed(hit.fusion.lexical, 2)}` : "–"),
             h("td", { class: "num" }, fixed(hit.explain?.relevance, 4)),
             h("td", { class: "num" }, fixed(hit.explain?.feedback, 2)),
             h("td", { class: "num" }, fixed(hit.explain?.recency, 2)),
@@ -302,7 +306,7 @@ async function mapView() {
   const detail = h("section", { id: "entity" });
   const open = async (name) => {
     const entity = await api("GET", `/entities/${encodeURIComponent(name)}`);
-    show(detail, 
+    show(detail,
       h("h3", {}, `${entity.entity.name} (${entity.entity.kind})`),
       entity.relations.length ? h("ul", { class: "relations" }, entity.relations.map((r) => h("li", { class: r.validTo ? "wrong" : "" }, `${r.fromName} ${r.type} ${r.toName}${r.validTo ? ` (until ${when(r.validTo)})` : ""}`))) : null,
       h("ul", { class: "entity-memories" }, entity.memories.map((m) => h("li", { class: standing(m) }, h("a", { href: `#memory/${encodeURIComponent(m.id)}` }, m.text), h("span", { class: "when" }, ` ${validity(m)}`)))),
@@ -312,7 +316,7 @@ async function mapView() {
     const node = e.target.closest?.("[data-entity]");
     if (node && node.dataset.entity !== "user") open(node.dataset.entity).catch(fail);
   });
-  show(main, 
+  show(main,
     h("p", { class: "hint" }, `${list.entities.length} entities. Click one on the map or in the list to see its memories.`),
     h("div", { class: "map-layout" }, holder,
       h("div", {}, h("ul", { id: "entities" }, list.entities.map((e) => h("li", {}, h("button", { type: "button", class: "link", onclick: () => open(e.id).catch(fail) }, `${e.name}`), ` ${e.kind}, ${e.memories}`))), detail)),
@@ -330,7 +334,7 @@ async function profileView() {
   const sections = ["identity", "preferences", "constraints", "focus"].map((name) =>
     h("section", { class: "profile-section", "data-section": name }, h("h3", {}, name),
       profile.summary[name].length ? h("ul", {}, profile.summary[name].map((line) => h("li", {}, line))) : h("p", { class: "empty" }, "nothing yet")));
-  show(main, 
+  show(main,
     h("p", {}, `Profile ${profile.status}${profile.source ? `, written by ${profile.source}` : ""}, from ${profile.memoryCount} memories${profile.refreshedAt ? `, ${when(profile.refreshedAt)}` : ""}.`),
     h("div", { class: "profile" }, sections),
     h("h3", {}, `Interests over time (${profile.interests.questions} questions)`),
@@ -349,7 +353,9 @@ function s(tag, attrs = {}, text) {
 /** Each topic as a lane from its first to its last question on one time axis: earlier topics end early, current ones run to now. */
 function interestChart(interests) {
   const topics = [...interests.current.map((t) => ({ ...t, when: "now" })), ...interests.earlier.map((t) => ({ ...t, when: "earlier" }))];
-  if (topics.length === 0) return h("p", { id: "interests", class: "empty" }, "No questions recorded yet.");
+  if (topics.length === 0) {
+    return h("p", { id: "interests", class: "empty" }, interests.questions ? "No topic asked about twice yet: a topic enters the trend with its second question." : "No questions recorded yet.");
+  }
   const times = topics.flatMap((t) => [Date.parse(t.firstAt), Date.parse(t.lastAt)]);
   const start = Math.min(...times);
   const end = Math.max(Date.now(), ...times);
@@ -377,7 +383,7 @@ async function queueView() {
   select.addEventListener("change", () => { queueState = select.value; route(); });
   const reply = await api("GET", "/queue/jobs", { query: { state: queueState } });
   const act = (fn) => () => fn().then(() => route()).catch(fail);
-  show(main, 
+  show(main,
     h("section", { class: "toolbar" }, h("label", {}, "State ", select),
       h("button", { type: "button", id: "retry-all", onclick: act(async () => say(`Queued again: ${(await api("POST", "/queue/jobs/retry", { body: {} })).retried.length} jobs.`)) }, "Retry all dead")),
     h("table", { id: "jobs" },
@@ -407,17 +413,26 @@ async function route() {
   const [view, ...rest] = location.hash.replace(/^#/, "").split("/");
   for (const link of document.querySelectorAll("#views a")) link.classList.toggle("active", link.dataset.view === (view === "memory" ? "memories" : view || "memories"));
   say("");
+  // A view is built aside and shown only if no newer navigation started meanwhile, so a slow
+  // answer for the previous view never draws over the current one.
+  const ticket = ++routing;
+  main = document.createElement("div");
+  const building = main;
   try {
     if (view === "memory") await memoryView(decodeURIComponent(rest.join("/")));
     else await (VIEWS[view] ?? memoriesView)();
   } catch (error) {
     fail(error);
   }
+  if (ticket !== routing) return;
+  shown.replaceChildren(building);
+  // The first memories list on screen: what the first-paint figure measures (BENCHMARKS.md).
+  if (building.querySelector("#memories") && performance.getEntriesByName("memories-rendered").length === 0) performance.mark("memories-rendered");
 }
 
 function showTokenForm(message) {
   $("token-form").hidden = false;
-  show(main);
+  shown.replaceChildren();
   say(message || "", message ? "error" : "info");
 }
 
