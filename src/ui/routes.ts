@@ -10,11 +10,18 @@ import type { ServerEnv } from "../server/env.js";
  * The dev server lets every GET under /ui through without authentication (its own UI assets live
  * there), so nothing under /ui may ever answer with a user's data.
  */
+const SCRIPT = "text/javascript; charset=utf-8";
 const ASSETS: Record<string, { file: string; type: string }> = {
   "/ui": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/ui/inspector.js": { file: "inspector.js", type: "text/javascript; charset=utf-8" },
   "/ui/inspector.css": { file: "inspector.css", type: "text/css; charset=utf-8" },
+  // The script's modules: the entry (who the user is, which view), shared pieces, one per view.
+  ...Object.fromEntries(
+    ["inspector", "lib", "memories", "search", "map", "profile", "queue"].map((name) => [`/ui/${name}.js`, { file: `${name}.js`, type: SCRIPT }]),
+  ),
 };
+
+/** The page's paths, for the OpenAPI document and the tests that walk every route. */
+export const INSPECTOR_PATHS = Object.keys(ASSETS);
 
 /** The page may load its own script and style and call its own server; nothing else, no inline script. */
 const SECURITY_HEADERS = {

@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigure } from "../faults/figures.js";
+import { INSPECTOR_PATHS } from "../../src/ui/routes.js";
 import { startDevServer, type DevServer } from "./dev-server.js";
 
 const USERS = 8;
@@ -142,7 +143,7 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     // options it adds to the routes (list filters, asOf, search explain) keep their tenant rules.
     { name: "inspector page", method: "GET", path: `/ui` },
     { name: "inspector page, no token", as: "nobody", method: "GET", path: `/ui` },
-    { name: "inspector script, no token", as: "nobody", method: "GET", path: `/ui/inspector.js` },
+    ...INSPECTOR_PATHS.map((path): Attempt => ({ name: `inspector file ${path}, no token`, as: "nobody", method: "GET", path })),
     { name: "inspector page, naming victim", as: "nobody", method: "GET", path: `/ui?userId=${v}` },
     { name: "list victim's memories as of, by text", method: "GET", path: `/memories?userId=${v}&state=all&text=${victim.secret}`, refused: [403] },
     { name: "list own memories by victim's secret", method: "GET", path: `/memories?state=all&text=${victim.secret}` },

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createApp } from "../../src/server/create-app.js";
+import { INSPECTOR_PATHS } from "../../src/ui/routes.js";
 import { makeTestDeps } from "../graph/graph-harness.js";
 
 const { engine } = makeTestDeps();
@@ -79,7 +80,9 @@ describe("search explain", () => {
 
 describe("the page's files", () => {
   it("are served with their types and a policy that allows only the page's own script and server", async () => {
-    for (const [path, type] of [["/ui", "text/html"], ["/ui/inspector.js", "text/javascript"], ["/ui/inspector.css", "text/css"]]) {
+    expect(INSPECTOR_PATHS).toEqual(expect.arrayContaining(["/ui", "/ui/inspector.js", "/ui/inspector.css", "/ui/lib.js", "/ui/memories.js"]));
+    for (const path of INSPECTOR_PATHS) {
+      const type = path === "/ui" ? "text/html" : path.endsWith(".css") ? "text/css" : "text/javascript";
       const res = await app.request(path);
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain(type);

@@ -3,6 +3,7 @@ import { GetItem, DeleteItem, ListNamespaces, putItemBody, SearchItems } from ".
 import { bodySchemas, ImportDocument, ListQuery, QueueQuery, UserBody, UserQuery } from "../schemas.js";
 import { MapQuery } from "../entity-schemas.js";
 import * as reply from "./responses.js";
+import { INSPECTOR_PATHS } from "../../ui/routes.js";
 
 /**
  * Every route of the HTTP app (create-app.ts), with the schemas that validate its input and
@@ -86,7 +87,15 @@ export function operations(maxTextChars: number): Operation[] {
     { method: "get", path: "/openapi.json", operationId: "openApiDocument", tag: "meta", summary: "This document", ok: { 200: reply.OpenApiReply } },
     // The page and its files hold no data: it calls the routes above with the caller's token.
     { method: "get", path: "/ui", operationId: "inspectorPage", tag: "inspector", summary: "The memory inspector page (open it in a browser)", ok: { 200: null }, file: "text/html" },
-    { method: "get", path: "/ui/inspector.js", operationId: "inspectorScript", tag: "inspector", summary: "The inspector page's script", ok: { 200: null }, file: "text/javascript" },
     { method: "get", path: "/ui/inspector.css", operationId: "inspectorStyle", tag: "inspector", summary: "The inspector page's style sheet", ok: { 200: null }, file: "text/css" },
+    ...INSPECTOR_PATHS.filter((path) => path.endsWith(".js")).map(
+      (path): Operation => ({ method: "get", path, operationId: `inspectorScript${scriptName(path)}`, tag: "inspector", summary: "One module of the inspector page's script", ok: { 200: null }, file: "text/javascript" }),
+    ),
   ];
+}
+
+/** "/ui/memories.js" → "Memories": a distinct operation id per module. */
+function scriptName(path: string): string {
+  const name = path.slice(path.lastIndexOf("/") + 1, -".js".length);
+  return name[0].toUpperCase() + name.slice(1);
 }
