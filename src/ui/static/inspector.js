@@ -12,6 +12,8 @@ import { searchView } from "./search.js";
 
 const shown = $("main");
 let routing = 0;
+/** The address of the view on screen (or being drawn). */
+let shownHash = null;
 const VIEWS = { memories: memoriesView, search: searchView, map: mapView, profile: profileView, queue: queueView };
 
 /** An error of a call: a refused token asks for it again; anything else is said in the status line. */
@@ -30,6 +32,11 @@ async function route() {
   // A view is built aside and shown only if no newer navigation started meanwhile, so a slow
   // answer for the previous view never draws over the current one.
   const ticket = ++routing;
+  // Another view: the old one goes at once, so nothing of it can be clicked meanwhile. The same
+  // view drawn again (a filter, the as-of time) stays visible but inert until the new one is ready.
+  if (location.hash !== shownHash) shown.replaceChildren();
+  else for (const child of shown.children) child.inert = true;
+  shownHash = location.hash;
   const building = document.createElement("div");
   try {
     if (view === "memory") await memoryView(building, decodeURIComponent(rest.join("/")));
