@@ -28,14 +28,15 @@ async function route() {
   if (!session.user) return;
   const [view, ...rest] = location.hash.replace(/^#/, "").split("/");
   for (const link of document.querySelectorAll("#views a")) link.classList.toggle("active", link.dataset.view === (view === "memory" ? "memories" : view || "memories"));
-  say("");
   // A view is built aside and shown only if no newer navigation started meanwhile, so a slow
   // answer for the previous view never draws over the current one.
   const ticket = ++routing;
   // Another view: the old one goes at once, so nothing of it can be clicked meanwhile. The same
   // view drawn again (a filter, the as-of time) stays visible but inert until the new one is ready.
-  if (location.hash !== shownHash) shown.replaceChildren();
-  else for (const child of shown.children) child.inert = true;
+  if (location.hash !== shownHash) {
+    shown.replaceChildren();
+    say("");
+  } else for (const child of shown.children) child.inert = true;
   shownHash = location.hash;
   const building = document.createElement("div");
   try {

@@ -34,8 +34,8 @@ export async function memoriesView(main) {
     const query = { limit: PAGE, offset, category: filters.category, text: filters.text };
     if (at) query.asOf = at;
     else query.state = filters.state;
-    const page = await api("GET", "/memories", { query });
-    for (const m of page.memories) {
+    const listing = await api("GET", "/memories", { query });
+    for (const m of listing.memories) {
       // As of a past moment every listed memory held then; what became of it since is a note.
       const state = at && standing(m) !== "current" ? `held then (${standing(m)} since)` : standing(m);
       body.append(h("tr", { "data-id": m.id, class: at ? "" : standing(m) },
@@ -43,10 +43,10 @@ export async function memoriesView(main) {
         h("td", {}, m.category), h("td", { class: "when" }, validity(m)), h("td", {}, state),
         h("td", { class: "num" }, m.weight.toFixed(2)), h("td", { class: "num" }, m.useCount)));
     }
-    offset += page.memories.length;
-    summary.textContent = `${page.total} ${page.total === 1 ? "memory" : "memories"}${at ? ` as of ${when(at)}` : ""} for ${page.userId}` + (offset < page.total ? `, showing ${offset}` : "");
-    more.hidden = offset >= page.total;
-    if (page.total === 0) body.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No memories here.")));
+    offset += listing.memories.length;
+    summary.textContent = `${listing.total} ${listing.total === 1 ? "memory" : "memories"}${at ? ` as of ${when(at)}` : ""} for ${listing.userId}` + (offset < listing.total ? `, showing ${offset}` : "");
+    more.hidden = offset >= listing.total;
+    if (listing.total === 0) body.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No memories here.")));
   };
   more.addEventListener("click", () => load().catch(page.fail));
   await load();
@@ -56,9 +56,9 @@ export async function memoriesView(main) {
 async function pastMemories() {
   const out = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = await api("GET", "/memories", { query: { state: "superseded", limit: 1000, offset } });
-    out.push(...page.memories);
-    if (out.length >= page.total || page.memories.length === 0) return out;
+    const listing = await api("GET", "/memories", { query: { state: "superseded", limit: 1000, offset } });
+    out.push(...listing.memories);
+    if (out.length >= listing.total || listing.memories.length === 0) return out;
   }
 }
 
