@@ -31,7 +31,9 @@ describe("logger", () => {
   });
 
   it("replaces each quoted fragment by its length", () => {
-    expect(redactQuoted(`Unexpected token 'm', "my secret" is not valid JSON`)).toBe("Unexpected token <1 chars>, <9 chars> is not valid JSON");
+    expect(redactQuoted(`Unexpected token 'm', "my secret" is not valid JSON`)).toBe(
+      "Unexpected token <1 chars>, <9 chars> is not valid JSON",
+    );
     expect(redactQuoted("“我住在上海”")).toBe("<5 chars>");
   });
 });

@@ -16,7 +16,10 @@ import { chatModelSpec, createChatModel } from "../../src/models/chat.js";
 import { repetitionCut } from "../../src/models/repetition.js";
 
 const TURNS = [
-  { lang: "en", text: "Can you help me with my creative writing project? It is a short story about a lighthouse keeper." },
+  {
+    lang: "en",
+    text: "Can you help me with my creative writing project? It is a short story about a lighthouse keeper.",
+  },
   { lang: "en", text: "Hello! How are you today?" },
   { lang: "en", text: "I'm allergic to peanuts. What snacks could I take on a hike?" },
   { lang: "en", text: "Explain what a hash map is in two sentences." },
@@ -60,7 +63,13 @@ for (const [i, turn] of chosen.entries()) {
   const reply = await model.invoke([new SystemMessage(system), new HumanMessage(turn.text)]);
   const seconds = (performance.now() - started) / 1000;
   const answer = (reply as AIMessage).text;
-  outcomes.push({ ...turn, seconds: Math.round(seconds * 100) / 100, chars: answer.length, repeatsThrice: repetitionCut(answer) !== null, answer: answer.slice(0, 200) });
+  outcomes.push({
+    ...turn,
+    seconds: Math.round(seconds * 100) / 100,
+    chars: answer.length,
+    repeatsThrice: repetitionCut(answer) !== null,
+    answer: answer.slice(0, 200),
+  });
   process.stderr.write(`\r${i + 1}/${chosen.length} turns`);
 }
 process.stderr.write("\n");
@@ -70,18 +79,33 @@ const summary = (lang?: string) => {
   const rows = lang ? outcomes.filter((o) => o.lang === lang) : outcomes;
   const secs = rows.map((o) => o.seconds).sort((a, b) => a - b);
   const pct = (p: number) => secs[Math.min(secs.length - 1, Math.ceil((p / 100) * secs.length) - 1)];
-  return { turns: rows.length, p50: pct(50), p95: pct(95), max: secs.at(-1), repeatsThrice: rows.filter((o) => o.repeatsThrice).length };
+  return {
+    turns: rows.length,
+    p50: pct(50),
+    p95: pct(95),
+    max: secs.at(-1),
+    repeatsThrice: rows.filter((o) => o.repeatsThrice).length,
+  };
 };
 const result = {
   model: spec,
-  settings: { LOCAL_ANSWER_MAX_TOKENS: settings.LOCAL_ANSWER_MAX_TOKENS, LOCAL_ANSWER_DEADLINE_S: settings.LOCAL_ANSWER_DEADLINE_S },
+  settings: {
+    LOCAL_ANSWER_MAX_TOKENS: settings.LOCAL_ANSWER_MAX_TOKENS,
+    LOCAL_ANSWER_DEADLINE_S: settings.LOCAL_ANSWER_DEADLINE_S,
+  },
   all: summary(),
   en: summary("en"),
   zh: summary("zh"),
   outcomes,
 };
-for (const [name, s] of [["all", result.all], ["en", result.en], ["zh", result.zh]] as const) {
-  console.log(`${name}: ${s.turns} turns, seconds p50 ${s.p50} p95 ${s.p95} max ${s.max}; answers repeating a phrase 3 times: ${s.repeatsThrice}`);
+for (const [name, s] of [
+  ["all", result.all],
+  ["en", result.en],
+  ["zh", result.zh],
+] as const) {
+  console.log(
+    `${name}: ${s.turns} turns, seconds p50 ${s.p50} p95 ${s.p95} max ${s.max}; answers repeating a phrase 3 times: ${s.repeatsThrice}`,
+  );
 }
 mkdirSync(dirname(values.out!), { recursive: true });
 writeFileSync(values.out!, JSON.stringify(result, null, 2) + "\n");

@@ -25,7 +25,17 @@ const EMBEDDERS = { "use-lite": "local:use-lite", e5: "local:multilingual-e5-sma
 type EmbedderName = keyof typeof EMBEDDERS;
 const SETS = ["en", "zh"] as const;
 /** memory-chat with one part of its ranking turned off at a time (the ablation), and the baselines. */
-const VARIANTS = ["memory-chat", "bm25", "dense", "mem0", "no-recency", "no-entities", "no-period", "no-coverage", "no-extras"] as const;
+const VARIANTS = [
+  "memory-chat",
+  "bm25",
+  "dense",
+  "mem0",
+  "no-recency",
+  "no-entities",
+  "no-period",
+  "no-coverage",
+  "no-extras",
+] as const;
 type Variant = (typeof VARIANTS)[number];
 const DEFAULT_VARIANTS: Variant[] = ["memory-chat", "bm25", "dense", "mem0"];
 const KS = [1, 3, 5];
@@ -91,7 +101,12 @@ function sessionsOf(user: ChatUser): SessionDocs[] {
     }));
 }
 
-function createSystem(variant: Variant, embeddings: CachedEmbeddings, embedder: BenchEmbedder, asChat: boolean): () => Promise<RetrievalSystem> {
+function createSystem(
+  variant: Variant,
+  embeddings: CachedEmbeddings,
+  embedder: BenchEmbedder,
+  asChat: boolean,
+): () => Promise<RetrievalSystem> {
   const settings = loadSettings();
   const base = async (): Promise<MemoryChatOptions> => ({
     store: await openEmbeddedStore(),
@@ -101,7 +116,8 @@ function createSystem(variant: Variant, embeddings: CachedEmbeddings, embedder: 
     queryCoverage: embedder.coverage,
     useLimit: asChat ? settings.MEMORY_TOP_K : undefined,
   });
-  const engine = (change: Partial<MemoryChatOptions>) => async () => new MemoryChatSystem({ ...(await base()), ...change });
+  const engine = (change: Partial<MemoryChatOptions>) => async () =>
+    new MemoryChatSystem({ ...(await base()), ...change });
   const factories: Record<Variant, () => Promise<RetrievalSystem>> = {
     "memory-chat": engine({}),
     "no-recency": engine({ halfLifeDays: 0 }),
@@ -163,7 +179,9 @@ async function main(): Promise<void> {
       const set = loadSet(name);
       const questions = set.users.reduce((n, u) => n + u.questions.length, 0);
       const memories = set.users.map((u) => u.memories.length);
-      console.log(`set ${name}: ${set.users.length} users, ${memories.join(" + ")} memories, ${questions} questions, embedder ${embedder.id}`);
+      console.log(
+        `set ${name}: ${set.users.length} users, ${memories.join(" + ")} memories, ${questions} questions, embedder ${embedder.id}`,
+      );
       const bySystem: Record<string, unknown> = {};
       for (const variant of options.variants) {
         const r = await runVariant(set, createSystem(variant, embeddings, embedder, options.asChat));

@@ -37,7 +37,13 @@ const { values } = parseArgs({
   },
 });
 const data = parseLocomo(JSON.parse(readFileSync(resolve(values.input!), "utf8")));
-const perConversation: { conversation: string; turns: number; entities: number; byKind: Record<string, number>; relations: number }[] = [];
+const perConversation: {
+  conversation: string;
+  turns: number;
+  entities: number;
+  byKind: Record<string, number>;
+  relations: number;
+}[] = [];
 const all: Omit<Sampled, "correct">[] = [];
 for (const conv of data.conversations) {
   const store = new InMemoryEntityStore();
@@ -49,19 +55,38 @@ for (const conv of data.conversations) {
     const memories = session.docs.map((d) => ({ memoryId: d.sourceIds.join(","), text: d.text }));
     await index.record(userId, memories, session.time);
     turns += memories.length;
-    const links = await store.entitiesOfMemories(userId, memories.map((m) => m.memoryId));
-    for (const m of memories) for (const id of links.get(m.memoryId) ?? []) if (!firstTurn.has(id)) firstTurn.set(id, m.memoryId);
+    const links = await store.entitiesOfMemories(
+      userId,
+      memories.map((m) => m.memoryId),
+    );
+    for (const m of memories)
+      for (const id of links.get(m.memoryId) ?? []) if (!firstTurn.has(id)) firstTurn.set(id, m.memoryId);
   }
   const entities = await store.entities(userId);
   const byKind: Record<string, number> = {};
   for (const e of entities) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
-  perConversation.push({ conversation: conv.id, turns, entities: entities.length, byKind, relations: (await store.relations(userId, { includeHistory: true })).length });
+  perConversation.push({
+    conversation: conv.id,
+    turns,
+    entities: entities.length,
+    byKind,
+    relations: (await store.relations(userId, { includeHistory: true })).length,
+  });
   // A name only ever addressed ("Thanks, Mel!") links no turn: the first turn with the name in it shows it to the judge.
   const docs = sessionDocs(conv, "turns").flatMap((s) => s.docs);
   const names = entities.map((e) => e.name);
   const turnNaming = (e: EntityRecord) =>
-    docs.find((d) => detectEntities(d.text, names).entities.some((m) => e.aliases.includes(mentionKey(m))))?.sourceIds.join(",") ?? "";
-  for (const e of entities) all.push({ conversation: conv.id, name: e.name, kind: e.kind, aliases: e.aliases, firstTurn: firstTurn.get(e.id) ?? turnNaming(e) });
+    docs
+      .find((d) => detectEntities(d.text, names).entities.some((m) => e.aliases.includes(mentionKey(m))))
+      ?.sourceIds.join(",") ?? "";
+  for (const e of entities)
+    all.push({
+      conversation: conv.id,
+      name: e.name,
+      kind: e.kind,
+      aliases: e.aliases,
+      firstTurn: firstTurn.get(e.id) ?? turnNaming(e),
+    });
 }
 const wanted = Number(values.sample);
 const step = all.length / wanted;
@@ -75,6 +100,11 @@ const sample: Sampled[] = Array.from({ length: Math.min(wanted, all.length) }, (
 });
 const decided = sample.filter((s) => s.correct !== null);
 const precision = decided.length ? decided.filter((s) => s.correct).length / decided.length : null;
-writeFileSync(out, JSON.stringify({ input: values.input, perConversation, judged: decided.length, precision, sample }, null, 2) + "\n");
+writeFileSync(
+  out,
+  JSON.stringify({ input: values.input, perConversation, judged: decided.length, precision, sample }, null, 2) + "\n",
+);
 console.table(perConversation.map(({ byKind, ...rest }) => ({ ...rest, ...byKind })));
-console.log(`sample of ${sample.length} written to ${out}; judged ${decided.length}, precision ${precision ?? "not judged yet"}`);
+console.log(
+  `sample of ${sample.length} written to ${out}; judged ${decided.length}, precision ${precision ?? "not judged yet"}`,
+);

@@ -58,7 +58,13 @@ export class ExtractedSystem implements RetrievalSystem {
       const t0 = performance.now();
       let changes: MemoryChange[] = [];
       try {
-        changes = (await this.engine.add([{ role: "user", content: doc.text }], { userId, sourceId: doc.sourceIds[0], time: session.time })).changes;
+        changes = (
+          await this.engine.add([{ role: "user", content: doc.text }], {
+            userId,
+            sourceId: doc.sourceIds[0],
+            time: session.time,
+          })
+        ).changes;
         this.stats.validTurns++;
       } catch (error) {
         // The product's queue would retry and then hold such an update as dead; here it is counted.
@@ -68,7 +74,8 @@ export class ExtractedSystem implements RetrievalSystem {
       this.stats.turns++;
       const added = changes.filter((c) => c.operation !== "DELETE");
       this.stats.factsStored += added.length;
-      if (this.stats.turns % 10 === 0) this.options.log?.(`  extracted ${this.stats.turns} turns, ${this.stats.factsStored} facts stored`);
+      if (this.stats.turns % 10 === 0)
+        this.options.log?.(`  extracted ${this.stats.turns} turns, ${this.stats.factsStored} facts stored`);
     }
     const memories = await this.engine.list({ userId });
     this.stats.tokensStored[userId] = memories.reduce((sum, m) => sum + estimateTokens(m.text), 0);

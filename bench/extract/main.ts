@@ -59,8 +59,10 @@ const modelName = memoryModelSpec(settings) ?? "none";
 const style = extractionStyle(settings);
 const data = trimmed(parseLocomo(JSON.parse(readFileSync(resolve(values.input!), "utf8"))));
 const turns = data.conversations.reduce((s, c) => s + c.sessions.reduce((t, x) => t + x.turns.length, 0), 0);
-console.log(`${dataset}: ${data.conversations.length} conversation(s), ${limitSessions} session(s) each, ${turns} turns, ` +
-  `${data.conversations.reduce((s, c) => s + c.questions.length, 0)} questions; memory model ${modelName} (${style} extraction)`);
+console.log(
+  `${dataset}: ${data.conversations.length} conversation(s), ${limitSessions} session(s) each, ${turns} turns, ` +
+    `${data.conversations.reduce((s, c) => s + c.questions.length, 0)} questions; memory model ${modelName} (${style} extraction)`,
+);
 
 const chatModel = await createChatModel(settings, { role: "memory" });
 const embedder = await createBenchEmbedder();
@@ -74,16 +76,36 @@ const turnsRun = await runLocomo(
   [
     {
       name: "extracted",
-      create: async () => (extracted = new ExtractedSystem({ store: await openEmbeddedStore(), embeddings, dims: embedder.dims, halfLifeDays, chatModel, modelName, style, log })),
+      create: async () =>
+        (extracted = new ExtractedSystem({
+          store: await openEmbeddedStore(),
+          embeddings,
+          dims: embedder.dims,
+          halfLifeDays,
+          chatModel,
+          modelName,
+          style,
+          log,
+        })),
     },
-    { name: "memory-chat", create: async () => new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims: embedder.dims, halfLifeDays }) },
+    {
+      name: "memory-chat",
+      create: async () =>
+        new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims: embedder.dims, halfLifeDays }),
+    },
   ],
   embeddings,
   { mode: "turns", ks, log },
 );
 const observationsRun = await runLocomo(
   data,
-  [{ name: "memory-chat", create: async () => new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims: embedder.dims, halfLifeDays }) }],
+  [
+    {
+      name: "memory-chat",
+      create: async () =>
+        new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims: embedder.dims, halfLifeDays }),
+    },
+  ],
   embeddings,
   { mode: "observations", ks },
 );
@@ -105,7 +127,11 @@ const report = {
     turns: stats.turns,
     validOutputRate: round(stats.validTurns / Math.max(1, stats.turns), 3),
     factsPerTurn: round(stats.factsStored / Math.max(1, stats.turns), 3),
-    secondsPerTurn: { p50: round(seconds.p50 / 1000, 2), p95: round(seconds.p95 / 1000, 2), mean: round(seconds.mean / 1000, 2) },
+    secondsPerTurn: {
+      p50: round(seconds.p50 / 1000, 2),
+      p95: round(seconds.p95 / 1000, 2),
+      mean: round(seconds.mean / 1000, 2),
+    },
     tokensStoredPerConversation: tokens.length ? Math.round(tokens.reduce((a, b) => a + b, 0) / tokens.length) : 0,
   },
   recall: {

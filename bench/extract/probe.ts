@@ -19,7 +19,10 @@ import { scoreProbe, type ProbeTurn, type TurnOutcome } from "./probe-score.js";
 
 const { values } = parseArgs({
   options: {
-    models: { type: "string", default: "llama-cpp:models/gemma-3-270m-q4_k_m.gguf,llama-cpp:models/SmolLM2-135M-Instruct.Q4_1.gguf" },
+    models: {
+      type: "string",
+      default: "llama-cpp:models/gemma-3-270m-q4_k_m.gguf,llama-cpp:models/SmolLM2-135M-Instruct.Q4_1.gguf",
+    },
     styles: { type: "string", default: "facts,quotes" },
     limit: { type: "string" },
     out: { type: "string", default: "bench/results/extract-probe.json" },
@@ -35,10 +38,21 @@ const results = [];
 {
   const outcomes: TurnOutcome[] = chosen.map((turn) => ({ turn, stored: candidateSentences(turn.text), seconds: 0 }));
   const score = scoreProbe(outcomes);
-  results.push({ model: "none: every candidate sentence", style: "quotes", ...score, secondsPerTurn: { p50: 0, p95: 0, mean: 0 }, outcomes });
-  console.log(`baseline, every candidate sentence kept: recall ${score.recall} precision ${score.precision} false memories ${score.falseMemories} (${score.turnsWithFalseMemories} turns)`);
+  results.push({
+    model: "none: every candidate sentence",
+    style: "quotes",
+    ...score,
+    secondsPerTurn: { p50: 0, p95: 0, mean: 0 },
+    outcomes,
+  });
+  console.log(
+    `baseline, every candidate sentence kept: recall ${score.recall} precision ${score.precision} false memories ${score.falseMemories} (${score.turnsWithFalseMemories} turns)`,
+  );
 }
-for (const spec of values.models!.split(",").map((s) => s.trim()).filter(Boolean)) {
+for (const spec of values
+  .models!.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean)) {
   const model = await createChatModel(loadSettings({ ...process.env, CHAT_MODEL: spec }));
   for (const style of styles) {
     const outcomes: TurnOutcome[] = [];
@@ -58,7 +72,13 @@ for (const spec of values.models!.split(",").map((s) => s.trim()).filter(Boolean
     process.stderr.write("\n");
     const latency = latencySummary(outcomes.map((o) => o.seconds * 1000));
     const score = scoreProbe(outcomes);
-    results.push({ model: spec, style, ...score, secondsPerTurn: { p50: latency.p50 / 1000, p95: latency.p95 / 1000, mean: latency.mean / 1000 }, outcomes });
+    results.push({
+      model: spec,
+      style,
+      ...score,
+      secondsPerTurn: { p50: latency.p50 / 1000, p95: latency.p95 / 1000, mean: latency.mean / 1000 },
+      outcomes,
+    });
     console.log(
       `${spec} [${style}] valid ${score.validOutputRate} recall ${score.recall} precision ${score.precision} ` +
         `false memories ${score.falseMemories} (${score.turnsWithFalseMemories} turns) language kept ${score.languageKept} ` +
@@ -67,5 +87,8 @@ for (const spec of values.models!.split(",").map((s) => s.trim()).filter(Boolean
   }
 }
 mkdirSync(dirname(values.out!), { recursive: true });
-writeFileSync(values.out!, JSON.stringify({ date: new Date().toISOString(), turns: chosen.length, results }, null, 2) + "\n");
+writeFileSync(
+  values.out!,
+  JSON.stringify({ date: new Date().toISOString(), turns: chosen.length, results }, null, 2) + "\n",
+);
 console.log(`wrote ${values.out}`);

@@ -26,11 +26,19 @@ const { values } = parseArgs({
     out: { type: "string" },
   },
 });
-const langs = values.langs!.split(",").map((l) => l.trim()).filter(Boolean);
+const langs = values
+  .langs!.split(",")
+  .map((l) => l.trim())
+  .filter(Boolean);
 const tag = values.model ? values.model.replace(/[^\w.-]+/g, "-") : "default";
 const out = values.out ?? `bench/results/factchange-${tag}.json`;
 const dataDir = mkdtempSync(join(tmpdir(), "factchange-"));
-const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, MEMORY_UPDATE_MODE: "inline", LOG_LEVEL: process.env.LOG_LEVEL ?? "error" };
+const env: Record<string, string | undefined> = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  MEMORY_UPDATE_MODE: "inline",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+};
 if (values.model) {
   env.CHAT_MODEL = values.model;
   env.MEMORY_MODEL = values.model;
@@ -62,9 +70,15 @@ try {
         const time = new Date(start + (n * 10 + i * 2) * 86_400_000);
         turnTimes.push(time.getTime());
         const began = performance.now();
-        const result = await runtime.memoryWorker.run([{ role: "user", content: text }], { userId, time: time.toISOString(), threadId: userId, sourceId: `${scenario.id}-${i}` });
+        const result = await runtime.memoryWorker.run([{ role: "user", content: text }], {
+          userId,
+          time: time.toISOString(),
+          threadId: userId,
+          sourceId: `${scenario.id}-${i}`,
+        });
         seconds.push((performance.now() - began) / 1000);
-        if (result.status !== "stored") failures.push(`${scenario.id} turn ${i}: ${result.status} ${result.error ?? ""}`);
+        if (result.status !== "stored")
+          failures.push(`${scenario.id} turn ${i}: ${result.status} ${result.error ?? ""}`);
         for (const c of result.changes ?? []) operations[c.operation] = (operations[c.operation] ?? 0) + 1;
       }
       // Current as the product would say right after the last turn: not closed, not expired.
@@ -76,9 +90,13 @@ try {
       });
       const outcome = scoreScenario(scenario, memories);
       outcomes.push(outcome);
-      const changed = outcome.changes.map((c) => (c.superseded ? "superseded" : c.staleCurrent ? "STALE" : "missed")).join(",");
+      const changed = outcome.changes
+        .map((c) => (c.superseded ? "superseded" : c.staleCurrent ? "STALE" : "missed"))
+        .join(",");
       const closed = outcome.kept.filter((k) => k.closed).map((k) => k.id);
-      process.stderr.write(`\r${lang} ${n + 1}/${scenarios.length} ${scenario.id} ${scenario.kind}: ${changed || "-"}${closed.length ? ` CLOSED ${closed.join(",")}` : ""}\n`);
+      process.stderr.write(
+        `\r${lang} ${n + 1}/${scenarios.length} ${scenario.id} ${scenario.kind}: ${changed || "-"}${closed.length ? ` CLOSED ${closed.join(",")}` : ""}\n`,
+      );
     }
     const summary = summarise(outcomes);
     const latency = latencySummary(seconds.map((s) => s * 1000));
@@ -95,5 +113,17 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), model: values.model ?? "default local models", scenarios: values.scenarios, results }, null, 2) + "\n");
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      model: values.model ?? "default local models",
+      scenarios: values.scenarios,
+      results,
+    },
+    null,
+    2,
+  ) + "\n",
+);
 console.log(`wrote ${out}`);

@@ -39,7 +39,8 @@ export interface ScenarioOutcome {
   stored: { id: string; stored: boolean }[];
 }
 
-const holds = (m: MemoryView, fact: ScenarioFact) => fact.match.every((w) => m.text.toLowerCase().includes(w.toLowerCase()));
+const holds = (m: MemoryView, fact: ScenarioFact) =>
+  fact.match.every((w) => m.text.toLowerCase().includes(w.toLowerCase()));
 
 export function scoreScenario(scenario: Scenario, memories: MemoryView[]): ScenarioOutcome {
   const fact = (id: string) => scenario.facts.find((f) => f.id === id)!;
@@ -54,7 +55,13 @@ export function scoreScenario(scenario: Scenario, memories: MemoryView[]): Scena
     const olds = memories.filter((m) => m.turn >= old.turn && m.turn < changeTurn && holds(m, old));
     const staleCurrent = olds.some((m) => m.current);
     const newCurrent = next ? memories.some((m) => m.current && m.turn >= next.turn && holds(m, next)) : true;
-    return { old: c.old, new: c.new, superseded: olds.length > 0 && !staleCurrent && newCurrent, staleCurrent, oldStored: olds.length > 0 };
+    return {
+      old: c.old,
+      new: c.new,
+      superseded: olds.length > 0 && !staleCurrent && newCurrent,
+      staleCurrent,
+      oldStored: olds.length > 0,
+    };
   });
   const kept = scenario.keep.map((id) => {
     const f = fact(id);

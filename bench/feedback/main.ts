@@ -44,7 +44,9 @@ const share = (xs: boolean[]) => Number((xs.filter(Boolean).length / Math.max(1,
 async function main(): Promise<void> {
   const data = parseLocomo(JSON.parse(readFileSync(resolve(values.input!), "utf8")));
   const embedder = await createBenchEmbedder();
-  const embeddings = new CachedEmbeddings(embedder.embeddings, embedder.dims, { cacheFile: defaultEmbeddingCacheFile(embedder.id, embedder.dims) });
+  const embeddings = new CachedEmbeddings(embedder.embeddings, embedder.dims, {
+    cacheFile: defaultEmbeddingCacheFile(embedder.id, embedder.dims),
+  });
   const halfLifeDays = loadSettings().MEMORY_HALF_LIFE_DAYS;
   const bench = await openEmbeddedStore();
   const engineFor = (step: number) =>
@@ -66,10 +68,19 @@ async function main(): Promise<void> {
         userId,
         infer: false,
         time: session.time,
-        facts: session.docs.map((d) => ({ text: d.text, sourceId: joinSourceIds(d.sourceIds), eventTime: d.time, context: d.context })),
+        facts: session.docs.map((d) => ({
+          text: d.text,
+          sourceId: joinSourceIds(d.sourceIds),
+          eventTime: d.time,
+          context: d.context,
+        })),
       });
     }
-    users.push({ userId, now: conv.sessions.at(-1)!.time, questions: conv.questions.filter((q) => q.category <= 4).map((q) => q.question) });
+    users.push({
+      userId,
+      now: conv.sessions.at(-1)!.time,
+      questions: conv.questions.filter((q) => q.category <= 4).map((q) => q.question),
+    });
   }
 
   const results = [];
@@ -81,7 +92,8 @@ async function main(): Promise<void> {
     const upRanks: number[] = [];
     const usedAbove: boolean[] = [];
     for (const { userId, now, questions } of users) {
-      const top = async (q: string) => (await engine.search(q, { userId, limit: K, now })).map((h) => ({ id: h.memory.id, score: h.score }));
+      const top = async (q: string) =>
+        (await engine.search(q, { userId, limit: K, now })).map((h) => ({ id: h.memory.id, score: h.score }));
       const rankOf = async (q: string, id: string) => {
         const i = (await top(q)).findIndex((h) => h.id === id);
         return i < 0 ? GONE : i + 1;
@@ -133,7 +145,14 @@ async function main(): Promise<void> {
   await bench.dispose();
   const out = resolve(values.out!);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ input: values.input, embedder: embedder.id, halfLifeDays, k: K, results, ranAt: new Date().toISOString() }, null, 2) + "\n");
+  writeFileSync(
+    out,
+    JSON.stringify(
+      { input: values.input, embedder: embedder.id, halfLifeDays, k: K, results, ranAt: new Date().toISOString() },
+      null,
+      2,
+    ) + "\n",
+  );
   console.log(`wrote ${out}`);
 }
 

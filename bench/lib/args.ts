@@ -12,7 +12,10 @@ export function parseNumberList(flag: string, value: string): number[] {
 }
 
 export function parseChoiceList<T extends string>(flag: string, value: string, choices: readonly T[]): T[] {
-  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.find((s) => !choices.includes(s as T));
   if (bad !== undefined) throw new Error(`--${flag}: unknown "${bad}"; choose from ${choices.join(", ")}`);
   return items as T[];

@@ -81,7 +81,10 @@ export class CachedEmbeddings extends Embeddings {
       const batch = missing.slice(i, i + batchSize);
       const started = performance.now();
       const inputs = batch.map((k) => textOf.get(k)!);
-      const vectors = kind === "doc" ? await this.inner.embedDocuments(inputs) : await Promise.all(inputs.map((t) => this.inner.embedQuery(t)));
+      const vectors =
+        kind === "doc"
+          ? await this.inner.embedDocuments(inputs)
+          : await Promise.all(inputs.map((t) => this.inner.embedQuery(t)));
       this.stats.modelMs += performance.now() - started;
       this.stats.modelTexts += batch.length;
       batch.forEach((k, j) => this.vectors.set(k, vectors[j]));
@@ -98,7 +101,9 @@ export class CachedEmbeddings extends Embeddings {
     const record = HASH_BYTES + this.dims * 4;
     for (let off = 0; off + record <= buf.length; off += record) {
       const k = buf.subarray(off, off + HASH_BYTES).toString("hex");
-      const floats = new Float32Array(buf.buffer.slice(buf.byteOffset + off + HASH_BYTES, buf.byteOffset + off + record));
+      const floats = new Float32Array(
+        buf.buffer.slice(buf.byteOffset + off + HASH_BYTES, buf.byteOffset + off + record),
+      );
       this.vectors.set(k, Array.from(floats));
     }
     this.stats.loadedFromDisk = this.vectors.size;
@@ -112,7 +117,8 @@ export class CachedEmbeddings extends Embeddings {
     const out = Buffer.alloc(record * keys.length);
     keys.forEach((k, i) => {
       const v = this.vectors.get(k)!;
-      if (v.length !== this.dims) throw new Error(`The embedder returned ${v.length} dimensions, expected ${this.dims}`);
+      if (v.length !== this.dims)
+        throw new Error(`The embedder returned ${v.length} dimensions, expected ${this.dims}`);
       out.write(k, i * record, "hex");
       Buffer.from(new Float32Array(v).buffer).copy(out, i * record + HASH_BYTES);
     });

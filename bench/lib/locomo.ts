@@ -150,7 +150,20 @@ export function resolveIds(raws: unknown[], known: Set<string>, counters: IdCoun
   return out;
 }
 
-const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
 
 /**
  * "1:56 pm on 8 May, 2023" or "2023年5月8日下午1:56" / "2023年5月8日 晚上7:30" → "2023-05-08T13:56:00.000Z";
@@ -173,11 +186,23 @@ function parseEnglishSessionDate(text: string): string | null {
 
 /** Parts of the day written before a 12-hour clock time, and whether they are after noon. */
 const ZH_DAY_PARTS: Record<string, "am" | "pm" | "noon"> = {
-  凌晨: "am", 早上: "am", 早晨: "am", 上午: "am", 中午: "noon", 下午: "pm", 傍晚: "pm", 晚上: "pm", 夜里: "pm", 夜间: "pm",
+  凌晨: "am",
+  早上: "am",
+  早晨: "am",
+  上午: "am",
+  中午: "noon",
+  下午: "pm",
+  傍晚: "pm",
+  晚上: "pm",
+  夜里: "pm",
+  夜间: "pm",
 };
 
 function parseChineseSessionDate(text: string): string | null {
-  const m = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]\s*(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间)?\s*(?:(\d{1,2})\s*[:：]\s*(\d{2}))?/.exec(text);
+  const m =
+    /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]\s*(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间)?\s*(?:(\d{1,2})\s*[:：]\s*(\d{2}))?/.exec(
+      text,
+    );
   if (!m) return null;
   const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
   if (month < 0 || month > 11 || day < 1 || day > 31) return null;

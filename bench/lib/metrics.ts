@@ -41,5 +41,10 @@ export interface LatencySummary {
 }
 
 export function latencySummary(ms: readonly number[]): LatencySummary {
-  return { p50: round(percentile(ms, 50), 3), p95: round(percentile(ms, 95), 3), mean: round(mean(ms), 3), n: ms.length };
+  return {
+    p50: round(percentile(ms, 50), 3),
+    p95: round(percentile(ms, 95), 3),
+    mean: round(mean(ms), 3),
+    n: ms.length,
+  };
 }

@@ -21,7 +21,9 @@ export class QueuedEmbeddings extends Embeddings {
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
     if (this.queue.length < texts.length) {
-      throw new Error(`QueuedEmbeddings: ${texts.length} vectors asked for, ${this.queue.length} queued; push them before the call`);
+      throw new Error(
+        `QueuedEmbeddings: ${texts.length} vectors asked for, ${this.queue.length} queued; push them before the call`,
+      );
     }
     return this.queue.splice(0, texts.length);
   }

@@ -75,7 +75,9 @@ function loadDataset(input: string): ParsedLocomo {
   try {
     raw = JSON.parse(readFileSync(resolve(input), "utf8"));
   } catch (error) {
-    throw new Error(`Cannot read LoCoMo input ${input}: ${(error as Error).message}. Pass --input <file> (LoCoMo's locomo10.json format).`);
+    throw new Error(
+      `Cannot read LoCoMo input ${input}: ${(error as Error).message}. Pass --input <file> (LoCoMo's locomo10.json format).`,
+    );
   }
   return parseLocomo(raw);
 }
@@ -102,12 +104,24 @@ function cachedEmbedder(embedder: BenchEmbedder, cacheFile: string | undefined):
   });
 }
 
-function systemEntries(names: SystemName[], embeddings: CachedEmbeddings, embedder: BenchEmbedder, withEntities: boolean): SystemEntry[] {
+function systemEntries(
+  names: SystemName[],
+  embeddings: CachedEmbeddings,
+  embedder: BenchEmbedder,
+  withEntities: boolean,
+): SystemEntry[] {
   const halfLifeDays = loadSettings().MEMORY_HALF_LIFE_DAYS;
   const { dims, coverage: queryCoverage } = embedder;
   const factories: Record<SystemName, () => Promise<RetrievalSystem>> = {
     "memory-chat": async () =>
-      new MemoryChatSystem({ store: await openEmbeddedStore(), embeddings, dims, halfLifeDays, queryCoverage, entities: withEntities }),
+      new MemoryChatSystem({
+        store: await openEmbeddedStore(),
+        embeddings,
+        dims,
+        halfLifeDays,
+        queryCoverage,
+        entities: withEntities,
+      }),
     bm25: async () => new Bm25System(),
     dense: async () => new DenseSystem(embeddings),
     mem0: () => Mem0System.create(embeddings, dims),
@@ -128,7 +142,14 @@ async function timeSingleQueries(embedder: BenchEmbedder, questions: string[]): 
   return latencySummary(ms);
 }
 
-function buildReport(options: CliOptions, data: ParsedLocomo, result: LocomoRunResult, embedder: BenchEmbedder, embeddings: CachedEmbeddings, queryMs: LatencySummary) {
+function buildReport(
+  options: CliOptions,
+  data: ParsedLocomo,
+  result: LocomoRunResult,
+  embedder: BenchEmbedder,
+  embeddings: CachedEmbeddings,
+  queryMs: LatencySummary,
+) {
   const s = embeddings.stats;
   return {
     dataset: basename(options.input).replace(/\.json$/, ""),
@@ -154,7 +175,12 @@ function buildReport(options: CliOptions, data: ParsedLocomo, result: LocomoRunR
       "searchMs: in-process around the search call, time inside the embedding model subtracted; questions are embedded before searching",
       "contextTokens: tokens of the top-k result texts joined by newlines, against the whole conversation as 'Speaker: text' lines",
     ],
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      node: process.version,
+      platform: process.platform,
+    },
     timestamp: new Date().toISOString(),
   };
 }
@@ -176,22 +202,31 @@ function recallChart(report: ReturnType<typeof buildReport>, embedderId: string)
 async function main(): Promise<void> {
   const options = readCli();
   const data = loadDataset(options.input);
-  console.log(`dataset ${basename(options.input)}: ${data.conversations.length} conversations, mode ${options.mode}, k ${options.ks.join(",")}`);
+  console.log(
+    `dataset ${basename(options.input)}: ${data.conversations.length} conversations, mode ${options.mode}, k ${options.ks.join(",")}`,
+  );
   console.log(describeDefects(data.defects));
 
   const embedder = await createBenchEmbedder();
   const cacheFile = options.cacheFile(embedder);
   const embeddings = cachedEmbedder(embedder, cacheFile);
-  console.log(`embedder ${embedder.id} (${embedder.dims} dims); ${embeddings.stats.loadedFromDisk} vectors from the cache${cacheFile ? "" : " (cache off)"}`);
+  console.log(
+    `embedder ${embedder.id} (${embedder.dims} dims); ${embeddings.stats.loadedFromDisk} vectors from the cache${cacheFile ? "" : " (cache off)"}`,
+  );
   const questions = data.conversations.slice(0, options.limit).flatMap((c) => c.questions.map((q) => q.question));
   const queryMs = await timeSingleQueries(embedder, questions.slice(0, 40));
 
-  const result = await runLocomo(data, systemEntries(options.systems, embeddings, embedder, options.entities), embeddings, {
-    mode: options.mode,
-    ks: options.ks,
-    limitConversations: options.limit,
-    log: (line) => console.log(line),
-  });
+  const result = await runLocomo(
+    data,
+    systemEntries(options.systems, embeddings, embedder, options.entities),
+    embeddings,
+    {
+      mode: options.mode,
+      ks: options.ks,
+      limitConversations: options.limit,
+      log: (line) => console.log(line),
+    },
+  );
   const report = buildReport(options, data, result, embedder, embeddings, queryMs);
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, JSON.stringify(report, null, 2) + "\n");

@@ -16,7 +16,10 @@ export function formatSummary(result: LocomoRunResult, ks: number[]): string {
     pad("ctx tok", 8),
     "ctx/conv",
   ].join(" ");
-  const lines = [`\n${result.mode}: ${result.questions} questions, recall ceiling ${result.recallCeiling.toFixed(3)}`, header];
+  const lines = [
+    `\n${result.mode}: ${result.questions} questions, recall ceiling ${result.recallCeiling.toFixed(3)}`,
+    header,
+  ];
   for (const [name, r] of Object.entries(result.systems)) {
     if ("error" in r) {
       lines.push(`${pad(name, 12)} not run: ${r.error}`);

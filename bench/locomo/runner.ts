@@ -131,7 +131,10 @@ export async function runLocomo(
       fullTokens: estimateTokens(conversationText(conv)),
     };
     for (const tally of [...tallies]) await guarded(tally, () => ingest(tally, user, embeddings));
-    await embeddings.warm(conv.questions.map((q) => q.question), ["doc", "query"]);
+    await embeddings.warm(
+      conv.questions.map((q) => q.question),
+      ["doc", "query"],
+    );
     for (const tally of [...tallies]) await guarded(tally, () => ask(tally, user, embeddings, ks));
 
     doneWork += work[ci];
@@ -208,7 +211,14 @@ function score(tally: Tally, q: LocomoQuestion, hits: RetrievedDoc[], ks: number
     const r = recallAtK(q.evidence, ranked, k);
     tally.recall.get(k)!.push(r);
     byK.get(k)!.push(r);
-    tally.contextTokens.get(k)!.push(estimateTokens(hits.slice(0, k).map((h) => h.text).join("\n")));
+    tally.contextTokens.get(k)!.push(
+      estimateTokens(
+        hits
+          .slice(0, k)
+          .map((h) => h.text)
+          .join("\n"),
+      ),
+    );
   }
 }
 

@@ -53,18 +53,28 @@ function scriptedEngine(ms: number, order: Map<string, number[]>): MemoryEngine 
   } as unknown as MemoryEngine;
 }
 
-async function drain(backend: Backend, o: { updates: number; users: number; workers: number; modelMs: number }): Promise<DrainResult> {
+async function drain(
+  backend: Backend,
+  o: { updates: number; users: number; workers: number; modelMs: number },
+): Promise<DrainResult> {
   const location = await backend.prepare();
   const feeder = location.open();
   try {
     const enqueueStart = performance.now();
     for (let i = 0; i < o.updates; i++) {
-      await feeder.enqueue(`user-${i % o.users}`, { input: [{ role: "user", content: `I own ${i} stamps.` }], options: { sourceId: String(i) } });
+      await feeder.enqueue(`user-${i % o.users}`, {
+        input: [{ role: "user", content: `I own ${i} stamps.` }],
+        options: { sourceId: String(i) },
+      });
     }
     const enqueueSeconds = (performance.now() - enqueueStart) / 1000;
     const order = new Map<string, number[]>();
     const engine = scriptedEngine(o.modelMs, order);
-    const workers = Array.from({ length: o.workers }, () => new MemoryWorker({ memory: async () => engine, queue: location.open(), logger: silentLogger, concurrency: 1 }));
+    const workers = Array.from(
+      { length: o.workers },
+      () =>
+        new MemoryWorker({ memory: async () => engine, queue: location.open(), logger: silentLogger, concurrency: 1 }),
+    );
     const start = performance.now();
     workers.forEach((w) => w.start());
     while ((await feeder.backlog()) > 0) await sleep(20);
@@ -76,7 +86,14 @@ async function drain(backend: Backend, o: { updates: number; users: number; work
     const done = (await feeder.list({ state: "done", limit: o.updates + 1 })).length;
     if (done !== o.updates) throw new Error(`${backend.name}: ${done} of ${o.updates} updates done`);
     const outOfOrder = [...order.values()].filter((seq) => seq.some((v, i) => i > 0 && v < seq[i - 1])).length;
-    return { backend: backend.name, updates: o.updates, enqueueSeconds: round(enqueueSeconds), drainSeconds: round(drainSeconds), updatesPerSecond: Math.round(o.updates / drainSeconds), outOfOrder };
+    return {
+      backend: backend.name,
+      updates: o.updates,
+      enqueueSeconds: round(enqueueSeconds),
+      drainSeconds: round(drainSeconds),
+      updatesPerSecond: Math.round(o.updates / drainSeconds),
+      outOfOrder,
+    };
   } finally {
     await feeder.close();
     await location.dispose();
@@ -87,7 +104,10 @@ const sqlite: Backend = {
   name: "sqlite",
   prepare: async () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-queue-"));
-    return { open: () => new SqliteJobQueue(join(dir, "queue.db")), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      open: () => new SqliteJobQueue(join(dir, "queue.db")),
+      dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   },
 };
 
@@ -99,7 +119,10 @@ function postgres(serverUrl: string): Backend {
       await onServer(serverUrl, `CREATE DATABASE ${name}`);
       const url = new URL(serverUrl);
       url.pathname = `/${name}`;
-      return { open: () => new PostgresJobQueue(url.toString()), dispose: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+      return {
+        open: () => new PostgresJobQueue(url.toString()),
+        dispose: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      };
     },
   };
 }
@@ -126,21 +149,29 @@ async function main(): Promise<void> {
       out: { type: "string", default: "bench/results/queue.json" },
     },
   });
-  const [updates, users, workers, modelMs] = (["updates", "users", "workers", "model-ms"] as const).map((k) => parseNumberList(k, values[k]!)[0]);
+  const [updates, users, workers, modelMs] = (["updates", "users", "workers", "model-ms"] as const).map(
+    (k) => parseNumberList(k, values[k]!)[0],
+  );
   const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    throw new Error("No PostgreSQL server: run bash scripts/postgres-test-server.sh run npm run bench:queue, or set DATABASE_URL to a server where this user may create databases");
+    throw new Error(
+      "No PostgreSQL server: run bash scripts/postgres-test-server.sh run npm run bench:queue, or set DATABASE_URL to a server where this user may create databases",
+    );
   }
   const options = { updates, users, workers, modelMs };
   const results: DrainResult[] = [];
   for (const backend of [sqlite, postgres(serverUrl)]) {
     const result = await drain(backend, options);
-    console.log(`${result.backend}: ${result.updatesPerSecond} updates/s (${updates} updates of ${users} users drained by ${workers} workers in ${result.drainSeconds} s; enqueued in ${result.enqueueSeconds} s; users out of order: ${result.outOfOrder})`);
+    console.log(
+      `${result.backend}: ${result.updatesPerSecond} updates/s (${updates} updates of ${users} users drained by ${workers} workers in ${result.drainSeconds} s; enqueued in ${result.enqueueSeconds} s; users out of order: ${result.outOfOrder})`,
+    );
     results.push(result);
   }
   const [s, p] = results;
   const ratio = round(p.updatesPerSecond / s.updatesPerSecond);
-  console.log(`postgres / sqlite: ${ratio}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+  console.log(
+    `postgres / sqlite: ${ratio}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+  );
   mkdirSync(dirname(values.out!), { recursive: true });
   writeFileSync(
     values.out!,

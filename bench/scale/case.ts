@@ -27,12 +27,24 @@ export interface ScaleCaseResult {
   maxRssMB: number;
 }
 
-export async function runScaleCase(storeName: string, users: number, memories: number, queries: number, seed: number, dims = DIMS): Promise<ScaleCaseResult> {
+export async function runScaleCase(
+  storeName: string,
+  users: number,
+  memories: number,
+  queries: number,
+  seed: number,
+  dims = DIMS,
+): Promise<ScaleCaseResult> {
   const kind = SCALE_STORES.find((s) => s.name === storeName);
   if (!kind) throw new Error(`Unknown store "${storeName}"; known: ${SCALE_STORES.map((s) => s.name).join(", ")}`);
   const opened = await kind.open();
   const embeddings = new QueuedEmbeddings();
-  const engine = new MemoryEngine({ store: opened.store, embeddings, dims, halfLifeDays: loadSettings().MEMORY_HALF_LIFE_DAYS });
+  const engine = new MemoryEngine({
+    store: opened.store,
+    embeddings,
+    dims,
+    halfLifeDays: loadSettings().MEMORY_HALF_LIFE_DAYS,
+  });
   await engine.init();
   const facts = seededRandom(seed);
   const vectors = seededRandom(seed + 1);

@@ -34,7 +34,11 @@ async function main(): Promise<void> {
   const userCounts = parseNumberList("users", values.users!);
   const queries = parseNumberList("queries", values.queries!)[0];
   const seed = parseNumberList("seed", values.seed!)[0];
-  const storeNames = parseChoiceList("stores", values.stores!, SCALE_STORES.map((s) => s.name));
+  const storeNames = parseChoiceList(
+    "stores",
+    values.stores!,
+    SCALE_STORES.map((s) => s.name),
+  );
   const caseScript = fileURLToPath(new URL("./case.ts", import.meta.url));
   const codes: { code: string; caseScript: string }[] = [];
   const baseline = values.baseline ? checkOut(values.baseline) : undefined;
@@ -56,11 +60,15 @@ async function main(): Promise<void> {
           const t0 = performance.now();
           console.log(`${kind.name}: ${size} memories over ${users} user(s), ${code}...`);
           // A process per case: its memory figures are its own, not the previous case's leftovers.
-          const stdout = execFileSync(process.execPath, ["--import", "tsx", caseScript, kind.name, String(users), String(size), String(queries), String(seed)], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-            maxBuffer: 16 * 2 ** 20,
-          });
+          const stdout = execFileSync(
+            process.execPath,
+            ["--import", "tsx", caseScript, kind.name, String(users), String(size), String(queries), String(seed)],
+            {
+              encoding: "utf8",
+              stdio: ["ignore", "pipe", "inherit"],
+              maxBuffer: 16 * 2 ** 20,
+            },
+          );
           const result = { ...(JSON.parse(stdout.trim().split("\n").pop()!) as ScaleCaseResult), code };
           results.push(result);
           console.log(
@@ -84,15 +92,27 @@ async function main(): Promise<void> {
     ? results
         .filter((r) => r.code === "this tree")
         .flatMap((r) => {
-          const before = results.find((b) => b.code === values.baseline && b.store === r.store && b.users === r.users && b.memories === r.memories);
+          const before = results.find(
+            (b) =>
+              b.code === values.baseline && b.store === r.store && b.users === r.users && b.memories === r.memories,
+          );
           if (!before) return [];
           const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-          return [{ store: r.store, users: r.users, memories: r.memories, p50Ratio: ratio(before.searchMs.p50, r.searchMs.p50), p95Ratio: ratio(before.searchMs.p95, r.searchMs.p95) }];
+          return [
+            {
+              store: r.store,
+              users: r.users,
+              memories: r.memories,
+              p50Ratio: ratio(before.searchMs.p50, r.searchMs.p50),
+              p95Ratio: ratio(before.searchMs.p95, r.searchMs.p95),
+            },
+          ];
         })
     : [];
   if (comparison.length) {
     console.log(`\nbaseline ${values.baseline} / this tree (search latency; above 1 = this tree is faster)`);
-    for (const c of comparison) console.log(`  ${c.store} ${c.users} user(s) ${c.memories}: p50 ${c.p50Ratio}x, p95 ${c.p95Ratio}x`);
+    for (const c of comparison)
+      console.log(`  ${c.store} ${c.users} user(s) ${c.memories}: p50 ${c.p50Ratio}x, p95 ${c.p95Ratio}x`);
   }
   const out = resolve(values.out!);
   mkdirSync(dirname(out), { recursive: true });
@@ -113,7 +133,12 @@ async function main(): Promise<void> {
         results,
         comparison,
         skipped,
-        machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform },
+        machine: {
+          cpus: cpus().length,
+          cpuModel: cpus()[0]?.model ?? "unknown",
+          node: process.version,
+          platform: process.platform,
+        },
         timestamp: new Date().toISOString(),
       },
       null,

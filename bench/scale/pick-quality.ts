@@ -20,7 +20,10 @@ import { randomUnitVector, seededRandom } from "./synthetic.js";
 
 const { values } = parseArgs({
   options: {
-    input: { type: "string", default: "../shared/data/locomo/locomo-dev.json,../shared/data/locomo-zh/locomo-zh-dev.json" },
+    input: {
+      type: "string",
+      default: "../shared/data/locomo/locomo-dev.json,../shared/data/locomo-zh/locomo-zh-dev.json",
+    },
     k: { type: "string", default: "64" },
     random: { type: "string", default: "10000,100000" },
     out: { type: "string", default: "bench/results/pick-quality.json" },
@@ -31,10 +34,25 @@ const k = parseNumberList("k", values.k!)[0];
 function row(seq: number, vector: ArrayLike<number>): MemoryRowWithEmbedding {
   const unit = normalize(vector);
   return {
-    seq, user_id: "u", id: `m${seq}`, text: "", category: "other", about: "user", created_at: "2024-01-01T00:00:00.000Z",
-    updated_at: "2024-01-01T00:00:00.000Z", event_time: null, valid_from: "2024-01-01T00:00:00.000Z", valid_to: null,
-    superseded_by: null, thread_id: null, source_id: null, hash: String(seq), metadata: "{}", index_text: "",
-    embedding: Buffer.from(unit.buffer), tokens: "",
+    seq,
+    user_id: "u",
+    id: `m${seq}`,
+    text: "",
+    category: "other",
+    about: "user",
+    created_at: "2024-01-01T00:00:00.000Z",
+    updated_at: "2024-01-01T00:00:00.000Z",
+    event_time: null,
+    valid_from: "2024-01-01T00:00:00.000Z",
+    valid_to: null,
+    superseded_by: null,
+    thread_id: null,
+    source_id: null,
+    hash: String(seq),
+    metadata: "{}",
+    index_text: "",
+    embedding: Buffer.from(unit.buffer),
+    tokens: "",
   } as MemoryRowWithEmbedding;
 }
 
@@ -43,26 +61,55 @@ const poolOf = (size: number) => Math.max(BIT_PICK_FACTOR * k, Math.ceil(size * 
 
 /** Share of the exact top k the pick keeps, averaged over the queries. */
 function agreement(vectors: number[][], queries: number[][], dims: number): number {
-  const snap = UserSnapshot.fromRows(0, vectors.map((v, i) => row(i, v)), dims);
-  const exactSnap = UserSnapshot.fromRows(0, vectors.map((v, i) => row(i, v)), dims);
+  const snap = UserSnapshot.fromRows(
+    0,
+    vectors.map((v, i) => row(i, v)),
+    dims,
+  );
+  const exactSnap = UserSnapshot.fromRows(
+    0,
+    vectors.map((v, i) => row(i, v)),
+    dims,
+  );
   let kept = 0;
   for (const q of queries) {
     // A k larger than the user's memories / BIT_PICK_FACTOR makes the snapshot scan exactly: the reference.
-    const exact = new Set(exactSnap.denseRanking(q, Math.ceil(vectors.length / BIT_PICK_FACTOR) + 1, eligibleWhere(exactSnap.size, () => true)).slice(0, k).map((c) => c.position));
-    kept += snap.denseRanking(q, k, eligibleWhere(snap.size, () => true)).filter((c) => exact.has(c.position)).length;
+    const exact = new Set(
+      exactSnap
+        .denseRanking(
+          q,
+          Math.ceil(vectors.length / BIT_PICK_FACTOR) + 1,
+          eligibleWhere(exactSnap.size, () => true),
+        )
+        .slice(0, k)
+        .map((c) => c.position),
+    );
+    kept += snap
+      .denseRanking(
+        q,
+        k,
+        eligibleWhere(snap.size, () => true),
+      )
+      .filter((c) => exact.has(c.position)).length;
   }
   return kept / (queries.length * k);
 }
 
 async function main(): Promise<void> {
   const embedder = await createBenchEmbedder();
-  const embeddings = new CachedEmbeddings(embedder.embeddings, embedder.dims, { cacheFile: defaultEmbeddingCacheFile(embedder.id, embedder.dims) });
+  const embeddings = new CachedEmbeddings(embedder.embeddings, embedder.dims, {
+    cacheFile: defaultEmbeddingCacheFile(embedder.id, embedder.dims),
+  });
   const results = [];
   for (const input of values.input!.split(",")) {
     const data = parseLocomo(JSON.parse(readFileSync(resolve(input), "utf8")));
-    const turns = data.conversations.flatMap((c) => c.sessions.flatMap((s) => s.turns.map((t) => `${t.speaker}: ${t.text}`)));
+    const turns = data.conversations.flatMap((c) =>
+      c.sessions.flatMap((s) => s.turns.map((t) => `${t.speaker}: ${t.text}`)),
+    );
     const questions = data.conversations.flatMap((c) => c.questions.map((q) => q.question));
-    console.log(`${input}: embedding ${turns.length} turns and ${questions.length} questions (cached after the first run)...`);
+    console.log(
+      `${input}: embedding ${turns.length} turns and ${questions.length} questions (cached after the first run)...`,
+    );
     const vectors = await embeddings.embedDocuments(turns);
     const queries = await embeddings.embedDocuments(questions);
     const rand = seededRandom(42);
@@ -77,7 +124,9 @@ async function main(): Promise<void> {
       realEmbeddings: Math.round(agreement(vectors, queries, embedder.dims) * 1000) / 1000,
       randomVectors: Math.round(agreement(randomVectors, randomQueries, embedder.dims) * 1000) / 1000,
     };
-    console.log(`  ${result.memories} memories, pool ${result.pool}: the pick keeps ${result.realEmbeddings} of the exact top ${k} (random vectors: ${result.randomVectors})`);
+    console.log(
+      `  ${result.memories} memories, pool ${result.pool}: the pick keeps ${result.realEmbeddings} of the exact top ${k} (random vectors: ${result.randomVectors})`,
+    );
     results.push(result);
   }
   const randomOnly = [];
@@ -91,7 +140,21 @@ async function main(): Promise<void> {
   }
   const out = resolve(values.out!);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ benchmark: "pick-quality", embedder: embedder.id, dims: embedder.dims, results, randomOnly, timestamp: new Date().toISOString() }, null, 2) + "\n");
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        benchmark: "pick-quality",
+        embedder: embedder.id,
+        dims: embedder.dims,
+        results,
+        randomOnly,
+        timestamp: new Date().toISOString(),
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   console.log(`wrote ${out}`);
 }
 

@@ -20,7 +20,8 @@ const sqlite: ScaleStoreKind = {
 const qdrant: ScaleStoreKind = {
   name: "qdrant",
   unavailable: async () => {
-    if (!loadSettings().QDRANT_URL) return "QDRANT_URL is not set: set it to a running Qdrant (e.g. http://127.0.0.1:6333) to measure it";
+    if (!loadSettings().QDRANT_URL)
+      return "QDRANT_URL is not set: set it to a running Qdrant (e.g. http://127.0.0.1:6333) to measure it";
     return null;
   },
   open: async () => {
@@ -32,7 +33,11 @@ const qdrant: ScaleStoreKind = {
       store,
       dispose: async () => {
         await store.close();
-        const client = new QdrantClient({ url: settings.QDRANT_URL!, apiKey: settings.QDRANT_API_KEY, checkCompatibility: false });
+        const client = new QdrantClient({
+          url: settings.QDRANT_URL!,
+          apiKey: settings.QDRANT_API_KEY,
+          checkCompatibility: false,
+        });
         const { collections } = await client.getCollections();
         for (const { name } of collections) {
           if (name === collection || name.startsWith(`${collection}_`)) await client.deleteCollection(name);

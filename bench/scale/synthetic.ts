@@ -17,10 +17,51 @@ export function seededRandom(seed: number): () => number {
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)];
 
-const NAMES = ["Anna", "Ben", "Chloe", "David", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonas", "Kofi", "Lena", "Mateo", "Nadia", "Omar", "Priya"];
-const CITIES = ["Lisbon", "Osaka", "Nairobi", "Toronto", "Berlin", "Lima", "Hanoi", "Oslo", "Austin", "Porto", "Seoul", "Dublin"];
+const NAMES = [
+  "Anna",
+  "Ben",
+  "Chloe",
+  "David",
+  "Elena",
+  "Farid",
+  "Grace",
+  "Hiro",
+  "Isla",
+  "Jonas",
+  "Kofi",
+  "Lena",
+  "Mateo",
+  "Nadia",
+  "Omar",
+  "Priya",
+];
+const CITIES = [
+  "Lisbon",
+  "Osaka",
+  "Nairobi",
+  "Toronto",
+  "Berlin",
+  "Lima",
+  "Hanoi",
+  "Oslo",
+  "Austin",
+  "Porto",
+  "Seoul",
+  "Dublin",
+];
 const FOODS = ["ramen", "tacos", "sushi", "lentil soup", "dumplings", "paella", "pho", "falafel", "risotto", "curry"];
-const HOBBIES = ["climbing", "painting", "chess", "running", "pottery", "sailing", "baking", "photography", "gardening", "cycling"];
+const HOBBIES = [
+  "climbing",
+  "painting",
+  "chess",
+  "running",
+  "pottery",
+  "sailing",
+  "baking",
+  "photography",
+  "gardening",
+  "cycling",
+];
 const PETS = ["dog", "cat", "parrot", "rabbit", "turtle"];
 const JOBS = ["nurse", "teacher", "data engineer", "carpenter", "designer", "lawyer", "chef", "pilot"];
 const ZH_CITIES = ["上海", "北京", "成都", "杭州", "广州", "深圳", "西安", "南京", "武汉", "厦门"];
@@ -29,12 +70,27 @@ const ZH_HOBBIES = ["爬山", "书法", "游泳", "下棋", "摄影", "弹钢琴
 const ZH_NAMES = ["小王", "李娜", "张伟", "陈静", "刘洋", "王芳"];
 
 const DETAILS = [
-  "", "", "", " since last year", " after a long break", " with an old colleague", " because of work", " on a rainy Tuesday",
-  " for the first time", " every other week", " despite the cost", " near the old harbour", " with the kids", " before the holidays",
+  "",
+  "",
+  "",
+  " since last year",
+  " after a long break",
+  " with an old colleague",
+  " because of work",
+  " on a rainy Tuesday",
+  " for the first time",
+  " every other week",
+  " despite the cost",
+  " near the old harbour",
+  " with the kids",
+  " before the holidays",
 ];
 const ZH_DETAILS = ["", "", "，已经两年了", "，每个周末", "，和同事一起", "，因为工作需要", "，这是第一次"];
 
-type Template = (r: () => number) => { text: string; category: "profile" | "preference" | "plan" | "event" | "relationship" | "skill" };
+type Template = (r: () => number) => {
+  text: string;
+  category: "profile" | "preference" | "plan" | "event" | "relationship" | "skill";
+};
 
 const TEMPLATES: Template[] = [
   (r) => ({ text: `User lives in ${pick(r, CITIES)}`, category: "profile" }),
@@ -42,7 +98,10 @@ const TEMPLATES: Template[] = [
   (r) => ({ text: `User likes ${pick(r, FOODS)} but not ${pick(r, FOODS)}`, category: "preference" }),
   (r) => ({ text: `User has a ${pick(r, PETS)} named ${pick(r, NAMES)}`, category: "relationship" }),
   (r) => ({ text: `User's friend ${pick(r, NAMES)} moved to ${pick(r, CITIES)}`, category: "relationship" }),
-  (r) => ({ text: `User plans a trip to ${pick(r, CITIES)} next ${pick(r, ["spring", "summer", "autumn", "winter"])}`, category: "plan" }),
+  (r) => ({
+    text: `User plans a trip to ${pick(r, CITIES)} next ${pick(r, ["spring", "summer", "autumn", "winter"])}`,
+    category: "plan",
+  }),
   (r) => ({ text: `User took up ${pick(r, HOBBIES)} this year`, category: "skill" }),
   (r) => ({ text: `User went ${pick(r, HOBBIES)} with ${pick(r, NAMES)} on the weekend`, category: "event" }),
   (r) => ({ text: `用户住在${pick(r, ZH_CITIES)}`, category: "profile" }),

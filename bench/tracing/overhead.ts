@@ -35,12 +35,19 @@ const library = await perCall("langsmith traceable() with tracing off", () => un
 
 const dir = mkdtempSync(join(tmpdir(), "tracing-bench-"));
 const store = new SqliteMemoryStore(join(dir, "memory.db"));
-const engine = new MemoryEngine({ store, embeddings: new SyntheticEmbeddings({ vectorSize: 64 }), dims: 64, halfLifeDays: 0 });
+const engine = new MemoryEngine({
+  store,
+  embeddings: new SyntheticEmbeddings({ vectorSize: 64 }),
+  dims: 64,
+  halfLifeDays: 0,
+});
 const words = ["tea", "coffee", "Lisbon", "Berlin", "cello", "piano", "peanuts", "sister", "running", "chess"];
 await engine.add("", {
   userId: "u",
   infer: false,
-  facts: Array.from({ length: 1000 }, (_, i) => ({ text: `fact ${i} about ${words[i % 10]} and ${words[(i * 7) % 10]}` })),
+  facts: Array.from({ length: 1000 }, (_, i) => ({
+    text: `fact ${i} about ${words[i % 10]} and ${words[(i * 7) % 10]}`,
+  })),
 });
 const searches = 200;
 for (let i = 0; i < 20; i++) await engine.search(`${words[i % 10]} ${words[(i * 3) % 10]}`, { userId: "u" });
@@ -50,6 +57,10 @@ const searchNs = Number(process.hrtime.bigint() - start) / searches;
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`${"engine.search, 1,000 memories (SQLite)".padEnd(44)} ${(searchNs / 1e3).toFixed(0).padStart(7)} µs/call`);
+console.log(
+  `${"engine.search, 1,000 memories (SQLite)".padEnd(44)} ${(searchNs / 1e3).toFixed(0).padStart(7)} µs/call`,
+);
 // A search passes two gates (the search and its rank fusion), three with a time phrase.
-console.log(`gate cost per search: ${(((gated - plain) * 2) / 1e3).toFixed(2)} µs = ${(((gated - plain) * 2 * 100) / searchNs).toFixed(3)} % of a search; ungated traceable would add ${(((library - plain) * 2) / 1e3).toFixed(2)} µs`);
+console.log(
+  `gate cost per search: ${(((gated - plain) * 2) / 1e3).toFixed(2)} µs = ${(((gated - plain) * 2 * 100) / searchNs).toFixed(3)} % of a search; ungated traceable would add ${(((library - plain) * 2) / 1e3).toFixed(2)} µs`,
+);

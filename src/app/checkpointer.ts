@@ -19,7 +19,10 @@ export async function createCheckpointer(settings: Settings): Promise<BaseCheckp
       await saver.setup();
     } catch (e) {
       await saver.end().catch(() => undefined);
-      throw new Error(unreachableMessage(settings.DATABASE_URL, e, `conversations in ${join(settings.DATA_DIR, "checkpoints.db")}`), { cause: e });
+      throw new Error(
+        unreachableMessage(settings.DATABASE_URL, e, `conversations in ${join(settings.DATA_DIR, "checkpoints.db")}`),
+        { cause: e },
+      );
     }
     return saver;
   }

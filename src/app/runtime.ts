@@ -125,7 +125,11 @@ export function createRuntime(
     started = true;
     // The JSON-lines outbox of older versions joins the queue first, so its updates keep their place.
     void importLegacyOutbox(queue, join(settings.DATA_DIR, "outbox.jsonl"), workerLogger)
-      .catch((error) => workerLogger.error("the old outbox file could not be imported; it is left in place", { error: (error as Error).message }))
+      .catch((error) =>
+        workerLogger.error("the old outbox file could not be imported; it is left in place", {
+          error: (error as Error).message,
+        }),
+      )
       .finally(() => memoryWorker.start());
   };
   return {

@@ -11,7 +11,11 @@ const settings = loadSettings();
 const tokens = settings.AUTH_TOKENS ? parseTokens(settings.AUTH_TOKENS) : undefined;
 
 const logger = createLogger(settings.LOG_LEVEL).child({ component: "auth" });
-if (tokens) logger.info("token mode: each request needs a bearer token from AUTH_TOKENS", { users: tokens.users.length });
-else logger.warn("open mode (AUTH_TOKENS unset): the caller names the user and only requests to localhost are answered; do not expose this server");
+if (tokens)
+  logger.info("token mode: each request needs a bearer token from AUTH_TOKENS", { users: tokens.users.length });
+else
+  logger.warn(
+    "open mode (AUTH_TOKENS unset): the caller names the user and only requests to localhost are answered; do not expose this server",
+  );
 
 export const auth = createAuth(tokens);

@@ -62,7 +62,11 @@ export function createAuth(tokens: TokenTable | undefined) {
     .on("store", ({ user }) => {
       // src/server serves every /store route itself, scoped to the caller; the built-in store
       // (which would hold anything under any namespace) is never reachable for a signed-in user.
-      if (scoped(user)) throw refusal(403, 'The built-in store is not served; long-term memory is under /store with namespace ["memories", <your user id>].');
+      if (scoped(user))
+        throw refusal(
+          403,
+          'The built-in store is not served; long-term memory is under /store with namespace ["memories", <your user id>].',
+        );
     });
 }
 
@@ -74,7 +78,11 @@ export function createAuth(tokens: TokenTable | undefined) {
 export function identifyCaller(request: Request, tokens: TokenTable | undefined): Caller & { permissions: string[] } {
   if (!tokens) return openModeCaller(request);
   const token = requestToken(request.headers);
-  if (!token) throw refusal(401, 'Authentication required: send "Authorization: Bearer <token>" or "x-api-key: <token>" (the SDKs\' api_key; tokens are set in AUTH_TOKENS).');
+  if (!token)
+    throw refusal(
+      401,
+      'Authentication required: send "Authorization: Bearer <token>" or "x-api-key: <token>" (the SDKs\' api_key; tokens are set in AUTH_TOKENS).',
+    );
   const user = tokens.userFor(token);
   if (!user) throw refusal(401, "Unknown token: check the token against AUTH_TOKENS.");
   return { identity: user, permissions: [], is_authenticated: true };
@@ -84,7 +92,10 @@ export function identifyCaller(request: Request, tokens: TokenTable | undefined)
 function openModeCaller(request: Request): Caller & { permissions: string[] } {
   const host = new URL(request.url).hostname;
   if (!LOOPBACK_HOSTS.has(host)) {
-    throw refusal(403, `Auth is off (AUTH_TOKENS unset), so this server only answers requests addressed to localhost, not "${host}". Set AUTH_TOKENS to serve other hosts.`);
+    throw refusal(
+      403,
+      `Auth is off (AUTH_TOKENS unset), so this server only answers requests addressed to localhost, not "${host}". Set AUTH_TOKENS to serve other hosts.`,
+    );
   }
   return { identity: "anonymous", permissions: [], is_authenticated: false };
 }

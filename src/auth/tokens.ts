@@ -28,7 +28,9 @@ export function parseTokens(spec: string): TokenTable {
     if (!pair) continue;
     const colon = pair.lastIndexOf(":");
     if (colon <= 0 || colon === pair.length - 1) {
-      throw new AuthConfigError(`"${pair.slice(0, 40)}" is not "user:token"; write AUTH_TOKENS as "alice:token1,bob:token2".`);
+      throw new AuthConfigError(
+        `"${pair.slice(0, 40)}" is not "user:token"; write AUTH_TOKENS as "alice:token1,bob:token2".`,
+      );
     }
     const user = pair.slice(0, colon).trim();
     const token = pair.slice(colon + 1).trim();
@@ -38,11 +40,15 @@ export function parseTokens(spec: string): TokenTable {
       throw new AuthConfigError(`user "${user.slice(0, 40)}": ${(error as Error).message}`);
     }
     if (token.length < MIN_TOKEN_LENGTH) {
-      throw new AuthConfigError(`the token of "${user}" has ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} (e.g. from \`openssl rand -hex 16\`).`);
+      throw new AuthConfigError(
+        `the token of "${user}" has ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} (e.g. from \`openssl rand -hex 16\`).`,
+      );
     }
     const digest = sha256(token);
     if (entries.some((e) => timingSafeEqual(e.digest, digest))) {
-      throw new AuthConfigError(`two users share one token ("${user}" and another); give each user a token of their own.`);
+      throw new AuthConfigError(
+        `two users share one token ("${user}" and another); give each user a token of their own.`,
+      );
     }
     entries.push({ user, digest });
   }

@@ -39,7 +39,12 @@ export function parseCommandLine(argv: string[], spec: CommandSpec): ParsedComma
     help: { type: "boolean", short: "h" },
   } as const;
   try {
-    const { positionals, values } = parseArgs({ args: argv, options, allowPositionals: spec.usage !== undefined, strict: true });
+    const { positionals, values } = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: spec.usage !== undefined,
+      strict: true,
+    });
     return { positional: positionals, values };
   } catch (error) {
     throw new UsageError(`${parseProblem(error)}\n${optionsLine(spec)}`);
@@ -83,6 +88,7 @@ function parseProblem(error: unknown): string {
     if (/does not take an argument/.test(message)) return `${option} is a flag and takes no value`;
     if (option) return `${option} needs a value`;
   }
-  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `unexpected argument ${message.match(/'([^']*)'/)?.[1] ?? message}`;
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")
+    return `unexpected argument ${message.match(/'([^']*)'/)?.[1] ?? message}`;
   return message.split(/\.\s/)[0];
 }

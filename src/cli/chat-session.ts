@@ -167,7 +167,11 @@ export class ChatSession {
           break;
         case "/threads": {
           const threads = this.o.threads.list(userId);
-          write(threads.length ? threads.map((t) => `${t === this.threadId ? "*" : " "} ${t}`).join("\n") + "\n" : "no threads yet\n");
+          write(
+            threads.length
+              ? threads.map((t) => `${t === this.threadId ? "*" : " "} ${t}`).join("\n") + "\n"
+              : "no threads yet\n",
+          );
           break;
         }
         case "/memories": {
@@ -178,7 +182,11 @@ export class ChatSession {
         case "/search": {
           if (!arg) return this.usage("/search <text>");
           const hits = await (await this.o.memory()).search(arg, { userId, limit: 10 });
-          write(hits.length ? hits.map((h) => `${h.score.toFixed(4)}  ${memoryLine(h.memory)}`).join("\n") + "\n" : "no matching memories\n");
+          write(
+            hits.length
+              ? hits.map((h) => `${h.score.toFixed(4)}  ${memoryLine(h.memory)}`).join("\n") + "\n"
+              : "no matching memories\n",
+          );
           break;
         }
         case "/history": {
@@ -202,26 +210,38 @@ export class ChatSession {
         case "/feedback": {
           const [id, kind] = rest;
           if (!id || !kind) return this.usage("/feedback <memory id> up|down|wrong");
-          const memory = await (await this.o.memory()).feedback(id, parseFeedbackKind(kind), { userId, threadId: this.threadId });
+          const memory = await (
+            await this.o.memory()
+          ).feedback(id, parseFeedbackKind(kind), { userId, threadId: this.threadId });
           write(`${kind}: ${memoryLine(memory)}\n`);
           break;
         }
         case "/queue": {
           if (!this.o.worker) return this.usage("/queue needs the memory update queue (run the chat with its runtime)");
           const jobs = (await this.o.worker.queue.list({ userId })).filter((j) => j.state !== "done");
-          write(jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n");
+          write(
+            jobs.length ? jobs.map(jobLine).join("\n") + "\n" : "no memory updates waiting: every update is stored\n",
+          );
           break;
         }
         case "/entities": {
           const memory = await this.o.memory();
-          write(memory.entities ? `${entitiesText(await listEntities(memory, userId), userId)}\n` : "no memory map: this memory keeps none\n");
+          write(
+            memory.entities
+              ? `${entitiesText(await listEntities(memory, userId), userId)}\n`
+              : "no memory map: this memory keeps none\n",
+          );
           break;
         }
         case "/entity": {
           if (!arg) return this.usage("/entity <name>");
           const memory = await this.o.memory();
           const found = memory.entities ? await findEntity(memory, userId, arg) : null;
-          write(found ? `${entityText(await entityTimeline(memory, userId, found))}\n` : `no entity named "${arg}"; /entities lists them\n`);
+          write(
+            found
+              ? `${entityText(await entityTimeline(memory, userId, found))}\n`
+              : `no entity named "${arg}"; /entities lists them\n`,
+          );
           break;
         }
         case "/profile": {
@@ -248,11 +268,15 @@ export class ChatSession {
   private async askForgetMe(): Promise<void> {
     const { write, userId } = this.o;
     if (!this.o.interactive) {
-      write(`/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased. From a script: npx memories forget-user --user ${userId} --yes\n`);
+      write(
+        `/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased. From a script: npx memories forget-user --user ${userId} --yes\n`,
+      );
       return;
     }
     const memories = (await (await this.o.memory()).list({ userId })).length;
-    write(`This erases all ${memories} ${memories === 1 ? "memory" : "memories"} of user ${userId} (superseded ones too), their history and queued updates; it cannot be undone.\n`);
+    write(
+      `This erases all ${memories} ${memories === 1 ? "memory" : "memories"} of user ${userId} (superseded ones too), their history and queued updates; it cannot be undone.\n`,
+    );
     write(`Type ${userId} to confirm; anything else cancels.\n`);
     this.forgetAsked = true;
   }

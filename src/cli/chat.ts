@@ -44,7 +44,9 @@ async function main(): Promise<number> {
     // Checked before anything loads: a bad id would otherwise fail every turn.
     validateUserId(userId);
   } catch (e) {
-    stderr.write(`--user: ${(e as Error).message}. A user id is 1 to ${MAX_USER_ID_LENGTH} characters with no control characters, e.g. --user alice.\n`);
+    stderr.write(
+      `--user: ${(e as Error).message}. A user id is 1 to ${MAX_USER_ID_LENGTH} characters with no control characters, e.g. --user alice.\n`,
+    );
     return 2;
   }
   let settings;
@@ -61,7 +63,9 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!settings.CHAT_MODEL) {
-    stderr.write(`CHAT_MODEL is not set: using the small local model ${modelSpec.slice("llama-cpp:".length)} (it remembers what you tell it; its answers are weak).\n`);
+    stderr.write(
+      `CHAT_MODEL is not set: using the small local model ${modelSpec.slice("llama-cpp:".length)} (it remembers what you tell it; its answers are weak).\n`,
+    );
   }
   const spinner = new Spinner(stderr);
   const runtime = createRuntime(settings, { onModelProgress: (msg) => spinner.update(msg) });

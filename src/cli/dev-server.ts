@@ -18,7 +18,12 @@ const ROOT = resolve(import.meta.dirname, "../..");
 
 async function main(argv: string[]): Promise<number> {
   // Not strict: every other option is the LangGraph CLI's to read; only where it listens matters here.
-  const { values } = parseArgs({ args: argv, options: { port: { type: "string", short: "p" }, host: { type: "string", short: "h" } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: "string", short: "p" }, host: { type: "string", short: "h" } },
+    strict: false,
+    allowPositionals: true,
+  });
   const port = typeof values.port === "string" ? values.port : DEFAULT_PORT;
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
   if (!/^\d+$/.test(port) || Number(port) > 65535) {
@@ -50,8 +55,14 @@ function portProblem(port: number, host: string): Promise<string | undefined> {
   return new Promise((done) => {
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") done(`port ${port} is taken on ${host}: stop what uses it, or start on another port with npm run dev -- --port <N>`);
-      else if (error.code === "EACCES") done(`port ${port} on ${host} needs privileges this user lacks: pick a port above 1023 with npm run dev -- --port <N>`);
+      if (error.code === "EADDRINUSE")
+        done(
+          `port ${port} is taken on ${host}: stop what uses it, or start on another port with npm run dev -- --port <N>`,
+        );
+      else if (error.code === "EACCES")
+        done(
+          `port ${port} on ${host} needs privileges this user lacks: pick a port above 1023 with npm run dev -- --port <N>`,
+        );
       else done(`cannot listen on ${host}:${port} (${error.code ?? error.message}): check --host and --port`);
     });
     probe.listen(port, host, () => probe.close(() => done(undefined)));

@@ -26,7 +26,8 @@ export const ENTITY_COMMANDS: Record<string, MemoriesCommand> = {
       if (!name) throw new UsageError("entity needs a name: memories entity <name> --user ID");
       const opened = await engine();
       const found = await findEntity(opened, userId, name);
-      if (!found) throw new NotFoundError(`No entity named "${name}" for user ${userId}: see memories entities --user ${userId}`);
+      if (!found)
+        throw new NotFoundError(`No entity named "${name}" for user ${userId}: see memories entities --user ${userId}`);
       const timeline = await entityTimeline(opened, userId, found);
       return { data: { ...timeline, memories: timeline.memories.map(memoryView) }, text: entityText(timeline) };
     },
@@ -40,13 +41,17 @@ export const ENTITY_COMMANDS: Record<string, MemoriesCommand> = {
     },
     async run({ engine, userId, values }) {
       const format = stringValue(values, "format") ?? "json";
-      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
+      if (!(FORMATS as readonly string[]).includes(format))
+        throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
       const map = await memoryMap(await engine(), userId);
       const body = format === "dot" ? mapToDot(map) : format === "svg" ? mapToSvg(map) : JSON.stringify(map, null, 2);
       const out = stringValue(values, "out");
       if (!out) return { data: map, text: body };
       writeFileSync(out, body + "\n");
-      return { data: { userId, file: out, nodes: map.nodes.length, edges: map.edges.length }, text: `wrote the memory map of ${userId} (${map.nodes.length} entities, ${map.edges.length} relations) to ${out}` };
+      return {
+        data: { userId, file: out, nodes: map.nodes.length, edges: map.edges.length },
+        text: `wrote the memory map of ${userId} (${map.nodes.length} entities, ${map.edges.length} relations) to ${out}`,
+      };
     },
   }),
 };

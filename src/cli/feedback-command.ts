@@ -12,7 +12,10 @@ export const FEEDBACK_COMMANDS: Record<string, MemoriesCommand> = {
     summary: "Feedback on a memory: wrong (no longer current, kept as history), down or up (its ranking weight).",
     async run({ engine, userId, args }) {
       const [id, kind] = args;
-      if (!id || !kind) throw new UsageError(`feedback needs a memory id and one of ${FEEDBACK_KINDS.join(", ")}: memories feedback <id> up --user ID`);
+      if (!id || !kind)
+        throw new UsageError(
+          `feedback needs a memory id and one of ${FEEDBACK_KINDS.join(", ")}: memories feedback <id> up --user ID`,
+        );
       const feedback = parseFeedbackKind(kind);
       try {
         const memory = await (await engine()).feedback(id, feedback, { userId });

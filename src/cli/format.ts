@@ -17,7 +17,11 @@ export function changesLine(changes: MemoryChange[], status: string | undefined)
   return (
     "memory: " +
     changes
-      .map((c) => (c.operation === "SUPERSEDE" || c.operation === "UPDATE" ? `${VERB[c.operation]} "${c.oldText}" → "${c.text}"` : `${VERB[c.operation]} "${c.text}"`))
+      .map((c) =>
+        c.operation === "SUPERSEDE" || c.operation === "UPDATE"
+          ? `${VERB[c.operation]} "${c.oldText}" → "${c.text}"`
+          : `${VERB[c.operation]} "${c.text}"`,
+      )
       .join("; ")
   );
 }
@@ -37,7 +41,10 @@ export function memoryLine(m: MemoryRecord): string {
 }
 
 export function historyLine(h: HistoryEntry): string {
-  const change = h.oldText && h.newText && h.oldText !== h.newText ? `"${h.oldText}" → "${h.newText}"` : `"${h.newText ?? h.oldText}"`;
+  const change =
+    h.oldText && h.newText && h.oldText !== h.newText
+      ? `"${h.oldText}" → "${h.newText}"`
+      : `"${h.newText ?? h.oldText}"`;
   return `${h.at.slice(0, 19).replace("T", " ")}  ${h.operation.padEnd(9)} ${change}${h.threadId ? `  (thread ${h.threadId})` : ""}${h.reason ? `\n${" ".repeat(21)}why: ${h.reason}` : ""}`;
 }
 
@@ -51,7 +58,8 @@ export function versionLines(chain: SupersedeChain): string[] {
   if (versions.length === 1 && !last.supersededBy) return [];
   const minute = (iso: string) => iso.slice(0, 16).replace("T", " ");
   const lines = versions.map(
-    (m) => `${m === chain.memory ? "*" : " "} ${minute(m.validFrom)} → ${(m.validTo ? minute(m.validTo) : "now").padEnd(16)}  ${m.id}  "${m.text}"`,
+    (m) =>
+      `${m === chain.memory ? "*" : " "} ${minute(m.validFrom)} → ${(m.validTo ? minute(m.validTo) : "now").padEnd(16)}  ${m.id}  "${m.text}"`,
   );
   // A successor that was deleted after it superseded this fact leaves only its id behind.
   if (last.supersededBy) lines.push(`  replaced by ${last.supersededBy}, since deleted`);
@@ -61,7 +69,8 @@ export function versionLines(chain: SupersedeChain): string[] {
 /** One memory update job: id, state, tries, and why it waits or died. */
 export function jobLine(j: MemoryJob): string {
   const said = j.payload.kind ?? `"${(j.payload.input.find((m) => m.role === "user")?.content ?? "").slice(0, 40)}"`;
-  const when = j.state === "queued" && j.attempts > 0 ? `  next try ${j.nextAttemptAt.slice(0, 19).replace("T", " ")}` : "";
+  const when =
+    j.state === "queued" && j.attempts > 0 ? `  next try ${j.nextAttemptAt.slice(0, 19).replace("T", " ")}` : "";
   const why = j.lastError ? `  (${j.lastError})` : "";
   return `${j.id}  ${j.state.padEnd(7)} tries ${j.attempts}  ${j.createdAt.slice(0, 19).replace("T", " ")}  ${said}${when}${why}`;
 }

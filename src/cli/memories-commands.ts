@@ -35,20 +35,37 @@ export const USER_OPTIONS: Record<string, OptionSpec> = {
   json: { type: "boolean", help: "print JSON for scripts" },
 };
 
-const LIMIT = (what: string, fallback: number): OptionSpec => ({ type: "string", value: "N", help: `at most N ${what} (default ${fallback})` });
+const LIMIT = (what: string, fallback: number): OptionSpec => ({
+  type: "string",
+  value: "N",
+  help: `at most N ${what} (default ${fallback})`,
+});
 
-export function command(name: string, spec: Omit<MemoriesCommand, "name" | "options"> & { options?: Record<string, OptionSpec> }): MemoriesCommand {
+export function command(
+  name: string,
+  spec: Omit<MemoriesCommand, "name" | "options"> & { options?: Record<string, OptionSpec> },
+): MemoriesCommand {
   return { ...spec, name: `memories ${name}`, options: { ...spec.options, ...USER_OPTIONS } };
 }
 
 export const COMMANDS: Record<string, MemoriesCommand> = {
   list: command("list", {
     summary: "The user's memories, newest first.",
-    options: { limit: LIMIT("memories", 1000), offset: { type: "string", value: "N", help: "skip the first N (default 0)" }, all: { type: "boolean", help: "superseded memories too" } },
+    options: {
+      limit: LIMIT("memories", 1000),
+      offset: { type: "string", value: "N", help: "skip the first N (default 0)" },
+      all: { type: "boolean", help: "superseded memories too" },
+    },
     async run({ engine, userId, values }) {
-      const page = { includeHistory: values.all === true, limit: intOption(values, "limit", 1000), offset: intOption(values, "offset", 0) };
+      const page = {
+        includeHistory: values.all === true,
+        limit: intOption(values, "limit", 1000),
+        offset: intOption(values, "offset", 0),
+      };
       const memories = await (await engine()).list({ userId, ...page });
-      const text = memories.length ? memories.map(memoryLine).join("\n") + `\n${count(memories.length, "memory", "memories")}` : `no memories for ${userId}`;
+      const text = memories.length
+        ? memories.map(memoryLine).join("\n") + `\n${count(memories.length, "memory", "memories")}`
+        : `no memories for ${userId}`;
       return { data: { userId, memories: memories.map(memoryView) }, text };
     },
   }),
@@ -62,7 +79,9 @@ export const COMMANDS: Record<string, MemoriesCommand> = {
       if (!query) throw new UsageError("search needs a query: memories search <text> --user ID");
       const limit = intOption(values, "limit", 8);
       const hits = await (await engine()).search(query, { userId, limit });
-      const text = hits.length ? hits.map((h) => `${h.score.toFixed(3)}  ${memoryLine(h.memory)}`).join("\n") : "no matching memories";
+      const text = hits.length
+        ? hits.map((h) => `${h.score.toFixed(3)}  ${memoryLine(h.memory)}`).join("\n")
+        : "no matching memories";
       return { data: { userId, results: hits.map(searchResultView) }, text };
     },
   }),
@@ -93,7 +112,12 @@ export const COMMANDS: Record<string, MemoriesCommand> = {
       if (history.length === 0 && !chain) throw new NotFoundError(`No memory with id ${id} for user ${userId}`);
       const lines = history.map(historyLine).join("\n") || "no history recorded";
       return {
-        data: { memoryId: id, history, replaced: chain?.replaced.map(memoryView) ?? [], replacedBy: chain?.replacedBy.map(memoryView) ?? [] },
+        data: {
+          memoryId: id,
+          history,
+          replaced: chain?.replaced.map(memoryView) ?? [],
+          replacedBy: chain?.replacedBy.map(memoryView) ?? [],
+        },
         text: chain ? [lines, ...versionLines(chain)].join("\n") : lines,
       };
     },
@@ -122,7 +146,10 @@ export const COMMANDS: Record<string, MemoriesCommand> = {
         throw new UsageError(`forget-user erases every memory of ${userId} and their history; add --yes to confirm`);
       }
       const erased = await (await engine()).forgetUser(userId);
-      return { data: { userId, ...erased }, text: `forgot ${userId}: ${count(erased.memories, "memory", "memories")}, ${count(erased.history, "history line", "history lines")}` };
+      return {
+        data: { userId, ...erased },
+        text: `forgot ${userId}: ${count(erased.memories, "memory", "memories")}, ${count(erased.history, "history line", "history lines")}`,
+      };
     },
   }),
 
@@ -134,7 +161,10 @@ export const COMMANDS: Record<string, MemoriesCommand> = {
       const doc = await exportUser(await engine(), userId);
       if (!out) return { data: doc, text: JSON.stringify(doc, null, 2) };
       writeFileSync(out, JSON.stringify(doc, null, 2) + "\n");
-      return { data: { userId, file: out, memories: doc.memories.length }, text: `exported ${count(doc.memories.length, "memory", "memories")} of ${userId} to ${out}` };
+      return {
+        data: { userId, file: out, memories: doc.memories.length },
+        text: `exported ${count(doc.memories.length, "memory", "memories")} of ${userId} to ${out}`,
+      };
     },
   }),
 

@@ -19,18 +19,30 @@ import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpe
 import { ENTITY_COMMANDS } from "./entity-commands.js";
 import { FEEDBACK_COMMANDS } from "./feedback-command.js";
 import { PROFILE_COMMANDS } from "./profile-command.js";
-import { COMMANDS as MEMORY_COMMANDS, NotFoundError, type CommandOutput, type MemoriesCommand } from "./memories-commands.js";
+import {
+  COMMANDS as MEMORY_COMMANDS,
+  NotFoundError,
+  type CommandOutput,
+  type MemoriesCommand,
+} from "./memories-commands.js";
 import { QUEUE_SPEC, queueCommand } from "./queue-command.js";
 import { REEMBED_SPEC, reembedCommand } from "./reembed.js";
 import { UI_SPEC, uiCommand } from "./ui-command.js";
 
-const COMMANDS: Record<string, MemoriesCommand> = { ...MEMORY_COMMANDS, ...ENTITY_COMMANDS, ...FEEDBACK_COMMANDS, ...PROFILE_COMMANDS };
+const COMMANDS: Record<string, MemoriesCommand> = {
+  ...MEMORY_COMMANDS,
+  ...ENTITY_COMMANDS,
+  ...FEEDBACK_COMMANDS,
+  ...PROFILE_COMMANDS,
+};
 const SPECS: Record<string, CommandSpec> = { ...COMMANDS, queue: QUEUE_SPEC, reembed: REEMBED_SPEC, ui: UI_SPEC };
 
 const USAGE = `usage: memories <command> [arguments] --user ID [--json]
 
 commands:
-${Object.entries(SPECS).map(([name, spec]) => commandLine(name, spec)).join("\n")}
+${Object.entries(SPECS)
+  .map(([name, spec]) => commandLine(name, spec))
+  .join("\n")}
 
 memories <command> --help lists a command's options. Exit codes: 0 ok, 1 failure, 2 usage error,
 3 not found.`;
@@ -54,19 +66,25 @@ async function main(argv: string[]): Promise<number> {
     if (!name) throw new UsageError(USAGE);
     // Own keys only: "constructor" is no command.
     const spec = Object.hasOwn(SPECS, name) ? SPECS[name] : undefined;
-    if (!spec) throw new UsageError(`unknown command "${name}": use one of ${Object.keys(SPECS).join(", ")} (memories --help says what each does)`);
+    if (!spec)
+      throw new UsageError(
+        `unknown command "${name}": use one of ${Object.keys(SPECS).join(", ")} (memories --help says what each does)`,
+      );
     const { positional: args, values } = parseCommandLine(rest, spec);
     if (values.help) {
       stdout.write(`${commandHelp(spec)}\n`);
       return EXIT.ok;
     }
-    const print = (output: CommandOutput) => stdout.write(values.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
+    const print = (output: CommandOutput) =>
+      stdout.write(values.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
     if (name === "queue") {
       const user = stringValue(values, "user");
       const { createJobQueue } = await import("../app/coordination.js");
       const queue = createJobQueue(loadSettings());
       try {
-        print(await queueCommand({ queue, userId: user === undefined ? undefined : validateUserId(user), args, values }));
+        print(
+          await queueCommand({ queue, userId: user === undefined ? undefined : validateUserId(user), args, values }),
+        );
       } finally {
         await queue.close();
       }
@@ -99,7 +117,9 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     if (runtime) {
       await closeWithin(runtime, CLOSE_WARN_MS, (step) =>
-        stderr.write(`memories: still closing ${step} after ${CLOSE_WARN_MS / 1000} s; exiting without waiting longer (what this command wrote is committed)\n`),
+        stderr.write(
+          `memories: still closing ${step} after ${CLOSE_WARN_MS / 1000} s; exiting without waiting longer (what this command wrote is committed)\n`,
+        ),
       );
     }
   }

@@ -36,26 +36,36 @@ export async function queueCommand({ queue, userId, args, values }: QueueCommand
     case "list": {
       const state = stateOption(values);
       const jobs = await queue.list({ userId, state });
-      const text = jobs.length ? jobs.map(jobLine).join("\n") + `\n${jobs.length} job${jobs.length === 1 ? "" : "s"}` : `no memory update jobs${scope}${state ? ` in state ${state}` : ""}`;
+      const text = jobs.length
+        ? jobs.map(jobLine).join("\n") + `\n${jobs.length} job${jobs.length === 1 ? "" : "s"}`
+        : `no memory update jobs${scope}${state ? ` in state ${state}` : ""}`;
       return { data: { userId: userId ?? null, jobs: jobs.map(jobView) }, text };
     }
     case "retry": {
       if (values.all === true) {
         if (id) throw new UsageError("retry takes a job id or --all, not both");
         const retried = await queue.retry({ userId });
-        return { data: { retried }, text: retried.length ? `queued again: ${retried.length} job${retried.length === 1 ? "" : "s"}${scope}` : `nothing to retry${scope}` };
+        return {
+          data: { retried },
+          text: retried.length
+            ? `queued again: ${retried.length} job${retried.length === 1 ? "" : "s"}${scope}`
+            : `nothing to retry${scope}`,
+        };
       }
       if (!id) throw new UsageError("retry needs a job id, or --all: memories queue retry <id> [--user U]");
       const job = await queue.get(id);
-      if (!job || (userId !== undefined && job.userId !== userId)) throw new NotFoundError(`No memory update job ${id}${scope}`);
-      if (job.state === "running" || job.state === "done") throw new UsageError(`job ${id} is ${job.state}; only dead or queued jobs can be retried`);
+      if (!job || (userId !== undefined && job.userId !== userId))
+        throw new NotFoundError(`No memory update job ${id}${scope}`);
+      if (job.state === "running" || job.state === "done")
+        throw new UsageError(`job ${id} is ${job.state}; only dead or queued jobs can be retried`);
       const retried = await queue.retry({ id, userId });
       return { data: { retried }, text: `queued again: ${id}` };
     }
     case "drop": {
       if (!id) throw new UsageError("drop needs a job id: memories queue drop <id> [--user U]");
       const job = await queue.get(id);
-      if (!job || (userId !== undefined && job.userId !== userId)) throw new NotFoundError(`No memory update job ${id}${scope}`);
+      if (!job || (userId !== undefined && job.userId !== userId))
+        throw new NotFoundError(`No memory update job ${id}${scope}`);
       if (job.state === "running") throw new UsageError(`job ${id} is running; drop it once it has finished or died`);
       await queue.drop(id, userId);
       return { data: { id, dropped: true }, text: `dropped ${id}` };
@@ -68,6 +78,7 @@ export async function queueCommand({ queue, userId, args, values }: QueueCommand
 function stateOption(values: ParsedCommandLine["values"]): JobState | undefined {
   const state = stringValue(values, "state");
   if (state === undefined) return undefined;
-  if (!(JOB_STATES as readonly string[]).includes(state)) throw new UsageError(`--state must be one of ${JOB_STATES.join(", ")}, got "${state}"`);
+  if (!(JOB_STATES as readonly string[]).includes(state))
+    throw new UsageError(`--state must be one of ${JOB_STATES.join(", ")}, got "${state}"`);
   return state as JobState;
 }

@@ -20,7 +20,11 @@ export const REEMBED_SPEC: CommandSpec = {
   },
 };
 
-export async function reembedCommand(settings: Settings, values: ParsedCommandLine["values"], progress: NodeJS.WriteStream): Promise<CommandOutput> {
+export async function reembedCommand(
+  settings: Settings,
+  values: ParsedCommandLine["values"],
+  progress: NodeJS.WriteStream,
+): Promise<CommandOutput> {
   const user = stringValue(values, "user");
   if ((user === undefined) === (values.all !== true)) {
     throw new UsageError("reembed needs either --user ID (one user) or --all (every user)");

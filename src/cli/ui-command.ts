@@ -31,10 +31,13 @@ export async function uiCommand(settings: Settings, values: ParsedCommandLine["v
     server = await listen(inspectorApp(runtime, tokens), port, "127.0.0.1");
   } catch (error) {
     await runtime.close();
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} is taken: pick another with --port N`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new UsageError(`port ${port} is taken: pick another with --port N`);
     throw error;
   }
-  out.write(`memory inspector on http://127.0.0.1:${port}/ui (${tokens ? "token mode: the page asks for your token" : "open mode: localhost only"}); Ctrl-C stops it\n`);
+  out.write(
+    `memory inspector on http://127.0.0.1:${port}/ui (${tokens ? "token mode: the page asks for your token" : "open mode: localhost only"}); Ctrl-C stops it\n`,
+  );
   await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
   server.close();
   server.closeAllConnections();
@@ -44,6 +47,7 @@ export async function uiCommand(settings: Settings, values: ParsedCommandLine["v
 function parsePort(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_PORT;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new UsageError(`--port: "${raw}" is not a port number (1-65535)`);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535)
+    throw new UsageError(`--port: "${raw}" is not a port number (1-65535)`);
   return port;
 }

@@ -14,7 +14,8 @@ const positiveInt = (name: string, def: number) =>
 /** The most memories a turn may retrieve: more would crowd the answer prompt. */
 export const MAX_MEMORY_TOP_K = 50;
 
-const baseUrl = (name: string, example: string) => z.string().url(`${name} must be a URL such as ${example}`).optional();
+const baseUrl = (name: string, example: string) =>
+  z.string().url(`${name} must be a URL such as ${example}`).optional();
 
 const SettingsSchema = z.object({
   /** "provider:model", e.g. openai:gpt-4o-mini, or llama-cpp:/path/model.gguf. Unset = no chat model. */
@@ -97,7 +98,11 @@ const SettingsSchema = z.object({
    * must confirm a write. The defaults suit one node; a three-node cluster that must survive a
    * node takes QDRANT_REPLICATION_FACTOR=2 with QDRANT_WRITE_CONSISTENCY=1 (docs/qdrant.md).
    */
-  QDRANT_SHARDS: z.coerce.number().int("QDRANT_SHARDS must be a whole number").positive("QDRANT_SHARDS must be greater than 0").optional(),
+  QDRANT_SHARDS: z.coerce
+    .number()
+    .int("QDRANT_SHARDS must be a whole number")
+    .positive("QDRANT_SHARDS must be greater than 0")
+    .optional(),
   QDRANT_REPLICATION_FACTOR: positiveInt("QDRANT_REPLICATION_FACTOR", 1),
   QDRANT_WRITE_CONSISTENCY: positiveInt("QDRANT_WRITE_CONSISTENCY", 1),
   /** Set (postgres://...) to keep short-term memory in PostgreSQL instead of the SQLite file. */
@@ -111,7 +116,10 @@ const SettingsSchema = z.object({
     .number({ invalid_type_error: "MEMORY_TOP_K must be a whole number" })
     .int("MEMORY_TOP_K must be a whole number")
     .positive("MEMORY_TOP_K must be greater than 0")
-    .max(MAX_MEMORY_TOP_K, `MEMORY_TOP_K must be at most ${MAX_MEMORY_TOP_K} (more memories would crowd the answer prompt)`)
+    .max(
+      MAX_MEMORY_TOP_K,
+      `MEMORY_TOP_K must be at most ${MAX_MEMORY_TOP_K} (more memories would crowd the answer prompt)`,
+    )
     .default(8),
   /**
    * Half-life, in days, of a memory's decay since it was last given to an answer (or stated, if
@@ -119,9 +127,15 @@ const SettingsSchema = z.object({
    */
   MEMORY_HALF_LIFE_DAYS: z.coerce.number().min(0).default(180),
   /** Factor one "up" multiplies a memory's ranking weight by ("down" divides); 1 = feedback does not rank. */
-  MEMORY_FEEDBACK_STEP: z.coerce.number({ invalid_type_error: "MEMORY_FEEDBACK_STEP must be a number such as 1.25" }).min(1, "MEMORY_FEEDBACK_STEP must be at least 1").default(1.25),
+  MEMORY_FEEDBACK_STEP: z.coerce
+    .number({ invalid_type_error: "MEMORY_FEEDBACK_STEP must be a number such as 1.25" })
+    .min(1, "MEMORY_FEEDBACK_STEP must be at least 1")
+    .default(1.25),
   /** Feedback weights stay within [1 / this, this]. */
-  MEMORY_FEEDBACK_MAX_WEIGHT: z.coerce.number({ invalid_type_error: "MEMORY_FEEDBACK_MAX_WEIGHT must be a number such as 2" }).min(1, "MEMORY_FEEDBACK_MAX_WEIGHT must be at least 1").default(2),
+  MEMORY_FEEDBACK_MAX_WEIGHT: z.coerce
+    .number({ invalid_type_error: "MEMORY_FEEDBACK_MAX_WEIGHT must be a number such as 2" })
+    .min(1, "MEMORY_FEEDBACK_MAX_WEIGHT must be at least 1")
+    .default(2),
   /**
    * Approximate tokens the user's profile may take in the answer prompt (0 leaves it out). Small:
    * the local models have a 4096-token context that the history budget mostly fills.

@@ -30,7 +30,10 @@ export function runDefaults(settings: Settings): RunDefaults {
 }
 
 const wholePositive = (name: string) =>
-  z.number({ invalid_type_error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be greater than 0`);
+  z
+    .number({ invalid_type_error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be greater than 0`);
 
 /** The context schema of a graph whose runs default to `defaults`. */
 export function contextSchema(defaults: RunDefaults) {

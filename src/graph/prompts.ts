@@ -18,7 +18,9 @@ export function memoryBlock(memories: RetrievedMemory[], available: boolean): st
   }
   if (memories.length === 0) return "You have no stored memories relevant to this message.";
   const lines = memories.map((m) => {
-    const when = m.eventTime ? `${m.eventTime} (stated ${m.createdAt.slice(0, 10)})` : `stated ${m.createdAt.slice(0, 10)}`;
+    const when = m.eventTime
+      ? `${m.eventTime} (stated ${m.createdAt.slice(0, 10)})`
+      : `stated ${m.createdAt.slice(0, 10)}`;
     return `- ${JSON.stringify(m.text)} [${m.category}; ${when}]`;
   });
   return [
@@ -30,6 +32,12 @@ export function memoryBlock(memories: RetrievedMemory[], available: boolean): st
 }
 
 /** `profile`: the user's profile block (graph/profile-block.ts), empty when there is none. */
-export function answerSystemPrompt(persona: string, memories: RetrievedMemory[], available: boolean, today: string, profile = ""): string {
+export function answerSystemPrompt(
+  persona: string,
+  memories: RetrievedMemory[],
+  available: boolean,
+  today: string,
+  profile = "",
+): string {
   return `${persona}\n\nToday is ${today}.\n\n${profile ? `${profile}\n\n` : ""}${memoryBlock(memories, available)}`;
 }

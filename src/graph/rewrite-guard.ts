@@ -5,8 +5,10 @@
 export function implausibleRewrite(question: string, rewritten: string): string | null {
   // A self-contained question names a few things from the history; it does not add paragraphs.
   const limit = 3 * [...question].length + 160;
-  if ([...rewritten].length > limit) return `rewrite too long (${[...rewritten].length} characters, at most ${limit} for this question)`;
-  if (META_TALK.some((pattern) => pattern.test(rewritten.trim()))) return "rewrite is meta-talk or an apology, not a question";
+  if ([...rewritten].length > limit)
+    return `rewrite too long (${[...rewritten].length} characters, at most ${limit} for this question)`;
+  if (META_TALK.some((pattern) => pattern.test(rewritten.trim())))
+    return "rewrite is meta-talk or an apology, not a question";
   if (repeats(rewritten)) return "rewrite repeats itself";
   return null;
 }
@@ -18,7 +20,10 @@ const META_TALK = [
 
 /** The same piece of 12+ characters three times, or the same line twice. */
 function repeats(text: string): boolean {
-  const lines = text.split(/\n+/).map((l) => l.trim()).filter((l) => l.length >= 8);
+  const lines = text
+    .split(/\n+/)
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 8);
   if (new Set(lines).size < lines.length) return true;
   const chars = [...text];
   const size = 12;

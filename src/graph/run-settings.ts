@@ -16,7 +16,9 @@ export function resolveRunSettings(config: LangGraphRunnableConfig, defaults: Gr
   // fails the run naming its key); this parse fills the defaults.
   const parsed = schema.safeParse(config.context ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => (i.path.length ? `context.${i.path.join(".")}: ${i.message}` : i.message));
+    const problems = parsed.error.issues.map((i) =>
+      i.path.length ? `context.${i.path.join(".")}: ${i.message}` : i.message,
+    );
     throw new TurnInputError(`Invalid run context: ${problems.join("; ")}`);
   }
   const context = parsed.data;
@@ -46,7 +48,8 @@ export function resolveRunSettings(config: LangGraphRunnableConfig, defaults: Gr
  * forge it; without auth (embedded, terminal, open mode) there is none and the context names the user.
  */
 export function authenticatedUser(config: LangGraphRunnableConfig): string | undefined {
-  const user = config.configurable?.langgraph_auth_user as { identity?: unknown; is_authenticated?: unknown } | undefined;
+  const user = config.configurable?.langgraph_auth_user as
+    { identity?: unknown; is_authenticated?: unknown } | undefined;
   if (!user || user.is_authenticated !== true || typeof user.identity !== "string") return undefined;
   return user.identity;
 }

@@ -153,7 +153,9 @@ export class MemoryEngine {
   readonly profiles?: UserProfiles;
 
   constructor(private readonly deps: MemoryEngineDeps) {
-    this.entities = deps.entities ? new EntityIndex(deps.entities, (userId, name) => this.memoriesNaming(userId, name)) : undefined;
+    this.entities = deps.entities
+      ? new EntityIndex(deps.entities, (userId, name) => this.memoriesNaming(userId, name))
+      : undefined;
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
     this.locks = deps.userLocks ?? new UserLocks();
@@ -188,10 +190,14 @@ export class MemoryEngine {
   init(): Promise<void> {
     // A failed set-up (store down at start) is tried again on the next call, not remembered.
     // The entity store after the memory store: Qdrant's keeps its links on the memory collection.
-    this.initialised ??= this.deps.store.init(this.deps.dims).then(() => this.deps.entities?.init()).then(() => this.deps.profiles?.init()).catch((error: unknown) => {
-      this.initialised = undefined;
-      throw error;
-    });
+    this.initialised ??= this.deps.store
+      .init(this.deps.dims)
+      .then(() => this.deps.entities?.init())
+      .then(() => this.deps.profiles?.init())
+      .catch((error: unknown) => {
+        this.initialised = undefined;
+        throw error;
+      });
     return this.initialised;
   }
 
@@ -202,9 +208,12 @@ export class MemoryEngine {
    */
   async add(input: AddInput, options: AddOptions, control: AddControl = {}): Promise<AddResult> {
     await this.init();
-    return traced("memory update", { input, ...options }, () =>
-      // Concurrent turns of one user take turns here, so neither misses the other's new facts.
-      this.locks.run(validateUserId(options.userId), () => this.addLocked(input, options, control.signal)),
+    return traced(
+      "memory update",
+      { input, ...options },
+      () =>
+        // Concurrent turns of one user take turns here, so neither misses the other's new facts.
+        this.locks.run(validateUserId(options.userId), () => this.addLocked(input, options, control.signal)),
       addTrace,
     );
   }
@@ -234,15 +243,26 @@ export class MemoryEngine {
     if (!turn.userText.trim()) return { changes: [] };
     const model = this.deps.chatModel;
     const style = this.deps.extractionStyle;
-    const { facts, topics } = await this.modelCall((s) => extractTurn(model, { ...turn, time }, { style, signal: s }), signal);
+    const { facts, topics } = await this.modelCall(
+      (s) => extractTurn(model, { ...turn, time }, { style, signal: s }),
+      signal,
+    );
     // The interest trend: the model's topics of the message, else the deterministic ones.
-    await this.profiles?.recordQuestion(userId, { sourceId: ctx.sourceId, text: turn.userText, at: time, topics: topics.length ? topics : questionTopics(turn.userText) });
+    await this.profiles?.recordQuestion(userId, {
+      sourceId: ctx.sourceId,
+      text: turn.userText,
+      at: time,
+      topics: topics.length ? topics : questionTopics(turn.userText),
+    });
     if (facts.length === 0) return { changes: [] };
     const related = await this.relatedMemories(userId, facts, signal);
     const candidates = await slotCandidates(this.deps.store, userId, facts, related, new Date(time));
     // A model that writes facts proposes what happens and the slots check it both ways; a small
     // local model (quotes style) is not asked: the slots alone decide (slots/judge.ts).
-    const proposed = this.reconciliation() === "model" ? await this.modelCall((s) => reconcileFacts(model, facts, related, { style, signal: s }), signal) : undefined;
+    const proposed =
+      this.reconciliation() === "model"
+        ? await this.modelCall((s) => reconcileFacts(model, facts, related, { style, signal: s }), signal)
+        : undefined;
     signal?.throwIfAborted();
     const judged = judgeFacts(
       facts.map((fact, i) => ({ text: fact.text, about: fact.about, proposed: proposed?.[i] })),
@@ -257,7 +277,9 @@ export class MemoryEngine {
       reason: j.reason,
       text: proposed?.[i] && j.action === proposed[i].action ? proposed[i].text : facts[i].text,
     }));
-    for (const d of decisions) if (d.action !== "ADD" || proposed) this.log.debug("reconciled", { fact: d.fact.text, action: d.action, reason: d.reason });
+    for (const d of decisions)
+      if (d.action !== "ADD" || proposed)
+        this.log.debug("reconciled", { fact: d.fact.text, action: d.action, reason: d.reason });
     return { changes: await this.apply(decisions, ctx, signal) };
   }
 
@@ -301,7 +323,18 @@ export class MemoryEngine {
     const terms = tokenize(query);
     const coverage = vector && this.deps.queryCoverage ? await this.deps.queryCoverage(query) : undefined;
     const run = async (f: MemoryFilter | undefined, inPeriod?: TimePeriod) =>
-      sameTextSameScore(await this.deps.store.search({ userId, vector, terms, coverage, filter: f, period: inPeriod, validity, limit: limit * 2 }));
+      sameTextSameScore(
+        await this.deps.store.search({
+          userId,
+          vector,
+          terms,
+          coverage,
+          filter: f,
+          period: inPeriod,
+          validity,
+          limit: limit * 2,
+        }),
+      );
 
     let hits = await run(filter);
     const period = options.timeAware === false ? null : parseTimeRange(query, now);
@@ -347,7 +380,12 @@ export class MemoryEngine {
    * A question asking where the user lives or works (entities/relation-questions.ts): the memory
    * that stated the relation holding now comes first, as period hits do, the rest still follow.
    */
-  private async liftRelationAnswers(userId: string, query: string, hits: StoreHit[], among: (ids: string[]) => Promise<StoreHit[]>): Promise<StoreHit[]> {
+  private async liftRelationAnswers(
+    userId: string,
+    query: string,
+    hits: StoreHit[],
+    among: (ids: string[]) => Promise<StoreHit[]>,
+  ): Promise<StoreHit[]> {
     const ids = await memoriesAnswering(this.entities!.store, userId, query);
     if (ids.length === 0) return hits;
     const answers = await among(ids);
@@ -364,7 +402,12 @@ export class MemoryEngine {
     // The tokenizer keeps "Jon's" as one token, and a name often opens a fact with its possessive.
     const terms = [...new Set(tokenize(`${name} ${name}'s ${name}’s`))];
     if (terms.length === 0) return [];
-    const hits = await this.deps.store.search({ userId, terms, validity: { kind: "all" }, limit: EARLIER_MENTIONS_LIMIT });
+    const hits = await this.deps.store.search({
+      userId,
+      terms,
+      validity: { kind: "all" },
+      limit: EARLIER_MENTIONS_LIMIT,
+    });
     return hits.map((h) => ({ memoryId: h.record.id, text: h.record.text }));
   }
 
@@ -442,14 +485,23 @@ export class MemoryEngine {
    * The user's feedback on a memory (memory/feedback.ts): "wrong" invalidates it, "down" and "up"
    * change its ranking weight. Recorded in its history. Returns the memory as it now is.
    */
-  async feedback(id: string, kind: FeedbackKind, options: { userId: string; threadId?: string }): Promise<MemoryRecord> {
+  async feedback(
+    id: string,
+    kind: FeedbackKind,
+    options: { userId: string; threadId?: string },
+  ): Promise<MemoryRecord> {
     await this.init();
     const userId = validateUserId(options.userId);
     return this.locks.run(userId, async () => {
       const record = await this.deps.store.get(userId, id);
       if (!record) throw new MemoryNotFoundError(id);
       const at = this.now().toISOString();
-      return applyFeedback(this.deps.store, this.deps.feedback ?? DEFAULT_FEEDBACK, { record, kind, at, threadId: options.threadId ?? null });
+      return applyFeedback(this.deps.store, this.deps.feedback ?? DEFAULT_FEEDBACK, {
+        record,
+        kind,
+        at,
+        threadId: options.threadId ?? null,
+      });
     });
   }
 
@@ -483,7 +535,10 @@ export class MemoryEngine {
     await this.init();
     const userId = validateUserId(options.userId);
     const foreign = entries.find((e) => e.userId !== userId);
-    if (foreign) throw new InvalidInputError(`A history line of another user (${foreign.userId}) cannot be imported for ${userId}`);
+    if (foreign)
+      throw new InvalidInputError(
+        `A history line of another user (${foreign.userId}) cannot be imported for ${userId}`,
+      );
     if (entries.length) await this.deps.store.appendHistory(entries);
   }
 
@@ -504,7 +559,17 @@ export class MemoryEngine {
   }
 
   /** Erases the user's memories, their history and queued updates: a real forget. */
-  async forgetUser(userId: string): Promise<{ memories: number; history: number; queuedUpdates: number; entities: number; relations: number; profiles: number; questions: number }> {
+  async forgetUser(
+    userId: string,
+  ): Promise<{
+    memories: number;
+    history: number;
+    queuedUpdates: number;
+    entities: number;
+    relations: number;
+    profiles: number;
+    questions: number;
+  }> {
     await this.init();
     const user = validateUserId(userId);
     // Queued updates first: one that ran after the erase would bring a memory back.
@@ -512,7 +577,13 @@ export class MemoryEngine {
     const result = await this.deps.store.forgetUser(user);
     const map = (await this.deps.entities?.forgetUser(user)) ?? { entities: 0, relations: 0 };
     const profile = (await this.profiles?.forgetUser(user)) ?? { profiles: 0, questions: 0 };
-    this.log.info("forgot user", { memories: result.memories, history: result.history, queuedUpdates, ...map, ...profile });
+    this.log.info("forgot user", {
+      memories: result.memories,
+      history: result.history,
+      queuedUpdates,
+      ...map,
+      ...profile,
+    });
     return { ...result, queuedUpdates, ...map, ...profile };
   }
 
@@ -529,16 +600,20 @@ export class MemoryEngine {
       const hash = hashes[i];
       if (seen.has(hash)) continue;
       seen.add(hash);
-      const record = this.newRecord(ctx, {
-        text: fact.text.trim(),
-        category: fact.category ?? "other",
-        about: fact.about ?? "user",
-        eventTime: fact.eventTime ?? null,
-        expiresAt: fact.expiresAt ? toIsoTime(fact.expiresAt, this.now()) : null,
-        sourceId,
-        hash,
-        metadata: { ...ctx.metadata, ...validateMetadata(fact.metadata) },
-      }, this.carriedUsage(fact));
+      const record = this.newRecord(
+        ctx,
+        {
+          text: fact.text.trim(),
+          category: fact.category ?? "other",
+          about: fact.about ?? "user",
+          eventTime: fact.eventTime ?? null,
+          expiresAt: fact.expiresAt ? toIsoTime(fact.expiresAt, this.now()) : null,
+          sourceId,
+          hash,
+          metadata: { ...ctx.metadata, ...validateMetadata(fact.metadata) },
+        },
+        this.carriedUsage(fact),
+      );
       if (fact.context?.trim()) record.indexText = buildIndexText({ ...record, context: fact.context.trim() });
       records.push(record);
       indexed.push({ memoryId: record.id, text: record.text, given: givenEntities(fact) });
@@ -610,12 +685,24 @@ export class MemoryEngine {
           const old = d.target!;
           if (old.text === d.text) break;
           const expiresAt = d.fact.expiresAt ? toIsoTime(d.fact.expiresAt, this.now()) : old.expiresAt;
-          const updated = { ...this.withText(old, d.text, ctx.time), eventTime: d.fact.eventTime ?? old.eventTime, expiresAt };
+          const updated = {
+            ...this.withText(old, d.text, ctx.time),
+            eventTime: d.fact.eventTime ?? old.eventTime,
+            expiresAt,
+          };
           updated.indexText = buildIndexText(updated);
           toPut.push(updated);
           indexed.push({ memoryId: updated.id, text: updated.text, given: givenEntities(d.fact) });
-          history.push(historyEntry(updated, "UPDATE", old.text, updated.text, ctx.time, ctx.threadId, ctx.sourceId, d.reason));
-          changes.push({ operation: "UPDATE", memoryId: old.id, text: updated.text, oldText: old.text, category: updated.category });
+          history.push(
+            historyEntry(updated, "UPDATE", old.text, updated.text, ctx.time, ctx.threadId, ctx.sourceId, d.reason),
+          );
+          changes.push({
+            operation: "UPDATE",
+            memoryId: old.id,
+            text: updated.text,
+            oldText: old.text,
+            category: updated.category,
+          });
           break;
         }
         case "SUPERSEDE": {
@@ -626,7 +713,9 @@ export class MemoryEngine {
             touched.add(old.id);
             closedIds.add(old.id);
             toPut.push({ ...old, validTo: ctx.time, supersededBy: record.id, updatedAt: ctx.time });
-            history.push(historyEntry(old, "SUPERSEDE", old.text, record.text, ctx.time, ctx.threadId, ctx.sourceId, d.reason));
+            history.push(
+              historyEntry(old, "SUPERSEDE", old.text, record.text, ctx.time, ctx.threadId, ctx.sourceId, d.reason),
+            );
           }
           const old = olds[0];
           // What else a closed memory said still holds: it stays current in a memory of its own.
@@ -634,10 +723,30 @@ export class MemoryEngine {
             const rest = d.remainders?.get(closed.id);
             if (!rest || toPut.some((r) => r.text === rest)) continue;
             const { category, about, eventTime, expiresAt, sourceId, metadata } = closed;
-            const kept = this.newRecord(ctx, { text: rest, category, about, eventTime, expiresAt, sourceId, metadata, hash: factHash(ctx.userId, rest, null) });
+            const kept = this.newRecord(ctx, {
+              text: rest,
+              category,
+              about,
+              eventTime,
+              expiresAt,
+              sourceId,
+              metadata,
+              hash: factHash(ctx.userId, rest, null),
+            });
             toPut.push(kept);
             indexed.push({ memoryId: kept.id, text: kept.text });
-            history.push(historyEntry(kept, "ADD", null, kept.text, ctx.time, ctx.threadId, ctx.sourceId, `what still holds of "${closed.text}"`));
+            history.push(
+              historyEntry(
+                kept,
+                "ADD",
+                null,
+                kept.text,
+                ctx.time,
+                ctx.threadId,
+                ctx.sourceId,
+                `what still holds of "${closed.text}"`,
+              ),
+            );
             changes.push({ operation: "ADD", memoryId: kept.id, text: kept.text, category: kept.category });
           }
           toPut.push(record);
@@ -671,7 +780,10 @@ export class MemoryEngine {
     // entry (Qdrant has no transaction spanning both collections).
     // A closed memory keeps the entities it named (its timeline stays); a backend that keeps the
     // links on the memory itself (Qdrant's payload) loses them when the memory is stored again.
-    const kept = await this.entities?.linksOf(ctx.userId, toPut.filter((r) => !indexed.some((i) => i.memoryId === r.id)).map((r) => r.id));
+    const kept = await this.entities?.linksOf(
+      ctx.userId,
+      toPut.filter((r) => !indexed.some((i) => i.memoryId === r.id)).map((r) => r.id),
+    );
     if (history.length) await this.deps.store.appendHistory(history);
     if (toPut.length) await this.deps.store.put(toPut, vectors);
     if (toDelete.length) await this.deps.store.delete(ctx.userId, toDelete);
@@ -693,7 +805,10 @@ export class MemoryEngine {
 
   private newRecord(
     ctx: WriteContext,
-    fact: Pick<MemoryRecord, "text" | "category" | "about" | "eventTime" | "expiresAt" | "sourceId" | "hash" | "metadata">,
+    fact: Pick<
+      MemoryRecord,
+      "text" | "category" | "about" | "eventTime" | "expiresAt" | "sourceId" | "hash" | "metadata"
+    >,
     usage: Pick<MemoryRecord, "weight" | "useCount" | "lastUsedAt"> = { weight: 1, useCount: 0, lastUsedAt: null },
   ): MemoryRecord {
     const record: MemoryRecord = {
@@ -742,7 +857,18 @@ function historyEntry(
   sourceId: string | null,
   reason?: string,
 ): HistoryEntry {
-  return { id: randomUUID(), memoryId: record.id, userId: record.userId, operation, oldText, newText, at, threadId, sourceId, ...(reason ? { reason } : {}) };
+  return {
+    id: randomUUID(),
+    memoryId: record.id,
+    userId: record.userId,
+    operation,
+    oldText,
+    newText,
+    at,
+    threadId,
+    sourceId,
+    ...(reason ? { reason } : {}),
+  };
 }
 
 function toTurnMessages(input: AddInput): ChatTurnMessage[] {
@@ -760,8 +886,14 @@ function toTurnMessages(input: AddInput): ChatTurnMessage[] {
 /** The user's words (facts come only from these) and the assistant's reply (context). */
 function turnText(input: AddInput): { userText: string; assistantText?: string } {
   const messages = toTurnMessages(input);
-  const userText = messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
-  const assistant = messages.filter((m) => m.role === "assistant").map((m) => m.content).join("\n");
+  const userText = messages
+    .filter((m) => m.role === "user")
+    .map((m) => m.content)
+    .join("\n");
+  const assistant = messages
+    .filter((m) => m.role === "assistant")
+    .map((m) => m.content)
+    .join("\n");
   return { userText, assistantText: assistant || undefined };
 }
 
@@ -791,5 +923,6 @@ function listMatcher(options: ListMemoriesOptions, now: string): ((record: Memor
   if (!text && !superseded) return undefined;
   // Expired facts are no longer current either.
   return (record) =>
-    (!text || record.text.toLocaleLowerCase().includes(text)) && (!superseded || !isValidAt(record, { kind: "current", now }));
+    (!text || record.text.toLocaleLowerCase().includes(text)) &&
+    (!superseded || !isValidAt(record, { kind: "current", now }));
 }

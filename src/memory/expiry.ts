@@ -48,7 +48,10 @@ const LIFETIMES: Lifetime[] = [
     pattern: /(下)?(?:个)?(?:周|星期|礼拜)([一二三四五六日天])/,
     days: (said, m) => (m[1] ? inNextWeek(said, ZH_WEEKDAYS[m[2]]) : untilWeekday(said, ZH_WEEKDAYS[m[2]])),
   },
-  { pattern: /\b(today|tonight|this (morning|afternoon|evening))\b|今天|今晚|今早|今天?(上午|下午|晚上)/i, days: () => 1 },
+  {
+    pattern: /\b(today|tonight|this (morning|afternoon|evening))\b|今天|今晚|今早|今天?(上午|下午|晚上)/i,
+    days: () => 1,
+  },
   { pattern: /\btomorrow\b|明天|明早|明晚/i, days: () => 2 },
   { pattern: /\bnext week(end)?\b|下周|下个?星期|下个?礼拜/i, days: (said) => daysToNextMonday(said) + 7 },
   { pattern: /\bthis week(end)?\b|这周|本周|这个?星期|这个?礼拜|周末/i, days: (said) => daysToNextMonday(said) },

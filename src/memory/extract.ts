@@ -104,12 +104,19 @@ export async function extractTurn(
   return traced(
     "extract facts",
     { ...turn, style: options.style ?? "facts" },
-    async () => (options.style === "quotes" ? { facts: await extractQuotes(model, turn, options.signal), topics: [] } : extractWrittenFacts(model, turn, options.signal)),
+    async () =>
+      options.style === "quotes"
+        ? { facts: await extractQuotes(model, turn, options.signal), topics: [] }
+        : extractWrittenFacts(model, turn, options.signal),
     (extracted) => ({ ...extracted }),
   );
 }
 
-async function extractWrittenFacts(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedTurn> {
+async function extractWrittenFacts(
+  model: BaseChatModel,
+  turn: TurnToExtract,
+  signal?: AbortSignal,
+): Promise<ExtractedTurn> {
   const date = new Date(turn.time);
   const result = await invokeJson(
     model,
@@ -130,7 +137,11 @@ async function extractWrittenFacts(model: BaseChatModel, turn: TurnToExtract, si
   return { facts: result.facts, topics: result.topics };
 }
 
-async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?: AbortSignal): Promise<ExtractedFact[]> {
+async function extractQuotes(
+  model: BaseChatModel,
+  turn: TurnToExtract,
+  signal?: AbortSignal,
+): Promise<ExtractedFact[]> {
   const sentences = candidateSentences(turn.userText);
   // What the slots read as a fact holding now is kept whatever the model chooses (slots/stated.ts).
   const stated = statedFacts(turn.userText);
@@ -139,7 +150,9 @@ async function extractQuotes(model: BaseChatModel, turn: TurnToExtract, signal?:
   const facts = [...new Set([...chosen, ...stated])].sort((a, b) => at(a) - at(b));
   // The user's own sentence says how long it holds ("this week", "周五"): read from its words
   // (expiry.ts), unless it states a lasting fact ("I work at Target and today was inventory day").
-  return facts.map((text) => ExtractedFactSchema.parse({ text, expiresAt: statesLastingFact(text) ? null : expiryFromWords(text, turn.time) }));
+  return facts.map((text) =>
+    ExtractedFactSchema.parse({ text, expiresAt: statesLastingFact(text) ? null : expiryFromWords(text, turn.time) }),
+  );
 }
 
 async function chooseQuotes(model: BaseChatModel, sentences: string[], signal?: AbortSignal): Promise<string[]> {

@@ -47,7 +47,11 @@ export interface FeedbackInput {
 }
 
 /** Applies the feedback to the stored record and returns it as it now is. */
-export async function applyFeedback(store: MemoryStore, policy: FeedbackPolicy, input: FeedbackInput): Promise<MemoryRecord> {
+export async function applyFeedback(
+  store: MemoryStore,
+  policy: FeedbackPolicy,
+  input: FeedbackInput,
+): Promise<MemoryRecord> {
   const { record, kind, at } = input;
   const marks =
     kind === "wrong"

@@ -64,10 +64,16 @@ export class FileUserLocks implements UserLockRunner {
     const db = this.connection();
     return db
       .transaction(() => {
-        const row = db.prepare("SELECT pid, at FROM user_locks WHERE user_id = ?").get(userId) as { pid: number; at: number } | undefined;
+        const row = db.prepare("SELECT pid, at FROM user_locks WHERE user_id = ?").get(userId) as
+          { pid: number; at: number } | undefined;
         const now = Date.now();
         if (row && isAlive(row.pid) && now - row.at < MAX_HOLD_MS) return row;
-        db.prepare("INSERT OR REPLACE INTO user_locks (user_id, owner, pid, at) VALUES (?, ?, ?, ?)").run(userId, owner, process.pid, now);
+        db.prepare("INSERT OR REPLACE INTO user_locks (user_id, owner, pid, at) VALUES (?, ?, ?, ?)").run(
+          userId,
+          owner,
+          process.pid,
+          now,
+        );
         return undefined;
       })
       .immediate();
@@ -78,7 +84,9 @@ export class FileUserLocks implements UserLockRunner {
       mkdirSync(dirname(resolve(this.path)), { recursive: true });
       const db = new Database(this.path);
       configureConnection(db);
-      db.exec("CREATE TABLE IF NOT EXISTS user_locks (user_id TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL, at INTEGER NOT NULL)");
+      db.exec(
+        "CREATE TABLE IF NOT EXISTS user_locks (user_id TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL, at INTEGER NOT NULL)",
+      );
       this.db = db;
     }
     return this.db;

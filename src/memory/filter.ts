@@ -46,7 +46,8 @@ const OPERATORS = new Set(["eq", "ne", "in", "nin", "gt", "gte", "lt", "lte"]);
  */
 export function sanitizeFilter(filter: MemoryFilter | undefined, userId: string, depth = 0): MemoryFilter | undefined {
   if (filter === undefined || filter === null) return undefined;
-  if (depth > MAX_FILTER_DEPTH) throw new FilterError(`The filter nests more than ${MAX_FILTER_DEPTH} levels of AND/OR/NOT; flatten it`);
+  if (depth > MAX_FILTER_DEPTH)
+    throw new FilterError(`The filter nests more than ${MAX_FILTER_DEPTH} levels of AND/OR/NOT; flatten it`);
   if (typeof filter !== "object" || Array.isArray(filter)) {
     throw new FilterError(`A filter must be an object, got ${JSON.stringify(filter)}`);
   }
@@ -75,7 +76,9 @@ export function sanitizeFilter(filter: MemoryFilter | undefined, userId: string,
       continue;
     }
     if (!FIELD_NAME.test(field)) {
-      throw new FilterError(`"${field.slice(0, 40)}" is not a field name; use a record field (e.g. category) or metadata.<key>`);
+      throw new FilterError(
+        `"${field.slice(0, 40)}" is not a field name; use a record field (e.g. category) or metadata.<key>`,
+      );
     }
     validateCondition(field, condition);
     kept[field] = condition;
@@ -97,9 +100,7 @@ function validateCondition(field: string, condition: FieldCondition): void {
   if (!isOperatorObject(condition)) return;
   for (const op of Object.keys(condition)) {
     if (!OPERATORS.has(op)) {
-      throw new FilterError(
-        `Unknown operator "${op}" on field "${field}"; use one of ${[...OPERATORS].join(", ")}`,
-      );
+      throw new FilterError(`Unknown operator "${op}" on field "${field}"; use one of ${[...OPERATORS].join(", ")}`);
     }
   }
   for (const op of ["in", "nin"] as const) {
@@ -125,7 +126,10 @@ export function splitIdFilter(filter: MemoryFilter | undefined): { ids?: string[
     const at = filter.AND.findIndex((f) => idList(f) !== undefined);
     if (at >= 0) {
       const others = filter.AND.filter((_, i) => i !== at);
-      return { ids: idList(filter.AND[at]), rest: others.length === 0 ? undefined : others.length === 1 ? others[0] : { AND: others } };
+      return {
+        ids: idList(filter.AND[at]),
+        rest: others.length === 0 ? undefined : others.length === 1 ? others[0] : { AND: others },
+      };
     }
   }
   return { rest: filter };
@@ -135,7 +139,8 @@ function idList(filter: MemoryFilter): string[] | undefined {
   const keys = Object.keys(filter);
   if (keys.length !== 1 || keys[0] !== "id") return undefined;
   const condition = (filter as { id: FieldCondition }).id;
-  if (!isOperatorObject(condition) || Object.keys(condition).length !== 1 || !Array.isArray(condition.in)) return undefined;
+  if (!isOperatorObject(condition) || Object.keys(condition).length !== 1 || !Array.isArray(condition.in))
+    return undefined;
   return condition.in.filter((v): v is string => typeof v === "string");
 }
 
@@ -182,13 +187,19 @@ function conditionTest(cond: FieldCondition): (value: JsonValue | undefined) => 
   if (isOperatorObject(cond)) {
     const c = cond;
     const textRange =
-      c.eq === undefined && c.ne === undefined && c.in === undefined && c.nin === undefined &&
+      c.eq === undefined &&
+      c.ne === undefined &&
+      c.in === undefined &&
+      c.nin === undefined &&
       [c.gt, c.gte, c.lt, c.lte].every((b) => b === undefined || typeof b === "string");
     if (textRange) {
       const { gt, gte, lt, lte } = c as { gt?: string; gte?: string; lt?: string; lte?: string };
       return (v) =>
         typeof v === "string"
-          ? (gt === undefined || v > gt) && (gte === undefined || v >= gte) && (lt === undefined || v < lt) && (lte === undefined || v <= lte)
+          ? (gt === undefined || v > gt) &&
+            (gte === undefined || v >= gte) &&
+            (lt === undefined || v < lt) &&
+            (lte === undefined || v <= lte)
           : matchesCondition(v, c);
     }
   }
@@ -244,9 +255,16 @@ export function isValidAt(record: MemoryRecord, validity: Validity): boolean {
       return true;
     case "current":
       // The clock is read only for a record that can expire: most cannot, and this runs per record.
-      return record.validTo === null && (record.expiresAt === null || !expiredAt(record, validity.now ?? new Date().toISOString()));
+      return (
+        record.validTo === null &&
+        (record.expiresAt === null || !expiredAt(record, validity.now ?? new Date().toISOString()))
+      );
     case "asOf":
-      return record.validFrom <= validity.time && (record.validTo === null || record.validTo > validity.time) && !expiredAt(record, validity.time);
+      return (
+        record.validFrom <= validity.time &&
+        (record.validTo === null || record.validTo > validity.time) &&
+        !expiredAt(record, validity.time)
+      );
   }
 }
 
@@ -269,7 +287,10 @@ export function periodFilter(period: TimePeriod): MemoryFilter {
 }
 
 /** A query's filter and period as one filter, for a store that answers both on its server. */
-export function filterWithPeriod(filter: MemoryFilter | undefined, period: TimePeriod | undefined): MemoryFilter | undefined {
+export function filterWithPeriod(
+  filter: MemoryFilter | undefined,
+  period: TimePeriod | undefined,
+): MemoryFilter | undefined {
   if (!period) return filter;
   return filter ? { AND: [filter, periodFilter(period)] } : periodFilter(period);
 }

@@ -21,8 +21,18 @@ export function buildIndexText(fact: {
 }
 
 const MONTHS = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ];
 
 /** "2023-05-08..." → "8 May 2023 2023年5月8日": both scripts, so either language's query matches. */
@@ -38,7 +48,12 @@ export function humanDate(iso: string): string {
 
 /** Text normalised for duplicate detection: case, width and spacing do not make a new fact. */
 export function normalizeFactText(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").replace(/[.。!！]+$/u, "").trim();
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/[.。!！]+$/u, "")
+    .trim();
 }
 
 /** Same user, same source, same fact → same hash: a retried `add` stores nothing new. */

@@ -17,7 +17,9 @@ export function recencyWeight(since: string, now: Date, halfLifeDays = 0): numbe
 
 /** What decay counts from: the memory's last use in an answer, or when it was stated if it was never used since. */
 export function lastTouched(record: Pick<MemoryRecord, "createdAt" | "lastUsedAt">): string {
-  return record.lastUsedAt && Date.parse(record.lastUsedAt) > Date.parse(record.createdAt) ? record.lastUsedAt : record.createdAt;
+  return record.lastUsedAt && Date.parse(record.lastUsedAt) > Date.parse(record.createdAt)
+    ? record.lastUsedAt
+    : record.createdAt;
 }
 
 /** A search hit as the engine orders it: its relevance (fused rankings, period, entities) times the user's feedback weight. */
@@ -39,8 +41,11 @@ export interface RankedMemory {
  */
 export function byScoreThenRecency<T extends RankedMemory>(now: Date, halfLifeDays = 0): (a: T, b: T) => number {
   return (a, b) => {
-    if (Math.abs(a.score - b.score) > RELEVANCE_TIE * Math.max(Math.abs(a.score), Math.abs(b.score))) return b.score - a.score;
-    return recencyWeight(lastTouched(b.memory), now, halfLifeDays) - recencyWeight(lastTouched(a.memory), now, halfLifeDays);
+    if (Math.abs(a.score - b.score) > RELEVANCE_TIE * Math.max(Math.abs(a.score), Math.abs(b.score)))
+      return b.score - a.score;
+    return (
+      recencyWeight(lastTouched(b.memory), now, halfLifeDays) - recencyWeight(lastTouched(a.memory), now, halfLifeDays)
+    );
   };
 }
 
@@ -53,5 +58,7 @@ export function byScoreThenRecency<T extends RankedMemory>(now: Date, halfLifeDa
 export function sameTextSameScore(hits: StoreHit[]): StoreHit[] {
   const best = new Map<string, number>();
   for (const h of hits) best.set(h.record.indexText, Math.max(best.get(h.record.indexText) ?? -Infinity, h.score));
-  return hits.map((h) => (best.get(h.record.indexText) === h.score ? h : { ...h, score: best.get(h.record.indexText)! }));
+  return hits.map((h) =>
+    best.get(h.record.indexText) === h.score ? h : { ...h, score: best.get(h.record.indexText)! },
+  );
 }

@@ -18,14 +18,26 @@ function reconcileSchema(letters: string[], memories: number, canDelete: boolean
   const actions = canDelete ? ACTIONS : ACTIONS.filter((a) => a !== "DELETE");
   const wrong = { errorMap: () => ({ message: `needs "memory" as a number from 0 to ${memories - 1}` }) };
   const numbers = Array.from({ length: memories }, (_, i) => z.literal(i, wrong));
-  const memory = numbers.length === 1 ? numbers[0] : z.union(numbers as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], wrong);
+  const memory =
+    numbers.length === 1
+      ? numbers[0]
+      : z.union(numbers as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], wrong);
   return z.object({
     decisions: z
       .array(
         z.object({
-          fact: z.preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : v), z.enum(letters as [string, ...string[]])),
-          action: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(actions as [Action, ...Action[]])),
-          memory: z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v), memory.nullable().optional()),
+          fact: z.preprocess(
+            (v) => (typeof v === "string" ? v.trim().toUpperCase() : v),
+            z.enum(letters as [string, ...string[]]),
+          ),
+          action: z.preprocess(
+            (v) => (typeof v === "string" ? v.toUpperCase() : v),
+            z.enum(actions as [Action, ...Action[]]),
+          ),
+          memory: z.preprocess(
+            (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+            memory.nullable().optional(),
+          ),
           ...(withText ? { text: z.string().trim().max(300).nullable().optional() } : {}),
         }),
       )
@@ -64,15 +76,30 @@ export async function reconcileFacts(
     "reconcile facts",
     { facts, related: related.map((m) => ({ id: m.id, text: m.text })), style: options.style ?? "facts" },
     () => decide(model, facts, related, options),
-    (decisions) => ({ decisions: decisions.map((d) => ({ fact: d.fact.text, action: d.action, memoryId: d.target?.id ?? null, text: d.text })) }),
+    (decisions) => ({
+      decisions: decisions.map((d) => ({
+        fact: d.fact.text,
+        action: d.action,
+        memoryId: d.target?.id ?? null,
+        text: d.text,
+      })),
+    }),
   );
 }
 
-async function decide(model: BaseChatModel, facts: ExtractedFact[], related: MemoryRecord[], options: { signal?: AbortSignal; style?: ExtractionStyle }): Promise<Decision[]> {
-  if (related.length === 0) return facts.map((fact) => ({ fact, action: fact.forget ? "NONE" : "ADD", text: fact.text }));
+async function decide(
+  model: BaseChatModel,
+  facts: ExtractedFact[],
+  related: MemoryRecord[],
+  options: { signal?: AbortSignal; style?: ExtractionStyle },
+): Promise<Decision[]> {
+  if (related.length === 0)
+    return facts.map((fact) => ({ fact, action: fact.forget ? "NONE" : "ADD", text: fact.text }));
   const letters = facts.map((_, i) => letter(i));
   const memoryLines = related.map((m, i) => `[${i}] ${m.text}${m.eventTime ? ` (${m.eventTime})` : ""}`);
-  const factLines = facts.map((f, i) => `(${letters[i]}) ${f.forget ? "FORGET: " : ""}${f.text}${f.eventTime ? ` (${f.eventTime})` : ""}`);
+  const factLines = facts.map(
+    (f, i) => `(${letters[i]}) ${f.forget ? "FORGET: " : ""}${f.text}${f.eventTime ? ` (${f.eventTime})` : ""}`,
+  );
   const result = await invokeJson(
     model,
     [
@@ -81,7 +108,12 @@ async function decide(model: BaseChatModel, facts: ExtractedFact[], related: Mem
     ],
     // DELETE is only offered when the user asked to forget something.
     // A quoted fact keeps its words, so the model is not asked to write any.
-    reconcileSchema(letters, related.length, facts.some((f) => f.forget), options.style !== "quotes"),
+    reconcileSchema(
+      letters,
+      related.length,
+      facts.some((f) => f.forget),
+      options.style !== "quotes",
+    ),
     {
       name: "decisions",
       signal: options.signal,

@@ -62,7 +62,12 @@ export async function invokeJson<S extends z.ZodTypeAny>(
   let lastError = "";
   let lastRaw = "";
   for (let attempt = 0; attempt < 2; attempt++) {
-    const native = jsonSchema ? await (model as unknown as JsonSchemaGenerator).generateWithJsonSchema(conversation, jsonSchema, { name, signal }) : null;
+    const native = jsonSchema
+      ? await (model as unknown as JsonSchemaGenerator).generateWithJsonSchema(conversation, jsonSchema, {
+          name,
+          signal,
+        })
+      : null;
     lastRaw = native ?? messageText(await model.invoke(conversation, { signal, tags: ["langsmith:nostream"] }));
     const problem = validate(lastRaw, schema, check);
     if (problem.ok) return problem.value;
@@ -70,7 +75,9 @@ export async function invokeJson<S extends z.ZodTypeAny>(
     conversation = [
       ...messages,
       new AIMessage(lastRaw),
-      new HumanMessage(`Your answer was not valid: ${lastError}. Answer again with only the corrected JSON object, no other text.`),
+      new HumanMessage(
+        `Your answer was not valid: ${lastError}. Answer again with only the corrected JSON object, no other text.`,
+      ),
     ];
   }
   throw new MalformedOutputError(`model output rejected after one retry: ${lastError}`, lastRaw);
@@ -85,7 +92,10 @@ function validate<S extends z.ZodTypeAny>(
   if (!parsed.ok) return parsed;
   const result = schema.safeParse(parsed.value);
   if (!result.success) {
-    return { ok: false, error: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") };
+    return {
+      ok: false,
+      error: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "),
+    };
   }
   const problem = check(result.data);
   return problem ? { ok: false, error: problem } : { ok: true, value: result.data };

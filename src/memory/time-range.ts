@@ -21,16 +21,65 @@ const monthStart = (y: number, m: number) => new Date(Date.UTC(y, m, 1));
 /** Monday-based week start. */
 const weekStart = (d: Date) => addDays(startOfDay(d), -((d.getUTCDay() + 6) % 7));
 
-const EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const EN_MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
 const EN_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-const EN_NUMBERS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, couple: 2, few: 3, several: 3 };
-const ZH_DIGITS: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 几: 3 };
+const EN_NUMBERS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  couple: 2,
+  few: 3,
+  several: 3,
+};
+const ZH_DIGITS: Record<string, number> = {
+  〇: 0,
+  零: 0,
+  一: 1,
+  两: 2,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+  几: 3,
+};
 /** Monday = 0, as in weekStart; 日 and 天 are Sunday. */
 const ZH_WEEKDAYS: Record<string, number> = { 一: 0, 二: 1, 三: 2, 四: 3, 五: 4, 六: 5, 日: 6, 天: 6 };
 type Season = "spring" | "summer" | "autumn" | "winter";
 /** Northern-hemisphere meteorological seasons: first month (0-based) of each; winter runs into the next year. */
 const SEASON_START: Record<Season, number> = { spring: 2, summer: 5, autumn: 8, winter: 11 };
-const EN_SEASONS: Record<string, Season> = { spring: "spring", summer: "summer", autumn: "autumn", fall: "autumn", winter: "winter" };
+const EN_SEASONS: Record<string, Season> = {
+  spring: "spring",
+  summer: "summer",
+  autumn: "autumn",
+  fall: "autumn",
+  winter: "winter",
+};
 const ZH_SEASONS: Record<string, Season> = { 春: "spring", 夏: "summer", 秋: "autumn", 冬: "winter" };
 
 /** A count in digits or Chinese numerals, not inside a longer number ("2023年前" is no "23 years ago"). */
@@ -121,7 +170,11 @@ function agoRange(n: number, unit: string, now: Date, phrase: string): TimeRange
     return range(addDays(weekStart(now), -7 * n), addDays(weekStart(now), -7 * n + 7), phrase);
   }
   if (unit === "month" || unit === "月") {
-    return range(monthStart(now.getUTCFullYear(), now.getUTCMonth() - n), monthStart(now.getUTCFullYear(), now.getUTCMonth() - n + 1), phrase);
+    return range(
+      monthStart(now.getUTCFullYear(), now.getUTCMonth() - n),
+      monthStart(now.getUTCFullYear(), now.getUTCMonth() - n + 1),
+      phrase,
+    );
   }
   return range(monthStart(now.getUTCFullYear() - n, 0), monthStart(now.getUTCFullYear() - n + 1, 0), phrase);
 }
@@ -155,7 +208,10 @@ const RULES: Rule[] = [
     (m, now) => seasonRange(ZH_SEASONS[m[2]], zhYear(m[1], now), m[0]),
   ],
   [
-    new RegExp(`\\b(?:(?:in|during)\\s+)?(?:the\\s+)?(spring|summer|autumn|fall|winter)\\s+(?:of\\s+)?((?:19|20)\\d{2})\\b`, "i"),
+    new RegExp(
+      `\\b(?:(?:in|during)\\s+)?(?:the\\s+)?(spring|summer|autumn|fall|winter)\\s+(?:of\\s+)?((?:19|20)\\d{2})\\b`,
+      "i",
+    ),
     (m) => seasonRange(EN_SEASONS[m[1].toLowerCase()], Number(m[2]), m[0]),
   ],
   [
@@ -169,9 +225,15 @@ const RULES: Rule[] = [
       return under ? seasonRange(season, Number(current.gte.slice(0, 4)) - 1, m[0]) : current;
     },
   ],
-  [/\b(today|tonight|this morning|this evening)\b|今天|今晚|今早|今日/i, (m, now) => range(startOfDay(now), addDays(startOfDay(now), 1), m[0])],
+  [
+    /\b(today|tonight|this morning|this evening)\b|今天|今晚|今早|今日/i,
+    (m, now) => range(startOfDay(now), addDays(startOfDay(now), 1), m[0]),
+  ],
   [/大前天/, (m, now) => range(addDays(startOfDay(now), -3), addDays(startOfDay(now), -2), m[0])],
-  [/\bday before yesterday\b|前天/i, (m, now) => range(addDays(startOfDay(now), -2), addDays(startOfDay(now), -1), m[0])],
+  [
+    /\bday before yesterday\b|前天/i,
+    (m, now) => range(addDays(startOfDay(now), -2), addDays(startOfDay(now), -1), m[0]),
+  ],
   [/\byesterday\b|昨天|昨晚|昨日/i, (m, now) => range(addDays(startOfDay(now), -1), startOfDay(now), m[0])],
   // Weekdays: 上周三, 这周五, 周日, last Monday, on Friday.
   [
@@ -196,13 +258,40 @@ const RULES: Rule[] = [
     },
   ],
   [/\blast weekend\b|上个?周末/i, (m, now) => range(addDays(weekStart(now), -2), weekStart(now), m[0])],
-  [/\bthis weekend\b|这个?周末|本周末/i, (m, now) => range(addDays(weekStart(now), 5), addDays(weekStart(now), 7), m[0])],
+  [
+    /\bthis weekend\b|这个?周末|本周末/i,
+    (m, now) => range(addDays(weekStart(now), 5), addDays(weekStart(now), 7), m[0]),
+  ],
   [/上上个?(?:周|星期|礼拜)/, (m, now) => range(addDays(weekStart(now), -14), addDays(weekStart(now), -7), m[0])],
   [/\blast week\b|上周|上个?星期|上个?礼拜/i, (m, now) => range(addDays(weekStart(now), -7), weekStart(now), m[0])],
   [/\bthis week\b|这周|本周|这个?星期|这个?礼拜/i, (m, now) => range(weekStart(now), addDays(weekStart(now), 7), m[0])],
-  [/上上个月/, (m, now) => range(monthStart(now.getUTCFullYear(), now.getUTCMonth() - 2), monthStart(now.getUTCFullYear(), now.getUTCMonth() - 1), m[0])],
-  [/\blast month\b|上个?月/i, (m, now) => range(monthStart(now.getUTCFullYear(), now.getUTCMonth() - 1), monthStart(now.getUTCFullYear(), now.getUTCMonth()), m[0])],
-  [/\bthis month\b|这个月|本月/i, (m, now) => range(monthStart(now.getUTCFullYear(), now.getUTCMonth()), monthStart(now.getUTCFullYear(), now.getUTCMonth() + 1), m[0])],
+  [
+    /上上个月/,
+    (m, now) =>
+      range(
+        monthStart(now.getUTCFullYear(), now.getUTCMonth() - 2),
+        monthStart(now.getUTCFullYear(), now.getUTCMonth() - 1),
+        m[0],
+      ),
+  ],
+  [
+    /\blast month\b|上个?月/i,
+    (m, now) =>
+      range(
+        monthStart(now.getUTCFullYear(), now.getUTCMonth() - 1),
+        monthStart(now.getUTCFullYear(), now.getUTCMonth()),
+        m[0],
+      ),
+  ],
+  [
+    /\bthis month\b|这个月|本月/i,
+    (m, now) =>
+      range(
+        monthStart(now.getUTCFullYear(), now.getUTCMonth()),
+        monthStart(now.getUTCFullYear(), now.getUTCMonth() + 1),
+        m[0],
+      ),
+  ],
   [
     /\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|couple of|a few|few|several)\s+(day|week|month|year)s?\s+ago\b/i,
     (m, now) => agoRange(countOf(m[1].replace(/^a\s+|\s+of$/gi, "")), m[2].toLowerCase(), now, m[0]),
@@ -211,14 +300,31 @@ const RULES: Rule[] = [
     new RegExp(`(${ZH_NUM})\\s*(?:个)?\\s*(天|周|星期|礼拜|月|年)(?:之|以)?前`),
     (m, now) => agoRange(chineseNumber(m[1]), m[2], now, m[0]),
   ],
-  [/半年(?:之|以)?前/, (m, now) => range(monthStart(now.getUTCFullYear(), now.getUTCMonth() - 6), monthStart(now.getUTCFullYear(), now.getUTCMonth() - 5), m[0])],
+  [
+    /半年(?:之|以)?前/,
+    (m, now) =>
+      range(
+        monthStart(now.getUTCFullYear(), now.getUTCMonth() - 6),
+        monthStart(now.getUTCFullYear(), now.getUTCMonth() - 5),
+        m[0],
+      ),
+  ],
   // A season without a year: 春天, 夏季 (the one under way, else the latest).
   [/([春夏秋冬])[天季]/, (m, now) => latestSeason(ZH_SEASONS[m[1]], now, m[0])],
-  [/\blast year\b|去年/i, (m, now) => range(monthStart(now.getUTCFullYear() - 1, 0), monthStart(now.getUTCFullYear(), 0), m[0])],
-  [/\bthis year\b|今年/i, (m, now) => range(monthStart(now.getUTCFullYear(), 0), monthStart(now.getUTCFullYear() + 1, 0), m[0])],
+  [
+    /\blast year\b|去年/i,
+    (m, now) => range(monthStart(now.getUTCFullYear() - 1, 0), monthStart(now.getUTCFullYear(), 0), m[0]),
+  ],
+  [
+    /\bthis year\b|今年/i,
+    (m, now) => range(monthStart(now.getUTCFullYear(), 0), monthStart(now.getUTCFullYear() + 1, 0), m[0]),
+  ],
   [/前年/, (m, now) => range(monthStart(now.getUTCFullYear() - 2, 0), monthStart(now.getUTCFullYear() - 1, 0), m[0])],
   [
-    new RegExp(`\\b(?:in\\s+)?${EN_MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\s*,?\\s+(\\d{4})\\b|\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+${EN_MONTH}\\s*,?\\s+(\\d{4})\\b`, "i"),
+    new RegExp(
+      `\\b(?:in\\s+)?${EN_MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\s*,?\\s+(\\d{4})\\b|\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+${EN_MONTH}\\s*,?\\s+(\\d{4})\\b`,
+      "i",
+    ),
     (m) => {
       const word = m[1] ?? m[5];
       if (!isMonthWord(word)) return null;
@@ -249,10 +355,13 @@ const RULES: Rule[] = [
       return monthRange(latestYearOfMonth(month, now), month, m[0]);
     },
   ],
-  [/\b(?:in|during|of|since)\s+((?:19|20)\d{2})\b|((?:19|20)\d{2})\s*年/i, (m) => {
-    const y = Number(m[1] ?? m[2]);
-    return range(monthStart(y, 0), monthStart(y + 1, 0), m[0]);
-  }],
+  [
+    /\b(?:in|during|of|since)\s+((?:19|20)\d{2})\b|((?:19|20)\d{2})\s*年/i,
+    (m) => {
+      const y = Number(m[1] ?? m[2]);
+      return range(monthStart(y, 0), monthStart(y + 1, 0), m[0]);
+    },
+  ],
 ];
 
 /** The first period the question names, relative to `now`; null if it names none. */

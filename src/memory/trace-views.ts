@@ -9,7 +9,13 @@ export function searchTrace(hits: ScoredMemory[]): Record<string, unknown> {
   return {
     // The same on every hit of a search (search/fusion.ts).
     fusion: hits[0]?.fusion ?? null,
-    hits: hits.map((h) => ({ id: h.memory.id, text: h.memory.text, score: h.score, denseRank: h.denseRank ?? null, lexicalRank: h.lexicalRank ?? null })),
+    hits: hits.map((h) => ({
+      id: h.memory.id,
+      text: h.memory.text,
+      score: h.score,
+      denseRank: h.denseRank ?? null,
+      lexicalRank: h.lexicalRank ?? null,
+    })),
   };
 }
 

@@ -1,15 +1,7 @@
 /** The long-term memory domain: what a memory is, what changed, and how to ask for memories. */
 import type { FusionWeights } from "../search/fusion.js";
 
-export const MEMORY_CATEGORIES = [
-  "profile",
-  "preference",
-  "plan",
-  "event",
-  "relationship",
-  "skill",
-  "other",
-] as const;
+export const MEMORY_CATEGORIES = ["profile", "preference", "plan", "event", "relationship", "skill", "other"] as const;
 export type MemoryCategory = (typeof MEMORY_CATEGORIES)[number];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -131,16 +123,10 @@ export type FieldCondition = string | number | boolean | null | RangeCondition;
  * metadata key (bare, or as `metadata.key`).
  */
 export type MemoryFilter =
-  | { AND: MemoryFilter[] }
-  | { OR: MemoryFilter[] }
-  | { NOT: MemoryFilter }
-  | { [field: string]: FieldCondition };
+  { AND: MemoryFilter[] } | { OR: MemoryFilter[] } | { NOT: MemoryFilter } | { [field: string]: FieldCondition };
 
 /**
  * Which versions of facts a query sees. "current": not superseded, not marked wrong, and not
  * expired at `now` (ISO; the wall clock when omitted).
  */
-export type Validity =
-  | { kind: "current"; now?: string }
-  | { kind: "asOf"; time: string }
-  | { kind: "all" };
+export type Validity = { kind: "current"; now?: string } | { kind: "asOf"; time: string } | { kind: "all" };

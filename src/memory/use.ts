@@ -24,7 +24,9 @@ export class UseRecorder {
       .then(async () => {
         await (await this.store()).recordUse(userId, ids, at);
       })
-      .catch((error: unknown) => this.log.warn("memory use not recorded", { error: (error as Error).message, memories: ids.length }))
+      .catch((error: unknown) =>
+        this.log.warn("memory use not recorded", { error: (error as Error).message, memories: ids.length }),
+      )
       .finally(() => this.inFlight.delete(write));
     this.inFlight.add(write);
   }

@@ -18,7 +18,9 @@ export function validateUserId(userId: unknown): string {
     throw new InvalidInputError("userId is required: pass the id of the user whose memory this is");
   }
   if (userId.length > MAX_USER_ID_LENGTH) {
-    throw new InvalidInputError(`userId is ${userId.length} characters long; at most ${MAX_USER_ID_LENGTH} are allowed`);
+    throw new InvalidInputError(
+      `userId is ${userId.length} characters long; at most ${MAX_USER_ID_LENGTH} are allowed`,
+    );
   }
   if (CONTROL.test(userId) || hasLoneSurrogate(userId)) {
     throw new InvalidInputError("userId contains control characters or invalid Unicode");
@@ -53,7 +55,9 @@ export function validateMetadata(metadata: Record<string, JsonValue> | undefined
   }
   for (const key of Object.keys(metadata)) {
     if (TENANT_FIELDS.has(key)) {
-      throw new TenantViolationError(`metadata may not set "${key}": the user id comes only from the caller's identity`);
+      throw new TenantViolationError(
+        `metadata may not set "${key}": the user id comes only from the caller's identity`,
+      );
     }
   }
   return metadata;

@@ -93,7 +93,9 @@ export async function createChatModel(
     case "llama-cpp": {
       const path = resolve(spec.model);
       if (!existsSync(path)) {
-        throw new ModelConfigError(`CHAT_MODEL=${specText}: no model file at ${path}. Run npm run models:fetch, or point it at a .gguf file`);
+        throw new ModelConfigError(
+          `CHAT_MODEL=${specText}: no model file at ${path}. Run npm run models:fetch, or point it at a .gguf file`,
+        );
       }
       return LlamaCppChatModel.load(path, {
         onProgress: options.onProgress,

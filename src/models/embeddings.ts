@@ -27,11 +27,16 @@ export async function createEmbeddings(settings: Settings): Promise<EmbedderInfo
   if (hosted) {
     if (!hosted.embeddings) {
       const offered = HOSTED_PROVIDERS.flatMap((p) => (p.embeddings ? [p.embeddings.exampleModel] : [])).join(", ");
-      throw new ModelConfigError(`EMBEDDING_MODEL=${id}: ${hosted.name} offers no embeddings API; choose e.g. ${offered}, or local:${E5_MODEL}`);
+      throw new ModelConfigError(
+        `EMBEDDING_MODEL=${id}: ${hosted.name} offers no embeddings API; choose e.g. ${offered}, or local:${E5_MODEL}`,
+      );
     }
     const endpoint = providerEndpoint(hosted, settings, "EMBEDDING_MODEL", id);
     // Float arrays: the OpenAI client asks for base64 by default, which these endpoints refuse.
-    return openAiEmbeddings(settings, id, spec.model, endpoint.baseUrl, endpoint.apiKey, { batchSize: hosted.embeddings.batchSize, encodingFormat: "float" });
+    return openAiEmbeddings(settings, id, spec.model, endpoint.baseUrl, endpoint.apiKey, {
+      batchSize: hosted.embeddings.batchSize,
+      encodingFormat: "float",
+    });
   }
   switch (spec.provider) {
     case "local": {
@@ -86,7 +91,9 @@ async function openAiEmbeddings(
   });
   // The size is whatever the server returns; one probe at start-up finds it.
   const [probe] = await embeddings.embedDocuments(["dimension probe"]).catch((e: Error) => {
-    throw new ModelConfigError(`EMBEDDING_MODEL=${id}: the embeddings endpoint${baseUrl ? ` at ${baseUrl}` : ""} did not answer (${e.message})`);
+    throw new ModelConfigError(
+      `EMBEDDING_MODEL=${id}: the embeddings endpoint${baseUrl ? ` at ${baseUrl}` : ""} did not answer (${e.message})`,
+    );
   });
   return { embeddings, dims: probe.length, id };
 }

@@ -66,14 +66,17 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
   private constructor(
     private readonly llama: Llama,
     private readonly context: LlamaContext,
-    private readonly options: Required<Pick<LlamaCppOptions, "maxTokens" | "structuredMaxTokens" | "temperature">> & Pick<LlamaCppOptions, "answerDeadlineMs">,
+    private readonly options: Required<Pick<LlamaCppOptions, "maxTokens" | "structuredMaxTokens" | "temperature">> &
+      Pick<LlamaCppOptions, "answerDeadlineMs">,
     params: BaseChatModelParams = {},
   ) {
     super(params);
   }
 
   static async load(modelPath: string, options: LlamaCppOptions = {}): Promise<LlamaCppChatModel> {
-    const llama = await withoutServerPreload(() => getLlama({ gpu: false, build: "never", progressLogs: false, logLevel: LlamaLogLevel.error }));
+    const llama = await withoutServerPreload(() =>
+      getLlama({ gpu: false, build: "never", progressLogs: false, logLevel: LlamaLogLevel.error }),
+    );
     const model = await llama.loadModel({
       modelPath,
       onLoadProgress: (p) => options.onProgress?.(`loading ${modelPath.split("/").pop()} ${Math.round(p * 100)}%`),
@@ -96,7 +99,11 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
     return "llama-cpp";
   }
 
-  async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
     let text = "";
     for await (const chunk of this._streamResponseChunks(messages, options, runManager)) text += chunk.text;
     return { generations: [{ text, message: new AIMessage(text) }] };
@@ -138,7 +145,11 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
    * starts for the third time (repetition.ts). Text is handed to `onText` only once no later cut
    * can take it back, so what was streamed is what the answer keeps.
    */
-  private async runAnswer(messages: BaseMessage[], signal: AbortSignal | undefined, onText: (text: string) => void): Promise<void> {
+  private async runAnswer(
+    messages: BaseMessage[],
+    signal: AbortSignal | undefined,
+    onText: (text: string) => void,
+  ): Promise<void> {
     const looping = new AbortController();
     let text = "";
     let shown = 0;
@@ -165,10 +176,19 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
   }
 
   /** An answer that follows `schema`: a grammar built from it allows no other text. */
-  async generateWithJsonSchema(messages: BaseMessage[], schema: JsonSchema, options: { signal?: AbortSignal }): Promise<string> {
+  async generateWithJsonSchema(
+    messages: BaseMessage[],
+    schema: JsonSchema,
+    options: { signal?: AbortSignal },
+  ): Promise<string> {
     const grammar = await this.grammarFor(schema);
     // Greedy: memory work should give the same answer for the same turn.
-    return this.runPrompt(messages, { signal: options.signal, grammar, maxTokens: this.options.structuredMaxTokens, temperature: 0 });
+    return this.runPrompt(messages, {
+      signal: options.signal,
+      grammar,
+      maxTokens: this.options.structuredMaxTokens,
+      temperature: 0,
+    });
   }
 
   private grammarFor(schema: JsonSchema): Promise<LlamaGrammar> {
@@ -177,7 +197,9 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
     if (!grammar) {
       // Per-turn schemas (the quotes of one message) would otherwise pile up.
       if (this.grammars.size >= 32) this.grammars.delete(this.grammars.keys().next().value!);
-      grammar = this.llama.createGrammarForJsonSchema(schema as unknown as Readonly<{ type: "object" }> & GbnfJsonSchema);
+      grammar = this.llama.createGrammarForJsonSchema(
+        schema as unknown as Readonly<{ type: "object" }> & GbnfJsonSchema,
+      );
       grammar.catch(() => this.grammars.delete(key));
       this.grammars.set(key, grammar);
     }
@@ -212,7 +234,9 @@ export class LlamaCppChatModel extends BaseChatModel implements JsonSchemaGenera
         const answer = await session.prompt(prompt, {
           maxTokens: options.maxTokens ?? this.options.maxTokens,
           temperature: options.temperature ?? this.options.temperature,
-          signal: ends.length ? AbortSignal.any([...(options.signal ? [options.signal] : []), ...ends]) : options.signal,
+          signal: ends.length
+            ? AbortSignal.any([...(options.signal ? [options.signal] : []), ...ends])
+            : options.signal,
           // A stop or the deadline keeps the text so far; the caller's abort still throws (below).
           stopOnAbortSignal: ends.length > 0,
           repeatPenalty: options.repeatPenalty,
@@ -288,7 +312,7 @@ async function withoutServerPreload<T>(load: () => Promise<T>): Promise<T> {
   const saved = process.execArgv;
   const kept: string[] = [];
   for (let i = 0; i < saved.length; i++) {
-    const value = saved[i].startsWith("--import=") ? saved[i] : saved[i] === "--import" ? saved[i + 1] ?? "" : "";
+    const value = saved[i].startsWith("--import=") ? saved[i] : saved[i] === "--import" ? (saved[i + 1] ?? "") : "";
     if (value.includes("langgraph-api") && value.includes("preload")) {
       if (saved[i] === "--import") i++;
       continue;

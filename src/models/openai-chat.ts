@@ -34,7 +34,11 @@ export class OpenAICompatibleChat extends ChatOpenAI implements JsonSchemaGenera
     this.structuredOutput = structuredOutput ?? "json_schema";
   }
 
-  async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
     const result = await super._generate(messages, options, runManager);
     const id = callMessageId(runManager);
     for (const generation of result.generations) generation.message._updateId(id);
@@ -66,13 +70,23 @@ export class OpenAICompatibleChat extends ChatOpenAI implements JsonSchemaGenera
     }
   }
 
-  async generateWithJsonSchema(messages: BaseMessage[], schema: JsonSchema, options: { name: string; signal?: AbortSignal }): Promise<string | null> {
+  async generateWithJsonSchema(
+    messages: BaseMessage[],
+    schema: JsonSchema,
+    options: { name: string; signal?: AbortSignal },
+  ): Promise<string | null> {
     while (this.structuredOutput !== "prompt") {
       const mode = this.structuredOutput;
       const responseFormat =
-        mode === "json_schema" ? { type: "json_schema" as const, json_schema: { name: options.name, schema, strict: false } } : { type: "json_object" as const };
+        mode === "json_schema"
+          ? { type: "json_schema" as const, json_schema: { name: options.name, schema, strict: false } }
+          : { type: "json_object" as const };
       try {
-        const reply = await this.invoke(messages, { signal: options.signal, tags: ["langsmith:nostream"], response_format: responseFormat });
+        const reply = await this.invoke(messages, {
+          signal: options.signal,
+          tags: ["langsmith:nostream"],
+          response_format: responseFormat,
+        });
         return messageText(reply);
       } catch (error) {
         if (!refused(error)) throw error;

@@ -98,8 +98,15 @@ export interface ProviderEndpoint {
  * The key and endpoint of a hosted provider from the settings; `setting` names the variable
  * that chose the model (CHAT_MODEL, MEMORY_MODEL, EMBEDDING_MODEL), for the error message.
  */
-export function providerEndpoint(provider: HostedProvider, settings: Settings, setting: string, spec: string): ProviderEndpoint {
-  const apiKey = provider.keyVariables.map((name) => settings[name]).find((value) => typeof value === "string" && value !== "");
+export function providerEndpoint(
+  provider: HostedProvider,
+  settings: Settings,
+  setting: string,
+  spec: string,
+): ProviderEndpoint {
+  const apiKey = provider.keyVariables
+    .map((name) => settings[name])
+    .find((value) => typeof value === "string" && value !== "");
   if (typeof apiKey !== "string") {
     const also = provider.keyVariables.length > 1 ? ` (or ${provider.keyVariables.slice(1).join(", ")})` : "";
     throw new ModelConfigError(

@@ -20,7 +20,8 @@ interface Word {
   start: number;
 }
 
-const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{N}])+(?:['’][\p{L}\p{N}]+)*/gu;
+const WORD =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{N}])+(?:['’][\p{L}\p{N}]+)*/gu;
 const CLAUSE_END = /[.!?。！？\n,，;；:：、]+/gu;
 const SYMBOL_RUN = new RegExp(`([^\\p{L}\\p{N}\\s])\\1{${PHRASE_WORDS - 1},}`, "u");
 

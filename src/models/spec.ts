@@ -15,7 +15,9 @@ export class ModelConfigError extends Error {
 export function parseModelSpec(spec: string, setting: string): ModelSpec {
   const at = spec.indexOf(":");
   if (at <= 0 || at === spec.length - 1) {
-    throw new ModelConfigError(`${setting}="${spec}" is not "provider:model" (e.g. openai:gpt-4o-mini or llama-cpp:./models/model.gguf)`);
+    throw new ModelConfigError(
+      `${setting}="${spec}" is not "provider:model" (e.g. openai:gpt-4o-mini or llama-cpp:./models/model.gguf)`,
+    );
   }
   return { provider: spec.slice(0, at).trim().toLowerCase(), model: spec.slice(at + 1).trim() };
 }

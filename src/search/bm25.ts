@@ -76,14 +76,20 @@ export class Bm25Index {
    * Ids by descending BM25 score (ties: id ascending), at most `limit`; documents with no query
    * term are left out, and so are those `accept` refuses (checked only on scored documents).
    */
-  search(queryTokens: string[], accept: (id: string) => boolean = () => true, limit = Infinity): { id: string; score: number }[] {
+  search(
+    queryTokens: string[],
+    accept: (id: string) => boolean = () => true,
+    limit = Infinity,
+  ): { id: string; score: number }[] {
     if (this.slotOf.size === 0) return [];
     const { touched, scores } = this.scores(queryTokens);
     // The best `limit` accepted, by a bounded heap over the touched documents: `accept` (a filter
     // and validity check) runs only on documents good enough to enter it, not on every match.
     const ids = this.ids;
     const worse = (x: number, y: number) => scores[x] < scores[y] || (scores[x] === scores[y] && ids[x]! > ids[y]!);
-    const best = bestAccepted(touched, limit === Infinity ? touched.length : limit, worse, (slot) => accept(ids[slot]!));
+    const best = bestAccepted(touched, limit === Infinity ? touched.length : limit, worse, (slot) =>
+      accept(ids[slot]!),
+    );
     return best.map((slot) => ({ id: ids[slot]!, score: scores[slot] }));
   }
 
@@ -101,7 +107,8 @@ export class Bm25Index {
     const n = this.slotOf.size;
     const avg = this.totalLength / n || 1;
     let scores = last?.scores;
-    if (!scores || scores.length < this.ids.length) scores = new Float64Array(Math.max(this.ids.length, 2 * (scores?.length ?? 0)));
+    if (!scores || scores.length < this.ids.length)
+      scores = new Float64Array(Math.max(this.ids.length, 2 * (scores?.length ?? 0)));
     else for (const slot of last!.touched) scores[slot] = 0;
     const touched: number[] = [];
     for (const term of new Set(queryTokens)) {

@@ -7,7 +7,19 @@
  * Memory layout: the query at 0, then the row numbers to score, then one f32 result per row
  * number, then the rows, `dims` padded to a multiple of 4 with zeros (which add nothing).
  */
-import { addTo, align16, countedLoop, instantiate, type Kernel, laneSum, op, simd, simdOp, type, V128_ZERO } from "./wasm.js";
+import {
+  addTo,
+  align16,
+  countedLoop,
+  instantiate,
+  type Kernel,
+  laneSum,
+  op,
+  simd,
+  simdOp,
+  type,
+  V128_ZERO,
+} from "./wasm.js";
 
 // Locals of dots(query, rows, picks, m, quads, out): the six parameters, then k, j, p, q (i32) and acc (v128).
 const [QUERY, ROWS, PICKS, M, QUADS, OUT, K, J, P, Q, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -16,26 +28,74 @@ const [QUERY, ROWS, PICKS, M, QUADS, OUT, K, J, P, Q, ACC] = [0, 1, 2, 3, 4, 5, 
 const DOTS: Kernel = {
   name: "dots",
   params: 6,
-  locals: [[4, type.i32], [1, type.v128]],
+  locals: [
+    [4, type.i32],
+    [1, type.v128],
+  ],
   body: countedLoop(K, M, [
     // p = rows + picks[k] * quads * 16; q = query; acc = 0
-    op.localGet, ROWS,
-    op.localGet, PICKS, op.localGet, K, op.i32Const, 2, op.i32Shl, op.i32Add, op.i32Load, 2, 0,
-    op.localGet, QUADS, op.i32Mul, op.i32Const, 4, op.i32Shl, op.i32Add, op.localSet, P,
-    op.localGet, QUERY, op.localSet, Q,
-    ...V128_ZERO, op.localSet, ACC,
+    op.localGet,
+    ROWS,
+    op.localGet,
+    PICKS,
+    op.localGet,
+    K,
+    op.i32Const,
+    2,
+    op.i32Shl,
+    op.i32Add,
+    op.i32Load,
+    2,
+    0,
+    op.localGet,
+    QUADS,
+    op.i32Mul,
+    op.i32Const,
+    4,
+    op.i32Shl,
+    op.i32Add,
+    op.localSet,
+    P,
+    op.localGet,
+    QUERY,
+    op.localSet,
+    Q,
+    ...V128_ZERO,
+    op.localSet,
+    ACC,
     ...countedLoop(J, QUADS, [
-      op.localGet, ACC,
-      op.localGet, P, ...simdOp(simd.v128Load), 4, 0,
-      op.localGet, Q, ...simdOp(simd.v128Load), 4, 0,
-      ...simdOp(simd.f32x4Mul), ...simdOp(simd.f32x4Add), op.localSet, ACC,
+      op.localGet,
+      ACC,
+      op.localGet,
+      P,
+      ...simdOp(simd.v128Load),
+      4,
+      0,
+      op.localGet,
+      Q,
+      ...simdOp(simd.v128Load),
+      4,
+      0,
+      ...simdOp(simd.f32x4Mul),
+      ...simdOp(simd.f32x4Add),
+      op.localSet,
+      ACC,
       ...addTo(P, 16),
       ...addTo(Q, 16),
     ]),
     // out[k] = acc[0] + acc[1] + acc[2] + acc[3]
-    op.localGet, OUT, op.localGet, K, op.i32Const, 2, op.i32Shl, op.i32Add,
+    op.localGet,
+    OUT,
+    op.localGet,
+    K,
+    op.i32Const,
+    2,
+    op.i32Shl,
+    op.i32Add,
     ...laneSum(ACC, simd.f32x4ExtractLane, op.f32Add),
-    op.f32Store, 2, 0,
+    op.f32Store,
+    2,
+    0,
   ]),
 };
 
@@ -106,7 +166,8 @@ export class DotRows {
     this.query.set(query);
     if (typeof picks === "number") for (let i = 0; i < m; i++) this.picks[i] = i;
     else this.picks.set(picks);
-    if (this.kernel) this.kernel.run(0, this.kernel.at.rows, this.kernel.at.picks, m, this.stride / 4, this.kernel.at.out);
+    if (this.kernel)
+      this.kernel.run(0, this.kernel.at.rows, this.kernel.at.picks, m, this.stride / 4, this.kernel.at.out);
     else this.scoreInJs(m);
     return this.out.subarray(0, m);
   }

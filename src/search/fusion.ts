@@ -78,11 +78,22 @@ export function orderedShare(scores: readonly number[], tolerance: number): numb
 }
 
 /** The weights for one query: see the module comment. */
-export function fusionWeights(dense: readonly Candidate[], lexical: readonly Candidate[], coverage = 1, lexicalCoverage = 1): FusionWeights {
+export function fusionWeights(
+  dense: readonly Candidate[],
+  lexical: readonly Candidate[],
+  coverage = 1,
+  lexicalCoverage = 1,
+): FusionWeights {
   const cover = clamp01(Number.isFinite(coverage) ? coverage : 1);
-  const denseOrder = orderedShare(dense.map((c) => c.score), DENSE_TIE);
+  const denseOrder = orderedShare(
+    dense.map((c) => c.score),
+    DENSE_TIE,
+  );
   const best = Math.max(0, ...lexical.map((c) => Math.abs(c.score)));
-  const lexicalOrder = orderedShare(lexical.map((c) => c.score), LEXICAL_TIE * best);
+  const lexicalOrder = orderedShare(
+    lexical.map((c) => c.score),
+    LEXICAL_TIE * best,
+  );
   let wDense = dense.length ? cover * denseOrder : 0;
   const lexicalCover = clamp01(Number.isFinite(lexicalCoverage) ? lexicalCoverage : 1);
   let wLexical = lexical.length && lexicalOrder > 0 ? lexicalCover : 0;
@@ -125,7 +136,8 @@ export function weightedRankFusion(
   add(lexical, weights.lexical, "lexical", -1);
   // Equal scores keep the order of the side with the larger say.
   const lexicalFirst = weights.lexical >= weights.dense;
-  const order = (a: { densePos: number; lexicalPos: number }) => (lexicalFirst ? [a.lexicalPos, a.densePos] : [a.densePos, a.lexicalPos]);
+  const order = (a: { densePos: number; lexicalPos: number }) =>
+    lexicalFirst ? [a.lexicalPos, a.densePos] : [a.densePos, a.lexicalPos];
   return [...byId.values()]
     .filter((e) => e.score > 0)
     .sort((a, b) => {

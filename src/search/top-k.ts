@@ -17,7 +17,7 @@ export function bestAccepted(
     if (!accept(item)) continue;
     if (heap.length < k) {
       heap.push(item);
-      for (let i = heap.length - 1; i > 0; ) {
+      for (let i = heap.length - 1; i > 0;) {
         const p = (i - 1) >> 1;
         if (!worse(heap[i], heap[p])) break;
         [heap[i], heap[p]] = [heap[p], heap[i]];
@@ -25,7 +25,7 @@ export function bestAccepted(
       }
     } else {
       heap[0] = item;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -72,7 +72,7 @@ export function topByScore(
       }
     } else if (worse(heap[0], i)) {
       heap[0] = i;
-      for (let j = 0; ; ) {
+      for (let j = 0; ;) {
         const l = 2 * j + 1;
         const r = l + 1;
         let m = j;

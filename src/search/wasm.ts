@@ -5,19 +5,44 @@
  */
 
 export const op = {
-  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, localGet: 0x20, localSet: 0x21,
-  i32Load: 0x28, i32Store: 0x36, f32Store: 0x38, i32Store16: 0x3b,
-  i32Const: 0x41, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74, f32Add: 0x92,
+  block: 0x02,
+  loop: 0x03,
+  br: 0x0c,
+  brIf: 0x0d,
+  end: 0x0b,
+  localGet: 0x20,
+  localSet: 0x21,
+  i32Load: 0x28,
+  i32Store: 0x36,
+  f32Store: 0x38,
+  i32Store16: 0x3b,
+  i32Const: 0x41,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
+  f32Add: 0x92,
   /** Prefix of the SIMD (v128) instructions. */
   simd: 0xfd,
 } as const;
 
 /** SIMD instruction numbers, each written after op.simd as an unsigned LEB128. */
 export const simd = {
-  v128Load: 0x00, v128Const: 0x0c, i32x4ExtractLane: 0x1b, f32x4ExtractLane: 0x1f, v128Xor: 0x51,
-  i8x16Popcnt: 0x62, i16x8ExtaddPairwiseI8x16U: 0x7d, i32x4ExtaddPairwiseI16x8U: 0x7f,
-  i16x8ExtendLowI8x16S: 0x87, i16x8ExtendHighI8x16S: 0x88, i16x8Add: 0x8e, i32x4Add: 0xae,
-  i32x4DotI16x8S: 0xba, f32x4Add: 0xe4, f32x4Mul: 0xe6,
+  v128Load: 0x00,
+  v128Const: 0x0c,
+  i32x4ExtractLane: 0x1b,
+  f32x4ExtractLane: 0x1f,
+  v128Xor: 0x51,
+  i8x16Popcnt: 0x62,
+  i16x8ExtaddPairwiseI8x16U: 0x7d,
+  i32x4ExtaddPairwiseI16x8U: 0x7f,
+  i16x8ExtendLowI8x16S: 0x87,
+  i16x8ExtendHighI8x16S: 0x88,
+  i16x8Add: 0x8e,
+  i32x4Add: 0xae,
+  i32x4DotI16x8S: 0xba,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
 } as const;
 
 export const type = { void: 0x40, i32: 0x7f, v128: 0x7b } as const;
@@ -53,13 +78,25 @@ export function addTo(local: number, n: number): number[] {
 /** for (counter = 0; counter < limit; counter += step) body; `limit` is a local, compared unsigned. */
 export function countedLoop(counter: number, limit: number, body: number[], step = 1): number[] {
   return [
-    op.i32Const, 0, op.localSet, counter,
-    op.block, type.void,
-    op.loop, type.void,
-    op.localGet, counter, op.localGet, limit, op.i32GeU, op.brIf, 1,
+    op.i32Const,
+    0,
+    op.localSet,
+    counter,
+    op.block,
+    type.void,
+    op.loop,
+    type.void,
+    op.localGet,
+    counter,
+    op.localGet,
+    limit,
+    op.i32GeU,
+    op.brIf,
+    1,
     ...body,
     ...addTo(counter, step),
-    op.br, 0,
+    op.br,
+    0,
     op.end,
     op.end,
   ];
@@ -85,7 +122,14 @@ export interface Kernel {
 export function assemble(kernel: Kernel): Uint8Array {
   const code = [kernel.locals.length, ...kernel.locals.flat(), ...kernel.body, op.end];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [1, 0x60, kernel.params, ...Array(kernel.params).fill(type.i32), 0]),
     ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]),
     ...section(3, [1, 0]),

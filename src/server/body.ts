@@ -31,7 +31,11 @@ export async function readJson<T>(c: Context, schema: ZodType<T, ZodTypeDef, unk
   try {
     raw = await c.req.json();
   } catch {
-    throw new HttpError(400, "invalid_json", "The request body is not JSON: send a JSON object with Content-Type: application/json.");
+    throw new HttpError(
+      400,
+      "invalid_json",
+      "The request body is not JSON: send a JSON object with Content-Type: application/json.",
+    );
   }
   return schema.parse(raw);
 }

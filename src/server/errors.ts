@@ -44,7 +44,10 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
 }
 
 function classify(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
-  const reply = (status: ContentfulStatusCode, code: string, message: string) => ({ status, body: { error: code, message } });
+  const reply = (status: ContentfulStatusCode, code: string, message: string) => ({
+    status,
+    body: { error: code, message },
+  });
   if (error instanceof HttpError) return reply(error.status, error.code, error.message);
   if (error instanceof ZodError) return reply(400, "invalid_input", zodMessage(error));
   if (error instanceof InvalidInputError) return reply(400, "invalid_input", error.message);

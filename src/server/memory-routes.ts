@@ -18,7 +18,11 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
     const q = readQuery(c, ListQuery);
     const userId = requestUserId(c, q.userId);
     if (q.asOf && (q.state !== undefined || q.includeHistory)) {
-      throw new HttpError(400, "invalid_input", "asOf lists the memories that held at that time: leave state and includeHistory out");
+      throw new HttpError(
+        400,
+        "invalid_input",
+        "asOf lists the memories that held at that time: leave state and includeHistory out",
+      );
     }
     const engine = await deps.memory();
     const listing = {
@@ -37,7 +41,9 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
   app.post("/memories/search", limitBody(), async (c) => {
     const body = await readJson(c, schemas.search);
     const userId = requestUserId(c, body.userId);
-    const hits = await (await deps.memory()).search(body.query, {
+    const hits = await (
+      await deps.memory()
+    ).search(body.query, {
       userId,
       limit: body.limit,
       filter: body.filter as MemoryFilter | undefined,
@@ -51,7 +57,9 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
   app.post("/memories", limitBody(), async (c) => {
     const body = await readJson(c, schemas.add);
     const userId = requestUserId(c, body.userId);
-    const result = await (await deps.memory()).add(body.messages ?? [], {
+    const result = await (
+      await deps.memory()
+    ).add(body.messages ?? [], {
       userId,
       infer: body.infer,
       facts: body.facts,
@@ -82,7 +90,9 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
   app.post("/memories/:id/feedback", limitBody(), async (c) => {
     const body = await readJson(c, schemas.feedback);
     const userId = requestUserId(c, body.userId);
-    const memory = await (await deps.memory()).feedback(c.req.param("id"), body.feedback, { userId, threadId: body.threadId });
+    const memory = await (
+      await deps.memory()
+    ).feedback(c.req.param("id"), body.feedback, { userId, threadId: body.threadId });
     return c.json(memoryView(memory));
   });
 

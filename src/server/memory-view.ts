@@ -21,7 +21,14 @@ export interface SearchResultView {
 }
 
 export function searchResultView(hit: ScoredMemory): SearchResultView {
-  return { memory: memoryView(hit.memory), score: hit.score, denseRank: hit.denseRank, lexicalRank: hit.lexicalRank, fusion: hit.fusion, explain: hit.explain };
+  return {
+    memory: memoryView(hit.memory),
+    score: hit.score,
+    denseRank: hit.denseRank,
+    lexicalRank: hit.lexicalRank,
+    fusion: hit.fusion,
+    explain: hit.explain,
+  };
 }
 
 /** History in the order things happened (an import appends older lines after newer ones). */

@@ -13,11 +13,23 @@ export async function exportedProfile(engine: MemoryEngine, userId: string): Pro
   if (!profiles) return undefined;
   const stored = await profiles.store.profile(userId);
   const questions = (await profiles.store.questions(userId)).map(({ id, at, topics }) => ({ id, at, topics }));
-  const profile = stored ? { summary: stored.summary, source: stored.source, memoryCount: stored.memoryCount, refreshedAt: stored.refreshedAt, note: stored.note } : null;
+  const profile = stored
+    ? {
+        summary: stored.summary,
+        source: stored.source,
+        memoryCount: stored.memoryCount,
+        refreshedAt: stored.refreshedAt,
+        note: stored.note,
+      }
+    : null;
   return { profile, questions };
 }
 
 /** Puts an export's profile and questions back under `userId` (after its memories, whose import queued a refresh). */
-export async function importProfile(engine: MemoryEngine, userId: string, exported: Partial<ExportedUserModel>): Promise<void> {
+export async function importProfile(
+  engine: MemoryEngine,
+  userId: string,
+  exported: Partial<ExportedUserModel>,
+): Promise<void> {
   await engine.profiles?.restore(userId, exported);
 }

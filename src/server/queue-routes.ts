@@ -48,7 +48,8 @@ export function queueRoutes(deps: AppDeps): Hono<ServerEnv> {
     const id = c.req.param("id");
     const job = await worker().queue.get(id);
     if (!job || job.userId !== userId) throw notFound(id);
-    if (job.state === "running" || job.state === "done") throw new HttpError(409, "not_retryable", `Job ${id} is ${job.state}; only dead or queued jobs can be retried`);
+    if (job.state === "running" || job.state === "done")
+      throw new HttpError(409, "not_retryable", `Job ${id} is ${job.state}; only dead or queued jobs can be retried`);
     const retried = await worker().retry({ id, userId });
     return c.json({ userId, retried });
   });
@@ -58,7 +59,8 @@ export function queueRoutes(deps: AppDeps): Hono<ServerEnv> {
     const id = c.req.param("id");
     const job = await worker().queue.get(id);
     if (!job || job.userId !== userId) throw notFound(id);
-    if (job.state === "running") throw new HttpError(409, "running", `Job ${id} is running; drop it once it has finished or died`);
+    if (job.state === "running")
+      throw new HttpError(409, "running", `Job ${id} is running; drop it once it has finished or died`);
     await worker().drop(id, userId);
     return c.json({ id, dropped: true });
   });

@@ -14,7 +14,9 @@ export const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
 );
 const userId = z.string().optional();
-export const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time such as 2025-03-12T09:30:00Z");
+export const isoTime = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time such as 2025-03-12T09:30:00Z");
 const flag = z
   .enum(["true", "false", "1", "0"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1");
@@ -42,7 +44,11 @@ export const UserBody = z.object({ userId }).strict();
 
 /** Schemas whose texts are bounded by the server's size limit for one message. */
 export function bodySchemas(maxTextChars: number) {
-  const text = z.string().trim().min(1, "must not be empty").max(maxTextChars, `must be at most ${maxTextChars} characters`);
+  const text = z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(maxTextChars, `must be at most ${maxTextChars} characters`);
   const fact = z.object({
     text,
     category: z.enum(MEMORY_CATEGORIES).optional(),
@@ -70,7 +76,11 @@ export function bodySchemas(maxTextChars: number) {
     add: z
       .object({
         userId,
-        messages: z.array(z.object({ role: z.enum(["user", "assistant", "system"]), content: text })).min(1).max(50).optional(),
+        messages: z
+          .array(z.object({ role: z.enum(["user", "assistant", "system"]), content: text }))
+          .min(1)
+          .max(50)
+          .optional(),
         facts: z.array(fact).min(1).max(500).optional(),
         infer: z.boolean().default(true),
         threadId: z.string().max(200).optional(),
@@ -79,7 +89,10 @@ export function bodySchemas(maxTextChars: number) {
       })
       .strict()
       .refine((b) => b.messages !== undefined || b.facts !== undefined, "pass messages (a turn) or facts (ready-made)")
-      .refine((b) => b.facts === undefined || b.infer === false, "facts are stored as given: pass infer: false with them"),
+      .refine(
+        (b) => b.facts === undefined || b.infer === false,
+        "facts are stored as given: pass infer: false with them",
+      ),
   };
 }
 

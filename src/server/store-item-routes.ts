@@ -42,7 +42,10 @@ export function storeItemRoutes(deps: AppDeps): Hono<ServerEnv> {
     const engine = await deps.memory();
     const existing = await engine.get(body.key, { userId });
     const id = existing ? await edit(engine, existing, fact) : await add(engine, userId, fact);
-    c.header("Content-Location", `/store/items?namespace=${encodeURIComponent(body.namespace.join("."))}&key=${encodeURIComponent(id)}`);
+    c.header(
+      "Content-Location",
+      `/store/items?namespace=${encodeURIComponent(body.namespace.join("."))}&key=${encodeURIComponent(id)}`,
+    );
     return c.body(null, 204);
   });
 
@@ -81,7 +84,15 @@ async function add(engine: MemoryEngine, userId: string, fact: MemoryValue): Pro
   const { changes } = await engine.add([], {
     userId,
     infer: false,
-    facts: [{ text: fact.text, category: fact.category, about: fact.about, eventTime: fact.eventTime ?? undefined, metadata: fact.metadata }],
+    facts: [
+      {
+        text: fact.text,
+        category: fact.category,
+        about: fact.about,
+        eventTime: fact.eventTime ?? undefined,
+        metadata: fact.metadata,
+      },
+    ],
   });
   if (changes[0]) return changes[0].memoryId;
   // The same fact was already stored: the put names that memory.

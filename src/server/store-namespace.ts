@@ -30,7 +30,11 @@ export function otherNamespace(namespace: string[]): HttpError {
 export function assertNamespaceLabels(namespace: string[]): void {
   for (const label of namespace) {
     if (!label || label.includes(".")) {
-      throw new HttpError(422, "invalid_namespace", `Namespace labels cannot be empty or contain periods. Received: ${namespace.join(".")}`);
+      throw new HttpError(
+        422,
+        "invalid_namespace",
+        `Namespace labels cannot be empty or contain periods. Received: ${namespace.join(".")}`,
+      );
     }
   }
 }
@@ -69,14 +73,22 @@ export function memoryFilterOf(filter: Record<string, unknown> | undefined): Mem
 }
 
 function isOperatorObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => k.startsWith("$"));
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).every((k) => k.startsWith("$"))
+  );
 }
 
 function rangeOf(field: string, condition: Record<string, unknown>): RangeCondition {
   const range: Record<string, unknown> = {};
   for (const [op, value] of Object.entries(condition)) {
     const mapped = OPERATORS[op];
-    if (!mapped) throw new FilterError(`Unknown operator "${op}" on field "${field}"; use one of ${Object.keys(OPERATORS).join(", ")}`);
+    if (!mapped)
+      throw new FilterError(
+        `Unknown operator "${op}" on field "${field}"; use one of ${Object.keys(OPERATORS).join(", ")}`,
+      );
     range[mapped] = value;
   }
   return range as RangeCondition;

@@ -5,7 +5,13 @@ import type { AppDeps } from "./deps.js";
 import type { ServerEnv } from "./env.js";
 import { HttpError } from "./errors.js";
 import { authenticatedIdentity, requestUserId } from "./identity.js";
-import { assertNamespaceLabels, MEMORY_NAMESPACE, memoryFilterOf, storeItem, userNamespace } from "./store-namespace.js";
+import {
+  assertNamespaceLabels,
+  MEMORY_NAMESPACE,
+  memoryFilterOf,
+  storeItem,
+  userNamespace,
+} from "./store-namespace.js";
 import { ListNamespaces, SearchItems } from "./store-schemas.js";
 
 /**
@@ -23,7 +29,11 @@ export function storeSearchRoutes(deps: AppDeps): Hono<ServerEnv> {
     const userId = userUnderPrefix(c, body.namespace_prefix);
     if (userId === undefined) {
       if (body.namespace_prefix[0] === MEMORY_NAMESPACE) {
-        throw new HttpError(400, "user_required", `Name the user: namespace_prefix ["${MEMORY_NAMESPACE}", "<userId>"]; memories of different users are never searched together.`);
+        throw new HttpError(
+          400,
+          "user_required",
+          `Name the user: namespace_prefix ["${MEMORY_NAMESPACE}", "<userId>"]; memories of different users are never searched together.`,
+        );
       }
       return c.json({ items: [] });
     }
@@ -47,7 +57,11 @@ export function storeSearchRoutes(deps: AppDeps): Hono<ServerEnv> {
     let users: string[] = [];
     if (userId !== undefined) {
       if ((await engine.count({ userId })) > 0) users = [userId];
-    } else if (authenticatedIdentity(c) === undefined && prefix.length < 2 && (prefix.length === 0 || prefix[0] === MEMORY_NAMESPACE)) {
+    } else if (
+      authenticatedIdentity(c) === undefined &&
+      prefix.length < 2 &&
+      (prefix.length === 0 || prefix[0] === MEMORY_NAMESPACE)
+    ) {
       // Open mode (no auth, localhost only): Studio's memory view lists every user's namespace.
       users = await engine.listUsers(body.offset + body.limit);
     }

@@ -21,10 +21,18 @@ export interface UserExport {
 export async function exportUser(engine: MemoryEngine, userId: string, now = new Date()): Promise<UserExport> {
   const records = await engine.list({ userId, includeHistory: true });
   const memories: UserExport["memories"] = [];
-  const map = await exportedEntities(engine, userId, records.map((r) => r.id));
+  const map = await exportedEntities(
+    engine,
+    userId,
+    records.map((r) => r.id),
+  );
   for (const record of records) {
     const entities = map?.byMemory[record.id];
-    memories.push({ ...memoryView(record), history: chronological(await engine.history(record.id, { userId })), ...(entities ? { entities } : {}) });
+    memories.push({
+      ...memoryView(record),
+      history: chronological(await engine.history(record.id, { userId })),
+      ...(entities ? { entities } : {}),
+    });
   }
   const model = await exportedProfile(engine, userId);
   return { userId, exportedAt: now.toISOString(), memories, ...(map ? { relations: map.relations } : {}), ...model };
@@ -123,7 +131,12 @@ function withoutTenantFields(metadata: Record<string, JsonValue>): Record<string
  * lines are skipped (the engine wrote one when it added the fact); superseded ancestors' lines
  * go to the surviving fact.
  */
-function importedHistory(doc: ImportDocument, userId: string, result: ImportResult, created: Set<string>): HistoryEntry[] {
+function importedHistory(
+  doc: ImportDocument,
+  userId: string,
+  result: ImportResult,
+  created: Set<string>,
+): HistoryEntry[] {
   const byId = new Map(doc.memories.map((m) => [m.id, m]));
   const entries: HistoryEntry[] = [];
   for (const m of doc.memories) {

@@ -31,7 +31,11 @@ export class InMemoryEntityStore implements EntityStore {
     const u = this.user(userId);
     const gone = new Set(ids);
     for (const id of ids) u.entities.delete(id);
-    for (const [memoryId, list] of u.links) u.links.set(memoryId, list.filter((id) => !gone.has(id)));
+    for (const [memoryId, list] of u.links)
+      u.links.set(
+        memoryId,
+        list.filter((id) => !gone.has(id)),
+      );
     for (const [id, r] of u.relations) if (gone.has(r.fromId) || gone.has(r.toId)) u.relations.delete(id);
   }
 

@@ -5,7 +5,14 @@ import { tokenize } from "../search/tokenize.js";
 import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { dot, normalize } from "../search/vector.js";
 import { candidateCount, copyRecord, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
-import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import type {
+  ListOptions,
+  MemoryMarks,
+  MemoryStore,
+  PendingUpdate,
+  StoreHit,
+  StoreSearchQuery,
+} from "../memory/store.js";
 
 interface UserSpace {
   records: Map<string, MemoryRecord>;
@@ -139,7 +146,9 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async history(userId: string, memoryId: string): Promise<HistoryEntry[]> {
-    return (this.users.get(userId)?.history ?? []).filter((e) => e.memoryId === memoryId).map((e) => structuredClone(e));
+    return (this.users.get(userId)?.history ?? [])
+      .filter((e) => e.memoryId === memoryId)
+      .map((e) => structuredClone(e));
   }
 
   async forgetUser(userId: string): Promise<{ memories: number; history: number }> {

@@ -227,7 +227,10 @@ export class QdrantCaller {
     if (isUnreachable(err)) return new QdrantUnavailableError(this.url, { cause: err });
     if (isTimeout(err)) {
       // ETIMEDOUT: what the HTTP routes recognise as "store unreachable" (503, retry).
-      const cause = Object.assign(new Error(`Qdrant at ${this.url}: ${what} got no reply within ${this.timeoutMs} ms`), { code: "ETIMEDOUT", cause: err });
+      const cause = Object.assign(
+        new Error(`Qdrant at ${this.url}: ${what} got no reply within ${this.timeoutMs} ms`),
+        { code: "ETIMEDOUT", cause: err },
+      );
       return new QdrantUnavailableError(this.url, { cause, withinMs: this.timeoutMs });
     }
     const status = httpStatus(err);

@@ -82,7 +82,11 @@ export async function ensureCollection(caller: QdrantCaller, spec: CollectionSpe
 }
 
 /** The size of a named dense vector of an existing collection; undefined if the collection does not exist. */
-export async function denseVectorSize(caller: QdrantCaller, collection: string, vector: string): Promise<number | undefined> {
+export async function denseVectorSize(
+  caller: QdrantCaller,
+  collection: string,
+  vector: string,
+): Promise<number | undefined> {
   const { exists } = await caller.call(`checking collection "${collection}"`, (c) => c.collectionExists(collection));
   if (!exists) return undefined;
   const info = await caller.call(`reading collection "${collection}"`, (c) => c.getCollection(collection));

@@ -1,6 +1,13 @@
 import type { EntityStore } from "../memory/entities/store.js";
 import type { EntityRecord, EntityRelation, MemoryLink } from "../memory/entities/types.js";
-import { chunks, ensureCollection, KEYWORD_INDEX, scrollAll, type StoredPoint, TENANT_INDEX } from "./qdrant-collections.js";
+import {
+  chunks,
+  ensureCollection,
+  KEYWORD_INDEX,
+  scrollAll,
+  type StoredPoint,
+  TENANT_INDEX,
+} from "./qdrant-collections.js";
 import { createQdrantClient, QdrantCaller } from "./qdrant-client.js";
 import { tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
 import { pointId, uuidV5 } from "./qdrant-ids.js";
@@ -24,7 +31,13 @@ export class QdrantEntityStore implements EntityStore {
   private readonly entitiesCollection: string;
 
   constructor(private readonly options: QdrantMemoryStoreOptions) {
-    this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
+    this.caller = new QdrantCaller(
+      createQdrantClient(options),
+      options.url,
+      options.retry,
+      options.timeoutMs,
+      options.apiKey,
+    );
     this.memories = options.collection;
     this.entitiesCollection = `${options.collection}_entities`;
   }
@@ -35,8 +48,16 @@ export class QdrantEntityStore implements EntityStore {
 
   /** Runs after the memory store's init (the memories collection exists by then). */
   async init(): Promise<void> {
-    await ensureCollection(this.caller, { name: this.entitiesCollection, topology: this.options.topology, indexes: { userId: TENANT_INDEX, type: KEYWORD_INDEX } });
-    await ensureCollection(this.caller, { name: this.memories, topology: this.options.topology, indexes: { [ENTITIES_FIELD]: KEYWORD_INDEX } });
+    await ensureCollection(this.caller, {
+      name: this.entitiesCollection,
+      topology: this.options.topology,
+      indexes: { userId: TENANT_INDEX, type: KEYWORD_INDEX },
+    });
+    await ensureCollection(this.caller, {
+      name: this.memories,
+      topology: this.options.topology,
+      indexes: { [ENTITIES_FIELD]: KEYWORD_INDEX },
+    });
   }
 
   private of(userId: string, type: "entity" | "relation"): QdrantFilter {
@@ -49,32 +70,58 @@ export class QdrantEntityStore implements EntityStore {
 
   async entities(userId: string): Promise<EntityRecord[]> {
     const points = await scrollAll(this.caller, this.entitiesCollection, this.of(userId, "entity"));
-    return points.map((p) => p.payload!.record as EntityRecord).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return points
+      .map((p) => p.payload!.record as EntityRecord)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   async putEntities(entities: EntityRecord[]): Promise<void> {
-    await this.upsert(entities.map((e) => ({ id: this.pid("entity", e.userId, e.id), payload: { userId: e.userId, type: "entity", record: e } })));
+    await this.upsert(
+      entities.map((e) => ({
+        id: this.pid("entity", e.userId, e.id),
+        payload: { userId: e.userId, type: "entity", record: e },
+      })),
+    );
   }
 
   async deleteEntities(userId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     const gone = new Set(ids);
-    const relations = (await this.relations(userId, { includeHistory: true })).filter((r) => gone.has(r.fromId) || gone.has(r.toId));
-    const points = [...ids.map((id) => this.pid("entity", userId, id)), ...relations.map((r) => this.pid("relation", userId, r.id))];
+    const relations = (await this.relations(userId, { includeHistory: true })).filter(
+      (r) => gone.has(r.fromId) || gone.has(r.toId),
+    );
+    const points = [
+      ...ids.map((id) => this.pid("entity", userId, id)),
+      ...relations.map((r) => this.pid("relation", userId, r.id)),
+    ];
     await this.caller.call("deleting entities", (c) => c.delete(this.entitiesCollection, { wait: true, points }));
     const linked = await this.memoriesOfEntities(userId, ids);
     const memoryIds = [...new Set([...linked.values()].flat())];
     const links = await this.entitiesOfMemories(userId, memoryIds);
-    await this.link(userId, [...links].map(([memoryId, list]) => ({ memoryId, entityIds: list.filter((id) => !gone.has(id)) })));
+    await this.link(
+      userId,
+      [...links].map(([memoryId, list]) => ({ memoryId, entityIds: list.filter((id) => !gone.has(id)) })),
+    );
   }
 
   async link(userId: string, links: MemoryLink[]): Promise<void> {
     // A memory deleted meanwhile took its links with it; set_payload on a missing point would fail.
-    const present = new Set((await this.memoryPoints(userId, links.map((l) => l.memoryId))).map((p) => String(p.payload!.id)));
+    const present = new Set(
+      (
+        await this.memoryPoints(
+          userId,
+          links.map((l) => l.memoryId),
+        )
+      ).map((p) => String(p.payload!.id)),
+    );
     for (const l of links) {
       if (!present.has(l.memoryId)) continue;
       await this.caller.call("linking a memory to its entities", (c) =>
-        c.setPayload(this.memories, { wait: true, payload: { [ENTITIES_FIELD]: [...new Set(l.entityIds)] }, points: [pointId("memory", userId, l.memoryId)] }),
+        c.setPayload(this.memories, {
+          wait: true,
+          payload: { [ENTITIES_FIELD]: [...new Set(l.entityIds)] },
+          points: [pointId("memory", userId, l.memoryId)],
+        }),
       );
     }
   }
@@ -92,9 +139,12 @@ export class QdrantEntityStore implements EntityStore {
     const out = new Map<string, string[]>();
     if (entityIds.length === 0) return out;
     const wanted = new Set(entityIds);
-    const filter: QdrantFilter = { must: [tenantCondition(userId), { key: ENTITIES_FIELD, match: { any: entityIds } }] };
+    const filter: QdrantFilter = {
+      must: [tenantCondition(userId), { key: ENTITIES_FIELD, match: { any: entityIds } }],
+    };
     for (const p of await scrollAll(this.caller, this.memories, filter, { include: ["id", ENTITIES_FIELD] })) {
-      for (const id of (p.payload?.[ENTITIES_FIELD] as string[]) ?? []) if (wanted.has(id)) out.set(id, [...(out.get(id) ?? []), String(p.payload!.id)]);
+      for (const id of (p.payload?.[ENTITIES_FIELD] as string[]) ?? [])
+        if (wanted.has(id)) out.set(id, [...(out.get(id) ?? []), String(p.payload!.id)]);
     }
     return out;
   }
@@ -108,7 +158,12 @@ export class QdrantEntityStore implements EntityStore {
   }
 
   async putRelations(relations: EntityRelation[]): Promise<void> {
-    await this.upsert(relations.map((r) => ({ id: this.pid("relation", r.userId, r.id), payload: { userId: r.userId, type: "relation", record: r } })));
+    await this.upsert(
+      relations.map((r) => ({
+        id: this.pid("relation", r.userId, r.id),
+        payload: { userId: r.userId, type: "relation", record: r },
+      })),
+    );
   }
 
   async forgetUser(userId: string): Promise<{ entities: number; relations: number }> {
@@ -125,14 +180,20 @@ export class QdrantEntityStore implements EntityStore {
   private async memoryPoints(userId: string, memoryIds: string[]): Promise<StoredPoint[]> {
     if (memoryIds.length === 0) return [];
     const points = await this.caller.call("reading memory links", (c) =>
-      c.retrieve(this.memories, { ids: memoryIds.map((id) => pointId("memory", userId, id)), with_payload: { include: ["id", "userId", ENTITIES_FIELD] }, with_vector: false }),
+      c.retrieve(this.memories, {
+        ids: memoryIds.map((id) => pointId("memory", userId, id)),
+        with_payload: { include: ["id", "userId", ENTITIES_FIELD] },
+        with_vector: false,
+      }),
     );
     return (points as StoredPoint[]).filter((p) => p.payload?.userId === userId);
   }
 
   private async upsert(points: { id: string; payload: Record<string, unknown> }[]): Promise<void> {
     for (const batch of chunks(points, WRITE_BATCH)) {
-      await this.caller.call("storing entities", (c) => c.upsert(this.entitiesCollection, { wait: true, points: batch.map((p) => ({ ...p, vector: {} })) }));
+      await this.caller.call("storing entities", (c) =>
+        c.upsert(this.entitiesCollection, { wait: true, points: batch.map((p) => ({ ...p, vector: {} })) }),
+      );
     }
   }
 }

@@ -56,7 +56,9 @@ export function validityConditions(validity: Validity): QdrantCondition[] {
 }
 
 function notExpiredAt(time: string): QdrantCondition {
-  return { should: [{ is_empty: { key: "expiresAt" } }, { key: "expiresAt", range: { gt: datetimeBound("now", time) } }] };
+  return {
+    should: [{ is_empty: { key: "expiresAt" } }, { key: "expiresAt", range: { gt: datetimeBound("now", time) } }],
+  };
 }
 
 /** One MemoryFilter node as a Qdrant condition (a nested filter where needed). */
@@ -92,7 +94,9 @@ export function payloadKey(field: string): string {
 function jsonPathKey(key: string): string {
   if (/^[\p{L}\p{N}_-]+$/u.test(key)) return key;
   if (key.includes('"') || key.includes("\\")) {
-    throw new FilterError(`Metadata key ${JSON.stringify(key)} cannot be filtered on in Qdrant: it contains a quote or backslash`);
+    throw new FilterError(
+      `Metadata key ${JSON.stringify(key)} cannot be filtered on in Qdrant: it contains a quote or backslash`,
+    );
   }
   return `"${key}"`;
 }
@@ -164,8 +168,7 @@ function rangeCondition(key: string, field: string, bounds: Bounds): QdrantCondi
   throw new FilterError(`Field "${field}": a range takes numbers or ISO dates, not a mix of both`);
 }
 
-const ISO_DATETIME =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
  * A range bound in a form Qdrant parses (RFC 3339 and its date-only / no-zone variants, read as

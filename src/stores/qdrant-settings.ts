@@ -16,7 +16,9 @@ export interface CollectionTopology {
 export const SINGLE_NODE: CollectionTopology = { replicationFactor: 1, writeConsistency: 1 };
 
 export type QdrantSettings = Pick<Settings, "QDRANT_URL" | "QDRANT_API_KEY" | "QDRANT_COLLECTION"> &
-  Partial<Pick<Settings, "QDRANT_TIMEOUT_S" | "QDRANT_SHARDS" | "QDRANT_REPLICATION_FACTOR" | "QDRANT_WRITE_CONSISTENCY">>;
+  Partial<
+    Pick<Settings, "QDRANT_TIMEOUT_S" | "QDRANT_SHARDS" | "QDRANT_REPLICATION_FACTOR" | "QDRANT_WRITE_CONSISTENCY">
+  >;
 
 export interface QdrantStoreSettings {
   url: string;
@@ -38,7 +40,9 @@ export function qdrantStoreSettings(settings: QdrantSettings, what: string): Qdr
   };
 }
 
-export function collectionTopology(settings: Partial<Pick<Settings, "QDRANT_SHARDS" | "QDRANT_REPLICATION_FACTOR" | "QDRANT_WRITE_CONSISTENCY">>): CollectionTopology {
+export function collectionTopology(
+  settings: Partial<Pick<Settings, "QDRANT_SHARDS" | "QDRANT_REPLICATION_FACTOR" | "QDRANT_WRITE_CONSISTENCY">>,
+): CollectionTopology {
   const replicationFactor = settings.QDRANT_REPLICATION_FACTOR ?? SINGLE_NODE.replicationFactor;
   const writeConsistency = settings.QDRANT_WRITE_CONSISTENCY ?? SINGLE_NODE.writeConsistency;
   // More confirmations than copies would make every write fail once the collection exists.

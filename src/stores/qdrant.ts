@@ -34,7 +34,14 @@ import {
 } from "./qdrant-payload.js";
 import { documentSparseVector, querySparseVector } from "./qdrant-sparse.js";
 import { candidateCount, definedMarks, fuseCandidates, newestFirst } from "./shared.js";
-import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import type {
+  ListOptions,
+  MemoryMarks,
+  MemoryStore,
+  PendingUpdate,
+  StoreHit,
+  StoreSearchQuery,
+} from "../memory/store.js";
 
 export interface QdrantMemoryStoreOptions {
   url: string;
@@ -70,7 +77,13 @@ export class QdrantMemoryStore implements MemoryStore {
   constructor(readonly options: QdrantMemoryStoreOptions) {
     this.collections = collectionNames(options.collection);
     this.clock = new SequenceClock(options.now);
-    this.caller = new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
+    this.caller = new QdrantCaller(
+      createQdrantClient(options),
+      options.url,
+      options.retry,
+      options.timeoutMs,
+      options.apiKey,
+    );
   }
 
   /** No request is sent until the first call (init), so building the store never blocks start-up. */
@@ -310,9 +323,14 @@ export class QdrantMemoryStore implements MemoryStore {
     const points = await this.ownPoints(userId, [...new Set(ids)], ["userId", "useCount"]);
     if (points.length === 0) return 0;
     const operations = points.map((p) => ({
-      set_payload: { points: [p.id], payload: { useCount: (typeof p.payload?.useCount === "number" ? p.payload.useCount : 0) + 1, lastUsedAt: at } },
+      set_payload: {
+        points: [p.id],
+        payload: { useCount: (typeof p.payload?.useCount === "number" ? p.payload.useCount : 0) + 1, lastUsedAt: at },
+      },
     }));
-    await this.caller.call("recording memory use", (c) => c.batchUpdate(this.collections.memories, { wait: true, operations }));
+    await this.caller.call("recording memory use", (c) =>
+      c.batchUpdate(this.collections.memories, { wait: true, operations }),
+    );
     return points.length;
   }
 

@@ -52,7 +52,11 @@ export function fuseCandidates(
  * Share of the query's distinct terms that some lexical candidate holds: how much of the query the
  * lexical side read (search/fusion.ts). 1 when there are no terms or no candidates.
  */
-export function matchedShare(terms: string[] | undefined, lexical: Candidate[], recordOf: (id: string) => MemoryRecord): number {
+export function matchedShare(
+  terms: string[] | undefined,
+  lexical: Candidate[],
+  recordOf: (id: string) => MemoryRecord,
+): number {
   const wanted = new Set(terms ?? []);
   if (wanted.size === 0 || lexical.length === 0) return 1;
   // A term is read when a candidate's text holds it: tokens are lower-cased words, stems and
@@ -102,10 +106,7 @@ export function visibleRecords(records: Iterable<MemoryRecord>, options: ListOpt
 export function listPage(records: Iterable<MemoryRecord>, options: ListOptions): MemoryRecord[] {
   const offset = options.offset ?? 0;
   const end = options.limit === undefined ? undefined : offset + options.limit;
-  return visibleRecords(records, options)
-    .sort(newestFirst)
-    .slice(offset, end)
-    .map(copyRecord);
+  return visibleRecords(records, options).sort(newestFirst).slice(offset, end).map(copyRecord);
 }
 
 /** The marks actually given: a key present with `undefined` changes nothing. */

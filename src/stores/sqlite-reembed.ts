@@ -47,7 +47,8 @@ export async function reembedSqliteStore(path: string, options: ReembedOptions):
   try {
     configureConnection(db);
     const oldDims = storedDims(db);
-    if (oldDims === undefined) throw new ReembedError(`The memory store at ${path} has no tables yet: nothing to re-embed`);
+    if (oldDims === undefined)
+      throw new ReembedError(`The memory store at ${path} has no tables yet: nothing to re-embed`);
     const userId = options.userId ?? null;
     if (userId !== null && oldDims !== options.dims) {
       throw new ReembedError(
@@ -56,19 +57,25 @@ export async function reembedSqliteStore(path: string, options: ReembedOptions):
       );
     }
     const readJob = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'reembed'");
-    const writeJob = db.prepare<[string]>("INSERT INTO meta (key, value) VALUES ('reembed', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    const writeJob = db.prepare<[string]>(
+      "INSERT INTO meta (key, value) VALUES ('reembed', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    );
     const previous = readJob.get();
     const earlier = previous ? (JSON.parse(previous.value) as Job) : undefined;
-    const same = earlier && earlier.model === options.model && earlier.dims === options.dims && earlier.userId === userId;
+    const same =
+      earlier && earlier.model === options.model && earlier.dims === options.dims && earlier.userId === userId;
     const job: Job = same ? earlier : { model: options.model, dims: options.dims, userId, afterSeq: 0 };
 
     const scope = userId === null ? "" : "AND user_id = @userId";
-    const count = db.prepare<{ userId: string | null; afterSeq: number }, { n: number }>(`SELECT count(*) AS n FROM memories WHERE seq > @afterSeq ${scope}`);
+    const count = db.prepare<{ userId: string | null; afterSeq: number }, { n: number }>(
+      `SELECT count(*) AS n FROM memories WHERE seq > @afterSeq ${scope}`,
+    );
     const total = count.get({ userId, afterSeq: 0 })!.n;
     const resumed = total - count.get({ userId, afterSeq: job.afterSeq })!.n;
-    const next = db.prepare<{ userId: string | null; afterSeq: number; limit: number }, { seq: number; user_id: string; index_text: string }>(
-      `SELECT seq, user_id, index_text FROM memories WHERE seq > @afterSeq ${scope} ORDER BY seq LIMIT @limit`,
-    );
+    const next = db.prepare<
+      { userId: string | null; afterSeq: number; limit: number },
+      { seq: number; user_id: string; index_text: string }
+    >(`SELECT seq, user_id, index_text FROM memories WHERE seq > @afterSeq ${scope} ORDER BY seq LIMIT @limit`);
     const setEmbedding = db.prepare<[Buffer, number]>("UPDATE memories SET embedding = ? WHERE seq = ?");
     // Readers in other processes drop their cached vectors when a user's version moves.
     const bump = db.prepare<[string]>(
@@ -83,7 +90,10 @@ export async function reembedSqliteStore(path: string, options: ReembedOptions):
       if (rows.length === 0) break;
       const vectors = await options.embed(rows.map((r) => r.index_text));
       vectors.forEach((v, i) => {
-        if (v.length !== options.dims) throw new ReembedError(`The model gave ${v.length} dimensions for memory row ${rows[i].seq}, not ${options.dims}`);
+        if (v.length !== options.dims)
+          throw new ReembedError(
+            `The model gave ${v.length} dimensions for memory row ${rows[i].seq}, not ${options.dims}`,
+          );
       });
       job.afterSeq = rows[rows.length - 1].seq;
       db.transaction(() => {

@@ -142,7 +142,11 @@ export const MIGRATIONS: readonly Migration<MigrationContext>[] = [
       db.prepare("INSERT INTO meta (key, value) VALUES ('dims', ?) ON CONFLICT (key) DO NOTHING").run(String(dims));
     },
   },
-  { version: 2, description: "the memory map: entities, their memories, their relations", up: (db) => db.exec(ENTITY_TABLES_V2) },
+  {
+    version: 2,
+    description: "the memory map: entities, their memories, their relations",
+    up: (db) => db.exec(ENTITY_TABLES_V2),
+  },
   {
     // The lexical ranking moved into the process (search/bm25.ts, per user): FTS5's bm25() read and
     // scored every match in SQL, 20-60 ms at 100k memories, and its statistics spanned all users.
@@ -151,13 +155,27 @@ export const MIGRATIONS: readonly Migration<MigrationContext>[] = [
     description: "lexical tokens on memories, FTS5 index dropped",
     up: (db) => {
       db.exec("ALTER TABLE memories ADD COLUMN tokens TEXT NOT NULL DEFAULT ''");
-      db.exec("UPDATE memories SET tokens = coalesce((SELECT tokens FROM memories_fts WHERE rowid = memories.seq), '')");
+      db.exec(
+        "UPDATE memories SET tokens = coalesce((SELECT tokens FROM memories_fts WHERE rowid = memories.seq), '')",
+      );
       db.exec("DROP TABLE memories_fts");
     },
   },
-  { version: 4, description: "feedback weight, use count, last use and expiry of memories", up: (db) => db.exec(USAGE_COLUMNS_V4) },
-  { version: PROFILE_VERSION, description: "the user model: profiles and the topics of questions", up: (db) => db.exec(PROFILE_TABLES_V5) },
-  { version: 6, description: "why a change was made, on history lines", up: (db) => db.exec("ALTER TABLE history ADD COLUMN reason TEXT") },
+  {
+    version: 4,
+    description: "feedback weight, use count, last use and expiry of memories",
+    up: (db) => db.exec(USAGE_COLUMNS_V4),
+  },
+  {
+    version: PROFILE_VERSION,
+    description: "the user model: profiles and the topics of questions",
+    up: (db) => db.exec(PROFILE_TABLES_V5),
+  },
+  {
+    version: 6,
+    description: "why a change was made, on history lines",
+    up: (db) => db.exec("ALTER TABLE history ADD COLUMN reason TEXT"),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -166,11 +184,15 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 const metaVersion: Pick<MigrationPlan<MigrationContext>, "readVersion" | "writeVersion"> = {
   readVersion: (db) => {
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-    const row = hasMeta ? db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get() : undefined;
+    const row = hasMeta
+      ? db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get()
+      : undefined;
     return row ? Number(row.value) : 0;
   },
   writeVersion: (db, version) => {
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(version));
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(String(version));
   },
 };
 
@@ -183,7 +205,11 @@ export function ensureSchema(db: Database.Database, path: string, dims: number):
     const stored = storedDims(db);
     // A file of another model is refused before any step touches it.
     if (stored !== undefined && stored !== dims) throw dimsMismatch(path, stored, dims);
-    migrate(db, { migrations: MIGRATIONS, ...metaVersion, tooNew: (found, newest) => tooNew(path, found, newest) }, { dims });
+    migrate(
+      db,
+      { migrations: MIGRATIONS, ...metaVersion, tooNew: (found, newest) => tooNew(path, found, newest) },
+      { dims },
+    );
   }).immediate();
 }
 

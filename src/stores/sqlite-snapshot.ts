@@ -56,7 +56,7 @@ export interface Eligible {
 export function eligibleWhere(size: number, keep: (position: number) => boolean): Eligible {
   const flags = new Uint8Array(size);
   let count = 0;
-  for (let i = 0; i < size; i++) if (keep(i)) (flags[i] = 1), count++;
+  for (let i = 0; i < size; i++) if (keep(i)) ((flags[i] = 1), count++);
   return { flags, count };
 }
 
@@ -215,19 +215,20 @@ export class UserSnapshot {
       for (let i = 0; i < size; i++) count += flags[i] = wanted(i) && !(openUntil[i] <= now) ? 1 : 0;
     } else if (validity.kind === "asOf") {
       const at = Date.parse(validity.time);
-      for (let i = 0; i < size; i++) count += flags[i] = wanted(i) && validFrom[i] <= at && validTo[i] > at && !(expires[i] <= at) ? 1 : 0;
+      for (let i = 0; i < size; i++)
+        count += flags[i] = wanted(i) && validFrom[i] <= at && validTo[i] > at && !(expires[i] <= at) ? 1 : 0;
     } else {
       for (let i = 0; i < size; i++) count += flags[i] = wanted(i) ? 1 : 0;
     }
     if (period) {
       const bounds = periodBounds(period);
       for (let i = 0; i < size; i++) {
-        if (flags[i] === 1 && !inPeriod(times[i], bounds)) (flags[i] = 0), count--;
+        if (flags[i] === 1 && !inPeriod(times[i], bounds)) ((flags[i] = 0), count--);
       }
     }
     if (rest) {
       const matches = compileFilter(rest);
-      for (let i = 0; i < size; i++) if (flags[i] === 1 && !matches(records[i])) (flags[i] = 0), count--;
+      for (let i = 0; i < size; i++) if (flags[i] === 1 && !matches(records[i])) ((flags[i] = 0), count--);
     }
     return { flags, count };
   }
@@ -251,18 +252,21 @@ export class UserSnapshot {
         if (flags[i] !== 1) continue;
         seen++;
         const score = scores[slotAt[i]];
-        if (score > 0) (positions[m] = i), (candidateScores[m++] = score);
+        if (score > 0) ((positions[m] = i), (candidateScores[m++] = score));
       }
     } else {
       for (const slot of touched) {
         const i = positionAtSlot[slot];
-        if (flags[i] === 1) (positions[m] = i), (candidateScores[m++] = scores[slot]);
+        if (flags[i] === 1) ((positions[m] = i), (candidateScores[m++] = scores[slot]));
       }
     }
     // Ties (many among short, similar memories) go to the memory stored first: its row number is
     // the same in every process that opens the file, and a number compares cheaply.
     const storedFirst = (a: number, b: number) => seqs[positions[a]] < seqs[positions[b]];
-    return topByScore(candidateScores.subarray(0, m), k, undefined, storedFirst).map((j) => ({ position: positions[j], score: candidateScores[j] }));
+    return topByScore(candidateScores.subarray(0, m), k, undefined, storedFirst).map((j) => ({
+      position: positions[j],
+      score: candidateScores[j],
+    }));
   }
 
   /**
@@ -282,7 +286,10 @@ export class UserSnapshot {
       return topByScore(scores, k, eligible.flags).map((position) => ({ position, score: scores[position] }));
     }
     // In row order: the kernel then reads the matrix forwards, not jumping about 200 MB at 100k.
-    let picked = eligible.count <= pool ? flaggedPositions(eligible) : nearestByBits(cache.distances(), this.signBits().words32 * 32, eligible, pool);
+    let picked =
+      eligible.count <= pool
+        ? flaggedPositions(eligible)
+        : nearestByBits(cache.distances(), this.signBits().words32 * 32, eligible, pool);
     if (picked.length > RESCORE_FACTOR * k) picked = this.roughBest(cache.unit, picked, RESCORE_FACTOR * k);
     const scores = this.matrix.dots(cache.unit, picked);
     return topByScore(scores, k).map((j) => ({ position: picked[j], score: scores[j] }));

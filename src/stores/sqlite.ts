@@ -17,7 +17,14 @@ import {
 import { openSqliteFile } from "../util/sqlite-connection.js";
 import { ensureSchema, storedDims } from "./sqlite-schema.js";
 import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
-import type { ListOptions, MemoryMarks, MemoryStore, PendingUpdate, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import type {
+  ListOptions,
+  MemoryMarks,
+  MemoryStore,
+  PendingUpdate,
+  StoreHit,
+  StoreSearchQuery,
+} from "../memory/store.js";
 
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings and lexical
@@ -73,7 +80,8 @@ export class SqliteMemoryStore implements MemoryStore {
       })
       .immediate();
     this.patchSnapshots(versions, (userId, snap) => {
-      for (const { seq, row } of written) if (row.user_id === userId) snap.upsert(seq, rowToRecord(row), row.embedding, row.tokens);
+      for (const { seq, row } of written)
+        if (row.user_id === userId) snap.upsert(seq, rowToRecord(row), row.embedding, row.tokens);
     });
   }
 
@@ -101,7 +109,9 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async listUsers(limit: number): Promise<string[]> {
     // Walks the (user_id, hash) index: one step per user, not per memory.
-    const rows = this.db.prepare("SELECT DISTINCT user_id FROM memories ORDER BY user_id LIMIT ?").all(limit) as { user_id: string }[];
+    const rows = this.db.prepare("SELECT DISTINCT user_id FROM memories ORDER BY user_id LIMIT ?").all(limit) as {
+      user_id: string;
+    }[];
     return rows.map((r) => r.user_id);
   }
 
@@ -115,9 +125,21 @@ export class SqliteMemoryStore implements MemoryStore {
       const candidates = candidateCount(query.limit);
       const dense = query.vector ? snap.denseRanking(query.vector, candidates, eligible) : [];
       const lexical = query.terms?.length ? snap.lexicalRanking(query.terms, candidates, eligible) : [];
-      const candidate = ({ position, score }: { position: number; score: number }) => ({ id: snap.records[position].id, score });
-      const byId = new Map([...dense, ...lexical].map(({ position }) => [snap.records[position].id, snap.records[position]]));
-      return fuseCandidates(dense.map(candidate), lexical.map(candidate), query.limit, (id) => byId.get(id)!, query.coverage, query.terms);
+      const candidate = ({ position, score }: { position: number; score: number }) => ({
+        id: snap.records[position].id,
+        score,
+      });
+      const byId = new Map(
+        [...dense, ...lexical].map(({ position }) => [snap.records[position].id, snap.records[position]]),
+      );
+      return fuseCandidates(
+        dense.map(candidate),
+        lexical.map(candidate),
+        query.limit,
+        (id) => byId.get(id)!,
+        query.coverage,
+        query.terms,
+      );
     });
   }
 
@@ -191,7 +213,9 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async legacyPending(): Promise<PendingUpdate[]> {
     if (!this.hasLegacyPending()) return [];
-    const rows = this.db.prepare("SELECT id, user_id, payload, error, attempts, created_at FROM pending ORDER BY seq").all() as PendingRow[];
+    const rows = this.db
+      .prepare("SELECT id, user_id, payload, error, attempts, created_at FROM pending ORDER BY seq")
+      .all() as PendingRow[];
     return rows.map(rowToPending);
   }
 

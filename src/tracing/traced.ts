@@ -23,7 +23,12 @@ export type TraceFields = Record<string, unknown>;
  * node, a traced caller); model calls inside it nest under it. `outputs` turns the result into
  * what the run shows (ids, ranks, weights: not whole records or vectors).
  */
-export function traced<T>(name: string, inputs: TraceFields, step: () => Promise<T>, outputs: (result: T) => TraceFields): Promise<T> {
+export function traced<T>(
+  name: string,
+  inputs: TraceFields,
+  step: () => Promise<T>,
+  outputs: (result: T) => TraceFields,
+): Promise<T> {
   if (!tracingEnabled()) return step();
   let result: T;
   const run = traceable(
@@ -41,7 +46,12 @@ export function traced<T>(name: string, inputs: TraceFields, step: () => Promise
  * it stays synchronous. Traced only inside a traced parent: the fusion alone, with no search
  * around it, would be a trace that explains nothing.
  */
-export function tracedSync<T>(name: string, inputs: TraceFields, step: () => T, outputs: (result: T) => TraceFields): T {
+export function tracedSync<T>(
+  name: string,
+  inputs: TraceFields,
+  step: () => T,
+  outputs: (result: T) => TraceFields,
+): T {
   if (!tracingEnabled()) return step();
   const parent = getCurrentRunTree(true);
   if (!(parent instanceof RunTree)) return step();

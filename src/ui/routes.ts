@@ -16,7 +16,10 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   "/ui/inspector.css": { file: "inspector.css", type: "text/css; charset=utf-8" },
   // The script's modules: the entry (who the user is, which view), shared pieces, one per view.
   ...Object.fromEntries(
-    ["inspector", "lib", "memories", "search", "map", "profile", "queue"].map((name) => [`/ui/${name}.js`, { file: `${name}.js`, type: SCRIPT }]),
+    ["inspector", "lib", "memories", "search", "map", "profile", "queue"].map((name) => [
+      `/ui/${name}.js`,
+      { file: `${name}.js`, type: SCRIPT },
+    ]),
   ),
 };
 
@@ -25,7 +28,8 @@ export const INSPECTOR_PATHS = Object.keys(ASSETS);
 
 /** The page may load its own script and style and call its own server; nothing else, no inline script. */
 const SECURITY_HEADERS = {
-  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "cache-control": "no-cache",

@@ -26,7 +26,8 @@ export function inspectorApp(runtime: Runtime, tokens: TokenTable | undefined): 
     try {
       caller = identifyCaller(c.req.raw, pageFile ? undefined : tokens);
     } catch (error) {
-      if (error instanceof HTTPException) return new Response(error.message, { status: error.status, headers: error.headers });
+      if (error instanceof HTTPException)
+        return new Response(error.message, { status: error.status, headers: error.headers });
       throw error;
     }
     if (caller.is_authenticated) c.set("auth", { user: caller, scopes: [] });

@@ -13,8 +13,13 @@ export async function migrate(pool: pg.Pool, versionTable: string, steps: readon
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [ADVISORY_LOCK_SPACE.migrations, advisoryKey(versionTable)]);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${versionTable} (v INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [
+      ADVISORY_LOCK_SPACE.migrations,
+      advisoryKey(versionTable),
+    ]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${versionTable} (v INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+    );
     const { rows } = await client.query<{ v: number | null }>(`SELECT max(v) AS v FROM ${versionTable}`);
     const current = rows[0]?.v ?? 0;
     if (current > steps.length) {

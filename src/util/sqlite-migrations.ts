@@ -35,7 +35,11 @@ export interface MigrationResult {
  * transaction: a failing step leaves the file as it was. Inside a caller's transaction it runs as
  * part of it.
  */
-export function migrate<Context>(db: Database.Database, plan: MigrationPlan<Context>, context: Context): MigrationResult {
+export function migrate<Context>(
+  db: Database.Database,
+  plan: MigrationPlan<Context>,
+  context: Context,
+): MigrationResult {
   assertOrdered(plan.migrations);
   const newest = plan.migrations.length;
   return db
@@ -54,7 +58,9 @@ export function migrate<Context>(db: Database.Database, plan: MigrationPlan<Cont
 function assertOrdered(migrations: readonly Migration<unknown>[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new Error(`Migration "${m.description}" is listed at position ${i + 1} but says version ${m.version}: keep the list in version order`);
+      throw new Error(
+        `Migration "${m.description}" is listed at position ${i + 1} but says version ${m.version}: keep the list in version order`,
+      );
     }
   });
 }

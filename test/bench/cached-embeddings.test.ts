@@ -27,7 +27,12 @@ describe("CachedEmbeddings", () => {
   it("sends each distinct text to the model once", async () => {
     const inner = new CountingEmbeddings();
     const cached = new CachedEmbeddings(inner, 3, { batchSize: 2 });
-    expect(await cached.embedDocuments(["a", "bb", "a", "ccc"])).toEqual([[1, 1, 0.5], [2, 1, 0.5], [1, 1, 0.5], [3, 1, 0.5]]);
+    expect(await cached.embedDocuments(["a", "bb", "a", "ccc"])).toEqual([
+      [1, 1, 0.5],
+      [2, 1, 0.5],
+      [1, 1, 0.5],
+      [3, 1, 0.5],
+    ]);
     await cached.embedDocuments(["bb", "dddd"]);
     expect(inner.texts).toEqual(["a", "bb", "ccc", "dddd"]);
     expect(cached.stats).toMatchObject({ modelTexts: 4, cacheHits: 2 });

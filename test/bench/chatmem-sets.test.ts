@@ -4,10 +4,15 @@ import { describe, expect, it } from "vitest";
 interface ChatSet {
   language: string;
   askedAt: string;
-  users: { id: string; memories: { id: string; text: string; time: string }[]; questions: { question: string; answers: string[] }[] }[];
+  users: {
+    id: string;
+    memories: { id: string; text: string; time: string }[];
+    questions: { question: string; answers: string[] }[];
+  }[];
 }
 
-const load = (name: string) => JSON.parse(readFileSync(new URL(`../../bench/chatmem/set-${name}.json`, import.meta.url), "utf8")) as ChatSet;
+const load = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../bench/chatmem/set-${name}.json`, import.meta.url), "utf8")) as ChatSet;
 
 describe.each(["en", "zh"])("chat-sized memory set %s", (name) => {
   const set = load(name);
@@ -19,7 +24,8 @@ describe.each(["en", "zh"])("chat-sized memory set %s", (name) => {
       expect(user.memories.length).toBeLessThanOrEqual(30);
       const sessions = [...new Set(user.memories.map((m) => Date.parse(m.time)))].sort((a, b) => a - b);
       expect(sessions.length).toBeGreaterThanOrEqual(4);
-      for (let i = 1; i < sessions.length; i++) expect(sessions[i] - sessions[i - 1]).toBeGreaterThanOrEqual(14 * 86_400_000);
+      for (let i = 1; i < sessions.length; i++)
+        expect(sessions[i] - sessions[i - 1]).toBeGreaterThanOrEqual(14 * 86_400_000);
       expect(Date.parse(set.askedAt)).toBeGreaterThan(sessions.at(-1)!);
     }
   });

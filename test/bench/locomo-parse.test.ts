@@ -52,7 +52,12 @@ describe("LoCoMo parsing", () => {
     expect(conv.speakers).toEqual(["Ana", "Bo"]);
     expect(conv.sessions.map((s) => s.turns.length)).toEqual([3, 2]);
     expect(conv.sessions[0].time).toBe("2023-05-08T13:56:00.000Z");
-    expect(conv.sessions[1].turns[0]).toMatchObject({ diaId: "D2:1", speaker: "Bo", session: 2, time: "2023-06-27T10:37:00.000Z" });
+    expect(conv.sessions[1].turns[0]).toMatchObject({
+      diaId: "D2:1",
+      speaker: "Bo",
+      session: 2,
+      time: "2023-06-27T10:37:00.000Z",
+    });
   });
 
   it("splits, repairs and drops evidence ids, and counts each defect", () => {
@@ -83,7 +88,11 @@ describe("LoCoMo parsing", () => {
       ["Bo ran a marathon.", ["D2:1"], 2],
     ]);
     expect(obs[2].time).toBe("2023-06-27T10:37:00.000Z");
-    expect(defects).toMatchObject({ observationIdsRepaired: 2, observationIdsDropped: 1, observationsWithoutSource: 1 });
+    expect(defects).toMatchObject({
+      observationIdsRepaired: 2,
+      observationIdsDropped: 1,
+      observationsWithoutSource: 1,
+    });
   });
 
   it("reads each id spelling seen in the data", () => {

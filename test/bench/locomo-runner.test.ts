@@ -35,7 +35,20 @@ class HashingEmbeddings extends Embeddings {
   }
 }
 
-const TOPICS = ["pottery", "marathon", "violin", "garden", "kayak", "chess", "bakery", "museum", "camping", "guitar", "painting", "hiking"];
+const TOPICS = [
+  "pottery",
+  "marathon",
+  "violin",
+  "garden",
+  "kayak",
+  "chess",
+  "bakery",
+  "museum",
+  "camping",
+  "guitar",
+  "painting",
+  "hiking",
+];
 
 /** Two conversations of three sessions; each question names one topic said in one turn. */
 function syntheticLocomo() {
@@ -54,7 +67,14 @@ function syntheticLocomo() {
       observation[`session_${s}_observation`] = {
         Ana: turns.map((t) => [`${t.speaker} enjoys ${t.text.split(" ")[5]}.`, t.dia_id]),
       };
-      turns.forEach((t, i) => qa.push({ question: `Who did ${TOPICS[(s - 1) * 4 + i]}?`, answer: t.speaker, evidence: [t.dia_id], category: (i % 4) + 1 }));
+      turns.forEach((t, i) =>
+        qa.push({
+          question: `Who did ${TOPICS[(s - 1) * 4 + i]}?`,
+          answer: t.speaker,
+          evidence: [t.dia_id],
+          category: (i % 4) + 1,
+        }),
+      );
     }
     qa.push({ question: "Trick?", adversarial_answer: "no", evidence: ["D1:1"], category: 5 });
     return { sample_id: id, conversation, qa, observation };
@@ -64,7 +84,16 @@ function syntheticLocomo() {
 function makeSystems(embeddings: CachedEmbeddings, withMem0: boolean) {
   const store = new InMemoryMemoryStore();
   return [
-    { name: "memory-chat", create: async () => new MemoryChatSystem({ store: { store, dispose: () => store.close() }, embeddings, dims: DIMS, halfLifeDays: 180 }) },
+    {
+      name: "memory-chat",
+      create: async () =>
+        new MemoryChatSystem({
+          store: { store, dispose: () => store.close() },
+          embeddings,
+          dims: DIMS,
+          halfLifeDays: 180,
+        }),
+    },
     { name: "bm25", create: async () => new Bm25System() },
     { name: "dense", create: async () => new DenseSystem(embeddings) },
     ...(withMem0 ? [{ name: "mem0", create: () => Mem0System.create(embeddings, DIMS) }] : []),

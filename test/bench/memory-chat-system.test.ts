@@ -42,7 +42,12 @@ describe("memory-chat on dialogue turns", () => {
     expect(sessions[1].docs[0].context).toBeUndefined();
 
     const store = new InMemoryMemoryStore();
-    const system = new MemoryChatSystem({ store: { store, dispose: () => store.close() }, embeddings: new ConstantEmbeddings(), dims: 3, halfLifeDays: 0 });
+    const system = new MemoryChatSystem({
+      store: { store, dispose: () => store.close() },
+      embeddings: new ConstantEmbeddings(),
+      dims: 3,
+      halfLifeDays: 0,
+    });
     for (const s of sessions) await system.ingestSession("u1", s);
     const hits = await system.search("u1", "pottery class", 2, { now: "2023-03-03T00:00:00.000Z" });
     expect(hits.map((h) => h.sourceIds[0]).sort()).toEqual(["D1:1", "D1:2"]);

@@ -6,8 +6,16 @@ const fact = (lang: "en" | "zh", text: string, facts: ProbeTurn["facts"]): Probe
 describe("extraction probe scoring", () => {
   it("counts recall, precision, false memories, language and rejected outputs by the written rules", () => {
     const score = scoreProbe([
-      { turn: fact("en", "I'm allergic to peanuts.", [[["allergic", "peanut"]]]), stored: ["I'm allergic to peanuts."], seconds: 1 },
-      { turn: fact("en", "My sister Anna lives in Rome. She loves tea.", [[["anna"], ["sister"]], [["tea"]]]), stored: ["Anna lives in Rome", "Likes coffee"], seconds: 1 },
+      {
+        turn: fact("en", "I'm allergic to peanuts.", [[["allergic", "peanut"]]]),
+        stored: ["I'm allergic to peanuts."],
+        seconds: 1,
+      },
+      {
+        turn: fact("en", "My sister Anna lives in Rome. She loves tea.", [[["anna"], ["sister"]], [["tea"]]]),
+        stored: ["Anna lives in Rome", "Likes coffee"],
+        seconds: 1,
+      },
       { turn: fact("zh", "我对花生过敏。", [[["花生", "过敏"]]]), stored: ["Allergic to peanuts"], seconds: 1 },
       { turn: fact("zh", "你好。", []), stored: ["你好。"], seconds: 1 },
       { turn: fact("en", "Thanks!", []), stored: null, seconds: 1 },

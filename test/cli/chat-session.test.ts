@@ -31,7 +31,15 @@ function session(userId = "dana", options: { interactive?: boolean; script?: Scr
     write: (t) => (out += t),
     interactive: options.interactive,
   });
-  return { s, engine, read: () => { const o = out; out = ""; return o; } };
+  return {
+    s,
+    engine,
+    read: () => {
+      const o = out;
+      out = "";
+      return o;
+    },
+  };
 }
 
 describe("terminal chat session", () => {
@@ -45,9 +53,27 @@ describe("terminal chat session", () => {
       dims: DIMS,
     });
     let out = "";
-    const s = new ChatSession({ graph: buildGraph(deps).compile({ checkpointer: new MemorySaver() }), threads: new InMemoryThreadRegistry(), memory: async () => engine, userId: "erin", write: (t) => (out += t) });
-    const read = () => { const o = out; out = ""; return o; };
-    await engine.add("", { userId: "erin", infer: false, facts: [{ text: "My sister Melanie lives in Lisbon." }, { text: "Melanie adopted a dog named Rex." }, { text: "我的表妹卡罗琳住在杭州市。" }] });
+    const s = new ChatSession({
+      graph: buildGraph(deps).compile({ checkpointer: new MemorySaver() }),
+      threads: new InMemoryThreadRegistry(),
+      memory: async () => engine,
+      userId: "erin",
+      write: (t) => (out += t),
+    });
+    const read = () => {
+      const o = out;
+      out = "";
+      return o;
+    };
+    await engine.add("", {
+      userId: "erin",
+      infer: false,
+      facts: [
+        { text: "My sister Melanie lives in Lisbon." },
+        { text: "Melanie adopted a dog named Rex." },
+        { text: "我的表妹卡罗琳住在杭州市。" },
+      ],
+    });
 
     await s.handle("/entities");
     const entities = read();
@@ -79,7 +105,11 @@ describe("terminal chat session", () => {
     const dir = mkdtempSync(join(tmpdir(), "chat-bg-"));
     try {
       const { deps, engine } = makeTestDeps();
-      const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, "queue.db")), logger: silentLogger });
+      const worker = new MemoryWorker({
+        memory: deps.memory,
+        queue: new SqliteJobQueue(join(dir, "queue.db")),
+        logger: silentLogger,
+      });
       let out = "";
       const waits: string[] = [];
       const s = new ChatSession({
@@ -114,7 +144,12 @@ describe("terminal chat session", () => {
         if (down) throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6333"), { code: "ECONNREFUSED" });
         return put(...args);
       };
-      const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, "queue.db")), logger: silentLogger, retryBaseMs: 60_000 });
+      const worker = new MemoryWorker({
+        memory: deps.memory,
+        queue: new SqliteJobQueue(join(dir, "queue.db")),
+        logger: silentLogger,
+        retryBaseMs: 60_000,
+      });
       let out = "";
       const s = new ChatSession({
         graph: buildGraph({ ...deps, worker }).compile({ checkpointer: new MemorySaver() }),
@@ -129,7 +164,9 @@ describe("terminal chat session", () => {
       await s.handle("I was born in Quito.");
       // Told at once, not after the (here: one minute) retry.
       expect(Date.now() - started).toBeLessThan(10_000);
-      expect(out).toMatch(/memory: retrying: connect ECONNREFUSED 127\.0\.0\.1:6333 \(the update stays queued and is tried again\)/);
+      expect(out).toMatch(
+        /memory: retrying: connect ECONNREFUSED 127\.0\.0\.1:6333 \(the update stays queued and is tried again\)/,
+      );
       expect(await worker.backlog()).toBe(1);
       out = "";
       // Still down: the next turn's update waits behind the first, and the line says why.
@@ -147,7 +184,12 @@ describe("terminal chat session", () => {
       await s.handle("I have two sons.");
       expect(out).toContain('memory: remembered "I have two sons."');
       expect(await worker.backlog()).toBe(0);
-      expect((await engine.list({ userId: "cy" })).map((m) => m.text).sort()).toEqual(["I have two sons.", "I like mangoes.", "I was born in Quito.", "I work as a pilot."]);
+      expect((await engine.list({ userId: "cy" })).map((m) => m.text).sort()).toEqual([
+        "I have two sons.",
+        "I like mangoes.",
+        "I was born in Quito.",
+        "I work as a pilot.",
+      ]);
       out = "";
       await s.handle("/queue");
       expect(out).toContain("no memory updates waiting");
@@ -201,7 +243,9 @@ describe("terminal chat session", () => {
       expect(s.prompt).toBe("you> ");
       await s.handle("/forget-me");
       const asked = read();
-      expect(asked).toContain("This erases all 2 memories of user dana (superseded ones too), their history and queued updates; it cannot be undone.");
+      expect(asked).toContain(
+        "This erases all 2 memories of user dana (superseded ones too), their history and queued updates; it cannot be undone.",
+      );
       expect(asked).toContain("Type dana to confirm; anything else cancels.");
       expect(s.prompt).toBe("confirm> ");
       expect(await s.handle(answer)).toBe(true);
@@ -216,7 +260,9 @@ describe("terminal chat session", () => {
     await s.handle("I keep bees.");
     read();
     await s.handle("/forget-me");
-    expect(read()).toBe("/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased. From a script: npx memories forget-user --user dana --yes\n");
+    expect(read()).toBe(
+      "/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased. From a script: npx memories forget-user --user dana --yes\n",
+    );
     expect(s.prompt).toBe("you> ");
     // The next line is an ordinary turn, not a confirmation.
     await s.handle("dana");
@@ -233,7 +279,9 @@ describe("terminal chat session", () => {
       const facts = [...prompt.matchAll(/^\(([A-Z]\d*)\) (.*)$/gm)];
       return JSON.stringify({
         decisions: facts.map(([, fact, text]) =>
-          stored !== undefined && text.startsWith("I live in") ? { fact, action: "SUPERSEDE", memory: Number(stored), text } : { fact, action: "ADD" },
+          stored !== undefined && text.startsWith("I live in")
+            ? { fact, action: "SUPERSEDE", memory: Number(stored), text }
+            : { fact, action: "ADD" },
         ),
       });
     };
@@ -250,10 +298,23 @@ describe("terminal chat session", () => {
     const middle = read();
     expect(middle).toMatch(/ADD +"I live in Porto\."/);
     expect(middle).toMatch(/SUPERSEDE +"I live in Porto\." → "I live in Berlin\."/);
-    const versions = middle.slice(middle.indexOf("versions of this fact, oldest first (* this one):")).split("\n").slice(1, 4);
-    expect(versions[0]).toMatch(new RegExp(`^  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ${id("I live in Lisbon.")}  "I live in Lisbon\\."$`));
-    expect(versions[1]).toMatch(new RegExp(`^\\* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ${id("I live in Porto.")}  "I live in Porto\\."$`));
-    expect(versions[2]).toMatch(new RegExp(`^  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → now +${id("I live in Berlin.")}  "I live in Berlin\\."$`));
+    const versions = middle
+      .slice(middle.indexOf("versions of this fact, oldest first (* this one):"))
+      .split("\n")
+      .slice(1, 4);
+    expect(versions[0]).toMatch(
+      new RegExp(
+        `^  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ${id("I live in Lisbon.")}  "I live in Lisbon\\."$`,
+      ),
+    );
+    expect(versions[1]).toMatch(
+      new RegExp(
+        `^\\* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ${id("I live in Porto.")}  "I live in Porto\\."$`,
+      ),
+    );
+    expect(versions[2]).toMatch(
+      new RegExp(`^  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d → now +${id("I live in Berlin.")}  "I live in Berlin\\."$`),
+    );
 
     // From the newest: its own history is one ADD, and the versions show both it replaced.
     await s.handle(`/history ${id("I live in Berlin.")}`);

@@ -15,7 +15,12 @@ const ROOT = resolve(import.meta.dirname, "../..");
 
 /** `npm run dev -- ...args` in its own process group (so the server it starts can be stopped with it). */
 function npmRunDev(args: string[], env: Record<string, string> = {}) {
-  const child = spawn("npm", ["run", "dev", "--", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn("npm", ["run", "dev", "--", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -44,14 +49,19 @@ describe("npm run dev", () => {
     try {
       const started = Date.now();
       const dev = npmRunDev(["--port", String(port)]);
-      const code = await Promise.race([dev.exited, new Promise<"still running">((r) => setTimeout(() => r("still running"), 30_000))]);
+      const code = await Promise.race([
+        dev.exited,
+        new Promise<"still running">((r) => setTimeout(() => r("still running"), 30_000)),
+      ]);
       if (code === "still running") dev.stop();
       expect(code).toBe(1);
       // npm and tsx start in about 2 s here; the LangGraph CLI never got as far as starting.
       expect(Date.now() - started).toBeLessThan(30_000);
       const { stdout, stderr } = dev.output();
       expect(ownLines(stdout)).toEqual([]);
-      expect(ownLines(stderr)).toEqual([`port ${port} is taken on localhost: stop what uses it, or start on another port with npm run dev -- --port <N>`]);
+      expect(ownLines(stderr)).toEqual([
+        `port ${port} is taken on localhost: stop what uses it, or start on another port with npm run dev -- --port <N>`,
+      ]);
     } finally {
       taken.close();
     }
@@ -66,12 +76,19 @@ describe("npm run dev", () => {
   it("on a free port starts the dev server with the arguments given after --", async () => {
     const port = await freeLoopbackPort();
     const dataDir = mkdtempSync(join(tmpdir(), "memory-chat-dev-"));
-    const dev = npmRunDev(["--port", String(port), "--host", "127.0.0.1", "--no-reload"], { DATA_DIR: dataDir, MEMORY_STORE: "sqlite", LANGSMITH_TRACING: "false" });
+    const dev = npmRunDev(["--port", String(port), "--host", "127.0.0.1", "--no-reload"], {
+      DATA_DIR: dataDir,
+      MEMORY_STORE: "sqlite",
+      LANGSMITH_TRACING: "false",
+    });
     try {
       const deadline = Date.now() + 150_000;
       let status: number | undefined;
       while (Date.now() < deadline && status === undefined) {
-        status = await fetch(`http://127.0.0.1:${port}/info`).then((r) => r.status, () => undefined);
+        status = await fetch(`http://127.0.0.1:${port}/info`).then(
+          (r) => r.status,
+          () => undefined,
+        );
         if (status === undefined) await new Promise((r) => setTimeout(r, 500));
       }
       expect(status, dev.output().stderr).toBe(200);

@@ -20,7 +20,14 @@ writeFileSync(
     userId: "someone-else",
     exportedAt: "2025-04-01T00:00:00.000Z",
     memories: [
-      { id: "a", userId: "someone-else", text: "I keep bees.", category: "skill", createdAt: "2025-03-01T10:00:00.000Z", history: [] },
+      {
+        id: "a",
+        userId: "someone-else",
+        text: "I keep bees.",
+        category: "skill",
+        createdAt: "2025-03-01T10:00:00.000Z",
+        history: [],
+      },
       { id: "b", text: "I live in Lisbon.", category: "profile", createdAt: "2025-03-01T10:00:00.000Z" },
       { id: "c", text: "我喜欢喝茶。", category: "preference", createdAt: "2025-03-05T08:00:00.000Z" },
     ],
@@ -48,7 +55,9 @@ describe("memories CLI (a child process on SQLite and the default local embeddin
     expect(json.memories.every((m: { userId: string }) => m.userId === "wen")).toBe(true);
     const bees = json.memories.find((m: { text: string }) => m.text === "I keep bees.");
 
-    const search = JSON.parse((await memories("search", "keep", "bees", "--user", "wen", "--limit", "1", "--json")).stdout);
+    const search = JSON.parse(
+      (await memories("search", "keep", "bees", "--user", "wen", "--limit", "1", "--json")).stdout,
+    );
     expect(search.results.map((r: { memory: { text: string } }) => r.memory.text)).toEqual(["I keep bees."]);
 
     const show = await memories("show", bees.id, "--user", "wen");
@@ -66,7 +75,10 @@ describe("memories CLI (a child process on SQLite and the default local embeddin
     const other = JSON.parse((await memories("list", "--user", "wen", "--json")).stdout).memories[0];
     expect((await memories("show", other.id, "--user", "not-wen")).code).toBe(3);
 
-    expect(await memories("delete", other.id, "--user", "wen")).toMatchObject({ code: 0, stdout: `deleted ${other.id}\n` });
+    expect(await memories("delete", other.id, "--user", "wen")).toMatchObject({
+      code: 0,
+      stdout: `deleted ${other.id}\n`,
+    });
     expect((await memories("delete", other.id, "--user", "wen")).code).toBe(3);
   });
 
@@ -90,7 +102,10 @@ describe("memories CLI (a child process on SQLite and the default local embeddin
   it("exits 2 with a message on usage errors", async () => {
     const cases: [string[], RegExp][] = [
       [[], /^usage: memories <command>/],
-      [["list", "--user", "wen", "--bogus"], /^unknown option --bogus\nmemories list takes --limit N, --offset N, --all, --user ID, --json/],
+      [
+        ["list", "--user", "wen", "--bogus"],
+        /^unknown option --bogus\nmemories list takes --limit N, --offset N, --all, --user ID, --json/,
+      ],
       [["list", "--user"], /^--user needs a value/],
       [["list", "--user", "--json"], /^--user needs a value/],
       [["export", "--user", "wen", "--json=yes"], /^--json is a flag and takes no value/],
@@ -113,11 +128,13 @@ describe("memories CLI (a child process on SQLite and the default local embeddin
   it("answers --help with the commands, and each command's --help with its options, on stdout", async () => {
     const top = await memories("--help");
     expect(top).toMatchObject({ code: 0, stderr: "" });
-    for (const name of ["list", "search <text>", "history <id>", "export", "import <FILE|->", "queue", "reembed"]) expect(top.stdout).toContain(`  ${name}`);
+    for (const name of ["list", "search <text>", "history <id>", "export", "import <FILE|->", "queue", "reembed"])
+      expect(top.stdout).toContain(`  ${name}`);
     const list = await memories("list", "--help");
     expect(list).toMatchObject({ code: 0, stderr: "" });
     expect(list.stdout).toMatch(/^usage: memories list \[options\]/);
-    for (const option of ["--limit N", "--offset N", "--all", "--user ID", "--json", "--help"]) expect(list.stdout).toContain(`  ${option}`);
+    for (const option of ["--limit N", "--offset N", "--all", "--user ID", "--json", "--help"])
+      expect(list.stdout).toContain(`  ${option}`);
     expect((await memories("queue", "-h")).stdout).toContain("--state S");
   });
 
@@ -134,11 +151,16 @@ describe("memories CLI (a child process on SQLite and the default local embeddin
 
     const all = await memories("queue", "--json");
     expect(all.code, all.stderr).toBe(0);
-    expect(JSON.parse(all.stdout).jobs.map((j: { id: string; state: string }) => [j.id, j.state])).toEqual([[a.id, "dead"], [b.id, "queued"]]);
+    expect(JSON.parse(all.stdout).jobs.map((j: { id: string; state: string }) => [j.id, j.state])).toEqual([
+      [a.id, "dead"],
+      [b.id, "queued"],
+    ]);
     const dead = await memories("queue", "list", "--user", "qa", "--state", "dead");
     expect(dead.stdout).toContain(a.id);
     expect(dead.stdout).toMatch(/dead +tries 1 .*400 the model does not exist/);
-    expect((await memories("queue", "list", "--user", "qb", "--state", "dead")).stdout).toContain("no memory update jobs of qb in state dead");
+    expect((await memories("queue", "list", "--user", "qb", "--state", "dead")).stdout).toContain(
+      "no memory update jobs of qb in state dead",
+    );
     // Another user's job is not found for this user.
     expect((await memories("queue", "retry", a.id, "--user", "qb")).code).toBe(3);
     const retried = await memories("queue", "retry", a.id, "--user", "qa", "--json");

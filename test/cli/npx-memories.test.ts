@@ -50,7 +50,13 @@ function engineOn(dataDir: string): MemoryEngine {
       return JSON.stringify({ facts: [{ text: said.trim(), category: "profile", about: "user", eventTime: null }] });
     }
     const stored = /^\[(\d+)\] I live in/m.exec(prompt)?.[1];
-    return JSON.stringify({ decisions: [stored === undefined ? { fact: "A", action: "ADD" } : { fact: "A", action: "SUPERSEDE", memory: Number(stored), text: /^\(A\) (.*)$/m.exec(prompt)![1] }] });
+    return JSON.stringify({
+      decisions: [
+        stored === undefined
+          ? { fact: "A", action: "ADD" }
+          : { fact: "A", action: "SUPERSEDE", memory: Number(stored), text: /^\(A\) (.*)$/m.exec(prompt)![1] },
+      ],
+    });
   });
   return new MemoryEngine({
     store: new SqliteMemoryStore(join(dataDir, "memory.db")),
@@ -72,10 +78,17 @@ describe("npx memories, as the README writes it", { timeout: 240_000 }, () => {
       userId: "alice",
       infer: false,
       time: "2025-03-01T10:00:00Z",
-      facts: [{ text: "I keep bees.", category: "skill" }, { text: "我喜欢喝茶。", category: "preference" }, { text: "I live in Lisbon." }],
+      facts: [
+        { text: "I keep bees.", category: "skill" },
+        { text: "我喜欢喝茶。", category: "preference" },
+        { text: "I live in Lisbon." },
+      ],
     });
     for (const c of seeded.changes) ids[c.text] = c.memoryId;
-    for (const [time, text] of [["2025-06-01T10:00:00Z", "I live in Porto."], ["2025-09-01T10:00:00Z", "I live in Berlin."]]) {
+    for (const [time, text] of [
+      ["2025-06-01T10:00:00Z", "I live in Porto."],
+      ["2025-09-01T10:00:00Z", "I live in Berlin."],
+    ]) {
       const { changes } = await engine.add(text, { userId: "alice", time });
       expect(changes).toMatchObject([{ operation: "SUPERSEDE", text }]);
       ids[text] = changes[0].memoryId;
@@ -107,7 +120,10 @@ describe("npx memories, as the README writes it", { timeout: 240_000 }, () => {
     try {
       const now = await restored.list({ userId: "alice" });
       expect(now.map((m) => m.text).sort()).toEqual(["I keep bees.", "I live in Berlin.", "我喜欢喝茶。"].sort());
-      expect(now.find((m) => m.text === "I keep bees.")).toMatchObject({ category: "skill", createdAt: "2025-03-01T10:00:00.000Z" });
+      expect(now.find((m) => m.text === "I keep bees.")).toMatchObject({
+        category: "skill",
+        createdAt: "2025-03-01T10:00:00.000Z",
+      });
       const berlin = now.find((m) => m.text === "I live in Berlin.")!;
       const history = await restored.history(berlin.id, { userId: "alice" });
       expect(history.map((h) => h.operation).sort()).toEqual(["ADD", "ADD", "ADD", "SUPERSEDE", "SUPERSEDE"]);
@@ -131,7 +147,11 @@ describe("npx memories, as the README writes it", { timeout: 240_000 }, () => {
 
     const json = JSON.parse((await shell(`npx memories history ${porto} --user alice --json`, source)).stdout);
     expect(json.history.map((h: { operation: string }) => h.operation)).toEqual(["ADD", "SUPERSEDE"]);
-    expect(json.replaced.map((m: { id: string; validTo: string }) => [m.id, m.validTo])).toEqual([[ids["I live in Lisbon."], "2025-06-01T10:00:00.000Z"]]);
-    expect(json.replacedBy.map((m: { id: string; validTo: string | null }) => [m.id, m.validTo])).toEqual([[ids["I live in Berlin."], null]]);
+    expect(json.replaced.map((m: { id: string; validTo: string }) => [m.id, m.validTo])).toEqual([
+      [ids["I live in Lisbon."], "2025-06-01T10:00:00.000Z"],
+    ]);
+    expect(json.replacedBy.map((m: { id: string; validTo: string | null }) => [m.id, m.validTo])).toEqual([
+      [ids["I live in Berlin."], null],
+    ]);
   });
 });

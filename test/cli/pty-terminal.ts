@@ -19,7 +19,10 @@ export function ptyLauncher(): PtyLauncher {
   if (spawnSync("python3", ["-c", "import os, pty; os.waitstatus_to_exitcode"], { encoding: "utf8" }).status === 0) {
     return { name: "python3 pty", argv: (cmd) => ["python3", "-c", PYTHON_PTY, "sh", "-c", cmd] };
   }
-  return { missing: "neither util-linux `script` (apt-get install bsdutils) nor python3 (3.9 or newer, for its pty module) is installed" };
+  return {
+    missing:
+      "neither util-linux `script` (apt-get install bsdutils) nor python3 (3.9 or newer, for its pty module) is installed",
+  };
 }
 
 /** Quotes a word for sh. */
@@ -51,7 +54,11 @@ export class PtyProgram {
   private waiters: Waiter[] = [];
 
   /** Starts `shellCommand` in a pseudo-terminal of 80 columns by 24 rows. */
-  constructor(launcher: Exclude<PtyLauncher, { missing: string }>, shellCommand: string, options: { cwd: string; env: NodeJS.ProcessEnv }) {
+  constructor(
+    launcher: Exclude<PtyLauncher, { missing: string }>,
+    shellCommand: string,
+    options: { cwd: string; env: NodeJS.ProcessEnv },
+  ) {
     const [bin, ...args] = launcher.argv(`stty cols 80 rows 24 && exec ${shellCommand}`);
     this.child = spawn(bin, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     this.child.stdout!.setEncoding("utf8");
@@ -91,7 +98,12 @@ export class PtyProgram {
    * returns that text; fails with what the screen shows when the deadline passes or the program ends.
    */
   waitFor(what: string | RegExp | ((text: string) => boolean), from = 0, timeoutMs = 30_000): Promise<string> {
-    const test = typeof what === "function" ? what : typeof what === "string" ? (t: string) => t.includes(what) : (t: string) => what.test(t);
+    const test =
+      typeof what === "function"
+        ? what
+        : typeof what === "string"
+          ? (t: string) => t.includes(what)
+          : (t: string) => what.test(t);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         check: () => {
@@ -101,7 +113,11 @@ export class PtyProgram {
             return true;
           }
           if (this.exitCode !== null) {
-            reject(new Error(`the program ended (code ${this.exitCode}) before showing ${String(what)}; the screen shows:\n${seen}`));
+            reject(
+              new Error(
+                `the program ended (code ${this.exitCode}) before showing ${String(what)}; the screen shows:\n${seen}`,
+              ),
+            );
             return true;
           }
           return false;
@@ -119,12 +135,18 @@ export class PtyProgram {
 
   /** Waits until the line being edited shows `text` with the cursor at `cursor` (see `editLine`). */
   waitForLine(text: string, cursor: number, timeoutMs = 10_000): Promise<string> {
-    return this.waitFor(() => {
+    return this.waitFor(
+      () => {
+        const line = editLine(this.raw);
+        return line.text === text && line.cursor === cursor;
+      },
+      0,
+      timeoutMs,
+    ).catch((e: Error) => {
       const line = editLine(this.raw);
-      return line.text === text && line.cursor === cursor;
-    }, 0, timeoutMs).catch((e: Error) => {
-      const line = editLine(this.raw);
-      throw new Error(`the line should read ${JSON.stringify(text)} with the cursor at column ${cursor}; it reads ${JSON.stringify(line.text)} with the cursor at ${line.cursor}\n${e.message}`);
+      throw new Error(
+        `the line should read ${JSON.stringify(text)} with the cursor at column ${cursor}; it reads ${JSON.stringify(line.text)} with the cursor at ${line.cursor}\n${e.message}`,
+      );
     });
   }
 
@@ -142,7 +164,8 @@ export class PtyProgram {
 }
 
 // East Asian Wide and Fullwidth characters take two columns on a terminal.
-const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
+const WIDE =
+  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
 
 /**
  * What a terminal shows on its last line, and the cursor's column, after `raw` is drawn: enough of

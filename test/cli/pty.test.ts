@@ -140,7 +140,8 @@ describe.skipIf(!canPty)("terminal chat in a pseudo-terminal", () => {
 
   it("lists and searches the memories, in Chinese", async () => {
     const help = await type("/help");
-    for (const command of ["/memories", "/search", "/forget-me", "/new", "/threads", "/quit"]) expect(help).toContain(command);
+    for (const command of ["/memories", "/search", "/forget-me", "/new", "/threads", "/quit"])
+      expect(help).toContain(command);
     const memories = await type("/memories");
     expect(memories).toContain("我住在上海，喜欢喝乌龙茶。");
     expect(memories).toContain("我的猫叫小白。");
@@ -154,7 +155,9 @@ describe.skipIf(!canPty)("terminal chat in a pseudo-terminal", () => {
     const empty = await type("   ");
     expect(empty.trim()).toBe(PROMPT.trim());
     expect(endpoint.questions.length).toBe(asked);
-    expect(await type("x".repeat(60))).toContain("error: The message has 60 characters; the limit is 50 (MAX_MESSAGE_CHARS)");
+    expect(await type("x".repeat(60))).toContain(
+      "error: The message has 60 characters; the limit is 50 (MAX_MESSAGE_CHARS)",
+    );
     // Characters are counted, not bytes: 51 Chinese characters are 153 bytes.
     expect(await type("长".repeat(51))).toContain("error: The message has 51 characters; the limit is 50");
     expect(await type("/nonsense")).toContain("unknown command /nonsense; /help lists the commands");
@@ -231,7 +234,9 @@ describe("terminal chat with its stdin piped", () => {
     // /memories ran after the turn, so it lists what the turn stored.
     expect(text.slice(text.indexOf("memory: remembered"))).toMatch(/\n[^\n]*我住在北京。/);
     expect(text).not.toContain("\ufffd");
-    expect(text).toContain("/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased.");
+    expect(text).toContain(
+      "/forget-me is confirmed by typing in a terminal, and this input is not one: nothing erased.",
+    );
     expect(text).not.toMatch(/erased \d+ memories/);
   }, 150_000);
 });

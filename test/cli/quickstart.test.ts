@@ -12,7 +12,10 @@ import { LOCAL_MODELS } from "../../src/models/chat.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const present = existsSync(join(root, LOCAL_MODELS.answer)) && existsSync(join(root, LOCAL_MODELS.memory));
-if (!present) console.log(`skipped: quick-start test: needs ${LOCAL_MODELS.answer} and ${LOCAL_MODELS.memory} (run npm run models:fetch)`);
+if (!present)
+  console.log(
+    `skipped: quick-start test: needs ${LOCAL_MODELS.answer} and ${LOCAL_MODELS.memory} (run npm run models:fetch)`,
+  );
 
 const dataDir = mkdtempSync(join(tmpdir(), "memory-chat-quickstart-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -20,13 +23,26 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 /** The user's environment: no model settings of the test run, long-term memory in its own folder. */
 function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, MEMORY_STORE: "sqlite" };
-  for (const key of ["CHAT_MODEL", "MEMORY_MODEL", "EMBEDDING_MODEL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "QDRANT_URL", "LOG_LEVEL"]) delete env[key];
+  for (const key of [
+    "CHAT_MODEL",
+    "MEMORY_MODEL",
+    "EMBEDDING_MODEL",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    "QDRANT_URL",
+    "LOG_LEVEL",
+  ])
+    delete env[key];
   return env;
 }
 
 describe.skipIf(!present)("quick start with the default local models (real GGUF files)", () => {
   it("remembers an English and a Chinese fact told on piped stdin, and lists them", async () => {
-    const child = spawn("npm", ["start", "-s", "--", "--user", "qs-alice"], { cwd: root, env: userEnv(), stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("npm", ["start", "-s", "--", "--user", "qs-alice"], {
+      cwd: root,
+      env: userEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -40,7 +56,11 @@ describe.skipIf(!present)("quick start with the default local models (real GGUF 
     expect(out).toContain("input ended: storing the queued memory updates before exiting");
 
     const memories = (...args: string[]) =>
-      spawnSync("npx", ["memories", ...args, "--user", "qs-alice", "--json"], { cwd: root, env: userEnv(), encoding: "utf8" });
+      spawnSync("npx", ["memories", ...args, "--user", "qs-alice", "--json"], {
+        cwd: root,
+        env: userEnv(),
+        encoding: "utf8",
+      });
     const listed = memories("list");
     expect(listed.status, listed.stderr).toBe(0);
     const current = (JSON.parse(listed.stdout) as { memories: { id: string; text: string }[] }).memories;

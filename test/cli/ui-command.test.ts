@@ -35,7 +35,16 @@ async function startUi(env: Record<string, string> = {}): Promise<UiServer> {
   const port = await freeLoopbackPort();
   const child = spawn(process.execPath, [join(ROOT, "bin/memories.js"), "ui", "--port", String(port)], {
     cwd: ROOT,
-    env: { ...process.env, MEMORY_STORE: "sqlite", DATA_DIR: dataDir, EMBEDDING_MODEL: "", CHAT_MODEL: "", AUTH_TOKENS: "", LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      MEMORY_STORE: "sqlite",
+      DATA_DIR: dataDir,
+      EMBEDDING_MODEL: "",
+      CHAT_MODEL: "",
+      AUTH_TOKENS: "",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -75,8 +84,16 @@ beforeAll(async () => {
     embeddings: new SyntheticEmbeddings({ vectorSize: USE_LITE_DIMS }),
     dims: USE_LITE_DIMS,
   });
-  for (const [userId, texts] of [["carol", ["I grow tomatoes.", "我在学日语。"]], ["dan", ["I repair bicycles."]]] as const) {
-    const { changes } = await engine.add([], { userId, infer: false, facts: texts.map((text) => ({ text })), time: "2025-05-01T10:00:00Z" });
+  for (const [userId, texts] of [
+    ["carol", ["I grow tomatoes.", "我在学日语。"]],
+    ["dan", ["I repair bicycles."]],
+  ] as const) {
+    const { changes } = await engine.add([], {
+      userId,
+      infer: false,
+      facts: texts.map((text) => ({ text })),
+      time: "2025-05-01T10:00:00Z",
+    });
     for (const c of changes) ids[c.text] = c.memoryId;
   }
   await engine.close();
@@ -99,7 +116,9 @@ describe("npx memories ui", { timeout: 120_000 }, () => {
       expect(page.status).toBe(200);
       expect(page.headers.get("content-type")).toContain("text/html");
       expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
-      const list = (await (await fetch(`${server.url}/memories?userId=carol`)).json()) as { memories: { text: string }[] };
+      const list = (await (await fetch(`${server.url}/memories?userId=carol`)).json()) as {
+        memories: { text: string }[];
+      };
       expect(list.memories.map((m: { text: string }) => m.text).sort()).toEqual(["I grow tomatoes.", "我在学日语。"]);
       expect(await getWithHost(`${server.url}/memories?userId=carol`, "inspector.example")).toBe(403);
       expect(await getWithHost(`${server.url}/ui`, "inspector.example")).toBe(403);
@@ -113,7 +132,9 @@ describe("npx memories ui", { timeout: 120_000 }, () => {
           const tab = await browser.newPage();
           await tab.goto(`${server.url}/ui?user=carol`);
           await tab.waitForSelector('#memories td.text:has-text("我在学日语。")');
-          expect(await tab.locator("#users option").evaluateAll((os) => os.map((o) => o.getAttribute("value")))).toEqual(["carol", "dan"]);
+          expect(
+            await tab.locator("#users option").evaluateAll((os) => os.map((o) => o.getAttribute("value"))),
+          ).toEqual(["carol", "dan"]);
           await tab.fill("#user", "dan");
           await tab.dispatchEvent("#user", "change");
           await tab.waitForSelector('#memories td.text:has-text("I repair bicycles.")');
@@ -122,7 +143,10 @@ describe("npx memories ui", { timeout: 120_000 }, () => {
           // Carol's update queue: the failure of each dead job, then retry one and drop the other.
           await tab.goto(`${server.url}/ui?user=carol#queue`);
           await tab.waitForSelector("#jobs tr.dead");
-          expect(await tab.locator("#jobs tr.dead td.error").allTextContents()).toEqual(["401 Incorrect API key provided", "401 Incorrect API key provided"]);
+          expect(await tab.locator("#jobs tr.dead td.error").allTextContents()).toEqual([
+            "401 Incorrect API key provided",
+            "401 Incorrect API key provided",
+          ]);
           await tab.locator("#jobs tr.dead button.retry").first().click();
           await tab.waitForSelector("#jobs tr.queued");
           await tab.locator("#jobs tr.dead button.drop").click();
@@ -139,7 +163,8 @@ describe("npx memories ui", { timeout: 120_000 }, () => {
 
   it("token mode: the page needs no token, every route does, and another user's ids answer 404", async () => {
     const server = await startUi({ AUTH_TOKENS: TOKENS });
-    const as = (token: string | undefined, path: string) => fetch(server.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const as = (token: string | undefined, path: string) =>
+      fetch(server.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     try {
       expect((await as(undefined, "/ui")).status).toBe(200);
       expect((await as(undefined, "/memories")).status).toBe(401);
@@ -157,7 +182,10 @@ describe("npx memories ui", { timeout: 120_000 }, () => {
   });
 
   it("refuses a port that is no port, with a usage error", async () => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/memories.js"), "ui", "--port", "http"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [join(ROOT, "bin/memories.js"), "ui", "--port", "http"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     const [code] = await once(child, "exit");

@@ -16,5 +16,9 @@ export function browserMissing(): string | undefined {
 
 export function launchBrowser(): Promise<Browser> {
   // --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
 }

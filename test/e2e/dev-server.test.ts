@@ -26,7 +26,11 @@ function answerTokens(events: { event?: string; data?: string; at: number }[]) {
     .filter((e) => e.event?.startsWith("messages"))
     .map((e) => ({ parsed: JSON.parse(e.data!), at: e.at }))
     .filter((t) => t.parsed[1]?.langgraph_node === "answer");
-  return { text: tokens.map((t) => t.parsed[0]?.content ?? "").join(""), count: tokens.length, lastAt: tokens.at(-1)?.at ?? NaN };
+  return {
+    text: tokens.map((t) => t.parsed[0]?.content ?? "").join(""),
+    count: tokens.length,
+    lastAt: tokens.at(-1)?.at ?? NaN,
+  };
 }
 
 /** A user's memory texts through the test app's HTTP routes, once there are at least `count`. */
@@ -51,7 +55,10 @@ describe("dev server end to end (scripted model, real memory store: SQLite, or Q
       `dev-server e2e: graph entry test/e2e/fake-graph.ts (scripted chat model, synthetic embeddings, SQLite store), ` +
         `MEMORY_UPDATE_MODE=background, extraction takes ${EXTRACT_DELAY_MS} ms`,
     );
-    server = await startDevServer("test/e2e/langgraph.json", { MEMORY_UPDATE_MODE: "background", FAKE_EXTRACT_DELAY_MS: String(EXTRACT_DELAY_MS) });
+    server = await startDevServer("test/e2e/langgraph.json", {
+      MEMORY_UPDATE_MODE: "background",
+      FAKE_EXTRACT_DELAY_MS: String(EXTRACT_DELAY_MS),
+    });
   });
   afterAll(async () => server?.stop());
 
@@ -62,10 +69,19 @@ describe("dev server end to end (scripted model, real memory store: SQLite, or Q
     const nodeIds = graph.body.nodes.map((n: { id: string }) => n.id);
     for (const node of NODES) expect(nodeIds).toContain(node);
     const edges = graph.body.edges.map((e: { source: string; target: string }) => `${e.source}->${e.target}`);
-    expect(edges).toEqual(expect.arrayContaining(["loadHistory->rewriteQuestion", "rewriteQuestion->retrieveMemories", "retrieveMemories->answer", "answer->updateMemory"]));
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        "loadHistory->rewriteQuestion",
+        "rewriteQuestion->retrieveMemories",
+        "retrieveMemories->answer",
+        "answer->updateMemory",
+      ]),
+    );
     const schemas = await api(server.url, "GET", `/assistants/${id}/schemas`);
     expect(schemas.status).toBe(200);
-    expect(Object.keys(schemas.body.context_schema.properties)).toEqual(expect.arrayContaining(["userId", "historyWindow", "memoryTopK", "persona"]));
+    expect(Object.keys(schemas.body.context_schema.properties)).toEqual(
+      expect.arrayContaining(["userId", "historyWindow", "memoryTopK", "persona"]),
+    );
     // The defaults Studio shows are the server's settings (HISTORY_WINDOW etc.), not numbers written in a description.
     expect(schemas.body.context_schema.properties.historyWindow.default).toBe(12);
     expect(schemas.body.context_schema.properties.memoryTopK.default).toBe(8);
@@ -86,7 +102,10 @@ describe("dev server end to end (scripted model, real memory store: SQLite, or Q
     expect(second.body.recentMessages).toHaveLength(2);
     // The next turn of the thread shows what the previous turn's update did.
     expect(second.body.previousMemoryUpdate).toMatchObject({ jobId: first.body.memoryJobId, status: "stored" });
-    expect(second.body.previousMemoryUpdate.changes.map((c: { operation: string }) => c.operation)).toEqual(["ADD", "ADD"]);
+    expect(second.body.previousMemoryUpdate.changes.map((c: { operation: string }) => c.operation)).toEqual([
+      "ADD",
+      "ADD",
+    ]);
 
     const state = await api(server.url, "GET", `/threads/${threadId}/state`);
     expect(state.body.values.messages).toHaveLength(4);
@@ -96,7 +115,9 @@ describe("dev server end to end (scripted model, real memory store: SQLite, or Q
 
     const other = await api(server.url, "POST", "/threads", {});
     const recall = await runTurn(server, other.body.thread_id, "alice", "Do I keep bees in Lisbon?");
-    expect(recall.body.memories.map((m: { text: string }) => m.text)).toEqual(expect.arrayContaining(["I keep bees.", "I live in Lisbon."]));
+    expect(recall.body.memories.map((m: { text: string }) => m.text)).toEqual(
+      expect.arrayContaining(["I keep bees.", "I live in Lisbon."]),
+    );
     expect(recall.body.messages.at(-1).content).toContain("I keep bees.");
 
     const stranger = await api(server.url, "POST", "/threads", {});
@@ -127,7 +148,8 @@ describe("dev server end to end (scripted model, real memory store: SQLite, or Q
     });
     const answer = answerTokens(streamed.events);
     expect(answer.count).toBeGreaterThan(2);
-    const updateMemoryAt = streamed.events.find((e) => e.event === "updates" && e.data?.includes('"updateMemory"'))?.at ?? NaN;
+    const updateMemoryAt =
+      streamed.events.find((e) => e.event === "updates" && e.data?.includes('"updateMemory"'))?.at ?? NaN;
     const tail = streamed.endedAt - answer.lastAt;
     console.log(
       `stream timing (scripted model, extraction ${EXTRACT_DELAY_MS} ms): last answer token at ${answer.lastAt} ms, ` +
@@ -153,52 +175,64 @@ describe("dev server end to end (scripted model, real memory store: SQLite, or Q
   });
 });
 
-describe.skipIf(!existsSync(LOCAL_MODEL))("dev server end to end with a real local model (SmolLM2 135M, USE-lite embeddings)", () => {
-  let server: DevServer;
-  beforeAll(async () => {
-    // With QDRANT_URL set, long-term memory lives in that Qdrant (fresh collections per run).
-    server = await startDevServer("langgraph.json", { CHAT_MODEL: `llama-cpp:${LOCAL_MODEL}`, MODEL_TIMEOUT_S: "120" }, 180_000);
-    console.log(`dev-server e2e: real graph entry graphs/memory-chat.ts with CHAT_MODEL=llama-cpp:${LOCAL_MODEL}, memory store ${server.memoryStore}`);
-  }, 200_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  it("answers two turns through the real model and records the memory step", async () => {
-    const thread = await api(server.url, "POST", "/threads", {});
-    const first = await runTurn(server, thread.body.thread_id, "realuser", "My name is Ada and I love astronomy.");
-    expect(first.status).toBe(200);
-    const reply = first.body.messages.at(-1);
-    expect(reply.type).toBe("ai");
-    expect(String(reply.content).length).toBeGreaterThan(0);
-    // The served graph updates memory after the run (MEMORY_UPDATE_MODE=background).
-    expect(first.body.memoryUpdateStatus).toMatch(/^scheduled/);
-    expect(first.body.memoryJobId).toEqual(expect.any(String));
-    const second = await runTurn(server, thread.body.thread_id, "realuser", "What do I love?");
-    expect(second.status).toBe(200);
-    expect(second.body.recentMessages).toHaveLength(2);
-    expect(typeof second.body.rewrittenQuestion).toBe("string");
-    expect(Array.isArray(second.body.memories)).toBe(true);
-    expect(second.body.retrievalStatus).toBe("ok");
-    // The first turn's update may still be running when the second turn starts (null), or done.
-    if (second.body.previousMemoryUpdate !== null) expect(second.body.previousMemoryUpdate.status).toMatch(/^(stored|retrying|dead)$/);
-
-    // Streamed: tokens come from the answer node; the memory update runs after the last one.
-    const streamed = await streamRun(server, thread.body.thread_id, {
-      assistant_id: "memory_chat",
-      input: { messages: [{ role: "user", content: "I also play the violin." }] },
-      context: { userId: "realuser" },
-      stream_mode: ["messages-tuple"],
+describe.skipIf(!existsSync(LOCAL_MODEL))(
+  "dev server end to end with a real local model (SmolLM2 135M, USE-lite embeddings)",
+  () => {
+    let server: DevServer;
+    beforeAll(async () => {
+      // With QDRANT_URL set, long-term memory lives in that Qdrant (fresh collections per run).
+      server = await startDevServer(
+        "langgraph.json",
+        { CHAT_MODEL: `llama-cpp:${LOCAL_MODEL}`, MODEL_TIMEOUT_S: "120" },
+        180_000,
+      );
+      console.log(
+        `dev-server e2e: real graph entry graphs/memory-chat.ts with CHAT_MODEL=llama-cpp:${LOCAL_MODEL}, memory store ${server.memoryStore}`,
+      );
+    }, 200_000);
+    afterAll(async () => {
+      await server?.stop();
     });
-    const answer = answerTokens(streamed.events);
-    expect(answer.count).toBeGreaterThan(2);
-    console.log(
-      `stream timing (real model): first answer token at ${streamed.events.find((e) => e.event?.startsWith("messages"))?.at} ms, ` +
-        `last at ${answer.lastAt} ms, run ended at ${streamed.endedAt} ms: ${streamed.endedAt - answer.lastAt} ms after the last token (the memory update runs after the run)`,
-    );
-  }, 400_000);
-});
+
+    it("answers two turns through the real model and records the memory step", async () => {
+      const thread = await api(server.url, "POST", "/threads", {});
+      const first = await runTurn(server, thread.body.thread_id, "realuser", "My name is Ada and I love astronomy.");
+      expect(first.status).toBe(200);
+      const reply = first.body.messages.at(-1);
+      expect(reply.type).toBe("ai");
+      expect(String(reply.content).length).toBeGreaterThan(0);
+      // The served graph updates memory after the run (MEMORY_UPDATE_MODE=background).
+      expect(first.body.memoryUpdateStatus).toMatch(/^scheduled/);
+      expect(first.body.memoryJobId).toEqual(expect.any(String));
+      const second = await runTurn(server, thread.body.thread_id, "realuser", "What do I love?");
+      expect(second.status).toBe(200);
+      expect(second.body.recentMessages).toHaveLength(2);
+      expect(typeof second.body.rewrittenQuestion).toBe("string");
+      expect(Array.isArray(second.body.memories)).toBe(true);
+      expect(second.body.retrievalStatus).toBe("ok");
+      // The first turn's update may still be running when the second turn starts (null), or done.
+      if (second.body.previousMemoryUpdate !== null)
+        expect(second.body.previousMemoryUpdate.status).toMatch(/^(stored|retrying|dead)$/);
+
+      // Streamed: tokens come from the answer node; the memory update runs after the last one.
+      const streamed = await streamRun(server, thread.body.thread_id, {
+        assistant_id: "memory_chat",
+        input: { messages: [{ role: "user", content: "I also play the violin." }] },
+        context: { userId: "realuser" },
+        stream_mode: ["messages-tuple"],
+      });
+      const answer = answerTokens(streamed.events);
+      expect(answer.count).toBeGreaterThan(2);
+      console.log(
+        `stream timing (real model): first answer token at ${streamed.events.find((e) => e.event?.startsWith("messages"))?.at} ms, ` +
+          `last at ${answer.lastAt} ms, run ended at ${streamed.endedAt} ms: ${streamed.endedAt - answer.lastAt} ms after the last token (the memory update runs after the run)`,
+      );
+    }, 400_000);
+  },
+);
 
 if (!existsSync(LOCAL_MODEL)) {
-  console.log("skipped: dev-server e2e with a real local model: no models/SmolLM2-135M-Instruct.Q4_1.gguf (run npm run models:fetch)");
+  console.log(
+    "skipped: dev-server e2e with a real local model: no models/SmolLM2-135M-Instruct.Q4_1.gguf (run npm run models:fetch)",
+  );
 }

@@ -25,7 +25,11 @@ export interface DevServer {
  * Starts `langgraph dev` (the real CLI, a real process and port) with a config and environment.
  * Its long-term memory is its own: a fresh DATA_DIR, and fresh collections when QDRANT_URL is set.
  */
-export async function startDevServer(config: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<DevServer> {
+export async function startDevServer(
+  config: string,
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<DevServer> {
   const port = await freePort();
   const memory = isolatedMemoryStore("e2e");
   const root = resolve(import.meta.dirname, "../..");
@@ -33,10 +37,27 @@ export async function startDevServer(config: string, env: Record<string, string>
   let log = "";
   const child: ChildProcess = spawn(
     join(root, "node_modules/.bin/langgraphjs"),
-    ["dev", "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", String(port), "--config", resolve(root, config)],
+    [
+      "dev",
+      "--no-browser",
+      "--no-reload",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--config",
+      resolve(root, config),
+    ],
     {
       cwd: root,
-      env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", LANGSMITH_TRACING: "false", DATA_DIR: dataDir, ...memory.env, ...env },
+      env: {
+        ...process.env,
+        LANGGRAPH_CLI_NO_ANALYTICS: "1",
+        LANGSMITH_TRACING: "false",
+        DATA_DIR: dataDir,
+        ...memory.env,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
@@ -82,7 +103,12 @@ export async function startDevServer(config: string, env: Record<string, string>
 }
 
 /** JSON over HTTP with a readable failure. */
-export async function api<T = any>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function api<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(base + path, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -99,7 +125,12 @@ export async function api<T = any>(base: string, method: string, path: string, b
 }
 
 /** Reads an SSE stream into its events, each with the time it arrived (ms since the request). */
-export async function streamRun(server: DevServer, threadId: string, body: unknown, headers: Record<string, string> = {}) {
+export async function streamRun(
+  server: DevServer,
+  threadId: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const started = Date.now();
   const res = await fetch(`${server.url}/threads/${threadId}/runs/stream`, {
     method: "POST",

@@ -16,14 +16,29 @@ let bobsThread: string;
 async function call(token: string | undefined, method: string, path: string, body?: unknown) {
   const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, type: res.headers.get("content-type") ?? "", headers: res.headers, text: await res.text() };
+  const res = await fetch(server.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    headers: res.headers,
+    text: await res.text(),
+  };
 }
 
-const turn = (content: string, extra: object = {}) => ({ assistant_id: "memory_chat", input: { messages: [{ role: "user", content }] }, ...extra });
+const turn = (content: string, extra: object = {}) => ({
+  assistant_id: "memory_chat",
+  input: { messages: [{ role: "user", content }] },
+  ...extra,
+});
 
 beforeAll(async () => {
-  server = await startDevServer("test/e2e/langgraph.json", { AUTH_TOKENS: `${alice.id}:${alice.token},${bob.id}:${bob.token}` });
+  server = await startDevServer("test/e2e/langgraph.json", {
+    AUTH_TOKENS: `${alice.id}:${alice.token},${bob.id}:${bob.token}`,
+  });
   bobsThread = JSON.parse((await call(bob.token, "POST", "/threads", {})).text).thread_id;
 });
 afterAll(async () => server?.stop());
@@ -39,18 +54,30 @@ function expectApiError(res: { status: number; type: string; text: string }, sta
 
 describe("the product's errors are JSON", () => {
   it("401 without a token or with an unknown one, on memory routes and LangGraph routes alike", async () => {
-    for (const [method, path] of [["GET", "/memories"], ["POST", "/threads/search"], ["GET", "/openapi.json"]]) {
+    for (const [method, path] of [
+      ["GET", "/memories"],
+      ["POST", "/threads/search"],
+      ["GET", "/openapi.json"],
+    ]) {
       const none = await call(undefined, method, path, method === "POST" ? {} : undefined);
       expectApiError(none, 401, "unauthorized");
       expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
-      expectApiError(await call("not-a-token-of-anyone", method, path, method === "POST" ? {} : undefined), 401, "unauthorized");
+      expectApiError(
+        await call("not-a-token-of-anyone", method, path, method === "POST" ? {} : undefined),
+        401,
+        "unauthorized",
+      );
     }
   });
 
   it("403 for a memory route or a run that names another user", async () => {
     expectApiError(await call(alice.token, "GET", "/memories?userId=bob"), 403, "forbidden");
     const thread = JSON.parse((await call(alice.token, "POST", "/threads", {})).text).thread_id;
-    expectApiError(await call(alice.token, "POST", `/threads/${thread}/runs/wait`, turn("hi", { context: { userId: "bob" } })), 403, "forbidden");
+    expectApiError(
+      await call(alice.token, "POST", `/threads/${thread}/runs/wait`, turn("hi", { context: { userId: "bob" } })),
+      403,
+      "forbidden",
+    );
   });
 
   it("404 for a memory id the user does not have", async () => {
@@ -60,7 +87,11 @@ describe("the product's errors are JSON", () => {
 
 describe("the LangGraph server's own answers, as documented", () => {
   it("another user's thread: 404 text/plain naming the thread on reads, an empty 404 on runs", async () => {
-    for (const [method, path] of [["GET", `/threads/${bobsThread}`], ["GET", `/threads/${bobsThread}/state`], ["POST", `/threads/${bobsThread}/history`]]) {
+    for (const [method, path] of [
+      ["GET", `/threads/${bobsThread}`],
+      ["GET", `/threads/${bobsThread}/state`],
+      ["POST", `/threads/${bobsThread}/history`],
+    ]) {
       const res = await call(alice.token, method, path, method === "POST" ? {} : undefined);
       expect(res.status).toBe(404);
       expect(res.type).toMatch(/^text\/plain/);
@@ -79,12 +110,18 @@ describe("the LangGraph server's own answers, as documented", () => {
     expect(waited.status).toBe(200);
     const wrapped = JSON.parse(waited.text).__error__;
     expect(wrapped.error).toBe("Error");
-    expect(JSON.parse(wrapped.message)).toEqual({ error: "TurnInputError", message: "The message is empty: type something to send." });
+    expect(JSON.parse(wrapped.message)).toEqual({
+      error: "TurnInputError",
+      message: "The message is empty: type something to send.",
+    });
 
     const headers = { authorization: `Bearer ${alice.token}` };
     const { events } = await streamRun(server, thread, turn("   "), headers);
     const error = events.find((e) => e.event === "error");
-    expect(JSON.parse(error!.data!)).toEqual({ error: "TurnInputError", message: "The message is empty: type something to send." });
+    expect(JSON.parse(error!.data!)).toEqual({
+      error: "TurnInputError",
+      message: "The message is empty: type something to send.",
+    });
   });
 
   it("a request body the LangGraph route rejects: 400 with zod's issues", async () => {

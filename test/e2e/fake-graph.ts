@@ -25,7 +25,8 @@ const model = new ScriptedChatModel(async (kind, messages) => {
   return rememberingScript(kind, messages);
 });
 const dataDir = process.env.DATA_DIR ?? "./data";
-const queue = process.env.MEMORY_UPDATE_MODE === "background" ? new SqliteJobQueue(join(dataDir, "queue.db")) : undefined;
+const queue =
+  process.env.MEMORY_UPDATE_MODE === "background" ? new SqliteJobQueue(join(dataDir, "queue.db")) : undefined;
 /** Exported so the test HTTP app (test/e2e/app.ts) serves the memory this graph writes. */
 export const engine = new MemoryEngine({
   store: new SqliteMemoryStore(join(dataDir, "memory.db")),

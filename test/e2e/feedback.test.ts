@@ -14,15 +14,23 @@ let server: DevServer;
 async function call(token: string, method: string, path: string, body?: unknown) {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(server.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, body: JSON.parse(await res.text()) };
 }
 
 const search = async (query: string, extra: object = {}) =>
-  (await call(alice.token, "POST", "/memories/search", { query, limit: 10, ...extra })).body.results.map((r: { memory: { id: string } }) => r.memory.id) as string[];
+  (await call(alice.token, "POST", "/memories/search", { query, limit: 10, ...extra })).body.results.map(
+    (r: { memory: { id: string } }) => r.memory.id,
+  ) as string[];
 
 beforeAll(async () => {
-  server = await startDevServer("test/e2e/langgraph.json", { AUTH_TOKENS: `${alice.id}:${alice.token},${bob.id}:${bob.token}` });
+  server = await startDevServer("test/e2e/langgraph.json", {
+    AUTH_TOKENS: `${alice.id}:${alice.token},${bob.id}:${bob.token}`,
+  });
 });
 afterAll(async () => server?.stop());
 
@@ -51,7 +59,9 @@ describe("feedback over HTTP", () => {
     const intruder = await call(bob.token, "POST", `/memories/${before[0]}/feedback`, { feedback: "wrong" });
     expect(intruder.status).toBe(404);
     expect(intruder.body.error).toBe("not_found");
-    expect((await call(alice.token, "POST", `/memories/${before[0]}/feedback`, { feedback: "wrong", userId: "bob" })).status).toBe(403);
+    expect(
+      (await call(alice.token, "POST", `/memories/${before[0]}/feedback`, { feedback: "wrong", userId: "bob" })).status,
+    ).toBe(403);
 
     const wrong = await call(alice.token, "POST", `/memories/${before[0]}/feedback`, { feedback: "wrong" });
     expect(wrong.status).toBe(200);
@@ -59,14 +69,22 @@ describe("feedback over HTTP", () => {
     expect(await search("cello orchestra")).toEqual([before[1]]);
     expect(await search("cello orchestra", { includeHistory: true })).toContain(before[0]);
     const history = await call(alice.token, "GET", `/memories/${before[0]}/history`);
-    expect(history.body.history.map((h: { operation: string }) => h.operation)).toEqual(["ADD", "FEEDBACK_DOWN", "FEEDBACK_UP", "FEEDBACK_UP", "WRONG"]);
+    expect(history.body.history.map((h: { operation: string }) => h.operation)).toEqual([
+      "ADD",
+      "FEEDBACK_DOWN",
+      "FEEDBACK_UP",
+      "FEEDBACK_UP",
+      "WRONG",
+    ]);
 
     const bad = await call(alice.token, "POST", `/memories/${before[1]}/feedback`, { feedback: "meh" });
     expect(bad.status).toBe(400);
   });
 
   it("a chat turn that gives a memory to the answer counts its use", async () => {
-    const [{ memoryId }] = (await call(alice.token, "POST", "/memories", { infer: false, facts: [{ text: "Alice keeps three beehives" }] })).body.changes;
+    const [{ memoryId }] = (
+      await call(alice.token, "POST", "/memories", { infer: false, facts: [{ text: "Alice keeps three beehives" }] })
+    ).body.changes;
     const thread = (await call(alice.token, "POST", "/threads", {})).body.thread_id;
     const run = await call(alice.token, "POST", `/threads/${thread}/runs/wait`, {
       assistant_id: "memory_chat",

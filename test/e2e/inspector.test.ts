@@ -18,7 +18,11 @@ const missing = browserMissing();
 if (missing) console.log(`inspector browser tests skipped: ${missing}`);
 
 const SHOTS = resolve(import.meta.dirname, "../../bench/results/ui");
-const TOKENS = { alice: "alice-inspector-token-0001", bob: "bob-inspector-token-00002", many: "many-inspector-token-0003" } as const;
+const TOKENS = {
+  alice: "alice-inspector-token-0001",
+  bob: "bob-inspector-token-00002",
+  many: "many-inspector-token-0003",
+} as const;
 type User = keyof typeof TOKENS;
 
 let server: DevServer;
@@ -29,7 +33,10 @@ const ids: Record<string, string> = {};
 async function call(user: User, method: string, path: string, body?: unknown) {
   const res = await fetch(server.url + path, {
     method,
-    headers: { authorization: `Bearer ${TOKENS[user]}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${TOKENS[user]}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -61,7 +68,9 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startDevServer("test/e2e/langgraph.json", {
       MEMORY_UPDATE_MODE: "background",
-      AUTH_TOKENS: Object.entries(TOKENS).map(([user, token]) => `${user}:${token}`).join(","),
+      AUTH_TOKENS: Object.entries(TOKENS)
+        .map(([user, token]) => `${user}:${token}`)
+        .join(","),
     });
     // Alice's life, told at its own times: a move (a superseded fact), a job, a dog, Chinese, questions.
     await say("alice", "I live in Lisbon. I keep bees.", "2025-01-10T10:00:00Z");
@@ -87,9 +96,13 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
     const { page } = alice;
     await page.waitForSelector("#memories tbody tr");
     const current = await rowTexts(page);
-    expect(current).toEqual(expect.arrayContaining(["I live in Porto.", "I keep bees.", "我喜欢喝绿茶。", "I work as a nurse."]));
+    expect(current).toEqual(
+      expect.arrayContaining(["I live in Porto.", "I keep bees.", "我喜欢喝绿茶。", "I work as a nurse."]),
+    );
     expect(current).not.toContain("I live in Lisbon.");
-    await expect.poll(() => page.locator("#memories tbody tr").first().locator("td.when").textContent()).toContain("→ now");
+    await expect
+      .poll(() => page.locator("#memories tbody tr").first().locator("td.when").textContent())
+      .toContain("→ now");
     await shot(page, "memories");
 
     await page.selectOption("#filter-state", "superseded");
@@ -133,7 +146,9 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
     expect(then).toEqual(expect.arrayContaining(["I live in Lisbon.", "I keep bees."]));
     expect(then).not.toContain("I live in Porto.");
     expect(then).not.toContain("我喜欢喝绿茶。");
-    expect(await page.locator('#memories tr:has-text("I live in Lisbon.") td').nth(3).textContent()).toBe("held then (superseded since)");
+    expect(await page.locator('#memories tr:has-text("I live in Lisbon.") td').nth(3).textContent()).toBe(
+      "held then (superseded since)",
+    );
     await shot(page, "as-of");
     await page.click("#as-of-now");
     await page.waitForSelector('#memories td.text:has-text("I live in Porto.")');
@@ -173,9 +188,16 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
     const { page } = alice;
     await page.click('nav a[data-view="profile"]');
     await page.waitForSelector(".profile-section");
-    expect(await page.locator(".profile-section h3").allTextContents()).toEqual(["identity", "preferences", "constraints", "focus"]);
+    expect(await page.locator(".profile-section h3").allTextContents()).toEqual([
+      "identity",
+      "preferences",
+      "constraints",
+      "focus",
+    ]);
     await page.waitForSelector("#interests rect[data-topic]");
-    const topics = await page.locator("#interests rect[data-topic]").evaluateAll((rects) => rects.map((r) => r.getAttribute("data-topic")));
+    const topics = await page
+      .locator("#interests rect[data-topic]")
+      .evaluateAll((rects) => rects.map((r) => r.getAttribute("data-topic")));
     expect(topics.length).toBeGreaterThanOrEqual(2);
     // The shift the chart is for: frontend questions then, database questions now.
     expect(topics.join(" ").toLowerCase()).toContain("postgres");
@@ -239,12 +261,15 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
     const bob = await signIn("bob");
     try {
       await bob.page.waitForSelector("#memories tbody tr");
-      expect(await rowTexts(bob.page)).toEqual(expect.arrayContaining(["I live in Berlin.", "My locker code is 7731."]));
+      expect(await rowTexts(bob.page)).toEqual(
+        expect.arrayContaining(["I live in Berlin.", "My locker code is 7731."]),
+      );
       for (const view of ["memories", "map", "profile", "queue"]) {
         await bob.page.goto(`${server.url}/ui#${view}`);
         await bob.page.waitForLoadState("networkidle");
         const text = (await bob.page.locator("main").textContent()) ?? "";
-        for (const secret of ["Porto", "Lisbon", "bees", "绿茶", "nurse", "Postgres"]) expect(text, `${view} shows ${secret}`).not.toContain(secret);
+        for (const secret of ["Porto", "Lisbon", "bees", "绿茶", "nurse", "Postgres"])
+          expect(text, `${view} shows ${secret}`).not.toContain(secret);
       }
       await bob.page.goto(`${server.url}/ui#memory/${ids["I live in Porto."]}`);
       await bob.page.waitForSelector("#not-found");
@@ -263,7 +288,10 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
 
   it("first paint of the memories view for a user with 1,000 memories (measured, reported)", async () => {
     for (let batch = 0; batch < 2; batch++) {
-      const facts = Array.from({ length: 500 }, (_, i) => ({ text: `Note ${batch * 500 + i}: I tried recipe number ${batch * 500 + i} with ${i % 2 ? "lentils" : "rice"}.`, category: "event" }));
+      const facts = Array.from({ length: 500 }, (_, i) => ({
+        text: `Note ${batch * 500 + i}: I tried recipe number ${batch * 500 + i} with ${i % 2 ? "lentils" : "rice"}.`,
+        category: "event",
+      }));
       const res = await call("many", "POST", "/memories", { infer: false, facts });
       expect(res.status).toBe(201);
     }
@@ -280,7 +308,10 @@ describe.skipIf(missing !== undefined)("memory inspector in a browser", () => {
           firstContentfulPaint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
           memoriesRendered: performance.getEntriesByName("memories-rendered")[0]?.startTime ?? NaN,
           // The page's list call (the first 100 of the 1,000, with the total), request to last byte.
-          listRequest: (performance.getEntriesByType("resource") as { name: string; duration: number }[]).find((e) => /\/memories\?.*limit=100/.test(e.name))?.duration ?? NaN,
+          listRequest:
+            (performance.getEntriesByType("resource") as { name: string; duration: number }[]).find((e) =>
+              /\/memories\?.*limit=100/.test(e.name),
+            )?.duration ?? NaN,
         })),
       );
       await context.close();

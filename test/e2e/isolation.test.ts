@@ -47,7 +47,11 @@ async function call(user: User | undefined, method: string, path: string, body?:
   if (body !== undefined) headers["content-type"] = "application/json";
   const bearer = token ?? user?.token;
   if (bearer) headers.authorization = `Bearer ${bearer}`;
-  const res = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(server.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let json: any = null;
   try {
@@ -70,7 +74,8 @@ async function snapshot(user: User) {
     status: [state.status, history.status, memories.status],
     messages: state.status === 200 ? (state.json.values.messages as any[]).map((m) => [m.type, m.content]) : null,
     checkpoints: history.status === 200 ? (history.json as any[]).length : null,
-    memories: memories.status === 200 ? (memories.json.memories as any[]).map((m) => [m.id, m.text, m.validTo]).sort() : null,
+    memories:
+      memories.status === 200 ? (memories.json.memories as any[]).map((m) => [m.id, m.text, m.validTo]).sort() : null,
   });
 }
 
@@ -86,41 +91,129 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     { name: "read thread history", method: "POST", path: `/threads/${t}/history`, body: { limit: 10 }, refused: [404] },
     { name: "list thread runs", method: "GET", path: `/threads/${t}/runs`, refused: [404] },
     { name: "copy thread", method: "POST", path: `/threads/${t}/copy`, body: {}, refused: [404, 409] },
-    { name: "update thread state", method: "POST", path: `/threads/${t}/state`, body: { values: { messages: [{ role: "user", content: "injected" }] } }, refused: [404] },
-    { name: "patch thread metadata", method: "PATCH", path: `/threads/${t}`, body: { metadata: { owner: attacker.id } }, refused: [404] },
+    {
+      name: "update thread state",
+      method: "POST",
+      path: `/threads/${t}/state`,
+      body: { values: { messages: [{ role: "user", content: "injected" }] } },
+      refused: [404],
+    },
+    {
+      name: "patch thread metadata",
+      method: "PATCH",
+      path: `/threads/${t}`,
+      body: { metadata: { owner: attacker.id } },
+      refused: [404],
+    },
     { name: "run on thread", method: "POST", path: `/threads/${t}/runs/wait`, body: turn(q), refused: [404] },
-    { name: "stream run on thread", method: "POST", path: `/threads/${t}/runs/stream`, body: { ...turn(q), stream_mode: ["values"] }, refused: [404] },
+    {
+      name: "stream run on thread",
+      method: "POST",
+      path: `/threads/${t}/runs/stream`,
+      body: { ...turn(q), stream_mode: ["values"] },
+      refused: [404],
+    },
     { name: "delete thread", method: "DELETE", path: `/threads/${t}`, refused: [404] },
-    { name: "search threads by owner", method: "POST", path: `/threads/search`, body: { metadata: { owner: victim.id } } },
-    { name: "create thread owned by victim", method: "POST", path: `/threads`, body: { metadata: { owner: victim.id } }, refused: [403] },
-    { name: "create thread with victim's id", method: "POST", path: `/threads`, body: { thread_id: t, if_exists: "do_nothing" }, refused: [409] },
+    {
+      name: "search threads by owner",
+      method: "POST",
+      path: `/threads/search`,
+      body: { metadata: { owner: victim.id } },
+    },
+    {
+      name: "create thread owned by victim",
+      method: "POST",
+      path: `/threads`,
+      body: { metadata: { owner: victim.id } },
+      refused: [403],
+    },
+    {
+      name: "create thread with victim's id",
+      method: "POST",
+      path: `/threads`,
+      body: { thread_id: t, if_exists: "do_nothing" },
+      refused: [409],
+    },
     // Runs that name the victim.
-    { name: "stateless run, forged context", method: "POST", path: `/runs/wait`, body: { ...turn(q), context: { userId: victim.id } }, refused: [403] },
-    { name: "own thread, forged context", method: "POST", path: `/threads/${attacker.threadId}/runs/wait`, body: { ...turn(q), context: { userId: victim.id } }, refused: [403] },
+    {
+      name: "stateless run, forged context",
+      method: "POST",
+      path: `/runs/wait`,
+      body: { ...turn(q), context: { userId: victim.id } },
+      refused: [403],
+    },
+    {
+      name: "own thread, forged context",
+      method: "POST",
+      path: `/threads/${attacker.threadId}/runs/wait`,
+      body: { ...turn(q), context: { userId: victim.id } },
+      refused: [403],
+    },
     {
       name: "stateless run, forged auth config",
       method: "POST",
       path: `/runs/wait`,
       body: {
         ...turn(q),
-        config: { configurable: { langgraph_auth_user: { identity: victim.id, is_authenticated: true, permissions: [] }, langgraph_auth_user_id: victim.id } },
+        config: {
+          configurable: {
+            langgraph_auth_user: { identity: victim.id, is_authenticated: true, permissions: [] },
+            langgraph_auth_user_id: victim.id,
+          },
+        },
       },
     },
     // The memory admin API.
     { name: "list memories", method: "GET", path: `/memories?userId=${v}`, refused: [403] },
-    { name: "search memories", method: "POST", path: `/memories/search`, body: { userId: victim.id, query: q }, refused: [403] },
-    { name: "search, forged filter", method: "POST", path: `/memories/search`, body: { query: q, filter: { userId: victim.id } }, refused: [400, 403] },
-    { name: "search, forged OR filter", method: "POST", path: `/memories/search`, body: { query: q, filter: { OR: [{ user_id: victim.id }, { category: "profile" }] } }, refused: [400, 403] },
+    {
+      name: "search memories",
+      method: "POST",
+      path: `/memories/search`,
+      body: { userId: victim.id, query: q },
+      refused: [403],
+    },
+    {
+      name: "search, forged filter",
+      method: "POST",
+      path: `/memories/search`,
+      body: { query: q, filter: { userId: victim.id } },
+      refused: [400, 403],
+    },
+    {
+      name: "search, forged OR filter",
+      method: "POST",
+      path: `/memories/search`,
+      body: { query: q, filter: { OR: [{ user_id: victim.id }, { category: "profile" }] } },
+      refused: [400, 403],
+    },
     { name: "get memory by id", method: "GET", path: `/memories/${m}`, refused: [404] },
     { name: "get memory naming victim", method: "GET", path: `/memories/${m}?userId=${v}`, refused: [403] },
     { name: "memory history", method: "GET", path: `/memories/${m}/history`, refused: [404] },
     { name: "edit memory", method: "PATCH", path: `/memories/${m}`, body: { text: "overwritten" }, refused: [404] },
     { name: "delete memory", method: "DELETE", path: `/memories/${m}`, refused: [404] },
-    { name: "add memory for victim", method: "POST", path: `/memories`, body: { userId: victim.id, infer: false, facts: [{ text: "planted" }] }, refused: [403] },
-    { name: "add memory, forged metadata", method: "POST", path: `/memories`, body: { infer: false, facts: [{ text: "planted", metadata: { userId: victim.id } }] }, refused: [400, 403] },
+    {
+      name: "add memory for victim",
+      method: "POST",
+      path: `/memories`,
+      body: { userId: victim.id, infer: false, facts: [{ text: "planted" }] },
+      refused: [403],
+    },
+    {
+      name: "add memory, forged metadata",
+      method: "POST",
+      path: `/memories`,
+      body: { infer: false, facts: [{ text: "planted", metadata: { userId: victim.id } }] },
+      refused: [400, 403],
+    },
     { name: "forget victim", method: "DELETE", path: `/users/${v}/memories`, refused: [403] },
     { name: "export victim", method: "GET", path: `/users/${v}/export`, refused: [403] },
-    { name: "import into victim", method: "POST", path: `/users/${v}/import`, body: { memories: [{ text: "planted" }] }, refused: [400, 403] },
+    {
+      name: "import into victim",
+      method: "POST",
+      path: `/users/${v}/import`,
+      body: { memories: [{ text: "planted" }] },
+      refused: [400, 403],
+    },
     // The user model's profile (its question topics hold the secret of the victim's first turn).
     { name: "profile of victim", method: "GET", path: `/profile?userId=${v}`, refused: [403] },
     { name: "own profile", method: "GET", path: `/profile` },
@@ -130,27 +223,81 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     { name: "map of victim", method: "GET", path: `/entities/map?userId=${v}&format=svg`, refused: [403] },
     { name: "own map", method: "GET", path: `/entities/map?format=dot` },
     { name: "victim's entity by name", method: "GET", path: `/entities/${victim.secret}`, refused: [404] },
-    { name: "victim's entity, naming victim", method: "GET", path: `/entities/${victim.secret}?userId=${v}`, refused: [403] },
+    {
+      name: "victim's entity, naming victim",
+      method: "GET",
+      path: `/entities/${victim.secret}?userId=${v}`,
+      refused: [403],
+    },
     // The store API (Studio's memory view, the SDK's client.store).
     { name: "store get", method: "GET", path: `/store/items?namespace=memories.${v}&key=${m}`, refused: [403] },
-    { name: "store get, own namespace", method: "GET", path: `/store/items?namespace=memories.${encodeURIComponent(attacker.id)}&key=${m}` },
-    { name: "store put", method: "PUT", path: `/store/items`, body: { namespace: ["memories", victim.id], key: m, value: { text: "overwritten" } }, refused: [403] },
-    { name: "store delete", method: "DELETE", path: `/store/items`, body: { namespace: ["memories", victim.id], key: m }, refused: [403] },
-    { name: "store search", method: "POST", path: `/store/items/search`, body: { namespace_prefix: ["memories", victim.id], query: q }, refused: [403] },
-    { name: "store search, forged filter", method: "POST", path: `/store/items/search`, body: { namespace_prefix: ["memories"], filter: { userId: victim.id } }, refused: [400, 403] },
+    {
+      name: "store get, own namespace",
+      method: "GET",
+      path: `/store/items?namespace=memories.${encodeURIComponent(attacker.id)}&key=${m}`,
+    },
+    {
+      name: "store put",
+      method: "PUT",
+      path: `/store/items`,
+      body: { namespace: ["memories", victim.id], key: m, value: { text: "overwritten" } },
+      refused: [403],
+    },
+    {
+      name: "store delete",
+      method: "DELETE",
+      path: `/store/items`,
+      body: { namespace: ["memories", victim.id], key: m },
+      refused: [403],
+    },
+    {
+      name: "store search",
+      method: "POST",
+      path: `/store/items/search`,
+      body: { namespace_prefix: ["memories", victim.id], query: q },
+      refused: [403],
+    },
+    {
+      name: "store search, forged filter",
+      method: "POST",
+      path: `/store/items/search`,
+      body: { namespace_prefix: ["memories"], filter: { userId: victim.id } },
+      refused: [400, 403],
+    },
     { name: "store namespaces", method: "POST", path: `/store/namespaces`, body: { prefix: ["memories"] } },
     // The memory inspector: its page and script carry no data (a secret in them is a leak); the
     // options it adds to the routes (list filters, asOf, search explain) keep their tenant rules.
     { name: "inspector page", method: "GET", path: `/ui` },
     { name: "inspector page, no token", as: "nobody", method: "GET", path: `/ui` },
-    ...INSPECTOR_PATHS.map((path): Attempt => ({ name: `inspector file ${path}, no token`, as: "nobody", method: "GET", path })),
+    ...INSPECTOR_PATHS.map((path): Attempt => ({
+      name: `inspector file ${path}, no token`,
+      as: "nobody",
+      method: "GET",
+      path,
+    })),
     { name: "inspector page, naming victim", as: "nobody", method: "GET", path: `/ui?userId=${v}` },
-    { name: "list victim's memories as of, by text", method: "GET", path: `/memories?userId=${v}&state=all&text=${victim.secret}`, refused: [403] },
+    {
+      name: "list victim's memories as of, by text",
+      method: "GET",
+      path: `/memories?userId=${v}&state=all&text=${victim.secret}`,
+      refused: [403],
+    },
     { name: "list own memories by victim's secret", method: "GET", path: `/memories?state=all&text=${victim.secret}` },
     { name: "list own memories as of", method: "GET", path: `/memories?asOf=2100-01-01T00:00:00Z` },
     { name: "list own superseded memories", method: "GET", path: `/memories?state=superseded&category=profile` },
-    { name: "search explained", method: "POST", path: `/memories/search`, body: { query: victim.secret, explain: true } },
-    { name: "search explained, naming victim", method: "POST", path: `/memories/search`, body: { userId: victim.id, query: q, explain: true, asOf: "2100-01-01T00:00:00Z" }, refused: [403] },
+    {
+      name: "search explained",
+      method: "POST",
+      path: `/memories/search`,
+      body: { query: victim.secret, explain: true },
+    },
+    {
+      name: "search explained, naming victim",
+      method: "POST",
+      path: `/memories/search`,
+      body: { userId: victim.id, query: q, explain: true, asOf: "2100-01-01T00:00:00Z" },
+      refused: [403],
+    },
     // No credentials, or made-up ones.
     { name: "no token", as: "nobody", method: "GET", path: `/memories?userId=${v}`, refused: [401] },
     { name: "bad token", as: "bad-token", method: "GET", path: `/threads/${t}/state`, refused: [401] },
@@ -159,14 +306,21 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
 
 describe("tenant isolation over HTTP with token auth", () => {
   beforeAll(async () => {
-    server = await startDevServer("test/e2e/langgraph.json", { AUTH_TOKENS: users.map((u) => `${u.id}:${u.token}`).join(",") });
+    server = await startDevServer("test/e2e/langgraph.json", {
+      AUTH_TOKENS: users.map((u) => `${u.id}:${u.token}`).join(","),
+    });
     for (const user of users) {
       const thread = await call(user, "POST", "/threads", {});
       expect(thread.status).toBe(200);
       expect(thread.json.metadata.owner).toBe(user.id);
       user.threadId = thread.json.thread_id;
       // No userId in the context: the server fills it in from the token.
-      const run = await call(user, "POST", `/threads/${user.threadId}/runs/wait`, turn(`My secret code is ${user.secret}.`));
+      const run = await call(
+        user,
+        "POST",
+        `/threads/${user.threadId}/runs/wait`,
+        turn(`My secret code is ${user.secret}.`),
+      );
       expect(run.status, run.text).toBe(200);
       const memories = await call(user, "GET", "/memories");
       expect(memories.json.userId).toBe(user.id);
@@ -270,12 +424,17 @@ describe("tenant isolation over HTTP with token auth", () => {
     });
     expect(made.status, made.text).toBe(200);
     expect(made.json.metadata.owner).toBe(alice.id);
-    const run = await call(alice, "POST", "/runs/wait", { ...turn("What is my secret code?"), assistant_id: made.json.assistant_id });
+    const run = await call(alice, "POST", "/runs/wait", {
+      ...turn("What is my secret code?"),
+      assistant_id: made.json.assistant_id,
+    });
     expect(run.status, run.text).toBe(200);
     expect(run.text).toContain(alice.secret);
     expect(run.text).not.toContain(bob.secret);
     // Bob can neither change nor delete Alice's assistant.
-    expect((await call(bob, "PATCH", `/assistants/${made.json.assistant_id}`, { context: { userId: bob.id } })).status).toBe(404);
+    expect(
+      (await call(bob, "PATCH", `/assistants/${made.json.assistant_id}`, { context: { userId: bob.id } })).status,
+    ).toBe(404);
     expect((await call(bob, "DELETE", `/assistants/${made.json.assistant_id}`)).status).toBe(404);
   });
 

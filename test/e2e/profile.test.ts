@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 async function turn(threadId: string, userId: string, content: string) {
-  const res = await api(server.url, "POST", `/threads/${threadId}/runs/wait`, { assistant_id: "memory_chat", input: { messages: [{ role: "user", content }] }, context: { userId } });
+  const res = await api(server.url, "POST", `/threads/${threadId}/runs/wait`, {
+    assistant_id: "memory_chat",
+    input: { messages: [{ role: "user", content }] },
+    context: { userId },
+  });
   expect(res.status).toBe(200);
   return res.body;
 }

@@ -57,7 +57,9 @@ describe("dev server: answers from an endpoint that reuses completion ids", () =
     const answers = new Map<string, string>();
     for (const e of events) {
       if (e.event === "messages/metadata") {
-        for (const [id, meta] of Object.entries(JSON.parse(e.data!) as Record<string, { metadata?: { langgraph_node?: string } }>)) {
+        for (const [id, meta] of Object.entries(
+          JSON.parse(e.data!) as Record<string, { metadata?: { langgraph_node?: string } }>,
+        )) {
           node.set(id, meta.metadata?.langgraph_node ?? "");
         }
       }

@@ -18,12 +18,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "../e2e/dev-server.js";
 import { recordFigure } from "./figures.js";
 
-const ST = process.env.SCHEMATHESIS_BIN ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "memory-chat/schemathesis/bin/st");
+const ST =
+  process.env.SCHEMATHESIS_BIN ??
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "memory-chat/schemathesis/bin/st");
 const installed = existsSync(ST);
-if (!installed) console.log(`api fuzz skipped: schemathesis is not installed at ${ST}; run \`bash scripts/setup-schemathesis.sh\` (needs Python 3)`);
+if (!installed)
+  console.log(
+    `api fuzz skipped: schemathesis is not installed at ${ST}; run \`bash scripts/setup-schemathesis.sh\` (needs Python 3)`,
+  );
 
 /** Checks that judge one answer against the document; schemathesis's others judge the API's design. */
-const CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance";
+const CHECKS =
+  "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance";
 const SEED = process.env.FUZZ_SEED ?? "20261201";
 const MIN_REQUESTS = 1000;
 
@@ -40,7 +46,10 @@ const work = mkdtempSync(join(tmpdir(), "memory-chat-fuzz-"));
 async function call(user: User, method: string, path: string, body?: unknown) {
   const res = await fetch(server.url + path, {
     method,
-    headers: { authorization: `Bearer ${user.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${user.token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -84,10 +93,13 @@ async function fuzz(name: string, config: string | undefined, maxExamples: numbe
     "--report-dir",
     dir,
   ];
-  const run = await promisify(execFile)(ST, args, { cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: 420_000 }).catch((error) => error);
+  const run = await promisify(execFile)(ST, args, { cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: 420_000 }).catch(
+    (error) => error,
+  );
   const report = (prefix: string) => {
     const file = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith(prefix)) : undefined;
-    if (!file) throw new Error(`schemathesis wrote no ${prefix} report. Its output:\n${run.stdout ?? ""}\n${run.stderr ?? ""}`);
+    if (!file)
+      throw new Error(`schemathesis wrote no ${prefix} report. Its output:\n${run.stdout ?? ""}\n${run.stderr ?? ""}`);
     return JSON.parse(readFileSync(join(dir, file), "utf8"));
   };
   const entries: HarEntry[] = report("har-").log.entries;
@@ -106,7 +118,10 @@ describe.skipIf(!installed)("API fuzz (schemathesis, token mode, two users)", ()
       MEMORY_UPDATE_MODE: "background",
     });
     const facts = ["Bob's locker code is 4711-TEAL.", "Bob keeps a ferret named Quincy."];
-    const added = await call(bob, "POST", "/memories", { infer: false, facts: facts.map((text) => ({ text, category: "profile" })) });
+    const added = await call(bob, "POST", "/memories", {
+      infer: false,
+      facts: facts.map((text) => ({ text, category: "profile" })),
+    });
     expect(added.status).toBe(201);
     bobMemoryId = added.json.changes[0].memoryId;
     // A chat turn leaves B a memory update job (and the memories it stores).
@@ -116,7 +131,8 @@ describe.skipIf(!installed)("API fuzz (schemathesis, token mode, two users)", ()
       input: { messages: [{ role: "user", content: "I live in Tromso. I play the theremin." }] },
     });
     bobJobId = turn.json.memoryJobId;
-    for (let i = 0; i < 100 && (await call(bob, "GET", `/queue/jobs/${bobJobId}`)).json.state !== "done"; i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 100 && (await call(bob, "GET", `/queue/jobs/${bobJobId}`)).json.state !== "done"; i++)
+      await new Promise((r) => setTimeout(r, 200));
     const seeded = await call(bob, "GET", "/memories?includeHistory=true");
     for (const m of seeded.json.memories) bobSecrets.push(m.id, m.text);
     bobSecrets.push(bobJobId);
@@ -157,16 +173,36 @@ describe.skipIf(!installed)("API fuzz (schemathesis, token mode, two users)", ()
     const leaks = entries.filter((e) => {
       const sent = e.request.url + (e.request.postData?.text ?? "");
       const answer = e.response.content?.text ?? "";
-      return bobSecrets.some((secret) => answer.includes(secret) && !sent.includes(secret) && !sent.includes(encodeURIComponent(secret)));
+      return bobSecrets.some(
+        (secret) => answer.includes(secret) && !sent.includes(secret) && !sent.includes(encodeURIComponent(secret)),
+      );
     });
     const failures = [...free.failures, ...targeted.failures];
-    const aimedAtB = targeted.entries.filter((e) => [bobMemoryId, bobJobId, "/users/bob/"].some((s) => e.request.url.includes(s))).length;
-    console.log(`api fuzz: ${entries.length} requests in ${seconds} s (seed ${SEED}); statuses ${JSON.stringify(countBy(entries.map((e) => e.response.status)))}`);
-    recordFigure({ group: "api fuzz", name: "generated requests (two schemathesis passes as user A)", value: entries.length });
+    const aimedAtB = targeted.entries.filter((e) =>
+      [bobMemoryId, bobJobId, "/users/bob/"].some((s) => e.request.url.includes(s)),
+    ).length;
+    console.log(
+      `api fuzz: ${entries.length} requests in ${seconds} s (seed ${SEED}); statuses ${JSON.stringify(countBy(entries.map((e) => e.response.status)))}`,
+    );
+    recordFigure({
+      group: "api fuzz",
+      name: "generated requests (two schemathesis passes as user A)",
+      value: entries.length,
+    });
     recordFigure({ group: "api fuzz", name: "requests naming B's memory id, job id or user", value: aimedAtB });
     recordFigure({ group: "api fuzz", name: "responses with status 5xx", value: serverErrors.length, goal: 0 });
-    recordFigure({ group: "api fuzz", name: "responses that break the OpenAPI document (check failures)", value: failures.length, goal: 0 });
-    recordFigure({ group: "api fuzz", name: "answers to A that reveal B's memories or jobs", value: leaks.length, goal: 0 });
+    recordFigure({
+      group: "api fuzz",
+      name: "responses that break the OpenAPI document (check failures)",
+      value: failures.length,
+      goal: 0,
+    });
+    recordFigure({
+      group: "api fuzz",
+      name: "answers to A that reveal B's memories or jobs",
+      value: leaks.length,
+      goal: 0,
+    });
     recordFigure({ group: "api fuzz", name: "changes to B's data", value: before === after ? 0 : 1, goal: 0 });
 
     expect(entries.length).toBeGreaterThanOrEqual(MIN_REQUESTS);

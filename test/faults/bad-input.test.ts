@@ -59,12 +59,17 @@ describe("bad input never crashes and stores nothing", () => {
     const attempt = async (label: string, content: string, userId: unknown) => {
       tried++;
       try {
-        await graph.invoke({ messages: [new HumanMessage(content)] }, { configurable: { thread_id: `bad-${tried}` }, context: { userId } as never });
+        await graph.invoke(
+          { messages: [new HumanMessage(content)] },
+          { configurable: { thread_id: `bad-${tried}` }, context: { userId } as never },
+        );
         crashes++;
         problems.push(`${label}: accepted`);
       } catch (error) {
         // A wrongly typed context is refused by the graph's context schema, with its own message.
-        const clear = error instanceof TurnInputError || (error instanceof ZodError && /userId must be a string/.test(error.message));
+        const clear =
+          error instanceof TurnInputError ||
+          (error instanceof ZodError && /userId must be a string/.test(error.message));
         if (!clear) {
           crashes++;
           problems.push(`${label}: ${(error as Error).name}: ${(error as Error).message}`);
@@ -92,13 +97,21 @@ describe("bad input never crashes and stores nothing", () => {
       ["POST", "/memories/search", JSON.stringify({ userId: "alice", query: "x", limit: 1e12 })],
       ["POST", "/memories/search", JSON.stringify({ userId: "alice", query: "x", filter: nested(200) })],
       ["POST", "/memories/search", JSON.stringify({ userId: "alice", query: "x", filter: { $where: "1" } })],
-      ["POST", "/memories/search", JSON.stringify({ userId: "alice", query: "x", filter: { category: { $in: "not-a-list" } } })],
+      [
+        "POST",
+        "/memories/search",
+        JSON.stringify({ userId: "alice", query: "x", filter: { category: { $in: "not-a-list" } } }),
+      ],
       ["POST", "/memories/search", JSON.stringify({ userId: "alice", query: "\ud800" })],
       ["POST", "/memories", JSON.stringify({ userId: "alice", infer: false, facts: [{ text: "" }] })],
       ["POST", "/memories", JSON.stringify({ userId: "alice", infer: false, facts: [{ text: "x\u0000y" }] })],
       ["POST", "/memories", JSON.stringify({ userId: "alice", infer: false, facts: [{ text: "x".repeat(LONG) }] })],
       ["POST", "/memories", JSON.stringify({ userId: "alice", infer: false, facts: "not a list" })],
-      ["POST", "/memories", JSON.stringify({ userId: "alice", infer: false, facts: [{ text: "ok", metadata: { userId: "bob" } }] })],
+      [
+        "POST",
+        "/memories",
+        JSON.stringify({ userId: "alice", infer: false, facts: [{ text: "ok", metadata: { userId: "bob" } }] }),
+      ],
       ["PATCH", "/memories/does-not-exist", JSON.stringify({ userId: "alice", text: 42 })],
       ["GET", "/memories?userId=alice&limit=abc", undefined],
       ["GET", "/memories?userId=alice&offset=-5", undefined],
@@ -117,7 +130,11 @@ describe("bad input never crashes and stores nothing", () => {
     let crashes = 0;
     const problems: string[] = [];
     for (const [method, path, body] of bodies) {
-      const res = await app.request(path, { method, body, headers: body === undefined ? {} : { "content-type": "application/json" } });
+      const res = await app.request(path, {
+        method,
+        body,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+      });
       const text = await res.text();
       let parsed: { error?: string; message?: string } = {};
       try {

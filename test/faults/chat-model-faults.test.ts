@@ -20,7 +20,13 @@ async function modelAgainst(script: Behaviour[], env: Record<string, string> = {
   const server = await startFakeOpenAI(script);
   close = server.close;
   const model = await createChatModel(
-    loadSettings({ CHAT_MODEL: "openai:fake", OPENAI_BASE_URL: server.url, MODEL_MAX_RETRIES: "2", MODEL_TIMEOUT_S: "2", ...env }),
+    loadSettings({
+      CHAT_MODEL: "openai:fake",
+      OPENAI_BASE_URL: server.url,
+      MODEL_MAX_RETRIES: "2",
+      MODEL_TIMEOUT_S: "2",
+      ...env,
+    }),
   );
   return { model, server };
 }
@@ -30,12 +36,16 @@ describe("chat model faults over real HTTP (OpenAI-compatible endpoint)", () => 
     ["rate limits (429 with Retry-After)", 429],
     ["server errors (500)", 500],
     ["bad gateway (502)", 502],
-  ])("retries %s with backoff and then succeeds", async (_label, status) => {
-    const { model, server } = await modelAgainst([{ status }, { status }, { text: "Recovered fine." }]);
-    const reply = await model.invoke([new HumanMessage("hello")]);
-    expect(reply.content).toBe("Recovered fine.");
-    expect(server.requests()).toBe(3);
-  }, 30_000);
+  ])(
+    "retries %s with backoff and then succeeds",
+    async (_label, status) => {
+      const { model, server } = await modelAgainst([{ status }, { status }, { text: "Recovered fine." }]);
+      const reply = await model.invoke([new HumanMessage("hello")]);
+      expect(reply.content).toBe("Recovered fine.");
+      expect(server.requests()).toBe(3);
+    },
+    30_000,
+  );
 
   it("reports the failure after the retries are used up", async () => {
     const { model, server } = await modelAgainst([{ status: 503 }]);
@@ -62,7 +72,10 @@ describe("chat model faults over real HTTP (OpenAI-compatible endpoint)", () => 
     deps.chatModel = async () => model;
     const graph = buildGraph(deps).compile({ checkpointer: new MemorySaver() });
     await expect(
-      graph.invoke({ messages: [new HumanMessage("I like tea.")] }, { configurable: { thread_id: "t" }, context: runContext({ userId: "u" }) }),
+      graph.invoke(
+        { messages: [new HumanMessage("I like tea.")] },
+        { configurable: { thread_id: "t" }, context: runContext({ userId: "u" }) },
+      ),
     ).rejects.toThrow(/500/);
     expect(await store.list("u")).toEqual([]);
   }, 60_000);
@@ -70,7 +83,12 @@ describe("chat model faults over real HTTP (OpenAI-compatible endpoint)", () => 
   it("in the engine: malformed output from the endpoint is reported, never a crash, and the queue gives it a few tries", async () => {
     const { model } = await modelAgainst([{ text: "Sure! Here are the facts: none really." }]);
     const store = new InMemoryMemoryStore();
-    const engine = new MemoryEngine({ store, embeddings: new SyntheticEmbeddings({ vectorSize: 16 }), dims: 16, chatModel: model });
+    const engine = new MemoryEngine({
+      store,
+      embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
+      dims: 16,
+      chatModel: model,
+    });
     const error = await engine.add("I like tea.", { userId: "u" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedOutputError);
     expect((error as Error).message).toMatch(/no JSON object/);
@@ -93,6 +111,12 @@ describe("chat model faults over real HTTP (OpenAI-compatible endpoint)", () => 
       await close?.();
       close = undefined;
     }
-    expect(kinds).toEqual({ "429": "transient", "503": "transient", "400": "permanent", "401": "permanent", hang: "transient" });
+    expect(kinds).toEqual({
+      "429": "transient",
+      "503": "transient",
+      "400": "permanent",
+      "401": "permanent",
+      hang: "transient",
+    });
   }, 60_000);
 });

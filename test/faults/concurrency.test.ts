@@ -48,7 +48,9 @@ function raceScript(onMatch: OnMatch) {
     return JSON.stringify({
       decisions: facts.map((f) => {
         const match = stored.find((s) => head(s.text) === head(f.text) && s.text !== f.text);
-        return match ? { fact: f.letter, action: onMatch, memory: match.n, text: f.text } : { fact: f.letter, action: "ADD" };
+        return match
+          ? { fact: f.letter, action: onMatch, memory: match.n, text: f.text }
+          : { fact: f.letter, action: "ADD" };
       }),
     });
   };
@@ -58,7 +60,9 @@ let files = 0;
 /** A fresh SQLite file and an engine whose model and embedder take a few milliseconds per call. */
 async function slowEngine(onMatch: OnMatch = "ADD", path = join(dir, `memory-${files++}.db`)) {
   const made = makeTestDeps({ store: new SqliteMemoryStore(path), script: raceScript(onMatch) });
-  const embeddings = (made.engine as unknown as { deps: { embeddings: { embedDocuments: (t: string[]) => Promise<number[][]> } } }).deps.embeddings;
+  const embeddings = (
+    made.engine as unknown as { deps: { embeddings: { embedDocuments: (t: string[]) => Promise<number[][]> } } }
+  ).deps.embeddings;
   const embed = embeddings.embedDocuments.bind(embeddings);
   embeddings.embedDocuments = async (texts) => {
     await pause();
@@ -87,14 +91,38 @@ describe("concurrent writers of one user", () => {
         text: i % 2 ? `I own a ${thing}. ${shared}` : `${shared} I own a ${thing}.`,
         sourceId: `turn-${i}`,
       }));
-      await Promise.all(turns.map((t) => engine.add([{ role: "user", content: t.text }], { userId: "p", sourceId: t.sourceId })));
+      await Promise.all(
+        turns.map((t) => engine.add([{ role: "user", content: t.text }], { userId: "p", sourceId: t.sourceId })),
+      );
       const expected = [shared, ...THINGS.slice(0, writers).map((thing) => `I own a ${thing}.`)];
       const { counts, duplicates, lost } = await tally(engine, "p");
-      recordFigure({ group: "concurrency", name: `concurrent writers of one user (same + own facts, ${writers})`, value: writers });
-      recordFigure({ group: "concurrency", name: `facts expected from ${writers} concurrent writers`, value: expected.length });
-      recordFigure({ group: "concurrency", name: `duplicates found (${writers} concurrent writers)`, value: duplicates, goal: 0 });
-      recordFigure({ group: "concurrency", name: `facts lost (${writers} concurrent writers)`, value: lost(expected), goal: 0 });
-      expect({ duplicates, lost: lost(expected), stored: [...counts.keys()].sort() }).toEqual({ duplicates: 0, lost: 0, stored: [...expected].sort() });
+      recordFigure({
+        group: "concurrency",
+        name: `concurrent writers of one user (same + own facts, ${writers})`,
+        value: writers,
+      });
+      recordFigure({
+        group: "concurrency",
+        name: `facts expected from ${writers} concurrent writers`,
+        value: expected.length,
+      });
+      recordFigure({
+        group: "concurrency",
+        name: `duplicates found (${writers} concurrent writers)`,
+        value: duplicates,
+        goal: 0,
+      });
+      recordFigure({
+        group: "concurrency",
+        name: `facts lost (${writers} concurrent writers)`,
+        value: lost(expected),
+        goal: 0,
+      });
+      expect({ duplicates, lost: lost(expected), stored: [...counts.keys()].sort() }).toEqual({
+        duplicates: 0,
+        lost: 0,
+        stored: [...expected].sort(),
+      });
     });
   }
 
@@ -105,13 +133,31 @@ describe("concurrent writers of one user", () => {
     const again = await engine.add(turn, { userId: "r", sourceId: "m-1" });
     // The same delivery three times at once, by inference and as ready facts (an import retried).
     const racing = await Promise.all([
-      ...[1, 2, 3].map(() => engine.add([{ role: "user", content: "I collect stamps." }], { userId: "r", sourceId: "m-2" })),
-      ...[1, 2, 3].map(() => engine.add([], { userId: "r", infer: false, sourceId: "m-3", facts: [{ text: "My flat is on the 4th floor." }] })),
+      ...[1, 2, 3].map(() =>
+        engine.add([{ role: "user", content: "I collect stamps." }], { userId: "r", sourceId: "m-2" }),
+      ),
+      ...[1, 2, 3].map(() =>
+        engine.add([], {
+          userId: "r",
+          infer: false,
+          sourceId: "m-3",
+          facts: [{ text: "My flat is on the 4th floor." }],
+        }),
+      ),
     ]);
     const expected = ["My dog is Rex.", "I speak Basque.", "I collect stamps.", "My flat is on the 4th floor."];
     const { duplicates, lost } = await tally(engine, "r");
-    recordFigure({ group: "concurrency", name: "deliveries of 3 turns, retried in order and at once", value: 2 + racing.length });
-    recordFigure({ group: "concurrency", name: "duplicates found after retried deliveries", value: duplicates, goal: 0 });
+    recordFigure({
+      group: "concurrency",
+      name: "deliveries of 3 turns, retried in order and at once",
+      value: 2 + racing.length,
+    });
+    recordFigure({
+      group: "concurrency",
+      name: "duplicates found after retried deliveries",
+      value: duplicates,
+      goal: 0,
+    });
     recordFigure({ group: "concurrency", name: "facts lost after retried deliveries", value: lost(expected), goal: 0 });
     expect(first.changes.map((c) => c.operation)).toEqual(["ADD", "ADD"]);
     expect(again.changes).toEqual([]);
@@ -123,7 +169,11 @@ describe("concurrent writers of one user", () => {
 
 describe("two turns racing to change the same stored memory, through the graph", () => {
   const cases = [
-    { action: "UPDATE", seed: "I play the piano.", said: ["I play the piano in a jazz band.", "I play the piano every Sunday."] },
+    {
+      action: "UPDATE",
+      seed: "I play the piano.",
+      said: ["I play the piano in a jazz band.", "I play the piano every Sunday."],
+    },
     { action: "SUPERSEDE", seed: "I live in Lima.", said: ["I live in Quito.", "I live in Cusco."] },
   ] as const;
   for (const { action, seed, said } of cases) {
@@ -134,11 +184,18 @@ describe("two turns racing to change the same stored memory, through the graph",
         await engine.add([], { userId: user, infer: false, facts: [{ text: seed }] });
         const [original] = await engine.list({ userId: user });
         // Both modes go through the queue; inline waits for each turn's update inside the run.
-        const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, `queue-${files++}.db`)), logger: silentLogger });
+        const worker = new MemoryWorker({
+          memory: deps.memory,
+          queue: new SqliteJobQueue(join(dir, `queue-${files++}.db`)),
+          logger: silentLogger,
+        });
         const graph = compileTestGraph({ ...deps, worker, memoryUpdateMode: mode });
         await Promise.all(
           said.map((text, i) =>
-            graph.invoke({ messages: [new HumanMessage(text)] }, { configurable: { thread_id: `${user}-t${i}` }, context: runContext({ userId: user }) }),
+            graph.invoke(
+              { messages: [new HumanMessage(text)] },
+              { configurable: { thread_id: `${user}-t${i}` }, context: runContext({ userId: user }) },
+            ),
           ),
         );
         await worker.idle();
@@ -151,22 +208,41 @@ describe("two turns racing to change the same stored memory, through the graph",
         let lostUpdates = 0;
         const texts = [seed as string];
         if (action === "UPDATE") {
-          for (const change of (await engine.history(original.id, { userId: user })).filter((h) => h.operation === "UPDATE")) {
+          for (const change of (await engine.history(original.id, { userId: user })).filter(
+            (h) => h.operation === "UPDATE",
+          )) {
             if (change.oldText !== texts.at(-1)) lostUpdates++;
             texts.push(change.newText!);
           }
         } else {
           for (const m of everything) {
-            const supersedes = (await engine.history(m.id, { userId: user })).filter((h) => h.operation === "SUPERSEDE").length;
+            const supersedes = (await engine.history(m.id, { userId: user })).filter(
+              (h) => h.operation === "SUPERSEDE",
+            ).length;
             lostUpdates += Math.max(0, supersedes - 1);
           }
           const byId = new Map(everything.map((m) => [m.id, m]));
-          for (let m = byId.get(original.id); m?.supersededBy; m = byId.get(m.supersededBy)) texts.push(byId.get(m.supersededBy)?.text ?? "(missing)");
+          for (let m = byId.get(original.id); m?.supersededBy; m = byId.get(m.supersededBy))
+            texts.push(byId.get(m.supersededBy)?.text ?? "(missing)");
         }
         const duplicates = Math.max(0, current.length - 1);
-        recordFigure({ group: "concurrency", name: `${action} race (${mode}): turns changing one memory at once`, value: said.length });
-        recordFigure({ group: "concurrency", name: `${action} race (${mode}): duplicate current memories`, value: duplicates, goal: 0 });
-        recordFigure({ group: "concurrency", name: `${action} race (${mode}): lost updates`, value: lostUpdates, goal: 0 });
+        recordFigure({
+          group: "concurrency",
+          name: `${action} race (${mode}): turns changing one memory at once`,
+          value: said.length,
+        });
+        recordFigure({
+          group: "concurrency",
+          name: `${action} race (${mode}): duplicate current memories`,
+          value: duplicates,
+          goal: 0,
+        });
+        recordFigure({
+          group: "concurrency",
+          name: `${action} race (${mode}): lost updates`,
+          value: lostUpdates,
+          goal: 0,
+        });
 
         expect(current).toHaveLength(1);
         expect(said).toContain(current[0].text);
@@ -195,7 +271,11 @@ const root = resolve(import.meta.dirname, "../..");
  * SIGKILL sent to tsx alone would leave that child running.
  */
 function writerProcess(args: string[]) {
-  const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/race-child.ts", ...args], { cwd: root, stdio: ["pipe", "pipe", "pipe"], detached: true });
+  const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/race-child.ts", ...args], {
+    cwd: root,
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
   let out = "";
   let err = "";
   proc.stdout!.on("data", (d) => (out += d));
@@ -208,7 +288,9 @@ function writerProcess(args: string[]) {
       };
       look();
       proc.stdout!.on("data", look);
-      proc.once("exit", (code, signal) => fail(new Error(`writer exited (${code ?? signal}) before "${key}":\n${err}`)));
+      proc.once("exit", (code, signal) =>
+        fail(new Error(`writer exited (${code ?? signal}) before "${key}":\n${err}`)),
+      );
     });
   const killAll = () => {
     try {
@@ -240,11 +322,22 @@ describe("mixed deliveries, turns on two threads, and edits of one memory", () =
       // The same turn delivered twice (a retried run): same text, same source message.
       engine.add([{ role: "user", content: fact }], { userId: "u", sourceId: `msg-${i % facts.length}` }),
     );
-    const plus = facts.map((fact, i) => engine.add([{ role: "user", content: fact }], { userId: "u", sourceId: `again-${i}` }));
+    const plus = facts.map((fact, i) =>
+      engine.add([{ role: "user", content: fact }], { userId: "u", sourceId: `again-${i}` }),
+    );
     await Promise.all([...deliveries, ...plus]);
     const { duplicates, lost } = await tally(engine, "u");
-    recordFigure({ group: "concurrency", name: "concurrent updates of one user (engine)", value: deliveries.length + plus.length });
-    recordFigure({ group: "concurrency", name: "duplicates after concurrent and retried updates", value: duplicates, goal: 0 });
+    recordFigure({
+      group: "concurrency",
+      name: "concurrent updates of one user (engine)",
+      value: deliveries.length + plus.length,
+    });
+    recordFigure({
+      group: "concurrency",
+      name: "duplicates after concurrent and retried updates",
+      value: duplicates,
+      goal: 0,
+    });
     recordFigure({ group: "concurrency", name: "facts lost under concurrency (engine)", value: lost(facts), goal: 0 });
     expect({ duplicates, lost: lost(facts) }).toEqual({ duplicates: 0, lost: 0 });
   });
@@ -252,7 +345,11 @@ describe("mixed deliveries, turns on two threads, and edits of one memory", () =
   for (const mode of ["inline", "background"] as const) {
     it(`four concurrent turns of one user on two threads (${mode}): each fact once`, async () => {
       const { deps, engine } = await slowEngine();
-      const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, `queue-turns-${files++}.db`)), logger: silentLogger });
+      const worker = new MemoryWorker({
+        memory: deps.memory,
+        queue: new SqliteJobQueue(join(dir, `queue-turns-${files++}.db`)),
+        logger: silentLogger,
+      });
       const graph = compileTestGraph({ ...deps, worker, memoryUpdateMode: mode });
       const said = [
         ["t1", "My sister is Ada. I live in Kyoto."],
@@ -262,16 +359,33 @@ describe("mixed deliveries, turns on two threads, and edits of one memory", () =
       ] as const;
       await Promise.all(
         said.map(([thread, text]) =>
-          graph.invoke({ messages: [new HumanMessage(text)] }, { configurable: { thread_id: `${mode}-${thread}` }, context: runContext({ userId: "w" }) }),
+          graph.invoke(
+            { messages: [new HumanMessage(text)] },
+            { configurable: { thread_id: `${mode}-${thread}` }, context: runContext({ userId: "w" }) },
+          ),
         ),
       );
       await worker.idle();
       await worker.close();
       const expected = ["My sister is Ada.", "I live in Kyoto.", "My brother is Bo.", "I drive a red car."];
       const { counts, duplicates, lost } = await tally(engine, "w");
-      recordFigure({ group: "concurrency", name: `duplicates after concurrent turns (${mode})`, value: duplicates, goal: 0 });
-      recordFigure({ group: "concurrency", name: `facts lost after concurrent turns (${mode})`, value: lost(expected), goal: 0 });
-      expect({ duplicates, lost: lost(expected), stored: [...counts.keys()].sort() }).toEqual({ duplicates: 0, lost: 0, stored: [...expected].sort() });
+      recordFigure({
+        group: "concurrency",
+        name: `duplicates after concurrent turns (${mode})`,
+        value: duplicates,
+        goal: 0,
+      });
+      recordFigure({
+        group: "concurrency",
+        name: `facts lost after concurrent turns (${mode})`,
+        value: lost(expected),
+        goal: 0,
+      });
+      expect({ duplicates, lost: lost(expected), stored: [...counts.keys()].sort() }).toEqual({
+        duplicates: 0,
+        lost: 0,
+        stored: [...expected].sort(),
+      });
     });
   }
 
@@ -279,7 +393,10 @@ describe("mixed deliveries, turns on two threads, and edits of one memory", () =
     const { engine } = await slowEngine();
     await engine.add([], { userId: "e", infer: false, facts: [{ text: "I live in Lima." }] });
     const [memory] = await engine.list({ userId: "e" });
-    await Promise.all([engine.update(memory.id, "I live in Quito.", { userId: "e" }), engine.update(memory.id, "I live in Cusco.", { userId: "e" })]);
+    await Promise.all([
+      engine.update(memory.id, "I live in Quito.", { userId: "e" }),
+      engine.update(memory.id, "I live in Cusco.", { userId: "e" }),
+    ]);
     const after = await engine.list({ userId: "e" });
     expect(after).toHaveLength(1);
     expect(["I live in Quito.", "I live in Cusco."]).toContain(after[0].text);
@@ -290,12 +407,19 @@ describe("mixed deliveries, turns on two threads, and edits of one memory", () =
 
 describe("writers in several processes on one SQLite file", () => {
   const PROCESSES = 3;
-  const turns = ["I live in Porto. I own a kayak.", "I own a loom. I live in Porto.", "I live in Porto. I own a drone.", "I own a vespa."];
+  const turns = [
+    "I live in Porto. I own a kayak.",
+    "I own a loom. I live in Porto.",
+    "I live in Porto. I own a drone.",
+    "I own a vespa.",
+  ];
   const expected = ["I live in Porto.", "I own a kayak.", "I own a loom.", "I own a drone.", "I own a vespa."];
 
   async function race(locks: "file" | "none") {
     const db = join(dir, `shared-${locks}.db`);
-    const writers = Array.from({ length: PROCESSES }, () => writerProcess([db, locks === "file" ? join(dir, "locks.db") : "none", "x", ...turns]));
+    const writers = Array.from({ length: PROCESSES }, () =>
+      writerProcess([db, locks === "file" ? join(dir, "locks.db") : "none", "x", ...turns]),
+    );
     try {
       await Promise.all(writers.map((w) => w.line("ready")));
       writers.forEach((w) => w.proc.stdin!.write("go\n"));
@@ -313,11 +437,33 @@ describe("writers in several processes on one SQLite file", () => {
     const locked = await race("file");
     // Measured, not a guarantee: the same race with only each process's own lock.
     const unlocked = await race("none");
-    recordFigure({ group: "concurrency", name: `writer processes on one SQLite file (4 turns each)`, value: PROCESSES });
-    recordFigure({ group: "concurrency", name: "duplicates across processes, shared lock file", value: locked.duplicates, goal: 0 });
-    recordFigure({ group: "concurrency", name: "facts lost across processes, shared lock file", value: locked.lost(expected), goal: 0 });
-    recordFigure({ group: "concurrency", name: "duplicates across processes, per-process lock only", value: unlocked.duplicates });
-    expect({ duplicates: locked.duplicates, lost: locked.lost(expected), stored: [...locked.counts.keys()].sort() }).toEqual({
+    recordFigure({
+      group: "concurrency",
+      name: `writer processes on one SQLite file (4 turns each)`,
+      value: PROCESSES,
+    });
+    recordFigure({
+      group: "concurrency",
+      name: "duplicates across processes, shared lock file",
+      value: locked.duplicates,
+      goal: 0,
+    });
+    recordFigure({
+      group: "concurrency",
+      name: "facts lost across processes, shared lock file",
+      value: locked.lost(expected),
+      goal: 0,
+    });
+    recordFigure({
+      group: "concurrency",
+      name: "duplicates across processes, per-process lock only",
+      value: unlocked.duplicates,
+    });
+    expect({
+      duplicates: locked.duplicates,
+      lost: locked.lost(expected),
+      stored: [...locked.counts.keys()].sort(),
+    }).toEqual({
       duplicates: 0,
       lost: 0,
       stored: [...expected].sort(),
@@ -339,7 +485,11 @@ describe("writers in several processes on one SQLite file", () => {
       await gone(pid);
       const started = Date.now();
       expect(await locks.run("k", async () => "mine")).toBe("mine");
-      recordFigure({ group: "concurrency", name: "ms to take over the lock of a killed process", value: Date.now() - started });
+      recordFigure({
+        group: "concurrency",
+        name: "ms to take over the lock of a killed process",
+        value: Date.now() - started,
+      });
     } finally {
       holder.killAll();
       locks.close();

@@ -7,7 +7,9 @@ export type Behaviour = { status: number } | { hang: true } | { text: string; us
  * A local HTTP server that answers like an OpenAI chat-completions endpoint, following a script
  * of behaviours (the last one repeats): real HTTP for the client's retry, backoff and timeout code.
  */
-export async function startFakeOpenAI(script: Behaviour[]): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+export async function startFakeOpenAI(
+  script: Behaviour[],
+): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
   let count = 0;
   const server: Server = createServer((req, res) => {
     let body = "";
@@ -28,16 +30,28 @@ export async function startFakeOpenAI(script: Behaviour[]): Promise<{ url: strin
       const base = { id: "chatcmpl-test", created: 0, model: "fake" };
       if (!stream) {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: behaviour.text }, finish_reason: "stop" }] }));
+        res.end(
+          JSON.stringify({
+            ...base,
+            object: "chat.completion",
+            choices: [{ index: 0, message: { role: "assistant", content: behaviour.text }, finish_reason: "stop" }],
+          }),
+        );
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
       for (const piece of behaviour.text.match(/\S+\s*/g) ?? []) {
-        res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`,
+        );
       }
-      res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`,
+      );
       if (behaviour.usage !== false) {
-        res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } })}\n\n`,
+        );
       }
       res.end("data: [DONE]\n\n");
     });
@@ -47,6 +61,10 @@ export async function startFakeOpenAI(script: Behaviour[]): Promise<{ url: strin
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests: () => count,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

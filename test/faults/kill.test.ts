@@ -40,14 +40,25 @@ interface Child {
   pid?: number;
 }
 
-function child(thread: string, message?: string, options: { mode?: "background" | "inline"; dir?: string } = {}): Child {
-  const proc = spawn(join(root, "node_modules/.bin/tsx"), ["test/faults/kill-child.ts", thread, "kim", ...(message ? [message] : [])], {
-    cwd: root,
-    env: productEnv(endpoint, options.dir ?? dataDir, { MEMORY_UPDATE_MODE: options.mode ?? "background", MODEL_MAX_RETRIES: "0" }),
-    stdio: ["ignore", "pipe", "pipe"],
-    // A process group of its own, so SIGKILL reaches the script's process, not only tsx.
-    detached: true,
-  });
+function child(
+  thread: string,
+  message?: string,
+  options: { mode?: "background" | "inline"; dir?: string } = {},
+): Child {
+  const proc = spawn(
+    join(root, "node_modules/.bin/tsx"),
+    ["test/faults/kill-child.ts", thread, "kim", ...(message ? [message] : [])],
+    {
+      cwd: root,
+      env: productEnv(endpoint, options.dir ?? dataDir, {
+        MEMORY_UPDATE_MODE: options.mode ?? "background",
+        MODEL_MAX_RETRIES: "0",
+      }),
+      stdio: ["ignore", "pipe", "pipe"],
+      // A process group of its own, so SIGKILL reaches the script's process, not only tsx.
+      detached: true,
+    },
+  );
   const events: string[] = [];
   const running: Child = { proc, state: undefined as unknown as Promise<ChildState>, events };
   let out = "";
@@ -64,7 +75,9 @@ function child(thread: string, message?: string, options: { mode?: "background" 
       }
       out = out.slice(out.lastIndexOf("\n") + 1);
     });
-    proc.on("exit", (code, signal) => reject(new Error(`child exited (${code ?? signal}) before printing its state:\n${err}`)));
+    proc.on("exit", (code, signal) =>
+      reject(new Error(`child exited (${code ?? signal}) before printing its state:\n${err}`)),
+    );
   });
   state.catch(() => undefined);
   running.state = state;
@@ -115,7 +128,9 @@ function unfinishedJobs(dir: string): { content: string; state: string }[] {
   if (!existsSync(file)) return [];
   const db = new Database(file, { readonly: true });
   try {
-    const rows = db.prepare("SELECT payload, state FROM memory_jobs WHERE state IN ('queued', 'running') ORDER BY seq").all() as { payload: string; state: string }[];
+    const rows = db
+      .prepare("SELECT payload, state FROM memory_jobs WHERE state IN ('queued', 'running') ORDER BY seq")
+      .all() as { payload: string; state: string }[];
     return rows.map((r) => ({ content: JSON.parse(r.payload).input[0].content, state: r.state }));
   } finally {
     db.close();
@@ -161,15 +176,28 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     const duplicates = [...counts.values()].reduce((s, c) => s + c - 1, 0);
 
     recordFigure({ group: "kill", name: "processes killed with SIGKILL (mid-run, mid-update)", value: 2 });
-    recordFigure({ group: "kill", name: "turns resumed on the killed thread", value: resumed.messages.includes("I have a dog named Bada.") ? 1 : 0, goal: 1 });
-    recordFigure({ group: "kill", name: "running jobs left by a killed process, taken over", value: queued.length - resumed.backlog });
+    recordFigure({
+      group: "kill",
+      name: "turns resumed on the killed thread",
+      value: resumed.messages.includes("I have a dog named Bada.") ? 1 : 0,
+      goal: 1,
+    });
+    recordFigure({
+      group: "kill",
+      name: "running jobs left by a killed process, taken over",
+      value: queued.length - resumed.backlog,
+    });
     recordFigure({ group: "queue", name: "updates lost, SIGKILL while a job runs", value: lost, goal: 0 });
     recordFigure({ group: "queue", name: "duplicates, SIGKILL while a job runs", value: duplicates, goal: 0 });
     recordFigure({ group: "kill", name: "SQLite files failing integrity_check after kills", value: failing, goal: 0 });
     recordFigure({ group: "kill", name: "facts lost after kills", value: lost, goal: 0 });
     recordFigure({ group: "kill", name: "duplicate facts after kills and replay", value: duplicates, goal: 0 });
 
-    expect(checks).toEqual([["checkpoints.db", "ok"], ["memory.db", "ok"], ["queue.db", "ok"]]);
+    expect(checks).toEqual([
+      ["checkpoints.db", "ok"],
+      ["memory.db", "ok"],
+      ["queue.db", "ok"],
+    ]);
     expect(unfinishedJobs(dataDir)).toEqual([]);
     // The thread resumed from its last checkpoint: the completed turn, the killed turn's message
     // (checkpointed before the answer), the turn whose update was killed, and the new turn.
@@ -180,7 +208,9 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     // Every completed turn kept its answer, though this endpoint gives every completion the same
     // id (as some OpenAI-compatible servers do): 3 turns got an answer (the one killed mid-answer
     // did not), and all 3 answers are in the thread.
-    expect(resumed.messages.filter((m) => m.startsWith("From memory") || m.startsWith("I do not remember"))).toHaveLength(3);
+    expect(
+      resumed.messages.filter((m) => m.startsWith("From memory") || m.startsWith("I do not remember")),
+    ).toHaveLength(3);
     expect(resumed.backlog).toBe(0);
     expect({ lost, duplicates }).toEqual({ lost: 0, duplicates: 0 });
   }, 240_000);
@@ -205,13 +235,22 @@ describe("killed with SIGKILL mid-run and mid-update", () => {
     const expectedFacts = ["My name is Kim.", "I work as a baker.", "I have a dog named Bada."];
     const lost = expectedFacts.filter((f) => !resumed.memories.includes(f));
     const duplicates = resumed.memories.length - new Set(resumed.memories).size;
-    recordFigure({ group: "kill", name: "SQLite files failing integrity_check (inline, killed mid-update)", value: checks.filter(([, r]) => r !== "ok").length, goal: 0 });
+    recordFigure({
+      group: "kill",
+      name: "SQLite files failing integrity_check (inline, killed mid-update)",
+      value: checks.filter(([, r]) => r !== "ok").length,
+      goal: 0,
+    });
     // Inline, the update is queued before it starts; the next process takes over the job of the
     // dead one at once, and the next turn's update waits for it (same user, in order).
     recordFigure({ group: "kill", name: "facts lost (inline, killed mid-update)", value: lost.length, goal: 0 });
     recordFigure({ group: "kill", name: "duplicate facts (inline, killed mid-update)", value: duplicates, goal: 0 });
 
-    expect(checks).toEqual([["checkpoints.db", "ok"], ["memory.db", "ok"], ["queue.db", "ok"]]);
+    expect(checks).toEqual([
+      ["checkpoints.db", "ok"],
+      ["memory.db", "ok"],
+      ["queue.db", "ok"],
+    ]);
     expect(unfinishedJobs(dir)).toEqual([]);
     expect(resumed.messages).toContain("I work as a baker.");
     expect(resumed.messages.at(-2)).toBe("I have a dog named Bada.");

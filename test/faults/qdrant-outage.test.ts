@@ -19,7 +19,12 @@ import { silentLogger } from "../../src/logger.js";
 import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
-import { createQdrantClient, FAIL_FAST_MS, QdrantCaller, QdrantUnavailableError } from "../../src/stores/qdrant-client.js";
+import {
+  createQdrantClient,
+  FAIL_FAST_MS,
+  QdrantCaller,
+  QdrantUnavailableError,
+} from "../../src/stores/qdrant-client.js";
 import { unreachableStoreCode } from "../../src/memory/store-unavailable.js";
 import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
 import { freePort } from "../e2e/dev-server.js";
@@ -55,7 +60,10 @@ describe("Qdrant client when the server does not answer (no server binary needed
     server = createServer((req, res) => {
       state.requests++;
       if (state.frozen) held.push(res);
-      else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result: { collections: [] }, status: "ok", time: 0 }));
+      else
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ result: { collections: [] }, status: "ok", time: 0 }));
     });
     const port = await freePort();
     await new Promise<void>((r) => server!.listen(port, "127.0.0.1", r));
@@ -71,7 +79,9 @@ describe("Qdrant client when the server does not answer (no server binary needed
     const first = await list().catch((e: unknown) => e);
     const firstMs = performance.now() - t0;
     expect(first).toBeInstanceOf(QdrantUnavailableError);
-    expect((first as Error).message).toBe(`QDRANT_URL is set but Qdrant at ${url} did not answer within 0.3 s: start it, or unset QDRANT_URL to use the embedded store`);
+    expect((first as Error).message).toBe(
+      `QDRANT_URL is set but Qdrant at ${url} did not answer within 0.3 s: start it, or unset QDRANT_URL to use the embedded store`,
+    );
     expect(unreachableStoreCode(first)).toBe("ETIMEDOUT");
     expect(state.requests).toBe(1); // a timed-out request is not sent again
     expect(firstMs).toBeLessThan(2_000);
@@ -99,7 +109,12 @@ describe("Qdrant client when the server does not answer (no server binary needed
 
   it("QDRANT_TIMEOUT_S bounds how long a store built from settings waits for a frozen server", async () => {
     const { url } = await hangingServer();
-    const store = QdrantMemoryStore.fromSettings({ QDRANT_URL: url, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined, QDRANT_TIMEOUT_S: 1 });
+    const store = QdrantMemoryStore.fromSettings({
+      QDRANT_URL: url,
+      QDRANT_COLLECTION: "c",
+      QDRANT_API_KEY: undefined,
+      QDRANT_TIMEOUT_S: 1,
+    });
     const t0 = performance.now();
     await expect(store.init(16)).rejects.toThrow(`Qdrant at ${url} did not answer within 1 s`);
     expect(performance.now() - t0).toBeLessThan(3_000);
@@ -107,7 +122,11 @@ describe("Qdrant client when the server does not answer (no server binary needed
 
   it("a closed port: after one call found it down, the next ones fail at once, without retries", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const caller = new QdrantCaller(createQdrantClient({ url }), url, { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 });
+    const caller = new QdrantCaller(createQdrantClient({ url }), url, {
+      attempts: 4,
+      baseDelayMs: 100,
+      maxDelayMs: 2_000,
+    });
     let calls = 0;
     const send = () => caller.call("reading", async (c) => (calls++, c.getCollections()));
     let t0 = performance.now();
@@ -132,10 +151,18 @@ async function pointsInQdrant(url: string, collection: string, userId: string): 
     const res = await fetch(`${url}/collections/${collection}/points/scroll`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ filter: { must: [{ key: "userId", match: { value: userId } }] }, limit: 256, offset, with_payload: ["text"], with_vector: false }),
+      body: JSON.stringify({
+        filter: { must: [{ key: "userId", match: { value: userId } }] },
+        limit: 256,
+        offset,
+        with_payload: ["text"],
+        with_vector: false,
+      }),
     });
     expect(res.status).toBe(200);
-    const { result } = (await res.json()) as { result: { points: { payload: { text: string } }[]; next_page_offset: unknown } };
+    const { result } = (await res.json()) as {
+      result: { points: { payload: { text: string } }[]; next_page_offset: unknown };
+    };
     texts.push(...result.points.map((p) => p.payload.text));
     offset = result.next_page_offset;
   } while (offset !== null && offset !== undefined);
@@ -148,7 +175,12 @@ function recordRound(round: string, duringOutage: string[], stored: string[], al
   const lost = allFacts.filter((f) => !stored.includes(f)).length;
   const recovered = duringOutage.filter((f) => stored.filter((s) => s === f).length === 1).length;
   recordFigure({ group: "outage", name: `Qdrant ${round}: facts said while down`, value: duringOutage.length });
-  recordFigure({ group: "outage", name: `Qdrant ${round}: of those, stored once`, value: recovered, goal: duringOutage.length });
+  recordFigure({
+    group: "outage",
+    name: `Qdrant ${round}: of those, stored once`,
+    value: recovered,
+    goal: duringOutage.length,
+  });
   recordFigure({ group: "outage", name: `Qdrant ${round}: duplicate facts`, value: duplicates, goal: 0 });
   recordFigure({ group: "outage", name: `Qdrant ${round}: facts lost`, value: lost, goal: 0 });
   return { duplicates, lost, recovered };
@@ -171,7 +203,13 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     // this test makes to a running local Qdrant takes milliseconds.
     const store = new QdrantMemoryStore({ url: q.url, collection: "outage_inline", timeoutMs: 5_000 });
     const { deps } = makeTestDeps({ store });
-    const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(tempDir(), "queue.db")), logger: silentLogger, retryBaseMs: 200, retryMaxMs: 1_000 });
+    const worker = new MemoryWorker({
+      memory: deps.memory,
+      queue: new SqliteJobQueue(join(tempDir(), "queue.db")),
+      logger: silentLogger,
+      retryBaseMs: 200,
+      retryMaxMs: 1_000,
+    });
     const graph = compileTestGraph({ ...deps, worker, memoryUpdateMode: "inline" });
     const config = { configurable: { thread_id: "inline" }, context: runContext({ userId: "lena" }) };
     const say = (text: string) => graph.invoke({ messages: [new HumanMessage(text)] }, config);
@@ -246,8 +284,16 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     console.log(
       `turn time while Qdrant was down, inline updates: stopped ${fmt(sigtermMs)} ms, killed ${fmt(sigkillMs)} ms, frozen ${fmt(frozenMs)} ms`,
     );
-    recordFigure({ group: "outage", name: "slowest turn, Qdrant stopped or killed (ms)", value: Math.round(Math.max(...sigtermMs, ...sigkillMs)) });
-    recordFigure({ group: "outage", name: "slowest turn, Qdrant frozen, 5 s request timeout (ms)", value: Math.round(Math.max(...frozenMs)) });
+    recordFigure({
+      group: "outage",
+      name: "slowest turn, Qdrant stopped or killed (ms)",
+      value: Math.round(Math.max(...sigtermMs, ...sigkillMs)),
+    });
+    recordFigure({
+      group: "outage",
+      name: "slowest turn, Qdrant frozen, 5 s request timeout (ms)",
+      value: Math.round(Math.max(...frozenMs)),
+    });
     // Down means refused at once: no turn waits on the store for long.
     expect(Math.max(...sigtermMs, ...sigkillMs)).toBeLessThan(3_000);
     // Frozen: one request timeout (retrieval), then the client fails fast; later turns faster still.
@@ -255,7 +301,9 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     // The second may wait for the first one's retry, which meets the frozen server once more.
     expect(frozenMs[1]).toBeLessThan(5_000 + 3_000);
 
-    expect([r1, r2, r3].map((r) => ({ lost: r.lost, duplicates: r.duplicates }))).toEqual(Array(3).fill({ lost: 0, duplicates: 0 }));
+    expect([r1, r2, r3].map((r) => ({ lost: r.lost, duplicates: r.duplicates }))).toEqual(
+      Array(3).fill({ lost: 0, duplicates: 0 }),
+    );
     expect([r1.recovered, r2.recovered, r3.recovered]).toEqual([round1.length, round2.length, round3.length]);
     const final = await stored();
     expect(final.sort()).toEqual([...allFacts].sort());
@@ -271,7 +319,13 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     const q = qdrant;
     const store = new QdrantMemoryStore({ url: q.url, collection: "outage_worker" });
     const { deps } = makeTestDeps({ store });
-    const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(tempDir(), "queue.db")), logger: silentLogger, retryBaseMs: 200, retryMaxMs: 1_000 });
+    const worker = new MemoryWorker({
+      memory: deps.memory,
+      queue: new SqliteJobQueue(join(tempDir(), "queue.db")),
+      logger: silentLogger,
+      retryBaseMs: 200,
+      retryMaxMs: 1_000,
+    });
     const graph = compileTestGraph({ ...deps, worker });
     const config = { configurable: { thread_id: "worker" }, context: runContext({ userId: "omar" }) };
     const say = (text: string) => graph.invoke({ messages: [new HumanMessage(text)] }, config);
@@ -325,11 +379,22 @@ describe.skipIf(!binary)("Qdrant stopped and restarted mid-conversation", () => 
     console.log(`turn time while Qdrant was down, background updates: ${fmt(downMs)} ms`);
     const texts = await stored();
     // Every memory, the one whose write was cut in two included, has the entry that made it.
-    const withoutHistory = (await Promise.all((await store.list("omar")).map((m) => store.history("omar", m.id)))).filter((h) => h.length === 0).length;
-    recordFigure({ group: "outage", name: "Qdrant SIGKILL mid-write: memories without history", value: withoutHistory, goal: 0 });
+    const withoutHistory = (
+      await Promise.all((await store.list("omar")).map((m) => store.history("omar", m.id)))
+    ).filter((h) => h.length === 0).length;
+    recordFigure({
+      group: "outage",
+      name: "Qdrant SIGKILL mid-write: memories without history",
+      value: withoutHistory,
+      goal: 0,
+    });
     expect(withoutHistory).toBe(0);
     const r = recordRound("SIGKILL mid-write, worker", duringOutage, texts, allFacts);
-    expect({ lost: r.lost, duplicates: r.duplicates, recovered: r.recovered }).toEqual({ lost: 0, duplicates: 0, recovered: duringOutage.length });
+    expect({ lost: r.lost, duplicates: r.duplicates, recovered: r.recovered }).toEqual({
+      lost: 0,
+      duplicates: 0,
+      recovered: duringOutage.length,
+    });
     expect(texts.sort()).toEqual([...allFacts].sort());
     expect(await worker.queue.list({ state: "dead" })).toEqual([]);
     expect(Math.max(...downMs)).toBeLessThan(3_000);

@@ -30,12 +30,22 @@ const engine = new MemoryEngine({
 });
 await engine.init();
 const queue = new SqliteJobQueue(join(dataDir, "queue.db"));
-const worker = new MemoryWorker({ memory: async () => engine, queue, logger: silentLogger, pollMs: 20, retryBaseMs: 20, retryMaxMs: 100 });
+const worker = new MemoryWorker({
+  memory: async () => engine,
+  queue,
+  logger: silentLogger,
+  pollMs: 20,
+  retryBaseMs: 20,
+  retryMaxMs: 100,
+});
 process.stdout.write(JSON.stringify({ ready: true }) + "\n");
 for await (const line of createInterface({ input: process.stdin })) if (line.trim() === "go") break;
 worker.start();
 for (let i = 0; i < Number(count); i++) {
-  await worker.enqueue([{ role: "user", content: `I own ${prefix}${i} books.` }], { userId: `shared-${i % 2}`, sourceId: `${prefix}-${i}` });
+  await worker.enqueue([{ role: "user", content: `I own ${prefix}${i} books.` }], {
+    userId: `shared-${i % 2}`,
+    sourceId: `${prefix}-${i}`,
+  });
 }
 for (;;) {
   await worker.idle();

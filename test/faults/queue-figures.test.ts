@@ -61,23 +61,39 @@ describe("the memory update queue: figures", () => {
     let transient = 2;
     store.put = async (records, vectors) => {
       // Job 1: a store set up for another embedding size, on every try.
-      if (records.some((r) => r.text === "I collect stamps.")) throw new Error("Embedding of memory x has 12 dimensions, the store was set up for 16");
+      if (records.some((r) => r.text === "I collect stamps."))
+        throw new Error("Embedding of memory x has 12 dimensions, the store was set up for 16");
       // Job 2: a store that refuses twice, then answers.
-      if (records.some((r) => r.text === "I collect coins.") && transient-- > 0) throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+      if (records.some((r) => r.text === "I collect coins.") && transient-- > 0)
+        throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
       return put(records, vectors);
     };
     const queue = new SqliteJobQueue(join(dir, "queue.db"));
-    const worker = new MemoryWorker({ memory: async () => engine, queue, logger: silentLogger, retryBaseMs: 50, retryMaxMs: 200 });
+    const worker = new MemoryWorker({
+      memory: async () => engine,
+      queue,
+      logger: silentLogger,
+      retryBaseMs: 50,
+      retryMaxMs: 200,
+    });
     const first = await worker.enqueue(turn("I collect stamps."), { userId: "ana", sourceId: "j1" });
     const second = await worker.enqueue(turn("I collect coins."), { userId: "ben", sourceId: "j2" });
     const later = [];
-    for (let i = 3; i <= 10; i++) later.push(await worker.enqueue(turn(`I own ${i} kites.`), { userId: i % 2 ? "ana" : "ben", sourceId: `j${i}` }));
+    for (let i = 3; i <= 10; i++)
+      later.push(await worker.enqueue(turn(`I own ${i} kites.`), { userId: i % 2 ? "ana" : "ben", sourceId: `j${i}` }));
     expect((await first.result).status).toBe("dead");
     expect((await second.result).status).toBe("retrying");
     await until(async () => (await queue.backlog()) === 0, 20_000);
     const stored = [...(await store.list("ana")), ...(await store.list("ben"))].map((m) => m.text);
-    const blocked = later.length - Array.from({ length: 8 }, (_, k) => `I own ${k + 3} kites.`).filter((t) => stored.includes(t)).length;
-    recordFigure({ group: "queue", name: "later updates blocked by a failing update (jobs 3-10)", value: blocked, goal: 0 });
+    const blocked =
+      later.length -
+      Array.from({ length: 8 }, (_, k) => `I own ${k + 3} kites.`).filter((t) => stored.includes(t)).length;
+    recordFigure({
+      group: "queue",
+      name: "later updates blocked by a failing update (jobs 3-10)",
+      value: blocked,
+      goal: 0,
+    });
     expect(blocked).toBe(0);
     expect(stored).toContain("I collect coins.");
     expect(stored).not.toContain("I collect stamps.");
@@ -94,10 +110,18 @@ describe("the memory update queue: figures", () => {
     const { store, setDown } = switchedStore(dir);
     const { engine } = makeTestDeps({ store });
     const queue = new SqliteJobQueue(join(dir, "queue.db"));
-    const worker = new MemoryWorker({ memory: async () => engine, queue, logger: silentLogger, retryBaseMs: 200, retryMaxMs: 2_000 });
+    const worker = new MemoryWorker({
+      memory: async () => engine,
+      queue,
+      logger: silentLogger,
+      retryBaseMs: 200,
+      retryMaxMs: 2_000,
+    });
     worker.start();
     const facts = Array.from({ length: 12 }, (_, i) => `I visited city number ${i}.`);
-    await (await worker.enqueue(turn(facts[0]), { userId: "u0", sourceId: "f0" })).result;
+    await (
+      await worker.enqueue(turn(facts[0]), { userId: "u0", sourceId: "f0" })
+    ).result;
     setDown(true);
     const downAt = Date.now();
     for (let i = 1; i < facts.length; i++) {
@@ -111,8 +135,18 @@ describe("the memory update queue: figures", () => {
     const stored = (await Promise.all(["u0", "u1", "u2"].map((u) => store.list(u)))).flat().map((m) => m.text);
     const lost = facts.filter((f) => !stored.includes(f)).length;
     const duplicates = stored.length - new Set(stored).size;
-    recordFigure({ group: "queue", name: `updates lost, store down for ${Math.round(downMs / 1000)} s`, value: lost, goal: 0 });
-    recordFigure({ group: "queue", name: `duplicates, store down for ${Math.round(downMs / 1000)} s`, value: duplicates, goal: 0 });
+    recordFigure({
+      group: "queue",
+      name: `updates lost, store down for ${Math.round(downMs / 1000)} s`,
+      value: lost,
+      goal: 0,
+    });
+    recordFigure({
+      group: "queue",
+      name: `duplicates, store down for ${Math.round(downMs / 1000)} s`,
+      value: duplicates,
+      goal: 0,
+    });
     expect({ lost, duplicates }).toEqual({ lost: 0, duplicates: 0 });
     expect(await queue.list({ state: "dead" })).toEqual([]);
     await worker.close();
@@ -128,7 +162,8 @@ describe("the memory update queue: figures", () => {
     const { engine } = makeTestDeps({
       store,
       script: (kind, messages) => {
-        if (rejecting && kind === "extract") throw Object.assign(new Error("400 the model does not exist"), { status: 400 });
+        if (rejecting && kind === "extract")
+          throw Object.assign(new Error("400 the model does not exist"), { status: 400 });
         return rememberingScript(kind, messages);
       },
     });
@@ -136,7 +171,9 @@ describe("the memory update queue: figures", () => {
     const worker = new MemoryWorker({ memory: async () => engine, queue, logger: silentLogger, pollMs: 100 });
     worker.start();
     const facts = ["I speak Welsh.", "I grow tomatoes.", "I ride a tandem.", "I bake rye bread."];
-    const jobs = await Promise.all(facts.map((f, i) => worker.enqueue(turn(f), { userId: `d${i % 2}`, sourceId: `d${i}` })));
+    const jobs = await Promise.all(
+      facts.map((f, i) => worker.enqueue(turn(f), { userId: `d${i % 2}`, sourceId: `d${i}` })),
+    );
     for (const j of jobs) expect((await j.result).status).toBe("dead");
     const dead = (await queue.list({ state: "dead" })).length;
     rejecting = false;
@@ -147,7 +184,12 @@ describe("the memory update queue: figures", () => {
     const stored = (await Promise.all(["d0", "d1"].map((u) => store.list(u)))).flat().map((m) => m.text);
     const recovered = facts.filter((f) => stored.includes(f)).length;
     recordFigure({ group: "queue", name: "dead jobs", value: dead });
-    recordFigure({ group: "queue", name: "dead jobs stored after retry once the cause is fixed", value: recovered, goal: dead });
+    recordFigure({
+      group: "queue",
+      name: "dead jobs stored after retry once the cause is fixed",
+      value: recovered,
+      goal: dead,
+    });
     expect(recovered).toBe(dead);
     expect(dead).toBe(facts.length);
     await worker.close();
@@ -175,46 +217,77 @@ describe("the memory update queue in a real dev-server process", () => {
       MEMORY_STORE: "sqlite",
       LOG_LEVEL: "error",
       LOOP_DELAY_FILE: join(probeDir, "delay"),
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${join(root, "test/faults/loop-delay-probe.mjs")}`.trim(),
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ""} --import=${join(root, "test/faults/loop-delay-probe.mjs")}`.trim(),
     });
     // The graph (and with it the worker) is loaded on first use: one turn starts it.
-    const thread = await fetch(`${server.url}/threads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((r) => r.json() as Promise<{ thread_id: string }>);
+    const thread = await fetch(`${server.url}/threads`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    }).then((r) => r.json() as Promise<{ thread_id: string }>);
     await fetch(`${server.url}/threads/${thread.thread_id}/runs/wait`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ assistant_id: "memory_chat", input: { messages: [{ role: "user", content: "Hello there." }] }, context: { userId: "warmup" } }),
+      body: JSON.stringify({
+        assistant_id: "memory_chat",
+        input: { messages: [{ role: "user", content: "Hello there." }] },
+        context: { userId: "warmup" },
+      }),
     });
     const queue = new SqliteJobQueue(join(server.dataDir, "queue.db"));
     await until(async () => (await queue.backlog()) === 0, 60_000);
     const COUNT = 200;
     const started = Date.now();
-    for (let i = 0; i < COUNT; i++) await queue.enqueue(`load-${i % 20}`, { input: turn(`I own ${i} stamps.`), options: { sourceId: `load-${i}` } });
+    for (let i = 0; i < COUNT; i++)
+      await queue.enqueue(`load-${i % 20}`, { input: turn(`I own ${i} stamps.`), options: { sourceId: `load-${i}` } });
     await until(async () => (await queue.backlog()) === 0, 240_000);
     const finished = Date.now();
-    const done = (await queue.list({ state: "done", limit: 10_000 })).filter((j) => j.userId.startsWith("load-") && !j.payload.kind).length;
+    const done = (await queue.list({ state: "done", limit: 10_000 })).filter(
+      (j) => j.userId.startsWith("load-") && !j.payload.kind,
+    ).length;
     await queue.close();
     const stalls = readdirSync(probeDir)
       .filter((f) => f.startsWith("delay."))
       .flatMap((f) => readFileSync(join(probeDir, f), "utf8").trim().split("\n"))
       .map((line) => line.split(" ").map(Number))
       .filter(([t]) => t >= started && t <= finished + 100);
-    if (process.env.QUEUE_STALL_TRACE) console.log(stalls.filter(([, ms]) => ms > 30).map(([t, ms]) => `+${t - started}ms:${ms}`).join(" "));
+    if (process.env.QUEUE_STALL_TRACE)
+      console.log(
+        stalls
+          .filter(([, ms]) => ms > 30)
+          .map(([t, ms]) => `+${t - started}ms:${ms}`)
+          .join(" "),
+      );
     const windows = stalls.map(([, ms]) => ms);
     const longest = Math.round(Math.max(...windows));
     const sorted = [...windows].sort((a, b) => b - a);
     const p99 = Math.round(sorted[Math.floor(sorted.length / 100)]);
-    console.log(`dev server drained ${done} queued updates in ${((finished - started) / 1000).toFixed(1)} s; longest event-loop stall ${longest} ms, 99th percentile of 100 ms windows ${p99} ms; top windows ${sorted.slice(0, 8).join(", ")} ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+    console.log(
+      `dev server drained ${done} queued updates in ${((finished - started) / 1000).toFixed(1)} s; longest event-loop stall ${longest} ms, 99th percentile of 100 ms windows ${p99} ms; top windows ${sorted.slice(0, 8).join(", ")} ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+    );
     recordFigure({ group: "queue", name: "updates drained by a dev-server process", value: done, goal: COUNT });
-    recordFigure({ group: "queue", name: "longest event-loop stall while the queue works (ms, goal <= 50)", value: longest });
+    recordFigure({
+      group: "queue",
+      name: "longest event-loop stall while the queue works (ms, goal <= 50)",
+      value: longest,
+    });
     recordFigure({ group: "queue", name: "event-loop stall, 99th percentile of 100 ms windows (ms)", value: p99 });
     expect(done).toBe(COUNT);
     expect(windows.length).toBeGreaterThan(0);
   }, 400_000);
 });
 
-function memoriesCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+function memoriesCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolveRun) => {
-    const proc = spawn(join(root, "node_modules/.bin/tsx"), ["src/cli/memories.ts", ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: "error", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(join(root, "node_modules/.bin/tsx"), ["src/cli/memories.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: "error", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     proc.stdout.on("data", (d) => (out += d));

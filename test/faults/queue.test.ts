@@ -32,7 +32,11 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function drainer(dataDir: string, prefix: string, count: number) {
-  const proc = spawn(join(process.cwd(), "node_modules/.bin/tsx"), ["test/faults/queue-drainer.ts", dataDir, prefix, String(count)], { stdio: ["pipe", "pipe", "pipe"] });
+  const proc = spawn(
+    join(process.cwd(), "node_modules/.bin/tsx"),
+    ["test/faults/queue-drainer.ts", dataDir, prefix, String(count)],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   let out = "";
   let err = "";
   proc.stderr!.on("data", (d) => (err += d));
@@ -71,7 +75,11 @@ describe("two processes on one DATA_DIR draining one queue together", () => {
     const queue = new SqliteJobQueue(join(dataDir, "queue.db"));
     const jobs = await queue.list({ limit: 10_000 });
     await queue.close();
-    recordFigure({ group: "queue", name: "updates queued by two processes draining one DATA_DIR", value: expected.length });
+    recordFigure({
+      group: "queue",
+      name: "updates queued by two processes draining one DATA_DIR",
+      value: expected.length,
+    });
     recordFigure({ group: "queue", name: "updates lost, two processes draining together", value: lost, goal: 0 });
     recordFigure({ group: "queue", name: "duplicates, two processes draining together", value: duplicates, goal: 0 });
     expect({ lost, duplicates }).toEqual({ lost: 0, duplicates: 0 });
@@ -85,10 +93,14 @@ describe("two processes on one DATA_DIR draining one queue together", () => {
 function lockDatabase(file: string) {
   const child = spawn(
     process.execPath,
-    ["-e", `const D=require("better-sqlite3");const db=new D(${JSON.stringify(file)});db.exec("BEGIN EXCLUSIVE");console.log("locked");process.stdin.once("data",()=>{db.exec("COMMIT");db.close();console.log("released")});`],
+    [
+      "-e",
+      `const D=require("better-sqlite3");const db=new D(${JSON.stringify(file)});db.exec("BEGIN EXCLUSIVE");console.log("locked");process.stdin.once("data",()=>{db.exec("COMMIT");db.close();console.log("released")});`,
+    ],
     { cwd: process.cwd(), stdio: ["pipe", "pipe", "inherit"] },
   );
-  const said = (word: string) => new Promise<void>((r) => child.stdout!.on("data", (d) => String(d).includes(word) && r()));
+  const said = (word: string) =>
+    new Promise<void>((r) => child.stdout!.on("data", (d) => String(d).includes(word) && r()));
   return {
     locked: said("locked"),
     release: async () => {
@@ -106,8 +118,16 @@ describe("a turn while the memory store is locked by another process", () => {
       const file = join(dir, "memory.db");
       const store = new SqliteMemoryStore(file);
       const { deps } = makeTestDeps({ store });
-      const worker = new MemoryWorker({ memory: deps.memory, queue: new SqliteJobQueue(join(dir, "queue.db")), logger: silentLogger, retryBaseMs: 50, retryMaxMs: 200 });
-      const graph = buildGraph({ ...deps, worker, memoryUpdateMode: mode }).compile({ checkpointer: new MemorySaver() });
+      const worker = new MemoryWorker({
+        memory: deps.memory,
+        queue: new SqliteJobQueue(join(dir, "queue.db")),
+        logger: silentLogger,
+        retryBaseMs: 50,
+        retryMaxMs: 200,
+      });
+      const graph = buildGraph({ ...deps, worker, memoryUpdateMode: mode }).compile({
+        checkpointer: new MemorySaver(),
+      });
       const config = { configurable: { thread_id: "t" }, context: runContext({ userId: "olga" }) };
       const first = await graph.invoke({ messages: [new HumanMessage("I was born in Kyiv.")] }, config);
       await worker.result(first.memoryJobId!);
@@ -119,9 +139,15 @@ describe("a turn while the memory store is locked by another process", () => {
       for (const text of outage) {
         const during = await graph.invoke({ messages: [new HumanMessage(text)] }, config);
         expect(during.messages.at(-1)!.content).toBeTruthy();
-        statuses.push(mode === "inline" ? during.memoryUpdateStatus : (await worker.result(during.memoryJobId!)).status);
+        statuses.push(
+          mode === "inline" ? during.memoryUpdateStatus : (await worker.result(during.memoryJobId!)).status,
+        );
       }
-      if (mode === "inline") expect(statuses).toEqual([expect.stringMatching(/^retrying: .*SQLITE_BUSY|^retrying: .*locked/i), expect.stringMatching(/^(queued|retrying): /)]);
+      if (mode === "inline")
+        expect(statuses).toEqual([
+          expect.stringMatching(/^retrying: .*SQLITE_BUSY|^retrying: .*locked/i),
+          expect.stringMatching(/^(queued|retrying): /),
+        ]);
       else expect(statuses).toEqual(["retrying", expect.stringMatching(/^(queued|retrying)$/)]);
       expect(await worker.backlog()).toBe(2);
       await lock.release();
@@ -137,9 +163,16 @@ describe("a turn while the memory store is locked by another process", () => {
   it("the same update queued twice (a retried delivery of one message) stores nothing twice", async () => {
     const dir = tempDir();
     const { engine } = makeTestDeps();
-    const worker = new MemoryWorker({ memory: async () => engine, queue: new SqliteJobQueue(join(dir, "queue.db")), logger: silentLogger });
+    const worker = new MemoryWorker({
+      memory: async () => engine,
+      queue: new SqliteJobQueue(join(dir, "queue.db")),
+      logger: silentLogger,
+    });
     const turn = [{ role: "user" as const, content: "I keep bees." }];
-    const jobs = await Promise.all([worker.enqueue(turn, { userId: "u", sourceId: "m1" }), worker.enqueue(turn, { userId: "u", sourceId: "m1" })]);
+    const jobs = await Promise.all([
+      worker.enqueue(turn, { userId: "u", sourceId: "m1" }),
+      worker.enqueue(turn, { userId: "u", sourceId: "m1" }),
+    ]);
     for (const j of jobs) expect((await j.result).status).toBe("stored");
     expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["I keep bees."]);
     await worker.close();
@@ -151,7 +184,14 @@ describe("upgrading a DATA_DIR of an older version", () => {
     const dir = tempDir();
     const outbox = join(dir, "outbox.jsonl");
     const line = (id: string, content: string, sourceId: string) =>
-      JSON.stringify({ id, input: [{ role: "user", content }], options: { userId: "old", sourceId }, error: "down", queuedAt: "2026-01-01T00:00:00Z", attempts: 1 }) + "\n";
+      JSON.stringify({
+        id,
+        input: [{ role: "user", content }],
+        options: { userId: "old", sourceId },
+        error: "down",
+        queuedAt: "2026-01-01T00:00:00Z",
+        attempts: 1,
+      }) + "\n";
     writeFileSync(outbox, line("o1", "I was born in Lyon.", "s1") + line("o2", "I live in Nice.", "s2"));
     appendFileSync(outbox, '{"id": "torn", "inp');
     writeFileSync(`${outbox}.lock`, "999999");
@@ -160,7 +200,9 @@ describe("upgrading a DATA_DIR of an older version", () => {
     const { engine } = makeTestDeps({ store });
     await engine.init();
     const db = new Database(memoryFile);
-    db.exec("CREATE TABLE pending (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, payload TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, created_at TEXT NOT NULL)");
+    db.exec(
+      "CREATE TABLE pending (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, payload TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, created_at TEXT NOT NULL)",
+    );
     db.prepare("INSERT INTO pending (id, user_id, payload, error, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)").run(
       "p1",
       "old",
@@ -189,7 +231,12 @@ describe("upgrading a DATA_DIR of an older version", () => {
     worker.start();
     for (let i = 0; i < 200 && (await worker.backlog()) > 0; i++) await sleep(20);
     const texts = (await store.list("old")).map((m) => m.text).sort();
-    recordFigure({ group: "queue", name: "updates of an older DATA_DIR lost on upgrade", value: 3 - texts.length, goal: 0 });
+    recordFigure({
+      group: "queue",
+      name: "updates of an older DATA_DIR lost on upgrade",
+      value: 3 - texts.length,
+      goal: 0,
+    });
     expect(texts).toEqual(["I live in Nice.", "I play the oboe.", "I was born in Lyon."]);
     await worker.close();
     await queue.close();
@@ -201,7 +248,16 @@ describe("upgrading a DATA_DIR of an older version", () => {
 function recordOutage(mode: string, duringOutage: number, stored: string[], expected: string[]) {
   const duplicates = stored.length - new Set(stored).size;
   const lost = expected.filter((t) => !stored.includes(t)).length;
-  recordFigure({ group: "outage", name: `facts said while the SQLite store was locked (${mode})`, value: duringOutage });
+  recordFigure({
+    group: "outage",
+    name: `facts said while the SQLite store was locked (${mode})`,
+    value: duringOutage,
+  });
   recordFigure({ group: "outage", name: `facts lost after the store came back (${mode})`, value: lost, goal: 0 });
-  recordFigure({ group: "outage", name: `duplicate facts after the queue drained (${mode})`, value: duplicates, goal: 0 });
+  recordFigure({
+    group: "outage",
+    name: `duplicate facts after the queue drained (${mode})`,
+    value: duplicates,
+    goal: 0,
+  });
 }

@@ -23,7 +23,15 @@ export function teardown(): void {
     const mark = f.goal === undefined ? "" : f.value === f.goal ? "ok" : "MISSED";
     return `  ${f.group.padEnd(14)} ${f.name.padEnd(58)} ${String(f.value).padStart(8)}  ${f.goal === undefined ? "" : `goal ${f.goal} ${mark}`}`;
   });
-  console.log(["", "Fault and isolation figures (from this run):", ...rows, `  ${failing.length} figure(s) off their goal`, ""].join("\n"));
+  console.log(
+    [
+      "",
+      "Fault and isolation figures (from this run):",
+      ...rows,
+      `  ${failing.length} figure(s) off their goal`,
+      "",
+    ].join("\n"),
+  );
   const out = process.env.FAULT_FIGURES_RESULTS;
   if (out) {
     const path = resolve(import.meta.dirname, "../..", out);

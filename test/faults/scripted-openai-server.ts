@@ -43,11 +43,21 @@ export async function startScriptedOpenAI(options: { script?: Script } = {}): Pr
       res.setHeader("content-type", "application/json");
       if (req.url?.endsWith("/embeddings")) {
         const inputs: string[] = Array.isArray(request.input) ? request.input : [request.input];
-        res.end(JSON.stringify({ object: "list", data: inputs.map((text, index) => ({ object: "embedding", index, embedding: vectorOf(text) })), model: "fake" }));
+        res.end(
+          JSON.stringify({
+            object: "list",
+            data: inputs.map((text, index) => ({ object: "embedding", index, embedding: vectorOf(text) })),
+            model: "fake",
+          }),
+        );
         return;
       }
       const messages: BaseMessage[] = (request.messages as { role: string; content: string }[]).map((m) =>
-        m.role === "system" ? new SystemMessage(m.content) : m.role === "assistant" ? new AIMessage(m.content) : new HumanMessage(m.content),
+        m.role === "system"
+          ? new SystemMessage(m.content)
+          : m.role === "assistant"
+            ? new AIMessage(m.content)
+            : new HumanMessage(m.content),
       );
       const kind = promptKind(messages);
       if (kind === "answer") questions.push(String(request.messages.at(-1)?.content ?? ""));
@@ -58,13 +68,21 @@ export async function startScriptedOpenAI(options: { script?: Script } = {}): Pr
       const text = reply ?? (await script(kind, messages));
       const base = { id: "chatcmpl-test", created: 0, model: "fake" };
       if (request.stream !== true) {
-        res.end(JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }] }));
+        res.end(
+          JSON.stringify({
+            ...base,
+            object: "chat.completion",
+            choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+          }),
+        );
         return;
       }
       res.setHeader("content-type", "text/event-stream");
-      const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      const chunk = (delta: object, finish: string | null) =>
+        `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       if (reply !== undefined) {
-        for (const [i, char] of [...reply].entries()) await writeCut(res, chunk(i === 0 ? { role: "assistant", content: char } : { content: char }, null));
+        for (const [i, char] of [...reply].entries())
+          await writeCut(res, chunk(i === 0 ? { role: "assistant", content: char } : { content: char }, null));
       } else {
         for (const piece of text.match(/\S+\s*/g) ?? []) res.write(chunk({ content: piece }, null));
       }
@@ -91,7 +109,11 @@ export async function startScriptedOpenAI(options: { script?: Script } = {}): Pr
  * The environment of a product process whose chat model and embeddings are this endpoint, with
  * long-term memory in its own DATA_DIR (never a QDRANT_URL the test run was given).
  */
-export function productEnv(endpoint: ScriptedServer, dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function productEnv(
+  endpoint: ScriptedServer,
+  dataDir: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DATA_DIR: dataDir,

@@ -38,10 +38,17 @@ describe("the graph with background memory updates", () => {
     expect(stored.changes.map((c: { text: string }) => c.text)).toEqual(["My favourite colour is green."]);
     expect(await texts(engine, "ana")).toEqual(["My favourite colour is green."]);
     const second = await graph.invoke({ messages: [new HumanMessage("What is my favourite colour?")] }, config);
-    expect(second.previousMemoryUpdate).toMatchObject({ jobId: first.memoryJobId, status: "stored", changes: [{ operation: "ADD", text: "My favourite colour is green." }] });
+    expect(second.previousMemoryUpdate).toMatchObject({
+      jobId: first.memoryJobId,
+      status: "stored",
+      changes: [{ operation: "ADD", text: "My favourite colour is green." }],
+    });
     expect(second.memories.map((m) => m.text)).toContain("My favourite colour is green.");
     // Another thread has no previous update of its own.
-    const other = await graph.invoke({ messages: [new HumanMessage("Hello")] }, { ...config, configurable: { thread_id: "bg-2" } });
+    const other = await graph.invoke(
+      { messages: [new HumanMessage("Hello")] },
+      { ...config, configurable: { thread_id: "bg-2" } },
+    );
     expect(other.previousMemoryUpdate).toBeNull();
   });
 
@@ -72,7 +79,10 @@ describe("the graph with background memory updates", () => {
     const worker = new MemoryWorker({ memory: deps.memory, queue: queue(), logger: silentLogger });
     await worker.close(); // e.g. a turn that arrives while the process shuts down
     const graph = compileTestGraph({ ...deps, worker });
-    const done = await graph.invoke({ messages: [new HumanMessage("I play chess.")] }, { configurable: { thread_id: "closed" }, context: runContext({ userId: "cy" }) });
+    const done = await graph.invoke(
+      { messages: [new HumanMessage("I play chess.")] },
+      { configurable: { thread_id: "closed" }, context: runContext({ userId: "cy" }) },
+    );
     expect(done.messages.at(-1)?.getType()).toBe("ai");
     expect(done.memoryUpdateStatus).toMatch(/^failed: The memory worker is closed/);
     expect(done.memoryJobId).toBeNull();
@@ -83,7 +93,10 @@ describe("the graph with background memory updates", () => {
     const q = queue();
     const worker = new MemoryWorker({ memory: deps.memory, queue: q, logger: silentLogger });
     const graph = compileTestGraph({ ...deps, worker, memoryUpdateMode: "inline" });
-    const done = await graph.invoke({ messages: [new HumanMessage("I live in Oslo.")] }, { configurable: { thread_id: "in" }, context: runContext({ userId: "di" }) });
+    const done = await graph.invoke(
+      { messages: [new HumanMessage("I live in Oslo.")] },
+      { configurable: { thread_id: "in" }, context: runContext({ userId: "di" }) },
+    );
     expect(done.memoryUpdateStatus).toBe("ok");
     expect(done.memoryChanges.map((c) => c.text)).toEqual(["I live in Oslo."]);
     expect(await q.get(done.memoryJobId!)).toMatchObject({ state: "done", attempts: 1 });

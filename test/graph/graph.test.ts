@@ -4,14 +4,20 @@ import { runContext } from "../../src/graph/context.js";
 import { compileTestGraph, makeTestDeps } from "./graph-harness.js";
 
 const turn = (content: string) => ({ messages: [new HumanMessage(content)] });
-const run = (userId: string, thread: string) => ({ configurable: { thread_id: thread }, context: runContext({ userId }) });
+const run = (userId: string, thread: string) => ({
+  configurable: { thread_id: thread },
+  context: runContext({ userId }),
+});
 
 describe("compiled memory chat graph", () => {
   it("runs the five nodes in order for every turn", async () => {
     const { deps } = makeTestDeps();
     const graph = compileTestGraph(deps);
     const order: string[] = [];
-    for await (const update of await graph.stream(turn("Hello there"), { ...run("alice", "t-order"), streamMode: "updates" })) {
+    for await (const update of await graph.stream(turn("Hello there"), {
+      ...run("alice", "t-order"),
+      streamMode: "updates",
+    })) {
       order.push(...Object.keys(update));
     }
     expect(order).toEqual(["loadHistory", "rewriteQuestion", "retrieveMemories", "answer", "updateMemory"]);
@@ -48,7 +54,10 @@ describe("compiled memory chat graph", () => {
     const { deps } = makeTestDeps();
     const graph = compileTestGraph(deps);
     for (let i = 0; i < 4; i++) await graph.invoke(turn(`message number ${i}`), run("carol", "window"));
-    const state = await graph.invoke(turn("and now?"), { ...run("carol", "window"), context: runContext({ userId: "carol", historyWindow: 3 }) });
+    const state = await graph.invoke(turn("and now?"), {
+      ...run("carol", "window"),
+      context: runContext({ userId: "carol", historyWindow: 3 }),
+    });
     expect(state.recentMessages).toHaveLength(3);
     expect(state.messages).toHaveLength(10);
   });
@@ -56,7 +65,9 @@ describe("compiled memory chat graph", () => {
   it("fails at once with a clear message when no user id is given", async () => {
     const { deps, model } = makeTestDeps();
     const graph = compileTestGraph(deps);
-    await expect(graph.invoke(turn("hi"), { configurable: { thread_id: "x" } })).rejects.toThrow(/No user id: pass it in the run context/);
+    await expect(graph.invoke(turn("hi"), { configurable: { thread_id: "x" } })).rejects.toThrow(
+      /No user id: pass it in the run context/,
+    );
     expect(model.calls).toHaveLength(0);
   });
 });

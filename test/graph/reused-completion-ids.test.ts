@@ -21,7 +21,9 @@ afterAll(async () => endpoint?.close());
 
 describe("answers from a server that reuses completion ids", () => {
   it("streams each turn's answer once, under the id its stored message keeps", async () => {
-    const chatModel = await createChatModel(loadSettings({ CHAT_MODEL: "openai:fake", OPENAI_BASE_URL: endpoint.url, OPENAI_API_KEY: "test" }));
+    const chatModel = await createChatModel(
+      loadSettings({ CHAT_MODEL: "openai:fake", OPENAI_BASE_URL: endpoint.url, OPENAI_API_KEY: "test" }),
+    );
     const { deps } = makeTestDeps();
     const graph = compileTestGraph({ ...deps, chatModel: async () => chatModel });
     const config = { configurable: { thread_id: "reused-ids" }, context: runContext({ userId: "alice" }) };
@@ -29,7 +31,10 @@ describe("answers from a server that reuses completion ids", () => {
 
     const turns: { text: string; ids: Set<string | undefined> }[] = [];
     for (const question of ["What do bees like?", "Where are my hives?"]) {
-      const stream = await graph.stream({ messages: [{ role: "user", content: question }] }, { ...config, streamMode: "messages" });
+      const stream = await graph.stream(
+        { messages: [{ role: "user", content: question }] },
+        { ...config, streamMode: "messages" },
+      );
       const turn = { text: "", ids: new Set<string | undefined>() };
       for await (const [message, metadata] of stream as AsyncIterable<[BaseMessage, { langgraph_node?: string }]>) {
         if (metadata.langgraph_node !== "answer") continue;

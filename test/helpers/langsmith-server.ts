@@ -38,7 +38,8 @@ function body(req: IncomingMessage): Promise<Buffer> {
 export async function startLangSmithStandIn(): Promise<LangSmithStandIn> {
   const runs = new Map<string, TracedRun>();
   const requests: string[] = [];
-  const merge = (id: string, fields: Record<string, unknown>) => runs.set(id, { ...runs.get(id), ...fields, id } as TracedRun);
+  const merge = (id: string, fields: Record<string, unknown>) =>
+    runs.set(id, { ...runs.get(id), ...fields, id } as TracedRun);
   const server = createServer(async (req, res) => {
     const raw = await body(req);
     const path = (req.url ?? "").split("?")[0];
@@ -49,7 +50,11 @@ export async function startLangSmithStandIn(): Promise<LangSmithStandIn> {
       return;
     }
     if (path.endsWith("/runs/multipart")) {
-      const form = await new Request("http://stand-in/", { method: "POST", headers: req.headers as Record<string, string>, body: raw }).formData();
+      const form = await new Request("http://stand-in/", {
+        method: "POST",
+        headers: req.headers as Record<string, string>,
+        body: raw,
+      }).formData();
       for (const [name, value] of form.entries()) {
         // Parts are "post.<id>" or "patch.<id>" (the run) and "<op>.<id>.<field>" (inputs, outputs, ...).
         const [, id, field] = name.split(".");
@@ -77,11 +82,15 @@ export async function startLangSmithStandIn(): Promise<LangSmithStandIn> {
     ended: async (name, timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const run = [...runs.values()].find((r) => r.name === name && r.end_time !== undefined && r.outputs !== undefined);
+        const run = [...runs.values()].find(
+          (r) => r.name === name && r.end_time !== undefined && r.outputs !== undefined,
+        );
         if (run) return run;
         await new Promise((r) => setTimeout(r, 50));
       }
-      throw new Error(`no ended run named "${name}" within ${timeoutMs} ms; runs so far: ${[...runs.values()].map((r) => r.name).join(", ") || "none"}`);
+      throw new Error(
+        `no ended run named "${name}" within ${timeoutMs} ms; runs so far: ${[...runs.values()].map((r) => r.name).join(", ") || "none"}`,
+      );
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

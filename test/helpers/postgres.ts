@@ -11,7 +11,9 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 /** Prints why the file's Postgres tests skip; true when they run. */
 export function postgresAvailable(what: string): boolean {
   if (!TEST_DATABASE_URL) {
-    console.log(`skipped: ${what} needs a PostgreSQL server; run it with bash scripts/postgres-test-server.sh run npx vitest run <file> (or set TEST_DATABASE_URL)`);
+    console.log(
+      `skipped: ${what} needs a PostgreSQL server; run it with bash scripts/postgres-test-server.sh run npx vitest run <file> (or set TEST_DATABASE_URL)`,
+    );
   }
   return Boolean(TEST_DATABASE_URL);
 }

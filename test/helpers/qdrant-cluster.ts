@@ -37,7 +37,9 @@ async function getJson<T>(url: string): Promise<T | undefined> {
 /** Every replica of a collection's shards as one node sees them (its own and the others'). */
 export async function replicaStates(nodeUrl: string, collection: string): Promise<ReplicaState[] | undefined> {
   type Shard = { shard_id: number; peer_id?: number; state: string };
-  const info = await getJson<{ peer_id: number; local_shards: Shard[]; remote_shards: Shard[] }>(`${nodeUrl}/collections/${collection}/cluster`);
+  const info = await getJson<{ peer_id: number; local_shards: Shard[]; remote_shards: Shard[] }>(
+    `${nodeUrl}/collections/${collection}/cluster`,
+  );
   if (!info) return undefined;
   return [
     ...info.local_shards.map((s) => ({ shard: s.shard_id, peer: info.peer_id, state: s.state })),
@@ -58,20 +60,26 @@ export async function qdrantCluster(binary: string, size = 3): Promise<QdrantClu
       }),
     );
   }
-  const running = async () => (await Promise.all(nodes.map(async (n) => ((await n.answers()) ? n : undefined)))).filter((n) => n !== undefined);
+  const running = async () =>
+    (await Promise.all(nodes.map(async (n) => ((await n.answers()) ? n : undefined)))).filter((n) => n !== undefined);
 
   const settled = async (peers = size) => {
     const deadline = Date.now() + 60_000;
     let last = "";
     while (Date.now() < deadline) {
       const views = await Promise.all(
-        (await running()).map((n) => getJson<{ peers: Record<string, unknown>; raft_info: { leader?: number | null } }>(`${n.url}/cluster`)),
+        (await running()).map((n) =>
+          getJson<{ peers: Record<string, unknown>; raft_info: { leader?: number | null } }>(`${n.url}/cluster`),
+        ),
       );
       last = JSON.stringify(views.map((v) => v && { peers: Object.keys(v.peers).length, leader: v.raft_info.leader }));
-      if (views.length > 0 && views.every((v) => v && Object.keys(v.peers).length === peers && v.raft_info.leader)) return;
+      if (views.length > 0 && views.every((v) => v && Object.keys(v.peers).length === peers && v.raft_info.leader))
+        return;
       await sleep(200);
     }
-    throw new Error(`The Qdrant cluster did not settle on ${peers} peers with a leader within 60 s; the nodes saw ${last}`);
+    throw new Error(
+      `The Qdrant cluster did not settle on ${peers} peers with a leader within 60 s; the nodes saw ${last}`,
+    );
   };
 
   const replicasActive = async (collection: string, timeoutMs = 120_000) => {

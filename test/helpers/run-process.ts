@@ -21,7 +21,14 @@ export function runProcess(
   return new Promise((done, fail) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { ...process.env, MEMORY_STORE: "sqlite", DATA_DIR: options.dataDir, EMBEDDING_MODEL: "", CHAT_MODEL: "", LOG_LEVEL: "" },
+      env: {
+        ...process.env,
+        MEMORY_STORE: "sqlite",
+        DATA_DIR: options.dataDir,
+        EMBEDDING_MODEL: "",
+        CHAT_MODEL: "",
+        LOG_LEVEL: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so a kill reaches what a shell started too (npx, node).
       detached: true,
@@ -30,7 +37,11 @@ export function runProcess(
     let stderr = "";
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      fail(new Error(`${command} ${args.join(" ")} had not ended after ${timeoutMs / 1000} s and was killed; stdout so far:\n${stdout}\nstderr so far:\n${stderr}`));
+      fail(
+        new Error(
+          `${command} ${args.join(" ")} had not ended after ${timeoutMs / 1000} s and was killed; stdout so far:\n${stdout}\nstderr so far:\n${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));

@@ -10,7 +10,8 @@ export type PromptKind = "extract" | "reconcile" | "rewrite" | "profile" | "answ
 export function promptKind(messages: BaseMessage[]): PromptKind {
   const system = messages.find((m) => m.getType() === "system");
   const text = system ? messageText(system) : "";
-  if (text.startsWith("You extract durable facts") || text.startsWith("You choose what a long-term memory keeps")) return "extract";
+  if (text.startsWith("You extract durable facts") || text.startsWith("You choose what a long-term memory keeps"))
+    return "extract";
   if (text.startsWith("You keep a user's long-term memory")) return "reconcile";
   if (text.startsWith("Rewrite the user's latest message")) return "rewrite";
   if (text.startsWith("You keep a compact profile") || text.startsWith("You sort a user's memories")) return "profile";

@@ -31,25 +31,37 @@ function engineWith(replies: Partial<Record<PromptKind, string[]>>, now = "2025-
 
 const facts = (...items: Array<{ text: string; category?: string; eventTime?: string | null; forget?: boolean }>) =>
   JSON.stringify({ facts: items.map((f) => ({ category: "preference", about: "user", eventTime: null, ...f })) });
-const decisions = (...items: Array<{ fact: string; action: string; memory?: number; text?: string }>) => JSON.stringify({ decisions: items });
+const decisions = (...items: Array<{ fact: string; action: string; memory?: number; text?: string }>) =>
+  JSON.stringify({ decisions: items });
 const lastPrompt = (messages: BaseMessage[]) => messageText(messages.at(-1)!);
 
 describe("memory engine: keeping facts true over time", () => {
   it("supersedes a changed fact: today's search returns the new one, asOf the old one, history both", async () => {
     const { engine, store } = engineWith({
-      extract: [facts({ text: "Mostly asks front-end questions", category: "skill" }), facts({ text: "Only works on back-end these days", category: "skill" })],
+      extract: [
+        facts({ text: "Mostly asks front-end questions", category: "skill" }),
+        facts({ text: "Only works on back-end these days", category: "skill" }),
+      ],
       reconcile: [decisions({ fact: "A", action: "SUPERSEDE", memory: 0, text: "Only works on back-end these days" })],
     });
     await engine.add("I mostly ask front-end questions", { userId: "ana", time: "2025-03-10T09:00:00Z" });
-    const result = await engine.add("these days I only work on back-end", { userId: "ana", time: "2025-05-10T09:00:00Z" });
-    expect(result.changes).toEqual([expect.objectContaining({ operation: "SUPERSEDE", oldText: "Mostly asks front-end questions" })]);
+    const result = await engine.add("these days I only work on back-end", {
+      userId: "ana",
+      time: "2025-05-10T09:00:00Z",
+    });
+    expect(result.changes).toEqual([
+      expect.objectContaining({ operation: "SUPERSEDE", oldText: "Mostly asks front-end questions" }),
+    ]);
 
     const now = await engine.search("front-end or back-end work", { userId: "ana" });
     expect(now.map((h) => h.memory.text)).toEqual(["Only works on back-end these days"]);
     const april = await engine.search("front-end or back-end work", { userId: "ana", asOf: "2025-04-01T00:00:00Z" });
     expect(april.map((h) => h.memory.text)).toEqual(["Mostly asks front-end questions"]);
     const all = await engine.search("front-end or back-end work", { userId: "ana", includeHistory: true });
-    expect(all.map((h) => h.memory.text).sort()).toEqual(["Mostly asks front-end questions", "Only works on back-end these days"]);
+    expect(all.map((h) => h.memory.text).sort()).toEqual([
+      "Mostly asks front-end questions",
+      "Only works on back-end these days",
+    ]);
 
     const old = (await store.list("ana")).find((m) => m.text.startsWith("Mostly"))!;
     expect(old.validTo).toBe("2025-05-10T09:00:00.000Z");
@@ -64,19 +76,36 @@ describe("memory engine: keeping facts true over time", () => {
     });
     const [added] = (await engine.add("I have a dog", { userId: "u" })).changes;
     const { changes } = await engine.add("my dog is called Rex", { userId: "u" });
-    expect(changes).toEqual([expect.objectContaining({ operation: "UPDATE", memoryId: added.memoryId, oldText: "Has a dog", text: "Has a dog called Rex" })]);
+    expect(changes).toEqual([
+      expect.objectContaining({
+        operation: "UPDATE",
+        memoryId: added.memoryId,
+        oldText: "Has a dog",
+        text: "Has a dog called Rex",
+      }),
+    ]);
     const history = await engine.history(added.memoryId, { userId: "u" });
-    expect(history.at(-1)).toMatchObject({ operation: "UPDATE", oldText: "Has a dog", newText: "Has a dog called Rex" });
+    expect(history.at(-1)).toMatchObject({
+      operation: "UPDATE",
+      oldText: "Has a dog",
+      newText: "Has a dog called Rex",
+    });
   });
 
   it("deletes on request, keeping the deletion in history; NONE changes nothing", async () => {
     const { engine } = engineWith({
-      extract: [facts({ text: "Lives in Porto" }), facts({ text: "Lives in Porto" }), facts({ text: "Lives in Porto", forget: true })],
+      extract: [
+        facts({ text: "Lives in Porto" }),
+        facts({ text: "Lives in Porto" }),
+        facts({ text: "Lives in Porto", forget: true }),
+      ],
       reconcile: [decisions({ fact: "A", action: "NONE" }), decisions({ fact: "A", action: "DELETE", memory: 0 })],
     });
     const [added] = (await engine.add("I live in Porto", { userId: "u" })).changes;
     expect((await engine.add("as I said, Porto", { userId: "u" })).changes).toEqual([]);
-    expect((await engine.add("forget where I live", { userId: "u" })).changes).toEqual([expect.objectContaining({ operation: "DELETE" })]);
+    expect((await engine.add("forget where I live", { userId: "u" })).changes).toEqual([
+      expect.objectContaining({ operation: "DELETE" }),
+    ]);
     expect(await engine.search("Porto", { userId: "u" })).toEqual([]);
     expect((await engine.history(added.memoryId, { userId: "u" })).map((h) => h.operation)).toEqual(["ADD", "DELETE"]);
   });
@@ -84,7 +113,10 @@ describe("memory engine: keeping facts true over time", () => {
   it("shows the model short indices, never ids, and retries once with the validation error", async () => {
     const { engine, model } = engineWith({
       extract: [facts({ text: "Likes tea" }), facts({ text: "Likes green tea" })],
-      reconcile: [decisions({ fact: "A", action: "UPDATE", memory: 7 }), decisions({ fact: "A", action: "UPDATE", memory: 0, text: "Likes green tea" })],
+      reconcile: [
+        decisions({ fact: "A", action: "UPDATE", memory: 7 }),
+        decisions({ fact: "A", action: "UPDATE", memory: 0, text: "Likes green tea" }),
+      ],
     });
     const [added] = (await engine.add("I like tea", { userId: "u" })).changes;
     const { changes } = await engine.add("green tea especially", { userId: "u" });
@@ -131,16 +163,27 @@ describe("memory engine: keeping facts true over time", () => {
 
   it("stores facts from the user's words only, with the assistant's reply marked as context", async () => {
     const { engine, model } = engineWith({ extract: [facts()] });
-    expect((await engine.add([{ role: "assistant", content: "You should move to Rome." }], { userId: "u" })).changes).toEqual([]);
+    expect(
+      (await engine.add([{ role: "assistant", content: "You should move to Rome." }], { userId: "u" })).changes,
+    ).toEqual([]);
     expect(model.calls).toHaveLength(0);
-    await engine.add([{ role: "user", content: "Any tips?" }, { role: "assistant", content: "Move to Rome." }], { userId: "u" });
+    await engine.add(
+      [
+        { role: "user", content: "Any tips?" },
+        { role: "assistant", content: "Move to Rome." },
+      ],
+      { userId: "u" },
+    );
     const prompt = lastPrompt(model.calls[0].messages);
     expect(prompt).toMatch(/<user>\nAny tips\?\n<\/user>/);
     expect(prompt).toMatch(/context only, not facts about the user[\s\S]*<assistant>\nMove to Rome\.\n<\/assistant>/);
   });
 
   it("is idempotent: the same turn or the same ready facts twice store one memory", async () => {
-    const { engine } = engineWith({ extract: [facts({ text: "Keeps bees" }), facts({ text: "Keeps bees" })], reconcile: [decisions({ fact: "A", action: "ADD" })] });
+    const { engine } = engineWith({
+      extract: [facts({ text: "Keeps bees" }), facts({ text: "Keeps bees" })],
+      reconcile: [decisions({ fact: "A", action: "ADD" })],
+    });
     await engine.add("I keep bees", { userId: "u", sourceId: "m1" });
     await engine.add("I keep bees", { userId: "u", sourceId: "m1" });
     await engine.add("", { userId: "u", infer: false, facts: [{ text: "Born in 1990", sourceId: "d1" }] });
@@ -155,7 +198,8 @@ describe("memory engine: keeping facts true over time", () => {
     });
     // The second of the two writes of a change is lost once (a process killed, a store gone).
     let writes = 0;
-    const failSecond = <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+    const failSecond =
+      <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
       async (...args: A) => {
         if (++writes === 2) throw new Error("connection lost");
         return write(...args);
@@ -167,7 +211,8 @@ describe("memory engine: keeping facts true over time", () => {
     await engine.add("", { userId: "u", infer: false, facts: [{ text: "Born in 1990", sourceId: "d1" }] });
     const memories = await engine.list({ userId: "u" });
     expect(memories.map((m) => m.text).sort()).toEqual(["Born in 1990", "Keeps bees"]);
-    for (const m of memories) expect((await engine.history(m.id, { userId: "u" })).map((h) => h.operation)).toEqual(["ADD"]);
+    for (const m of memories)
+      expect((await engine.history(m.id, { userId: "u" })).map((h) => h.operation)).toEqual(["ADD"]);
   });
 
   it("keeps Chinese facts in Chinese and finds them with a Chinese question", async () => {
@@ -182,8 +227,21 @@ describe("memory engine: keeping facts true over time", () => {
 describe("memory engine: search filters, tenants and time", () => {
   async function seeded() {
     const { engine } = engineWith({});
-    await engine.add("", { userId: "alice", infer: false, time: "2024-12-20T00:00:00Z", facts: [{ text: "Planned a trip to Japan", category: "plan", metadata: { source: "chat" } }] });
-    await engine.add("", { userId: "alice", infer: false, time: "2025-02-03T00:00:00Z", threadId: "t2", facts: [{ text: "Went on a trip to Japan", category: "event", eventTime: "2025-01-28", metadata: { source: "import" } }] });
+    await engine.add("", {
+      userId: "alice",
+      infer: false,
+      time: "2024-12-20T00:00:00Z",
+      facts: [{ text: "Planned a trip to Japan", category: "plan", metadata: { source: "chat" } }],
+    });
+    await engine.add("", {
+      userId: "alice",
+      infer: false,
+      time: "2025-02-03T00:00:00Z",
+      threadId: "t2",
+      facts: [
+        { text: "Went on a trip to Japan", category: "event", eventTime: "2025-01-28", metadata: { source: "import" } },
+      ],
+    });
     await engine.add("", { userId: "bob", infer: false, facts: [{ text: "Took a trip to Japan too" }] });
     return engine;
   }
@@ -192,24 +250,55 @@ describe("memory engine: search filters, tenants and time", () => {
   it("combines category, time, thread and metadata conditions with AND / OR", async () => {
     const engine = await seeded();
     const q = "trip to Japan";
-    expect(texts(await engine.search(q, { userId: "alice", filter: { category: { in: ["plan"] } } }))).toEqual(["Planned a trip to Japan"]);
-    expect(texts(await engine.search(q, { userId: "alice", filter: { AND: [{ user_id: "alice" }, { time: { gte: "2025-01-01" } }] } }))).toEqual(["Went on a trip to Japan"]);
-    expect(texts(await engine.search(q, { userId: "alice", filter: { eventTime: { gte: "2025-01-01", lt: "2025-02-01" } } }))).toEqual(["Went on a trip to Japan"]);
-    expect(texts(await engine.search(q, { userId: "alice", filter: { threadId: "t2" } }))).toEqual(["Went on a trip to Japan"]);
-    expect(texts(await engine.search(q, { userId: "alice", filter: { OR: [{ source: "chat" }, { "metadata.source": "import" }] } }))).toHaveLength(2);
+    expect(texts(await engine.search(q, { userId: "alice", filter: { category: { in: ["plan"] } } }))).toEqual([
+      "Planned a trip to Japan",
+    ]);
+    expect(
+      texts(
+        await engine.search(q, {
+          userId: "alice",
+          filter: { AND: [{ user_id: "alice" }, { time: { gte: "2025-01-01" } }] },
+        }),
+      ),
+    ).toEqual(["Went on a trip to Japan"]);
+    expect(
+      texts(
+        await engine.search(q, { userId: "alice", filter: { eventTime: { gte: "2025-01-01", lt: "2025-02-01" } } }),
+      ),
+    ).toEqual(["Went on a trip to Japan"]);
+    expect(texts(await engine.search(q, { userId: "alice", filter: { threadId: "t2" } }))).toEqual([
+      "Went on a trip to Japan",
+    ]);
+    expect(
+      texts(
+        await engine.search(q, {
+          userId: "alice",
+          filter: { OR: [{ source: "chat" }, { "metadata.source": "import" }] },
+        }),
+      ),
+    ).toHaveLength(2);
   });
 
   it("never lets a filter or metadata name another tenant", async () => {
     const engine = await seeded();
-    await expect(engine.search("Japan", { userId: "alice", filter: { user_id: "bob" } })).rejects.toThrow(TenantViolationError);
-    await expect(engine.search("Japan", { userId: "alice", filter: { OR: [{ user_id: { in: ["bob"] } }] } })).rejects.toThrow(TenantViolationError);
-    await expect(engine.add("", { userId: "alice", infer: false, facts: [{ text: "x" }], metadata: { user_id: "bob" } })).rejects.toThrow(TenantViolationError);
+    await expect(engine.search("Japan", { userId: "alice", filter: { user_id: "bob" } })).rejects.toThrow(
+      TenantViolationError,
+    );
+    await expect(
+      engine.search("Japan", { userId: "alice", filter: { OR: [{ user_id: { in: ["bob"] } }] } }),
+    ).rejects.toThrow(TenantViolationError);
+    await expect(
+      engine.add("", { userId: "alice", infer: false, facts: [{ text: "x" }], metadata: { user_id: "bob" } }),
+    ).rejects.toThrow(TenantViolationError);
     expect(texts(await engine.search("Japan", { userId: "bob" }))).toEqual(["Took a trip to Japan too"]);
   });
 
   it("ranks memories from a period named in the question first", async () => {
     const engine = await seeded();
-    const hits = await engine.search("what did I do last month about Japan", { userId: "alice", now: "2025-02-15T00:00:00Z" });
+    const hits = await engine.search("what did I do last month about Japan", {
+      userId: "alice",
+      now: "2025-02-15T00:00:00Z",
+    });
     expect(hits[0].memory.text).toBe("Went on a trip to Japan");
     const older = await engine.search("what did I plan in December 2024 about Japan", { userId: "alice" });
     expect(older[0].memory.text).toBe("Planned a trip to Japan");
@@ -238,11 +327,22 @@ describe("memory engine: search filters, tenants and time", () => {
   it("forgets a user completely: memories, history and queued updates, and no one else", async () => {
     const { engine, deps } = engineWith({});
     const erasedJobs: string[] = [];
-    const forgetting = new MemoryEngine({ ...deps, jobs: { forgetUser: async (userId) => (erasedJobs.push(userId), 1) } });
+    const forgetting = new MemoryEngine({
+      ...deps,
+      jobs: { forgetUser: async (userId) => (erasedJobs.push(userId), 1) },
+    });
     await forgetting.add("", { userId: "alice", infer: false, facts: [{ text: "A" }, { text: "B" }] });
     await forgetting.add("", { userId: "bob", infer: false, facts: [{ text: "C" }] });
     const [a] = await forgetting.list({ userId: "alice" });
-    expect(await forgetting.forgetUser("alice")).toEqual({ memories: 2, history: 2, queuedUpdates: 1, entities: 0, relations: 0, profiles: 0, questions: 0 });
+    expect(await forgetting.forgetUser("alice")).toEqual({
+      memories: 2,
+      history: 2,
+      queuedUpdates: 1,
+      entities: 0,
+      relations: 0,
+      profiles: 0,
+      questions: 0,
+    });
     expect(erasedJobs).toEqual(["alice"]);
     expect(await engine.list({ userId: "alice", includeHistory: true })).toEqual([]);
     expect(await engine.history(a.id, { userId: "alice" })).toEqual([]);
@@ -254,7 +354,9 @@ describe("memory engine: search filters, tenants and time", () => {
     await expect(engine.search("x", { userId: "" })).rejects.toThrow(/userId is required/);
     await expect(engine.search("x", { userId: "a".repeat(300) })).rejects.toThrow(/at most 256/);
     await expect(engine.search("x", { userId: "a\u0000b" })).rejects.toThrow(/control characters/);
-    await expect(engine.add("", { userId: "u", infer: false, facts: [{ text: "x" }], time: "yesterday-ish" })).rejects.toThrow(/ISO 8601/);
+    await expect(
+      engine.add("", { userId: "u", infer: false, facts: [{ text: "x" }], time: "yesterday-ish" }),
+    ).rejects.toThrow(/ISO 8601/);
   });
 
   it("never touches another user's memory through its id", async () => {

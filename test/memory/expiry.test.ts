@@ -40,12 +40,16 @@ describe("expiry read from the user's own words (quotes style)", () => {
     expect(expiryFromWords(sentence, SAID)).toBe(expiry);
   });
 
-  it.each(["I live in Paris.", "I'm allergic to peanuts.", "I went hiking on Friday.", "I ran 5k today.", "我今天跑了五公里。", "我住在杭州。"])(
-    "%s is lasting (a fact, or an event that stays true)",
-    (sentence) => {
-      expect(expiryFromWords(sentence, SAID)).toBeNull();
-    },
-  );
+  it.each([
+    "I live in Paris.",
+    "I'm allergic to peanuts.",
+    "I went hiking on Friday.",
+    "I ran 5k today.",
+    "我今天跑了五公里。",
+    "我住在杭州。",
+  ])("%s is lasting (a fact, or an event that stays true)", (sentence) => {
+    expect(expiryFromWords(sentence, SAID)).toBeNull();
+  });
 });
 
 describe("expiry set by the extraction and honoured by search and list", () => {
@@ -63,19 +67,32 @@ describe("expiry set by the extraction and honoured by search and list", () => {
     const stored = await engine.list({ userId: "u" });
     expect(stored.find((m) => m.text.startsWith("Is in Beijing"))!.expiresAt).toBe("2024-05-13T00:00:00.000Z");
     expect(stored.find((m) => m.text.startsWith("Lives in"))!.expiresAt).toBeNull();
-    expect((await engine.search("Beijing", { userId: "u" })).map((h) => h.memory.text)).toContain("Is in Beijing this week");
+    expect((await engine.search("Beijing", { userId: "u" })).map((h) => h.memory.text)).toContain(
+      "Is in Beijing this week",
+    );
 
     clock.now = "2024-05-14T09:00:00.000Z";
-    expect((await engine.search("Beijing Hangzhou", { userId: "u" })).map((h) => h.memory.text)).toEqual(["Lives in Hangzhou"]);
+    expect((await engine.search("Beijing Hangzhou", { userId: "u" })).map((h) => h.memory.text)).toEqual([
+      "Lives in Hangzhou",
+    ]);
     expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["Lives in Hangzhou"]);
     expect(await engine.count({ userId: "u" })).toBe(1);
-    expect((await engine.list({ userId: "u", includeHistory: true })).map((m) => m.text).sort()).toEqual(["Is in Beijing this week", "Lives in Hangzhou"]);
-    expect((await engine.search("Beijing", { userId: "u", includeHistory: true })).map((h) => h.memory.text)).toContain("Is in Beijing this week");
-    expect((await engine.search("Beijing", { userId: "u", asOf: "2024-05-10T00:00:00Z" })).map((h) => h.memory.text)).toContain("Is in Beijing this week");
+    expect((await engine.list({ userId: "u", includeHistory: true })).map((m) => m.text).sort()).toEqual([
+      "Is in Beijing this week",
+      "Lives in Hangzhou",
+    ]);
+    expect((await engine.search("Beijing", { userId: "u", includeHistory: true })).map((h) => h.memory.text)).toContain(
+      "Is in Beijing this week",
+    );
+    expect(
+      (await engine.search("Beijing", { userId: "u", asOf: "2024-05-10T00:00:00Z" })).map((h) => h.memory.text),
+    ).toContain("Is in Beijing this week");
   });
 
   it("facts style: a wrongly written expiry costs the expiry, not the fact", async () => {
-    const reply = JSON.stringify({ facts: [{ text: "Feels tired", category: "other", about: "user", eventTime: null, expiresAt: "next Friday" }] });
+    const reply = JSON.stringify({
+      facts: [{ text: "Feels tired", category: "other", about: "user", eventTime: null, expiresAt: "next Friday" }],
+    });
     const { engine } = engineWith(reply, "facts", { now: SAID });
     await engine.add("I feel tired", { userId: "u", time: SAID });
     expect((await engine.list({ userId: "u" })).map((m) => [m.text, m.expiresAt])).toEqual([["Feels tired", null]]);
@@ -97,7 +114,12 @@ describe("expiry set by the extraction and honoured by search and list", () => {
   it("the no-LLM path takes expiresAt on a fact", async () => {
     const clock = { now: SAID };
     const { engine } = engineWith("{}", "facts", clock);
-    await engine.add("", { userId: "u", infer: false, time: SAID, facts: [{ text: "Has a cold", expiresAt: "2024-05-12" }, { text: "Plays chess" }] });
+    await engine.add("", {
+      userId: "u",
+      infer: false,
+      time: SAID,
+      facts: [{ text: "Has a cold", expiresAt: "2024-05-12" }, { text: "Plays chess" }],
+    });
     expect((await engine.list({ userId: "u" })).map((m) => m.text).sort()).toEqual(["Has a cold", "Plays chess"]);
     clock.now = "2024-05-12T00:00:00.000Z";
     expect((await engine.list({ userId: "u" })).map((m) => m.text)).toEqual(["Plays chess"]);

@@ -49,13 +49,16 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe("feedback", () => {
   it("wrong: the memory is no longer current (search, list, count), includeHistory still shows it, history says WRONG", async () => {
     const { engine } = engineAt(() => NOW);
-    const [{ memoryId }] = (await engine.add("", { userId: "u", infer: false, facts: [{ text: "Works at Acme" }] })).changes;
+    const [{ memoryId }] = (await engine.add("", { userId: "u", infer: false, facts: [{ text: "Works at Acme" }] }))
+      .changes;
     const marked = await engine.feedback(memoryId, "wrong", { userId: "u" });
     expect(marked.validTo).toBe(NOW);
     expect(await engine.search("Acme", { userId: "u" })).toEqual([]);
     expect(await engine.list({ userId: "u" })).toEqual([]);
     expect(await engine.count({ userId: "u" })).toBe(0);
-    expect((await engine.search("Acme", { userId: "u", includeHistory: true })).map((h) => h.memory.id)).toEqual([memoryId]);
+    expect((await engine.search("Acme", { userId: "u", includeHistory: true })).map((h) => h.memory.id)).toEqual([
+      memoryId,
+    ]);
     expect((await engine.list({ userId: "u", includeHistory: true })).map((m) => m.id)).toEqual([memoryId]);
     const history = await engine.history(memoryId, { userId: "u" });
     expect(history.map((h) => h.operation)).toEqual(["ADD", "WRONG"]);
@@ -76,7 +79,9 @@ describe("feedback", () => {
     expect(await order(engine, "u")).toEqual([before[0], before[1]]);
     const lines = await engine.history(before[0], { userId: "u" });
     expect(lines.map((h) => h.operation)).toEqual(["ADD", "FEEDBACK_DOWN", "FEEDBACK_UP", "FEEDBACK_UP"]);
-    expect(lines.slice(1).every((h) => h.oldText === "Plays the cello in an orchestra" && h.newText === h.oldText)).toBe(true);
+    expect(
+      lines.slice(1).every((h) => h.oldText === "Plays the cello in an orchestra" && h.newText === h.oldText),
+    ).toBe(true);
     expect((await engine.get(before[0], { userId: "u" }))!.weight).toBeCloseTo(1.25);
   });
 
@@ -127,7 +132,10 @@ describe("reinforcement and decay", () => {
       throw new Error("disk full");
     };
     const warnings: string[] = [];
-    const logger = { warn: (m: string, f?: Record<string, unknown>) => warnings.push(`${m} ${String(f?.error)}`), child: () => logger } as unknown as Logger;
+    const logger = {
+      warn: (m: string, f?: Record<string, unknown>) => warnings.push(`${m} ${String(f?.error)}`),
+      child: () => logger,
+    } as unknown as Logger;
     const { engine } = engineAt(() => NOW, { store, logger });
     const [a] = await twins(engine, "u");
     expect(() => engine.noteUse([a], { userId: "u" })).not.toThrow();

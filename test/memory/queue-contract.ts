@@ -48,7 +48,9 @@ export function jobQueueContract(name: string, openQueue: OpenQueue): void {
       await q.complete(a2.id, "w", []);
       expect(await q.backlog()).toBe(1);
       expect(await q.backlog("a")).toBe(0);
-      expect((await q.list({ state: "dead" })).map((j) => [j.id, j.attempts, j.lastError])).toEqual([[a1.id, 2, "400 bad request"]]);
+      expect((await q.list({ state: "dead" })).map((j) => [j.id, j.attempts, j.lastError])).toEqual([
+        [a1.id, 2, "400 bad request"],
+      ]);
       // Only the owner finishes a job.
       await q.complete(b1.id, "someone-else", []);
       expect((await q.get(b1.id))?.state).toBe("running");
@@ -83,7 +85,10 @@ export function jobQueueContract(name: string, openQueue: OpenQueue): void {
       expect((await q.claim("w3", 100))?.id).toBe(job.id);
       now += 101;
       expect(await q.claim("w4", 100)).toBeUndefined();
-      expect(await q.get(job.id)).toMatchObject({ state: "dead", lastError: expect.stringMatching(/died or stalled on 3 tries/) });
+      expect(await q.get(job.id)).toMatchObject({
+        state: "dead",
+        lastError: expect.stringMatching(/died or stalled on 3 tries/),
+      });
       // The last owner has lost it.
       expect(await q.renew(job.id, "w3", 100)).toBe(false);
     });
@@ -91,13 +96,22 @@ export function jobQueueContract(name: string, openQueue: OpenQueue): void {
     it("keeps what a job changed, its payload byte for byte, and forgets a user's jobs, prunes old done ones", async () => {
       let now = 1_000;
       const q = await queueAt(() => now);
-      const text = "我住在柏林 \u0000 \"quoted\" 😀";
-      const job = await q.enqueue("a", { input: [{ role: "user", content: text }], options: { threadId: "t1", sourceId: "s1" } });
+      const text = '我住在柏林 \u0000 "quoted" 😀';
+      const job = await q.enqueue("a", {
+        input: [{ role: "user", content: text }],
+        options: { threadId: "t1", sourceId: "s1" },
+      });
       await q.enqueue("b", payload("b1"));
       await q.claim("w", 1_000);
-      const changes: MemoryChange[] = [{ operation: "ADD", memoryId: "m1", text: "lives in Berlin", category: "profile" }];
+      const changes: MemoryChange[] = [
+        { operation: "ADD", memoryId: "m1", text: "lives in Berlin", category: "profile" },
+      ];
       await q.complete(job.id, "w", changes);
-      expect(await q.get(job.id)).toMatchObject({ state: "done", changes, payload: { input: [{ content: text }], options: { threadId: "t1", sourceId: "s1" } } });
+      expect(await q.get(job.id)).toMatchObject({
+        state: "done",
+        changes,
+        payload: { input: [{ content: text }], options: { threadId: "t1", sourceId: "s1" } },
+      });
       expect(await q.list({ userId: "a" })).toHaveLength(1);
       now += 10_000;
       expect(await q.prune(new Date(now - 5_000))).toBe(1);

@@ -17,7 +17,13 @@ class OneVector implements EmbeddingsInterface {
 }
 
 function engineAt(now: () => string) {
-  return new MemoryEngine({ store: new InMemoryMemoryStore(), embeddings: new OneVector(), dims: 4, halfLifeDays: 180, now: () => new Date(now()) });
+  return new MemoryEngine({
+    store: new InMemoryMemoryStore(),
+    embeddings: new OneVector(),
+    dims: 4,
+    halfLifeDays: 180,
+    now: () => new Date(now()),
+  });
 }
 
 async function state(engine: MemoryEngine, text: string, time: string): Promise<string> {
@@ -56,7 +62,10 @@ describe("recency orders equals only", () => {
     const now = new Date(ASKED);
     const old = { memory: { createdAt: "2026-01-01T00:00:00.000Z", lastUsedAt: null }, score: 0.2 };
     const fresh = { memory: { createdAt: "2026-05-30T00:00:00.000Z", lastUsedAt: null }, score: 0.2 };
-    const usedOld = { memory: { createdAt: "2026-01-01T00:00:00.000Z", lastUsedAt: "2026-05-31T00:00:00.000Z" }, score: 0.2 };
+    const usedOld = {
+      memory: { createdAt: "2026-01-01T00:00:00.000Z", lastUsedAt: "2026-05-31T00:00:00.000Z" },
+      score: 0.2,
+    };
     const better = { memory: { createdAt: "2025-01-01T00:00:00.000Z", lastUsedAt: null }, score: 0.21 };
     expect([old, fresh, better].sort(byScoreThenRecency(now, 180))).toEqual([better, fresh, old]);
     expect([old, fresh, usedOld].sort(byScoreThenRecency(now, 180))).toEqual([usedOld, fresh, old]);

@@ -10,7 +10,10 @@ import { ScriptedChatModel } from "../helpers/scripted-model.js";
 /** A scripted model with a native JSON-schema path, as the local model and OpenAI servers have. */
 class SchemaModel extends ScriptedChatModel {
   schemas: JsonSchema[] = [];
-  constructor(private readonly native: Array<string | null>, prompted: string[] = []) {
+  constructor(
+    private readonly native: Array<string | null>,
+    prompted: string[] = [],
+  ) {
     super(() => prompted.shift() ?? "no prompted reply left");
   }
   async generateWithJsonSchema(_messages: BaseMessage[], schema: JsonSchema): Promise<string | null> {
@@ -43,7 +46,11 @@ describe("structured output", () => {
 
   it("retries once with the validation error, then rejects with the raw answer kept", async () => {
     const model = new SchemaModel(['{"value": "x"}', '{"value": "still x"}']);
-    const error = await invokeJson(model, [new SystemMessage("s"), new HumanMessage("q")], z.object({ value: z.number() })).catch((e) => e);
+    const error = await invokeJson(
+      model,
+      [new SystemMessage("s"), new HumanMessage("q")],
+      z.object({ value: z.number() }),
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(MalformedOutputError);
     expect(error.message).toMatch(/value: Expected number/);
     expect(error.raw).toBe('{"value": "still x"}');
@@ -59,7 +66,10 @@ describe("structured output", () => {
 
   it("keeps a fact whose date the model wrote wrongly, without the date", async () => {
     const model = new SchemaModel(['{"facts": [{"text": "Started a new job", "eventTime": "last week"}]}']);
-    const [fact] = await extractFacts(model, { userText: "I started a new job last week.", time: "2026-01-01T00:00:00Z" });
+    const [fact] = await extractFacts(model, {
+      userText: "I started a new job last week.",
+      time: "2026-01-01T00:00:00Z",
+    });
     expect(fact).toMatchObject({ text: "Started a new job", eventTime: null, category: "other", about: "user" });
   });
 });
@@ -67,21 +77,38 @@ describe("structured output", () => {
 describe("quotes extraction (small local models)", () => {
   it("lets the model choose only among the user's own sentences, questions and greetings left out", async () => {
     const model = new SchemaModel(['{"facts": ["我对花生过敏。"]}']);
-    const facts = await extractFacts(model, { userText: "你好！今天下雨了。我对花生过敏。你能推荐一道菜吗？", time: "2026-01-01T00:00:00Z" }, { style: "quotes" });
+    const facts = await extractFacts(
+      model,
+      { userText: "你好！今天下雨了。我对花生过敏。你能推荐一道菜吗？", time: "2026-01-01T00:00:00Z" },
+      { style: "quotes" },
+    );
     expect(facts.map((f) => f.text)).toEqual(["我对花生过敏。"]);
     const items = (model.schemas[0] as any).properties.facts;
     expect(items.items.enum).toEqual(["今天下雨了。", "我对花生过敏。"]);
   });
 
   it("rejects a sentence the user did not write", async () => {
-    const model = new SchemaModel(['{"facts": ["I am allergic to nuts."]}', '{"facts": ["I\'m allergic to peanuts."]}']);
-    const facts = await extractFacts(model, { userText: "I'm allergic to peanuts.", time: "2026-01-01T00:00:00Z" }, { style: "quotes" });
+    const model = new SchemaModel([
+      '{"facts": ["I am allergic to nuts."]}',
+      '{"facts": ["I\'m allergic to peanuts."]}',
+    ]);
+    const facts = await extractFacts(
+      model,
+      { userText: "I'm allergic to peanuts.", time: "2026-01-01T00:00:00Z" },
+      { style: "quotes" },
+    );
     expect(facts.map((f) => f.text)).toEqual(["I'm allergic to peanuts."]);
   });
 
   it("asks nothing when the message has no sentence that could state a fact", async () => {
     const model = new SchemaModel([]);
-    expect(await extractFacts(model, { userText: "What's the weather like? Hi!", time: "2026-01-01T00:00:00Z" }, { style: "quotes" })).toEqual([]);
+    expect(
+      await extractFacts(
+        model,
+        { userText: "What's the weather like? Hi!", time: "2026-01-01T00:00:00Z" },
+        { style: "quotes" },
+      ),
+    ).toEqual([]);
     expect(model.schemas).toHaveLength(0);
   });
 
@@ -94,7 +121,18 @@ describe("quotes extraction (small local models)", () => {
 });
 
 describe("reconcile schema", () => {
-  const facts = [{ text: "Lives in Paris", category: "profile" as const, about: "user", eventTime: null, expiresAt: null, forget: false, entities: [], relations: [] }];
+  const facts = [
+    {
+      text: "Lives in Paris",
+      category: "profile" as const,
+      about: "user",
+      eventTime: null,
+      expiresAt: null,
+      forget: false,
+      entities: [],
+      relations: [],
+    },
+  ];
 
   it("offers only the fact letters and memory numbers shown", async () => {
     const model = new SchemaModel(['{"decisions": [{"fact": "A", "action": "SUPERSEDE", "memory": 1}]}']);
@@ -125,7 +163,9 @@ describe("reconcile schema", () => {
   });
 
   it("keeps the fact's own text for ADD even when the model writes another", async () => {
-    const model = new SchemaModel(['{"decisions": [{"fact": "A", "action": "ADD", "text": "something else entirely"}]}']);
+    const model = new SchemaModel([
+      '{"decisions": [{"fact": "A", "action": "ADD", "text": "something else entirely"}]}',
+    ]);
     const [decision] = await reconcileFacts(model, facts, [memory("Likes tea")]);
     expect(decision).toMatchObject({ action: "ADD", text: "Lives in Paris" });
   });
@@ -134,7 +174,9 @@ describe("reconcile schema", () => {
 describe("prompted JSON from models without a native path", () => {
   it("still reads JSON wrapped in a fence", async () => {
     const model = new ScriptedChatModel(() => 'Here:\n```json\n{"value": 1}\n```');
-    expect(await invokeJson(model, [new HumanMessage("q"), new AIMessage("a")], z.object({ value: z.number() }))).toEqual({ value: 1 });
+    expect(
+      await invokeJson(model, [new HumanMessage("q"), new AIMessage("a")], z.object({ value: z.number() })),
+    ).toEqual({ value: 1 });
   });
 
   // Why src/memory/structured.ts keeps its own reader rather than @langchain/core's
@@ -144,6 +186,8 @@ describe("prompted JSON from models without a native path", () => {
     const prose = new ScriptedChatModel(() => 'Sure! {"value": 2} Hope this helps.');
     expect(await invokeJson(prose, [new HumanMessage("q")], z.object({ value: z.number() }))).toEqual({ value: 2 });
     const cut = new ScriptedChatModel(() => '{"facts": ["a", "b"');
-    await expect(invokeJson(cut, [new HumanMessage("q")], z.object({ facts: z.array(z.string()) }))).rejects.toThrow(/not closed/);
+    await expect(invokeJson(cut, [new HumanMessage("q")], z.object({ facts: z.array(z.string()) }))).rejects.toThrow(
+      /not closed/,
+    );
   });
 });

@@ -8,14 +8,24 @@ import { ScriptedChatModel } from "../helpers/scripted-model.js";
 
 /** An engine whose model extracts each turn's one fact and supersedes the current memory with it. */
 function movingEngine(cities: string[]) {
-  const extract = cities.map((c) => JSON.stringify({ facts: [{ text: `Lives in ${c}`, category: "profile", about: "user", eventTime: null }] }));
-  const reconcile = cities.slice(1).map((c) => JSON.stringify({ decisions: [{ fact: "A", action: "SUPERSEDE", memory: 0, text: `Lives in ${c}` }] }));
+  const extract = cities.map((c) =>
+    JSON.stringify({ facts: [{ text: `Lives in ${c}`, category: "profile", about: "user", eventTime: null }] }),
+  );
+  const reconcile = cities
+    .slice(1)
+    .map((c) => JSON.stringify({ decisions: [{ fact: "A", action: "SUPERSEDE", memory: 0, text: `Lives in ${c}` }] }));
   const model = new ScriptedChatModel((kind) => {
     const next = (kind === "extract" ? extract : reconcile).shift();
     if (next === undefined) throw new Error(`no scripted ${kind} reply left`);
     return next;
   });
-  return new MemoryEngine({ store: new InMemoryMemoryStore(), embeddings: new SyntheticEmbeddings({ vectorSize: 16 }), dims: 16, chatModel: model, halfLifeDays: 0 });
+  return new MemoryEngine({
+    store: new InMemoryMemoryStore(),
+    embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
+    dims: 16,
+    chatModel: model,
+    halfLifeDays: 0,
+  });
 }
 
 describe("supersede chain", () => {
@@ -23,12 +33,17 @@ describe("supersede chain", () => {
     const engine = movingEngine(["Lisbon", "Porto", "Berlin"]);
     const ids: string[] = [];
     for (const [i, city] of ["Lisbon", "Porto", "Berlin"].entries()) {
-      const { changes } = await engine.add(`I live in ${city} now`, { userId: "ana", time: `2025-0${i + 1}-01T00:00:00Z` });
+      const { changes } = await engine.add(`I live in ${city} now`, {
+        userId: "ana",
+        time: `2025-0${i + 1}-01T00:00:00Z`,
+      });
       ids.push(changes[0].memoryId);
     }
     const chain = (await engine.supersedeChain(ids[1], { userId: "ana" }))!;
     expect(chain.memory.text).toBe("Lives in Porto");
-    expect(chain.replaced.map((m) => [m.text, m.validFrom, m.validTo])).toEqual([["Lives in Lisbon", "2025-01-01T00:00:00.000Z", "2025-02-01T00:00:00.000Z"]]);
+    expect(chain.replaced.map((m) => [m.text, m.validFrom, m.validTo])).toEqual([
+      ["Lives in Lisbon", "2025-01-01T00:00:00.000Z", "2025-02-01T00:00:00.000Z"],
+    ]);
     expect(chain.replacedBy.map((m) => [m.text, m.validTo])).toEqual([["Lives in Berlin", null]]);
 
     const newest = (await engine.supersedeChain(ids[2], { userId: "ana" }))!;

@@ -118,7 +118,9 @@ describe("parseTimeRange: English", () => {
 
 describe("chineseNumber", () => {
   it("reads digits and numerals up to ninety-nine", () => {
-    expect(["3", "三", "十", "十二", "二十", "二十一", "两", "零"].map(chineseNumber)).toEqual([3, 3, 10, 12, 20, 21, 2, 0]);
+    expect(["3", "三", "十", "十二", "二十", "二十一", "两", "零"].map(chineseNumber)).toEqual([
+      3, 3, 10, 12, 20, 21, 2, 0,
+    ]);
     expect(chineseNumber("百")).toBeNaN();
   });
 });

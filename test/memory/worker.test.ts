@@ -78,11 +78,25 @@ function engineWithSwitch() {
       runningPerUser.set(options.userId, runningPerUser.get(options.userId)! - 1);
     }
   };
-  return { engine, store, started, maxRunning: () => maxRunning, maxPerUser: () => maxPerUser, setDown: (v: boolean) => (down = v) };
+  return {
+    engine,
+    store,
+    started,
+    maxRunning: () => maxRunning,
+    maxPerUser: () => maxPerUser,
+    setDown: (v: boolean) => (down = v),
+  };
 }
 
 function worker(options: Partial<MemoryWorkerOptions> & Pick<MemoryWorkerOptions, "memory">) {
-  const w = new MemoryWorker({ queue: options.queue ?? newQueue(), logger: silentLogger, retryBaseMs: 20, retryMaxMs: 40, pollMs: 20, ...options });
+  const w = new MemoryWorker({
+    queue: options.queue ?? newQueue(),
+    logger: silentLogger,
+    retryBaseMs: 20,
+    retryMaxMs: 40,
+    pollMs: 20,
+    ...options,
+  });
   open.push(w);
   return w;
 }
@@ -113,7 +127,10 @@ describe("MemoryWorker", () => {
     // Durable before anything was stored: another connection sees both jobs.
     expect((await newQueue(path).list()).map((j) => j.id)).toEqual([first.jobId, second.jobId]);
     expect((await first.result).changes.map((c) => c.text)).toEqual(["I like tea."]);
-    expect(await second.result).toMatchObject({ status: "stored", changes: [{ operation: "ADD", text: "My dog is Rex." }] });
+    expect(await second.result).toMatchObject({
+      status: "stored",
+      changes: [{ operation: "ADD", text: "My dog is Rex." }],
+    });
     await w.idle();
     expect(await w.backlog()).toBe(0);
     expect(w.lastResultForThread("t")?.changes[0].text).toBe("My dog is Rex.");
@@ -141,13 +158,20 @@ describe("MemoryWorker", () => {
     await here.enqueue(turn("My cat is Miso."), { userId: "u", sourceId: "m2" }).then((j) => j.result);
     // Delivered again long after, behind a newer turn: the stored outcome, and no second run.
     const late = await here.run(turn("I live in Lisbon."), { userId: "u", sourceId: "m1" });
-    expect(late).toMatchObject({ jobId: a.jobId, status: "stored", changes: [{ operation: "ADD", text: "I live in Lisbon." }] });
+    expect(late).toMatchObject({
+      jobId: a.jobId,
+      status: "stored",
+      changes: [{ operation: "ADD", text: "I live in Lisbon." }],
+    });
     expect(started).toEqual(["m1", "m2"]);
     expect((await newQueue(path).list()).map((j) => j.payload.options.sourceId)).toEqual(["m1", "m2"]);
     // The same message id of another user is another job; a turn without one always gets its own.
     const other = await here.enqueue(turn("I live in Lisbon."), { userId: "v", sourceId: "m1" });
     expect(other.jobId).not.toBe(a.jobId);
-    const [x, y] = await Promise.all([here.enqueue(turn("I like jazz."), { userId: "u" }), here.enqueue(turn("I like jazz."), { userId: "u" })]);
+    const [x, y] = await Promise.all([
+      here.enqueue(turn("I like jazz."), { userId: "u" }),
+      here.enqueue(turn("I like jazz."), { userId: "u" }),
+    ]);
     expect(x.jobId).not.toBe(y.jobId);
     await Promise.all([other.result, x.result, y.result]);
     expect(await texts(engine)).toEqual(["I like jazz.", "I live in Lisbon.", "My cat is Miso."]);
@@ -156,12 +180,21 @@ describe("MemoryWorker", () => {
   it("keeps jobs while the store is down (retrying) and stores every fact exactly once when it is back", async () => {
     const { engine, setDown } = engineWithSwitch();
     const w = worker({ memory: async () => engine });
-    await (await w.enqueue(turn("I like tea."), { userId: "u", sourceId: "m1" })).result;
+    await (
+      await w.enqueue(turn("I like tea."), { userId: "u", sourceId: "m1" })
+    ).result;
     setDown(true);
-    const during = await Promise.all(["I live in Oslo.", "My sister is Ada.", "I play chess."].map((t, i) => w.enqueue(turn(t), { userId: "u", sourceId: `d${i}` })));
+    const during = await Promise.all(
+      ["I live in Oslo.", "My sister is Ada.", "I play chess."].map((t, i) =>
+        w.enqueue(turn(t), { userId: "u", sourceId: `d${i}` }),
+      ),
+    );
     expect(await during[0].result).toMatchObject({ status: "retrying", error: expect.stringMatching(/ECONNREFUSED/) });
     // The user's later jobs wait behind it, in order, and say so.
-    expect(await during[1].result).toMatchObject({ status: "queued", error: expect.stringMatching(/waiting behind an earlier update/) });
+    expect(await during[1].result).toMatchObject({
+      status: "queued",
+      error: expect.stringMatching(/waiting behind an earlier update/),
+    });
     // A few retries fail while it is down (waited for, not slept: a loaded machine is slow).
     await until(async () => ((await w.queue.list({ state: "queued", userId: "u" }))[0]?.attempts ?? 0) > 1);
     expect(await w.backlog()).toBe(3);
@@ -195,7 +228,9 @@ describe("MemoryWorker", () => {
     const w = worker({ memory: async () => engine });
     await expect(w.enqueue(turn("I like tea."), { userId: "" })).rejects.toThrow(InvalidInputError);
     await expect(w.enqueue(turn("I like tea."), { userId: "u", time: "yesterday-ish" })).rejects.toThrow(/not a date/);
-    await expect(w.enqueue(turn("I like tea."), { userId: "u", metadata: { userId: "v" } })).rejects.toThrow(TenantViolationError);
+    await expect(w.enqueue(turn("I like tea."), { userId: "u", metadata: { userId: "v" } })).rejects.toThrow(
+      TenantViolationError,
+    );
     expect(await w.backlog()).toBe(0);
   });
 
@@ -204,7 +239,8 @@ describe("MemoryWorker", () => {
     const put = store.put.bind(store);
     // As a store set up for another embedding size answers every try.
     store.put = async (records, vectors) => {
-      if (records.some((r) => r.text === "I collect stamps.")) throw new Error("Embedding of memory x has 12 dimensions, the store was set up for 16");
+      if (records.some((r) => r.text === "I collect stamps."))
+        throw new Error("Embedding of memory x has 12 dimensions, the store was set up for 16");
       return put(records, vectors);
     };
     const { logger, lines } = recordingLogger();
@@ -219,17 +255,24 @@ describe("MemoryWorker", () => {
     expect(await texts(engine)).toEqual(["I like pie."]);
     expect(await texts(engine, "v")).toEqual(["I like jam."]);
     expect(await w.queue.list({ state: "dead" })).toMatchObject([{ id: bad.jobId, attempts: 1 }]);
-    expect(lines.filter((l) => l.level !== "info").map((l) => l.msg)).toEqual(["memory update is dead: it will not be retried on its own"]);
+    expect(lines.filter((l) => l.level !== "info").map((l) => l.msg)).toEqual([
+      "memory update is dead: it will not be retried on its own",
+    ]);
   });
 
   it("model output that stays malformed is tried a few times, then goes dead; retried once the model behaves, it is stored", async () => {
     let broken = true;
-    const { engine } = makeTestDeps({ script: (kind, messages) => (broken && kind === "extract" ? "no json here" : rememberingScript(kind, messages)) });
+    const { engine } = makeTestDeps({
+      script: (kind, messages) => (broken && kind === "extract" ? "no json here" : rememberingScript(kind, messages)),
+    });
     const w = worker({ memory: async () => engine, retryBaseMs: 5, retryMaxMs: 10 });
     const job = await w.enqueue(turn("I keep bees."), { userId: "u", sourceId: "b" });
     expect((await job.result).status).toBe("retrying");
     await until(async () => (await w.queue.get(job.jobId))?.state === "dead");
-    expect(await w.queue.get(job.jobId)).toMatchObject({ attempts: MALFORMED_OUTPUT_ATTEMPTS, lastError: expect.stringMatching(/model output rejected/) });
+    expect(await w.queue.get(job.jobId)).toMatchObject({
+      attempts: MALFORMED_OUTPUT_ATTEMPTS,
+      lastError: expect.stringMatching(/model output rejected/),
+    });
     broken = false;
     expect(await w.retry({ id: job.jobId, userId: "u" })).toEqual([job.jobId]);
     await until(async () => (await w.queue.get(job.jobId))?.state === "done");
@@ -241,12 +284,17 @@ describe("MemoryWorker", () => {
     let failures = 3;
     const put = store.put.bind(store);
     store.put = async (records, vectors) => {
-      if (records.some((r) => r.userId === "slow") && failures-- > 0) throw Object.assign(new Error("scripted 503"), { status: 503 });
+      if (records.some((r) => r.userId === "slow") && failures-- > 0)
+        throw Object.assign(new Error("scripted 503"), { status: 503 });
       return put(records, vectors);
     };
     const w = worker({ memory: async () => engine, retryBaseMs: 50, retryMaxMs: 50 });
-    const slow = await Promise.all(["I swim.", "I run."].map((t, i) => w.enqueue(turn(t), { userId: "slow", sourceId: `s${i}` })));
-    const fast = await Promise.all(["I sing.", "I paint.", "I cook."].map((t, i) => w.enqueue(turn(t), { userId: "fast", sourceId: `f${i}` })));
+    const slow = await Promise.all(
+      ["I swim.", "I run."].map((t, i) => w.enqueue(turn(t), { userId: "slow", sourceId: `s${i}` })),
+    );
+    const fast = await Promise.all(
+      ["I sing.", "I paint.", "I cook."].map((t, i) => w.enqueue(turn(t), { userId: "fast", sourceId: `f${i}` })),
+    );
     for (const job of fast) expect((await job.result).status).toBe("stored");
     // The other user's updates were all stored while the first one still waited for its retry.
     expect(await w.queue.get(slow[0].jobId)).toMatchObject({ state: "queued" });
@@ -266,7 +314,10 @@ describe("MemoryWorker", () => {
     await until(async () => ((await w.queue.get(job.jobId))?.attempts ?? 0) >= 5);
     setDown(false);
     await until(async () => (await w.queue.get(job.jobId))?.state === "done");
-    expect(lines.map((l) => l.msg)).toEqual(["memory update failed; it will be retried", "memory update stored after retries"]);
+    expect(lines.map((l) => l.msg)).toEqual([
+      "memory update failed; it will be retried",
+      "memory update stored after retries",
+    ]);
     // The logged reason carries no message text.
     expect(JSON.stringify(lines)).not.toContain("I like tea");
   });
@@ -303,11 +354,16 @@ describe("MemoryWorker ordering, time limits and waiting", () => {
     const { engine, started, maxRunning, maxPerUser } = engineWithSwitch();
     const w = worker({ memory: async () => engine, concurrency: 4 });
     const jobs = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => w.enqueue(turn(`I own ${i + 1} books.`), { userId: `u${i % 3}`, sourceId: `s${i}`, threadId: `t${i % 2}` })),
+      Array.from({ length: 12 }, (_, i) =>
+        w.enqueue(turn(`I own ${i + 1} books.`), { userId: `u${i % 3}`, sourceId: `s${i}`, threadId: `t${i % 2}` }),
+      ),
     );
     await Promise.all(jobs.map((j) => j.result));
     for (const user of [0, 1, 2]) {
-      const mine = jobs.map((_, i) => i).filter((i) => i % 3 === user).map((i) => `s${i}`);
+      const mine = jobs
+        .map((_, i) => i)
+        .filter((i) => i % 3 === user)
+        .map((i) => `s${i}`);
       expect(started.filter((s) => mine.includes(s))).toEqual(mine);
     }
     expect(maxPerUser()).toBe(1);
@@ -317,7 +373,9 @@ describe("MemoryWorker ordering, time limits and waiting", () => {
   it("stores a job queued right after the previous result settled (no lost wake-up)", async () => {
     const { engine } = engineWithSwitch();
     const w = worker({ memory: async () => engine, pollMs: 60_000 });
-    await (await w.enqueue(turn("I like tea."), { userId: "u", sourceId: "a" })).result;
+    await (
+      await w.enqueue(turn("I like tea."), { userId: "u", sourceId: "a" })
+    ).result;
     const next = await w.enqueue(turn("I like cake."), { userId: "u", sourceId: "b" });
     const outcome = await Promise.race([next.result, sleep(2000).then(() => "still waiting after 2 s")]);
     expect(outcome).toMatchObject({ status: "stored" });
@@ -347,7 +405,8 @@ describe("MemoryWorker ordering, time limits and waiting", () => {
     const complete = q.complete.bind(q);
     let failures = 1;
     q.complete = async (...args) => {
-      if (failures-- > 0) throw Object.assign(new Error("SQLITE_FULL: database or disk is full"), { code: "SQLITE_FULL" });
+      if (failures-- > 0)
+        throw Object.assign(new Error("SQLITE_FULL: database or disk is full"), { code: "SQLITE_FULL" });
       return complete(...args);
     };
     const w = worker({ memory: async () => engine, queue: q, leaseMs: 100 });
@@ -369,7 +428,10 @@ describe("MemoryWorker ordering, time limits and waiting", () => {
     }) as typeof model.invoke;
     const w = worker({ memory: async () => engine, jobTimeoutMs: 150, retryBaseMs: 10, retryMaxMs: 10 });
     const job = await w.enqueue(turn("I like tea."), { userId: "u" });
-    expect(await job.result).toMatchObject({ status: "retrying", error: expect.stringMatching(/longer than 0 s|cancelled/) });
+    expect(await job.result).toMatchObject({
+      status: "retrying",
+      error: expect.stringMatching(/longer than 0 s|cancelled/),
+    });
     await until(async () => (await w.queue.get(job.jobId))?.state === "done");
     expect(await texts(engine)).toEqual(["I like tea."]);
   });
@@ -377,18 +439,28 @@ describe("MemoryWorker ordering, time limits and waiting", () => {
   it("answers at once for a job it never saw", async () => {
     const { engine } = engineWithSwitch();
     const w = worker({ memory: async () => engine });
-    expect(await w.result("no-such-job")).toMatchObject({ status: "unknown", error: expect.stringMatching(/No memory update job no-such-job/) });
+    expect(await w.result("no-such-job")).toMatchObject({
+      status: "unknown",
+      error: expect.stringMatching(/No memory update job no-such-job/),
+    });
   });
 
   it("close() waits for the job in hand and leaves the rest queued for the next start", async () => {
     const path = queuePath();
     const { engine, started } = engineWithSwitch();
     const w = worker({ memory: async () => engine, queue: newQueue(path), concurrency: 1 });
-    const jobs = await Promise.all(["I like tea.", "I like cake.", "I like pie."].map((t, i) => w.enqueue(turn(t), { userId: "u", sourceId: `c${i}` })));
+    const jobs = await Promise.all(
+      ["I like tea.", "I like cake.", "I like pie."].map((t, i) =>
+        w.enqueue(turn(t), { userId: "u", sourceId: `c${i}` }),
+      ),
+    );
     await w.close();
     expect(started).toEqual(["c0"]);
     expect((await jobs[0].result).status).toBe("stored");
-    expect((await newQueue(path).list({ state: "queued" })).map((j) => j.payload.options.sourceId)).toEqual(["c1", "c2"]);
+    expect((await newQueue(path).list({ state: "queued" })).map((j) => j.payload.options.sourceId)).toEqual([
+      "c1",
+      "c2",
+    ]);
     const next = worker({ memory: async () => engine, queue: newQueue(path) });
     next.start();
     await until(async () => (await next.backlog()) === 0);

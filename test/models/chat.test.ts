@@ -11,7 +11,10 @@ const settings = (env: Record<string, string>) => loadSettings(env);
 describe("model settings", () => {
   it("parses provider:model specs", () => {
     expect(parseModelSpec("openai:gpt-4o-mini", "CHAT_MODEL")).toEqual({ provider: "openai", model: "gpt-4o-mini" });
-    expect(parseModelSpec("llama-cpp:/a/b:c.gguf", "CHAT_MODEL")).toEqual({ provider: "llama-cpp", model: "/a/b:c.gguf" });
+    expect(parseModelSpec("llama-cpp:/a/b:c.gguf", "CHAT_MODEL")).toEqual({
+      provider: "llama-cpp",
+      model: "/a/b:c.gguf",
+    });
     expect(() => parseModelSpec("gpt-4o", "CHAT_MODEL")).toThrow(/not "provider:model"/);
   });
 
@@ -36,7 +39,14 @@ describe("model settings", () => {
   });
 
   it("builds an OpenAI-compatible model for a local base URL without a key", async () => {
-    const model = await createChatModel(settings({ CHAT_MODEL: "openai:qwen2.5", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", MODEL_TIMEOUT_S: "7", MODEL_MAX_RETRIES: "1" }));
+    const model = await createChatModel(
+      settings({
+        CHAT_MODEL: "openai:qwen2.5",
+        OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+        MODEL_TIMEOUT_S: "7",
+        MODEL_MAX_RETRIES: "1",
+      }),
+    );
     expect(model).toBeInstanceOf(ChatOpenAI);
     const openai = model as ChatOpenAI;
     expect(openai.model).toBe("qwen2.5");
@@ -49,13 +59,26 @@ describe("model settings", () => {
   });
 
   it("rejects unknown embedders", async () => {
-    await expect(createEmbeddings(settings({ EMBEDDING_MODEL: "local:bert" }))).rejects.toThrow(/local embedders are local:use-lite and local:multilingual-e5-small/);
-    await expect(createEmbeddings(settings({ EMBEDDING_MODEL: "openai:text-embedding-3-small" }))).rejects.toThrow(/needs OPENAI_API_KEY/);
+    await expect(createEmbeddings(settings({ EMBEDDING_MODEL: "local:bert" }))).rejects.toThrow(
+      /local embedders are local:use-lite and local:multilingual-e5-small/,
+    );
+    await expect(createEmbeddings(settings({ EMBEDDING_MODEL: "openai:text-embedding-3-small" }))).rejects.toThrow(
+      /needs OPENAI_API_KEY/,
+    );
   });
 
   it("turns LangChain messages into a llama.cpp chat with the last user turn as the prompt", () => {
-    const { history, prompt } = toLlamaChat([new SystemMessage("sys"), new HumanMessage("hi"), new AIMessage("hello"), new HumanMessage("how are you?")]);
-    expect(history).toEqual([{ type: "system", text: "sys" }, { type: "user", text: "hi" }, { type: "model", response: ["hello"] }]);
+    const { history, prompt } = toLlamaChat([
+      new SystemMessage("sys"),
+      new HumanMessage("hi"),
+      new AIMessage("hello"),
+      new HumanMessage("how are you?"),
+    ]);
+    expect(history).toEqual([
+      { type: "system", text: "sys" },
+      { type: "user", text: "hi" },
+      { type: "model", response: ["hello"] },
+    ]);
     expect(prompt).toBe("how are you?");
   });
 });

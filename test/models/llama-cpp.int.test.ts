@@ -21,7 +21,10 @@ describe.skipIf(!present)("llama.cpp chat model (real SmolLM2 135M, CPU)", () =>
 
   it("streams a reply in several chunks", async () => {
     const chunks: string[] = [];
-    for await (const chunk of await model.stream([new SystemMessage("You are brief."), new HumanMessage("Name three colours.")])) {
+    for await (const chunk of await model.stream([
+      new SystemMessage("You are brief."),
+      new HumanMessage("Name three colours."),
+    ])) {
       chunks.push(String(chunk.content));
     }
     expect(chunks.length).toBeGreaterThan(2);
@@ -29,14 +32,24 @@ describe.skipIf(!present)("llama.cpp chat model (real SmolLM2 135M, CPU)", () =>
   }, 120_000);
 
   it("serves calls one after another on one context", async () => {
-    const replies = await Promise.all([model.invoke([new HumanMessage("Say yes.")]), model.invoke([new HumanMessage("Say no.")])]);
+    const replies = await Promise.all([
+      model.invoke([new HumanMessage("Say yes.")]),
+      model.invoke([new HumanMessage("Say no.")]),
+    ]);
     for (const r of replies) expect(typeof r.content).toBe("string");
   }, 120_000);
 
   it("answers the engine's structured calls with JSON that always parses (grammar from the zod schema)", async () => {
     const schema = z.object({ facts: z.array(z.object({ text: z.string().max(80) })).max(3) });
     for (const text of ["I live in Lisbon.", "我住在里斯本。", "What time is it?"]) {
-      const value = await invokeJson(model, [new SystemMessage('List the facts about the user as JSON {"facts": [{"text": "..."}]}'), new HumanMessage(text)], schema);
+      const value = await invokeJson(
+        model,
+        [
+          new SystemMessage('List the facts about the user as JSON {"facts": [{"text": "..."}]}'),
+          new HumanMessage(text),
+        ],
+        schema,
+      );
       expect(Array.isArray(value.facts)).toBe(true);
       expect(value.facts.length).toBeLessThanOrEqual(3);
     }
@@ -57,7 +70,10 @@ describe.skipIf(!present)("llama.cpp chat model (real SmolLM2 135M, CPU)", () =>
     cancel.abort(new Error("the update's deadline passed"));
     await expect(waiting).rejects.toThrow(/deadline passed|abort/i);
     expect(typeof (await first).content).toBe("string");
-    const after = await Promise.race([model.invoke([new HumanMessage("Say no.")]), new Promise((r) => setTimeout(() => r("stuck"), 60_000))]);
+    const after = await Promise.race([
+      model.invoke([new HumanMessage("Say no.")]),
+      new Promise((r) => setTimeout(() => r("stuck"), 60_000)),
+    ]);
     expect(after).not.toBe("stuck");
   }, 180_000);
 });

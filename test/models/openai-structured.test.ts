@@ -28,19 +28,32 @@ async function endpoint(answer: string, refuseSchema: boolean): Promise<{ url: s
       res.setHeader("content-type", "application/json");
       if (refuseSchema && request.response_format) {
         res.statusCode = 400;
-        res.end(JSON.stringify({ error: { message: "response_format is not supported", type: "invalid_request_error" } }));
+        res.end(
+          JSON.stringify({ error: { message: "response_format is not supported", type: "invalid_request_error" } }),
+        );
         return;
       }
-      res.end(JSON.stringify({ id: "c1", object: "chat.completion", created: 0, model: "m", choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }] }));
+      res.end(
+        JSON.stringify({
+          id: "c1",
+          object: "chat.completion",
+          created: 0,
+          model: "m",
+          choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }],
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
   return { url: `http://127.0.0.1:${(server!.address() as { port: number }).port}/v1`, seen };
 }
 
-const model = (url: string) => createChatModel(loadSettings({ CHAT_MODEL: "openai:m", OPENAI_BASE_URL: url, MODEL_MAX_RETRIES: "0" }));
+const model = (url: string) =>
+  createChatModel(loadSettings({ CHAT_MODEL: "openai:m", OPENAI_BASE_URL: url, MODEL_MAX_RETRIES: "0" }));
 const turn = { userText: "I live in Lisbon.", time: "2026-01-01T00:00:00Z" };
-const answer = JSON.stringify({ facts: [{ text: "Lives in Lisbon", category: "profile", about: "user", eventTime: null, forget: false }] });
+const answer = JSON.stringify({
+  facts: [{ text: "Lives in Lisbon", category: "profile", about: "user", eventTime: null, forget: false }],
+});
 
 describe("structured output from an OpenAI-compatible endpoint (real HTTP)", () => {
   it("asks with response_format json_schema built from the zod schema", async () => {
@@ -58,7 +71,12 @@ describe("structured output from an OpenAI-compatible endpoint (real HTTP)", () 
     const chat = await model(url);
     expect((await extractFacts(chat, turn)).map((f) => f.text)).toEqual(["Lives in Lisbon"]);
     expect((await extractFacts(chat, turn)).map((f) => f.text)).toEqual(["Lives in Lisbon"]);
-    expect(seen.map((s) => s.responseFormat?.type ?? "prompt")).toEqual(["json_schema", "json_object", "prompt", "prompt"]);
+    expect(seen.map((s) => s.responseFormat?.type ?? "prompt")).toEqual([
+      "json_schema",
+      "json_object",
+      "prompt",
+      "prompt",
+    ]);
   });
 
   it("falls back when the server ignores the schema and answers in prose", async () => {

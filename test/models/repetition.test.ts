@@ -27,18 +27,23 @@ describe("repetitionCut", () => {
   });
 
   it("leaves an answer alone that says something twice", () => {
-    const text = "Weather is what happens today. Climate is the average over years. Weather is what happens today. Climate is the average over years.";
+    const text =
+      "Weather is what happens today. Climate is the average over years. Weather is what happens today. Climate is the average over years.";
     expect(repetitionCut(text)).toBeNull();
   });
 
   it("leaves short repeats and lists alone", () => {
     expect(repetitionCut("Yes. Yes. Yes. Yes.")).toBeNull();
-    expect(repetitionCut("1. Practice every day.\n2. Learn songs you like.\n3. Play with friends.\n4. Record yourself.")).toBeNull();
+    expect(
+      repetitionCut("1. Practice every day.\n2. Learn songs you like.\n3. Play with friends.\n4. Record yourself."),
+    ).toBeNull();
     expect(repetitionCut("好的！好的！好的！")).toBeNull();
   });
 
   it("cuts Chinese clauses and phrases", () => {
-    expect(kept("大海是一个美丽的地方，美丽的独立，美丽的独立，美丽的独立，美丽的独立")).toBe("大海是一个美丽的地方，美丽的独立，美丽的独立，");
+    expect(kept("大海是一个美丽的地方，美丽的独立，美丽的独立，美丽的独立，美丽的独立")).toBe(
+      "大海是一个美丽的地方，美丽的独立，美丽的独立，",
+    );
     const line = "在这里，我可以提供一个有意义的说法";
     expect(kept(Array(6).fill(line).join("，"))).toBe(`${line}，${line}，`);
   });
@@ -49,7 +54,9 @@ describe("repetitionCut", () => {
   });
 
   it("ignores case and the mark that ends a sentence", () => {
-    expect(kept("Hello there friend. hello THERE friend! HELLO there friend? Bye.")).toBe("Hello there friend. hello THERE friend!");
+    expect(kept("Hello there friend. hello THERE friend! HELLO there friend? Bye.")).toBe(
+      "Hello there friend. hello THERE friend!",
+    );
   });
 });
 

@@ -6,7 +6,13 @@ describe("USE-lite embeddings (real model from npm, offline)", () => {
   const embeddings = new UseLiteEmbeddings();
 
   it("gives 512-dim vectors where related sentences are closer than unrelated ones", async () => {
-    const [a, b, c] = (await embeddings.embedDocuments(["I love hiking in the mountains", "Mountain trekking is my favourite hobby", "The invoice is due on Friday"])).map(normalize);
+    const [a, b, c] = (
+      await embeddings.embedDocuments([
+        "I love hiking in the mountains",
+        "Mountain trekking is my favourite hobby",
+        "The invoice is due on Friday",
+      ])
+    ).map(normalize);
     expect(a.length).toBe(512);
     expect(dot(a, b)).toBeGreaterThan(dot(a, c) + 0.1);
   });

@@ -20,9 +20,16 @@ afterEach(async () => {
 });
 const turn = (content: string) => ({ input: [{ role: "user" as const, content }], options: {} });
 
-function memoriesCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+function memoriesCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/memories.ts", ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: "error", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/memories.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: "error", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     proc.stdout.on("data", (d) => (out += d));
@@ -31,30 +38,35 @@ function memoriesCli(args: string[], env: Record<string, string>): Promise<{ cod
   });
 }
 
-describe.skipIf(!postgresAvailable("the DATABASE_URL wiring test"))("DATABASE_URL: queue and locks in PostgreSQL", () => {
-  it("the runtime and the memories command use the Postgres queue, not DATA_DIR/queue.db", async () => {
-    const db = await freshDatabase();
-    cleanups.push(db.drop);
-    const dataDir = mkdtempSync(join(tmpdir(), "pg-wiring-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const env = { DATABASE_URL: db.url, DATA_DIR: dataDir };
-    const runtime = createRuntime(loadSettings(env), { withoutChatModels: true });
-    cleanups.push(() => runtime.close());
-    expect(runtime.memoryWorker.queue).toBeInstanceOf(PostgresJobQueue);
+describe.skipIf(!postgresAvailable("the DATABASE_URL wiring test"))(
+  "DATABASE_URL: queue and locks in PostgreSQL",
+  () => {
+    it("the runtime and the memories command use the Postgres queue, not DATA_DIR/queue.db", async () => {
+      const db = await freshDatabase();
+      cleanups.push(db.drop);
+      const dataDir = mkdtempSync(join(tmpdir(), "pg-wiring-"));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      const env = { DATABASE_URL: db.url, DATA_DIR: dataDir };
+      const runtime = createRuntime(loadSettings(env), { withoutChatModels: true });
+      cleanups.push(() => runtime.close());
+      expect(runtime.memoryWorker.queue).toBeInstanceOf(PostgresJobQueue);
 
-    const queue = new PostgresJobQueue(db.url);
-    cleanups.push(() => queue.close());
-    const job = await queue.enqueue("qa", turn("I keep bees."));
-    await queue.claim("gone", 60_000);
-    await queue.bury(job.id, "gone", "400 the model does not exist");
-    expect(await runtime.memoryWorker.queue.get(job.id)).toMatchObject({ state: "dead" });
+      const queue = new PostgresJobQueue(db.url);
+      cleanups.push(() => queue.close());
+      const job = await queue.enqueue("qa", turn("I keep bees."));
+      await queue.claim("gone", 60_000);
+      await queue.bury(job.id, "gone", "400 the model does not exist");
+      expect(await runtime.memoryWorker.queue.get(job.id)).toMatchObject({ state: "dead" });
 
-    const listed = await memoriesCli(["queue", "--json"], env);
-    expect(listed.code, listed.err).toBe(0);
-    expect(JSON.parse(listed.out).jobs.map((j: { id: string; state: string }) => [j.id, j.state])).toEqual([[job.id, "dead"]]);
-    const retried = await memoriesCli(["queue", "retry", "--all", "--json"], env);
-    expect(retried.code, retried.err).toBe(0);
-    expect(await queue.get(job.id)).toMatchObject({ state: "queued", attempts: 0 });
-    expect(existsSync(join(dataDir, "queue.db"))).toBe(false);
-  });
-});
+      const listed = await memoriesCli(["queue", "--json"], env);
+      expect(listed.code, listed.err).toBe(0);
+      expect(JSON.parse(listed.out).jobs.map((j: { id: string; state: string }) => [j.id, j.state])).toEqual([
+        [job.id, "dead"],
+      ]);
+      const retried = await memoriesCli(["queue", "retry", "--all", "--json"], env);
+      expect(retried.code, retried.err).toBe(0);
+      expect(await queue.get(job.id)).toMatchObject({ state: "queued", attempts: 0 });
+      expect(existsSync(join(dataDir, "queue.db"))).toBe(false);
+    });
+  },
+);

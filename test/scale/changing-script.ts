@@ -19,7 +19,12 @@ export async function changingScript(kind: PromptKind, messages: BaseMessage[]):
     decisions: facts.map((f) => {
       const match = stored.find((s) => head(s.text) === head(f.text) && s.text !== f.text);
       if (!match) return { fact: f.letter, action: "ADD" };
-      return { fact: f.letter, action: f.text.startsWith("I live in ") ? "SUPERSEDE" : "UPDATE", memory: match.n, text: f.text };
+      return {
+        fact: f.letter,
+        action: f.text.startsWith("I live in ") ? "SUPERSEDE" : "UPDATE",
+        memory: match.n,
+        text: f.text,
+      };
     }),
   });
 }

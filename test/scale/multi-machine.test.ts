@@ -99,7 +99,10 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
       };
     };
     const machineEnv = { a: env("a"), b: env("b") };
-    const machines = { a: await startDevServer("langgraph.json", machineEnv.a), b: await startDevServer("langgraph.json", machineEnv.b) };
+    const machines = {
+      a: await startDevServer("langgraph.json", machineEnv.a),
+      b: await startDevServer("langgraph.json", machineEnv.b),
+    };
     servers.push(machines.a, machines.b);
     let deliveries = 0;
     let retried = 0;
@@ -131,7 +134,10 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     let live = machines.a;
     const backlog = async () => {
       let n = 0;
-      for (const user of USERS) n += (await api(live.url, "GET", `/queue/jobs?userId=${user}&limit=1000`)).body.jobs.filter((j: JobView) => j.state === "queued" || j.state === "running").length;
+      for (const user of USERS)
+        n += (await api(live.url, "GET", `/queue/jobs?userId=${user}&limit=1000`)).body.jobs.filter(
+          (j: JobView) => j.state === "queued" || j.state === "running",
+        ).length;
       return n;
     };
     const drained = async () => {
@@ -141,17 +147,28 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
 
     // Each user's conversation, all users at once. Steps of a user follow each other (the run has
     // answered), but their memory updates are still queued when the next step arrives.
-    const ids = new Map(USERS.map((u) => [u, { home: randomUUID(), move: randomUUID(), band: randomUUID(), cat: randomUUID() }]));
+    const ids = new Map(
+      USERS.map((u) => [u, { home: randomUUID(), move: randomUUID(), band: randomUUID(), cat: randomUUID() }]),
+    );
     await Promise.all(
       USERS.map(async (user) => {
         const m = ids.get(user)!;
         // A run delivered to both servers at once (the client timed out on one and retried on the other).
-        await Promise.all([deliver(machines.a, user, m.home, "I live in Lisbon. I play the piano."), deliver(machines.b, user, m.home, "I live in Lisbon. I play the piano.")]);
+        await Promise.all([
+          deliver(machines.a, user, m.home, "I live in Lisbon. I play the piano."),
+          deliver(machines.b, user, m.home, "I live in Lisbon. I play the piano."),
+        ]);
         retried++;
         // Two turns at once, on different servers: a move (SUPERSEDE) and an UPDATE of the hobby.
-        await Promise.all([deliver(machines.b, user, m.move, "I live in Porto."), deliver(machines.a, user, m.band, "I play the piano in a jazz band.")]);
+        await Promise.all([
+          deliver(machines.b, user, m.move, "I live in Porto."),
+          deliver(machines.a, user, m.band, "I play the piano in a jazz band."),
+        ]);
         // The move retried on the other server, beside a new fact.
-        await Promise.all([deliver(machines.a, user, m.move, "I live in Porto."), deliver(machines.b, user, m.cat, "My cat is Miso.")]);
+        await Promise.all([
+          deliver(machines.a, user, m.move, "I live in Porto."),
+          deliver(machines.b, user, m.cat, "My cat is Miso."),
+        ]);
         retried++;
       }),
     );
@@ -184,7 +201,9 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     // newer turns, land on it: the first turn must not bring Lisbon back nor undo the jazz band.
     const restarted = await startDevServer("langgraph.json", machineEnv[victimName]);
     servers.push(restarted);
-    await Promise.all(USERS.map((user) => deliver(restarted, user, ids.get(user)!.home, "I live in Lisbon. I play the piano.")));
+    await Promise.all(
+      USERS.map((user) => deliver(restarted, user, ids.get(user)!.home, "I live in Lisbon. I play the piano.")),
+    );
     retried += USERS.length;
     const back = await deliver(restarted, victimUser, tea, "I drink green tea.");
     retried++;
@@ -200,9 +219,16 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     const finalMemories: Record<string, string[]> = {};
     const jobStates: Record<string, string[]> = {};
     const refreshStates: Record<string, string[]> = {};
-    const expected = (user: string) => ["I live in Porto.", "I play the piano in a jazz band.", "My cat is Miso.", ...(user === victimUser ? ["I work as a baker.", "I drink green tea."] : [])];
+    const expected = (user: string) => [
+      "I live in Porto.",
+      "I play the piano in a jazz band.",
+      "My cat is Miso.",
+      ...(user === victimUser ? ["I work as a baker.", "I drink green tea."] : []),
+    ];
     for (const user of USERS) {
-      const views = await Promise.all([survivor, restarted].map((s) => api(s.url, "GET", `/memories?userId=${user}&includeHistory=true&limit=1000`)));
+      const views = await Promise.all(
+        [survivor, restarted].map((s) => api(s.url, "GET", `/memories?userId=${user}&includeHistory=true&limit=1000`)),
+      );
       for (const v of views) expect(v.status).toBe(200);
       if (JSON.stringify(views[0].body.memories) !== JSON.stringify(views[1].body.memories)) differentViews++;
       const all: Memory[] = views[0].body.memories;
@@ -214,11 +240,20 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
       const porto = all.find((x) => x.text === "I live in Porto.");
       if (lisbon.length !== 1 || !porto || lisbon[0].supersededBy !== porto.id || porto.validTo !== null) lostUpdates++;
       const piano = all.find((x) => x.text === "I play the piano in a jazz band.");
-      const pianoHistory: HistoryEntry[] = piano ? (await api(survivor.url, "GET", `/memories/${piano.id}/history?userId=${user}`)).body.history : [];
+      const pianoHistory: HistoryEntry[] = piano
+        ? (await api(survivor.url, "GET", `/memories/${piano.id}/history?userId=${user}`)).body.history
+        : [];
       const ops = pianoHistory.map((h) => `${h.operation}:${h.oldText ?? ""}>${h.newText ?? ""}`);
-      if (JSON.stringify(ops) !== JSON.stringify(["ADD:>I play the piano.", "UPDATE:I play the piano.>I play the piano in a jazz band."])) lostUpdates++;
+      if (
+        JSON.stringify(ops) !==
+        JSON.stringify(["ADD:>I play the piano.", "UPDATE:I play the piano.>I play the piano in a jazz band."])
+      )
+        lostUpdates++;
       if (lisbon[0]) {
-        const homeOps = ((await api(survivor.url, "GET", `/memories/${lisbon[0].id}/history?userId=${user}`)).body.history as HistoryEntry[]).map((h) => h.operation);
+        const homeOps = (
+          (await api(survivor.url, "GET", `/memories/${lisbon[0].id}/history?userId=${user}`)).body
+            .history as HistoryEntry[]
+        ).map((h) => h.operation);
         if (JSON.stringify(homeOps) !== JSON.stringify(["ADD", "SUPERSEDE"])) lostUpdates++;
       }
       finalMemories[user] = current.sort();
@@ -231,7 +266,9 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
       jobsRunTwice += [...bySource.values()].filter((n) => n > 1).length;
       jobStates[user] = jobs.map((j) => j.state);
     }
-    const bakerJob: JobView = (await api(survivor.url, "GET", `/queue/jobs?userId=${victimUser}&limit=1000`)).body.jobs.find((j: JobView) => j.sourceId === baker);
+    const bakerJob: JobView = (
+      await api(survivor.url, "GET", `/queue/jobs?userId=${victimUser}&limit=1000`)
+    ).body.jobs.find((j: JobView) => j.sourceId === baker);
 
     // What stays per machine: nothing of the queue, the locks or the memories is in a DATA_DIR.
     const perMachineFiles = [machineEnv.a.DATA_DIR, machineEnv.b.DATA_DIR].flatMap((d) => readdirSync(d));
@@ -241,10 +278,29 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     recordFigure({ group: "multi-machine", name: "servers killed with SIGKILL mid-update", value: 1 });
     recordFigure({ group: "multi-machine", name: "duplicate facts", value: duplicates, goal: 0 });
     recordFigure({ group: "multi-machine", name: "facts lost", value: lost, goal: 0 });
-    recordFigure({ group: "multi-machine", name: "lost or out-of-order updates (SUPERSEDE, UPDATE)", value: lostUpdates, goal: 0 });
-    recordFigure({ group: "multi-machine", name: "messages with more than one update job", value: jobsRunTwice, goal: 0 });
-    recordFigure({ group: "multi-machine", name: "users whose memory differs between the servers", value: differentViews, goal: 0 });
-    recordFigure({ group: "multi-machine", name: "killed server's update stored by the other (tries)", value: bakerJob.attempts });
+    recordFigure({
+      group: "multi-machine",
+      name: "lost or out-of-order updates (SUPERSEDE, UPDATE)",
+      value: lostUpdates,
+      goal: 0,
+    });
+    recordFigure({
+      group: "multi-machine",
+      name: "messages with more than one update job",
+      value: jobsRunTwice,
+      goal: 0,
+    });
+    recordFigure({
+      group: "multi-machine",
+      name: "users whose memory differs between the servers",
+      value: differentViews,
+      goal: 0,
+    });
+    recordFigure({
+      group: "multi-machine",
+      name: "killed server's update stored by the other (tries)",
+      value: bakerJob.attempts,
+    });
     console.log(`files in the two DATA_DIRs: ${JSON.stringify(perMachineFiles)}`);
 
     expect(finalMemories).toEqual(Object.fromEntries(USERS.map((u) => [u, expected(u).sort()])));
@@ -252,9 +308,19 @@ describe.skipIf(!ready)("two app servers on two DATA_DIRs sharing PostgreSQL and
     expect(jobStates).toEqual(Object.fromEntries(USERS.map((u) => [u, Array(u === victimUser ? 6 : 4).fill("done")])));
     expect(perMachineFiles.filter((f) => /^(queue|locks|memory|checkpoints)\.db/.test(f))).toEqual([]);
     // Other jobs (profile refreshes) all finished too.
-    expect(Object.values(refreshStates).flat().filter((state) => state !== "done")).toEqual([]);
+    expect(
+      Object.values(refreshStates)
+        .flat()
+        .filter((state) => state !== "done"),
+    ).toEqual([]);
     expect(bakerJob.state).toBe("done");
     expect(bakerJob.changes!.map((c) => c.operation)).toEqual(["ADD"]);
-    expect({ duplicates, lost, lostUpdates, jobsRunTwice, differentViews }).toEqual({ duplicates: 0, lost: 0, lostUpdates: 0, jobsRunTwice: 0, differentViews: 0 });
+    expect({ duplicates, lost, lostUpdates, jobsRunTwice, differentViews }).toEqual({
+      duplicates: 0,
+      lost: 0,
+      lostUpdates: 0,
+      jobsRunTwice: 0,
+      differentViews: 0,
+    });
   }, 600_000);
 });

@@ -30,8 +30,22 @@ if (!binary) console.log("skipped: set QDRANT_BIN to a qdrant server binary to r
 const USERS = ["ana", "bo", "chen"];
 const FACTS: Record<string, string[]> = {
   ana: ["My name is Ana.", "I live in Faro.", "I keep bees.", "My bike is green.", "I teach maths.", "I swim at dawn."],
-  bo: ["My name is Bo.", "I work as a welder.", "I own a kayak.", "My dog is Rex.", "I speak Danish.", "I grow chillies."],
-  chen: ["My name is Chen.", "我住在成都。", "I play the erhu.", "My cat is Mochi.", "I drink oolong.", "I run marathons."],
+  bo: [
+    "My name is Bo.",
+    "I work as a welder.",
+    "I own a kayak.",
+    "My dog is Rex.",
+    "I speak Danish.",
+    "I grow chillies.",
+  ],
+  chen: [
+    "My name is Chen.",
+    "我住在成都。",
+    "I play the erhu.",
+    "My cat is Mochi.",
+    "I drink oolong.",
+    "I run marathons.",
+  ],
 };
 
 let cluster: QdrantCluster | undefined;
@@ -50,9 +64,14 @@ async function collectionConfig(url: string, name: string) {
   const res = await fetch(`${url}/collections/${name}`);
   expect(res.status, `collection ${name} exists`).toBe(200);
   const { result } = (await res.json()) as {
-    result: { config: { params: Record<string, number> }; payload_schema: Record<string, { params?: { is_tenant?: boolean } }> };
+    result: {
+      config: { params: Record<string, number> };
+      payload_schema: Record<string, { params?: { is_tenant?: boolean } }>;
+    };
   };
-  const tenantKeys = Object.entries(result.payload_schema).filter(([, s]) => s.params?.is_tenant).map(([field]) => field);
+  const tenantKeys = Object.entries(result.payload_schema)
+    .filter(([, s]) => s.params?.is_tenant)
+    .map(([field]) => field);
   const { shard_number, replication_factor, write_consistency_factor } = result.config.params;
   return { shard_number, replication_factor, write_consistency_factor, tenantKeys };
 }
@@ -61,7 +80,11 @@ async function collectionConfig(url: string, name: string) {
 async function readAll(url: string, collection: string): Promise<Map<string, string[]>> {
   const store = new QdrantMemoryStore({ url, collection, timeoutMs: 10_000 });
   const out = new Map<string, string[]>();
-  for (const user of USERS) out.set(user, (await store.list(user)).map((m) => m.text));
+  for (const user of USERS)
+    out.set(
+      user,
+      (await store.list(user)).map((m) => m.text),
+    );
   return out;
 }
 
@@ -101,7 +124,10 @@ describe.skipIf(!binary)("long-term memory on a three-node Qdrant cluster", () =
     const said = new Map<string, string[]>(USERS.map((u) => [u, []]));
     const say = async (user: string, text: string) => {
       const t0 = performance.now();
-      const turn = await graph.invoke({ messages: [new HumanMessage(text)] }, { configurable: { thread_id: `${user}-chat` }, context: runContext({ userId: user }) });
+      const turn = await graph.invoke(
+        { messages: [new HumanMessage(text)] },
+        { configurable: { thread_id: `${user}-chat` }, context: runContext({ userId: user }) },
+      );
       said.get(user)!.push(text);
       return { turn, ms: performance.now() - t0 };
     };
@@ -113,7 +139,12 @@ describe.skipIf(!binary)("long-term memory on a three-node Qdrant cluster", () =
     const everyCollection = [names.memories, names.history, `${collection}_entities`, `${collection}_profiles`];
     const layouts = await Promise.all(everyCollection.map((n) => collectionConfig(entry.url, n)));
     for (const layout of layouts) {
-      expect(layout).toEqual({ shard_number: 3, replication_factor: 2, write_consistency_factor: 1, tenantKeys: ["userId"] });
+      expect(layout).toEqual({
+        shard_number: 3,
+        replication_factor: 2,
+        write_consistency_factor: 1,
+        tenantKeys: ["userId"],
+      });
     }
     const replicas = await replicaStates(entry.url, names.memories);
     expect(replicas).toHaveLength(3 * 2);
@@ -125,7 +156,9 @@ describe.skipIf(!binary)("long-term memory on a three-node Qdrant cluster", () =
     await victim.stop("SIGKILL");
     const whileDown = [...(await midTurn), ...(await round(3)), ...(await round(4))];
     const factsWhileDown = whileDown.length;
-    const answered = whileDown.filter(({ turn }) => String(turn.messages.at(-1)!.content).startsWith("From memory: ")).length;
+    const answered = whileDown.filter(({ turn }) =>
+      String(turn.messages.at(-1)!.content).startsWith("From memory: "),
+    ).length;
     const storedWhileDown = whileDown.filter(({ turn }) => turn.memoryUpdateStatus === "ok").length;
     const retrievedWhileDown = whileDown.filter(({ turn }) => turn.retrievalStatus === "ok").length;
     const slowest = Math.round(Math.max(...whileDown.map((t) => t.ms)));
@@ -161,19 +194,56 @@ describe.skipIf(!binary)("long-term memory on a three-node Qdrant cluster", () =
     }
 
     const total = [...said.values()].flat().length;
-    recordFigure({ group: "cluster", name: "Qdrant nodes (replication factor 2, write consistency 1)", value: cluster.nodes.length });
-    recordFigure({ group: "cluster", name: "turns while one node was killed (incl. the one it died in)", value: factsWhileDown });
+    recordFigure({
+      group: "cluster",
+      name: "Qdrant nodes (replication factor 2, write consistency 1)",
+      value: cluster.nodes.length,
+    });
+    recordFigure({
+      group: "cluster",
+      name: "turns while one node was killed (incl. the one it died in)",
+      value: factsWhileDown,
+    });
     recordFigure({ group: "cluster", name: "of those, answered from memory", value: answered, goal: factsWhileDown });
-    recordFigure({ group: "cluster", name: "of those, memory searched without error", value: retrievedWhileDown, goal: factsWhileDown });
-    recordFigure({ group: "cluster", name: "of those, fact stored in the turn", value: storedWhileDown, goal: factsWhileDown });
+    recordFigure({
+      group: "cluster",
+      name: "of those, memory searched without error",
+      value: retrievedWhileDown,
+      goal: factsWhileDown,
+    });
+    recordFigure({
+      group: "cluster",
+      name: "of those, fact stored in the turn",
+      value: storedWhileDown,
+      goal: factsWhileDown,
+    });
     recordFigure({ group: "cluster", name: "slowest turn with one node down (ms)", value: slowest });
     recordFigure({ group: "cluster", name: `facts said in all (${USERS.length} users)`, value: total });
-    recordFigure({ group: "cluster", name: "facts lost after the killed node returned", value: afterReturn.lost, goal: 0 });
-    recordFigure({ group: "cluster", name: "duplicate facts after the killed node returned", value: afterReturn.duplicates, goal: 0 });
+    recordFigure({
+      group: "cluster",
+      name: "facts lost after the killed node returned",
+      value: afterReturn.lost,
+      goal: 0,
+    });
+    recordFigure({
+      group: "cluster",
+      name: "duplicate facts after the killed node returned",
+      value: afterReturn.duplicates,
+      goal: 0,
+    });
     recordFigure({ group: "cluster", name: "memories without their history entry", value: withoutHistory, goal: 0 });
-    recordFigure({ group: "cluster", name: "facts missing or doubled, each node stopped in turn", value: missingWithNodeDown.reduce((a, b) => a + b, 0), goal: 0 });
+    recordFigure({
+      group: "cluster",
+      name: "facts missing or doubled, each node stopped in turn",
+      value: missingWithNodeDown.reduce((a, b) => a + b, 0),
+      goal: 0,
+    });
 
-    expect({ answered, retrievedWhileDown, storedWhileDown }).toEqual({ answered: factsWhileDown, retrievedWhileDown: factsWhileDown, storedWhileDown: factsWhileDown });
+    expect({ answered, retrievedWhileDown, storedWhileDown }).toEqual({
+      answered: factsWhileDown,
+      retrievedWhileDown: factsWhileDown,
+      storedWhileDown: factsWhileDown,
+    });
     expect(afterReturn).toEqual({ lost: 0, duplicates: 0 });
     expect(withoutHistory).toBe(0);
     expect(missingWithNodeDown).toEqual([0, 0, 0]);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { DotRows, KERNEL_MIN_ROWS } from "../../src/search/dot.js";
 
-const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+const rand = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
 const dot = (a: number[], b: number[]) => a.reduce((s, x, j) => s + x * b[j], 0);
 
 describe("DotRows (dot products in WebAssembly SIMD)", () => {
-  for (const [path, rows] of [["JavaScript", 200], ["WebAssembly", KERNEL_MIN_ROWS]] as const) {
+  for (const [path, rows] of [
+    ["JavaScript", 200],
+    ["WebAssembly", KERNEL_MIN_ROWS],
+  ] as const) {
     for (const dims of [3, 8, 100, 384, 512]) {
       it(`scores every row, or the rows picked, at ${dims} dimensions (${path}, ${rows} rows)`, () => {
         const r = rand(dims);
@@ -35,6 +38,8 @@ describe("DotRows (dot products in WebAssembly SIMD)", () => {
     const want = vectors.map((v) => dot(v, query));
     want[3] = want[29];
     got.forEach((s, i) => expect(s).toBeCloseTo(want[i], 4));
-    expect(() => m.dots(query, KERNEL_MIN_ROWS + 1)).toThrow(new RegExp(`${KERNEL_MIN_ROWS + 1} products of ${KERNEL_MIN_ROWS} rows`));
+    expect(() => m.dots(query, KERNEL_MIN_ROWS + 1)).toThrow(
+      new RegExp(`${KERNEL_MIN_ROWS + 1} products of ${KERNEL_MIN_ROWS} rows`),
+    );
   });
 });

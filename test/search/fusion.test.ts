@@ -92,10 +92,19 @@ describe("the store applies the rule (in-memory backend)", () => {
     const user = newUser();
     const texts = ["我喜欢在上海喝咖啡", "周末和朋友去杭州喝茶", "咖啡和茶都喜欢", "每天早上跑步"];
     const records = texts.map((t) => memory(user, t));
-    await store.put(records, records.map(() => axis(0)));
+    await store.put(
+      records,
+      records.map(() => axis(0)),
+    );
     const terms = tokenize("咖啡");
     const lexicalOnly = await store.search({ userId: user, terms, validity: { kind: "current" }, limit: 4 });
-    const hybrid = await store.search({ userId: user, terms, vector: axis(0), validity: { kind: "current" }, limit: 4 });
+    const hybrid = await store.search({
+      userId: user,
+      terms,
+      vector: axis(0),
+      validity: { kind: "current" },
+      limit: 4,
+    });
     expect(hybrid.map((h) => h.record.id)).toEqual(lexicalOnly.map((h) => h.record.id));
     expect(hybrid[0].fusion).toMatchObject({ dense: 0, lexical: 1 });
   });
@@ -106,12 +115,31 @@ describe("the engine passes the embedder's coverage of the query", () => {
     const { MemoryEngine } = await import("../../src/memory/engine.js");
     const store = new InMemoryMemoryStore();
     // Spread but meaningless vectors: they would reorder the lexical ranking if they had a say.
-    const noisy = { embedDocuments: async (texts: string[]) => texts.map((t) => Array.from({ length: DIMS }, (_, i) => Math.sin(t.length * (i + 1) + t.charCodeAt(0)))), embedQuery: async () => [] };
-    const wordsOnly = { embedDocuments: async (texts: string[]) => texts.map(() => [] as number[]), embedQuery: async () => [] };
-    const reader = new MemoryEngine({ store, embeddings: noisy, dims: DIMS, queryCoverage: async () => 0, halfLifeDays: 0 });
+    const noisy = {
+      embedDocuments: async (texts: string[]) =>
+        texts.map((t) => Array.from({ length: DIMS }, (_, i) => Math.sin(t.length * (i + 1) + t.charCodeAt(0)))),
+      embedQuery: async () => [],
+    };
+    const wordsOnly = {
+      embedDocuments: async (texts: string[]) => texts.map(() => [] as number[]),
+      embedQuery: async () => [],
+    };
+    const reader = new MemoryEngine({
+      store,
+      embeddings: noisy,
+      dims: DIMS,
+      queryCoverage: async () => 0,
+      halfLifeDays: 0,
+    });
     const lexicalOnly = new MemoryEngine({ store, embeddings: wordsOnly, dims: DIMS, halfLifeDays: 0 });
     const user = newUser();
-    const facts = ["我喜欢在上海喝咖啡", "周末和朋友去杭州喝茶", "咖啡和茶都喜欢，咖啡更多", "每天早上跑步", "在北京工作"].map((text) => ({ text }));
+    const facts = [
+      "我喜欢在上海喝咖啡",
+      "周末和朋友去杭州喝茶",
+      "咖啡和茶都喜欢，咖啡更多",
+      "每天早上跑步",
+      "在北京工作",
+    ].map((text) => ({ text }));
     await reader.add("", { userId: user, infer: false, facts });
     const query = "我喜欢喝什么咖啡和茶";
     const fused = await reader.search(query, { userId: user, limit: 5 });
@@ -125,20 +153,37 @@ describe("the engine passes the embedder's coverage of the query", () => {
 describe("the lexical side counts as much of the query as its candidates hold", () => {
   it("a lexical match on the question's one common word does not outvote a dense side that read it all", () => {
     // 我最近睡眠怎么样: of its terms 最近 / 睡眠 / 怎么 / 样 only "最近" is in any memory (two of them).
-    const dense = list(["sleep", 0.91], ["a", 0.9], ["b", 0.89], ["c", 0.88], ["d", 0.87], ["e", 0.86], ["f", 0.85], ["tv", 0.84], ["guitar", 0.83]);
+    const dense = list(
+      ["sleep", 0.91],
+      ["a", 0.9],
+      ["b", 0.89],
+      ["c", 0.88],
+      ["d", 0.87],
+      ["e", 0.86],
+      ["f", 0.85],
+      ["tv", 0.84],
+      ["guitar", 0.83],
+    );
     const recent = list(["tv", 3.1], ["guitar", 2.9]);
     const heard = fusionWeights(dense, recent, 1, 1 / 4);
     expect(heard).toMatchObject({ dense: 1, lexical: 0.25, lexicalCoverage: 0.25 });
     expect(weightedRankFusion(dense, recent, heard).map((r) => r.id)[0]).toBe("sleep");
     // At full weight (as before) the two memories that say "最近" came first.
-    expect(weightedRankFusion(dense, recent, { dense: 1, lexical: 1 }).map((r) => r.id).slice(0, 2)).toEqual(["tv", "guitar"]);
+    expect(
+      weightedRankFusion(dense, recent, { dense: 1, lexical: 1 })
+        .map((r) => r.id)
+        .slice(0, 2),
+    ).toEqual(["tv", "guitar"]);
   });
 
   it("the store reports the share of the query's terms its lexical candidates hold", async () => {
     const store = new InMemoryMemoryStore();
     await store.init(DIMS);
     const user = newUser();
-    await store.put([memory(user, "我最近在追《三体》的电视剧", { id: "tv" }), memory(user, "我晚上睡不好", { id: "sleep" })], [axis(1), axis(0)]);
+    await store.put(
+      [memory(user, "我最近在追《三体》的电视剧", { id: "tv" }), memory(user, "我晚上睡不好", { id: "sleep" })],
+      [axis(1), axis(0)],
+    );
     const terms = tokenize("我最近睡眠怎么样");
     const [hit] = await store.search({ userId: user, terms, vector: axis(0), validity: { kind: "current" }, limit: 2 });
     expect(terms).toHaveLength(4);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HammingRows } from "../../src/search/hamming.js";
 
-const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+const rand = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
 
 /** The distance the slow way: count the dimensions whose signs differ. */
 function bySigns(a: number[], b: number[]): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Int8Rows } from "../../src/search/int8.js";
 
-const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+const rand = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let s = 0;
   for (let j = 0; j < a.length; j++) s += a[j] * b[j];

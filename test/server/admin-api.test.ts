@@ -19,7 +19,8 @@ describe("memory admin API on the running dev server", () => {
     expect(run.status).toBe(200);
     return run.body;
   }
-  const memoriesOf = async (userId: string) => (await call("GET", `/memories?userId=${userId}`)).body.memories as { id: string; text: string }[];
+  const memoriesOf = async (userId: string) =>
+    (await call("GET", `/memories?userId=${userId}`)).body.memories as { id: string; text: string }[];
 
   beforeAll(async () => {
     server = await startDevServer("test/e2e/langgraph.json");
@@ -31,7 +32,10 @@ describe("memory admin API on the running dev server", () => {
     const list = await call("GET", "/memories?userId=alice");
     expect(list.status).toBe(200);
     expect(list.body.total).toBe(2);
-    expect(list.body.memories.map((m: { text: string }) => m.text).sort()).toEqual(["I keep bees.", "I live in Lisbon."]);
+    expect(list.body.memories.map((m: { text: string }) => m.text).sort()).toEqual([
+      "I keep bees.",
+      "I live in Lisbon.",
+    ]);
     expect(list.body.memories[0]).not.toHaveProperty("hash");
     expect(list.body.memories[0]).not.toHaveProperty("indexText");
 
@@ -41,7 +45,11 @@ describe("memory admin API on the running dev server", () => {
     expect(search.body.results[0].memory.text).toBe("I keep bees.");
     expect(typeof search.body.results[0].score).toBe("number");
 
-    const filtered = await call("POST", "/memories/search", { userId: "alice", query: "bees", filter: { category: "plan" } });
+    const filtered = await call("POST", "/memories/search", {
+      userId: "alice",
+      query: "bees",
+      filter: { category: "plan" },
+    });
     expect(filtered.body.results).toEqual([]);
 
     const bees = list.body.memories.find((m: { text: string }) => m.text === "I keep bees.");
@@ -66,7 +74,9 @@ describe("memory admin API on the running dev server", () => {
     expect((await call("GET", `/memories/${car.id}?userId=erin`)).status).toBe(404);
     const history = await call("GET", `/memories/${car.id}/history?userId=erin`);
     expect(history.status).toBe(200);
-    expect(history.body.history.map((h: { operation: string; newText: string | null }) => [h.operation, h.newText])).toEqual([
+    expect(
+      history.body.history.map((h: { operation: string; newText: string | null }) => [h.operation, h.newText]),
+    ).toEqual([
       ["ADD", "I drive a red car."],
       ["UPDATE", "I drive a blue car."],
       ["DELETE", null],
@@ -74,10 +84,17 @@ describe("memory admin API on the running dev server", () => {
   });
 
   it("adds ready-made facts and a turn whose facts the model extracts", async () => {
-    const facts = await call("POST", "/memories", { userId: "fay", infer: false, facts: [{ text: "I speak Welsh.", category: "skill" }] });
+    const facts = await call("POST", "/memories", {
+      userId: "fay",
+      infer: false,
+      facts: [{ text: "I speak Welsh.", category: "skill" }],
+    });
     expect(facts.status).toBe(201);
     expect(facts.body.changes).toMatchObject([{ operation: "ADD", text: "I speak Welsh.", category: "skill" }]);
-    const inferred = await call("POST", "/memories", { userId: "fay", messages: [{ role: "user", content: "My dog is called Rex." }] });
+    const inferred = await call("POST", "/memories", {
+      userId: "fay",
+      messages: [{ role: "user", content: "My dog is called Rex." }],
+    });
     expect(inferred.status).toBe(201);
     expect(inferred.body.changes.map((c: { text: string }) => c.text)).toEqual(["My dog is called Rex."]);
     expect((await memoriesOf("fay")).map((m) => m.text).sort()).toEqual(["I speak Welsh.", "My dog is called Rex."]);
@@ -89,19 +106,35 @@ describe("memory admin API on the running dev server", () => {
       ["GET", "/memories?userId=alice&limit=0", undefined, "invalid_input", /limit/],
       ["GET", "/memories?userId=alice&user_id=bob", undefined, "invalid_input", /user_id/],
       ["POST", "/memories/search", { userId: "alice" }, "invalid_input", /query/],
-      ["POST", "/memories/search", { userId: "alice", query: "x", filter: { category: { $regex: "p" } } }, "invalid_filter", /Unknown operator/],
+      [
+        "POST",
+        "/memories/search",
+        { userId: "alice", query: "x", filter: { category: { $regex: "p" } } },
+        "invalid_filter",
+        /Unknown operator/,
+      ],
       ["POST", "/memories/search", { userId: "alice", query: "x", asOf: "yesterday-ish" }, "invalid_input", /asOf/],
       ["PATCH", "/memories/some-id", { userId: "alice", text: "   " }, "invalid_input", /text/],
       ["POST", "/memories", { userId: "alice" }, "invalid_input", /messages.*facts/],
       ["POST", "/memories", { userId: "alice", facts: [{ text: "x" }] }, "invalid_input", /infer: false/],
-      ["POST", "/memories", { userId: "a".repeat(300), infer: false, facts: [{ text: "x" }] }, "invalid_input", /userId is 300 characters/],
+      [
+        "POST",
+        "/memories",
+        { userId: "a".repeat(300), infer: false, facts: [{ text: "x" }] },
+        "invalid_input",
+        /userId is 300 characters/,
+      ],
     ];
     for (const [method, path, body, error, message] of cases) {
       const res = await call(method, path, body);
       expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 400, error });
       expect(res.body.message).toMatch(message);
     }
-    const notJson = await fetch(`${server.url}/memories/search`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    const notJson = await fetch(`${server.url}/memories/search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: string }).error).toBe("invalid_json");
   });
@@ -123,7 +156,10 @@ describe("memory admin API on the running dev server", () => {
     const [tomatoes] = await memoriesOf("gus");
     const unknown = await call("GET", "/memories/00000000-0000-4000-8000-000000000000?userId=gus");
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toEqual({ error: "not_found", message: expect.stringContaining("00000000-0000-4000-8000-000000000000") });
+    expect(unknown.body).toEqual({
+      error: "not_found",
+      message: expect.stringContaining("00000000-0000-4000-8000-000000000000"),
+    });
     const attempts = [
       call("GET", `/memories/${tomatoes.id}?userId=mallory`),
       call("GET", `/memories/${tomatoes.id}/history?userId=mallory`),
@@ -147,7 +183,16 @@ describe("memory admin API on the running dev server", () => {
     expect(exported.body.memories).toHaveLength(2);
 
     const forgot = await call("DELETE", "/users/hana/memories");
-    expect(forgot.body).toEqual({ userId: "hana", memories: 2, history: 3, queuedUpdates: 0, entities: 1, relations: 0, profiles: 1, questions: 1 });
+    expect(forgot.body).toEqual({
+      userId: "hana",
+      memories: 2,
+      history: 3,
+      queuedUpdates: 0,
+      entities: 1,
+      relations: 0,
+      profiles: 1,
+      questions: 1,
+    });
     expect(await memoriesOf("hana")).toEqual([]);
     expect((await call("GET", `/memories/${koto.id}/history?userId=hana`)).status).toBe(404);
 

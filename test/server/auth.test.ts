@@ -11,7 +11,12 @@ const table = parseTokens(`alice:${ALICE}, bob:${BOB}`);
 
 /** The handlers LangGraph calls, taken from the Auth object as the server does. */
 const handlers = (tokens = table) => (createAuth(tokens) as any)["~handlerCache"];
-const user = (identity: string, is_authenticated = true) => ({ identity, is_authenticated, display_name: identity, permissions: [] });
+const user = (identity: string, is_authenticated = true) => ({
+  identity,
+  is_authenticated,
+  display_name: identity,
+  permissions: [],
+});
 const on = (h: any, event: string, value: any, u = user("alice")) => {
   const [resource, action] = event.split(":");
   const cb = h.callbacks[event] ?? h.callbacks[resource];
@@ -44,13 +49,19 @@ describe("AUTH_TOKENS", () => {
 });
 
 describe("LangGraph auth handler", () => {
-  const request = (url: string, token?: string) => new Request(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const request = (url: string, token?: string) =>
+    new Request(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it("token mode: the token's user is the identity; a missing or unknown token is 401", async () => {
     const h = handlers();
-    expect(await h.authenticate(request("http://127.0.0.1:2024/threads", BOB))).toMatchObject({ identity: "bob", is_authenticated: true });
+    expect(await h.authenticate(request("http://127.0.0.1:2024/threads", BOB))).toMatchObject({
+      identity: "bob",
+      is_authenticated: true,
+    });
     await expect(h.authenticate(request("http://127.0.0.1:2024/threads"))).rejects.toMatchObject({ status: 401 });
-    await expect(h.authenticate(request("http://127.0.0.1:2024/threads", "nope-nope-nope-nope"))).rejects.toMatchObject({ status: 401 });
+    await expect(h.authenticate(request("http://127.0.0.1:2024/threads", "nope-nope-nope-nope"))).rejects.toMatchObject(
+      { status: 401 },
+    );
   });
 
   it("token mode: the SDKs' api_key header (x-api-key) is the same token; a wrong one is 401", async () => {
@@ -83,7 +94,9 @@ describe("LangGraph auth handler", () => {
     expect(on(h, "threads:create_run", value)).toEqual({ [OWNER_KEY]: "alice" });
     expect(value.kwargs.context).toEqual({ memoryTopK: 3, userId: "alice" });
     expect(value.metadata).toEqual({ [OWNER_KEY]: "alice", user_id: "alice" });
-    expect(() => on(h, "threads:create_run", { metadata: {}, kwargs: { context: { userId: "bob" } } })).toThrow(/another user/);
+    expect(() => on(h, "threads:create_run", { metadata: {}, kwargs: { context: { userId: "bob" } } })).toThrow(
+      /another user/,
+    );
   });
 
   it("filters thread reads to the owner; leaves anonymous callers (open mode) unfiltered", () => {
@@ -105,7 +118,10 @@ describe("LangGraph auth handler", () => {
 
 describe("the graph's user id under auth", () => {
   const defaults = graphDefaults(loadSettings({}));
-  const config = (context: object, authUser?: object) => ({ context, configurable: authUser ? { langgraph_auth_user: authUser } : {} });
+  const config = (context: object, authUser?: object) => ({
+    context,
+    configurable: authUser ? { langgraph_auth_user: authUser } : {},
+  });
 
   it("takes the signed-in user, with or without a matching context id", () => {
     expect(resolveRunSettings(config({}, user("alice")), defaults).userId).toBe("alice");

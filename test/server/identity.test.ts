@@ -23,12 +23,20 @@ function mountAs(identity: string | undefined, engine: MemoryEngine) {
 
 /** The JSON body of a reply, loosely typed for assertions. */
 const read = async (res: Response): Promise<any> => res.json();
-const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 describe("requestUserId: the one place a route learns whose memory it touches", () => {
   let engine: MemoryEngine;
   beforeEach(async () => {
-    engine = new MemoryEngine({ store: new InMemoryMemoryStore(), embeddings: new SyntheticEmbeddings({ vectorSize: 16 }), dims: 16 });
+    engine = new MemoryEngine({
+      store: new InMemoryMemoryStore(),
+      embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
+      dims: 16,
+    });
     await engine.add([], { userId: "alice", infer: false, facts: [{ text: "I keep bees." }] });
     await engine.add([], { userId: "bob", infer: false, facts: [{ text: "I sail." }] });
   });
@@ -68,6 +76,8 @@ describe("requestUserId: the one place a route learns whose memory it touches", 
     const res = await mountAs("alice", engine).request("/store/namespaces", json({}));
     expect(await read(res)).toEqual({ namespaces: [["memories", "alice"]] });
     const search = await mountAs("alice", engine).request("/store/items/search", json({ namespace_prefix: [] }));
-    expect((await read(search)).items.map((i: { key: string; namespace: string[] }) => i.namespace)).toEqual([["memories", "alice"]]);
+    expect((await read(search)).items.map((i: { key: string; namespace: string[] }) => i.namespace)).toEqual([
+      ["memories", "alice"],
+    ]);
   });
 });

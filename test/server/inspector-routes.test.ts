@@ -24,8 +24,14 @@ beforeAll(async () => {
     const { changes } = await engine.add([], { userId: "alice", infer: false, time, facts });
     for (const c of changes) ids[c.text] = c.memoryId;
   };
-  await add("2025-01-10T10:00:00Z", [{ text: "I live in Lisbon.", category: "profile" }, { text: "I keep bees.", category: "skill" }]);
-  await add("2025-06-10T10:00:00Z", [{ text: "我喜欢喝绿茶。", category: "preference" }, { text: "I live in Porto.", category: "profile" }]);
+  await add("2025-01-10T10:00:00Z", [
+    { text: "I live in Lisbon.", category: "profile" },
+    { text: "I keep bees.", category: "skill" },
+  ]);
+  await add("2025-06-10T10:00:00Z", [
+    { text: "我喜欢喝绿茶。", category: "preference" },
+    { text: "I live in Porto.", category: "profile" },
+  ]);
   // No longer current from now on: in March 2025 it still held.
   await engine.feedback(ids["I live in Lisbon."], "wrong", { userId: "alice" });
   await engine.add([], { userId: "bob", infer: false, facts: [{ text: "I keep bees too." }] });
@@ -44,7 +50,9 @@ describe("the list's conditions", () => {
 
   it("category and text (Chinese by substring), paged after the condition", async () => {
     expect(texts((await get("/memories?userId=alice&category=skill")).body)).toEqual(["I keep bees."]);
-    expect(texts((await get(`/memories?userId=alice&text=${encodeURIComponent("绿茶")}`)).body)).toEqual(["我喜欢喝绿茶。"]);
+    expect(texts((await get(`/memories?userId=alice&text=${encodeURIComponent("绿茶")}`)).body)).toEqual([
+      "我喜欢喝绿茶。",
+    ]);
     const live = await get("/memories?userId=alice&state=all&text=LIVE&limit=1&offset=1");
     expect(live.body.total).toBe(2);
     expect(live.body.memories).toHaveLength(1);
@@ -64,7 +72,13 @@ describe("the list's conditions", () => {
 describe("search explain", () => {
   it("gives each hit the factors of its score, only when asked", async () => {
     const search = async (explain?: boolean) =>
-      (await app.request("/memories/search", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "alice", query: "bees", explain }) })).json() as Promise<any>;
+      (
+        await app.request("/memories/search", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ userId: "alice", query: "bees", explain }),
+        })
+      ).json() as Promise<any>;
     await engine.feedback(ids["I keep bees."], "up", { userId: "alice" });
     const explained = (await search(true)).results;
     const bees = explained.find((h: any) => h.memory.text === "I keep bees.");
@@ -80,7 +94,9 @@ describe("search explain", () => {
 
 describe("the page's files", () => {
   it("are served with their types and a policy that allows only the page's own script and server", async () => {
-    expect(INSPECTOR_PATHS).toEqual(expect.arrayContaining(["/ui", "/ui/inspector.js", "/ui/inspector.css", "/ui/lib.js", "/ui/memories.js"]));
+    expect(INSPECTOR_PATHS).toEqual(
+      expect.arrayContaining(["/ui", "/ui/inspector.js", "/ui/inspector.css", "/ui/lib.js", "/ui/memories.js"]),
+    );
     for (const path of INSPECTOR_PATHS) {
       const type = path === "/ui" ? "text/html" : path.endsWith(".css") ? "text/css" : "text/javascript";
       const res = await app.request(path);

@@ -43,7 +43,9 @@ describe("the OpenAPI document", () => {
     const doc = await served();
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info.title).toBeTruthy();
-    expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: "http", scheme: "bearer" }));
+    expect(doc.components.securitySchemes.bearerAuth).toEqual(
+      expect.objectContaining({ type: "http", scheme: "bearer" }),
+    );
     const refs = refsIn(doc);
     expect(refs.length).toBeGreaterThan(50);
     for (const ref of refs) expect(resolve(doc, ref), ref).toBeDefined();
@@ -51,9 +53,13 @@ describe("the OpenAPI document", () => {
 
   it("lists every route of the app, with its path parameters, and the errors in the API's shape", async () => {
     const doc = await served();
-    const routes = app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+    const routes = app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
     expect(routes.length).toBeGreaterThanOrEqual(20);
-    const documented = Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    const documented = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
     expect([...new Set(routes)].sort()).toEqual(documented.sort());
 
     const ids = new Set<string>();
@@ -62,7 +68,8 @@ describe("the OpenAPI document", () => {
         ids.add(op.operationId);
         const declared = op.parameters.filter((p: Json) => p.in === "path").map((p: Json) => p.name);
         expect(declared).toEqual([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
-        for (const status of ["400", "401", "403", "500", "503"]) expect(op.responses[status], `${path} ${status}`).toBeDefined();
+        for (const status of ["400", "401", "403", "500", "503"])
+          expect(op.responses[status], `${path} ${status}`).toBeDefined();
         const error = resolve(doc, op.responses["401"].$ref) as Json;
         expect(error.content["application/json"].schema.$ref).toBe("#/components/schemas/ErrorReply");
       }

@@ -28,7 +28,9 @@ beforeEach(() => {
   const { engine } = makeTestDeps({
     script: (kind) => {
       if (rejecting && kind === "extract") throw Object.assign(new Error("401 invalid api key"), { status: 401 });
-      return kind === "extract" ? JSON.stringify({ facts: [{ text: "I keep bees.", category: "preference", about: "user", eventTime: null }] }) : JSON.stringify({ decisions: [] });
+      return kind === "extract"
+        ? JSON.stringify({ facts: [{ text: "I keep bees.", category: "preference", about: "user", eventTime: null }] })
+        : JSON.stringify({ decisions: [] });
     },
   });
   worker = new MemoryWorker({ memory: async () => engine, queue, logger: silentLogger, pollMs: 20 });
@@ -41,7 +43,11 @@ afterEach(async () => {
 });
 
 const call = async (target: { request: Hono["request"] }, method: string, path: string, body?: unknown) => {
-  const res = await target.request(path, { method, headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
+  const res = await target.request(path, {
+    method,
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 const turn = [{ role: "user" as const, content: "I keep bees." }];
@@ -67,13 +73,20 @@ describe("queue routes", () => {
     rejecting = false;
     const retried = await call(app, "POST", `/queue/jobs/${alice.jobId}/retry`, { userId: "alice" });
     expect(retried).toMatchObject({ status: 200, body: { retried: [alice.jobId] } });
-    for (let i = 0; i < 100 && (await queue.get(alice.jobId))?.state !== "done"; i++) await new Promise((r) => setTimeout(r, 20));
-    expect((await call(app, "GET", `/queue/jobs/${alice.jobId}?userId=alice`)).body).toMatchObject({ state: "done", changes: [{ text: "I keep bees." }] });
+    for (let i = 0; i < 100 && (await queue.get(alice.jobId))?.state !== "done"; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect((await call(app, "GET", `/queue/jobs/${alice.jobId}?userId=alice`)).body).toMatchObject({
+      state: "done",
+      changes: [{ text: "I keep bees." }],
+    });
     // Retrying a done job is refused; bob's dead job was untouched by alice's calls.
     expect((await call(app, "POST", `/queue/jobs/${alice.jobId}/retry`, { userId: "alice" })).status).toBe(409);
     expect((await queue.get(bob.jobId))?.state).toBe("dead");
 
-    expect(await call(app, "DELETE", `/queue/jobs/${bob.jobId}?userId=bob`)).toMatchObject({ status: 200, body: { dropped: true } });
+    expect(await call(app, "DELETE", `/queue/jobs/${bob.jobId}?userId=bob`)).toMatchObject({
+      status: 200,
+      body: { dropped: true },
+    });
     expect(await queue.get(bob.jobId)).toBeUndefined();
   });
 
@@ -82,7 +95,9 @@ describe("queue routes", () => {
     await job.result;
     const authed = new Hono<ServerEnv>();
     authed.use(async (c, next) => {
-      c.set("auth", { user: { identity: "carol", is_authenticated: true, permissions: [], display_name: "carol" } } as never);
+      c.set("auth", {
+        user: { identity: "carol", is_authenticated: true, permissions: [], display_name: "carol" },
+      } as never);
       await next();
     });
     authed.route("/", app);

@@ -43,9 +43,13 @@ describe("LangGraph store routes over long-term memory (SDK client against the r
     expect(got?.value.text).toBe(item.value.text);
     expect(await client.store.getItem(["memories", "olga"], "no-such-key")).toBeNull();
 
-    expect(await client.store.listNamespaces({ prefix: ["memories", "olga"] })).toEqual({ namespaces: [["memories", "olga"]] });
+    expect(await client.store.listNamespaces({ prefix: ["memories", "olga"] })).toEqual({
+      namespaces: [["memories", "olga"]],
+    });
     expect(await client.store.listNamespaces({ prefix: ["memories", "nobody"] })).toEqual({ namespaces: [] });
-    expect(await client.store.listNamespaces({ prefix: ["memories", "olga"], maxDepth: 1 })).toEqual({ namespaces: [["memories"]] });
+    expect(await client.store.listNamespaces({ prefix: ["memories", "olga"], maxDepth: 1 })).toEqual({
+      namespaces: [["memories"]],
+    });
   });
 
   it("puts a new memory and edits it through the engine, so the edit is in its history", async () => {
@@ -53,7 +57,10 @@ describe("LangGraph store routes over long-term memory (SDK client against the r
     const [cello] = (await client.store.searchItems(["memories", "pia"])).items;
     expect(cello.value).toMatchObject({ text: "I play the cello.", category: "skill", userId: "pia" });
 
-    await client.store.putItem(["memories", "pia"], cello.key, { ...cello.value, text: "I play the cello and the viola." });
+    await client.store.putItem(["memories", "pia"], cello.key, {
+      ...cello.value,
+      text: "I play the cello and the viola.",
+    });
     const edited = await client.store.getItem(["memories", "pia"], cello.key);
     expect(edited?.value.text).toBe("I play the cello and the viola.");
     const history = await api(server.url, "GET", `/memories/${cello.key}/history?userId=pia`);
@@ -70,10 +77,18 @@ describe("LangGraph store routes over long-term memory (SDK client against the r
     const created = await api(server.url, "GET", location);
     expect(created.body.value.text).toBe("I live by the sea.");
 
-    const recategorised = await api(server.url, "PUT", "/store/items", { namespace: ["memories", "pia"], key: cello.key, value: { text: "x", category: "plan" } });
+    const recategorised = await api(server.url, "PUT", "/store/items", {
+      namespace: ["memories", "pia"],
+      key: cello.key,
+      value: { text: "x", category: "plan" },
+    });
     expect(recategorised.status).toBe(400);
     expect(recategorised.body.message).toMatch(/category cannot be changed/);
-    const empty = await api(server.url, "PUT", "/store/items", { namespace: ["memories", "pia"], key: "k", value: { category: "plan" } });
+    const empty = await api(server.url, "PUT", "/store/items", {
+      namespace: ["memories", "pia"],
+      key: "k",
+      value: { category: "plan" },
+    });
     expect(empty.status).toBe(400);
     expect(empty.body.message).toMatch(/value\.text/);
   });
@@ -95,7 +110,9 @@ describe("LangGraph store routes over long-term memory (SDK client against the r
     await client.store.deleteItem(["memories", "mallory"], secret.key);
     await client.store.putItem(["memories", "mallory"], secret.key, { text: "My PIN is 0000." });
     expect((await client.store.getItem(["memories", "rosa"], secret.key))?.value.text).toBe("My PIN is secret.");
-    expect((await client.store.searchItems(["memories", "mallory"], { query: "PIN" })).items.map((i) => i.value.text)).toEqual(["My PIN is 0000."]);
+    expect(
+      (await client.store.searchItems(["memories", "mallory"], { query: "PIN" })).items.map((i) => i.value.text),
+    ).toEqual(["My PIN is 0000."]);
 
     const everyone = await api(server.url, "POST", "/store/items/search", { namespace_prefix: ["memories"] });
     expect(everyone.status).toBe(400);
@@ -116,7 +133,11 @@ describe("LangGraph store routes over long-term memory (SDK client against the r
     expect(put.body.message).toMatch(/long-term memory only, as \["memories", "<userId>"\]/);
     expect((await client.store.searchItems(["notes"])).items).toEqual([]);
     expect((await client.store.listNamespaces({ prefix: ["notes"] })).namespaces).toEqual([]);
-    const badLabel = await api(server.url, "PUT", "/store/items", { namespace: ["memories", "a.b"], key: "k", value: { text: "x" } });
+    const badLabel = await api(server.url, "PUT", "/store/items", {
+      namespace: ["memories", "a.b"],
+      key: "k",
+      value: { text: "x" },
+    });
     expect(badLabel.status).toBe(422);
   });
 });

@@ -14,10 +14,16 @@ describe("store unreachable → 503 with what to do", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("recognises socket errors in the cause chain and SQLite lock codes, and nothing else", () => {
-    const fetchFailed = new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6333"), { code: "ECONNREFUSED" }) });
+    const fetchFailed = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6333"), { code: "ECONNREFUSED" }),
+    });
     expect(unreachableStoreCode(fetchFailed)).toBe("ECONNREFUSED");
-    expect(unreachableStoreCode(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))).toBe("SQLITE_BUSY");
-    expect(unreachableStoreCode(Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR_WRITE" }))).toBe("SQLITE_IOERR_WRITE");
+    expect(unreachableStoreCode(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))).toBe(
+      "SQLITE_BUSY",
+    );
+    expect(unreachableStoreCode(Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR_WRITE" }))).toBe(
+      "SQLITE_IOERR_WRITE",
+    );
     expect(unreachableStoreCode(Object.assign(new Error("Service Unavailable"), { status: 503 }))).toBe("HTTP 503");
     expect(unreachableStoreCode(new Error("something else"))).toBeUndefined();
     expect(unreachableStoreCode(Object.assign(new Error("constraint"), { code: "SQLITE_CONSTRAINT" }))).toBeUndefined();
@@ -42,7 +48,11 @@ describe("store unreachable → 503 with what to do", () => {
     expect(body.error).toBe("store_unavailable");
     expect(body.message).toMatch(/unreachable.*retry/);
 
-    const broken = createApp({ memory: async () => Promise.reject(new Error("boom at /secret/path")), logger: silentLogger, maxTextChars: 8000 });
+    const broken = createApp({
+      memory: async () => Promise.reject(new Error("boom at /secret/path")),
+      logger: silentLogger,
+      maxTextChars: 8000,
+    });
     const res = await broken.request("/memories?userId=u");
     expect(res.status).toBe(500);
     const text = await res.text();

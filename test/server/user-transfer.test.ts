@@ -6,7 +6,11 @@ import { exportUser, importUser } from "../../src/server/user-transfer.js";
 import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
 
 function engine() {
-  return new MemoryEngine({ store: new InMemoryMemoryStore(), embeddings: new SyntheticEmbeddings({ vectorSize: 16 }), dims: 16 });
+  return new MemoryEngine({
+    store: new InMemoryMemoryStore(),
+    embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
+    dims: 16,
+  });
 }
 
 const T1 = "2025-01-10T09:00:00.000Z";
@@ -15,7 +19,16 @@ const T2 = "2025-03-02T18:30:00.000Z";
 describe("export and import of a user's memories", () => {
   it("round-trips facts, times, categories, edits and history under new ids", async () => {
     const source = engine();
-    await source.add([], { userId: "ana", infer: false, time: T1, threadId: "t1", facts: [{ text: "I keep bees.", category: "skill" }, { text: "I live in Porto.", category: "profile" }] });
+    await source.add([], {
+      userId: "ana",
+      infer: false,
+      time: T1,
+      threadId: "t1",
+      facts: [
+        { text: "I keep bees.", category: "skill" },
+        { text: "I live in Porto.", category: "profile" },
+      ],
+    });
     const [porto] = (await source.list({ userId: "ana" })).filter((m) => m.text.includes("Porto"));
     await source.update(porto.id, "I live in Lisbon.", { userId: "ana" });
     const doc = await exportUser(source, "ana");
@@ -37,7 +50,12 @@ describe("export and import of a user's memories", () => {
     const lisbon = restored.find((m) => m.text === "I live in Lisbon.")!;
     const history = (await exportUser(target, "ana")).memories.find((m) => m.id === lisbon.id)!.history;
     expect(history.map((h) => h.operation)).toEqual(["ADD", "UPDATE"]);
-    expect(history[1]).toMatchObject({ oldText: "I live in Porto.", newText: "I live in Lisbon.", userId: "ana", memoryId: lisbon.id });
+    expect(history[1]).toMatchObject({
+      oldText: "I live in Porto.",
+      newText: "I live in Lisbon.",
+      userId: "ana",
+      memoryId: lisbon.id,
+    });
     expect((await target.search("bees", { userId: "ana" }))[0].memory.text).toBe("I keep bees.");
   });
 
@@ -58,7 +76,23 @@ describe("export and import of a user's memories", () => {
     const doc = ImportDocument.parse({
       userId: "mallory",
       memories: [
-        { id: "x1", userId: "mallory", text: "I like tea.", createdAt: T1, metadata: { user_id: "mallory", userId: "mallory", mood: "calm" }, history: [{ operation: "UPDATE", oldText: "I like coffee.", newText: "I like tea.", at: T2, userId: "mallory", memoryId: "elsewhere" }] },
+        {
+          id: "x1",
+          userId: "mallory",
+          text: "I like tea.",
+          createdAt: T1,
+          metadata: { user_id: "mallory", userId: "mallory", mood: "calm" },
+          history: [
+            {
+              operation: "UPDATE",
+              oldText: "I like coffee.",
+              newText: "I like tea.",
+              at: T2,
+              userId: "mallory",
+              memoryId: "elsewhere",
+            },
+          ],
+        },
       ],
     });
     const result = await importUser(target, "carol", doc);
@@ -74,18 +108,36 @@ describe("export and import of a user's memories", () => {
     const target = engine();
     const doc = ImportDocument.parse({
       memories: [
-        { id: "old", text: "I live in Porto.", createdAt: T1, validTo: T2, supersededBy: "new", history: [
-          { operation: "ADD", newText: "I live in Porto.", at: T1 },
-          { operation: "SUPERSEDE", oldText: "I live in Porto.", newText: "I live in Lisbon.", at: T2 },
-        ] },
-        { id: "new", text: "I live in Lisbon.", createdAt: T2, history: [{ operation: "ADD", newText: "I live in Lisbon.", at: T2 }] },
+        {
+          id: "old",
+          text: "I live in Porto.",
+          createdAt: T1,
+          validTo: T2,
+          supersededBy: "new",
+          history: [
+            { operation: "ADD", newText: "I live in Porto.", at: T1 },
+            { operation: "SUPERSEDE", oldText: "I live in Porto.", newText: "I live in Lisbon.", at: T2 },
+          ],
+        },
+        {
+          id: "new",
+          text: "I live in Lisbon.",
+          createdAt: T2,
+          history: [{ operation: "ADD", newText: "I live in Lisbon.", at: T2 }],
+        },
         { id: "orphan", text: "I had a cat.", createdAt: T1, validTo: T2, supersededBy: "missing" },
       ],
     });
     const result = await importUser(target, "dan", doc);
     expect(result).toMatchObject({ imported: 1, folded: 1 });
-    expect((await target.list({ userId: "dan", includeHistory: true })).map((m) => m.text)).toEqual(["I live in Lisbon."]);
+    expect((await target.list({ userId: "dan", includeHistory: true })).map((m) => m.text)).toEqual([
+      "I live in Lisbon.",
+    ]);
     const history = (await exportUser(target, "dan")).memories[0].history;
-    expect(history.map((h) => `${h.operation} ${h.newText}`)).toEqual(["ADD I live in Porto.", "ADD I live in Lisbon.", "SUPERSEDE I live in Lisbon."]);
+    expect(history.map((h) => `${h.operation} ${h.newText}`)).toEqual([
+      "ADD I live in Porto.",
+      "ADD I live in Lisbon.",
+      "SUPERSEDE I live in Lisbon.",
+    ]);
   });
 });

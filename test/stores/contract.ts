@@ -8,17 +8,7 @@ import { sanitizeFilter } from "../../src/memory/filter.js";
 import { tokenize } from "../../src/search/tokenize.js";
 import type { MemoryFilter, MemoryRecord, Validity } from "../../src/memory/types.js";
 import type { MemoryStore, StoreHit, StoreSearchQuery } from "../../src/memory/store.js";
-import {
-  axis,
-  DIMS,
-  historyEntry,
-  idSet,
-  ids,
-  memory,
-  mix,
-  newUser,
-  seededVector,
-} from "./fixtures.js";
+import { axis, DIMS, historyEntry, idSet, ids, memory, mix, newUser, seededVector } from "./fixtures.js";
 
 export interface StoreContractOptions {
   /** Each makeStore() call opens another handle (connection, client) on the SAME data. */
@@ -77,7 +67,14 @@ export function runStoreContract(
           threadId: "thread-9",
           sourceId: "message-42",
           hash: "c0ffee",
-          metadata: { topic: "home", score: 2.5, flag: true, none: null, tags: ["a", "b"], nested: { k: [1, { x: "y" }] } },
+          metadata: {
+            topic: "home",
+            score: 2.5,
+            flag: true,
+            none: null,
+            tags: ["a", "b"],
+            nested: { k: [1, { x: "y" }] },
+          },
           indexText: "Ich wohne in München | profile | 2023-12-24",
           expiresAt: "2024-02-10T00:00:00.000Z",
           weight: 1.5625,
@@ -111,7 +108,12 @@ export function runStoreContract(
         await store.put([other, r], [axis(0), axis(1)]);
         expect(hitIds(await search({ userId: user, terms: tokenize("sailing") }))).toEqual([r.id]);
 
-        const replaced = { ...r, text: "violin lessons", indexText: "violin lessons", updatedAt: "2024-06-01T00:00:00.000Z" };
+        const replaced = {
+          ...r,
+          text: "violin lessons",
+          indexText: "violin lessons",
+          updatedAt: "2024-06-01T00:00:00.000Z",
+        };
         await store.put([replaced], [axis(2)]);
         expect(await store.get(user, r.id)).toEqual(replaced);
         expect(await store.count(user)).toBe(2);
@@ -244,9 +246,16 @@ export function runStoreContract(
       it("returns `limit` hits when more records match, from either retriever", async () => {
         const user = newUser();
         const records = Array.from({ length: 15 }, (_, i) => memory(user, `walk number ${i} with the dog`));
-        await store.put(records, records.map((_, i) => seededVector(i)));
+        await store.put(
+          records,
+          records.map((_, i) => seededVector(i)),
+        );
         const everyId = idSet(records);
-        for (const q of [{ vector: axis(0) }, { terms: tokenize("dog") }, { vector: axis(0), terms: tokenize("dog") }]) {
+        for (const q of [
+          { vector: axis(0) },
+          { terms: tokenize("dog") },
+          { vector: axis(0), terms: tokenize("dog") },
+        ]) {
           const hits = await search({ userId: user, ...q, limit: 12 });
           expect(hits).toHaveLength(12);
           expect(new Set(hitIds(hits)).size).toBe(12);
@@ -261,7 +270,10 @@ export function runStoreContract(
       it("a filter never loses a match ranked below the candidate cut-off", async () => {
         const user = newUser();
         const decoys = Array.from({ length: 120 }, (_, i) =>
-          memory(user, "kayak kayak kayak", { category: "event", createdAt: `2024-01-01T00:00:${String(i % 60).padStart(2, "0")}.000Z` }),
+          memory(user, "kayak kayak kayak", {
+            category: "event",
+            createdAt: `2024-01-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`,
+          }),
         );
         const target = memory(user, "one kayak among many other long words in this sentence", { category: "skill" });
         await store.put([...decoys, target], [...decoys.map((_, i) => mix([0, 1], [1, 0.01 * (i % 10)])), axis(1)]);
@@ -274,14 +286,31 @@ export function runStoreContract(
     it("a period keeps memories whose event time, or creation time without one, falls in it, with or without a filter", async () => {
       const user = newUser();
       const records = [
-        memory(user, "ski trip in the alps", { id: "p1", eventTime: "2024-02-10", createdAt: "2024-06-01T00:00:00.000Z" }),
+        memory(user, "ski trip in the alps", {
+          id: "p1",
+          eventTime: "2024-02-10",
+          createdAt: "2024-06-01T00:00:00.000Z",
+        }),
         memory(user, "ski lesson booked", { id: "p2", eventTime: null, createdAt: "2024-02-20T08:00:00.000Z" }),
-        memory(user, "ski rental returned", { id: "p3", eventTime: "2024-03-01", createdAt: "2024-02-15T00:00:00.000Z" }),
-        memory(user, "ski boots bought", { id: "p4", eventTime: null, createdAt: "2024-01-31T23:59:59.000Z", category: "plan" }),
+        memory(user, "ski rental returned", {
+          id: "p3",
+          eventTime: "2024-03-01",
+          createdAt: "2024-02-15T00:00:00.000Z",
+        }),
+        memory(user, "ski boots bought", {
+          id: "p4",
+          eventTime: null,
+          createdAt: "2024-01-31T23:59:59.000Z",
+          category: "plan",
+        }),
       ];
-      await store.put(records, records.map((_, i) => axis(i)));
+      await store.put(
+        records,
+        records.map((_, i) => axis(i)),
+      );
       const february = { gte: "2024-02-01", lt: "2024-03-01" };
-      const ids = async (q: Partial<StoreSearchQuery>) => hitIds(await search({ userId: user, vector: axis(0), terms: tokenize("ski"), limit: 10, ...q })).sort();
+      const ids = async (q: Partial<StoreSearchQuery>) =>
+        hitIds(await search({ userId: user, vector: axis(0), terms: tokenize("ski"), limit: 10, ...q })).sort();
       expect(await ids({ period: february })).toEqual(["p1", "p2"]);
       expect(await ids({ period: february, filter: { category: "plan" } })).toEqual([]);
       expect(await ids({ period: { gte: "2024-01-01", lt: "2024-02-01" } })).toEqual(["p4"]);
@@ -289,7 +318,11 @@ export function runStoreContract(
       // Instants, not text: a month-only event time is in that month, an offset counts.
       const more = [
         memory(user, "ski club joined", { id: "p5", eventTime: "2024-02", createdAt: "2024-06-01T00:00:00.000Z" }),
-        memory(user, "ski pass lost", { id: "p6", eventTime: "2024-02-29T23:30:00-05:00", createdAt: "2024-06-01T00:00:00.000Z" }),
+        memory(user, "ski pass lost", {
+          id: "p6",
+          eventTime: "2024-02-29T23:30:00-05:00",
+          createdAt: "2024-06-01T00:00:00.000Z",
+        }),
       ];
       await store.put(more, [axis(5), axis(6)]);
       // Qdrant's datetime index cannot read a month-only time, so such a memory is in no period
@@ -303,18 +336,28 @@ export function runStoreContract(
         ["category in [...]", () => ({ category: { in: ["plan", "event"] } }), ["f2", "f3"]],
         ["createdAt gte/lte range", () => ({ createdAt: { gte: "2024-02-01", lte: "2024-03-31" } }), ["f2", "f3"]],
         ["time (alias of createdAt) gte", () => ({ time: { gte: "2024-03-01" } }), ["f3", "f4"]],
-        ["eventTime range skips records without one", () => ({ eventTime: { gte: "2024-02-01", lt: "2024-05-01" } }), ["f2", "f4"]],
+        [
+          "eventTime range skips records without one",
+          () => ({ eventTime: { gte: "2024-02-01", lt: "2024-05-01" } }),
+          ["f2", "f4"],
+        ],
         ["threadId", () => ({ threadId: "t1" }), ["f1", "f3"]],
         ["metadata key, bare", () => ({ topic: "travel" }), ["f2", "f3"]],
         ["metadata key, prefixed", () => ({ "metadata.topic": "food" }), ["f1"]],
         ["metadata number range", () => ({ priority: { gt: 3 } }), ["f2"]],
         ["metadata list contains", () => ({ tags: "b" }), ["f1"]],
         ["AND", (): MemoryFilter => ({ AND: [{ topic: "travel" }, { threadId: "t1" }] }), ["f3"]],
-        ["OR", (): MemoryFilter => ({ OR: [{ category: "preference" }, { eventTime: { gte: "2024-04-01" } }] }), ["f1", "f4"]],
+        [
+          "OR",
+          (): MemoryFilter => ({ OR: [{ category: "preference" }, { eventTime: { gte: "2024-04-01" } }] }),
+          ["f1", "f4"],
+        ],
         ["NOT", () => ({ NOT: { topic: "travel" } }), ["f1", "f4"]],
         [
           "AND of NOT and OR",
-          (): MemoryFilter => ({ AND: [{ NOT: { category: "profile" } }, { OR: [{ threadId: "t2" }, { topic: "food" }] }] }),
+          (): MemoryFilter => ({
+            AND: [{ NOT: { category: "profile" } }, { OR: [{ threadId: "t2" }, { topic: "food" }] }],
+          }),
           ["f1", "f2"],
         ],
         [
@@ -362,7 +405,9 @@ export function runStoreContract(
           expect(await store.count(user, { filter })).toBe(want.size);
           const vector = mix([0, 1], [1, 1], [2, 1], [3, 1]);
           expect(idSet((await search({ userId: user, vector, filter })).map((h) => h.record))).toEqual(want);
-          expect(idSet((await search({ userId: user, terms: tokenize("note"), filter })).map((h) => h.record))).toEqual(want);
+          expect(idSet((await search({ userId: user, terms: tokenize("note"), filter })).map((h) => h.record))).toEqual(
+            want,
+          );
         });
       }
     });
@@ -409,7 +454,13 @@ export function runStoreContract(
           const want = idSet(expected);
           expect(idSet(await store.list(user, { validity }))).toEqual(want);
           expect(await store.count(user, { validity })).toBe(want.size);
-          expect(idSet((await search({ userId: user, vector: axis(0), terms: tokenize("Beijing Hangzhou"), validity })).map((h) => h.record))).toEqual(want);
+          expect(
+            idSet(
+              (await search({ userId: user, vector: axis(0), terms: tokenize("Beijing Hangzhou"), validity })).map(
+                (h) => h.record,
+              ),
+            ),
+          ).toEqual(want);
         };
         await check({ kind: "current", now: "2024-05-12T23:59:59.000Z" }, [trip, home]);
         await check({ kind: "current", now: "2024-05-13T00:00:00.000Z" }, [home]);
@@ -452,7 +503,11 @@ export function runStoreContract(
         expect(await store.get(user, a.id)).toEqual({ ...a, useCount: 2, lastUsedAt: "2024-06-03T00:00:00.000Z" });
         expect(await store.get(user, b.id)).toEqual({ ...b, useCount: 1, lastUsedAt: "2024-06-01T00:00:00.000Z" });
         // A search after the use sees it (a cached snapshot is patched, not left stale).
-        expect((await search({ userId: user, vector: axis(0) }))[0].record).toEqual({ ...a, useCount: 2, lastUsedAt: "2024-06-03T00:00:00.000Z" });
+        expect((await search({ userId: user, vector: axis(0) }))[0].record).toEqual({
+          ...a,
+          useCount: 2,
+          lastUsedAt: "2024-06-03T00:00:00.000Z",
+        });
 
         const other = newUser();
         expect(await store.recordUse(other, [a.id], "2024-06-04T00:00:00.000Z")).toBe(0);
@@ -495,7 +550,10 @@ export function runStoreContract(
       it("lists users with memories in ascending order, up to the limit, and drops forgotten ones", async () => {
         const tag = randomUUID().slice(0, 8);
         const [u1, u2, u3] = [`lu-${tag}-1`, `lu-${tag}-2`, `lu-${tag}-3`];
-        await store.put([memory(u2, "two"), memory(u1, "one"), memory(u3, "three"), memory(u3, "three again")], [axis(0), axis(1), axis(2), axis(3)]);
+        await store.put(
+          [memory(u2, "two"), memory(u1, "one"), memory(u3, "three"), memory(u3, "three again")],
+          [axis(0), axis(1), axis(2), axis(3)],
+        );
         const mine = (users: string[]) => users.filter((u) => u.startsWith(`lu-${tag}`));
         const all = await store.listUsers(100_000);
         expect(mine(all)).toEqual([u1, u2, u3]);
@@ -511,7 +569,11 @@ export function runStoreContract(
       it("erases the user's memories and history and leaves other users intact", async () => {
         const gone = newUser("gone");
         const stays = newUser("stays");
-        const goneRecords = [memory(gone, "secret one"), memory(gone, "secret two"), memory(gone, "old secret", { validTo: "2024-06-01T00:00:00.000Z" })];
+        const goneRecords = [
+          memory(gone, "secret one"),
+          memory(gone, "secret two"),
+          memory(gone, "old secret", { validTo: "2024-06-01T00:00:00.000Z" }),
+        ];
         const kept = memory(stays, "secret of another user");
         await store.put([...goneRecords, kept], [axis(0), axis(1), axis(2), axis(0)]);
         await store.appendHistory([historyEntry(gone, goneRecords[0].id), historyEntry(gone, goneRecords[1].id)]);
@@ -539,7 +601,10 @@ export function runStoreContract(
       it("user B can never read, search, change or delete user A's records, even with A's ids", async () => {
         const a = newUser("a");
         const b = newUser("b");
-        const aRecords = [memory(a, "A's bank is Nordbank", { hash: "hash-a-bank" }), memory(a, "A's doctor is Dr Lee")];
+        const aRecords = [
+          memory(a, "A's bank is Nordbank", { hash: "hash-a-bank" }),
+          memory(a, "A's doctor is Dr Lee"),
+        ];
         await store.put(aRecords, [axis(0), axis(1)]);
         const aHistory = historyEntry(a, aRecords[0].id);
         await store.appendHistory([aHistory]);
@@ -550,7 +615,9 @@ export function runStoreContract(
         expect(await store.list(b)).toEqual([]);
         expect(await store.list(b, { validity: ALL, filter: { id: { in: aIds } } })).toEqual([]);
         expect(await store.count(b)).toBe(0);
-        expect(await search({ userId: b, vector: axis(0), terms: tokenize("Nordbank doctor"), validity: ALL })).toEqual([]);
+        expect(await search({ userId: b, vector: axis(0), terms: tokenize("Nordbank doctor"), validity: ALL })).toEqual(
+          [],
+        );
         expect(await store.delete(b, aIds)).toBe(0);
         expect(await store.history(b, aIds[0])).toEqual([]);
 
@@ -595,7 +662,10 @@ export function runStoreContract(
             expect(idSet(await s.list(user))).toEqual(idSet([warm, ...written]));
           }
           const fromSecond = written.find((r) => r.text.includes("zebratwo137"))!;
-          const hits = await search({ userId: user, terms: tokenize("zebratwo137"), vector: seededVector(1137) }, first);
+          const hits = await search(
+            { userId: user, terms: tokenize("zebratwo137"), vector: seededVector(1137) },
+            first,
+          );
           expect(hits[0].record).toEqual(fromSecond);
           expect(hits[0]).toMatchObject({ denseRank: 1, lexicalRank: 1 });
           expect(await first.count(user, { filter: { writer: "two" } })).toBe(200);

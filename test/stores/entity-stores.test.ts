@@ -17,18 +17,47 @@ import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 import type { MemoryStore } from "../../src/memory/store.js";
 
 const QDRANT_URL = process.env.QDRANT_URL;
-if (!QDRANT_URL) console.warn("skipped: no QDRANT_URL (start Qdrant and set QDRANT_URL=http://127.0.0.1:6333 to run the Qdrant entity store contract)");
+if (!QDRANT_URL)
+  console.warn(
+    "skipped: no QDRANT_URL (start Qdrant and set QDRANT_URL=http://127.0.0.1:6333 to run the Qdrant entity store contract)",
+  );
 
 const T = "2026-01-01T00:00:00.000Z";
 const entity = (userId: string, name: string, extra: Partial<EntityRecord> = {}): EntityRecord => ({
-  id: randomUUID(), userId, name, kind: "person", aliases: [name.toLowerCase()], createdAt: T, updatedAt: T, ...extra,
+  id: randomUUID(),
+  userId,
+  name,
+  kind: "person",
+  aliases: [name.toLowerCase()],
+  createdAt: T,
+  updatedAt: T,
+  ...extra,
 });
-const relation = (userId: string, fromId: string, type: string, toId: string, extra: Partial<EntityRelation> = {}): EntityRelation => ({
-  id: randomUUID(), userId, fromId, type, toId, memoryId: null, validFrom: T, validTo: null, supersededBy: null, ...extra,
+const relation = (
+  userId: string,
+  fromId: string,
+  type: string,
+  toId: string,
+  extra: Partial<EntityRelation> = {},
+): EntityRelation => ({
+  id: randomUUID(),
+  userId,
+  fromId,
+  type,
+  toId,
+  memoryId: null,
+  validFrom: T,
+  validTo: null,
+  supersededBy: null,
+  ...extra,
 });
 
 interface Backend {
-  open: () => Promise<{ entities: EntityStore; memoryIds: (userId: string, n: number) => Promise<string[]>; close: () => Promise<void> }>;
+  open: () => Promise<{
+    entities: EntityStore;
+    memoryIds: (userId: string, n: number) => Promise<string[]>;
+    close: () => Promise<void>;
+  }>;
 }
 
 /** Memories the links point at: Qdrant keeps links on memory points, so they must exist. */
@@ -36,17 +65,43 @@ async function memoriesIn(store: MemoryStore | undefined, userId: string, n: num
   const ids = Array.from({ length: n }, () => randomUUID());
   if (store) {
     const records = ids.map((id): MemoryRecord => ({
-      id, userId, text: `memory ${id}`, category: "other", about: "user", createdAt: T, updatedAt: T, eventTime: null,
-      validFrom: T, validTo: null, supersededBy: null, threadId: null, sourceId: null, hash: id, metadata: {}, indexText: `memory ${id}`,
-      expiresAt: null, weight: 1, useCount: 0, lastUsedAt: null,
+      id,
+      userId,
+      text: `memory ${id}`,
+      category: "other",
+      about: "user",
+      createdAt: T,
+      updatedAt: T,
+      eventTime: null,
+      validFrom: T,
+      validTo: null,
+      supersededBy: null,
+      threadId: null,
+      sourceId: null,
+      hash: id,
+      metadata: {},
+      indexText: `memory ${id}`,
+      expiresAt: null,
+      weight: 1,
+      useCount: 0,
+      lastUsedAt: null,
     }));
-    await store.put(records, records.map(() => [1, 0, 0, 0]));
+    await store.put(
+      records,
+      records.map(() => [1, 0, 0, 0]),
+    );
   }
   return ids;
 }
 
 const backends: Record<string, Backend> = {
-  memory: { open: async () => ({ entities: new InMemoryEntityStore(), memoryIds: async (u, n) => memoriesIn(undefined, u, n), close: async () => {} }) },
+  memory: {
+    open: async () => ({
+      entities: new InMemoryEntityStore(),
+      memoryIds: async (u, n) => memoriesIn(undefined, u, n),
+      close: async () => {},
+    }),
+  },
   sqlite: {
     open: async () => {
       const dir = mkdtempSync(join(tmpdir(), "entities-"));
@@ -58,7 +113,11 @@ const backends: Record<string, Backend> = {
       return {
         entities,
         memoryIds: async (u, n) => memoriesIn(undefined, u, n),
-        close: async () => (await entities.close(), await memory.close(), rmSync(dir, { recursive: true, force: true })),
+        close: async () => (
+          await entities.close(),
+          await memory.close(),
+          rmSync(dir, { recursive: true, force: true })
+        ),
       };
     },
   },
@@ -77,7 +136,8 @@ if (QDRANT_URL) {
         entities,
         memoryIds: (u, n) => memoriesIn(memory, u, n),
         close: async () => {
-          for (const name of [collection, `${collection}_history`, `${collection}_entities`]) await fetch(`${QDRANT_URL}/collections/${name}`, { method: "DELETE" }).catch(() => undefined);
+          for (const name of [collection, `${collection}_history`, `${collection}_entities`])
+            await fetch(`${QDRANT_URL}/collections/${name}`, { method: "DELETE" }).catch(() => undefined);
         },
       };
     },
@@ -103,7 +163,10 @@ for (const [name, backend] of Object.entries(backends)) {
       await store.putEntities([mel, tom]);
       const [m1, m2] = await memoryIds("alice", 2);
       const [b1] = await memoryIds("bob", 1);
-      await store.link("alice", [{ memoryId: m1, entityIds: [mel.id] }, { memoryId: m2, entityIds: [mel.id] }]);
+      await store.link("alice", [
+        { memoryId: m1, entityIds: [mel.id] },
+        { memoryId: m2, entityIds: [mel.id] },
+      ]);
       await store.link("bob", [{ memoryId: b1, entityIds: [tom.id] }]);
       expect((await store.entities("alice")).map((e) => e.name)).toEqual(["Melanie"]);
       expect((await store.memoriesOfEntities("alice", [mel.id])).get(mel.id)?.sort()).toEqual([m1, m2].sort());
@@ -127,7 +190,10 @@ for (const [name, backend] of Object.entries(backends)) {
       const old = relation("carol", "user", "lives in", berlin.id, { validTo: next.validFrom, supersededBy: next.id });
       await store.putRelations([old, next]);
       expect((await store.relations("carol")).map((r) => r.toId)).toEqual([paris.id]);
-      expect((await store.relations("carol", { includeHistory: true })).map((r) => r.toId)).toEqual([berlin.id, paris.id]);
+      expect((await store.relations("carol", { includeHistory: true })).map((r) => r.toId)).toEqual([
+        berlin.id,
+        paris.id,
+      ]);
       expect(await store.relations("dave", { includeHistory: true })).toEqual([]);
       const [m] = await memoryIds("carol", 1);
       await store.link("carol", [{ memoryId: m, entityIds: [berlin.id, paris.id] }]);
@@ -144,7 +210,9 @@ describe("the SQLite memory map on its own", () => {
     const dir = mkdtempSync(join(tmpdir(), "entities-alone-"));
     const entities = new SqliteEntityStore(join(dir, "memory.db"));
     try {
-      await expect(entities.init()).rejects.toThrow(/no memory map tables yet: open the memory store on this file first/);
+      await expect(entities.init()).rejects.toThrow(
+        /no memory map tables yet: open the memory store on this file first/,
+      );
     } finally {
       await entities.close();
       rmSync(dir, { recursive: true, force: true });

@@ -15,14 +15,26 @@ import { SqliteProfileStore } from "../../src/stores/sqlite-profiles.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
 
 const QDRANT_URL = process.env.QDRANT_URL;
-if (!QDRANT_URL) console.warn("skipped: no QDRANT_URL (start Qdrant and set QDRANT_URL=http://127.0.0.1:6333 to run the Qdrant profile store contract)");
+if (!QDRANT_URL)
+  console.warn(
+    "skipped: no QDRANT_URL (start Qdrant and set QDRANT_URL=http://127.0.0.1:6333 to run the Qdrant profile store contract)",
+  );
 
 const profile = (userId: string, identity: string[], extra: Partial<StoredProfile> = {}): StoredProfile => ({
-  userId, summary: { identity, preferences: [], constraints: [], focus: [] }, source: "model", memoryCount: identity.length,
-  refreshedAt: "2026-05-01T00:00:00.000Z", pendingSince: null, note: null, ...extra,
+  userId,
+  summary: { identity, preferences: [], constraints: [], focus: [] },
+  source: "model",
+  memoryCount: identity.length,
+  refreshedAt: "2026-05-01T00:00:00.000Z",
+  pendingSince: null,
+  note: null,
+  ...extra,
 });
 const question = (userId: string, id: string, day: number, topics: string[]): QuestionTopics => ({
-  userId, id, at: new Date(Date.UTC(2026, 2, 1 + day)).toISOString(), topics,
+  userId,
+  id,
+  at: new Date(Date.UTC(2026, 2, 1 + day)).toISOString(),
+  topics,
 });
 
 const backends: Record<string, () => Promise<{ store: ProfileStore; close: () => Promise<void> }>> = {
@@ -33,7 +45,10 @@ const backends: Record<string, () => Promise<{ store: ProfileStore; close: () =>
     await memory.init(4);
     const store = new SqliteProfileStore(join(dir, "memory.db"));
     await store.init();
-    return { store, close: async () => (await store.close(), await memory.close(), rmSync(dir, { recursive: true, force: true })) };
+    return {
+      store,
+      close: async () => (await store.close(), await memory.close(), rmSync(dir, { recursive: true, force: true })),
+    };
   },
 };
 if (QDRANT_URL) {
@@ -42,7 +57,13 @@ if (QDRANT_URL) {
     const collection = `profiles_test_${Date.now()}_${randomUUID().slice(0, 8)}`;
     const store = new QdrantProfileStore({ url: QDRANT_URL, collection });
     await store.init();
-    return { store, close: async () => void (await fetch(`${QDRANT_URL}/collections/${collection}_profiles`, { method: "DELETE" }).catch(() => undefined)) };
+    return {
+      store,
+      close: async () =>
+        void (await fetch(`${QDRANT_URL}/collections/${collection}_profiles`, { method: "DELETE" }).catch(
+          () => undefined,
+        )),
+    };
   };
 }
 
@@ -62,17 +83,34 @@ for (const [name, open] of Object.entries(backends)) {
       const store = await opened();
       expect(await store.profile("alice")).toBeNull();
       await store.putProfile(profile("alice", ["Nurse in Leeds"]));
-      await store.putProfile(profile("bob", ["Pilot"], { source: "rules", note: "why", pendingSince: "2026-05-02T00:00:00.000Z" }));
+      await store.putProfile(
+        profile("bob", ["Pilot"], { source: "rules", note: "why", pendingSince: "2026-05-02T00:00:00.000Z" }),
+      );
       await store.putProfile(profile("alice", ["Nurse in York"]));
       expect(await store.profile("alice")).toEqual(profile("alice", ["Nurse in York"]));
-      expect(await store.profile("bob")).toMatchObject({ source: "rules", note: "why", pendingSince: "2026-05-02T00:00:00.000Z", summary: { identity: ["Pilot"] } });
+      expect(await store.profile("bob")).toMatchObject({
+        source: "rules",
+        note: "why",
+        pendingSince: "2026-05-02T00:00:00.000Z",
+        summary: { identity: ["Pilot"] },
+      });
     });
 
     it("records questions once per id, oldest first, keeps only the newest, per user", async () => {
       const store = await opened();
-      await store.putQuestions([question("alice", "q2", 2, ["backend"]), question("alice", "q1", 1, ["frontend"]), question("bob", "q1", 1, ["cooking"])], 10);
+      await store.putQuestions(
+        [
+          question("alice", "q2", 2, ["backend"]),
+          question("alice", "q1", 1, ["frontend"]),
+          question("bob", "q1", 1, ["cooking"]),
+        ],
+        10,
+      );
       await store.putQuestions([question("alice", "q1", 1, ["frontend"])], 10);
-      expect((await store.questions("alice")).map((q) => [q.id, q.topics])).toEqual([["q1", ["frontend"]], ["q2", ["backend"]]]);
+      expect((await store.questions("alice")).map((q) => [q.id, q.topics])).toEqual([
+        ["q1", ["frontend"]],
+        ["q2", ["backend"]],
+      ]);
       expect((await store.questions("bob")).map((q) => q.topics)).toEqual([["cooking"]]);
       await store.putQuestions([question("alice", "q3", 3, ["sql"]), question("alice", "q4", 4, ["api"])], 3);
       expect((await store.questions("alice")).map((q) => q.id)).toEqual(["q2", "q3", "q4"]);

@@ -20,14 +20,25 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const refused = () => Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
-const httpError = (status: number, error = "boom") => Object.assign(new Error("Bad"), { status, data: { status: { error } } });
+const refused = () =>
+  Object.assign(new TypeError("fetch failed"), {
+    cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+  });
+const httpError = (status: number, error = "boom") =>
+  Object.assign(new Error("Bad"), { status, data: { status: { error } } });
 const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
 describe("Qdrant client wrapper", () => {
   it("treats only this machine's addresses as loopback (fresh connection per request there)", () => {
-    for (const url of ["http://127.0.0.1:6333", "http://localhost:6333", "http://[::1]:6333", "http://127.8.0.1"]) expect(isLoopback(url)).toBe(true);
-    for (const url of ["https://xyz.cloud.qdrant.io:6333", "http://10.0.0.5:6333", "http://qdrant:6333", "http://127.example.com"]) expect(isLoopback(url)).toBe(false);
+    for (const url of ["http://127.0.0.1:6333", "http://localhost:6333", "http://[::1]:6333", "http://127.8.0.1"])
+      expect(isLoopback(url)).toBe(true);
+    for (const url of [
+      "https://xyz.cloud.qdrant.io:6333",
+      "http://10.0.0.5:6333",
+      "http://qdrant:6333",
+      "http://127.example.com",
+    ])
+      expect(isLoopback(url)).toBe(false);
   });
 
   it("a store pointed at a closed port says Qdrant did not answer and how to fall back", async () => {
@@ -42,9 +53,15 @@ describe("Qdrant client wrapper", () => {
 
   it("building a store from settings sends no request (the graph module can load with Qdrant down)", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const store = QdrantMemoryStore.fromSettings({ QDRANT_URL: url, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined });
+    const store = QdrantMemoryStore.fromSettings({
+      QDRANT_URL: url,
+      QDRANT_COLLECTION: "c",
+      QDRANT_API_KEY: undefined,
+    });
     expect(store.collections).toEqual({ memories: "c", history: "c_history", pending: "c_pending" });
-    expect(() => QdrantMemoryStore.fromSettings({ QDRANT_URL: undefined, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined })).toThrow(/QDRANT_URL/);
+    expect(() =>
+      QdrantMemoryStore.fromSettings({ QDRANT_URL: undefined, QDRANT_COLLECTION: "c", QDRANT_API_KEY: undefined }),
+    ).toThrow(/QDRANT_URL/);
   });
 
   it("classifies refused/reset connections, 5xx and 429 as transient; other 4xx as final", () => {
@@ -72,14 +89,18 @@ describe("Qdrant client wrapper", () => {
   it("gives up after the last attempt, and never retries a rejected request", async () => {
     const caller = new QdrantCaller(createQdrantClient({ url: "http://127.0.0.1:1" }), "http://q:6333", fast);
     let calls = 0;
-    await expect(caller.call("testing", async () => (calls++, Promise.reject(httpError(503))))).rejects.toThrow(QdrantRequestError);
+    await expect(caller.call("testing", async () => (calls++, Promise.reject(httpError(503))))).rejects.toThrow(
+      QdrantRequestError,
+    );
     expect(calls).toBe(3);
     calls = 0;
     const err = await caller
       .call("creating the index", async () => (calls++, Promise.reject(httpError(400, "Wrong input: bad field"))))
       .catch((e: unknown) => e);
     expect(calls).toBe(1);
-    expect((err as Error).message).toBe("Qdrant at http://q:6333: creating the index was rejected (HTTP 400): Wrong input: bad field");
+    expect((err as Error).message).toBe(
+      "Qdrant at http://q:6333: creating the index was rejected (HTTP 400): Wrong input: bad field",
+    );
     expect((err as QdrantRequestError).status).toBe(400);
   });
 });

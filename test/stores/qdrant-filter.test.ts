@@ -1,7 +1,13 @@
 /** MemoryFilter → Qdrant filter translation (no server needed). */
 import { describe, expect, it } from "vitest";
 import { FilterError } from "../../src/memory/filter.js";
-import { datetimeBound, filterCondition, payloadKey, recordFilter, validityConditions } from "../../src/stores/qdrant-filter.js";
+import {
+  datetimeBound,
+  filterCondition,
+  payloadKey,
+  recordFilter,
+  validityConditions,
+} from "../../src/stores/qdrant-filter.js";
 
 describe("Qdrant filter translation", () => {
   it("always scopes by the user first, then validity, then the caller's filter", () => {
@@ -9,7 +15,9 @@ describe("Qdrant filter translation", () => {
       must: [
         { key: "userId", match: { value: "u1" } },
         { is_empty: { key: "validTo" } },
-        { should: [{ is_empty: { key: "expiresAt" } }, { key: "expiresAt", range: { gt: "2024-05-01T00:00:00.000Z" } }] },
+        {
+          should: [{ is_empty: { key: "expiresAt" } }, { key: "expiresAt", range: { gt: "2024-05-01T00:00:00.000Z" } }],
+        },
         { must: [{ key: "category", match: { value: "plan" } }] },
       ],
     });
@@ -70,7 +78,9 @@ describe("Qdrant filter translation", () => {
   });
 
   it("translates AND / OR / NOT into must / should / must_not", () => {
-    expect(filterCondition({ AND: [{ NOT: { category: "profile" } }, { OR: [{ threadId: "t2" }, { topic: "food" }] }] })).toEqual({
+    expect(
+      filterCondition({ AND: [{ NOT: { category: "profile" } }, { OR: [{ threadId: "t2" }, { topic: "food" }] }] }),
+    ).toEqual({
       must: [
         { must_not: [{ must: [{ key: "category", match: { value: "profile" } }] }] },
         {

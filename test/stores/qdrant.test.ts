@@ -47,7 +47,9 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
     it("an existing collection made for another embedding size is a clear error naming both sizes", async () => {
       const name = freshName();
       await openStore(name).init(DIMS);
-      const err = await openStore(name).init(16).catch((e: unknown) => e as Error);
+      const err = await openStore(name)
+        .init(16)
+        .catch((e: unknown) => e as Error);
       expect(err).toBeInstanceOf(Error);
       expect(err!.message).toMatch(new RegExp(`"${name}" holds 8-dimension vectors .* makes 16-dimension`));
       expect(err!.message).toMatch(/QDRANT_COLLECTION/);
@@ -60,9 +62,13 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       expect(info.config.params.vectors).toMatchObject({ dense: { size: DIMS, distance: "Cosine" } });
       expect(info.config.params.sparse_vectors).toMatchObject({ lexical: { modifier: "idf" } });
       expect(info.payload_schema.userId).toMatchObject({ data_type: "keyword", params: { is_tenant: true } });
-      for (const f of ["createdAt", "eventTime", "validFrom", "validTo"]) expect(info.payload_schema[f]?.data_type).toBe("datetime");
-      for (const f of ["category", "threadId", "sourceId", "hash"]) expect(info.payload_schema[f]?.data_type).toBe("keyword");
-      expect((await client.getCollection(`${name}_history`)).payload_schema.userId).toMatchObject({ params: { is_tenant: true } });
+      for (const f of ["createdAt", "eventTime", "validFrom", "validTo"])
+        expect(info.payload_schema[f]?.data_type).toBe("datetime");
+      for (const f of ["category", "threadId", "sourceId", "hash"])
+        expect(info.payload_schema[f]?.data_type).toBe("keyword");
+      expect((await client.getCollection(`${name}_history`)).payload_schema.userId).toMatchObject({
+        params: { is_tenant: true },
+      });
       // Memory updates wait in the update queue, not in Qdrant.
       expect((await client.collectionExists(`${name}_pending`)).exists).toBe(false);
     });
@@ -76,7 +82,14 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       const user = newUser();
       const steps = [
         [ahead, historyEntry(user, "m", { operation: "ADD", newText: "I live in Lisbon." })],
-        [behind, historyEntry(user, "m", { operation: "SUPERSEDE", oldText: "I live in Lisbon.", newText: "I live in Porto." })],
+        [
+          behind,
+          historyEntry(user, "m", {
+            operation: "SUPERSEDE",
+            oldText: "I live in Lisbon.",
+            newText: "I live in Porto.",
+          }),
+        ],
         [ahead, historyEntry(user, "m", { operation: "DELETE", oldText: "I live in Lisbon.", newText: null })],
         [behind, historyEntry(user, "m", { operation: "ADD", newText: "I live in Braga." })],
       ] as const;
@@ -86,7 +99,7 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       // Another user's lines do not lift this user's numbers, nor the other way round.
       const other = newUser();
       await behind.appendHistory([historyEntry(other, "m")]);
-      expect((await behind.history(other, "m"))).toHaveLength(1);
+      expect(await behind.history(other, "m")).toHaveLength(1);
     });
 
     it("hands over the pending updates an older version kept in Qdrant once, then drops their collection", async () => {
@@ -116,7 +129,11 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
         users.map((u, i) =>
           store.put(
             sharedIds.map((id, k) =>
-              memory(u, `secret ${i} of kind ${k} zebra`, { id, hash: `hash-${k}`, metadata: { userId: users[(i + 1) % 50], user_id: users[0] } }),
+              memory(u, `secret ${i} of kind ${k} zebra`, {
+                id,
+                hash: `hash-${k}`,
+                metadata: { userId: users[(i + 1) % 50], user_id: users[0] },
+              }),
             ),
             [axis(0), axis(1), axis(2)],
           ),
@@ -129,7 +146,13 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
         expect(await store.count(u)).toBe(3);
         expect(own((await store.get(u, "shared-1"))!)).toBe(true);
         expect(own((await store.getByHashes(u, ["hash-2"]))[0])).toBe(true);
-        const hits = await store.search({ userId: u, vector: axis(0), terms: tokenize("secret zebra"), validity: { kind: "all" }, limit: 50 });
+        const hits = await store.search({
+          userId: u,
+          vector: axis(0),
+          terms: tokenize("secret zebra"),
+          validity: { kind: "all" },
+          limit: 50,
+        });
         expect(hits).toHaveLength(3);
         expect(hits.every((h) => own(h.record))).toBe(true);
         // Metadata naming another user is only metadata: it neither widens nor moves the scope.
@@ -170,7 +193,13 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
 
       const second = openStore(name);
       expect(await second.get(user, r.id)).toEqual(r);
-      const hits = await second.search({ userId: user, vector: axis(3), terms: tokenize("Nautilus"), validity: { kind: "current" }, limit: 5 });
+      const hits = await second.search({
+        userId: user,
+        vector: axis(3),
+        terms: tokenize("Nautilus"),
+        validity: { kind: "current" },
+        limit: 5,
+      });
       expect(hits[0]).toMatchObject({ record: r, denseRank: 1, lexicalRank: 1 });
       expect(await second.history(user, r.id)).toHaveLength(1);
       await expect(second.put([r], [[1, 2]])).rejects.toThrow(/2 dimensions, the store was set up for 8/);
@@ -187,11 +216,16 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       const count = (filter: object) => store.list(user, { filter: filter as never }).then(idSet);
       expect(await count({ eventTime: { gte: "2024-03-08", lt: "2024-03-09" } })).toEqual(idSet([a]));
       expect(await count({ eventTime: null })).toEqual(idSet([b]));
-      expect(await count({ createdAt: { gte: "2024" , lt: "2025" } })).toEqual(idSet([a, b]));
+      expect(await count({ createdAt: { gte: "2024", lt: "2025" } })).toEqual(idSet([a, b]));
       expect(await count({ time: { gte: "2024-03-09" } })).toEqual(idSet([b, c]));
       expect(await count({ createdAt: "2024-03-09T12:00:00.000Z" })).toEqual(idSet([b]));
       // The engine's period filter: event time in range, or no event time and stated in range.
-      const period = { OR: [{ eventTime: { gte: "2024-03-01", lt: "2024-04-01" } }, { AND: [{ eventTime: null }, { createdAt: { gte: "2024-03-01", lt: "2024-04-01" } }] }] };
+      const period = {
+        OR: [
+          { eventTime: { gte: "2024-03-01", lt: "2024-04-01" } },
+          { AND: [{ eventTime: null }, { createdAt: { gte: "2024-03-01", lt: "2024-04-01" } }] },
+        ],
+      };
       expect(await count(period)).toEqual(idSet([a, b]));
       // An offset is compared as an instant: 2024-12-31T23:00+02:00 is 21:00 UTC.
       expect(await count({ eventTime: { gte: "2024-12-31T22:00:00Z" } })).toEqual(new Set());
@@ -201,15 +235,28 @@ describe.skipIf(!QDRANT_URL)("Qdrant memory store (real server)", () => {
       const user = newUser();
       const store = openStore();
       await store.init(DIMS);
-      const same = Array.from({ length: 30 }, (_, i) => memory(user, `tie ${i}`, { createdAt: "2024-06-01T00:00:00.000Z" }));
-      const older = Array.from({ length: 10 }, (_, i) => memory(user, `old ${i}`, { createdAt: `2024-01-${String(i + 10)}T00:00:00.000Z` }));
+      const same = Array.from({ length: 30 }, (_, i) =>
+        memory(user, `tie ${i}`, { createdAt: "2024-06-01T00:00:00.000Z" }),
+      );
+      const older = Array.from({ length: 10 }, (_, i) =>
+        memory(user, `old ${i}`, { createdAt: `2024-01-${String(i + 10)}T00:00:00.000Z` }),
+      );
       const newest = memory(user, "newest", { createdAt: "2024-07-01T00:00:00.000Z" });
       const all = [...same, ...older, newest];
-      await store.put(all, all.map((_, i) => mix([i % DIMS, 1])));
+      await store.put(
+        all,
+        all.map((_, i) => mix([i % DIMS, 1])),
+      );
       const full = await store.list(user);
       expect(ids(full)[0]).toBe(newest.id);
       expect(ids(full.slice(1, 31))).toEqual(ids(same).sort());
-      for (const [offset, limit] of [[0, 5], [3, 10], [25, 10], [38, 10], [41, 3]]) {
+      for (const [offset, limit] of [
+        [0, 5],
+        [3, 10],
+        [25, 10],
+        [38, 10],
+        [41, 3],
+      ]) {
         expect(ids(await store.list(user, { offset, limit }))).toEqual(ids(full.slice(offset, offset + limit)));
       }
     });

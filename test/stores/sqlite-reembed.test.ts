@@ -11,7 +11,8 @@ const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** A 3-dimensional "model": coffee texts on one axis, the rest on another. */
-const embedSmall = (texts: string[]) => Promise.resolve(texts.map((t) => (t.includes("coffee") ? [1, 0, 0] : [0, 1, 0])));
+const embedSmall = (texts: string[]) =>
+  Promise.resolve(texts.map((t) => (t.includes("coffee") ? [1, 0, 0] : [0, 1, 0])));
 
 async function filledStore(users: string[], perUser: number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "reembed-"));
@@ -20,8 +21,13 @@ async function filledStore(users: string[], perUser: number): Promise<string> {
   const store = new SqliteMemoryStore(path);
   await store.init(DIMS);
   for (const user of users) {
-    const records = Array.from({ length: perUser }, (_, i) => memory(user, i === 0 ? "drinks coffee daily" : `note ${i}`));
-    await store.put(records, records.map((_, i) => axis(i % DIMS)));
+    const records = Array.from({ length: perUser }, (_, i) =>
+      memory(user, i === 0 ? "drinks coffee daily" : `note ${i}`),
+    );
+    await store.put(
+      records,
+      records.map((_, i) => axis(i % DIMS)),
+    );
   }
   await store.close();
   return path;
@@ -32,7 +38,13 @@ describe("reembedSqliteStore", () => {
     const [alice, bob] = [newUser("alice"), newUser("bob")];
     const path = await filledStore([alice, bob], 10);
     const progress: number[] = [];
-    const result = await reembedSqliteStore(path, { model: "test:small", dims: 3, embed: embedSmall, batchSize: 4, onProgress: (d) => progress.push(d) });
+    const result = await reembedSqliteStore(path, {
+      model: "test:small",
+      dims: 3,
+      embed: embedSmall,
+      batchSize: 4,
+      onProgress: (d) => progress.push(d),
+    });
     expect(result).toMatchObject({ embedded: 20, resumed: 0, total: 20, dims: 3 });
     expect(progress.at(-1)).toBe(20);
 
@@ -43,15 +55,21 @@ describe("reembedSqliteStore", () => {
     expect(hits[0].record.text).toBe("drinks coffee daily");
     expect(hits[0].record.userId).toBe(bob);
     // The lexical index is untouched.
-    expect((await store.search({ userId: alice, terms: tokenize("coffee"), validity: { kind: "current" }, limit: 5 })).length).toBe(1);
+    expect(
+      (await store.search({ userId: alice, terms: tokenize("coffee"), validity: { kind: "current" }, limit: 5 }))
+        .length,
+    ).toBe(1);
     await store.close();
   });
 
   it("goes on where a stopped run stopped, embedding nothing twice", async () => {
     const path = await filledStore([newUser(), newUser()], 9);
     let calls = 0;
-    const failing = (texts: string[]) => (++calls === 3 ? Promise.reject(new Error("model went away")) : embedSmall(texts));
-    await expect(reembedSqliteStore(path, { model: "test:small", dims: 3, embed: failing, batchSize: 4 })).rejects.toThrow(/model went away/);
+    const failing = (texts: string[]) =>
+      ++calls === 3 ? Promise.reject(new Error("model went away")) : embedSmall(texts);
+    await expect(
+      reembedSqliteStore(path, { model: "test:small", dims: 3, embed: failing, batchSize: 4 }),
+    ).rejects.toThrow(/model went away/);
     const embeddedTexts: string[] = [];
     const counting = (texts: string[]) => (embeddedTexts.push(...texts), embedSmall(texts));
     const result = await reembedSqliteStore(path, { model: "test:small", dims: 3, embed: counting, batchSize: 4 });
@@ -62,9 +80,13 @@ describe("reembedSqliteStore", () => {
   it("re-embeds one user when the size stays, and refuses one user when it changes", async () => {
     const [alice, bob] = [newUser(), newUser()];
     const path = await filledStore([alice, bob], 5);
-    await expect(reembedSqliteStore(path, { model: "test:small", dims: 3, embed: embedSmall, userId: alice })).rejects.toThrow(/every user at once \(--all\)/);
+    await expect(
+      reembedSqliteStore(path, { model: "test:small", dims: 3, embed: embedSmall, userId: alice }),
+    ).rejects.toThrow(/every user at once \(--all\)/);
     const same = (texts: string[]) => Promise.resolve(texts.map(() => axis(7)));
-    expect(await reembedSqliteStore(path, { model: "test:same", dims: DIMS, embed: same, userId: alice })).toMatchObject({ embedded: 5, total: 5 });
+    expect(
+      await reembedSqliteStore(path, { model: "test:same", dims: DIMS, embed: same, userId: alice }),
+    ).toMatchObject({ embedded: 5, total: 5 });
     const store = new SqliteMemoryStore(path);
     await store.init(DIMS);
     const aliceHits = await store.search({ userId: alice, vector: axis(7), validity: { kind: "current" }, limit: 5 });
@@ -75,6 +97,8 @@ describe("reembedSqliteStore", () => {
   });
 
   it("says so when there is no store to re-embed", async () => {
-    await expect(reembedSqliteStore(join(tmpdir(), "no-such-dir", "memory.db"), { model: "m", dims: 3, embed: embedSmall })).rejects.toThrow(/No memory store at/);
+    await expect(
+      reembedSqliteStore(join(tmpdir(), "no-such-dir", "memory.db"), { model: "m", dims: 3, embed: embedSmall }),
+    ).rejects.toThrow(/No memory store at/);
   });
 });

@@ -32,7 +32,12 @@ describe("UserSnapshot", () => {
     snap.remove(4);
     const period = { gte: day(30), lt: day(70) };
     const ids: MemoryFilter = { id: { in: ["m010", "m011", "m050", "m051", "nope"] } };
-    const filters: (MemoryFilter | undefined)[] = [undefined, { category: "preference" }, ids, { AND: [ids, { category: "preference" }] }];
+    const filters: (MemoryFilter | undefined)[] = [
+      undefined,
+      { category: "preference" },
+      ids,
+      { AND: [ids, { category: "preference" }] },
+    ];
     const validities = [{ kind: "current", now: day(60) }, { kind: "asOf", time: day(45) }, { kind: "all" }] as const;
     for (const validity of validities) {
       for (const withPeriod of [false, true]) {
@@ -50,7 +55,6 @@ describe("UserSnapshot", () => {
     }
   });
 
-
   it("stays equal to a fresh build through upserts, replacements and removals", () => {
     const user = "u";
     const live = new Map<number, { id: string; vector: number[] }>();
@@ -64,7 +68,12 @@ describe("UserSnapshot", () => {
         live.delete(seq);
       } else {
         const entry = { id: `m${seq}`, vector: seededVector(step) };
-        snap.upsert(seq, memory(user, `text word${step}`, { id: entry.id }), bytes(entry.vector), tokens(`text word${step}`));
+        snap.upsert(
+          seq,
+          memory(user, `text word${step}`, { id: entry.id }),
+          bytes(entry.vector),
+          tokens(`text word${step}`),
+        );
         live.set(seq, entry);
       }
     }
@@ -85,14 +94,30 @@ describe("UserSnapshot", () => {
 
   it("reuses a query's scores for a second filter, and never after the data changed", () => {
     const snap = UserSnapshot.fromRows(0, [], DIMS);
-    for (let i = 0; i < 50; i++) snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)), tokens(`t${i}`));
+    for (let i = 0; i < 50; i++)
+      snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)), tokens(`t${i}`));
     const query = seededVector(4242);
     const ids = (ranked: { position: number }[]) => ranked.map((c) => snap.records[c.position].id);
     const best = ids(snap.denseRanking(query, 5, where(snap)));
-    const evenOnly = ids(snap.denseRanking(query, 5, where(snap, (i) => i % 2 === 0)));
+    const evenOnly = ids(
+      snap.denseRanking(
+        query,
+        5,
+        where(snap, (i) => i % 2 === 0),
+      ),
+    );
     const fresh = UserSnapshot.fromRows(0, [], DIMS);
-    for (let i = 0; i < 50; i++) fresh.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)), tokens(`t${i}`));
-    expect(evenOnly).toEqual(ids(fresh.denseRanking([...query], 5, where(fresh, (i) => i % 2 === 0))));
+    for (let i = 0; i < 50; i++)
+      fresh.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(seededVector(i)), tokens(`t${i}`));
+    expect(evenOnly).toEqual(
+      ids(
+        fresh.denseRanking(
+          [...query],
+          5,
+          where(fresh, (i) => i % 2 === 0),
+        ),
+      ),
+    );
     // The best record becomes the query itself's opposite: the cached scores must not be reused.
     const top = snap.records.findIndex((r) => r.id === best[0]);
     snap.upsert(top, memory("u", "changed", { id: best[0] }), bytes(query.map((x) => -x)), tokens("changed"));
@@ -104,11 +129,13 @@ describe("UserSnapshot", () => {
     const k = 10;
     // 64 dimensions: the store's tests use 8, too few bits to tell vectors apart.
     const D = 64;
-    const vec = (seed: number) => Array.from({ length: D }, (_, j) => ((Math.sin(seed * 12.9898 + j * 78.233) * 43758.5453) % 1));
+    const vec = (seed: number) =>
+      Array.from({ length: D }, (_, j) => (Math.sin(seed * 12.9898 + j * 78.233) * 43758.5453) % 1);
     const n = BIT_PICK_FACTOR * k * 4;
     const build = (vectorOf: (i: number) => number[]) => {
       const snap = UserSnapshot.fromRows(0, [], D);
-      for (let i = 0; i < n; i++) snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(vectorOf(i)), tokens(`t${i}`));
+      for (let i = 0; i < n; i++)
+        snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(vectorOf(i)), tokens(`t${i}`));
       return snap;
     };
     const exactTop = (snap: UserSnapshot, query: number[], accept: (i: number) => boolean) => {

@@ -56,12 +56,26 @@ describe("a memory store written before versioned migrations", () => {
     await store.init(DIMS);
 
     const db = rawDb(path);
-    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SCHEMA_VERSION));
-    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('entities', 'memory_entities', 'entity_relations')").pluck().get()).toBe(3);
-    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('user_profiles', 'user_questions')").pluck().get()).toBe(2);
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(
+      String(SCHEMA_VERSION),
+    );
+    expect(
+      db
+        .prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('entities', 'memory_entities', 'entity_relations')")
+        .pluck()
+        .get(),
+    ).toBe(3);
+    expect(
+      db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('user_profiles', 'user_questions')").pluck().get(),
+    ).toBe(2);
 
     const all = { validity: { kind: "all" } as const };
-    expect(texts(await store.list("alice", all))).toEqual(["Alice lived in Porto", "Alice lives in Lisbon", "Alice works as a nurse", "爱丽丝喜欢吃火锅"]);
+    expect(texts(await store.list("alice", all))).toEqual([
+      "Alice lived in Porto",
+      "Alice lives in Lisbon",
+      "Alice works as a nurse",
+      "爱丽丝喜欢吃火锅",
+    ]);
     expect(texts(await store.list("alice"))).toHaveLength(4);
     expect(await store.count("alice", { validity: { kind: "current" } })).toBe(3);
     expect(texts(await store.list("bob", all))).toEqual(["Bob has a dog named Rex", "Bob plans a trip to Osaka"]);
@@ -71,22 +85,34 @@ describe("a memory store written before versioned migrations", () => {
     const porto = await store.get("alice", "a-porto");
     expect(porto).toMatchObject({ validTo: "2024-05-02T12:00:00.000Z", supersededBy: "a-lisbon", category: "profile" });
     expect(await store.get("alice", "a-nurse")).toMatchObject({ metadata: { source: "chat" } });
-    expect(await store.get("alice", "a-hotpot")).toMatchObject({ eventTime: "2024-04-19", threadId: "t-1", sourceId: "s-1" });
+    expect(await store.get("alice", "a-hotpot")).toMatchObject({
+      eventTime: "2024-04-19",
+      threadId: "t-1",
+      sourceId: "s-1",
+    });
     expect((await store.history("alice", "a-porto")).map((h) => [h.id, h.operation, h.oldText, h.newText])).toEqual([
       ["h1", "ADD", null, "Alice lived in Porto"],
       ["h5", "SUPERSEDE", "Alice lived in Porto", "Alice lives in Lisbon"],
     ]);
     expect((await store.history("bob", "b-dog")).map((h) => h.id)).toEqual(["h6"]);
 
-    const search = (q: Partial<StoreSearchQuery>) => store.search({ userId: "alice", validity: { kind: "current" }, limit: 3, ...q });
+    const search = (q: Partial<StoreSearchQuery>) =>
+      store.search({ userId: "alice", validity: { kind: "current" }, limit: 3, ...q });
     expect((await search({ vector: axis(0) }))[0].record.id).toBe("a-lisbon");
     expect((await search({ vector: axis(1), terms: tokenize("nurse") }))[0].record.id).toBe("a-nurse");
     expect((await search({ terms: tokenize("火锅") })).map((h) => h.record.id)).toEqual(["a-hotpot"]);
     expect((await search({ vector: axis(2) })).map((h) => h.record.id)).not.toContain("a-porto");
     expect((await search({ vector: axis(2), validity: { kind: "all" } }))[0].record.id).toBe("a-porto");
     // Bob's dog has Alice's Lisbon vector: each sees only their own.
-    expect((await store.search({ userId: "bob", vector: axis(0), validity: { kind: "current" }, limit: 5 })).map((h) => h.record.id)).toEqual(["b-dog", "b-osaka"]);
-    expect((await store.search({ userId: "carol", vector: seededVector(5), validity: { kind: "current" }, limit: 1 }))[0].record.id).toBe("c-4");
+    expect(
+      (await store.search({ userId: "bob", vector: axis(0), validity: { kind: "current" }, limit: 5 })).map(
+        (h) => h.record.id,
+      ),
+    ).toEqual(["b-dog", "b-osaka"]);
+    expect(
+      (await store.search({ userId: "carol", vector: seededVector(5), validity: { kind: "current" }, limit: 1 }))[0]
+        .record.id,
+    ).toBe("c-4");
   });
 
   it("gives every memory the feedback, use and expiry fields at their defaults (lasting, weight 1, never used), and stores them from then on", async () => {
@@ -106,7 +132,11 @@ describe("a memory store written before versioned migrations", () => {
     closing.push(reopened);
     await reopened.init(DIMS);
     expect(await reopened.get("alice", "a-nurse")).toMatchObject({ weight: 0.8, useCount: 0 });
-    expect(await reopened.get("alice", "a-lisbon")).toMatchObject({ weight: 1, useCount: 1, lastUsedAt: "2024-06-01T00:00:00.000Z" });
+    expect(await reopened.get("alice", "a-lisbon")).toMatchObject({
+      weight: 1,
+      useCount: 1,
+      lastUsedAt: "2024-06-01T00:00:00.000Z",
+    });
   });
 
   it("keeps writing and searching the upgraded file like a new one", async () => {
@@ -122,7 +152,9 @@ describe("a memory store written before versioned migrations", () => {
     const entities = new SqliteEntityStore(path);
     closing.push(entities);
     await entities.init();
-    await entities.putEntities([{ id: "e-cat", userId: "alice", name: "cat", kind: "pet", aliases: [], createdAt: "2024", updatedAt: "2024" }]);
+    await entities.putEntities([
+      { id: "e-cat", userId: "alice", name: "cat", kind: "pet", aliases: [], createdAt: "2024", updatedAt: "2024" },
+    ]);
     expect((await entities.entities("alice")).map((e) => e.name)).toEqual(["cat"]);
     const profiles = new SqliteProfileStore(path);
     closing.push(profiles);
@@ -138,7 +170,9 @@ describe("a memory store written before versioned migrations", () => {
     const store = new SqliteMemoryStore(path);
     closing.push(store);
     await expect(store.init(DIMS)).rejects.toThrow(
-      new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this build reads \\(${SCHEMA_VERSION}\\): upgrade memory chat, or point DATA_DIR`),
+      new RegExp(
+        `schema version ${SCHEMA_VERSION + 1}, newer than this build reads \\(${SCHEMA_VERSION}\\): upgrade memory chat, or point DATA_DIR`,
+      ),
     );
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'entities'").pluck().get()).toBe(0);
   });
@@ -157,7 +191,11 @@ describe("an update queue written before versioned migrations", () => {
     const queue = new SqliteJobQueue(path);
     closing.push(queue);
     expect((await queue.get("job-alice"))?.state).toBe("done");
-    expect(await queue.get("job-bob")).toMatchObject({ state: "queued", userId: "bob", payload: { input: [{ role: "user", content: "I have a dog" }] } });
+    expect(await queue.get("job-bob")).toMatchObject({
+      state: "queued",
+      userId: "bob",
+      payload: { input: [{ role: "user", content: "I have a dog" }] },
+    });
     expect(rawDb(path).pragma("user_version", { simple: true })).toBe(QUEUE_MIGRATIONS.length);
   });
 

@@ -14,4 +14,3 @@ for (let i = 0; i < count; i++) {
   process.stdout.write(`committed ${i}\n`);
 }
 await store.close();
-

@@ -47,7 +47,9 @@ describe("SqliteMemoryStore on disk", () => {
     child.stderr!.on("data", (d) => (stderr += d));
     const exited = new Promise<void>((ok, fail) =>
       child.on("exit", (code, signal) =>
-        code === 0 || signal === "SIGKILL" ? ok() : fail(new Error(`writer ${tag} exited with ${code ?? signal}: ${stderr}`)),
+        code === 0 || signal === "SIGKILL"
+          ? ok()
+          : fail(new Error(`writer ${tag} exited with ${code ?? signal}: ${stderr}`)),
       ),
     );
     return { child, exited };
@@ -59,8 +61,12 @@ describe("SqliteMemoryStore on disk", () => {
     const store = await open(path);
     const old = [pendingUpdate(user), pendingUpdate(user, { payload: { n: 2 } })];
     const db = new Database(path);
-    db.exec("CREATE TABLE pending (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, payload TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, created_at TEXT NOT NULL)");
-    const insert = db.prepare("INSERT INTO pending (id, user_id, payload, error, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    db.exec(
+      "CREATE TABLE pending (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, payload TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, created_at TEXT NOT NULL)",
+    );
+    const insert = db.prepare(
+      "INSERT INTO pending (id, user_id, payload, error, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    );
     for (const p of old) insert.run(p.id, p.userId, JSON.stringify(p.payload), p.error, p.attempts, p.createdAt);
     db.close();
     expect(await store.legacyPending()).toEqual(old);
@@ -85,7 +91,13 @@ describe("SqliteMemoryStore on disk", () => {
     const again = await open(path);
     expect(await again.get(user, r.id)).toEqual(r);
     expect(await again.history(user, r.id)).toEqual([h]);
-    const hits = await again.search({ userId: user, vector: axis(3), terms: tokenize("bees"), validity: { kind: "current" }, limit: 5 });
+    const hits = await again.search({
+      userId: user,
+      vector: axis(3),
+      terms: tokenize("bees"),
+      validity: { kind: "current" },
+      limit: 5,
+    });
     expect(hits.map((x) => x.record)).toEqual([r]);
     expect(hits[0]).toMatchObject({ denseRank: 1, lexicalRank: 1 });
 
@@ -102,7 +114,10 @@ describe("SqliteMemoryStore on disk", () => {
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
       const meta = Object.fromEntries(
-        (db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((m) => [m.key, m.value]),
+        (db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((m) => [
+          m.key,
+          m.value,
+        ]),
       );
       expect(meta).toEqual({ schema_version: String(SCHEMA_VERSION), dims: String(DIMS) });
     } finally {
@@ -132,8 +147,21 @@ describe("SqliteMemoryStore on disk", () => {
       for (const table of ["memories", "history"]) expect(rowsOf(table, user)).toBe(0);
       // No other table holds what a user wrote (the lexical tokens are a column of memories; the
       // memory map and the profile tables are their own stores', erased by the engine's forgetUser).
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-      expect(tables).toEqual(["entities", "entity_relations", "history", "memories", "memory_entities", "meta", "user_profiles", "user_questions", "user_versions"]);
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .pluck()
+        .all();
+      expect(tables).toEqual([
+        "entities",
+        "entity_relations",
+        "history",
+        "memories",
+        "memory_entities",
+        "meta",
+        "user_profiles",
+        "user_questions",
+        "user_versions",
+      ]);
       expect(db.prepare("SELECT count(*) FROM memories WHERE tokens LIKE '%private%'").pluck().get()).toBe(1);
       expect(rowsOf("memories", other)).toBe(1);
     } finally {
@@ -145,7 +173,13 @@ describe("SqliteMemoryStore on disk", () => {
     const path = newFile();
     const user = newUser();
     const [mine, theirs] = [await open(path), await open(path)];
-    const query = { userId: user, vector: axis(0), terms: tokenize("otter"), validity: { kind: "current" } as const, limit: 10 };
+    const query = {
+      userId: user,
+      vector: axis(0),
+      terms: tokenize("otter"),
+      validity: { kind: "current" } as const,
+      limit: 10,
+    };
     await mine.put([memory(user, "first otter")], [axis(0)]);
     const loads = vi.spyOn(UserSnapshot, "fromRows");
     try {
@@ -187,7 +221,9 @@ describe("SqliteMemoryStore on disk", () => {
     const store = await open(path);
     const own = memory(user, "written by the parent process");
     await store.put([own], [axis(0)]);
-    expect((await store.search({ userId: user, vector: axis(0), validity: { kind: "current" }, limit: 5 })).length).toBe(1);
+    expect(
+      (await store.search({ userId: user, vector: axis(0), validity: { kind: "current" }, limit: 5 })).length,
+    ).toBe(1);
 
     await startWriter(path, user, "child", 20).exited;
 

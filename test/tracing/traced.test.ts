@@ -22,7 +22,15 @@ import { startLangSmithStandIn, type LangSmithStandIn } from "../helpers/langsmi
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
 import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
 
-const TRACING_ENV = ["LANGSMITH_TRACING", "LANGSMITH_TRACING_V2", "LANGCHAIN_TRACING_V2", "LANGCHAIN_TRACING", "LANGSMITH_ENDPOINT", "LANGSMITH_API_KEY", "LANGSMITH_PROJECT"];
+const TRACING_ENV = [
+  "LANGSMITH_TRACING",
+  "LANGSMITH_TRACING_V2",
+  "LANGCHAIN_TRACING_V2",
+  "LANGCHAIN_TRACING",
+  "LANGSMITH_ENDPOINT",
+  "LANGSMITH_API_KEY",
+  "LANGSMITH_PROJECT",
+];
 
 describe("tracing the engine's steps to LangSmith", () => {
   let langsmith: LangSmithStandIn;
@@ -40,13 +48,28 @@ describe("tracing the engine's steps to LangSmith", () => {
     dir = mkdtempSync(join(tmpdir(), "tracing-"));
     store = new SqliteMemoryStore(join(dir, "memory.db"));
     const model = new ScriptedChatModel((kind) =>
-      kind === "extract" ? JSON.stringify({ facts: [{ text: "Plays the cello", category: "skill", about: "user", eventTime: null, forget: false }] }) : JSON.stringify({ decisions: [] }),
+      kind === "extract"
+        ? JSON.stringify({
+            facts: [{ text: "Plays the cello", category: "skill", about: "user", eventTime: null, forget: false }],
+          })
+        : JSON.stringify({ decisions: [] }),
     );
-    engine = new MemoryEngine({ store, embeddings: new SyntheticEmbeddings({ vectorSize: 16 }), dims: 16, chatModel: model, halfLifeDays: 0 });
+    engine = new MemoryEngine({
+      store,
+      embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
+      dims: 16,
+      chatModel: model,
+      halfLifeDays: 0,
+    });
     await engine.add("", {
       userId: "alice",
       infer: false,
-      facts: ["I am allergic to peanuts", "My sister lives in Lisbon", "I drink green tea", "Peanut butter is banned at home"].map((text) => ({ text })),
+      facts: [
+        "I am allergic to peanuts",
+        "My sister lives in Lisbon",
+        "I drink green tea",
+        "Peanut butter is banned at home",
+      ].map((text) => ({ text })),
     });
   });
 
@@ -73,9 +96,17 @@ describe("tracing the engine's steps to LangSmith", () => {
     expect(search.inputs).toMatchObject({ query: "allergic to peanuts", userId: "alice", limit: 3 });
     // The weights and ranks the caller got are the ones the trace shows.
     expect(search.outputs!.fusion).toEqual(hits[0].fusion);
-    expect(search.outputs!.fusion).toEqual(expect.objectContaining({ dense: expect.any(Number), lexical: expect.any(Number), coverage: 1 }));
+    expect(search.outputs!.fusion).toEqual(
+      expect.objectContaining({ dense: expect.any(Number), lexical: expect.any(Number), coverage: 1 }),
+    );
     expect(search.outputs!.hits).toEqual(
-      hits.map((h) => ({ id: h.memory.id, text: h.memory.text, score: h.score, denseRank: h.denseRank ?? null, lexicalRank: h.lexicalRank ?? null })),
+      hits.map((h) => ({
+        id: h.memory.id,
+        text: h.memory.text,
+        score: h.score,
+        denseRank: h.denseRank ?? null,
+        lexicalRank: h.lexicalRank ?? null,
+      })),
     );
     expect(search.outputs!.hits[0].text).toBe("I am allergic to peanuts");
     expect(search.outputs!.hits[0].lexicalRank).toBe(1);
@@ -116,12 +147,17 @@ describe("tracing the engine's steps to LangSmith", () => {
     const worker = new MemoryWorker({ memory: async () => engine, queue, logger: silentLogger, pollMs: 20 });
     worker.start();
     try {
-      const outcome = await worker.run([{ role: "user", content: "I play the cello, still." }], { userId: "alice", sourceId: "m-cello-2" });
+      const outcome = await worker.run([{ role: "user", content: "I play the cello, still." }], {
+        userId: "alice",
+        sourceId: "m-cello-2",
+      });
       expect(outcome.status).toBe("stored");
       const job = await langsmith.ended("memory job");
       expect(job.inputs).toMatchObject({ jobId: outcome.jobId, userId: "alice", attempts: 1 });
       expect(job.outputs!.changes).toEqual(outcome.changes);
-      const updates = [...langsmith.runs.values()].filter((r) => r.name === "memory update" && r.parent_run_id === job.id);
+      const updates = [...langsmith.runs.values()].filter(
+        (r) => r.name === "memory update" && r.parent_run_id === job.id,
+      );
       expect(updates).toHaveLength(1);
     } finally {
       await worker.close();
@@ -134,10 +170,14 @@ describe("tracing the engine's steps to LangSmith", () => {
     const { deps, engine: graphEngine } = makeTestDeps();
     await graphEngine.add("", { userId: "ana", infer: false, facts: [{ text: "Favourite colour is green" }] });
     const graph = compileTestGraph(deps);
-    await graph.invoke({ messages: [new HumanMessage("What is my favourite colour?")] }, { configurable: { thread_id: "traced" }, context: runContext({ userId: "ana" }) });
+    await graph.invoke(
+      { messages: [new HumanMessage("What is my favourite colour?")] },
+      { configurable: { thread_id: "traced" }, context: runContext({ userId: "ana" }) },
+    );
     const deadline = Date.now() + 15_000;
     const node = () => [...langsmith.runs.values()].find((r) => r.name === "retrieveMemories");
-    const search = () => [...langsmith.runs.values()].find((r) => r.name === "memory search" && r.inputs?.userId === "ana" && r.outputs);
+    const search = () =>
+      [...langsmith.runs.values()].find((r) => r.name === "memory search" && r.inputs?.userId === "ana" && r.outputs);
     while (!(node() && search()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(node(), "the node's run").toBeDefined();
     expect(search()!.parent_run_id).toBe(node()!.id);

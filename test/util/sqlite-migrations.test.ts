@@ -37,7 +37,9 @@ const steps = [
 ];
 
 const tables = (db: Database.Database) =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+    (t) => t.name,
+  );
 
 describe("migrate", () => {
   it("applies every step to a new file, in order, and records the newest version", () => {

@@ -20,7 +20,10 @@ class NeverCalledChatModel extends BaseChatModel {
 
 interface Mem0Memory {
   add(text: string, options: { userId: string; metadata: Record<string, unknown>; infer: boolean }): Promise<unknown>;
-  search(query: string, options: { filters: { user_id: string }; topK: number }): Promise<{ results: { memory: string; metadata?: Record<string, unknown> }[] }>;
+  search(
+    query: string,
+    options: { filters: { user_id: string }; topK: number },
+  ): Promise<{ results: { memory: string; metadata?: Record<string, unknown> }[] }>;
 }
 
 /**
@@ -30,7 +33,8 @@ interface Mem0Memory {
  */
 export class Mem0System implements RetrievalSystem {
   readonly name = "mem0";
-  readonly description = "mem0ai/oss Memory: LangChain embedder (same embeddings), vector store \"memory\" (:memory:), infer: false, default search settings";
+  readonly description =
+    'mem0ai/oss Memory: LangChain embedder (same embeddings), vector store "memory" (:memory:), infer: false, default search settings';
 
   private constructor(
     private readonly memory: Mem0Memory,
@@ -61,7 +65,10 @@ export class Mem0System implements RetrievalSystem {
 
   async search(userId: string, question: string, k: number): Promise<RetrievedDoc[]> {
     const { results } = await this.memory.search(question, { filters: { user_id: userId }, topK: k });
-    return results.map((r) => ({ sourceIds: splitSourceIds(r.metadata?.dia_id as string | undefined), text: r.memory }));
+    return results.map((r) => ({
+      sourceIds: splitSourceIds(r.metadata?.dia_id as string | undefined),
+      text: r.memory,
+    }));
   }
 
   async close(): Promise<void> {

@@ -67,9 +67,17 @@ export class MemoryChatSystem implements RetrievalSystem {
 
   async search(userId: string, question: string, k: number, context: SearchContext): Promise<RetrievedDoc[]> {
     this.clock = context.now;
-    const hits = await this.engine.search(question, { userId, limit: k, now: context.now, timeAware: this.options.timeAware });
+    const hits = await this.engine.search(question, {
+      userId,
+      limit: k,
+      now: context.now,
+      timeAware: this.options.timeAware,
+    });
     if (this.options.useLimit) {
-      this.engine.noteUse(hits.slice(0, this.options.useLimit).map((h) => h.memory.id), { userId });
+      this.engine.noteUse(
+        hits.slice(0, this.options.useLimit).map((h) => h.memory.id),
+        { userId },
+      );
       // Recorded in the background, as in the chat; the next question comes after it.
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -16,11 +16,25 @@ export function makeAnswer(deps: GraphDeps) {
     const model = await deps.chatModel();
     const today = (deps.now?.() ?? new Date()).toISOString().slice(0, 10);
     const profile = profileBlock(state.profile ?? null, deps.defaults.profileTokenBudget);
-    const system = answerSystemPrompt(run.persona, state.memories ?? [], state.retrievalStatus !== "unavailable", today, profile);
+    const system = answerSystemPrompt(
+      run.persona,
+      state.memories ?? [],
+      state.retrievalStatus !== "unavailable",
+      today,
+      profile,
+    );
     // The memories in the prompt count as used (reinforcement); recorded in the background, never awaited.
-    if (state.memories?.length) (await deps.memory()).noteUse(state.memories.map((m) => m.id), { userId: run.userId });
+    if (state.memories?.length)
+      (await deps.memory()).noteUse(
+        state.memories.map((m) => m.id),
+        { userId: run.userId },
+      );
     const reply = await model.invoke(
-      [new SystemMessage(system), ...(state.recentMessages ?? []), new HumanMessage(state.rewrittenQuestion || state.question)],
+      [
+        new SystemMessage(system),
+        ...(state.recentMessages ?? []),
+        new HumanMessage(state.rewrittenQuestion || state.question),
+      ],
       config,
     );
     return { messages: [reply] };

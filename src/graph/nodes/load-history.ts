@@ -21,7 +21,9 @@ export function makeLoadHistory(deps: GraphDeps) {
     const messages = state.messages ?? [];
     const last = messages.at(-1);
     if (!last || !isHumanMessage(last)) {
-      throw new TurnInputError('A turn needs a new user message: send {"messages": [{"role": "user", "content": "..."}]}.');
+      throw new TurnInputError(
+        'A turn needs a new user message: send {"messages": [{"role": "user", "content": "..."}]}.',
+      );
     }
     const question = checkMessage(messageText(last), deps.defaults.maxMessageChars);
     return {
@@ -48,7 +50,8 @@ export function checkMessage(text: string, maxChars: number): string {
     );
   }
   if (hasLoneSurrogate(trimmed)) throw new TurnInputError("The message contains invalid Unicode (a lone surrogate).");
-  if (CONTROL_CHARS.test(trimmed)) throw new TurnInputError("The message contains control characters; remove them and resend.");
+  if (CONTROL_CHARS.test(trimmed))
+    throw new TurnInputError("The message contains control characters; remove them and resend.");
   return trimmed;
 }
 
@@ -68,5 +71,7 @@ export function recentWindow(messages: BaseMessage[], window: number, tokenBudge
 function previousUpdate(deps: GraphDeps, config: LangGraphRunnableConfig): ChatStateUpdate["previousMemoryUpdate"] {
   if (deps.memoryUpdateMode === "inline") return null;
   const last = deps.worker?.lastResultForThread(threadIdOf(config));
-  return last ? { jobId: last.jobId, status: last.status, changes: last.changes, ...(last.error ? { error: last.error } : {}) } : null;
+  return last
+    ? { jobId: last.jobId, status: last.status, changes: last.changes, ...(last.error ? { error: last.error } : {}) }
+    : null;
 }

@@ -10,7 +10,10 @@ import type { ChatStateType, ChatStateUpdate, RetrievedMemory } from "../state.j
  * answer can say so.
  */
 export function makeRetrieveMemories(deps: GraphDeps) {
-  return async function retrieveMemories(state: ChatStateType, config: LangGraphRunnableConfig): Promise<ChatStateUpdate> {
+  return async function retrieveMemories(
+    state: ChatStateType,
+    config: LangGraphRunnableConfig,
+  ): Promise<ChatStateUpdate> {
     const run = resolveRunSettings(config, deps.defaults);
     try {
       const engine = await deps.memory();

@@ -17,7 +17,10 @@ export const NO_STREAM = { tags: ["langsmith:nostream"] };
  * state; the turn never fails here.
  */
 export function makeRewriteQuestion(deps: GraphDeps) {
-  return async function rewriteQuestion(state: ChatStateType, config: LangGraphRunnableConfig): Promise<ChatStateUpdate> {
+  return async function rewriteQuestion(
+    state: ChatStateType,
+    config: LangGraphRunnableConfig,
+  ): Promise<ChatStateUpdate> {
     if (!state.recentMessages?.length) {
       return { rewrittenQuestion: state.question, rewriteFallback: null };
     }
@@ -26,12 +29,20 @@ export function makeRewriteQuestion(deps: GraphDeps) {
       .join("\n");
     try {
       const model = await deps.chatModel();
-      const signal = AbortSignal.any([AbortSignal.timeout(deps.defaults.rewriteTimeoutMs), ...(config.signal ? [config.signal] : [])]);
+      const signal = AbortSignal.any([
+        AbortSignal.timeout(deps.defaults.rewriteTimeoutMs),
+        ...(config.signal ? [config.signal] : []),
+      ]);
       const reply = await untilAborted(
-        model.invoke([new SystemMessage(REWRITE_SYSTEM), new HumanMessage(rewritePrompt(transcript, state.question))], { ...NO_STREAM, signal }),
+        model.invoke([new SystemMessage(REWRITE_SYSTEM), new HumanMessage(rewritePrompt(transcript, state.question))], {
+          ...NO_STREAM,
+          signal,
+        }),
         signal,
       );
-      const rewritten = messageText(reply).trim().replace(/^["“]|["”]$/g, "");
+      const rewritten = messageText(reply)
+        .trim()
+        .replace(/^["“]|["”]$/g, "");
       if (!rewritten) return { rewrittenQuestion: state.question, rewriteFallback: "empty rewrite" };
       const implausible = implausibleRewrite(state.question, rewritten);
       if (implausible) {

@@ -37,7 +37,11 @@ export function makeUpdateMemory(deps: GraphDeps) {
       }
       // Durable at once, stored after the run: the answer's stream ends now.
       const { jobId } = await deps.worker.enqueue(input, options);
-      return { memoryChanges: [], memoryJobId: jobId, memoryUpdateStatus: "scheduled: stored after the run; the next turn of this thread shows what changed" };
+      return {
+        memoryChanges: [],
+        memoryJobId: jobId,
+        memoryUpdateStatus: "scheduled: stored after the run; the next turn of this thread shows what changed",
+      };
     } catch (error) {
       // Invalid input, a closed worker or a queue that cannot be written: the turn still answers.
       const message = (error as Error).message;
@@ -64,7 +68,11 @@ export function jobStatus(result: MemoryJobResult): string {
 }
 
 /** No queue (graphs built by hand, unit tests): the update runs in the turn, nothing is kept for later. */
-async function updateWithoutQueue(deps: GraphDeps, input: { role: "user" | "assistant"; content: string }[], options: AddOptions): Promise<ChatStateUpdate> {
+async function updateWithoutQueue(
+  deps: GraphDeps,
+  input: { role: "user" | "assistant"; content: string }[],
+  options: AddOptions,
+): Promise<ChatStateUpdate> {
   try {
     const result = await (await deps.memory()).add(input, options);
     return { memoryChanges: result.changes, memoryUpdateStatus: "ok" };

@@ -11,7 +11,13 @@ import {
   EN_WORK_CUES,
 } from "./cues.js";
 import { hedgesOf, sentenceWideHedge } from "../slots/hedge.js";
-import { USER_ENTITY, type DetectedEntities, type EntityKind, type EntityMention, type RelationMention } from "./types.js";
+import {
+  USER_ENTITY,
+  type DetectedEntities,
+  type EntityKind,
+  type EntityMention,
+  type RelationMention,
+} from "./types.js";
 
 const sentences = new Intl.Segmenter("en", { granularity: "sentence" });
 const words = new Intl.Segmenter("en", { granularity: "word" });
@@ -60,8 +66,11 @@ export function detectEnglish(text: string, owner: string, known: (name: string)
       // "Melanie's kids": her role, the same entity as the "my kids" of her own lines.
       const kin = /['’]s$/u.test(raw) ? ws[i]?.text.toLowerCase() : undefined;
       const possessed = kin ? (EN_KIN[kin] ?? EN_PETS[kin]) : undefined;
-      if (possessed && text.slice(ws[i - 1].end, ws[i].start) === " ") entities.push(roleMention({ role: possessed, pet: !EN_KIN[kin!] }, name));
-      const atStart = seq[0] === ws[0] || (seq[0] === ws[1] && EN_NOT_NAMES.has(ws[0].text.toLowerCase()) && text.slice(ws[0].end, seq[0].start) === " ");
+      if (possessed && text.slice(ws[i - 1].end, ws[i].start) === " ")
+        entities.push(roleMention({ role: possessed, pet: !EN_KIN[kin!] }, name));
+      const atStart =
+        seq[0] === ws[0] ||
+        (seq[0] === ws[1] && EN_NOT_NAMES.has(ws[0].text.toLowerCase()) && text.slice(ws[0].end, seq[0].start) === " ");
       if (EN_NOT_NAMES.has(name.toLowerCase()) || name.length < 2) continue;
       if (atStart && !role && !known(name)) continue;
       // A quoted title ("Becoming Nicole") is a work: a book, a song, a game.
@@ -71,8 +80,10 @@ export function detectEnglish(text: string, owner: string, known: (name: string)
       if (role) relations.push(roleRelation(role, name, owner));
       // A question, a hypothetical or someone's words states no relation ("If I moved to Paris …").
       const states = hedgesOf(clauseAround(segment, seq[0].start - index)).length === 0;
-      if (states && kind === "place" && EN_LIVE_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "lives in", to: name });
-      if (states && kind === "organisation" && EN_WORK_CUES.some((c) => c.test(before))) relations.push({ from: owner, type: "works at", to: name });
+      if (states && kind === "place" && EN_LIVE_CUES.some((c) => c.test(before)))
+        relations.push({ from: owner, type: "lives in", to: name });
+      if (states && kind === "organisation" && EN_WORK_CUES.some((c) => c.test(before)))
+        relations.push({ from: owner, type: "works at", to: name });
     }
   }
   return { entities, relations };
@@ -107,7 +118,11 @@ function nameSequence(text: string, ws: Word[], i: number): Word[] {
     const gap = text.slice(seq[seq.length - 1].end, ws[j].start);
     if (gap !== " ") break;
     if (CAPITALISED.test(ws[j].text) && !EN_NOT_NAMES.has(ws[j].text.toLowerCase())) seq.push(ws[j]);
-    else if (NAME_JOINERS.has(ws[j].text) && CAPITALISED.test(ws[j + 1]?.text ?? "") && text.slice(ws[j].end, ws[j + 1].start) === " ") {
+    else if (
+      NAME_JOINERS.has(ws[j].text) &&
+      CAPITALISED.test(ws[j + 1]?.text ?? "") &&
+      text.slice(ws[j].end, ws[j + 1].start) === " "
+    ) {
       seq.push(ws[j], ws[j + 1]);
       j++;
     } else break;
@@ -147,7 +162,11 @@ function roleBefore(ws: Word[], i: number): Role | undefined {
   // The role noun itself at i ("my sister" with no name after it).
   const word = lower(i);
   const role = word && (EN_KIN[word] ?? EN_PETS[word]);
-  if (role && (lower(i - 1) === "my" || (lower(i - 2) === "my" && /^(little|older|younger|big|baby|new|two|best|old|late)$/.test(lower(i - 1) ?? "")))) {
+  if (
+    role &&
+    (lower(i - 1) === "my" ||
+      (lower(i - 2) === "my" && /^(little|older|younger|big|baby|new|two|best|old|late)$/.test(lower(i - 1) ?? "")))
+  ) {
     return { role, pet: !EN_KIN[word] };
   }
   return undefined;
@@ -189,7 +208,12 @@ function nameFollows(ws: Word[], i: number): boolean {
 }
 
 function roleMention(role: Role, owner: string): EntityMention {
-  return { name: role.role, kind: role.pet ? "pet" : "person", role: role.role, ...(owner === USER_ENTITY ? {} : { of: owner }) };
+  return {
+    name: role.role,
+    kind: role.pet ? "pet" : "person",
+    role: role.role,
+    ...(owner === USER_ENTITY ? {} : { of: owner }),
+  };
 }
 
 function roleRelation(role: Role, name: string, owner: string): RelationMention {

@@ -20,7 +20,8 @@ const HAN = /\p{Script=Han}/u;
  * After a bare place name comes punctuation, the end, or a particle (杭州。, 杭州的, 杭州已经…); a
  * word the segmenter cut out of a longer name is followed by the rest of it (戈尔|韦).
  */
-const wordEnds = (next: string | undefined) => next === undefined || !HAN.test(next) || "的了和与也都已还".includes(next);
+const wordEnds = (next: string | undefined) =>
+  next === undefined || !HAN.test(next) || "的了和与也都已还".includes(next);
 /** 一个小镇, 这座城市, 几个地方: a count or a pointer, not a name. */
 const QUANTIFIER_START = /^[一两几这那每某多半个]/u;
 const words = new Intl.Segmenter("zh", { granularity: "word" });
@@ -39,7 +40,12 @@ const ZH_VOCATIVE_CUES = new Set(["嘿，", "嘿", "嗨，", "嗨", "谢谢", "�
  * - Latin-script names and acronyms inside Chinese text (LGBTQ, iPhone).
  * Intl.Segmenter's dictionary words bound places and organisations; the name runs bound people.
  */
-export function detectChinese(text: string, owner: string, known: (name: string) => boolean, knownNames: string[]): DetectedEntities {
+export function detectChinese(
+  text: string,
+  owner: string,
+  known: (name: string) => boolean,
+  knownNames: string[],
+): DetectedEntities {
   const entities: EntityMention[] = [];
   const relations: RelationMention[] = [];
   const add = (m: EntityMention) => entities.push(m);
@@ -59,7 +65,11 @@ export function detectChinese(text: string, owner: string, known: (name: string)
         const called = /^(名叫|名字叫|叫做|叫)/u.exec(after);
         if (called) after = after.slice(called[0].length);
         // A pet's name needs 叫 before it: 我的乌龟慢慢爬 names no pet.
-        const name = kin ? (personNameAt(after) ?? (called ? givenNameAt(after, called[0] !== "叫") : undefined)) : called ? petNameAt(after) : undefined;
+        const name = kin
+          ? (personNameAt(after) ?? (called ? givenNameAt(after, called[0] !== "叫") : undefined))
+          : called
+            ? petNameAt(after)
+            : undefined;
         if (name) {
           add({ name, kind: kin ? "person" : "pet", role });
           relations.push(kin ? { from: name, type: `${role} of`, to: owner } : { from: owner, type: "owns", to: name });
@@ -89,9 +99,16 @@ export function detectChinese(text: string, owner: string, known: (name: string)
     const rest = text.slice(at + name.length + 1);
     const kin = KIN_WORDS.find((k) => rest.startsWith(k));
     const pet = kin ? undefined : PET_WORDS.find((k) => rest.startsWith(k));
-    if (kin || pet) add({ name: kin ? ZH_KIN[kin] : ZH_PETS[pet!], kind: kin ? "person" : "pet", role: kin ? ZH_KIN[kin] : ZH_PETS[pet!], of: name });
+    if (kin || pet)
+      add({
+        name: kin ? ZH_KIN[kin] : ZH_PETS[pet!],
+        kind: kin ? "person" : "pet",
+        role: kin ? ZH_KIN[kin] : ZH_PETS[pet!],
+        of: name,
+      });
   }
-  for (const name of knownNames) if (name.length >= 2 && HAN.test(name) && text.includes(name) && known(name)) add({ name, kind: "person" });
+  for (const name of knownNames)
+    if (name.length >= 2 && HAN.test(name) && text.includes(name) && known(name)) add({ name, kind: "person" });
   placesAndOrganisations(text, owner, add, relations);
   for (const m of text.matchAll(/[A-Z][A-Za-z0-9&+.-]*(?: [A-Z][A-Za-z0-9&+.-]*)*/g)) {
     const name = m[0].replace(/[.+-]+$/, "");
@@ -114,7 +131,8 @@ function onlyAddressed(text: string, name: string): boolean {
   let seen = false;
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     seen = true;
-    if (!ADDRESS_BEFORE.test(text.slice(Math.max(0, at - 3), at)) || !ADDRESS_AFTER.test(text.slice(at + name.length))) return false;
+    if (!ADDRESS_BEFORE.test(text.slice(Math.max(0, at - 3), at)) || !ADDRESS_AFTER.test(text.slice(at + name.length)))
+      return false;
   }
   return seen;
 }
@@ -157,7 +175,12 @@ function translitRun(s: string): string {
   return s.slice(0, n);
 }
 
-function placesAndOrganisations(text: string, owner: string, add: (m: EntityMention) => void, relations: RelationMention[]): void {
+function placesAndOrganisations(
+  text: string,
+  owner: string,
+  add: (m: EntityMention) => void,
+  relations: RelationMention[],
+): void {
   const segs = [...words.segment(text)].filter((s) => s.isWordLike);
   for (let k = 0; k < segs.length; k++) {
     const w = segs[k].segment;
@@ -175,10 +198,16 @@ function placesAndOrganisations(text: string, owner: string, add: (m: EntityMent
       continue;
     }
     // A one-character suffix needs two characters before it (杭州市, 海淀区): 社区, 公路, 城市 are words.
-    const place = ZH_PLACE_SUFFIXES.find((s) => w.endsWith(s) && w.length >= s.length + (s.length === 1 ? 2 : 1) && w.length <= 6);
+    const place = ZH_PLACE_SUFFIXES.find(
+      (s) => w.endsWith(s) && w.length >= s.length + (s.length === 1 ? 2 : 1) && w.length <= 6,
+    );
     // A bare name (杭州, 上海) after a residence or origin word: 我住在杭州, 她来自成都.
     const cued =
-      !place && w.length >= 2 && w.length <= 4 && !ZH_NOT_PLACES.has(w) && !QUANTIFIER_START.test(w) &&
+      !place &&
+      w.length >= 2 &&
+      w.length <= 4 &&
+      !ZH_NOT_PLACES.has(w) &&
+      !QUANTIFIER_START.test(w) &&
       ZH_PLACE_CUES.some((c) => text.slice(0, segs[k].index).endsWith(c)) &&
       wordEnds(text[segs[k].index + w.length]);
     if (place || cued) {
@@ -187,7 +216,13 @@ function placesAndOrganisations(text: string, owner: string, add: (m: EntityMent
       // The one who lives there must be the speaker: 我住在上海, not 我妈妈住在上海; a time may
       // stand between them (我上个月搬到北京, 我们去年年底搬到了成都); not in a question, a
       // hypothetical or someone's words (要是我搬到上海).
-      if (/我们?(?:现在|已经|刚刚?|也|最近|前不久|[年月](?:初|底|中)|(?:上个?|这个?|今|去|前)(?:月|年|周|星期)(?:初|底|中)?)*(?:住在|生活在|搬到了?|搬去了?)$/u.test(before) && !KIN_WORDS.some((kin) => before.includes(kin)) && !hedgedAt(text, segs[k].index)) {
+      if (
+        /我们?(?:现在|已经|刚刚?|也|最近|前不久|[年月](?:初|底|中)|(?:上个?|这个?|今|去|前)(?:月|年|周|星期)(?:初|底|中)?)*(?:住在|生活在|搬到了?|搬去了?)$/u.test(
+          before,
+        ) &&
+        !KIN_WORDS.some((kin) => before.includes(kin)) &&
+        !hedgedAt(text, segs[k].index)
+      ) {
         relations.push({ from: owner, type: "lives in", to: w });
       }
     }
@@ -205,7 +240,10 @@ function hedgedAt(text: string, at: number): boolean {
     return text.slice(start, ends.length ? Math.min(...ends) + 1 : text.length);
   };
   const sentence = bound(["。", "！", "？", "\n"]);
-  return hedgesOf(bound(["。", "！", "？", "\n", "，", "；"])).length > 0 || sentenceWideHedge(sentence.split(/[，；]/u)[0]) !== undefined;
+  return (
+    hedgesOf(bound(["。", "！", "？", "\n", "，", "；"])).length > 0 ||
+    sentenceWideHedge(sentence.split(/[，；]/u)[0]) !== undefined
+  );
 }
 
 /** 阿里巴巴 + 公司 segmented apart: the organisation is the word before (a dictionary word of two or more characters) and the suffix. */
@@ -213,7 +251,9 @@ function joinBefore(segs: Intl.SegmentData[], k: number): string | undefined {
   const prev = segs[k - 1];
   if (!prev || prev.index + prev.segment.length !== segs[k].index) return undefined;
   // Only a name can stand there safely (阿里巴巴, Acme): a word before 学校 is as often a verb (认为学校).
-  const isName = [...prev.segment].length >= 2 && ([...prev.segment].every((c) => ZH_TRANSLIT.has(c)) || /^[A-Za-z][\w&-]*$/.test(prev.segment));
+  const isName =
+    [...prev.segment].length >= 2 &&
+    ([...prev.segment].every((c) => ZH_TRANSLIT.has(c)) || /^[A-Za-z][\w&-]*$/.test(prev.segment));
   return isName ? prev.segment : undefined;
 }
 

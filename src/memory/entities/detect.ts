@@ -5,7 +5,8 @@ import { USER_ENTITY, type DetectedEntities, type EntityMention } from "./types.
 
 const HAN = /\p{Script=Han}/u;
 /** "Caroline: …" / "梅兰妮：…" opening a line: a transcript names its speaker, and "my"/"我" is theirs. */
-const SPEAKER_LABEL = /^\s*(\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+)?|\p{Script=Han}{2,5})\s*[:：]\s+|^\s*(\p{Script=Han}{2,5})\s*[：:]\s*/u;
+const SPEAKER_LABEL =
+  /^\s*(\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+)?|\p{Script=Han}{2,5})\s*[:：]\s+|^\s*(\p{Script=Han}{2,5})\s*[：:]\s*/u;
 
 /**
  * The deterministic entity extractor of the no-LLM path (`infer: false`, imports, benchmarks):
@@ -29,7 +30,9 @@ export function detectEntities(text: string, known: Iterable<string> = []): Dete
     const owner = speaker ?? USER_ENTITY;
     const body = label ? line.slice(label[0].length) : line;
     if (speaker) out.entities.push({ name: speaker, kind: "person" });
-    const found = HAN.test(body) ? detectChinese(body, owner, isKnown, knownNames) : detectEnglish(body, owner, isKnown);
+    const found = HAN.test(body)
+      ? detectChinese(body, owner, isKnown, knownNames)
+      : detectEnglish(body, owner, isKnown);
     out.entities.push(...found.entities);
     out.relations.push(...found.relations);
   }

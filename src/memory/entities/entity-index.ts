@@ -35,7 +35,12 @@ export class EntityIndex {
    * kind (the reconciliation already decided what changed). Without it (facts stored as they
    * come, imports), a newer "lives in" ends the older one by itself.
    */
-  async record(userId: string, memories: MemoryToIndex[], time: string, options: { closed?: ReadonlySet<string> } = {}): Promise<void> {
+  async record(
+    userId: string,
+    memories: MemoryToIndex[],
+    time: string,
+    options: { closed?: ReadonlySet<string> } = {},
+  ): Promise<void> {
     if (memories.length === 0) return;
     const before = await this.store.entities(userId);
     const resolver = new EntityResolver(userId, before, await this.store.relations(userId), time, options.closed);
@@ -66,7 +71,10 @@ export class EntityIndex {
     const links = new Map<string, string[]>();
     for (const entity of learned) {
       const candidates = await this.naming!(userId, entity.name);
-      const current = await this.store.entitiesOfMemories(userId, candidates.filter((m) => !links.has(m.memoryId)).map((m) => m.memoryId));
+      const current = await this.store.entitiesOfMemories(
+        userId,
+        candidates.filter((m) => !links.has(m.memoryId)).map((m) => m.memoryId),
+      );
       for (const [memoryId, ids] of current) links.set(memoryId, ids);
       const added: string[] = [];
       for (const m of candidates) {
@@ -77,7 +85,11 @@ export class EntityIndex {
         links.set(m.memoryId, [...ids, entity.id]);
         added.push(m.memoryId);
       }
-      if (added.length) await this.store.link(userId, added.map((memoryId) => ({ memoryId, entityIds: links.get(memoryId)! })));
+      if (added.length)
+        await this.store.link(
+          userId,
+          added.map((memoryId) => ({ memoryId, entityIds: links.get(memoryId)! })),
+        );
     }
   }
 
@@ -87,11 +99,18 @@ export class EntityIndex {
   }
 
   async restore(userId: string, links: Map<string, string[]>): Promise<void> {
-    if (links.size) await this.store.link(userId, [...links].map(([memoryId, entityIds]) => ({ memoryId, entityIds })));
+    if (links.size)
+      await this.store.link(
+        userId,
+        [...links].map(([memoryId, entityIds]) => ({ memoryId, entityIds })),
+      );
   }
 
   async unlink(userId: string, memoryIds: string[]): Promise<void> {
-    await this.store.link(userId, memoryIds.map((memoryId) => ({ memoryId, entityIds: [] })));
+    await this.store.link(
+      userId,
+      memoryIds.map((memoryId) => ({ memoryId, entityIds: [] })),
+    );
   }
 
   /**
@@ -105,7 +124,10 @@ export class EntityIndex {
     for (const e of entities) for (const a of e.aliases) byAlias.set(a, e);
     const found = new Map<string, EntityRecord>();
     const addressed = new Set<string>();
-    for (const m of detectEntities(text, entities.map((e) => e.name)).entities) {
+    for (const m of detectEntities(
+      text,
+      entities.map((e) => e.name),
+    ).entities) {
       const e = byAlias.get(mentionKey(m));
       if (e && m.addressed) addressed.add(e.id);
       else if (e) found.set(e.id, e);
@@ -113,7 +135,12 @@ export class EntityIndex {
     const lower = text.normalize("NFKC").toLowerCase();
     for (const [alias, e] of byAlias) {
       if (alias.startsWith("role:") || found.has(e.id) || addressed.has(e.id)) continue;
-      if (/\p{Script=Han}/u.test(alias) ? [...alias].length >= 2 && lower.includes(alias) : alias.length >= 3 && containsWord(lower, alias)) found.set(e.id, e);
+      if (
+        /\p{Script=Han}/u.test(alias)
+          ? [...alias].length >= 2 && lower.includes(alias)
+          : alias.length >= 3 && containsWord(lower, alias)
+      )
+        found.set(e.id, e);
     }
     return [...found.values()];
   }
@@ -129,10 +156,19 @@ export class EntityIndex {
     const links = await this.store.entitiesOfMemories(userId, memories);
     await this.store.link(
       userId,
-      [...links].map(([memoryId, ids]) => ({ memoryId, entityIds: [...new Set(ids.map((id) => (id === from ? into : id)))] })),
+      [...links].map(([memoryId, ids]) => ({
+        memoryId,
+        entityIds: [...new Set(ids.map((id) => (id === from ? into : id)))],
+      })),
     );
-    const swap = (r: EntityRelation) => ({ ...r, fromId: r.fromId === from ? into : r.fromId, toId: r.toId === from ? into : r.toId });
-    const moved = (await this.store.relations(userId, { includeHistory: true })).filter((r) => r.fromId === from || r.toId === from).map(swap);
+    const swap = (r: EntityRelation) => ({
+      ...r,
+      fromId: r.fromId === from ? into : r.fromId,
+      toId: r.toId === from ? into : r.toId,
+    });
+    const moved = (await this.store.relations(userId, { includeHistory: true }))
+      .filter((r) => r.fromId === from || r.toId === from)
+      .map(swap);
     if (moved.length) await this.store.putRelations(moved);
     await this.store.deleteEntities(userId, [from]);
   }

@@ -56,26 +56,44 @@ export async function listEntities(engine: MemoryEngine, userId: string): Promis
   await engine.init();
   const index = indexOf(engine);
   const entities = await index.store.entities(userId);
-  const counts = await index.memoriesOf(userId, entities.map((e) => e.id));
+  const counts = await index.memoriesOf(
+    userId,
+    entities.map((e) => e.id),
+  );
   return entities
     .map((e) => summary(e, counts.get(e.id)?.length ?? 0))
     .sort((a, b) => b.memories - a.memories || a.name.localeCompare(b.name));
 }
 
 /** The user's entity with this id, name or alias; undefined when none. */
-export async function findEntity(engine: MemoryEngine, userId: string, nameOrId: string): Promise<EntityRecord | undefined> {
+export async function findEntity(
+  engine: MemoryEngine,
+  userId: string,
+  nameOrId: string,
+): Promise<EntityRecord | undefined> {
   await engine.init();
   const entities = await indexOf(engine).store.entities(userId);
   const key = entityKey(nameOrId);
-  return entities.find((e) => e.id === nameOrId) ?? entities.find((e) => e.aliases.includes(key) || entityKey(e.name) === key);
+  return (
+    entities.find((e) => e.id === nameOrId) ??
+    entities.find((e) => e.aliases.includes(key) || entityKey(e.name) === key)
+  );
 }
 
-export async function entityTimeline(engine: MemoryEngine, userId: string, entity: EntityRecord): Promise<EntityTimeline> {
+export async function entityTimeline(
+  engine: MemoryEngine,
+  userId: string,
+  entity: EntityRecord,
+): Promise<EntityTimeline> {
   const index = indexOf(engine);
   const ids = new Set((await index.memoriesOf(userId, [entity.id])).get(entity.id) ?? []);
   const memories = (await engine.list({ userId, includeHistory: true }))
     .filter((m) => ids.has(m.id))
-    .sort((a, b) => (a.eventTime ?? a.createdAt).localeCompare(b.eventTime ?? b.createdAt) || a.createdAt.localeCompare(b.createdAt));
+    .sort(
+      (a, b) =>
+        (a.eventTime ?? a.createdAt).localeCompare(b.eventTime ?? b.createdAt) ||
+        a.createdAt.localeCompare(b.createdAt),
+    );
   const names = await nameLookup(engine, userId);
   const relations = (await index.store.relations(userId, { includeHistory: true }))
     .filter((r) => r.fromId === entity.id || r.toId === entity.id)
@@ -84,11 +102,16 @@ export async function entityTimeline(engine: MemoryEngine, userId: string, entit
 }
 
 /** Entities as nodes, relations as edges (superseded ones too, with their end), for json, dot or svg. */
-export async function memoryMap(engine: MemoryEngine, userId: string, options: { includeHistory?: boolean } = {}): Promise<MemoryMap> {
+export async function memoryMap(
+  engine: MemoryEngine,
+  userId: string,
+  options: { includeHistory?: boolean } = {},
+): Promise<MemoryMap> {
   const entities = await listEntities(engine, userId);
   const relations = await indexOf(engine).store.relations(userId, { includeHistory: options.includeHistory ?? true });
   const nodes: MapNode[] = entities.map((e) => ({ id: e.id, name: e.name, kind: e.kind, memories: e.memories }));
-  if (relations.some((r) => r.fromId === USER_ENTITY || r.toId === USER_ENTITY)) nodes.unshift({ id: USER_ENTITY, name: "you", kind: "user", memories: 0 });
+  if (relations.some((r) => r.fromId === USER_ENTITY || r.toId === USER_ENTITY))
+    nodes.unshift({ id: USER_ENTITY, name: "you", kind: "user", memories: 0 });
   return { userId, nodes, edges: relations.map(edge) };
 }
 

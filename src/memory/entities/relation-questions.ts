@@ -41,6 +41,8 @@ export async function memoriesAnswering(store: EntityStore, userId: string, ques
   const types = relationsAskedFor(question);
   if (types.length === 0) return [];
   const current = await store.relations(userId);
-  const ids = current.filter((r) => r.fromId === USER_ENTITY && types.includes(r.type) && r.validTo === null && r.memoryId).map((r) => r.memoryId!);
+  const ids = current
+    .filter((r) => r.fromId === USER_ENTITY && types.includes(r.type) && r.validTo === null && r.memoryId)
+    .map((r) => r.memoryId!);
   return [...new Set(ids)];
 }

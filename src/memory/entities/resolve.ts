@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { entityKey, isTranscriptionVariant, mentionKey, roleKey } from "./names.js";
-import { USER_ENTITY, type DetectedEntities, type EntityMention, type EntityRecord, type EntityRelation } from "./types.js";
+import {
+  USER_ENTITY,
+  type DetectedEntities,
+  type EntityMention,
+  type EntityRecord,
+  type EntityRelation,
+} from "./types.js";
 
 /** Relations a subject holds with one object at a time: a new one closes the old (moved, changed job). */
 const ONE_AT_A_TIME = new Set(["lives in", "works at", "studies at", "married to"]);
@@ -39,7 +45,8 @@ export class EntityResolver {
     for (const e of entities) for (const a of e.aliases) this.byKey.set(a, e);
     if (closedMemories?.size) {
       for (const r of current) {
-        if (r.validTo === null && r.memoryId && closedMemories.has(r.memoryId)) this.relationsOut.set(r.id, { ...r, validTo: time });
+        if (r.validTo === null && r.memoryId && closedMemories.has(r.memoryId))
+          this.relationsOut.set(r.id, { ...r, validTo: time });
       }
     }
   }
@@ -57,7 +64,9 @@ export class EntityResolver {
     for (const m of found.entities) (m.addressed ? addressed : ids).set(m.name, this.entityFor(m).id);
     // The speaker of a transcript line, or the user: relations end there.
     const endpoint = (name: string) =>
-      name === USER_ENTITY ? USER_ENTITY : (ids.get(name) ?? addressed.get(name) ?? this.entityFor({ name, kind: "person" }).id);
+      name === USER_ENTITY
+        ? USER_ENTITY
+        : (ids.get(name) ?? addressed.get(name) ?? this.entityFor({ name, kind: "person" }).id);
     for (const r of found.relations) this.relate(endpoint(r.from), r.type, endpoint(r.to), memoryId);
     const entityIds = [...new Set(ids.values())];
     this.links.push({ memoryId, entityIds });
@@ -65,7 +74,12 @@ export class EntityResolver {
   }
 
   changes(): ResolvedChanges {
-    return { entities: [...this.changed.values()], merged: this.merged, relations: [...this.relationsOut.values()], links: this.links };
+    return {
+      entities: [...this.changed.values()],
+      merged: this.merged,
+      relations: [...this.relationsOut.values()],
+      links: this.links,
+    };
   }
 
   private entityFor(m: EntityMention): EntityRecord {
@@ -73,7 +87,15 @@ export class EntityResolver {
     const named = !key.startsWith("role:");
     let entity = this.byKey.get(key) ?? (named && m.kind === "person" ? this.variantOf(key) : undefined);
     if (!entity) {
-      entity = { id: randomUUID(), userId: this.userId, name: displayName(m), kind: m.kind, aliases: [key], createdAt: this.time, updatedAt: this.time };
+      entity = {
+        id: randomUUID(),
+        userId: this.userId,
+        name: displayName(m),
+        kind: m.kind,
+        aliases: [key],
+        createdAt: this.time,
+        updatedAt: this.time,
+      };
       this.remember(entity, key);
     } else if (!entity.aliases.includes(key)) {
       this.remember({ ...entity, aliases: [...entity.aliases, key], updatedAt: this.time }, key);
@@ -119,12 +141,21 @@ export class EntityResolver {
     const all = [...latest.values()].filter((r) => r.validTo === null && r.fromId === fromId && r.type === type);
     if (all.some((r) => r.toId === toId)) return;
     const relation: EntityRelation = {
-      id: randomUUID(), userId: this.userId, fromId, type, toId, memoryId, validFrom: this.time, validTo: null, supersededBy: null,
+      id: randomUUID(),
+      userId: this.userId,
+      fromId,
+      type,
+      toId,
+      memoryId,
+      validFrom: this.time,
+      validTo: null,
+      supersededBy: null,
     };
     if (this.closedMemories) {
       // Following the memories: a relation of a memory this write superseded points to its successor.
       for (const r of this.relationsOut.values()) {
-        if (r.validTo === this.time && r.supersededBy === null && r.fromId === fromId && r.type === type) this.relationsOut.set(r.id, { ...r, supersededBy: relation.id });
+        if (r.validTo === this.time && r.supersededBy === null && r.fromId === fromId && r.type === type)
+          this.relationsOut.set(r.id, { ...r, supersededBy: relation.id });
       }
     } else if (ONE_AT_A_TIME.has(type)) {
       for (const old of all) this.relationsOut.set(old.id, { ...old, validTo: this.time, supersededBy: relation.id });

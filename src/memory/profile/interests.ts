@@ -42,8 +42,22 @@ export function interestTrend(questions: QuestionTopics[], now: Date, halfLifeDa
   const all: TopicInterest[] = [...byTopic].map(([topic, t]) => {
     const recentShare = totalWeight > 0 ? t.weight / totalWeight : 0;
     const overallShare = totalCount > 0 ? t.questions / totalCount : 0;
-    const trend = recentShare > overallShare * RISING_RATIO ? "rising" : recentShare < overallShare * FADED_RATIO ? "fading" : "steady";
-    return { topic, questions: t.questions, weight: round(t.weight), recentShare: round(recentShare), overallShare: round(overallShare), firstAt: t.firstAt, lastAt: t.lastAt, trend };
+    const trend =
+      recentShare > overallShare * RISING_RATIO
+        ? "rising"
+        : recentShare < overallShare * FADED_RATIO
+          ? "fading"
+          : "steady";
+    return {
+      topic,
+      questions: t.questions,
+      weight: round(t.weight),
+      recentShare: round(recentShare),
+      overallShare: round(overallShare),
+      firstAt: t.firstAt,
+      lastAt: t.lastAt,
+      trend,
+    };
   });
   const supported = all.filter((t) => t.questions >= MIN_QUESTIONS);
   const top = Math.max(0, ...supported.map((t) => t.weight));

@@ -53,17 +53,32 @@ export class UserProfiles {
     await this.d.init();
     const [stored, questions] = await Promise.all([this.d.store.profile(userId), this.d.store.questions(userId)]);
     const interests = interestTrend(questions, now, this.d.interestHalfLifeDays);
-    if (!stored) return { userId, status: "empty", summary: emptySummary(), source: null, memoryCount: 0, refreshedAt: null, pendingSince: null, note: null, interests };
+    if (!stored)
+      return {
+        userId,
+        status: "empty",
+        summary: emptySummary(),
+        source: null,
+        memoryCount: 0,
+        refreshedAt: null,
+        pendingSince: null,
+        note: null,
+        interests,
+      };
     const status = stored.pendingSince ? "pending" : stored.refreshedAt ? "ready" : "empty";
     return { ...stored, status, interests };
   }
 
   /** Records the topics of one question (idempotent: the same question recorded twice counts once). */
-  async recordQuestion(userId: string, question: { sourceId?: string | null; text: string; at: string; topics: string[] }): Promise<void> {
+  async recordQuestion(
+    userId: string,
+    question: { sourceId?: string | null; text: string; at: string; topics: string[] },
+  ): Promise<void> {
     // A model's topics too: "last week" or "now" is no interest, whoever names it.
     const topics = [...new Set(question.topics.map(normaliseTopic).filter((t) => t && !isFillerTopic(t)))];
     if (topics.length === 0) return;
-    const id = question.sourceId ?? createHash("sha1").update(`${question.at}\u0000${question.text}`).digest("hex").slice(0, 32);
+    const id =
+      question.sourceId ?? createHash("sha1").update(`${question.at}\u0000${question.text}`).digest("hex").slice(0, 32);
     await this.d.store.putQuestions([{ userId, id, at: question.at, topics }], MAX_QUESTIONS_KEPT);
   }
 
@@ -84,16 +99,25 @@ export class UserProfiles {
     await this.d.init();
     const memories = (await this.d.memories(userId)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     const relations = (await this.d.relations?.(userId)) ?? [];
-    let profile: StoredProfile = { ...blankProfile(userId), summary: rulesSummary(memories, relations), memoryCount: memories.length };
+    let profile: StoredProfile = {
+      ...blankProfile(userId),
+      summary: rulesSummary(memories, relations),
+      memoryCount: memories.length,
+    };
     const model = this.d.chatModel;
     if (model && memories.length > 0) {
       try {
-        const summary = await this.d.modelCall((s) => modelSummary(model, memories, { style: this.d.style, signal: s }), signal);
+        const summary = await this.d.modelCall(
+          (s) => modelSummary(model, memories, { style: this.d.style, signal: s }),
+          signal,
+        );
         profile = { ...profile, summary, source: "model" };
       } catch (error) {
         if (!(error instanceof MalformedOutputError)) throw error;
         profile.note = `the model's summary did not validate (${error.message}); this one is made by the rules`;
-        this.d.logger.warn("profile refresh: the model's summary did not validate; the rules made it", { error: error.message });
+        this.d.logger.warn("profile refresh: the model's summary did not validate; the rules made it", {
+          error: error.message,
+        });
       }
     }
     signal?.throwIfAborted();
@@ -103,9 +127,19 @@ export class UserProfiles {
   }
 
   /** Puts back a profile and questions from an export (under this user, whatever the file says). */
-  async restore(userId: string, exported: { profile?: Omit<StoredProfile, "userId" | "pendingSince"> | null; questions?: Omit<QuestionTopics, "userId">[] }): Promise<void> {
+  async restore(
+    userId: string,
+    exported: {
+      profile?: Omit<StoredProfile, "userId" | "pendingSince"> | null;
+      questions?: Omit<QuestionTopics, "userId">[];
+    },
+  ): Promise<void> {
     await this.d.init();
-    if (exported.questions?.length) await this.d.store.putQuestions(exported.questions.map((q) => ({ ...q, userId })), MAX_QUESTIONS_KEPT);
+    if (exported.questions?.length)
+      await this.d.store.putQuestions(
+        exported.questions.map((q) => ({ ...q, userId })),
+        MAX_QUESTIONS_KEPT,
+      );
     if (!exported.profile) return;
     // An import that added memories queued a refresh: the restored summary shows until it ran.
     const pendingSince = (await this.d.store.profile(userId))?.pendingSince ?? null;
@@ -118,5 +152,13 @@ export class UserProfiles {
 }
 
 function blankProfile(userId: string): StoredProfile {
-  return { userId, summary: emptySummary(), source: "rules", memoryCount: 0, refreshedAt: null, pendingSince: null, note: null };
+  return {
+    userId,
+    summary: emptySummary(),
+    source: "rules",
+    memoryCount: 0,
+    refreshedAt: null,
+    pendingSince: null,
+    note: null,
+  };
 }

@@ -20,6 +20,8 @@ Example: ["[1] I am a nurse.", "[2] I am allergic to peanuts.", "[3] I love jazz
 Answer with only a JSON object {"identity": [...], "preferences": [...], "constraints": [...], "focus": [...]}.`;
 
 export function profileMemoriesPrompt(memories: { text: string; category: string; createdAt: string }[]): string {
-  const lines = memories.map((m, i) => `[${i + 1}] ${JSON.stringify(m.text)} (${m.category}, ${m.createdAt.slice(0, 10)})`);
+  const lines = memories.map(
+    (m, i) => `[${i + 1}] ${JSON.stringify(m.text)} (${m.category}, ${m.createdAt.slice(0, 10)})`,
+  );
   return `Memories, newest first:\n${lines.join("\n")}`;
 }

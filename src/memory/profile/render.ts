@@ -26,13 +26,18 @@ export function profileText(view: ProfileView): string {
     view.status === "empty"
       ? `no profile of ${view.userId} yet: it is made from the user's memories after their next memory update`
       : `profile of ${view.userId} (${view.source ?? "none"}, from ${view.memoryCount} memories${view.refreshedAt ? `, made ${view.refreshedAt.slice(0, 16).replace("T", " ")}` : ""})` +
-        (view.status === "pending" ? `\npending: memories changed at ${view.pendingSince?.slice(0, 16).replace("T", " ")}; a refresh is queued` : "");
+        (view.status === "pending"
+          ? `\npending: memories changed at ${view.pendingSince?.slice(0, 16).replace("T", " ")}; a refresh is queued`
+          : "");
   const lines = [head];
   if (view.note) lines.push(`note: ${view.note}`);
   for (const section of PROFILE_SECTIONS) {
-    if (view.summary[section].length) lines.push(`${SECTION_TITLES[section]}:`, ...view.summary[section].map((l) => `  - ${l}`));
+    if (view.summary[section].length)
+      lines.push(`${SECTION_TITLES[section]}:`, ...view.summary[section].map((l) => `  - ${l}`));
   }
   const interests = interestLines(view.interests);
-  lines.push(...(interests.length ? interests : [`interests: none yet (${view.interests.questions} questions recorded)`]));
+  lines.push(
+    ...(interests.length ? interests : [`interests: none yet (${view.interests.questions} questions recorded)`]),
+  );
   return lines.join("\n");
 }

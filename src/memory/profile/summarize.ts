@@ -15,7 +15,12 @@ export const MAX_MEMORIES_SUMMARISED = 60;
 
 /** A fresh schema per section: a shared one becomes a JSON-schema $ref, which the grammar builder cannot follow. */
 const lines = () => z.array(z.string().trim().min(1).max(MAX_LINE_CHARS)).max(MAX_SECTION_LINES);
-export const ProfileSummarySchema = z.object({ identity: lines(), preferences: lines(), constraints: lines(), focus: lines() });
+export const ProfileSummarySchema = z.object({
+  identity: lines(),
+  preferences: lines(),
+  constraints: lines(),
+  focus: lines(),
+});
 
 /**
  * The model's summary of the memories (newest first). A capable model (`facts` style) writes the
@@ -31,13 +36,19 @@ export async function modelSummary(
   const shown = memories.slice(0, MAX_MEMORIES_SUMMARISED);
   const prompt = new HumanMessage(profileMemoriesPrompt(shown));
   if (options.style !== "quotes") {
-    const written = await invokeJson(model, [new SystemMessage(PROFILE_SYSTEM), prompt], ProfileSummarySchema, { name: "profile", signal: options.signal });
+    const written = await invokeJson(model, [new SystemMessage(PROFILE_SYSTEM), prompt], ProfileSummarySchema, {
+      name: "profile",
+      signal: options.signal,
+    });
     return keepConstraintsTrue(written, shown);
   }
   const numbers = shown.map((_, i) => String(i + 1)) as [string, ...string[]];
   const pick = () => z.array(z.enum(numbers)).max(MAX_SECTION_LINES);
   const schema = z.object({ identity: pick(), preferences: pick(), constraints: pick(), focus: pick() });
-  const picked = await invokeJson(model, [new SystemMessage(PROFILE_PICK_SYSTEM), prompt], schema, { name: "profile", signal: options.signal });
+  const picked = await invokeJson(model, [new SystemMessage(PROFILE_PICK_SYSTEM), prompt], schema, {
+    name: "profile",
+    signal: options.signal,
+  });
   const summary = emptySummary();
   const used = new Set<string>();
   for (const section of PROFILE_SECTIONS) {
@@ -110,7 +121,8 @@ export function keepConstraintsTrue(summary: ProfileSummary, memories: MemoryRec
   for (const line of summary.constraints) {
     if (CONSTRAINT_CUES.test(line)) continue;
     const section = byLine.has(line) ? SECTION_OF[byLine.get(line)!.category] : null;
-    if (section && section !== "constraints" && out[section].length < MAX_SECTION_LINES && !out[section].includes(line)) out[section].push(line);
+    if (section && section !== "constraints" && out[section].length < MAX_SECTION_LINES && !out[section].includes(line))
+      out[section].push(line);
   }
   return out;
 }

@@ -48,7 +48,8 @@ export function questionTopics(text: string): string[] {
     const t = normaliseTopic(topic);
     if (t && !out.includes(t)) out.push(t);
   };
-  for (const e of detectEntities(text).entities) if (!e.role && e.kind !== "pet" && !FILLER.has(normaliseTopic(e.name))) add(e.name);
+  for (const e of detectEntities(text).entities)
+    if (!e.role && e.kind !== "pet" && !FILLER.has(normaliseTopic(e.name))) add(e.name);
   const inEntities = new Set(out.flatMap((t) => t.split(/\s+/)));
   // The segmenter's dictionary splits words it lacks into characters (优化 → 优|化): a run of
   // single Han characters is put back together as one word.
@@ -65,7 +66,8 @@ export function questionTopics(text: string): string[] {
     }
     flush();
     if (!isWordLike || FILLER.has(word) || inEntities.has(word)) continue;
-    if (HAN.test(word) ? [...word].length < 2 : word.length < 3 || !LATIN_WORD.test(word) || /^\d+$/.test(word)) continue;
+    if (HAN.test(word) ? [...word].length < 2 : word.length < 3 || !LATIN_WORD.test(word) || /^\d+$/.test(word))
+      continue;
     add(singular(word));
   }
   flush();
@@ -90,7 +92,8 @@ export function normaliseTopic(topic: string): string {
 function singular(word: string): string {
   if (!/^[a-z]+$/.test(word) || word.length <= 4) return word;
   if (word.endsWith("ies")) return word.slice(0, -3) + "y";
-  if (word.endsWith("sses") || word.endsWith("xes") || word.endsWith("ches") || word.endsWith("shes")) return word.slice(0, -2);
+  if (word.endsWith("sses") || word.endsWith("xes") || word.endsWith("ches") || word.endsWith("shes"))
+    return word.slice(0, -2);
   if (word.endsWith("s") && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
   return word;
 }

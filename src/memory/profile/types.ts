@@ -12,7 +12,12 @@ export interface ProfileSummary {
   focus: string[];
 }
 
-export const PROFILE_SECTIONS = ["constraints", "identity", "preferences", "focus"] as const satisfies readonly (keyof ProfileSummary)[];
+export const PROFILE_SECTIONS = [
+  "constraints",
+  "identity",
+  "preferences",
+  "focus",
+] as const satisfies readonly (keyof ProfileSummary)[];
 
 /**
  * Who wrote the summary: the chat model (`model`), or the deterministic rules from the memories'

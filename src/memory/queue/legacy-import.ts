@@ -31,19 +31,25 @@ export async function importLegacyOutbox(queue: JobQueue, path: string, logger: 
       // A line torn by a crash mid-append carries no complete update.
       continue;
     }
-    if (typeof entry?.id !== "string" || !Array.isArray(entry.input) || typeof entry.options?.userId !== "string") continue;
+    if (typeof entry?.id !== "string" || !Array.isArray(entry.input) || typeof entry.options?.userId !== "string")
+      continue;
     const { userId, ...options } = entry.options;
     await queue.enqueue(userId, { input: entry.input, options }, entry.id);
     imported++;
   }
   renameSync(path, `${path}.imported`);
   rmSync(`${path}.lock`, { force: true });
-  if (imported) logger.info("imported the memory updates of the old outbox file into the queue", { imported, file: path });
+  if (imported)
+    logger.info("imported the memory updates of the old outbox file into the queue", { imported, file: path });
   return imported;
 }
 
 /** Imports the store's pending updates, if it has any; returns how many were queued. */
-export async function importLegacyPending(queue: JobQueue, store: LegacyPendingSource, logger: Logger): Promise<number> {
+export async function importLegacyPending(
+  queue: JobQueue,
+  store: LegacyPendingSource,
+  logger: Logger,
+): Promise<number> {
   const items = await store.legacyPending();
   for (const item of items) {
     const { input, options } = item.payload as { input?: ChatTurnMessage[]; options?: Omit<AddOptions, "userId"> };
@@ -52,6 +58,7 @@ export async function importLegacyPending(queue: JobQueue, store: LegacyPendingS
     await queue.enqueue(item.userId, { input, options: rest }, item.id);
   }
   await store.dropLegacyPending();
-  if (items.length) logger.info("imported the memory store's pending updates into the queue", { imported: items.length });
+  if (items.length)
+    logger.info("imported the memory store's pending updates into the queue", { imported: items.length });
   return items.length;
 }

@@ -97,11 +97,10 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
 
   async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
     await this.schema();
-    const result = await this.pool.query("UPDATE memory_jobs SET lease_until = $1 WHERE id = $2 AND owner = $3 AND state = 'running'", [
-      this.now() + leaseMs,
-      id,
-      owner,
-    ]);
+    const result = await this.pool.query(
+      "UPDATE memory_jobs SET lease_until = $1 WHERE id = $2 AND owner = $3 AND state = 'running'",
+      [this.now() + leaseMs, id, owner],
+    );
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -125,8 +124,8 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
     await this.schema();
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (options.userId !== undefined) params.push(options.userId), where.push(`user_id = $${params.length}`);
-    if (options.state !== undefined) params.push(options.state), where.push(`state = $${params.length}`);
+    if (options.userId !== undefined) (params.push(options.userId), where.push(`user_id = $${params.length}`));
+    if (options.state !== undefined) (params.push(options.state), where.push(`state = $${params.length}`));
     params.push(options.limit ?? 1000);
     const sql = `SELECT * FROM memory_jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT $${params.length}`;
     return (await this.pool.query<Row>(sql, params)).rows.map(jobFromRow);
@@ -137,8 +136,8 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
     const now = this.now();
     const where = ["state IN ('dead', 'queued')"];
     const params: (string | number)[] = [now];
-    if (selection.id !== undefined) params.push(selection.id), where.push(`id = $${params.length}`);
-    if (selection.userId !== undefined) params.push(selection.userId), where.push(`user_id = $${params.length}`);
+    if (selection.id !== undefined) (params.push(selection.id), where.push(`id = $${params.length}`));
+    if (selection.userId !== undefined) (params.push(selection.userId), where.push(`user_id = $${params.length}`));
     const { rows } = await this.pool.query<{ id: string; seq: string }>(
       `UPDATE memory_jobs SET state = 'queued', attempts = 0, lost_runs = 0, next_attempt_at = $1, updated_at = $1
        WHERE ${where.join(" AND ")} RETURNING id, seq`,
@@ -152,22 +151,33 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
     const result =
       userId === undefined
         ? await this.pool.query("DELETE FROM memory_jobs WHERE id = $1 AND state != 'running'", [id])
-        : await this.pool.query("DELETE FROM memory_jobs WHERE id = $1 AND user_id = $2 AND state != 'running'", [id, userId]);
+        : await this.pool.query("DELETE FROM memory_jobs WHERE id = $1 AND user_id = $2 AND state != 'running'", [
+            id,
+            userId,
+          ]);
     return (result.rowCount ?? 0) > 0;
   }
 
   async nudge(userId: string): Promise<void> {
     await this.schema();
     const now = this.now();
-    await this.pool.query("UPDATE memory_jobs SET next_attempt_at = $1 WHERE user_id = $2 AND state = 'queued' AND next_attempt_at > $1", [now, userId]);
+    await this.pool.query(
+      "UPDATE memory_jobs SET next_attempt_at = $1 WHERE user_id = $2 AND state = 'queued' AND next_attempt_at > $1",
+      [now, userId],
+    );
   }
 
   async backlog(userId?: string): Promise<number> {
     await this.schema();
     const { rows } =
       userId === undefined
-        ? await this.pool.query<{ n: string }>("SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running')")
-        : await this.pool.query<{ n: string }>("SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running') AND user_id = $1", [userId]);
+        ? await this.pool.query<{ n: string }>(
+            "SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running')",
+          )
+        : await this.pool.query<{ n: string }>(
+            "SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running') AND user_id = $1",
+            [userId],
+          );
     return Number(rows[0].n);
   }
 
@@ -189,7 +199,10 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
 
   async prune(before: Date): Promise<number> {
     await this.schema();
-    return (await this.pool.query("DELETE FROM memory_jobs WHERE state = 'done' AND updated_at < $1", [before.getTime()])).rowCount ?? 0;
+    return (
+      (await this.pool.query("DELETE FROM memory_jobs WHERE state = 'done' AND updated_at < $1", [before.getTime()]))
+        .rowCount ?? 0
+    );
   }
 
   async close(): Promise<void> {
@@ -211,4 +224,3 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
     return this.ready;
   }
 }
-

@@ -34,7 +34,7 @@ export class WorkerSession {
     const client = new pg.Client({ connectionString: this.url, keepAlive: true });
     // A lost connection took its lock with it: the next claim opens a session under a new key.
     const lost = () => {
-      if (this.client === client) (this.client = undefined), (this.current = undefined);
+      if (this.client === client) ((this.client = undefined), (this.current = undefined));
     };
     client.on("error", lost);
     client.on("end", lost);
@@ -42,7 +42,10 @@ export class WorkerSession {
       await client.connect();
       for (;;) {
         const key = randomInt(1, 2 ** 31);
-        const { rows } = await client.query<{ taken: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS taken", [ADVISORY_LOCK_SPACE.workerSession, key]);
+        const { rows } = await client.query<{ taken: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS taken", [
+          ADVISORY_LOCK_SPACE.workerSession,
+          key,
+        ]);
         if (rows[0].taken) {
           this.client = client;
           this.current = key;

@@ -69,7 +69,11 @@ function isTimeout(error: unknown): boolean {
   const e = error as { name?: unknown; code?: unknown; message?: unknown } | undefined;
   if (!e || typeof e !== "object") return false;
   if (e.name === "TimeoutError" || e.name === "AbortError" || e.name === "APIConnectionTimeoutError") return true;
-  return e.code === "ETIMEDOUT" || e.code === "ABORT_ERR" || (typeof e.message === "string" && /timed? ?out|aborted/i.test(e.message));
+  return (
+    e.code === "ETIMEDOUT" ||
+    e.code === "ABORT_ERR" ||
+    (typeof e.message === "string" && /timed? ?out|aborted/i.test(e.message))
+  );
 }
 
 function httpStatus(error: unknown): number | undefined {
@@ -85,5 +89,8 @@ function httpStatus(error: unknown): number | undefined {
 
 function isConnectionError(error: unknown): boolean {
   const e = error as { name?: unknown; message?: unknown } | undefined;
-  return e?.name === "APIConnectionError" || (typeof e?.message === "string" && /fetch failed|connection error|socket hang up/i.test(e.message));
+  return (
+    e?.name === "APIConnectionError" ||
+    (typeof e?.message === "string" && /fetch failed|connection error|socket hang up/i.test(e.message))
+  );
 }

@@ -142,7 +142,9 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const db = await this.connection();
     const now = this.now();
     const result = await untilFree(() =>
-      db.prepare("UPDATE memory_jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'running'").run(now + leaseMs, id, owner),
+      db
+        .prepare("UPDATE memory_jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'running'")
+        .run(now + leaseMs, id, owner),
     );
     return result.changes > 0;
   }
@@ -171,8 +173,8 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const db = await this.connection();
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (options.userId !== undefined) where.push("user_id = ?"), params.push(options.userId);
-    if (options.state !== undefined) where.push("state = ?"), params.push(options.state);
+    if (options.userId !== undefined) (where.push("user_id = ?"), params.push(options.userId));
+    if (options.state !== undefined) (where.push("state = ?"), params.push(options.state));
     const sql = `SELECT * FROM memory_jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT ?`;
     return (db.prepare(sql).all(...params, options.limit ?? 1000) as Row[]).map(jobFromRow);
   }
@@ -182,15 +184,16 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const now = this.now();
     const where = ["state IN ('dead', 'queued')"];
     const params: string[] = [];
-    if (selection.id !== undefined) where.push("id = ?"), params.push(selection.id);
-    if (selection.userId !== undefined) where.push("user_id = ?"), params.push(selection.userId);
-    const rows = await untilFree(() =>
-      db
-        .prepare(
-          `UPDATE memory_jobs SET state = 'queued', attempts = 0, lost_runs = 0, next_attempt_at = ?, updated_at = ?
+    if (selection.id !== undefined) (where.push("id = ?"), params.push(selection.id));
+    if (selection.userId !== undefined) (where.push("user_id = ?"), params.push(selection.userId));
+    const rows = await untilFree(
+      () =>
+        db
+          .prepare(
+            `UPDATE memory_jobs SET state = 'queued', attempts = 0, lost_runs = 0, next_attempt_at = ?, updated_at = ?
            WHERE ${where.join(" AND ")} RETURNING id, seq`,
-        )
-        .all(now, now, ...params) as { id: string; seq: number }[],
+          )
+          .all(now, now, ...params) as { id: string; seq: number }[],
     );
     return rows.sort((a, b) => a.seq - b.seq).map((r) => r.id);
   }
@@ -209,7 +212,11 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const db = await this.connection();
     const now = this.now();
     await untilFree(() =>
-      db.prepare("UPDATE memory_jobs SET next_attempt_at = ? WHERE user_id = ? AND state = 'queued' AND next_attempt_at > ?").run(now, userId, now),
+      db
+        .prepare(
+          "UPDATE memory_jobs SET next_attempt_at = ? WHERE user_id = ? AND state = 'queued' AND next_attempt_at > ?",
+        )
+        .run(now, userId, now),
     );
   }
 
@@ -218,7 +225,9 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     const row = (
       userId === undefined
         ? db.prepare("SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running')").get()
-        : db.prepare("SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running') AND user_id = ?").get(userId)
+        : db
+            .prepare("SELECT count(*) AS n FROM memory_jobs WHERE state IN ('queued', 'running') AND user_id = ?")
+            .get(userId)
     ) as { n: number };
     return row.n;
   }
@@ -243,7 +252,11 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
 
   async prune(before: Date): Promise<number> {
     const db = await this.connection();
-    return (await untilFree(() => db.prepare("DELETE FROM memory_jobs WHERE state = 'done' AND updated_at < ?").run(before.getTime()))).changes;
+    return (
+      await untilFree(() =>
+        db.prepare("DELETE FROM memory_jobs WHERE state = 'done' AND updated_at < ?").run(before.getTime()),
+      )
+    ).changes;
   }
 
   async close(): Promise<void> {
@@ -275,7 +288,6 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     return this.opening;
   }
 }
-
 
 /** Runs a statement; while another process holds the write lock, waits for it off the event loop. */
 async function untilFree<T>(step: () => T): Promise<T> {

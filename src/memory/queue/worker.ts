@@ -91,7 +91,10 @@ export class MemoryWorker {
    * or another one, at once or after later turns) names the same job, so it never runs twice and
    * a late retry never undoes the user's newer changes.
    */
-  async enqueue(input: ChatTurnMessage[], options: AddOptions): Promise<{ jobId: string; result: Promise<MemoryJobResult> }> {
+  async enqueue(
+    input: ChatTurnMessage[],
+    options: AddOptions,
+  ): Promise<{ jobId: string; result: Promise<MemoryJobResult> }> {
     if (this.closed) throw new Error("The memory worker is closed; no more memory updates are accepted");
     const { userId, ...rest } = checkOptions(options);
     const jobId = rest.sourceId ? messageJobId(userId, rest.sourceId) : randomUUID();
@@ -201,7 +204,9 @@ export class MemoryWorker {
     this.pumping = this.pump()
       .catch((error) => {
         // The queue itself failed (disk full, database locked for long): jobs stay as they are.
-        this.o.logger.error("memory worker: the queue could not be read or changed", { error: (error as Error).message });
+        this.o.logger.error("memory worker: the queue could not be read or changed", {
+          error: (error as Error).message,
+        });
       })
       .finally(() => {
         this.pumping = undefined;
@@ -269,12 +274,15 @@ export class MemoryWorker {
     const jobTimeoutMs = this.o.jobTimeoutMs ?? 10 * 60_000;
     const cancel = new AbortController();
     const deadline = setTimeout(() => cancel.abort(new JobTimeoutError(jobTimeoutMs)), jobTimeoutMs);
-    const heartbeat = setInterval(() => {
-      this.o.queue.renew(job.id, this.owner, this.leaseMs).then(
-        (mine) => mine || cancel.abort(new Error("another worker took this job over (its lease ran out)")),
-        () => undefined,
-      );
-    }, Math.max(10, this.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        this.o.queue.renew(job.id, this.owner, this.leaseMs).then(
+          (mine) => mine || cancel.abort(new Error("another worker took this job over (its lease ran out)")),
+          () => undefined,
+        );
+      },
+      Math.max(10, this.leaseMs / 3),
+    );
     heartbeat.unref();
     let changes: MemoryChange[];
     try {
@@ -284,7 +292,8 @@ export class MemoryWorker {
         : await traced(
             "memory job",
             { jobId: job.id, userId: job.userId, attempts: job.attempts },
-            () => engine.add(job.payload.input, { ...job.payload.options, userId: job.userId }, { signal: cancel.signal }),
+            () =>
+              engine.add(job.payload.input, { ...job.payload.options, userId: job.userId }, { signal: cancel.signal }),
             (done) => ({ changes: done.changes }),
           );
       changes = result.changes;
@@ -300,29 +309,59 @@ export class MemoryWorker {
       await this.o.queue.complete(job.id, this.owner, changes);
     } catch (error) {
       // Stored, but still marked running: its lease runs out and a later try stores nothing twice.
-      this.o.logger.error("memory worker: a stored update could not be marked done", { jobId: job.id, error: (error as Error).message });
+      this.o.logger.error("memory worker: a stored update could not be marked done", {
+        jobId: job.id,
+        error: (error as Error).message,
+      });
     }
-    if (this.loggedFailure.delete(job.id)) this.o.logger.info("memory update stored after retries", { jobId: job.id, attempts: job.attempts });
+    if (this.loggedFailure.delete(job.id))
+      this.o.logger.info("memory update stored after retries", { jobId: job.id, attempts: job.attempts });
     this.settle({ ...base, status: "stored", changes });
   }
 
-  private async failed(job: MemoryJob, base: Pick<MemoryJobResult, "jobId" | "threadId" | "attempts">, failure: FailureClass): Promise<void> {
+  private async failed(
+    job: MemoryJob,
+    base: Pick<MemoryJobResult, "jobId" | "threadId" | "attempts">,
+    failure: FailureClass,
+  ): Promise<void> {
     if (job.attempts < failure.maxAttempts) {
-      const nextAttemptAt = new Date(Date.now() + backoffMs(job.attempts, { baseMs: this.o.retryBaseMs ?? 1_000, maxMs: this.o.retryMaxMs ?? 60_000 }));
+      const nextAttemptAt = new Date(
+        Date.now() +
+          backoffMs(job.attempts, { baseMs: this.o.retryBaseMs ?? 1_000, maxMs: this.o.retryMaxMs ?? 60_000 }),
+      );
       await this.o.queue.retryLater(job.id, this.owner, failure.reason, nextAttemptAt).catch((error) => {
-        this.o.logger.error("memory worker: a failed update could not be rescheduled", { jobId: job.id, error: (error as Error).message });
+        this.o.logger.error("memory worker: a failed update could not be rescheduled", {
+          jobId: job.id,
+          error: (error as Error).message,
+        });
       });
       const logged = `${failure.kind}:${failure.reason}`;
-      const fields = { jobId: job.id, attempts: job.attempts, kind: failure.kind, reason: failure.reason, nextAttemptAt: nextAttemptAt.toISOString() };
-      if (this.loggedFailure.get(job.id) === logged) this.o.logger.debug("memory update failed again; retrying", fields);
+      const fields = {
+        jobId: job.id,
+        attempts: job.attempts,
+        kind: failure.kind,
+        reason: failure.reason,
+        nextAttemptAt: nextAttemptAt.toISOString(),
+      };
+      if (this.loggedFailure.get(job.id) === logged)
+        this.o.logger.debug("memory update failed again; retrying", fields);
       else this.o.logger.warn("memory update failed; it will be retried", fields);
       this.loggedFailure.set(job.id, logged);
-      this.settle({ ...base, status: "retrying", changes: [], error: failure.reason, nextAttemptAt: nextAttemptAt.toISOString() });
+      this.settle({
+        ...base,
+        status: "retrying",
+        changes: [],
+        error: failure.reason,
+        nextAttemptAt: nextAttemptAt.toISOString(),
+      });
       await this.tellQueuedBehind(job, failure.reason);
       return;
     }
     await this.o.queue.bury(job.id, this.owner, failure.reason).catch((error) => {
-      this.o.logger.error("memory worker: a failed update could not be marked dead", { jobId: job.id, error: (error as Error).message });
+      this.o.logger.error("memory worker: a failed update could not be marked dead", {
+        jobId: job.id,
+        error: (error as Error).message,
+      });
     });
     this.loggedFailure.delete(job.id);
     this.o.logger.error("memory update is dead: it will not be retried on its own", {
@@ -342,7 +381,13 @@ export class MemoryWorker {
     const behind = await this.o.queue.list({ userId: head.userId, state: "queued" }).catch(() => []);
     for (const job of behind) {
       if (job.id === head.id || !this.waiters.has(job.id)) continue;
-      this.settle({ jobId: job.id, threadId: job.payload.options.threadId, status: "queued", changes: [], error: `waiting behind an earlier update that is retrying: ${reason}` });
+      this.settle({
+        jobId: job.id,
+        threadId: job.payload.options.threadId,
+        status: "queued",
+        changes: [],
+        error: `waiting behind an earlier update that is retrying: ${reason}`,
+      });
     }
   }
 
@@ -370,10 +415,19 @@ export class JobTimeoutError extends Error {
 }
 
 /** A profile refresh job (queued by the engine when memories change): it changes no memory. */
-async function refreshProfile(engine: MemoryEngine, job: MemoryJob, signal: AbortSignal): Promise<{ changes: MemoryChange[] }> {
+async function refreshProfile(
+  engine: MemoryEngine,
+  job: MemoryJob,
+  signal: AbortSignal,
+): Promise<{ changes: MemoryChange[] }> {
   const profiles = engine.profiles;
   if (profiles) {
-    await traced("profile refresh", { jobId: job.id, userId: job.userId, attempts: job.attempts }, () => profiles.refresh(job.userId, signal), (p) => ({ source: p.source, memoryCount: p.memoryCount }));
+    await traced(
+      "profile refresh",
+      { jobId: job.id, userId: job.userId, attempts: job.attempts },
+      () => profiles.refresh(job.userId, signal),
+      (p) => ({ source: p.source, memoryCount: p.memoryCount }),
+    );
   }
   return { changes: [] };
 }
@@ -391,7 +445,9 @@ function outcomeOf(job: MemoryJob): MemoryJobResult | undefined {
  * server, so the queue's idempotent enqueue keeps one job per message.
  */
 export function messageJobId(userId: string, sourceId: string): string {
-  const hex = createHash("sha256").update(JSON.stringify([userId, sourceId])).digest("hex");
+  const hex = createHash("sha256")
+    .update(JSON.stringify([userId, sourceId]))
+    .digest("hex");
   const variant = (8 | (parseInt(hex[16], 16) & 3)).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

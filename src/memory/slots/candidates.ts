@@ -16,7 +16,8 @@ const CUES: Record<string, string> = {
   employer: "work works working job joined company hired employer quit left 工作 上班 入职 公司 跳槽 实习 辞职 离职",
   job: "work job as am engineer teacher nurse developer manager designer doctor promoted became 工作 职业 升职 当 做 工程师 老师 医生 护士 经理 设计师 程序员 学生",
   school: "study student school university college transferred 上学 读书 学校 大学 读研 考上 转学",
-  relationship: "single engaged married divorced girlfriend boyfriend dating broke 单身 订婚 结婚 离婚 男朋友 女朋友 恋爱 分手 脱单",
+  relationship:
+    "single engaged married divorced girlfriend boyfriend dating broke 单身 订婚 结婚 离婚 男朋友 女朋友 恋爱 分手 脱单",
   diet: "vegetarian vegan pescatarian keto meat diet 吃素 素食 纯素 生酮 吃肉",
   age: "old years age turned 岁 今年",
   children: "kids children 孩子 小孩",
@@ -54,11 +55,13 @@ export async function slotCandidates(
     for (const q of queries) {
       const terms = [...new Set(tokenize(q))];
       if (terms.length === 0) continue;
-      for (const hit of await store.search({ userId, terms, validity, limit: PER_SLOT })) byId.set(hit.record.id, hit.record);
+      for (const hit of await store.search({ userId, terms, validity, limit: PER_SLOT }))
+        byId.set(hit.record.id, hit.record);
     }
     if (reading.correction) {
       const since = new Date(now.getTime() - CORRECTION_DAYS * 86_400_000).toISOString();
-      for (const m of await store.list(userId, { filter: { createdAt: { gte: since } }, validity, limit: 200 })) byId.set(m.id, m);
+      for (const m of await store.list(userId, { filter: { createdAt: { gte: since } }, validity, limit: 200 }))
+        byId.set(m.id, m);
     }
   }
   return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));

@@ -7,12 +7,18 @@ import type { Hedge } from "./types.js";
  */
 const EN: [Hedge, RegExp][] = [
   ["question", /\?\s*$|^\s*(?:should|would|could|can|do|does|did|is|are|am|will|shall)\s+(?:i|we|you)\b/i],
-  ["hypothetical", /\b(?:if|unless|suppose|supposing|imagine|what if|in case|wish|as if)\b|\b(?:i|we)(?:'d| would| could| might)\b/i],
+  [
+    "hypothetical",
+    /\b(?:if|unless|suppose|supposing|imagine|what if|in case|wish|as if)\b|\b(?:i|we)(?:'d| would| could| might)\b/i,
+  ],
   [
     "plan",
     /\b(?:thinking (?:about|of)|considering|consider|might|maybe|perhaps|planning (?:to|on)|plan to|hope to|hoping to|want to|wanna|would like to|dream(?:ing)? (?:of|about)|not sure (?:if|whether)|deciding|debating)\b/i,
   ],
-  ["future", /\b(?:will|'ll|going to|gonna|moving to|about to)\b|\bnext (?:week|month|year|spring|summer|fall|autumn|winter)\b/i],
+  [
+    "future",
+    /\b(?:will|'ll|going to|gonna|moving to|about to)\b|\bnext (?:week|month|year|spring|summer|fall|autumn|winter)\b/i,
+  ],
   [
     "past",
     /\b(?:when i was|as a (?:kid|child|teen)|growing up|back in (?:the )?(?:day|\d{4}|high school|college)|years ago|in my (?:twenties|teens|youth)|once upon)\b/i,
@@ -36,7 +42,8 @@ const HAN = /\p{Script=Han}/u;
  * follows is theirs, what comes before is still the user's ("I started eating fish again after
  * my doctor said my iron was low").
  */
-export const REPORTED = /\b(?:said|says|told me|tells me|telling me|asked me|mentioned|thinks|claims)\b(?!\s+(?:yes|no)\b)|(?<!跟你|和你|我)说(?!错|过|实话|真的|起来)|告诉我|听说|跟我讲/u;
+export const REPORTED =
+  /\b(?:said|says|told me|tells me|telling me|asked me|mentioned|thinks|claims)\b(?!\s+(?:yes|no)\b)|(?<!跟你|和你|我)说(?!错|过|实话|真的|起来)|告诉我|听说|跟我讲/u;
 
 /** The reasons a clause is hedged (none: it states something that holds now). */
 export function hedgesOf(clause: string): Hedge[] {
@@ -69,5 +76,7 @@ export function sentenceWideHedge(firstClause: string): Hedge | undefined {
   const hedges = hedgesOf(firstClause);
   if (hedges.includes("hypothetical")) return "hypothetical";
   // "My friend said, I live in Tokyo now": the words after a reporting verb are someone else's.
-  return /\b(?:said|says|told me|tells me)\s*[:,]?\s*$|(?<!跟你|和你|给你|我)说[：:，,]?\s*$/u.test(firstClause) ? "quoted" : undefined;
+  return /\b(?:said|says|told me|tells me)\s*[:,]?\s*$|(?<!跟你|和你|给你|我)说[：:，,]?\s*$/u.test(firstClause)
+    ? "quoted"
+    : undefined;
 }

@@ -1,6 +1,14 @@
 import type { Action } from "../reconcile.js";
 import type { MemoryRecord } from "../types.js";
-import { namesHabit, readClauses, readSlots, remainderDropping, remainderWithout, spelling, valuesOfKind } from "./read.js";
+import {
+  namesHabit,
+  readClauses,
+  readSlots,
+  remainderDropping,
+  remainderWithout,
+  spelling,
+  valuesOfKind,
+} from "./read.js";
 import { TOPICS, changedTopics, namesTopic, userTopicClause } from "./topics.js";
 import { USER, type SentenceReading, type Slot } from "./types.js";
 
@@ -29,8 +37,15 @@ export interface Judgement {
 }
 
 const LABELS: Record<string, string> = {
-  residence: "where they live", employer: "employer", job: "job", school: "school", relationship: "relationship status",
-  diet: "diet", age: "age", children: "number of children", salary: "salary",
+  residence: "where they live",
+  employer: "employer",
+  job: "job",
+  school: "school",
+  relationship: "relationship status",
+  diet: "diet",
+  age: "age",
+  children: "number of children",
+  salary: "salary",
 };
 
 function label(slot: Slot): string {
@@ -84,7 +99,12 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
   const claimed = new Set<string>();
   return facts.map((fact) => {
     const reading = readSlots(fact.text, fact.about || USER);
-    const { corrected, topics, ...judged } = judgeOne(fact, reading, candidates.filter((c) => !claimed.has(c.id)), read);
+    const { corrected, topics, ...judged } = judgeOne(
+      fact,
+      reading,
+      candidates.filter((c) => !claimed.has(c.id)),
+      read,
+    );
     const judgement: Judgement = { ...judged, remainders: new Map() };
     for (const m of [judgement.target, ...judgement.alsoCloses]) if (m && judgement.action !== "ADD") claimed.add(m.id);
     if (judgement.action === "SUPERSEDE" && corrected) {
@@ -117,12 +137,25 @@ function replaceValue(text: string, old: string, value: string, source: string):
   return text.slice(0, at) + (spelling(source, value) ?? value) + text.slice(at + old.length);
 }
 
-function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): Judged {
+function judgeOne(
+  fact: FactToJudge,
+  reading: SentenceReading,
+  candidates: MemoryRecord[],
+  read: (m: MemoryRecord) => SentenceReading,
+): Judged {
   const proposed = fact.proposed;
   // Hedged: every clause of it is a question, a hypothetical, a plan, a story or someone's words.
-  const hedged = reading.slots.length === 0 && reading.hedges.length > 0 && readClauses(fact.text).clauses.every((c) => c.hedged);
-  const contradicted = hedged ? [] : candidates.map((m) => ({ m, pair: contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m)) })).filter((c) => c.pair);
-  const corrected = !hedged && contradicted.length === 0 && reading.correction ? correctionTarget(reading, candidates, read) : undefined;
+  const hedged =
+    reading.slots.length === 0 && reading.hedges.length > 0 && readClauses(fact.text).clauses.every((c) => c.hedged);
+  const contradicted = hedged
+    ? []
+    : candidates
+        .map((m) => ({ m, pair: contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m)) }))
+        .filter((c) => c.pair);
+  const corrected =
+    !hedged && contradicted.length === 0 && reading.correction
+      ? correctionTarget(reading, candidates, read)
+      : undefined;
 
   if (!proposed || proposed.action === "ADD" || proposed.action === "NONE") {
     if (contradicted.length) {
@@ -136,51 +169,99 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
       };
     }
     if (corrected) {
-      return { action: "SUPERSEDE", target: corrected.memory, alsoCloses: [], corrected: corrected.old, reason: `a correction: ${corrected.old} → ${reading.correction!.value} (structural)` };
+      return {
+        action: "SUPERSEDE",
+        target: corrected.memory,
+        alsoCloses: [],
+        corrected: corrected.old,
+        reason: `a correction: ${corrected.old} → ${reading.correction!.value} (structural)`,
+      };
     }
-    if (proposed?.action === "NONE") return { action: "NONE", alsoCloses: [], reason: "the model found it already known" };
+    if (proposed?.action === "NONE")
+      return { action: "NONE", alsoCloses: [], reason: "the model found it already known" };
     // Rules alone (no model to ask): a change the slots cannot parse, read by its topic (topics.ts).
     if (!proposed && !hedged && (fact.about || USER) === USER) {
       // A topic the slots read in the fact still ends memories they could not read ("我俩分了" after
       // "男朋友小周下个月生日"); memories they read were compared above and held no other value.
       const topics = changedTopics(fact.text, { withSlots: true });
       const slotted = new Set(topics.filter((t) => reading.slots.some((s) => TOPICS[t].slots.test(s.attribute))));
-      const unread = (m: MemoryRecord, t: string) => !slotted.has(t) || !read(m).slots.some((s) => TOPICS[t].slots.test(s.attribute));
-      const hits = candidates.filter((m) => (m.about || USER) === USER && topics.some((t) => userTopicClause(m.text, t) && unread(m, t)));
+      const unread = (m: MemoryRecord, t: string) =>
+        !slotted.has(t) || !read(m).slots.some((s) => TOPICS[t].slots.test(s.attribute));
+      const hits = candidates.filter(
+        (m) => (m.about || USER) === USER && topics.some((t) => userTopicClause(m.text, t) && unread(m, t)),
+      );
       if (hits.length) {
         const topic = topics.find((t) => userTopicClause(hits[0].text, t) && unread(hits[0], t))!;
-        return { action: "SUPERSEDE", target: hits[0], alsoCloses: hits.slice(1), topics, reason: `${topic} changed (by topic)` };
+        return {
+          action: "SUPERSEDE",
+          target: hits[0],
+          alsoCloses: hits.slice(1),
+          topics,
+          reason: `${topic} changed (by topic)`,
+        };
       }
     }
-    const why = hedged ? `nothing superseded: ${reading.hedges.join(", ")}` : reading.slots.length ? "no current memory holds another value" : "a new fact";
+    const why = hedged
+      ? `nothing superseded: ${reading.hedges.join(", ")}`
+      : reading.slots.length
+        ? "no current memory holds another value"
+        : "a new fact";
     return { action: "ADD", alsoCloses: [], reason: proposed ? `the model chose ADD; ${why}` : why };
   }
 
-  if (proposed.action === "DELETE") return { action: "DELETE", target: proposed.target, alsoCloses: [], reason: "the user asked to forget it" };
+  if (proposed.action === "DELETE")
+    return { action: "DELETE", target: proposed.target, alsoCloses: [], reason: "the user asked to forget it" };
 
   // The model chose UPDATE or SUPERSEDE of `target`: checked against the slots of both.
   const target = proposed.target!;
   const old = read(target);
   const refuse = (why: string): Judged => {
     const instead = contradicted.find((c) => c.m.id !== target.id);
-    if (instead) return { action: "SUPERSEDE", target: instead.m, alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} was refused (${why}); ${describe(instead.pair!)} (structural)` };
-    return { action: "ADD", alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} was refused: ${why}` };
+    if (instead)
+      return {
+        action: "SUPERSEDE",
+        target: instead.m,
+        alsoCloses: [],
+        reason: `the model's ${proposed.action.toLowerCase()} was refused (${why}); ${describe(instead.pair!)} (structural)`,
+      };
+    return {
+      action: "ADD",
+      alsoCloses: [],
+      reason: `the model's ${proposed.action.toLowerCase()} was refused: ${why}`,
+    };
   };
   if (hedged) return refuse(`the fact is a ${reading.hedges.join(", ")}, not a change`);
   const aboutNew = (fact.about || USER).toLowerCase();
   const aboutOld = (target.about || USER).toLowerCase();
   if (aboutNew !== aboutOld) return refuse(`it is about ${aboutNew}, the memory about ${aboutOld}`);
   const pair = contradiction(reading.slots, old.slots);
-  if (pair) return { action: "SUPERSEDE", target, alsoCloses: [], reason: `${describe(pair)} (the model's ${proposed.action.toLowerCase()}, confirmed)` };
+  if (pair)
+    return {
+      action: "SUPERSEDE",
+      target,
+      alsoCloses: [],
+      reason: `${describe(pair)} (the model's ${proposed.action.toLowerCase()}, confirmed)`,
+    };
   if (reading.slots.length && old.slots.length) {
     if (!sharesSlot(reading.slots, old.slots)) {
-      return refuse(`the fact is about ${reading.slots.map(label).join(", ")}, the memory about ${old.slots.map(label).join(", ")}`);
+      return refuse(
+        `the fact is about ${reading.slots.map(label).join(", ")}, the memory about ${old.slots.map(label).join(", ")}`,
+      );
     }
   }
-  if (reading.slots.some((s) => s.subject !== USER) !== old.slots.some((s) => s.subject !== USER) && reading.slots.length && old.slots.length) {
+  if (
+    reading.slots.some((s) => s.subject !== USER) !== old.slots.some((s) => s.subject !== USER) &&
+    reading.slots.length &&
+    old.slots.length
+  ) {
     return refuse("the fact and the memory are about different people");
   }
-  return { action: proposed.action, target, alsoCloses: [], reason: `the model's ${proposed.action.toLowerCase()} (no structural objection)` };
+  return {
+    action: proposed.action,
+    target,
+    alsoCloses: [],
+    reason: `the model's ${proposed.action.toLowerCase()} (no structural objection)`,
+  };
 }
 
 /**
@@ -188,15 +269,22 @@ function judgeOne(fact: FactToJudge, reading: SentenceReading, candidates: Memor
  * without a habit phrase the rules read ("I run on coffee, like 4 cups a day"): the memory is
  * about that habit, so it ends too. Not a memory about someone else, or one that already says no.
  */
-function endedHabit(next: Slot[], memory: MemoryRecord, reading: SentenceReading): { next: Slot; old: Slot } | undefined {
+function endedHabit(
+  next: Slot[],
+  memory: MemoryRecord,
+  reading: SentenceReading,
+): { next: Slot; old: Slot } | undefined {
   for (const n of next) {
     const [kind, key] = n.attribute.split(":");
     // Not a memory about someone else (a pet's own age is about the pet: it goes with it), or one that already says no.
-    const others = reading.slots.some((s) => (s.subject !== USER && !(kind === "pet" && s.subject === key)) || s.negated);
+    const others = reading.slots.some(
+      (s) => (s.subject !== USER && !(kind === "pet" && s.subject === key)) || s.negated,
+    );
     if ((memory.about || USER) !== USER || others) continue;
     // A habit that ended, or a pet that died or is gone (its name, as the user wrote it).
     if ((kind !== "habit" && kind !== "pet") || !n.negated || n.subject !== USER || !key) continue;
-    if (namesHabit(memory.text, key)) return { next: n, old: { subject: USER, attribute: n.attribute, value: key, negated: false } };
+    if (namesHabit(memory.text, key))
+      return { next: n, old: { subject: USER, attribute: n.attribute, value: key, negated: false } };
   }
   return undefined;
 }
@@ -205,7 +293,11 @@ function endedHabit(next: Slot[], memory: MemoryRecord, reading: SentenceReading
 const NAMED = new Set(["employer", "residence", "school", "job", "car"]);
 
 /** "Sorry, I meant Thursday": the newest candidate naming another value of that kind. */
-function correctionTarget(reading: SentenceReading, candidates: MemoryRecord[], read: (m: MemoryRecord) => SentenceReading): { memory: MemoryRecord; old: string } | undefined {
+function correctionTarget(
+  reading: SentenceReading,
+  candidates: MemoryRecord[],
+  read: (m: MemoryRecord) => SentenceReading,
+): { memory: MemoryRecord; old: string } | undefined {
   const { kind, value, old } = reading.correction!;
   const newest = [...candidates].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   // "I said Milwaukee but I'm actually in Madison": the memory that says what is corrected away.
@@ -218,7 +310,9 @@ function correctionTarget(reading: SentenceReading, candidates: MemoryRecord[], 
   for (const memory of newest) {
     const other =
       kind === "name"
-        ? read(memory).slots.find((s) => s.subject === USER && NAMED.has(s.attribute) && !s.negated && s.value && s.value !== value)?.value
+        ? read(memory).slots.find(
+            (s) => s.subject === USER && NAMED.has(s.attribute) && !s.negated && s.value && s.value !== value,
+          )?.value
         : valuesOfKind(memory.text, kind).find((v) => v.value !== value)?.raw;
     if (other) return { memory, old: other };
   }

@@ -9,10 +9,13 @@ const HAN = /\p{Script=Han}/u;
  * Clauses: commas and semicolons, "but"/但是/不过 (which often turn a statement around), and "and"
  * before a new subject ("I'm a nurse and I live in Lisbon").
  */
-const CLAUSE_BREAK = /(?<!\d),(?!\d{3})|[，;；、]|\s+(?:but|and|so)\s+|(?=但是|不过|可是|而且)|(?<=[\p{Script=Han}\p{Extended_Pictographic}])\s+(?=\p{Script=Han})/iu;
+const CLAUSE_BREAK =
+  /(?<!\d),(?!\d{3})|[，;；、]|\s+(?:but|and|so)\s+|(?=但是|不过|可是|而且)|(?<=[\p{Script=Han}\p{Extended_Pictographic}])\s+(?=\p{Script=Han})/iu;
 
 function planSlots(clause: string, sentence: string, zh: boolean): Slot[] {
-  return (zh ? readChineseClause(clause, sentence) : readEnglishClause(clause, sentence)).slots.filter((s) => s.attribute.startsWith("plan:"));
+  return (zh ? readChineseClause(clause, sentence) : readEnglishClause(clause, sentence)).slots.filter((s) =>
+    s.attribute.startsWith("plan:"),
+  );
 }
 
 /** Words of a text, a Chinese character counting as one. */
@@ -36,21 +39,31 @@ export interface Clause {
  */
 export function readSlots(text: string, about = USER): SentenceReading {
   const reading = readClauses(text, about);
-  return { slots: reading.clauses.flatMap((c) => c.slots), hedges: reading.hedges, ...(reading.correction ? { correction: reading.correction } : {}) };
+  return {
+    slots: reading.clauses.flatMap((c) => c.slots),
+    hedges: reading.hedges,
+    ...(reading.correction ? { correction: reading.correction } : {}),
+  };
 }
 
 /**
  * readSlots clause by clause. A question mark ends only its own clause's statement: in "I live in
  * Minneapolis and drive a Subaru, do I need winter tires?" the first clause still states a fact.
  */
-export function readClauses(text: string, about = USER): { clauses: Clause[]; hedges: Hedge[]; correction?: Correction } {
+export function readClauses(
+  text: string,
+  about = USER,
+): { clauses: Clause[]; hedges: Hedge[]; correction?: Correction } {
   const out: Clause[] = [];
   const hedges: Hedge[] = [];
   let correction: Correction | undefined;
   for (const sentence of chatSentences(text)) {
     if (!sentence) continue;
     const zh = HAN.test(sentence);
-    const clauses = sentence.split(CLAUSE_BREAK).map((c) => c.trim()).filter(Boolean);
+    const clauses = sentence
+      .split(CLAUSE_BREAK)
+      .map((c) => c.trim())
+      .filter(Boolean);
     const wide = clauses.length ? sentenceWideHedge(clauses[0]) : undefined;
     if (wide) hedges.push(wide);
     for (const [i, whole] of clauses.entries()) {
@@ -75,7 +88,9 @@ export function readClauses(text: string, about = USER): { clauses: Clause[]; he
       }
       const read = zh ? readChineseClause(head, sentence) : readEnglishClause(head, sentence);
       read.slots.push(...plans.filter((p) => !read.slots.some((s) => s.attribute === p.attribute)));
-      const slots = read.slots.map((s) => (about !== USER && s.subject === USER ? { ...s, subject: about.toLowerCase() } : s));
+      const slots = read.slots.map((s) =>
+        about !== USER && s.subject === USER ? { ...s, subject: about.toLowerCase() } : s,
+      );
       out.push({ text: clause, slots, hedged: false, last });
     }
     if (!wide) correction ??= zh ? chineseCorrection(sentence) : englishCorrection(sentence);
@@ -90,19 +105,27 @@ export function readClauses(text: string, about = USER): { clauses: Clause[]; he
  * place ("I make $62k a year as a lab technician in Raleigh." after a raise to $70k: "I make $70k
  * a year as a lab technician in Raleigh."). `newText`: the fact with the new value, for its spelling.
  */
-export function remainderWithout(text: string, old: Slot, next: Slot, newText: string, about = USER): string | undefined {
+export function remainderWithout(
+  text: string,
+  old: Slot,
+  next: Slot,
+  newText: string,
+  about = USER,
+): string | undefined {
   const zh = HAN.test(text);
   const spelled = spelling(newText, next.value);
   const [kind, key] = old.attribute.split(":");
   const states = (c: Clause) =>
-    c.slots.some((s) => s.subject === old.subject && s.attribute === old.attribute) || ((kind === "habit" || kind === "pet") && !!key && namesHabit(c.text, key));
+    c.slots.some((s) => s.subject === old.subject && s.attribute === old.attribute) ||
+    ((kind === "habit" || kind === "pet") && !!key && namesHabit(c.text, key));
   return remainder(text, about, (c, body) => {
     if (!states(c)) return undefined;
     const at = old.value ? body.toLowerCase().indexOf(old.value) : -1;
     // The clause says more than the value (another slot, or other words): it stays, with the new value.
     const more = c.slots.some((s) => s.attribute !== old.attribute) || otherWords(body, old.value, zh) >= 2;
     // Not across scripts: a Chinese value in an English sentence is neither the user's words nor their language.
-    if (!next.negated && spelled && at >= 0 && more && HAN.test(spelled) === zh) return body.slice(0, at) + spelled + body.slice(at + old.value.length);
+    if (!next.negated && spelled && at >= 0 && more && HAN.test(spelled) === zh)
+      return body.slice(0, at) + spelled + body.slice(at + old.value.length);
     return null;
   });
 }
@@ -117,7 +140,11 @@ export function remainderDropping(text: string, drop: (c: Clause) => boolean): s
  * what it rewrites a changed one to (null: dropped). A qualifier right after a changed clause goes
  * with it ("…on coffee, like 4 cups a day"). Undefined when nothing changed or nothing is left.
  */
-function remainder(text: string, about: string, change: (c: Clause, body: string) => string | null | undefined): string | undefined {
+function remainder(
+  text: string,
+  about: string,
+  change: (c: Clause, body: string) => string | null | undefined,
+): string | undefined {
   const { clauses } = readClauses(text, about);
   const zh = HAN.test(text);
   const kept: string[] = [];
@@ -138,11 +165,16 @@ function remainder(text: string, about: string, change: (c: Clause, body: string
   return kept.join(zh ? "，" : ", ") + (zh ? "。" : ".");
 }
 
-const QUALIFIER = /^(?:like|about|around|roughly|maybe|probably|at least|mostly|every|each|per|or so|大概|差不多|每天|一天|一周|每周|至少)/iu;
+const QUALIFIER =
+  /^(?:like|about|around|roughly|maybe|probably|at least|mostly|every|each|per|or so|大概|差不多|每天|一天|一周|每周|至少)/iu;
 
 /** Words that are not stop words, verbs of a slot or time: what else a clause says. */
-const PLAIN = new Set(("i i'm im am is are was be a an the my our we we're at in to on of for with from and so as now just last this " +
-  "next week weeks month year years day days ago today yesterday recently live lives living moved work works working job").split(" "));
+const PLAIN = new Set(
+  (
+    "i i'm im am is are was be a an the my our we we're at in to on of for with from and so as now just last this " +
+    "next week weeks month year years day days ago today yesterday recently live lives living moved work works working job"
+  ).split(" "),
+);
 
 function otherWords(body: string, value: string, zh: boolean): number {
   const rest = body.toLowerCase().replace(value, " ");
@@ -163,6 +195,9 @@ export function namesHabit(text: string, key: string): boolean {
 }
 
 /** The values of a correction's kind a text holds: the weekdays, times or numbers it names. */
-export function valuesOfKind(text: string, kind: Exclude<Correction["kind"], "name">): { raw: string; value: string }[] {
+export function valuesOfKind(
+  text: string,
+  kind: Exclude<Correction["kind"], "name">,
+): { raw: string; value: string }[] {
   return HAN.test(text) ? chineseValuesOfKind(text, kind) : englishValuesOfKind(text, kind);
 }

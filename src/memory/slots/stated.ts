@@ -2,7 +2,6 @@ import { chatSentences } from "../sentences.js";
 import { readClauses } from "./read.js";
 import { changedTopics } from "./topics.js";
 
-
 /**
  * Whether a text states a lasting fact of the user's or their people's (where they live, work,
  * a relationship, an age, a habit; not a plan's date): such a memory does not expire because a
@@ -33,7 +32,9 @@ export function statedFacts(text: string): string[] {
     // The sentence up to its first hedged clause (the question), as one fact.
     const first = clauses.find((c) => c.hedged);
     const end = first ? sentence.indexOf(first.text) : -1;
-    const statement = (end > 0 ? sentence.slice(0, end) : "").replace(/[\s,，、;；]+$/u, "").replace(/\s+(?:and|but|so)$/iu, "");
+    const statement = (end > 0 ? sentence.slice(0, end) : "")
+      .replace(/[\s,，、;；]+$/u, "")
+      .replace(/\s+(?:and|but|so)$/iu, "");
     if (statement) out.push(statement + (/\p{Script=Han}/u.test(sentence) ? "。" : "."));
   }
   return out;

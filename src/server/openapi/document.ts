@@ -51,18 +51,31 @@ export function openApiDocument(maxTextChars: number): JsonObject {
       { name: "queue", description: "the user's memory update jobs" },
       { name: "entities", description: "the memory map: the user's entities, their relations and memories" },
       { name: "profile", description: "the user model: profile and interest trend" },
-      { name: "store", description: "long-term memory as LangGraph store items (namespace [\"memories\", <userId>])" },
+      { name: "store", description: 'long-term memory as LangGraph store items (namespace ["memories", <userId>])' },
       { name: "meta", description: "this document" },
-      { name: "inspector", description: "the memory inspector: a page that shows a user's memory through the routes above" },
+      {
+        name: "inspector",
+        description: "the memory inspector: a page that shows a user's memory through the routes above",
+      },
     ],
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", description: "a token of AUTH_TOKENS (\"user:token,...\")" },
-        apiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key", description: "the same token, as the LangGraph SDKs send their api_key" },
+        bearerAuth: { type: "http", scheme: "bearer", description: 'a token of AUTH_TOKENS ("user:token,...")' },
+        apiKeyAuth: {
+          type: "apiKey",
+          in: "header",
+          name: "x-api-key",
+          description: "the same token, as the LangGraph SDKs send their api_key",
+        },
       },
       schemas: componentSchemas(named),
-      responses: Object.fromEntries(Object.entries(ERROR_MEANING).map(([status, meaning]) => [`Error${status}`, errorResponse(Number(status), meaning)])),
+      responses: Object.fromEntries(
+        Object.entries(ERROR_MEANING).map(([status, meaning]) => [
+          `Error${status}`,
+          errorResponse(Number(status), meaning),
+        ]),
+      ),
     },
   };
 }
@@ -127,8 +140,8 @@ function operationObject(op: Operation, named: Map<ZodTypeAny, string>): JsonObj
     responses[status] = op.file
       ? { description: "OK", content: { [op.file]: { schema: { type: "string" } } } }
       : schema
-      ? { description: "OK", content: { "application/json": { schema: ref(named, schema) }, ...textContent(op) } }
-      : { description: "OK, no body" };
+        ? { description: "OK", content: { "application/json": { schema: ref(named, schema) }, ...textContent(op) } }
+        : { description: "OK, no body" };
   }
   const errors = new Set([...COMMON_ERRORS, ...(op.body ? [413] : []), ...(op.errors ?? [])]);
   for (const status of [...errors].sort()) responses[status] = { $ref: `#/components/responses/Error${status}` };
@@ -137,13 +150,20 @@ function operationObject(op: Operation, named: Map<ZodTypeAny, string>): JsonObj
     tags: [op.tag],
     summary: op.summary,
     parameters: [...pathParameters(op.path), ...queryParameters(op)],
-    ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: ref(named, op.body) } } } } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: ref(named, op.body) } } } }
+      : {}),
     responses,
   };
 }
 
 function pathParameters(path: string): JsonObject[] {
-  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string", minLength: 1 } }));
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string", minLength: 1 },
+  }));
 }
 
 function queryParameters(op: Operation): JsonObject[] {
@@ -151,7 +171,11 @@ function queryParameters(op: Operation): JsonObject[] {
   return Object.entries(op.query.shape as Record<string, ZodTypeAny>).map(([name, schema]) => {
     // Optional is said by `required`; left in, the converter would write it as `anyOf: [{not: {}}, ...]`.
     const value = schema instanceof z.ZodOptional ? (schema.unwrap() as ZodTypeAny) : schema;
-    const { $schema: _dialect, ...converted } = zodToJsonSchema(value, { target: "jsonSchema7", $refStrategy: "none", effectStrategy: "input" }) as JsonObject;
+    const { $schema: _dialect, ...converted } = zodToJsonSchema(value, {
+      target: "jsonSchema7",
+      $refStrategy: "none",
+      effectStrategy: "input",
+    }) as JsonObject;
     return { name, in: "query", required: !schema.isOptional(), schema: converted };
   });
 }
@@ -159,7 +183,9 @@ function queryParameters(op: Operation): JsonObject[] {
 function errorResponse(status: number, meaning: string): JsonObject {
   return {
     description: meaning,
-    ...(status === 503 ? { headers: { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "string" } } } } : {}),
+    ...(status === 503
+      ? { headers: { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "string" } } } }
+      : {}),
     content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorReply" } } },
   };
 }

@@ -138,7 +138,9 @@ export const ImportReply = z.object({
 export const Job = z.object({
   id: z.string(),
   userId: z.string(),
-  kind: z.enum(["memory update", "profile refresh"]).describe("a turn's memory update, or the refresh of the user's profile it queued"),
+  kind: z
+    .enum(["memory update", "profile refresh"])
+    .describe("a turn's memory update, or the refresh of the user's profile it queued"),
   state: z.enum(JOB_STATES as [JobState, ...JobState[]]),
   attempts: z.number().int(),
   nextAttemptAt: time,
@@ -172,7 +174,14 @@ const entitySummary = z.object({
   aliases: z.array(z.string()),
   memories: z.number().int().describe("memories (current and superseded) that name it"),
 });
-const mapEdge = z.object({ id: z.string(), from: z.string(), to: z.string(), type: z.string(), validFrom: time, validTo: time.nullable() });
+const mapEdge = z.object({
+  id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  type: z.string(),
+  validFrom: time,
+  validTo: time.nullable(),
+});
 export const EntityList = z.object({ userId: z.string(), entities: z.array(entitySummary) });
 export const EntityTimeline = z.object({
   userId: z.string(),
@@ -182,14 +191,18 @@ export const EntityTimeline = z.object({
 });
 export const MemoryMapReply = z.object({
   userId: z.string(),
-  nodes: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum([...ENTITY_KINDS, "user"]), memories: z.number().int() })),
+  nodes: z.array(
+    z.object({ id: z.string(), name: z.string(), kind: z.enum([...ENTITY_KINDS, "user"]), memories: z.number().int() }),
+  ),
   edges: z.array(mapEdge),
 });
 
 const topicInterest = z.object({
   topic: z.string(),
   questions: z.number().int().describe("questions that named it"),
-  weight: z.number().describe("time-decayed weight now (a question counts 1 when asked, half after INTEREST_HALF_LIFE_DAYS)"),
+  weight: z
+    .number()
+    .describe("time-decayed weight now (a question counts 1 when asked, half after INTEREST_HALF_LIFE_DAYS)"),
   recentShare: z.number().describe("its share of today's decayed weight of every topic"),
   overallShare: z.number().describe("its share of every question ever recorded"),
   firstAt: time,
@@ -199,14 +212,28 @@ const topicInterest = z.object({
 const profileLines = z.array(z.string());
 export const ProfileReply = z.object({
   userId: z.string(),
-  status: z.enum(["ready", "pending", "empty"]).describe("pending: memories changed and a refresh is queued; empty: nothing known yet"),
-  summary: z.object({ identity: profileLines, preferences: profileLines, constraints: profileLines, focus: profileLines }),
-  source: z.enum(["model", "rules"]).nullable().describe("who wrote the summary: the chat model, or the rules from memory categories and entities"),
+  status: z
+    .enum(["ready", "pending", "empty"])
+    .describe("pending: memories changed and a refresh is queued; empty: nothing known yet"),
+  summary: z.object({
+    identity: profileLines,
+    preferences: profileLines,
+    constraints: profileLines,
+    focus: profileLines,
+  }),
+  source: z
+    .enum(["model", "rules"])
+    .nullable()
+    .describe("who wrote the summary: the chat model, or the rules from memory categories and entities"),
   memoryCount: z.number().int(),
   refreshedAt: time.nullable(),
   pendingSince: time.nullable(),
   note: z.string().nullable(),
-  interests: z.object({ current: z.array(topicInterest), earlier: z.array(topicInterest), questions: z.number().int() }),
+  interests: z.object({
+    current: z.array(topicInterest),
+    earlier: z.array(topicInterest),
+    questions: z.number().int(),
+  }),
 });
 
 /** The OpenAPI document itself (its own shape is OpenAPI's, not ours). */

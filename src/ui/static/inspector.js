@@ -18,8 +18,12 @@ const VIEWS = { memories: memoriesView, search: searchView, map: mapView, profil
 
 /** An error of a call: a refused token asks for it again; anything else is said in the status line. */
 function fail(error) {
-  if (error instanceof ApiError && error.status === 401 && session.mode === "token") return forgetToken("That token was refused: enter it again.");
-  say(error instanceof ApiError && error.status === 404 ? `Not found: ${error.message}` : error.message || String(error), "error");
+  if (error instanceof ApiError && error.status === 401 && session.mode === "token")
+    return forgetToken("That token was refused: enter it again.");
+  say(
+    error instanceof ApiError && error.status === 404 ? `Not found: ${error.message}` : error.message || String(error),
+    "error",
+  );
 }
 page.fail = fail;
 page.refresh = () => route();
@@ -27,7 +31,8 @@ page.refresh = () => route();
 async function route() {
   if (!session.user) return;
   const [view, ...rest] = location.hash.replace(/^#/, "").split("/");
-  for (const link of document.querySelectorAll("#views a")) link.classList.toggle("active", link.dataset.view === (view === "memory" ? "memories" : view || "memories"));
+  for (const link of document.querySelectorAll("#views a"))
+    link.classList.toggle("active", link.dataset.view === (view === "memory" ? "memories" : view || "memories"));
   // A view is built aside and shown only if no newer navigation started meanwhile, so a slow
   // answer for the previous view never draws over the current one.
   const ticket = ++routing;
@@ -45,12 +50,14 @@ async function route() {
   } catch (error) {
     fail(error);
     // Another user's id answers 404 as an unknown one: the page says the same, nothing more.
-    if (error instanceof ApiError && error.status === 404) show(building, h("p", { class: "empty", id: "not-found" }, "Nothing here for this user."));
+    if (error instanceof ApiError && error.status === 404)
+      show(building, h("p", { class: "empty", id: "not-found" }, "Nothing here for this user."));
   }
   if (ticket !== routing) return;
   shown.replaceChildren(building);
   // The first memories list on screen: what the first-paint figure measures (BENCHMARKS.md).
-  if (building.querySelector("#memories") && performance.getEntriesByName("memories-rendered").length === 0) performance.mark("memories-rendered");
+  if (building.querySelector("#memories") && performance.getEntriesByName("memories-rendered").length === 0)
+    performance.mark("memories-rendered");
 }
 
 function showTokenForm(message) {
@@ -65,7 +72,9 @@ function showTokenForm(message) {
  * missing) open mode.
  */
 async function detectSession() {
-  const res = await fetch("/memories?limit=1", { headers: session.token ? { authorization: `Bearer ${session.token}` } : {} });
+  const res = await fetch("/memories?limit=1", {
+    headers: session.token ? { authorization: `Bearer ${session.token}` } : {},
+  });
   if (res.status === 401) {
     session.mode = "token";
     if (session.token) forgetToken("That token was refused: enter it again.");
@@ -122,8 +131,14 @@ async function openModeUsers() {
 
 async function start() {
   $("as-of").addEventListener("change", () => route());
-  $("as-of-now").addEventListener("click", () => { $("as-of").value = ""; route(); });
-  $("sign-out").addEventListener("click", () => { sessionStorage.removeItem(TOKEN_KEY); location.reload(); });
+  $("as-of-now").addEventListener("click", () => {
+    $("as-of").value = "";
+    route();
+  });
+  $("sign-out").addEventListener("click", () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    location.reload();
+  });
   $("token-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     session.token = $("token").value.trim();

@@ -23,7 +23,9 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === "class") el.className = value;
     else el.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) el.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat())
+    if (child !== null && child !== undefined && child !== false)
+      el.append(child instanceof Node ? child : String(child));
   return el;
 }
 
@@ -44,8 +46,10 @@ export class ApiError extends Error {
 export async function api(method, path, { query = {}, body, raw = false } = {}) {
   const params = new URLSearchParams();
   const named = session.mode === "open" && session.user;
-  if (named && (method === "GET" || method === "DELETE") && !path.startsWith("/users/")) params.set("userId", session.user);
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "" && value !== null) params.set(key, String(value));
+  if (named && (method === "GET" || method === "DELETE") && !path.startsWith("/users/"))
+    params.set("userId", session.user);
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== "" && value !== null) params.set(key, String(value));
   const headers = {};
   if (session.mode === "token" && session.token) headers.authorization = `Bearer ${session.token}`;
   let payload;
@@ -73,7 +77,8 @@ export function say(message, kind = "info") {
   status.className = message ? kind : "";
 }
 
-export const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "");
+export const when = (iso) =>
+  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "";
 export const shortId = (id) => String(id).slice(0, 8);
 
 /** The as-of control's time as ISO, or "" for now. */

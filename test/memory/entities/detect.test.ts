@@ -28,10 +28,17 @@ describe("deterministic entity extractor, English", () => {
   });
 
   it("reads a role with no name, a pet by its cue, and a transcript speaker's roles as theirs", () => {
-    expect(detectEntities("I had lunch with my sister.").entities).toEqual([{ name: "sister", kind: "person", role: "sister" }]);
+    expect(detectEntities("I had lunch with my sister.").entities).toEqual([
+      { name: "sister", kind: "person", role: "sister" },
+    ]);
     expect(detectEntities("We adopted a dog named Rex.").entities).toEqual([{ name: "Rex", kind: "pet", role: "dog" }]);
     const line = detectEntities("Melanie: My kids love the beach.");
-    expect(line.entities).toEqual(expect.arrayContaining([{ name: "Melanie", kind: "person" }, { name: "children", kind: "person", role: "children", of: "Melanie" }]));
+    expect(line.entities).toEqual(
+      expect.arrayContaining([
+        { name: "Melanie", kind: "person" },
+        { name: "children", kind: "person", role: "children", of: "Melanie" },
+      ]),
+    );
   });
 
   it("marks a name that speaks to the listener as addressed, and one the text is about as not", () => {
@@ -54,19 +61,28 @@ describe("deterministic entity extractor, English", () => {
   });
 
   it("names a relative or a pet given by 'is called', 'is named' or ''s name is', with the role", () => {
-    for (const text of ["My sister is called Anna.", "My sister is named Anna.", "My sister's name is Anna.", "My little sister's called Anna."]) {
+    for (const text of [
+      "My sister is called Anna.",
+      "My sister is named Anna.",
+      "My sister's name is Anna.",
+      "My little sister's called Anna.",
+    ]) {
       expect(detectEntities(text), text).toEqual({
         entities: [{ name: "Anna", kind: "person", role: "sister" }],
         relations: [{ from: "Anna", type: "sister of", to: "user" }],
       });
     }
     expect(detectEntities("My dog's name is Rex.").entities).toEqual([{ name: "Rex", kind: "pet", role: "dog" }]);
-    expect(detectEntities("My sister is happy.").entities).toEqual([{ name: "sister", kind: "person", role: "sister" }]);
+    expect(detectEntities("My sister is happy.").entities).toEqual([
+      { name: "sister", kind: "person", role: "sister" },
+    ]);
   });
 
   it("keeps greetings, weekdays and quoted titles apart", () => {
     expect(names("Thanks, Melanie! See you on Friday.")).toEqual(["Melanie"]);
-    expect(detectEntities('I loved reading "Becoming Nicole" this month.').entities).toEqual([{ name: "Becoming Nicole", kind: "product" }]);
+    expect(detectEntities('I loved reading "Becoming Nicole" this month.').entities).toEqual([
+      { name: "Becoming Nicole", kind: "product" },
+    ]);
   });
 });
 
@@ -105,7 +121,14 @@ describe("deterministic entity extractor, Chinese", () => {
     expect(detectEntities("我住在杭州。").entities).toEqual([{ name: "杭州", kind: "place" }]);
     expect(detectEntities("我们搬到了深圳。").relations).toContainEqual({ from: "user", type: "lives in", to: "深圳" });
     expect(names("我妹妹梅兰妮住在上海的时候很开心。")).toEqual(expect.arrayContaining(["梅兰妮", "上海"]));
-    for (const text of ["我住在家里。", "你打算住在哪里呢？", "我住在一个小镇上。", "灵感来自四面八方。", "我会住在戈尔韦。", "我住在宿舍。"]) {
+    for (const text of [
+      "我住在家里。",
+      "你打算住在哪里呢？",
+      "我住在一个小镇上。",
+      "灵感来自四面八方。",
+      "我会住在戈尔韦。",
+      "我住在宿舍。",
+    ]) {
       expect(names(text).filter((n) => n !== "戈尔韦")).toEqual([]);
     }
   });
@@ -126,7 +149,11 @@ describe("deterministic entity extractor, Chinese", () => {
   it("marks a name that speaks to the listener as addressed: 嘿，梅尔！ 太棒了，卡罗琳！ but not 我和梅兰妮", () => {
     const addressed = (text: string, known: string[] = []) =>
       Object.fromEntries(detectEntities(text, known).entities.map((e) => [e.name, e.addressed ?? false]));
-    expect(addressed("梅兰妮：哇，太棒了，卡罗琳！我和约翰去了公园。", ["约翰"])).toEqual({ 梅兰妮: false, 卡罗琳: true, 约翰: false });
+    expect(addressed("梅兰妮：哇，太棒了，卡罗琳！我和约翰去了公园。", ["约翰"])).toEqual({
+      梅兰妮: false,
+      卡罗琳: true,
+      约翰: false,
+    });
     expect(addressed("卡罗琳：我完全同意，梅兰妮。", ["梅兰妮"])).toEqual({ 卡罗琳: false, 梅兰妮: true });
     // Spoken to, then spoken of (梅尔的画): the text is about her.
     expect(addressed("卡罗琳：谢谢梅尔！梅尔的画很美。")).toEqual({ 卡罗琳: false, 梅尔: false });
@@ -139,7 +166,11 @@ describe("deterministic entity extractor, Chinese", () => {
       entities: [{ name: "小红", kind: "person", role: "妹妹" }],
       relations: [{ from: "小红", type: "妹妹 of", to: "user" }],
     });
-    expect(detectEntities("我的哥哥叫阿明，他住在上海。").entities).toContainEqual({ name: "阿明", kind: "person", role: "哥哥" });
+    expect(detectEntities("我的哥哥叫阿明，他住在上海。").entities).toContainEqual({
+      name: "阿明",
+      kind: "person",
+      role: "哥哥",
+    });
     expect(detectEntities("我女儿叫明明。").entities).toEqual([{ name: "明明", kind: "person", role: "女儿" }]);
     expect(detectEntities("我老婆叫王芳。").entities).toEqual([{ name: "王芳", kind: "person", role: "妻子" }]);
     expect(detectEntities("我的朋友名叫思远。").entities).toEqual([{ name: "思远", kind: "person", role: "朋友" }]);

@@ -19,7 +19,13 @@ function scripted(facts: Record<string, unknown[]>, supersede = false): Scripted
     }
     const letters = [...last.matchAll(/^\(([A-Z]\d*)\)/gm)].map((m) => m[1]);
     const known = /^\[0\]/m.test(last);
-    return JSON.stringify({ decisions: letters.map((fact) => (supersede && known ? { fact, action: "SUPERSEDE", memory: 0, text: "I work at Acme as a lead now." } : { fact, action: "ADD" })) });
+    return JSON.stringify({
+      decisions: letters.map((fact) =>
+        supersede && known
+          ? { fact, action: "SUPERSEDE", memory: 0, text: "I work at Acme as a lead now." }
+          : { fact, action: "ADD" },
+      ),
+    });
   };
   return new ScriptedChatModel(script);
 }
@@ -43,7 +49,10 @@ describe("entities on the LLM path", () => {
           text: "The user's sister Mel is a nurse at St Mary's",
           category: "relationship",
           about: "sister",
-          entities: [{ name: "Mel", kind: "person", role: "sister" }, { name: "St Mary's", kind: "organisation" }],
+          entities: [
+            { name: "Mel", kind: "person", role: "sister" },
+            { name: "St Mary's", kind: "organisation" },
+          ],
           relations: [{ from: "Mel", type: "works at", to: "St Mary's" }],
         },
       ],
@@ -52,7 +61,10 @@ describe("entities on the LLM path", () => {
     await engine.add("My sister Mel is a nurse at St Mary's.", { userId: "u" });
     const entities = await listEntities(engine, "u");
     expect(entities.map((e) => [e.name, e.kind, e.memories])).toEqual(
-      expect.arrayContaining([["Mel", "person", 1], ["St Mary's", "organisation", 1]]),
+      expect.arrayContaining([
+        ["Mel", "person", 1],
+        ["St Mary's", "organisation", 1],
+      ]),
     );
     // "my sister" now resolves to Mel.
     expect((await findEntity(engine, "u", "Mel"))?.aliases).toContain("role:user:sister");
@@ -62,7 +74,9 @@ describe("entities on the LLM path", () => {
   });
 
   it("falls back to the deterministic extractor when the model names no entity", async () => {
-    const model = scripted({ "I adopted a cat named Luna.": [{ text: "I adopted a cat named Luna.", category: "event" }] });
+    const model = scripted({
+      "I adopted a cat named Luna.": [{ text: "I adopted a cat named Luna.", category: "event" }],
+    });
     const engine = engineWith(model);
     await engine.add("I adopted a cat named Luna.", { userId: "u" });
     expect((await listEntities(engine, "u")).map((e) => [e.name, e.kind])).toEqual([["Luna", "pet"]]);
@@ -70,8 +84,22 @@ describe("entities on the LLM path", () => {
 
   it("supersedes a one-at-a-time relation instead of deleting it, and keeps the old memory on the timeline", async () => {
     const facts = {
-      "I live in Berlin.": [{ text: "I live in Berlin.", category: "profile", relations: [{ from: "user", type: "lives in", to: "Berlin" }], entities: [{ name: "Berlin", kind: "place" }] }],
-      "I moved to Paris.": [{ text: "I moved to Paris.", category: "profile", relations: [{ from: "user", type: "lives in", to: "Paris" }], entities: [{ name: "Paris", kind: "place" }] }],
+      "I live in Berlin.": [
+        {
+          text: "I live in Berlin.",
+          category: "profile",
+          relations: [{ from: "user", type: "lives in", to: "Berlin" }],
+          entities: [{ name: "Berlin", kind: "place" }],
+        },
+      ],
+      "I moved to Paris.": [
+        {
+          text: "I moved to Paris.",
+          category: "profile",
+          relations: [{ from: "user", type: "lives in", to: "Paris" }],
+          entities: [{ name: "Paris", kind: "place" }],
+        },
+      ],
     };
     const first = engineWith(scripted(facts), "2026-01-01T00:00:00.000Z");
     await first.add("I live in Berlin.", { userId: "u", time: "2026-01-01T00:00:00.000Z" });
@@ -79,15 +107,28 @@ describe("entities on the LLM path", () => {
     const map = await memoryMap(first, "u");
     const name = (id: string) => map.nodes.find((n) => n.id === id)?.name;
     const livesIn = map.edges.filter((e) => e.type === "lives in").map((e) => [name(e.to), e.validTo]);
-    expect(livesIn).toEqual(expect.arrayContaining([["Berlin", "2026-03-01T00:00:00.000Z"], ["Paris", null]]));
+    expect(livesIn).toEqual(
+      expect.arrayContaining([
+        ["Berlin", "2026-03-01T00:00:00.000Z"],
+        ["Paris", null],
+      ]),
+    );
     const current = await first.entities!.store.relations("u");
     expect(current.map((r) => name(r.toId))).toEqual(["Paris"]);
   });
 
   it("a superseded memory stays linked to its entities", async () => {
     const facts = {
-      "I work at Acme.": [{ text: "I work at Acme.", category: "profile", entities: [{ name: "Acme", kind: "organisation" }] }],
-      "I work at Acme as a lead now.": [{ text: "I work at Acme as a lead now.", category: "profile", entities: [{ name: "Acme", kind: "organisation" }] }],
+      "I work at Acme.": [
+        { text: "I work at Acme.", category: "profile", entities: [{ name: "Acme", kind: "organisation" }] },
+      ],
+      "I work at Acme as a lead now.": [
+        {
+          text: "I work at Acme as a lead now.",
+          category: "profile",
+          entities: [{ name: "Acme", kind: "organisation" }],
+        },
+      ],
     };
     const engine = engineWith(scripted(facts, true));
     await engine.add("I work at Acme.", { userId: "u", time: "2025-01-01T00:00:00.000Z" });
@@ -113,7 +154,11 @@ describe("normalisation per user (no-LLM path)", () => {
 
   it("a sister named with 叫 or 'is called' is an entity of her own, found by her name (我妹妹叫小红, my sister is called Anna)", async () => {
     const engine = engineWith();
-    await engine.add("", { userId: "u", infer: false, facts: [{ text: "我妹妹叫小红。" }, { text: "My sister's name is Anna." }] });
+    await engine.add("", {
+      userId: "u",
+      infer: false,
+      facts: [{ text: "我妹妹叫小红。" }, { text: "My sister's name is Anna." }],
+    });
     expect((await findEntity(engine, "u", "小红"))?.aliases).toContain("role:user:妹妹");
     expect((await findEntity(engine, "u", "Anna"))?.aliases).toContain("role:user:sister");
     expect((await listEntities(engine, "u")).map((e) => e.name).sort()).toEqual(["Anna", "小红"]);
@@ -122,13 +167,25 @@ describe("normalisation per user (no-LLM path)", () => {
   it("links a name learned late to the memories that opened with it before it was known", async () => {
     const engine = engineWith();
     // A sentence's first word is a name only once the user has that entity: here Jon is not known yet.
-    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Jon lost his job as a banker." }, { text: "Painting relaxes me." }] });
+    await engine.add("", {
+      userId: "u",
+      infer: false,
+      facts: [{ text: "Jon lost his job as a banker." }, { text: "Painting relaxes me." }],
+    });
     expect(await listEntities(engine, "u")).toEqual([]);
     // The same batch, earlier than the mention that teaches the name, and "Jon's" as one token.
-    await engine.add("", { userId: "u", infer: false, facts: [{ text: "Jon's favourite dance is contemporary." }, { text: "Gina went dancing with Jon." }] });
+    await engine.add("", {
+      userId: "u",
+      infer: false,
+      facts: [{ text: "Jon's favourite dance is contemporary." }, { text: "Gina went dancing with Jon." }],
+    });
     const jon = await findEntity(engine, "u", "Jon");
     const timeline = await entityTimeline(engine, "u", jon!);
-    expect(timeline.memories.map((m) => m.text).sort()).toEqual(["Gina went dancing with Jon.", "Jon lost his job as a banker.", "Jon's favourite dance is contemporary."]);
+    expect(timeline.memories.map((m) => m.text).sort()).toEqual([
+      "Gina went dancing with Jon.",
+      "Jon lost his job as a banker.",
+      "Jon's favourite dance is contemporary.",
+    ]);
     // "Painting" opened a sentence too, but no text ever used it as a name.
     expect((await listEntities(engine, "u")).map((e) => [e.name, e.memories])).toEqual([["Jon", 3]]);
   });
@@ -154,12 +211,22 @@ describe("normalisation per user (no-LLM path)", () => {
     await engine.add("", { userId: "u", infer: false, facts: [{ text: "Jon called me yesterday." }] });
     expect(await count("Jon")).toBe(1);
     // A question that only speaks to someone is not about them.
-    expect((await engine.entities!.entitiesIn("u", "Thanks, Caroline! What did Jon say?")).map((e) => e.name)).toEqual(["Jon"]);
+    expect((await engine.entities!.entitiesIn("u", "Thanks, Caroline! What did Jon say?")).map((e) => e.name)).toEqual([
+      "Jon",
+    ]);
   });
 
   it("takes one transcription of a Chinese name for another (梅兰妮 / 梅拉妮), not a different name", async () => {
     const engine = engineWith();
-    await engine.add("", { userId: "u", infer: false, facts: [{ text: "我的妹妹梅兰妮下周来看我。" }, { text: "我和梅拉妮一起去了公园。" }, { text: "我和梅丽莎一起吃饭。" }] });
+    await engine.add("", {
+      userId: "u",
+      infer: false,
+      facts: [
+        { text: "我的妹妹梅兰妮下周来看我。" },
+        { text: "我和梅拉妮一起去了公园。" },
+        { text: "我和梅丽莎一起吃饭。" },
+      ],
+    });
     const entities = await listEntities(engine, "u");
     expect(entities.find((e) => e.name === "梅兰妮")?.memories).toBe(2);
     expect(entities.find((e) => e.name === "梅兰妮")?.aliases).toContain("梅拉妮");
@@ -181,18 +248,27 @@ describe("normalisation per user (no-LLM path)", () => {
 
   it("export carries each memory's entities and the relations; import re-creates them", async () => {
     const engine = engineWith();
-    await engine.add("", { userId: "a", infer: false, facts: [{ text: "My sister Melanie lives in Paris." }, { text: "I live in Berlin." }] });
+    await engine.add("", {
+      userId: "a",
+      infer: false,
+      facts: [{ text: "My sister Melanie lives in Paris." }, { text: "I live in Berlin." }],
+    });
     const doc = await exportUser(engine, "a");
     expect(doc.memories.find((m) => m.text.startsWith("My sister"))?.entities).toEqual(
       expect.arrayContaining([{ name: "Melanie", kind: "person", role: "sister" }]),
     );
-    expect(doc.relations).toEqual(expect.arrayContaining([expect.objectContaining({ from: "Melanie", type: "sister of", to: "user" })]));
+    expect(doc.relations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ from: "Melanie", type: "sister of", to: "user" })]),
+    );
     const other = engineWith();
     await importUser(other, "c", ImportDocument.parse(JSON.parse(JSON.stringify(doc))));
     const map = await memoryMap(other, "c");
     const name = (id: string) => map.nodes.find((n) => n.id === id)?.name;
     expect(map.edges.map((e) => [name(e.from), e.type, name(e.to)])).toEqual(
-      expect.arrayContaining([["Melanie", "sister of", "you"], ["you", "lives in", "Berlin"]]),
+      expect.arrayContaining([
+        ["Melanie", "sister of", "you"],
+        ["you", "lives in", "Berlin"],
+      ]),
     );
   });
 });
@@ -210,8 +286,14 @@ describe("entity expansion in search", () => {
       await engine.add("", { userId: "u", infer: false, facts });
       return (await engine.search(question, { userId: "u", limit: 3 })).map((h) => h.memory.text);
     };
-    const plain = new MemoryEngine({ store: new InMemoryMemoryStore(), embeddings: new SyntheticEmbeddings({ vectorSize: 16 }), dims: 16 });
+    const plain = new MemoryEngine({
+      store: new InMemoryMemoryStore(),
+      embeddings: new SyntheticEmbeddings({ vectorSize: 16 }),
+      dims: 16,
+    });
     expect(await top(plain)).not.toContain("I visited my sister in June.");
-    expect(await top(engineWith())).toEqual(expect.arrayContaining(["My sister Melanie paints.", "I visited my sister in June."]));
+    expect(await top(engineWith())).toEqual(
+      expect.arrayContaining(["My sister Melanie paints.", "I visited my sister in June."]),
+    );
   });
 });

@@ -46,8 +46,16 @@ describe("questions about where the user lives or works", () => {
   });
 
   it("a time between 我 and the verb still makes a move the user's (我上个月搬到北京了)", () => {
-    expect(detectEntities("我上个月搬到北京了。").relations).toContainEqual({ from: "user", type: "lives in", to: "北京" });
-    expect(detectEntities("我们去年年底搬到了成都。").relations).toContainEqual({ from: "user", type: "lives in", to: "成都" });
+    expect(detectEntities("我上个月搬到北京了。").relations).toContainEqual({
+      from: "user",
+      type: "lives in",
+      to: "北京",
+    });
+    expect(detectEntities("我们去年年底搬到了成都。").relations).toContainEqual({
+      from: "user",
+      type: "lives in",
+      to: "成都",
+    });
     expect(detectEntities("我爸妈上个月搬到了上海。").relations).toEqual([]);
   });
 
@@ -66,8 +74,13 @@ describe("questions about where the user lives or works", () => {
     const e = engine();
     await say(e, ["I live in Portland with my wife."], "2026-01-10T12:00:00.000Z");
     const [denver] = await say(e, ["We moved to Denver last month."], "2026-05-23T12:00:00.000Z");
-    expect((await e.search("Where do I live?", { userId: "u", now: "2026-06-01T09:00:00.000Z" }))[0].memory.id).toBe(denver);
-    const inJanuary = await e.search("Where do I live, as of last January?", { userId: "u", now: "2026-06-01T09:00:00.000Z" });
+    expect((await e.search("Where do I live?", { userId: "u", now: "2026-06-01T09:00:00.000Z" }))[0].memory.id).toBe(
+      denver,
+    );
+    const inJanuary = await e.search("Where do I live, as of last January?", {
+      userId: "u",
+      now: "2026-06-01T09:00:00.000Z",
+    });
     expect(inJanuary[0].memory.text).toBe("I live in Portland with my wife.");
   });
 });

@@ -6,7 +6,12 @@ import type { QuestionTopics } from "../../../src/memory/profile/types.js";
 
 /** `n` questions on `topics`, one a day from `start`. */
 function asked(topics: string[], start: string, n: number, prefix: string): QuestionTopics[] {
-  return Array.from({ length: n }, (_, i) => ({ userId: "u", id: `${prefix}${i}`, at: new Date(Date.parse(start) + i * 86_400_000).toISOString(), topics }));
+  return Array.from({ length: n }, (_, i) => ({
+    userId: "u",
+    id: `${prefix}${i}`,
+    at: new Date(Date.parse(start) + i * 86_400_000).toISOString(),
+    topics,
+  }));
 }
 
 describe("interest trend", () => {
@@ -36,7 +41,11 @@ describe("interest trend", () => {
   });
 
   it("a topic named once is no interest", () => {
-    const trend = interestTrend([{ userId: "u", id: "x", at: "2026-05-30T00:00:00Z", topics: ["knitting"] }, ...may], new Date("2026-05-31T00:00:00Z"), 30);
+    const trend = interestTrend(
+      [{ userId: "u", id: "x", at: "2026-05-30T00:00:00Z", topics: ["knitting"] }, ...may],
+      new Date("2026-05-31T00:00:00Z"),
+      30,
+    );
     expect(trend.current.map((t) => t.topic)).toEqual(["backend"]);
   });
 });
@@ -66,11 +75,15 @@ describe("topics of a question without a model", () => {
   });
 
   it("a model's topics made only of filler are no topics either", () => {
-    for (const topic of ["last week", "now", "Live", "上个月", "现在", "住"]) expect(isFillerTopic(topic), topic).toBe(true);
-    for (const topic of ["berlin", "live music", "北京", "postgres indexes"]) expect(isFillerTopic(topic), topic).toBe(false);
+    for (const topic of ["last week", "now", "Live", "上个月", "现在", "住"])
+      expect(isFillerTopic(topic), topic).toBe(true);
+    for (const topic of ["berlin", "live music", "北京", "postgres indexes"])
+      expect(isFillerTopic(topic), topic).toBe(false);
   });
 
   it("keeps at most six topics of a long message", () => {
-    expect(questionTopics("Tell me about kubernetes docker terraform ansible prometheus grafana jenkins helm").length).toBe(6);
+    expect(
+      questionTopics("Tell me about kubernetes docker terraform ansible prometheus grafana jenkins helm").length,
+    ).toBe(6);
   });
 });

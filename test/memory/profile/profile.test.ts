@@ -49,7 +49,9 @@ function withTopics(topics: Record<string, string[]>, base: Script = remembering
   };
 }
 
-function engineWith(options: { model?: ScriptedChatModel; jobs?: SqliteJobQueue; style?: ExtractionStyle; now?: () => Date } = {}) {
+function engineWith(
+  options: { model?: ScriptedChatModel; jobs?: SqliteJobQueue; style?: ExtractionStyle; now?: () => Date } = {},
+) {
   const engine = new MemoryEngine({
     store: new InMemoryMemoryStore(),
     entities: new InMemoryEntityStore(),
@@ -90,7 +92,9 @@ describe("the profile is made from the memories", () => {
     expect(profile.summary.constraints.sort()).toEqual(["I am allergic to peanuts.", "我不吃猪肉。"]);
     expect(profile.summary.preferences).toEqual(["I love jazz."]);
     expect(profile.summary.focus).toEqual(["I'm running a marathon in October."]);
-    expect(profile.summary.identity).toEqual(expect.arrayContaining(["I work as a nurse in Leeds.", "Melanie (sister)"]));
+    expect(profile.summary.identity).toEqual(
+      expect.arrayContaining(["I work as a nurse in Leeds.", "Melanie (sister)"]),
+    );
     const view = await engine.profiles!.read("ana");
     // No queue here: the refresh was called by hand, and the profile is current.
     expect(view).toMatchObject({ status: "ready", memoryCount: 6, pendingSince: null });
@@ -118,14 +122,31 @@ describe("the profile is made from the memories", () => {
       return JSON.stringify({ identity: ["2"], preferences: [], constraints: ["1"], focus: [] });
     });
     const engine = engineWith({ model, style: "quotes" });
-    await engine.add("", { userId: "cy", infer: false, time: "2026-01-01T00:00:00Z", facts: [{ text: "I work at Acme." }] });
-    await engine.add("", { userId: "cy", infer: false, time: "2026-02-01T00:00:00Z", facts: [{ text: "我对花生过敏。" }] });
+    await engine.add("", {
+      userId: "cy",
+      infer: false,
+      time: "2026-01-01T00:00:00Z",
+      facts: [{ text: "I work at Acme." }],
+    });
+    await engine.add("", {
+      userId: "cy",
+      infer: false,
+      time: "2026-02-01T00:00:00Z",
+      facts: [{ text: "我对花生过敏。" }],
+    });
     const profile = await engine.profiles!.refresh("cy");
-    expect(profile.summary).toEqual({ identity: ["I work at Acme."], preferences: [], constraints: ["我对花生过敏。"], focus: [] });
+    expect(profile.summary).toEqual({
+      identity: ["I work at Acme."],
+      preferences: [],
+      constraints: ["我对花生过敏。"],
+      focus: [],
+    });
   });
 
   it("a model answer that stays malformed gives the rules' profile with a note, never a broken one", async () => {
-    const model = new ScriptedChatModel((kind) => (kind === "profile" ? "I think the user likes jazz" : JSON.stringify({ facts: [] })));
+    const model = new ScriptedChatModel((kind) =>
+      kind === "profile" ? "I think the user likes jazz" : JSON.stringify({ facts: [] }),
+    );
     const engine = engineWith({ model });
     await engine.add("", { userId: "di", infer: false, facts: [{ text: "I love jazz.", category: "preference" }] });
     const profile = await engine.profiles!.refresh("di");
@@ -148,7 +169,12 @@ describe("the profile is kept current through the update queue", () => {
     expect(all.map((j) => j.payload.kind ?? "memory update")).toEqual(["memory update", "profile refresh"]);
     expect(all.every((j) => j.state === "done")).toBe(true);
     const view = await engine.profiles!.read("eve");
-    expect(view).toMatchObject({ status: "ready", source: "model", pendingSince: null, summary: { identity: ["I live in Lisbon."] } });
+    expect(view).toMatchObject({
+      status: "ready",
+      source: "model",
+      pendingSince: null,
+      summary: { identity: ["I live in Lisbon."] },
+    });
   });
 
   it("a burst of five updates gives one refresh, which sees all five", async () => {
@@ -173,7 +199,9 @@ describe("the profile is kept current through the update queue", () => {
     await worker.enqueue([{ role: "user", content: "What time is it?" }], { userId: "gus" });
     worker.start();
     await worker.idle();
-    expect((await jobs.list({ userId: "gus" })).map((j) => j.payload.kind ?? "memory update")).toEqual(["memory update"]);
+    expect((await jobs.list({ userId: "gus" })).map((j) => j.payload.kind ?? "memory update")).toEqual([
+      "memory update",
+    ]);
     expect((await engine.profiles!.read("gus")).status).toBe("empty");
   });
 
@@ -195,25 +223,57 @@ describe("the profile is kept current through the update queue", () => {
 });
 
 describe("interests over time, through the engine", () => {
-  const frontend = ["How do I center a div with CSS?", "Why does my React component render twice?", "CSS grid or flexbox for this layout?", "How do I type React props?", "What does useEffect cleanup do in React?", "How do I lazy load images in the browser?", "Why is my CSS animation janky?", "How do I test a React component?", "What is the CSS box model?", "How do I bundle a React app?"];
-  const backend = ["How do I index a Postgres table?", "What is a good SQL schema for orders?", "How do I rate limit an API endpoint?", "Should my API use REST or gRPC?", "How do I shard a Postgres database?", "Why is my SQL query slow?", "How do I cache API responses in Redis?", "How do I run database migrations safely?", "What is connection pooling for Postgres?", "How do I version an API?"];
+  const frontend = [
+    "How do I center a div with CSS?",
+    "Why does my React component render twice?",
+    "CSS grid or flexbox for this layout?",
+    "How do I type React props?",
+    "What does useEffect cleanup do in React?",
+    "How do I lazy load images in the browser?",
+    "Why is my CSS animation janky?",
+    "How do I test a React component?",
+    "What is the CSS box model?",
+    "How do I bundle a React app?",
+  ];
+  const backend = [
+    "How do I index a Postgres table?",
+    "What is a good SQL schema for orders?",
+    "How do I rate limit an API endpoint?",
+    "Should my API use REST or gRPC?",
+    "How do I shard a Postgres database?",
+    "Why is my SQL query slow?",
+    "How do I cache API responses in Redis?",
+    "How do I run database migrations safely?",
+    "What is connection pooling for Postgres?",
+    "How do I version an API?",
+  ];
   const day = (start: string, i: number) => new Date(Date.parse(start) + i * 86_400_000).toISOString();
 
   async function askAll(engine: MemoryEngine, user: string) {
-    for (const [i, q] of frontend.entries()) await engine.add(q, { userId: user, time: day("2026-03-02T09:00:00Z", 2 * i), sourceId: `f${i}` });
-    for (const [i, q] of backend.entries()) await engine.add(q, { userId: user, time: day("2026-05-04T09:00:00Z", 2 * i), sourceId: `b${i}` });
+    for (const [i, q] of frontend.entries())
+      await engine.add(q, { userId: user, time: day("2026-03-02T09:00:00Z", 2 * i), sourceId: `f${i}` });
+    for (const [i, q] of backend.entries())
+      await engine.add(q, { userId: user, time: day("2026-05-04T09:00:00Z", 2 * i), sourceId: `b${i}` });
   }
 
   it("LLM path: the extraction's topics; in late May the profile says backend now, frontend before", async () => {
-    const topics = Object.fromEntries([...frontend.map((q) => [q, ["frontend"]]), ...backend.map((q) => [q, ["backend"]])]);
-    const engine = engineWith({ model: new ScriptedChatModel(withTopics(topics)), now: () => new Date("2026-05-28T00:00:00Z") });
+    const topics = Object.fromEntries([
+      ...frontend.map((q) => [q, ["frontend"]]),
+      ...backend.map((q) => [q, ["backend"]]),
+    ]);
+    const engine = engineWith({
+      model: new ScriptedChatModel(withTopics(topics)),
+      now: () => new Date("2026-05-28T00:00:00Z"),
+    });
     await askAll(engine, "ivy");
     const view = await engine.profiles!.read("ivy");
     expect(view.interests.current.map((t) => t.topic)).toEqual(["backend"]);
     expect(view.interests.earlier.map((t) => t.topic)).toEqual(["frontend"]);
     expect(view.interests.earlier[0].lastAt.slice(0, 7)).toBe("2026-03");
     // Asked in March, the same questions say frontend.
-    expect((await engine.profiles!.read("ivy", new Date("2026-03-22T00:00:00Z"))).interests.current.map((t) => t.topic)).toContain("frontend");
+    expect(
+      (await engine.profiles!.read("ivy", new Date("2026-03-22T00:00:00Z"))).interests.current.map((t) => t.topic),
+    ).toContain("frontend");
     // Recording a question again (a retried job) counts once.
     await engine.add(backend[0], { userId: "ivy", time: day("2026-05-04T09:00:00Z", 0), sourceId: "b0" });
     expect((await engine.profiles!.read("ivy")).interests.questions).toBe(20);
@@ -222,13 +282,22 @@ describe("interests over time, through the engine", () => {
   it("a model's filler topics (last week, now, 上个月) are not recorded as interests", async () => {
     const engine = engineWith({ now: () => new Date("2026-05-28T00:00:00Z") });
     for (const [i, at] of ["2026-05-20T09:00:00Z", "2026-05-21T09:00:00Z", "2026-05-22T09:00:00Z"].entries()) {
-      await engine.profiles!.recordQuestion("lu", { sourceId: `q${i}`, text: "…", at, topics: ["last week", "now", "Berlin", "上个月", "live"] });
+      await engine.profiles!.recordQuestion("lu", {
+        sourceId: `q${i}`,
+        text: "…",
+        at,
+        topics: ["last week", "now", "Berlin", "上个月", "live"],
+      });
     }
     expect((await engine.profiles!.read("lu")).interests.current.map((t) => t.topic)).toEqual(["berlin"]);
   });
 
   it("no-LLM path (a quotes-style local model gives no topics): the deterministic topics show the same shift", async () => {
-    const engine = engineWith({ model: new ScriptedChatModel(() => JSON.stringify({ facts: [] })), style: "quotes", now: () => new Date("2026-05-28T00:00:00Z") });
+    const engine = engineWith({
+      model: new ScriptedChatModel(() => JSON.stringify({ facts: [] })),
+      style: "quotes",
+      now: () => new Date("2026-05-28T00:00:00Z"),
+    });
     await askAll(engine, "jon");
     const { current, earlier } = (await engine.profiles!.read("jon")).interests;
     expect(current.map((t) => t.topic)).toEqual(expect.arrayContaining(["postgres", "api", "sql"]));
@@ -237,11 +306,22 @@ describe("interests over time, through the engine", () => {
   });
 
   it("Chinese questions too", async () => {
-    const zhFront = ["怎么用CSS居中一个元素？", "React组件为什么渲染两次？", "CSS动画为什么卡顿？", "怎么测试React组件？"];
+    const zhFront = [
+      "怎么用CSS居中一个元素？",
+      "React组件为什么渲染两次？",
+      "CSS动画为什么卡顿？",
+      "怎么测试React组件？",
+    ];
     const zhBack = ["怎么优化数据库查询？", "数据库索引怎么建？", "接口怎么限流？", "数据库连接池是什么？"];
-    const engine = engineWith({ model: new ScriptedChatModel(() => JSON.stringify({ facts: [] })), style: "quotes", now: () => new Date("2026-05-28T00:00:00Z") });
-    for (const [i, q] of zhFront.entries()) await engine.add(q, { userId: "kai", time: day("2026-03-02T09:00:00Z", i), sourceId: `zf${i}` });
-    for (const [i, q] of zhBack.entries()) await engine.add(q, { userId: "kai", time: day("2026-05-20T09:00:00Z", i), sourceId: `zb${i}` });
+    const engine = engineWith({
+      model: new ScriptedChatModel(() => JSON.stringify({ facts: [] })),
+      style: "quotes",
+      now: () => new Date("2026-05-28T00:00:00Z"),
+    });
+    for (const [i, q] of zhFront.entries())
+      await engine.add(q, { userId: "kai", time: day("2026-03-02T09:00:00Z", i), sourceId: `zf${i}` });
+    for (const [i, q] of zhBack.entries())
+      await engine.add(q, { userId: "kai", time: day("2026-05-20T09:00:00Z", i), sourceId: `zb${i}` });
     const { current, earlier } = (await engine.profiles!.read("kai")).interests;
     expect(current.map((t) => t.topic)).toContain("数据");
     expect(earlier.map((t) => t.topic)).toEqual(expect.arrayContaining(["css", "react"]));
@@ -259,11 +339,29 @@ describe("the profile in the answer prompt", () => {
     note: null,
     summary: {
       identity: Array.from({ length: 5 }, (_, i) => `Identity line number ${i} with a few more words to cost tokens`),
-      preferences: Array.from({ length: 5 }, (_, i) => `Preference line number ${i} with a few more words to cost tokens`),
+      preferences: Array.from(
+        { length: 5 },
+        (_, i) => `Preference line number ${i} with a few more words to cost tokens`,
+      ),
       constraints: ["Allergic to peanuts", "不吃猪肉"],
       focus: ["Training for a marathon in October"],
     },
-    interests: { current: [{ topic: "backend", questions: 10, weight: 7.9, recentShare: 0.8, overallShare: 0.5, firstAt: "2026-05-04T00:00:00Z", lastAt: "2026-05-22T00:00:00Z", trend: "rising" as const }], earlier: [], questions: 20 },
+    interests: {
+      current: [
+        {
+          topic: "backend",
+          questions: 10,
+          weight: 7.9,
+          recentShare: 0.8,
+          overallShare: 0.5,
+          firstAt: "2026-05-04T00:00:00Z",
+          lastAt: "2026-05-22T00:00:00Z",
+          trend: "rising" as const,
+        },
+      ],
+      earlier: [],
+      questions: 20,
+    },
   };
 
   it("stays within the budget, constraints first, whole lines only", () => {
@@ -299,7 +397,9 @@ describe("forget, export and import", () => {
   });
 
   it("an export carries the profile and the questions; an import puts them back under the importing user", async () => {
-    const engine = engineWith({ model: new ScriptedChatModel(withTopics({ "I keep bees.": ["beekeeping"], "How do bees see?": ["beekeeping"] })) });
+    const engine = engineWith({
+      model: new ScriptedChatModel(withTopics({ "I keep bees.": ["beekeeping"], "How do bees see?": ["beekeeping"] })),
+    });
     await engine.add("I keep bees.", { userId: "ned" });
     await engine.add("How do bees see?", { userId: "ned" });
     await engine.profiles!.refresh("ned");

@@ -5,10 +5,20 @@ import { ScriptedChatModel } from "../../helpers/scripted-model.js";
 
 /** Memories newest first, as the profile refresh gives them. */
 function memories(items: [string, MemoryRecord["category"]][]): MemoryRecord[] {
-  return items.map(([text, category], i) => ({ id: `m${i}`, userId: "u", text, category, createdAt: `2026-01-${String(20 - i).padStart(2, "0")}T00:00:00Z` }) as MemoryRecord);
+  return items.map(
+    ([text, category], i) =>
+      ({
+        id: `m${i}`,
+        userId: "u",
+        text,
+        category,
+        createdAt: `2026-01-${String(20 - i).padStart(2, "0")}T00:00:00Z`,
+      }) as MemoryRecord,
+  );
 }
 
-const profileModel = (answer: object) => new ScriptedChatModel((kind) => (kind === "profile" ? JSON.stringify(answer) : JSON.stringify({ facts: [] })));
+const profileModel = (answer: object) =>
+  new ScriptedChatModel((kind) => (kind === "profile" ? JSON.stringify(answer) : JSON.stringify({ facts: [] })));
 
 describe("constraints hold real constraints only, and every allergy", () => {
   const mixed = memories([

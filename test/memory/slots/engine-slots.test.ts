@@ -13,14 +13,24 @@ import { ScriptedChatModel } from "../../helpers/scripted-model.js";
  * scripted model: in quotes style (a small local model) it keeps every offered sentence and is
  * never asked to reconcile; in facts style it writes facts and proposes the decisions given.
  */
-function engineWith(style: ExtractionStyle, script: { facts?: Record<string, string[]>; decisions?: unknown[][] } = {}) {
+function engineWith(
+  style: ExtractionStyle,
+  script: { facts?: Record<string, string[]>; decisions?: unknown[][] } = {},
+) {
   const decisions = [...(script.decisions ?? [])];
   const model = new ScriptedChatModel((kind, messages) => {
     const last = messageText(messages.at(-1)!);
-    if (kind === "extract" && style === "quotes") return JSON.stringify({ facts: JSON.parse(last.replace(/^Sentences: /, "")) });
+    if (kind === "extract" && style === "quotes")
+      return JSON.stringify({ facts: JSON.parse(last.replace(/^Sentences: /, "")) });
     if (kind === "extract") {
       const user = /<user>\n([\s\S]*?)\n<\/user>/.exec(last)?.[1] ?? "";
-      return JSON.stringify({ facts: (script.facts?.[user] ?? []).map((text) => ({ text, category: "other", about: /^Sister/.test(text) ? "sister" : "user" })) });
+      return JSON.stringify({
+        facts: (script.facts?.[user] ?? []).map((text) => ({
+          text,
+          category: "other",
+          about: /^Sister/.test(text) ? "sister" : "user",
+        })),
+      });
     }
     if (kind === "reconcile") return JSON.stringify({ decisions: decisions.shift() ?? [] });
     return "{}";
@@ -55,11 +65,15 @@ describe("memory that stays true with a small local model (rules decide)", () =>
 
     const old = (await engine.list({ userId: "u", includeHistory: true })).find((m) => m.text.includes("Lisbon"))!;
     const history = await engine.history(old.id, { userId: "u" });
-    expect(history.at(-1)).toMatchObject({ operation: "SUPERSEDE", reason: expect.stringMatching(/where they live: lisbon → berlin/) });
+    expect(history.at(-1)).toMatchObject({
+      operation: "SUPERSEDE",
+      reason: expect.stringMatching(/where they live: lisbon → berlin/),
+    });
 
     const lisbon = (await findEntity(engine, "u", "Lisbon"))!;
     const berlin = (await findEntity(engine, "u", "Berlin"))!;
-    const livesIn = async (e: typeof lisbon) => (await entityTimeline(engine, "u", e)).relations.filter((r) => r.type === "lives in");
+    const livesIn = async (e: typeof lisbon) =>
+      (await entityTimeline(engine, "u", e)).relations.filter((r) => r.type === "lives in");
     expect((await livesIn(lisbon)).map((r) => r.validTo)).toEqual(["2026-02-01T00:00:00.000Z"]);
     expect((await livesIn(berlin)).map((r) => r.validTo)).toEqual([null]);
   });
@@ -81,9 +95,17 @@ describe("memory that stays true with a small local model (rules decide)", () =>
     await say("If I ever moved to Paris I'd have to learn French.", "2026-01-03T00:00:00.000Z");
     await say("Should I move to Denver?", "2026-01-04T00:00:00.000Z");
     expect(await current()).toEqual(
-      expect.arrayContaining(["I live in Lisbon.", "I work as a software engineer in Austin.", "My sister moved to Berlin."]),
+      expect.arrayContaining([
+        "I live in Lisbon.",
+        "I work as a software engineer in Austin.",
+        "My sister moved to Berlin.",
+      ]),
     );
-    expect(await findEntity(engine, "u", "Paris").then((e) => e && entityTimeline(engine, "u", e)).then((t) => t?.relations ?? [])).toEqual([]);
+    expect(
+      await findEntity(engine, "u", "Paris")
+        .then((e) => e && entityTimeline(engine, "u", e))
+        .then((t) => t?.relations ?? []),
+    ).toEqual([]);
   });
 
   it("ends a habit on a negation, and a correction restates the corrected memory", async () => {
@@ -104,7 +126,9 @@ describe("memory that stays true with a capable model (the model decides, the sl
     });
     await say("I live in Lisbon", "2026-01-01T00:00:00.000Z");
     const changes = await say("We moved to Porto", "2026-02-01T00:00:00.000Z");
-    expect(changes).toEqual([expect.objectContaining({ operation: "SUPERSEDE", oldText: "User lives in Lisbon", text: "User moved to Porto" })]);
+    expect(changes).toEqual([
+      expect.objectContaining({ operation: "SUPERSEDE", oldText: "User lives in Lisbon", text: "User moved to Porto" }),
+    ]);
     expect(await current()).toEqual(["User moved to Porto"]);
   });
 
@@ -146,8 +170,13 @@ describe("the quotes extraction keeps what the rules read as a fact", () => {
 describe("a lasting fact does not expire with the day its sentence names", () => {
   it("keeps 'I work at Target and today was inventory day' lasting, while a plan for today expires", async () => {
     const { engine, say } = engineWith("quotes");
-    await say("I work at Target and today was inventory day. I have a dentist appointment today.", "2026-03-02T09:00:00.000Z");
-    const byText = new Map((await engine.list({ userId: "u", includeHistory: true })).map((m) => [m.text, m.expiresAt]));
+    await say(
+      "I work at Target and today was inventory day. I have a dentist appointment today.",
+      "2026-03-02T09:00:00.000Z",
+    );
+    const byText = new Map(
+      (await engine.list({ userId: "u", includeHistory: true })).map((m) => [m.text, m.expiresAt]),
+    );
     expect(byText.get("I work at Target and today was inventory day.")).toBeNull();
     expect(byText.get("I have a dentist appointment today.")).toEqual(expect.stringMatching(/^2026-03-03/));
   });

@@ -6,9 +6,26 @@ let n = 0;
 function memory(text: string, about = "user", createdAt = `2026-01-0${(n % 9) + 1}T00:00:00.000Z`): MemoryRecord {
   n++;
   return {
-    id: `m${n}`, userId: "u", text, category: "other", about, eventTime: null, expiresAt: null, sourceId: null, hash: `h${n}`,
-    metadata: {}, createdAt, updatedAt: createdAt, validFrom: createdAt, validTo: null, supersededBy: null, threadId: null,
-    indexText: text, weight: 1, useCount: 0, lastUsedAt: null,
+    id: `m${n}`,
+    userId: "u",
+    text,
+    category: "other",
+    about,
+    eventTime: null,
+    expiresAt: null,
+    sourceId: null,
+    hash: `h${n}`,
+    metadata: {},
+    createdAt,
+    updatedAt: createdAt,
+    validFrom: createdAt,
+    validTo: null,
+    supersededBy: null,
+    threadId: null,
+    indexText: text,
+    weight: 1,
+    useCount: 0,
+    lastUsedAt: null,
   };
 }
 
@@ -49,13 +66,20 @@ describe("slots: the structural reconciliation (rules mode)", () => {
     const [zh] = judgeFacts([{ text: "说错了，是周四" }], [memory("周二下午开会")]);
     expect(zh.action).toBe("SUPERSEDE");
     // A question after the correction, in the same sentence, does not hedge the correction.
-    const [asked] = judgeFacts([{ text: "刚才打错了 他是六岁 那六岁学游泳会不会有点晚" }], [memory("儿子五岁，想报个兴趣班")]);
+    const [asked] = judgeFacts(
+      [{ text: "刚才打错了 他是六岁 那六岁学游泳会不会有点晚" }],
+      [memory("儿子五岁，想报个兴趣班")],
+    );
     expect(asked.action).toBe("SUPERSEDE");
   });
 
   it.each([
     ["another person", "My sister moved to Berlin.", "I live in Lisbon."],
-    ["a hypothetical", "If I ever moved to Paris I'd have to learn French.", "I work as a software engineer in Austin."],
+    [
+      "a hypothetical",
+      "If I ever moved to Paris I'd have to learn French.",
+      "I work as a software engineer in Austin.",
+    ],
     ["a hypothetical", "If I ever moved to Paris I'd have to learn French.", "I live in Lisbon."],
     ["a question", "Should I move to Denver?", "I live in Lisbon."],
     ["a plan under consideration", "I'm thinking about moving to Austin.", "I live in Lisbon."],
@@ -84,10 +108,16 @@ describe("slots: checking a capable model's decisions both ways", () => {
   it("refuses a model SUPERSEDE across subjects, attributes or from a hypothetical", () => {
     const job = memory("I work as a software engineer in Austin.");
     const home = memory("I live in Lisbon.");
-    const [hypo] = judgeFacts([{ text: "If I ever moved to Paris I'd have to learn French.", proposed: { action: "SUPERSEDE", target: job } }], [job]);
+    const [hypo] = judgeFacts(
+      [{ text: "If I ever moved to Paris I'd have to learn French.", proposed: { action: "SUPERSEDE", target: job } }],
+      [job],
+    );
     expect(hypo.action).toBe("ADD");
     expect(hypo.reason).toMatch(/refused/);
-    const [sister] = judgeFacts([{ text: "Sister moved to Berlin", about: "sister", proposed: { action: "SUPERSEDE", target: home } }], [home]);
+    const [sister] = judgeFacts(
+      [{ text: "Sister moved to Berlin", about: "sister", proposed: { action: "SUPERSEDE", target: home } }],
+      [home],
+    );
     expect(sister.action).toBe("ADD");
     expect(sister.reason).toMatch(/refused: it is about sister/);
     const [other] = judgeFacts([{ text: "I got engaged!", proposed: { action: "UPDATE", target: home } }], [home]);
@@ -97,11 +127,17 @@ describe("slots: checking a capable model's decisions both ways", () => {
 
   it("confirms a model SUPERSEDE the slots agree with, and lets one through that they cannot read", () => {
     const home = memory("I live in Lisbon.");
-    const [ok] = judgeFacts([{ text: "I live in Porto now.", proposed: { action: "SUPERSEDE", target: home } }], [home]);
+    const [ok] = judgeFacts(
+      [{ text: "I live in Porto now.", proposed: { action: "SUPERSEDE", target: home } }],
+      [home],
+    );
     expect(ok).toMatchObject({ action: "SUPERSEDE", target: home });
     expect(ok.reason).toMatch(/confirmed/);
     const vague = memory("Mostly asks front-end questions");
-    const [free] = judgeFacts([{ text: "Only works on back-end these days", proposed: { action: "SUPERSEDE", target: vague } }], [vague]);
+    const [free] = judgeFacts(
+      [{ text: "Only works on back-end these days", proposed: { action: "SUPERSEDE", target: vague } }],
+      [vague],
+    );
     expect(free).toMatchObject({ action: "SUPERSEDE", target: vague });
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { readSlots, remainderWithout } from "../../../src/memory/slots/read.js";
 import { statedFacts } from "../../../src/memory/slots/stated.js";
 
-const slotsOf = (text: string) => readSlots(text).slots.map((s) => `${s.subject}|${s.attribute}|${s.negated ? "not " : ""}${s.value}`);
+const slotsOf = (text: string) =>
+  readSlots(text).slots.map((s) => `${s.subject}|${s.attribute}|${s.negated ? "not " : ""}${s.value}`);
 
 describe("slots: what a sentence says holds now", () => {
   it.each([
@@ -10,7 +11,10 @@ describe("slots: what a sentence says holds now", () => {
     ["I moved to Berlin last week.", ["user|residence|berlin"]],
     ["Actually I no longer live in Lisbon, I live in Porto.", ["user|residence|not lisbon", "user|residence|porto"]],
     ["Haha ok, well we live in Phoenix now so I guess the tire question is moot.", ["user|residence|phoenix"]],
-    ["I'm a backend engineer at Shopify, mostly Ruby these days.", ["user|employer|shopify", "user|job|backend engineer"]],
+    [
+      "I'm a backend engineer at Shopify, mostly Ruby these days.",
+      ["user|employer|shopify", "user|job|backend engineer"],
+    ],
     ["I started a new job at Stripe!", ["user|employer|stripe"]],
     ["I no longer play tennis", ["user|habit:tenni|not "]],
     ["I quit coffee last month.", ["user|habit:coffe|not "]],
@@ -63,7 +67,11 @@ describe("slots: what a sentence says holds now", () => {
     expect(readSlots("Sorry, I meant Thursday.").correction).toEqual({ kind: "weekday", value: "thursday" });
     expect(readSlots("说错了，是周四").correction).toEqual({ kind: "weekday", value: "周四" });
     expect(readSlots("不是周二，是周四").correction).toEqual({ kind: "weekday", value: "周四", old: "周二" });
-    expect(readSlots("Sorry, typo: I said Milwaukee but I'm actually in Madison.").correction).toEqual({ kind: "name", value: "madison", old: "Milwaukee" });
+    expect(readSlots("Sorry, typo: I said Milwaukee but I'm actually in Madison.").correction).toEqual({
+      kind: "name",
+      value: "madison",
+      old: "Milwaukee",
+    });
     expect(readSlots("I meant the blue one.").correction).toBeUndefined();
   });
 
@@ -71,37 +79,53 @@ describe("slots: what a sentence says holds now", () => {
     const home = (value: string) => ({ subject: "user", attribute: "residence", value, negated: false });
     const berlin = [home("berlin"), "I moved to Berlin."] as const;
     expect(remainderWithout("I'm a nurse and I live in Lisbon.", home("lisbon"), ...berlin)).toBe("I'm a nurse.");
-    expect(remainderWithout("我住杭州，养了只橘猫叫胖虎。", home("杭州"), home("北京"), "我搬到北京了")).toBe("养了只橘猫叫胖虎。");
+    expect(remainderWithout("我住杭州，养了只橘猫叫胖虎。", home("杭州"), home("北京"), "我搬到北京了")).toBe(
+      "养了只橘猫叫胖虎。",
+    );
     expect(remainderWithout("I live in Lisbon.", home("lisbon"), ...berlin)).toBeUndefined();
     // "last week" was the move's time, not something else the user said.
     expect(remainderWithout("I moved to Lisbon last week.", home("lisbon"), ...berlin)).toBeUndefined();
     const salary = (value: string) => ({ subject: "user", attribute: "salary", value, negated: false });
-    expect(remainderWithout("I make $62k a year as a lab technician in Raleigh.", salary("$62k"), salary("$70k"), "I'm at $70K now")).toBe(
-      "I make $70K a year as a lab technician in Raleigh.",
-    );
+    expect(
+      remainderWithout(
+        "I make $62k a year as a lab technician in Raleigh.",
+        salary("$62k"),
+        salary("$70k"),
+        "I'm at $70K now",
+      ),
+    ).toBe("I make $70K a year as a lab technician in Raleigh.");
     const coffee = { subject: "user", attribute: "habit:coffe", value: "coffe", negated: false };
-    expect(remainderWithout("I'm a math teacher and I run on coffee.", coffee, { ...coffee, value: "", negated: true }, "I quit caffeine")).toBe("I'm a math teacher.");
+    expect(
+      remainderWithout(
+        "I'm a math teacher and I run on coffee.",
+        coffee,
+        { ...coffee, value: "", negated: true },
+        "I quit caffeine",
+      ),
+    ).toBe("I'm a math teacher.");
   });
 
   it("finds the statements of a message the quotes extraction must keep, first sentences and clauses before a question included", () => {
-    expect(statedFacts("I live in Minneapolis and drive a Subaru Outback, do I really need them or are all-seasons fine?")).toEqual([
-      "I live in Minneapolis and drive a Subaru Outback.",
-    ]);
+    expect(
+      statedFacts("I live in Minneapolis and drive a Subaru Outback, do I really need them or are all-seasons fine?"),
+    ).toEqual(["I live in Minneapolis and drive a Subaru Outback."]);
     expect(statedFacts("我住杭州，你知道哪里有好吃的吗？")).toEqual(["我住杭州。"]);
-    expect(statedFacts("Hi! I moved to Berlin last week. Any tips for bakeries?")).toEqual(["I moved to Berlin last week."]);
+    expect(statedFacts("Hi! I moved to Berlin last week. Any tips for bakeries?")).toEqual([
+      "I moved to Berlin last week.",
+    ]);
     expect(statedFacts("If I ever moved to Paris I'd have to learn French. hello")).toEqual([]);
-    expect(statedFacts("跟你说个事，我上个月搬到北京了，这边暖气太足了")).toEqual(["跟你说个事，我上个月搬到北京了，这边暖气太足了"]);
+    expect(statedFacts("跟你说个事，我上个月搬到北京了，这边暖气太足了")).toEqual([
+      "跟你说个事，我上个月搬到北京了，这边暖气太足了",
+    ]);
   });
 });
 
 describe("chat sentences and plans", () => {
   it("splits a lower-case chat message into its sentences, so a trailing question does not swallow the statements", async () => {
     const { chatSentences } = await import("../../../src/memory/sentences.js");
-    expect(chatSentences("day 40 without a cigarette 🎉 not touching them again. weirdly my taste is back. is that real?")).toEqual([
-      "day 40 without a cigarette 🎉 not touching them again.",
-      "weirdly my taste is back.",
-      "is that real?",
-    ]);
+    expect(
+      chatSentences("day 40 without a cigarette 🎉 not touching them again. weirdly my taste is back. is that real?"),
+    ).toEqual(["day 40 without a cigarette 🎉 not touching them again.", "weirdly my taste is back.", "is that real?"]);
     expect(statedFacts("day 40 without a single cigarette 🎉 not touching them again. is that a real thing?")).toEqual([
       "day 40 without a single cigarette 🎉 not touching them again.",
     ]);

@@ -5,9 +5,26 @@ import type { MemoryRecord } from "../../../src/memory/types.js";
 
 let n = 0;
 const memory = (text: string): MemoryRecord => ({
-  id: `t${++n}`, userId: "u", text, category: "other", about: "user", eventTime: null, expiresAt: null, sourceId: null, hash: `h${n}`,
-  metadata: {}, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", validFrom: "2026-01-01T00:00:00.000Z",
-  validTo: null, supersededBy: null, threadId: null, indexText: text, weight: 1, useCount: 0, lastUsedAt: null,
+  id: `t${++n}`,
+  userId: "u",
+  text,
+  category: "other",
+  about: "user",
+  eventTime: null,
+  expiresAt: null,
+  sourceId: null,
+  hash: `h${n}`,
+  metadata: {},
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+  validFrom: "2026-01-01T00:00:00.000Z",
+  validTo: null,
+  supersededBy: null,
+  threadId: null,
+  indexText: text,
+  weight: 1,
+  useCount: 0,
+  lastUsedAt: null,
 });
 
 describe("slots: a change read by its topic when the slot rules cannot parse it", () => {
@@ -44,7 +61,10 @@ describe("slots: a change read by its topic when the slot rules cannot parse it"
 
   it("is not used to override a capable model: its ADD stands", () => {
     const job = memory("I do email campaigns at an agency.");
-    const [j] = judgeFacts([{ text: "So I got let go from the agency on Thursday.", proposed: { action: "ADD" } }], [job]);
+    const [j] = judgeFacts(
+      [{ text: "So I got let go from the agency on Thursday.", proposed: { action: "ADD" } }],
+      [job],
+    );
     expect(j.action).toBe("ADD");
   });
 });
