@@ -28,6 +28,11 @@ export default tseslint.config(
     },
   },
   {
+    // The memory inspector's page script runs in the browser.
+    files: ["src/ui/static/**"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Tests read replies of unknown shape (JSON over HTTP, mocks): `any` is allowed there.
     files: ["test/**", "bench/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

@@ -1,5 +1,5 @@
 import type { FusionWeights } from "../search/fusion.js";
-import type { HistoryEntry, MemoryRecord, ScoredMemory } from "../memory/types.js";
+import type { HistoryEntry, MemoryRecord, ScoreExplanation, ScoredMemory } from "../memory/types.js";
 
 /** A memory as callers see it: the record without the fields only the engine uses. */
 export type MemoryView = Omit<MemoryRecord, "hash" | "indexText">;
@@ -16,6 +16,8 @@ export interface SearchResultView {
   lexicalRank?: number;
   /** The weight each retriever had in the search's fusion (search/fusion.ts). */
   fusion?: FusionWeights;
+  /** The factors of the score, when the search asked for them (`explain`). */
+  explain?: ScoreExplanation;
 }
 
 export function searchResultView(hit: ScoredMemory): SearchResultView {
@@ -25,6 +27,7 @@ export function searchResultView(hit: ScoredMemory): SearchResultView {
     denseRank: hit.denseRank,
     lexicalRank: hit.lexicalRank,
     fusion: hit.fusion,
+    explain: hit.explain,
   };
 }
 

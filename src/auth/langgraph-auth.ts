@@ -35,18 +35,7 @@ interface Caller {
 
 export function createAuth(tokens: TokenTable | undefined, limits: { maxMessageChars: number }) {
   return new Auth()
-    .authenticate(async (request: Request) => {
-      if (!tokens) return openModeCaller(request);
-      const token = requestToken(request.headers);
-      if (!token)
-        throw refusal(
-          401,
-          'Authentication required: send "Authorization: Bearer <token>" or "x-api-key: <token>" (the SDKs\' api_key; tokens are set in AUTH_TOKENS).',
-        );
-      const user = tokens.userFor(token);
-      if (!user) throw refusal(401, "Unknown token: check the token against AUTH_TOKENS.");
-      return { identity: user, permissions: [], is_authenticated: true };
-    })
+    .authenticate(async (request: Request) => identifyCaller(request, tokens))
     .on("threads:create", ({ user, value }) => {
       if (!scoped(user)) return;
       value.metadata = stampOwner(value.metadata, user.identity);
@@ -88,6 +77,24 @@ export function createAuth(tokens: TokenTable | undefined, limits: { maxMessageC
           'The built-in store is not served; long-term memory is under /store with namespace ["memories", <your user id>].',
         );
     });
+}
+
+/**
+ * Who sends the request: the token's user (token mode), or an anonymous caller of a localhost
+ * address (open mode). Throws the refusal (401, 403) otherwise. Shared by the dev server's auth
+ * handler and `memories ui`, so both answer alike.
+ */
+export function identifyCaller(request: Request, tokens: TokenTable | undefined): Caller & { permissions: string[] } {
+  if (!tokens) return openModeCaller(request);
+  const token = requestToken(request.headers);
+  if (!token)
+    throw refusal(
+      401,
+      'Authentication required: send "Authorization: Bearer <token>" or "x-api-key: <token>" (the SDKs\' api_key; tokens are set in AUTH_TOKENS).',
+    );
+  const user = tokens.userFor(token);
+  if (!user) throw refusal(401, "Unknown token: check the token against AUTH_TOKENS.");
+  return { identity: user, permissions: [], is_authenticated: true };
 }
 
 /** In open mode the caller is anonymous (not authenticated): routes and runs take the user they name. */

@@ -1,6 +1,7 @@
 /**
  * `npx memories <command> ... --user ID [--json]`: memory administration for operators and
- * scripts (`queue` also without --user: every user's memory update jobs), on the same settings and
+ * scripts (`queue` also without --user: every user's memory update jobs; `ui` serves the
+ * inspector page, whose user is chosen in the page), on the same settings and
  * runtime as the chat (embedded defaults). Only the command's output goes to stdout, so it can be
  * piped or redirected. Exit codes: 0 ok, 1 runtime failure (store unreachable, unexpected error),
  * 2 usage error, 3 memory not found.
@@ -26,6 +27,7 @@ import {
 } from "./memories-commands.js";
 import { QUEUE_SPEC, queueCommand } from "./queue-command.js";
 import { REEMBED_SPEC, reembedCommand } from "./reembed.js";
+import { UI_SPEC, uiCommand } from "./ui-command.js";
 
 const COMMANDS: Record<string, MemoriesCommand> = {
   ...MEMORY_COMMANDS,
@@ -33,7 +35,7 @@ const COMMANDS: Record<string, MemoriesCommand> = {
   ...FEEDBACK_COMMANDS,
   ...PROFILE_COMMANDS,
 };
-const SPECS: Record<string, CommandSpec> = { ...COMMANDS, queue: QUEUE_SPEC, reembed: REEMBED_SPEC };
+const SPECS: Record<string, CommandSpec> = { ...COMMANDS, queue: QUEUE_SPEC, reembed: REEMBED_SPEC, ui: UI_SPEC };
 
 const USAGE = `usage: memories <command> [arguments] --user ID [--json]
 
@@ -86,6 +88,11 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await queue.close();
       }
+      return EXIT.ok;
+    }
+    if (name === "ui") {
+      // The status line goes to stderr: stdout stays for command output.
+      await uiCommand(loadSettings(), values, stderr);
       return EXIT.ok;
     }
     if (name === "reembed") {

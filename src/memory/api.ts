@@ -65,12 +65,29 @@ export interface SearchOptions {
   timeAware?: boolean;
   /** The "now" that relative time expressions in the query refer to (ISO). Default: now. */
   now?: string;
+  /** Attach to each hit the factors of its score (ScoredMemory.explain), for a developer to see why it ranked there. */
+  explain?: boolean;
 }
 
 export interface ListMemoriesOptions {
   userId: string;
   filter?: MemoryFilter;
   includeHistory?: boolean;
+  /**
+   * Which memories by validity now: current (default), superseded (no longer current: replaced, wrong or expired), all.
+   * Overrides includeHistory.
+   */
+  state?: ListState;
+  /**
+   * The memories that held at this time (ISO), as an `asOf` search sees them; state and includeHistory then do not
+   * apply.
+   */
+  asOf?: string;
+  /** Only memories whose text contains this, ignoring case (any language: no word splitting). */
+  text?: string;
   limit?: number;
   offset?: number;
 }
+
+export const LIST_STATES = ["current", "superseded", "all"] as const;
+export type ListState = (typeof LIST_STATES)[number];

@@ -20,7 +20,7 @@ import type { EntityStore } from "./entities/store.js";
 import type { DetectedEntities } from "./entities/types.js";
 import { extractTurn, type ExtractedFact } from "./extract.js";
 import type { ExtractionStyle } from "../models/chat.js";
-import { sanitizeFilter } from "./filter.js";
+import { isValidAt, sanitizeFilter } from "./filter.js";
 import { UserProfiles } from "./profile/profiles.js";
 import { relationLines } from "./profile/relations.js";
 import type { ProfileStore } from "./profile/store.js";
@@ -31,14 +31,22 @@ import { reconcileFacts, type Decision } from "./reconcile.js";
 import { slotCandidates } from "./slots/candidates.js";
 import { judgeFacts } from "./slots/judge.js";
 import { messageText } from "../models/structured.js";
-import { byScoreThenRecency, sameTextSameScore } from "./recency.js";
+import { byScoreThenRecency, lastTouched, recencyWeight, sameTextSameScore } from "./recency.js";
 import { applyFeedback, DEFAULT_FEEDBACK, type FeedbackKind, type FeedbackPolicy } from "./feedback.js";
 import { UseRecorder } from "./use.js";
 import { parseTimeRange } from "./time-range.js";
 import { supersedeChain, type SupersedeChain } from "./supersede-chain.js";
 import { tokenize } from "../search/tokenize.js";
 import { DEFAULT_MODEL_TIMEOUT_S } from "../config/settings.js";
-import type { HistoryEntry, MemoryChange, MemoryFilter, MemoryRecord, ScoredMemory, Validity } from "./types.js";
+import type {
+  HistoryEntry,
+  MemoryChange,
+  MemoryFilter,
+  MemoryRecord,
+  ScoreExplanation,
+  ScoredMemory,
+  Validity,
+} from "./types.js";
 import { UserLocks, type UserLockRunner } from "./user-lock.js";
 import { untilAborted } from "../util/abort.js";
 import { traced } from "../tracing/traced.js";
@@ -353,9 +361,20 @@ export class MemoryEngine {
         denseRank: h.denseRank,
         lexicalRank: h.lexicalRank,
         fusion: h.fusion,
+        ...(options.explain ? { explain: this.explainScore(h, now) } : {}),
       }))
       .sort(byScoreThenRecency(now, this.deps.halfLifeDays))
       .slice(0, limit);
+  }
+
+  private explainScore(hit: StoreHit, now: Date): ScoreExplanation {
+    return {
+      relevance: hit.score,
+      feedback: hit.record.weight,
+      recency: recencyWeight(lastTouched(hit.record), now, this.deps.halfLifeDays),
+      // A fused score is a sum of two reciprocal ranks, each at most 1/(RRF_K + 1): only a lift adds a whole 1.
+      lifted: hit.score >= 1,
+    };
   }
 
   /**
@@ -401,12 +420,33 @@ export class MemoryEngine {
   async list(options: ListMemoriesOptions): Promise<MemoryRecord[]> {
     await this.init();
     const userId = validateUserId(options.userId);
-    return this.deps.store.list(userId, {
-      filter: sanitizeFilter(options.filter, userId),
-      validity: options.includeHistory ? { kind: "all" } : { kind: "current", now: this.now().toISOString() },
-      limit: options.limit,
-      offset: options.offset,
-    });
+    const listing = this.listing(userId, options);
+    const keep = listMatcher(options, this.now().toISOString());
+    if (!keep) return this.deps.store.list(userId, { ...listing, limit: options.limit, offset: options.offset });
+    // A text or "superseded" condition no backend indexes: read the user's listing whole, then take the page.
+    const offset = options.offset ?? 0;
+    const matching = (await this.deps.store.list(userId, listing)).filter(keep);
+    return matching.slice(offset, options.limit === undefined ? undefined : offset + options.limit);
+  }
+
+  /** How many memories `list` would give without limit and offset. */
+  async count(options: Omit<ListMemoriesOptions, "limit" | "offset">): Promise<number> {
+    await this.init();
+    const userId = validateUserId(options.userId);
+    const listing = this.listing(userId, options);
+    const keep = listMatcher(options, this.now().toISOString());
+    if (!keep) return this.deps.store.count(userId, listing);
+    return (await this.deps.store.list(userId, listing)).filter(keep).length;
+  }
+
+  private listing(userId: string, options: ListMemoriesOptions): { filter?: MemoryFilter; validity: Validity } {
+    const state = options.state ?? (options.includeHistory ? "all" : "current");
+    const validity: Validity = options.asOf
+      ? { kind: "asOf", time: toIsoTime(options.asOf, this.now()) }
+      : state === "current"
+        ? { kind: "current", now: this.now().toISOString() }
+        : { kind: "all" };
+    return { filter: sanitizeFilter(options.filter, userId), validity };
   }
 
   /** Replaces a memory's text (an edit by the user or an operator); recorded in history. */
@@ -480,14 +520,6 @@ export class MemoryEngine {
   }
 
   /** How many memories the user has: current ones, or every version with includeHistory. */
-  async count(options: { userId: string; includeHistory?: boolean }): Promise<number> {
-    await this.init();
-    const validity: Validity = options.includeHistory
-      ? { kind: "all" }
-      : { kind: "current", now: this.now().toISOString() };
-    return this.deps.store.count(validateUserId(options.userId), { validity });
-  }
-
   /**
    * The stored memory holding exactly this fact (same text, same source), or null: how an import
    * or a store put names a fact the engine already had and so does not add again. A fact given
@@ -894,4 +926,15 @@ function readyFactsFrom(input: AddInput): ReadyFact[] {
  */
 function usableVector(vector: number[] | undefined): number[] | undefined {
   return vector?.length ? vector : undefined;
+}
+
+/** The conditions of a listing that are checked record by record (none: the store pages it itself). */
+function listMatcher(options: ListMemoriesOptions, now: string): ((record: MemoryRecord) => boolean) | undefined {
+  const text = options.text?.trim().toLocaleLowerCase();
+  const superseded = !options.asOf && options.state === "superseded";
+  if (!text && !superseded) return undefined;
+  // Expired facts are no longer current either.
+  return (record) =>
+    (!text || record.text.toLocaleLowerCase().includes(text)) &&
+    (!superseded || !isValidAt(record, { kind: "current", now }));
 }

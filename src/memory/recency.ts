@@ -9,14 +9,14 @@ const RELEVANCE_TIE = 1e-9;
  * Exponential decay by age: 1 for a memory stated now, 0.5 after one half-life. A half-life of 0
  * (or none) turns recency off. Future dates (clock skew, imported data) count as new.
  */
-function recencyWeight(since: string, now: Date, halfLifeDays = 0): number {
+export function recencyWeight(since: string, now: Date, halfLifeDays = 0): number {
   if (!halfLifeDays) return 1;
   const ageDays = Math.max(0, (now.getTime() - Date.parse(since)) / DAY_MS);
   return Math.pow(0.5, ageDays / halfLifeDays);
 }
 
 /** What decay counts from: the memory's last use in an answer, or when it was stated if it was never used since. */
-function lastTouched(record: Pick<MemoryRecord, "createdAt" | "lastUsedAt">): string {
+export function lastTouched(record: Pick<MemoryRecord, "createdAt" | "lastUsedAt">): string {
   return record.lastUsedAt && Date.parse(record.lastUsedAt) > Date.parse(record.createdAt)
     ? record.lastUsedAt
     : record.createdAt;

@@ -91,6 +91,23 @@ export interface ScoredMemory {
   lexicalRank?: number;
   /** The weight each retriever had in this search's fusion, and the evidence behind it. */
   fusion?: FusionWeights;
+  /** The factors of `score`, when the search was asked to explain itself (SearchOptions.explain). */
+  explain?: ScoreExplanation;
+}
+
+/** Why a hit scored what it did: score = relevance × feedback; recency orders equal scores only (memory/recency.ts). */
+export interface ScoreExplanation {
+  /** The fused dense + lexical score, plus 1 when the hit was lifted (see `lifted`). */
+  relevance: number;
+  /** The user's feedback weight on the memory (1 = none given). */
+  feedback: number;
+  /** Decay since last use or since stated, 0-1 (1 when recency weighting is off); breaks ties between equal scores. */
+  recency: number;
+  /**
+   * Set when the hit was moved ahead of the plain ranking: it falls in the time period the query names, or states the
+   * relation the query asks about.
+   */
+  lifted: boolean;
 }
 
 /** A condition on one field: a value means equality. */

@@ -10,11 +10,13 @@ import { queueRoutes } from "./queue-routes.js";
 import { storeItemRoutes } from "./store-item-routes.js";
 import { storeSearchRoutes } from "./store-search-routes.js";
 import { userRoutes } from "./user-routes.js";
+import { inspectorRoutes } from "../ui/routes.js";
 
 /**
  * The HTTP app mounted by `langgraph dev` (langgraph.json `http.app`) before its built-in routes:
  * the memory admin API, /store/* routes that show the real long-term memory to Studio and the
- * SDK, and the OpenAPI document of them all (openapi/). Only exact paths are registered (no
+ * SDK, the OpenAPI document of them all (openapi/), and the memory inspector page (src/ui) on them. Only exact paths
+ * are registered (no
  * wildcard middleware), so the built-in routes are untouched.
  */
 export function createApp(deps: AppDeps): Hono<ServerEnv> {
@@ -28,5 +30,6 @@ export function createApp(deps: AppDeps): Hono<ServerEnv> {
   app.route("/", storeItemRoutes(deps));
   app.route("/", storeSearchRoutes(deps));
   app.route("/", openApiRoutes(deps));
+  app.route("/", inspectorRoutes());
   return app;
 }

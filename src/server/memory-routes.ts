@@ -17,9 +17,24 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
   app.get("/memories", async (c) => {
     const q = readQuery(c, ListQuery);
     const userId = requestUserId(c, q.userId);
+    if (q.asOf && (q.state !== undefined || q.includeHistory)) {
+      throw new HttpError(
+        400,
+        "invalid_input",
+        "asOf lists the memories that held at that time: leave state and includeHistory out",
+      );
+    }
     const engine = await deps.memory();
-    const memories = await engine.list({ userId, limit: q.limit, offset: q.offset, includeHistory: q.includeHistory });
-    const total = await engine.count({ userId, includeHistory: q.includeHistory });
+    const listing = {
+      userId,
+      includeHistory: q.includeHistory,
+      state: q.state,
+      asOf: q.asOf,
+      text: q.text,
+      filter: q.category ? { category: q.category } : undefined,
+    };
+    const memories = await engine.list({ ...listing, limit: q.limit, offset: q.offset });
+    const total = await engine.count(listing);
     return c.json({ userId, total, limit: q.limit, offset: q.offset, memories: memories.map(memoryView) });
   });
 
@@ -34,6 +49,7 @@ export function memoryRoutes(deps: AppDeps): Hono<ServerEnv> {
       filter: body.filter as MemoryFilter | undefined,
       asOf: body.asOf,
       includeHistory: body.includeHistory,
+      explain: body.explain,
     });
     return c.json({ userId, results: hits.map(searchResultView) });
   });

@@ -3,6 +3,7 @@ import { isoTime, jsonValue } from "../app/transfer/format.js";
 import { JOB_STATES, type JobState } from "../memory/queue/types.js";
 import { MEMORY_CATEGORIES } from "../memory/types.js";
 import { FEEDBACK_KINDS } from "../memory/feedback.js";
+import { LIST_STATES } from "../memory/api.js";
 
 /**
  * Request shapes of the memory admin API. The user id is left loosely typed here: it is checked
@@ -17,7 +18,16 @@ const offset = z.coerce.number().int().min(0).default(0);
 
 export const UserQuery = z.object({ userId }).strict();
 export const ListQuery = z
-  .object({ userId, limit: limit(1000, 50), offset, includeHistory: flag.default("false") })
+  .object({
+    userId,
+    limit: limit(1000, 50),
+    offset,
+    includeHistory: flag.default("false"),
+    state: z.enum(LIST_STATES).optional(),
+    category: z.enum(MEMORY_CATEGORIES).optional(),
+    text: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+    asOf: isoTime.optional(),
+  })
   .strict();
 
 export const QueueQuery = z
@@ -51,6 +61,7 @@ export function bodySchemas(maxTextChars: number) {
         filter: z.record(z.unknown()).optional(),
         asOf: isoTime.optional(),
         includeHistory: z.boolean().optional(),
+        explain: z.boolean().optional(),
       })
       .strict(),
     edit: z.object({ userId, text }).strict(),

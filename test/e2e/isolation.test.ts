@@ -2,13 +2,15 @@
  * Tenant isolation under attack, over real HTTP against a real `langgraph dev` process with token
  * auth on (AUTH_TOKENS): every user tells the graph a secret, then every user attacks every other
  * user on every route (forged context ids, forged filters and metadata, forged auth fields in the
- * run config, other users' thread ids and memory ids, the store API, unauthenticated and wrong
- * tokens). A leak is a response that carries another user's secret; a cross-user write is any
+ * run config, other users' thread ids and memory ids, the store API, the inspector page and the
+ * route options it uses, unauthenticated and wrong tokens). A leak is a response that carries another user's secret; a
+ * cross-user write is any
  * change to another user's threads or memories. Both must be zero; the figures are recorded.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigure } from "../faults/figures.js";
+import { INSPECTOR_PATHS } from "../../src/ui/routes.js";
 import { startDevServer, type DevServer } from "./dev-server.js";
 
 const USERS = 8;
@@ -321,6 +323,39 @@ function attemptsOn(attacker: User, victim: User): Attempt[] {
     { name: "x-api-key: export victim", as: "api-key", method: "GET", path: `/users/${v}/export`, refused: [403] },
     { name: "x-api-key: get victim's job", as: "api-key", method: "GET", path: `/queue/jobs/${j}`, refused: [404] },
     { name: "x-api-key, made up", as: "api-key", method: "GET", path: `/memories`, refused: [401] },
+    // The memory inspector: its page and script carry no data (a secret in them is a leak); the
+    // options it adds to the routes (list filters, asOf, search explain) keep their tenant rules.
+    { name: "inspector page", method: "GET", path: `/ui` },
+    { name: "inspector page, no token", as: "nobody", method: "GET", path: `/ui` },
+    ...INSPECTOR_PATHS.map((path): Attempt => ({
+      name: `inspector file ${path}, no token`,
+      as: "nobody",
+      method: "GET",
+      path,
+    })),
+    { name: "inspector page, naming victim", as: "nobody", method: "GET", path: `/ui?userId=${v}` },
+    {
+      name: "list victim's memories as of, by text",
+      method: "GET",
+      path: `/memories?userId=${v}&state=all&text=${victim.secret}`,
+      refused: [403],
+    },
+    { name: "list own memories by victim's secret", method: "GET", path: `/memories?state=all&text=${victim.secret}` },
+    { name: "list own memories as of", method: "GET", path: `/memories?asOf=2100-01-01T00:00:00Z` },
+    { name: "list own superseded memories", method: "GET", path: `/memories?state=superseded&category=profile` },
+    {
+      name: "search explained",
+      method: "POST",
+      path: `/memories/search`,
+      body: { query: victim.secret, explain: true },
+    },
+    {
+      name: "search explained, naming victim",
+      method: "POST",
+      path: `/memories/search`,
+      body: { userId: victim.id, query: q, explain: true, asOf: "2100-01-01T00:00:00Z" },
+      refused: [403],
+    },
     // No credentials, or made-up ones.
     { name: "no token", as: "nobody", method: "GET", path: `/memories?userId=${v}`, refused: [401] },
     { name: "bad token", as: "bad-token", method: "GET", path: `/threads/${t}/state`, refused: [401] },

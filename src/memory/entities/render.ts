@@ -74,6 +74,8 @@ export function mapToSvg(map: MemoryMap, maxNodes = 40): string {
     const p = pos.get(n.id)!;
     const r = 6 + Math.min(14, Math.sqrt(n.memories) * 2);
     const right = p.x >= centre;
+    // Grouped and tagged with its id, so a page showing the map can tell which entity was clicked.
+    out.push(`<g data-entity="${esc(n.id)}">`);
     out.push(
       `<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="${r.toFixed(1)}" fill="${KIND_COLOURS[n.kind] ?? "#7f7f7f"}"/>`,
     );
@@ -84,6 +86,7 @@ export function mapToSvg(map: MemoryMap, maxNodes = 40): string {
     out.push(
       `<text x="${(p.x + dx).toFixed(1)}" y="${(p.y + dy).toFixed(1)}" text-anchor="${anchor}">${esc(label)}</text>`,
     );
+    out.push("</g>");
   }
   const kinds = [...new Set([...(user ? [user] : []), ...others].map((n) => n.kind))];
   kinds.forEach((k, i) => {

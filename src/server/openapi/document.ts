@@ -54,6 +54,10 @@ export function openApiDocument(maxTextChars: number): JsonObject {
       { name: "profile", description: "the user model: profile and interest trend" },
       { name: "store", description: 'long-term memory as LangGraph store items (namespace ["memories", <userId>])' },
       { name: "meta", description: "this document" },
+      {
+        name: "inspector",
+        description: "the memory inspector: a page that shows a user's memory through the routes above",
+      },
     ],
     paths,
     components: {
@@ -134,9 +138,11 @@ function textContent(op: Operation): JsonObject {
 function operationObject(op: Operation, named: Map<ZodTypeAny, string>): JsonObject {
   const responses: JsonObject = {};
   for (const [status, schema] of Object.entries(op.ok)) {
-    responses[status] = schema
-      ? { description: "OK", content: { "application/json": { schema: ref(named, schema) }, ...textContent(op) } }
-      : { description: "OK, no body" };
+    responses[status] = op.file
+      ? { description: "OK", content: { [op.file]: { schema: { type: "string" } } } }
+      : schema
+        ? { description: "OK", content: { "application/json": { schema: ref(named, schema) }, ...textContent(op) } }
+        : { description: "OK, no body" };
   }
   const errors = new Set([...COMMON_ERRORS, ...(op.body ? [413] : []), ...(op.errors ?? [])]);
   for (const status of [...errors].sort()) responses[status] = { $ref: `#/components/responses/Error${status}` };

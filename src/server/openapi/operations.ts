@@ -4,6 +4,7 @@ import { bodySchemas, ListQuery, QueueQuery, UserBody, UserQuery } from "../sche
 import { ImportDocument } from "../../app/transfer/format.js";
 import { MapQuery } from "../entity-schemas.js";
 import * as reply from "./responses.js";
+import { INSPECTOR_PATHS } from "../../ui/routes.js";
 
 /**
  * Every route of the HTTP app (create-app.ts), with the schemas that validate its input and
@@ -15,7 +16,7 @@ export interface Operation {
   /** OpenAPI path template (`{id}` where the app route has `:id`). */
   path: string;
   operationId: string;
-  tag: "memories" | "users" | "queue" | "entities" | "profile" | "store" | "meta";
+  tag: "memories" | "users" | "queue" | "entities" | "profile" | "store" | "meta" | "inspector";
   summary: string;
   query?: AnyZodObject;
   body?: ZodTypeAny;
@@ -23,6 +24,8 @@ export interface Operation {
   ok: Record<number, ZodTypeAny | null>;
   /** Media types besides JSON the success reply can have (chosen by a query parameter). */
   textTypes?: string[];
+  /** The one media type of a success reply that is a file, not JSON (the inspector's page, script, style). */
+  file?: string;
   /** Error statuses beyond those every route can answer (see document.ts). */
   errors?: number[];
 }
@@ -279,5 +282,39 @@ export function operations(maxTextChars: number): Operation[] {
       summary: "This document",
       ok: { 200: reply.OpenApiReply },
     },
+    // The page and its files hold no data: it calls the routes above with the caller's token.
+    {
+      method: "get",
+      path: "/ui",
+      operationId: "inspectorPage",
+      tag: "inspector",
+      summary: "The memory inspector page (open it in a browser)",
+      ok: { 200: null },
+      file: "text/html",
+    },
+    {
+      method: "get",
+      path: "/ui/inspector.css",
+      operationId: "inspectorStyle",
+      tag: "inspector",
+      summary: "The inspector page's style sheet",
+      ok: { 200: null },
+      file: "text/css",
+    },
+    ...INSPECTOR_PATHS.filter((path) => path.endsWith(".js")).map((path): Operation => ({
+      method: "get",
+      path,
+      operationId: `inspectorScript${scriptName(path)}`,
+      tag: "inspector",
+      summary: "One module of the inspector page's script",
+      ok: { 200: null },
+      file: "text/javascript",
+    })),
   ];
+}
+
+/** "/ui/memories.js" → "Memories": a distinct operation id per module. */
+function scriptName(path: string): string {
+  const name = path.slice(path.lastIndexOf("/") + 1, -".js".length);
+  return name[0].toUpperCase() + name.slice(1);
 }

@@ -97,6 +97,14 @@ const searchResult = z.object({
   denseRank: z.number().int().optional(),
   lexicalRank: z.number().int().optional(),
   fusion: fusion.optional(),
+  explain: z
+    .object({
+      relevance: z.number(),
+      feedback: z.number(),
+      recency: z.number(),
+      lifted: z.boolean(),
+    })
+    .optional(),
 });
 export const SearchReply = z.object({ userId: z.string(), results: z.array(searchResult) });
 export const HistoryReply = z.object({ memoryId: z.string(), history: z.array(History) });
