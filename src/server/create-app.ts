@@ -10,7 +10,7 @@ import { queueRoutes } from "./queue-routes.js";
 import { storeItemRoutes } from "./store-item-routes.js";
 import { storeSearchRoutes } from "./store-search-routes.js";
 import { userRoutes } from "./user-routes.js";
-import { inspectorRoutes } from "../ui/routes.js";
+import { inspectorRoutes } from "./ui-routes.js";
 
 /**
  * The HTTP app mounted by `langgraph dev` (langgraph.json `http.app`) before its built-in routes:

@@ -22,8 +22,8 @@ export const LAYERS = [
   "graph", // the LangGraph nodes
   "app", // composition and the application's use cases (runtime, export/import, memory views)
   "auth", // the dev server's auth handler
-  "server", // the HTTP routes
-  "ui", // the memory inspector's page
+  "server", // the HTTP routes, the inspector's page among them (its files are in ui/static/)
+  "ui", // the inspector's own server for `npx memories ui`, and the page's files
   "cli", // the terminal chat and the memories command
 ];
 

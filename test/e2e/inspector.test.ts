@@ -3,8 +3,10 @@
  * model, real SQLite store and queue in its DATA_DIR), in token mode with three users. Every view is
  * driven as a person would: list and filter, a superseded fact's timeline, the as-of control, the
  * search playground, feedback and forget, the map, the profile chart, the queue, Chinese text, and
- * another user's page. Screenshots go to bench/results/ui/; the first paint of the memories view
- * for a user with 1,000 memories to bench/results/ui/first-paint.json (reported, not asserted).
+ * another user's page. Screenshots and the first paint of the memories view for a user with 1,000
+ * memories (first-paint.json; reported, not asserted) go to test-results/ui/, or to the folder
+ * UI_SHOTS_DIR names: `UI_SHOTS_DIR=bench/results/ui` refreshes the committed ones, so a plain
+ * `npm test` leaves tracked files as they were.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -17,7 +19,7 @@ import { startDevServer, type DevServer } from "./dev-server.js";
 const missing = browserMissing();
 if (missing) console.log(`inspector browser tests skipped: ${missing}`);
 
-const SHOTS = resolve(import.meta.dirname, "../../bench/results/ui");
+const SHOTS = resolve(import.meta.dirname, "../..", process.env.UI_SHOTS_DIR || "test-results/ui");
 const TOKENS = {
   alice: "alice-inspector-token-0001",
   bob: "bob-inspector-token-00002",

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigure } from "../faults/figures.js";
-import { INSPECTOR_PATHS } from "../../src/ui/routes.js";
+import { INSPECTOR_PATHS } from "../../src/server/ui-routes.js";
 import { startDevServer, type DevServer } from "./dev-server.js";
 
 const USERS = 8;

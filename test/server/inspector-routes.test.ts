@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createApp } from "../../src/server/create-app.js";
-import { INSPECTOR_PATHS } from "../../src/ui/routes.js";
+import { INSPECTOR_PATHS } from "../../src/server/ui-routes.js";
 import { makeTestDeps } from "../graph/graph-harness.js";
 
 const { engine } = makeTestDeps();

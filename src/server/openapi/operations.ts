@@ -4,7 +4,7 @@ import { bodySchemas, ListQuery, QueueQuery, UserBody, UserQuery } from "../sche
 import { ImportDocument } from "../../app/transfer/format.js";
 import { MapQuery } from "../entity-schemas.js";
 import * as reply from "./responses.js";
-import { INSPECTOR_PATHS } from "../../ui/routes.js";
+import { INSPECTOR_PATHS } from "../ui-routes.js";
 
 /**
  * Every route of the HTTP app (create-app.ts), with the schemas that validate its input and

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
-import type { ServerEnv } from "../server/env.js";
+import type { ServerEnv } from "./env.js";
 
 /**
  * The memory inspector: one HTML page, its script and its style sheet, served as files. They hold
@@ -39,7 +39,7 @@ export function inspectorRoutes(): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   for (const [path, asset] of Object.entries(ASSETS)) {
     // Read once: the files are part of the install, like the sources.
-    const body = readFileSync(new URL(`./static/${asset.file}`, import.meta.url), "utf8");
+    const body = readFileSync(new URL(`../ui/static/${asset.file}`, import.meta.url), "utf8");
     app.get(path, (c) => c.body(body, 200, { "content-type": asset.type, ...SECURITY_HEADERS }));
   }
   return app;
