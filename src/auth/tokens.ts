@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { validateUserId } from "../memory/validation.js";
+import { AppError } from "../util/errors.js";
 
 /**
  * Static bearer tokens, one per user (the dev server's token mode): AUTH_TOKENS =
@@ -8,10 +9,10 @@ import { validateUserId } from "../memory/validation.js";
  */
 const MIN_TOKEN_LENGTH = 16;
 
-export class AuthConfigError extends Error {
+export class AuthConfigError extends AppError {
+  readonly code = "invalid_settings";
   constructor(message: string) {
     super(`AUTH_TOKENS: ${message}`);
-    this.name = "AuthConfigError";
   }
 }
 

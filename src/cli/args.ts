@@ -1,7 +1,10 @@
 import { parseArgs } from "node:util";
+import { AppError } from "../util/errors.js";
 
 /** A command line that cannot be run as written (exit code 2). */
-export class UsageError extends Error {}
+export class UsageError extends AppError {
+  readonly code = "usage";
+}
 
 /** One option of a command: `--name VALUE` (string) or `--name` (flag). */
 export interface OptionSpec {

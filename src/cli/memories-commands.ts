@@ -5,9 +5,12 @@ import { ImportDocument } from "../app/transfer/format.js";
 import { exportUser, importUser } from "../app/transfer/user-transfer.js";
 import { stringValue, UsageError, type CommandSpec, type OptionSpec, type ParsedCommandLine } from "./args.js";
 import { historyLine, memoryLine, versionLines } from "./format.js";
+import { AppError } from "../util/errors.js";
 
 /** The memory named does not exist for this user (exit code 3). */
-export class NotFoundError extends Error {}
+export class NotFoundError extends AppError {
+  readonly code = "not_found";
+}
 
 export interface CommandInput {
   /** Opens long-term memory (loads the embedding model): called once the arguments are known good. */

@@ -10,21 +10,16 @@ import { stderr, stdout } from "node:process";
 import { ZodError } from "zod";
 import { closeWithin } from "../app/close-within.js";
 import type { Runtime } from "../app/runtime.js";
-import { SettingsError, loadSettings } from "../config/settings.js";
-import { FilterError, TenantViolationError } from "../memory/filter.js";
-import { InvalidInputError, validateUserId } from "../memory/validation.js";
+import { loadSettings } from "../config/settings.js";
+import { validateUserId } from "../memory/validation.js";
 import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-unavailable.js";
 import { zodMessage } from "../util/zod-message.js";
+import { AppError, EXIT_CODE } from "../util/errors.js";
 import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpec } from "./args.js";
 import { ENTITY_COMMANDS } from "./entity-commands.js";
 import { FEEDBACK_COMMANDS } from "./feedback-command.js";
 import { PROFILE_COMMANDS } from "./profile-command.js";
-import {
-  COMMANDS as MEMORY_COMMANDS,
-  NotFoundError,
-  type CommandOutput,
-  type MemoriesCommand,
-} from "./memories-commands.js";
+import { COMMANDS as MEMORY_COMMANDS, type CommandOutput, type MemoriesCommand } from "./memories-commands.js";
 import { QUEUE_SPEC, queueCommand } from "./queue-command.js";
 import { REEMBED_SPEC, reembedCommand } from "./reembed.js";
 import { UI_SPEC, uiCommand } from "./ui-command.js";
@@ -141,12 +136,9 @@ function report(error: unknown): number {
     stderr.write(`${message}\n`);
     return code;
   };
-  if (error instanceof NotFoundError) return fail(EXIT.notFound, error.message);
-  if (error instanceof UsageError || error instanceof SettingsError) return fail(EXIT.usage, error.message);
-  if (error instanceof InvalidInputError || error instanceof FilterError || error instanceof TenantViolationError) {
-    return fail(EXIT.usage, error.message);
-  }
   if (error instanceof ZodError) return fail(EXIT.usage, zodMessage(error));
+  // The product's own errors carry their code, and the code its exit code (util/errors.ts).
+  if (error instanceof AppError) return fail(EXIT_CODE[error.code], error.message);
   const unreachable = unreachableStoreCode(error);
   if (unreachable) return fail(EXIT.failure, unreachableStoreMessage(unreachable));
   return fail(EXIT.failure, `memories failed: ${error instanceof Error ? error.message : String(error)}`);

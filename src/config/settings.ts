@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../util/errors.js";
 
 /**
  * The one settings module: every environment variable the product reads is declared here, with its
@@ -168,11 +169,8 @@ const SettingsSchema = z.object({
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingsError";
-  }
+export class SettingsError extends AppError {
+  readonly code = "invalid_settings";
 }
 
 /** Validates the environment; an unset or empty variable takes its default. */

@@ -52,6 +52,7 @@ import { untilAborted } from "../util/abort.js";
 import { traced } from "../tracing/traced.js";
 import { addTrace, searchTrace } from "./trace-views.js";
 import { InvalidInputError, toIsoTime, validateMetadata, validateText, validateUserId } from "./validation.js";
+import { AppError } from "../util/errors.js";
 
 interface MemoryEngineDeps {
   store: MemoryStore;
@@ -102,10 +103,11 @@ interface MemoryEngineDeps {
 }
 
 /** A model call of a memory update did not answer within its deadline. */
-export class ModelTimeoutError extends Error {
+export class ModelTimeoutError extends AppError {
+  readonly code = "model_timeout";
+  override readonly retryable = true;
   constructor(seconds: number) {
     super(`the model did not answer within ${seconds} s (MODEL_TIMEOUT_S); the update will be retried`);
-    this.name = "TimeoutError";
   }
 }
 
@@ -115,18 +117,19 @@ interface AddControl {
 }
 
 /** Thrown when an operation names a memory the user does not have. */
-export class MemoryNotFoundError extends Error {
+export class MemoryNotFoundError extends AppError {
+  readonly code = "not_found";
   constructor(id: string) {
     super(`No memory with id ${id} for this user`);
-    this.name = "MemoryNotFoundError";
   }
 }
 
 /** add() with inference was asked of an engine built without a chat model (a set-up problem, not bad data). */
-export class ChatModelMissingError extends InvalidInputError {
+class ChatModelMissingError extends InvalidInputError {
+  /** The job waits for a chat model (or for a process that has one). */
+  override readonly retryable = true;
   constructor() {
     super("add() with inference needs a chat model; pass chatModel, or use infer: false with facts");
-    this.name = "ChatModelMissingError";
   }
 }
 

@@ -1,20 +1,15 @@
 import type { TimePeriod } from "./store.js";
 import type { FieldCondition, JsonValue, MemoryFilter, MemoryRecord, RangeCondition, Validity } from "./types.js";
+import { AppError } from "../util/errors.js";
 
 /** Raised when a caller's filter or metadata tries to name a tenant other than its own. */
-export class TenantViolationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TenantViolationError";
-  }
+export class TenantViolationError extends AppError {
+  readonly code = "forbidden";
 }
 
 /** Raised for a filter that cannot be understood; says which part is wrong. */
-export class FilterError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "FilterError";
-  }
+export class FilterError extends AppError {
+  readonly code = "invalid_filter";
 }
 
 export const TENANT_FIELDS = new Set(["user_id", "userId"]);

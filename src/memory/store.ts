@@ -4,6 +4,15 @@
  */
 import type { FusionWeights } from "../search/fusion.js";
 import type { HistoryEntry, MemoryFilter, MemoryRecord, Validity } from "./types.js";
+import { AppError } from "../util/errors.js";
+
+/**
+ * A vector of another size than the store was set up for: the embedding model changed. Never
+ * clears by trying again; the message says what to do (re-embed, or a new collection).
+ */
+export class DimensionMismatchError extends AppError {
+  readonly code = "invalid_settings";
+}
 
 /** A store-level hit: rank fusion of the dense and lexical retrievers, before recency. */
 export interface StoreHit {

@@ -1,11 +1,9 @@
 import { TenantViolationError, TENANT_FIELDS } from "./filter.js";
 import type { JsonValue } from "./types.js";
+import { AppError } from "../util/errors.js";
 
-export class InvalidInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidInputError";
-  }
+export class InvalidInputError extends AppError {
+  readonly code = "invalid_input";
 }
 
 export const MAX_USER_ID_LENGTH = 256;

@@ -1,3 +1,4 @@
+import { AppError } from "../util/errors.js";
 /** A model named as LangChain's initChatModel writes it: "provider:model". */
 interface ModelSpec {
   provider: string;
@@ -5,11 +6,8 @@ interface ModelSpec {
 }
 
 /** Raised when the model settings cannot work; the message says what to set. */
-export class ModelConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ModelConfigError";
-  }
+export class ModelConfigError extends AppError {
+  readonly code = "invalid_settings";
 }
 
 export function parseModelSpec(spec: string, setting: string): ModelSpec {

@@ -2,15 +2,18 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import type { z } from "zod";
+import { AppError } from "../util/errors.js";
 
 /** The model's answer could not be turned into the expected structure, even after one retry. */
-export class MalformedOutputError extends Error {
+export class MalformedOutputError extends AppError {
+  readonly code = "model_output_invalid";
+  /** The model may do better on another try (the queue caps how many: retry-policy.ts). */
+  override readonly retryable = true;
   constructor(
     message: string,
     readonly raw: string,
   ) {
     super(message);
-    this.name = "MalformedOutputError";
   }
 }
 

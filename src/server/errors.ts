@@ -2,11 +2,8 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import { zodMessage } from "../util/zod-message.js";
+import { AppError, HTTP_STATUS, type ErrorCode } from "../util/errors.js";
 import type { Logger } from "../logger.js";
-import { MemoryNotFoundError } from "../memory/engine.js";
-import { FilterError, TenantViolationError } from "../memory/filter.js";
-import { MalformedOutputError } from "../models/structured.js";
-import { InvalidInputError } from "../memory/validation.js";
 import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-unavailable.js";
 
 /** An error that already knows its HTTP status and machine-readable code. */
@@ -25,6 +22,17 @@ export interface ErrorBody {
   error: string;
   message: string;
 }
+
+/** The codes a client is told, with the error's message; any other error is an internal_error. */
+const CLIENT_FACING = new Set<ErrorCode>([
+  "invalid_input",
+  "invalid_filter",
+  "usage",
+  "forbidden",
+  "not_found",
+  "model_output_invalid",
+  "model_timeout",
+]);
 
 /** Seconds a client should wait before retrying when the store is unreachable. */
 const RETRY_AFTER_S = 5;
@@ -51,13 +59,16 @@ function classify(error: unknown): { status: ContentfulStatusCode; body: ErrorBo
   });
   if (error instanceof HttpError) return reply(error.status, error.code, error.message);
   if (error instanceof ZodError) return reply(400, "invalid_input", zodMessage(error));
-  if (error instanceof InvalidInputError) return reply(400, "invalid_input", error.message);
-  if (error instanceof FilterError) return reply(400, "invalid_filter", error.message);
-  if (error instanceof TenantViolationError) return reply(403, "forbidden", error.message);
-  if (error instanceof MemoryNotFoundError) return reply(404, "not_found", error.message);
-  // The model answered, but not in a form the update can use (add with inference): retrying may help.
-  if (error instanceof MalformedOutputError) return reply(502, "model_output_invalid", error.message);
+  // An unreachable store is told in words that name no address (the log has the cause).
   const unreachable = unreachableStoreCode(error);
-  if (unreachable) return reply(503, "store_unavailable", unreachableStoreMessage(unreachable));
+  if (unreachable || (error instanceof AppError && error.code === "store_unavailable")) {
+    return reply(503, "store_unavailable", unreachableStoreMessage(unreachable ?? "no answer"));
+  }
+  // The product's own errors carry their code (util/errors.ts): what the caller can act on is
+  // sent with its message — bad input, another user's data, not found, a model that answered
+  // badly or too late. A set-up problem of the server stays in its log.
+  if (error instanceof AppError && CLIENT_FACING.has(error.code)) {
+    return reply(HTTP_STATUS[error.code], error.code, error.message);
+  }
   return reply(500, "internal_error", "The memory server failed on this request; its log has the details.");
 }

@@ -6,6 +6,7 @@ import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
 import { dot, normalize } from "../search/vector.js";
 import { candidateCount, copyRecord, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
 import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import { DimensionMismatchError } from "../memory/store.js";
 
 interface UserSpace {
   records: Map<string, MemoryRecord>;
@@ -36,7 +37,9 @@ export class InMemoryMemoryStore implements MemoryStore {
   async put(records: MemoryRecord[], vectors: number[][]): Promise<void> {
     records.forEach((r, i) => {
       if (this.dims && vectors[i].length !== this.dims) {
-        throw new Error(`Embedding has ${vectors[i].length} dimensions, the store was set up for ${this.dims}`);
+        throw new DimensionMismatchError(
+          `Embedding has ${vectors[i].length} dimensions, the store was set up for ${this.dims}`,
+        );
       }
       const s = this.space(r.userId);
       s.records.set(r.id, copyRecord(r));
@@ -77,7 +80,9 @@ export class InMemoryMemoryStore implements MemoryStore {
 
   async search(query: StoreSearchQuery): Promise<StoreHit[]> {
     if (query.vector && this.dims && query.vector.length !== this.dims) {
-      throw new Error(`Query embedding has ${query.vector.length} dimensions, the store was set up for ${this.dims}`);
+      throw new DimensionMismatchError(
+        `Query embedding has ${query.vector.length} dimensions, the store was set up for ${this.dims}`,
+      );
     }
     const s = this.users.get(query.userId);
     if (!s) return [];

@@ -4,6 +4,7 @@
  * say what went wrong and what to do.
  */
 import { QdrantClient } from "@qdrant/js-client-rest";
+import { AppError } from "../util/errors.js";
 
 interface QdrantConnection {
   url: string;
@@ -54,7 +55,9 @@ export interface RetryPolicy {
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
 
 /** Qdrant did not answer at all (refused, reset, name not resolved, no reply within the timeout). */
-export class QdrantUnavailableError extends Error {
+export class QdrantUnavailableError extends AppError {
+  readonly code = "store_unavailable";
+  override readonly retryable = true;
   constructor(
     readonly url: string,
     options?: { cause?: unknown; withinMs?: number },
@@ -64,19 +67,22 @@ export class QdrantUnavailableError extends Error {
       `QDRANT_URL is set but Qdrant at ${url} did not answer${within}: start it, or unset QDRANT_URL to use the embedded store`,
       options,
     );
-    this.name = "QdrantUnavailableError";
   }
 }
 
 /** Qdrant answered with an error. */
-export class QdrantRequestError extends Error {
+export class QdrantRequestError extends AppError {
+  readonly code = "store_request_failed";
+  override readonly retryable: boolean;
   constructor(
     message: string,
     readonly status: number | undefined,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = "QdrantRequestError";
+    // Qdrant busy, failing or in conflict (5xx, 429, 408, 409) may answer later; a request it
+    // refused (other 4xx) never will.
+    this.retryable = status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
   }
 }
 

@@ -10,6 +10,7 @@
  * every one is created with the same topology (shards, replicas, write consistency).
  */
 import type { Schemas } from "@qdrant/js-client-rest";
+import { DimensionMismatchError } from "../memory/store.js";
 import type { QdrantCaller } from "./qdrant-client.js";
 import type { QdrantFilter } from "./qdrant-filter.js";
 import { SINGLE_NODE, type CollectionTopology } from "./qdrant-settings.js";
@@ -100,8 +101,8 @@ export async function denseVectorSize(
 }
 
 /** Says what to do when an existing collection was made for another embedding size. */
-export function dimensionMismatchError(collection: string, stored: number, wanted: number): Error {
-  return new Error(
+export function dimensionMismatchError(collection: string, stored: number, wanted: number): DimensionMismatchError {
+  return new DimensionMismatchError(
     `Qdrant collection "${collection}" holds ${stored}-dimension vectors but the embedding model makes ${wanted}-dimension ones. ` +
       `Set QDRANT_COLLECTION to a new name for this model, or go back to the model the collection was built with ` +
       `(deleting "${collection}" also works, and loses its memories).`,

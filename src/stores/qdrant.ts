@@ -34,6 +34,7 @@ import {
 import { documentSparseVector, querySparseVector } from "./qdrant-sparse.js";
 import { candidateCount, definedMarks, fuseCandidates, newestFirst } from "./shared.js";
 import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import { DimensionMismatchError } from "../memory/store.js";
 
 export interface QdrantMemoryStoreOptions {
   url: string;
@@ -135,7 +136,7 @@ export class QdrantMemoryStore implements MemoryStore {
   private async assertDims(vector: number[], what: string): Promise<void> {
     const dims = await this.vectorSize();
     if (vector.length !== dims) {
-      throw new Error(`${what} has ${vector.length} dimensions, the store was set up for ${dims}`);
+      throw new DimensionMismatchError(`${what} has ${vector.length} dimensions, the store was set up for ${dims}`);
     }
   }
 

@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { normalize } from "../search/vector.js";
 import { configureConnection } from "../util/sqlite-connection.js";
 import { storedDims } from "./sqlite-schema.js";
+import { AppError } from "../util/errors.js";
 
 interface ReembedOptions {
   /** The embedder's stable name (EmbedderInfo.id): a stopped run resumes only for the same model. */
@@ -39,7 +40,9 @@ interface Job {
   afterSeq: number;
 }
 
-class ReembedError extends Error {}
+class ReembedError extends AppError {
+  readonly code = "usage";
+}
 
 export async function reembedSqliteStore(path: string, options: ReembedOptions): Promise<ReembedResult> {
   if (!existsSync(path)) throw new ReembedError(`No memory store at ${path}: nothing to re-embed (check DATA_DIR)`);

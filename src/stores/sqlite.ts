@@ -16,6 +16,7 @@ import { openSqliteFile } from "../util/sqlite-connection.js";
 import { ensureSchema, storedDims } from "./sqlite-schema.js";
 import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
 import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
+import { DimensionMismatchError } from "../memory/store.js";
 
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings and lexical
@@ -251,7 +252,9 @@ export class SqliteMemoryStore implements MemoryStore {
 
   private assertDims(vector: number[], what: string): void {
     if (vector.length !== this.dims) {
-      throw new Error(`${what} has ${vector.length} dimensions, the store was set up for ${this.dims}`);
+      throw new DimensionMismatchError(
+        `${what} has ${vector.length} dimensions, the store was set up for ${this.dims}`,
+      );
     }
   }
 }

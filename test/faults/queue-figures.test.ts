@@ -5,6 +5,7 @@
  * --all` is run (the real command, another process); and the longest event-loop stall of a real
  * dev-server process while its queue drains 200 updates (a probe preloaded into that process).
  */
+import { DimensionMismatchError } from "../../src/memory/store.js";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -62,7 +63,7 @@ describe("the memory update queue: figures", () => {
     store.put = async (records, vectors) => {
       // Job 1: a store set up for another embedding size, on every try.
       if (records.some((r) => r.text === "I collect stamps."))
-        throw new Error("Embedding of memory x has 12 dimensions, the store was set up for 16");
+        throw new DimensionMismatchError("Embedding of memory x has 12 dimensions, the store was set up for 16");
       // Job 2: a store that refuses twice, then answers.
       if (records.some((r) => r.text === "I collect coins.") && transient-- > 0)
         throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });

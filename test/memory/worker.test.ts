@@ -5,6 +5,7 @@
  * process taken over, each fact stored exactly once. (The graph in background mode:
  * test/graph/background.test.ts; the queue's own claims: test/memory/sqlite-queue.test.ts.)
  */
+import { DimensionMismatchError } from "../../src/memory/store.js";
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -240,7 +241,7 @@ describe("MemoryWorker", () => {
     // As a store set up for another embedding size answers every try.
     store.put = async (records, vectors) => {
       if (records.some((r) => r.text === "I collect stamps."))
-        throw new Error("Embedding of memory x has 12 dimensions, the store was set up for 16");
+        throw new DimensionMismatchError("Embedding of memory x has 12 dimensions, the store was set up for 16");
       return put(records, vectors);
     };
     const { logger, lines } = recordingLogger();

@@ -2,6 +2,7 @@ import type { MemoryEngine } from "../engine.js";
 import type { MemoryRecord } from "../types.js";
 import { entityKey } from "./names.js";
 import { USER_ENTITY, type EntityKind, type EntityRecord, type EntityRelation } from "./types.js";
+import { AppError } from "../../util/errors.js";
 
 export interface EntitySummary {
   id: string;
@@ -40,7 +41,8 @@ interface EntityTimeline {
 }
 
 /** The engine was built without an entity store. */
-class NoEntityStoreError extends Error {
+class NoEntityStoreError extends AppError {
+  readonly code = "not_configured";
   constructor() {
     super("this memory engine keeps no entities: build it with an entity store (the runtime does)");
   }

@@ -7,10 +7,8 @@
  */
 import { redactQuoted } from "../../logger.js";
 import { unreachableStoreCode } from "../store-unavailable.js";
-import { ChatModelMissingError } from "../engine.js";
-import { TenantViolationError } from "../filter.js";
 import { MalformedOutputError } from "../../models/structured.js";
-import { InvalidInputError } from "../validation.js";
+import { AppError } from "../../util/errors.js";
 
 export interface FailureClass {
   kind: "transient" | "permanent";
@@ -32,10 +30,11 @@ const PERMANENT = (reason: string, maxAttempts = 1): FailureClass => ({ kind: "p
 
 export function classifyFailure(error: unknown): FailureClass {
   const reason = describe(error);
-  // No chat model in this process yet: the job waits for it (or for a process that has one).
-  if (error instanceof ChatModelMissingError) return TRANSIENT(reason);
-  if (error instanceof InvalidInputError || error instanceof TenantViolationError) return PERMANENT(reason);
+  // The model may do better on another try, but not forever.
   if (error instanceof MalformedOutputError) return PERMANENT(reason, MALFORMED_OUTPUT_ATTEMPTS);
+  // The product's own errors say themselves whether they may clear (util/errors.ts): a chat model
+  // still loading or a store that is down do; bad input, another user's data, a wrong vector size do not.
+  if (error instanceof AppError) return error.retryable ? TRANSIENT(reason) : PERMANENT(reason);
   if (isTimeout(error)) return TRANSIENT(reason);
   if (unreachableStoreCode(error)) return TRANSIENT(reason);
   const status = httpStatus(error);
@@ -44,7 +43,6 @@ export function classifyFailure(error: unknown): FailureClass {
     if (status >= 400) return PERMANENT(reason);
   }
   if (isConnectionError(error)) return TRANSIENT(reason);
-  if (/\bdimensions?\b/i.test(reason)) return PERMANENT(reason);
   return PERMANENT(reason, UNKNOWN_FAILURE_ATTEMPTS);
 }
 

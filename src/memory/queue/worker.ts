@@ -17,6 +17,7 @@ import { toIsoTime, validateMetadata, validateUserId } from "../validation.js";
 import { isProfileRefresh } from "../profile/refresh-jobs.js";
 import { backoffMs, classifyFailure, type FailureClass } from "./retry-policy.js";
 import type { JobQueue, MemoryJob } from "./types.js";
+import { AppError } from "../../util/errors.js";
 
 /** How many threads' and jobs' last outcomes are kept for callers that ask later. */
 const MAX_REMEMBERED = 10_000;
@@ -407,10 +408,11 @@ export class MemoryWorker {
 }
 
 /** A job ran longer than the worker allows (jobTimeoutMs): cancelled, and retried. */
-class JobTimeoutError extends Error {
+class JobTimeoutError extends AppError {
+  readonly code = "model_timeout";
+  override readonly retryable = true;
   constructor(ms: number) {
     super(`the update took longer than ${Math.round(ms / 1000)} s and was cancelled`);
-    this.name = "TimeoutError";
   }
 }
 
