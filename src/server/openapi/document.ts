@@ -20,6 +20,7 @@ const ERROR_MEANING: Record<number, string> = {
   500: "an unexpected failure; the server log has the details",
   502: "the model's answer could not be used, even after one corrective retry; nothing was stored",
   503: "the memory store (or the update queue) cannot be reached; retry after Retry-After seconds",
+  504: "the model did not answer within MODEL_TIMEOUT_S; nothing was stored",
 };
 
 /**

@@ -59,7 +59,7 @@ export function operations(maxTextChars: number): Operation[] {
       summary: "Add memories from a turn (the model extracts facts) or ready-made facts (infer: false)",
       body: body.add,
       ok: { 200: reply.AddReply, 201: reply.AddReply },
-      errors: [502],
+      errors: [502, 504],
     },
     {
       method: "get",
