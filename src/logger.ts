@@ -1,13 +1,13 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { pino, type Logger as PinoLogger } from "pino";
 
 /**
- * The one logger: JSON lines on stderr, or appended to LOG_FILE, level from LOG_LEVEL. Message content (what users
- * said,
- * memory texts) is logged only at debug level; above it, log ids and counts.
+ * The one logger: pino, writing JSON lines to stderr or appended to LOG_FILE, level from
+ * LOG_LEVEL. Message content (what users said, memory texts) is logged only at debug level; above
+ * it, log ids and counts. This module keeps pino behind the small interface the code uses.
  */
 type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -17,23 +17,43 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/** pino's number for debug: lines above it have quoted content redacted. */
+const DEBUG = 20;
+
 export function createLogger(
   level: LogLevel = (process.env.LOG_LEVEL as LogLevel) || "info",
   base: Record<string, unknown> = {},
   write: (line: string) => void = (line) => process.stderr.write(line + "\n"),
 ): Logger {
-  const threshold = ORDER[level] ?? ORDER.info;
-  const emit = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[lvl] < threshold) return;
-    const shown = lvl === "debug" || !fields ? fields : redactFields(fields);
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...shown }));
-  };
+  const logger = pino(
+    {
+      level,
+      base: null,
+      messageKey: "msg",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: {
+        // Our call shape is (msg, fields); pino's is (fields, msg). Fields above debug are redacted.
+        logMethod(args, method, lineLevel) {
+          const [msg, fields] = args as unknown as [string, Record<string, unknown> | undefined];
+          const shown = fields === undefined ? {} : lineLevel <= DEBUG ? fields : redactFields(fields);
+          method.apply(this, [shown, msg] as unknown as Parameters<typeof method>);
+        },
+      },
+    },
+    // A plain object stream: pino writes each line to it at once, so nothing is lost on exit.
+    { write: (line: string) => write(line.endsWith("\n") ? line.slice(0, -1) : line) },
+  );
+  return wrap(Object.keys(base).length ? logger.child(base) : logger);
+}
+
+function wrap(logger: PinoLogger): Logger {
   return {
-    debug: (m, f) => emit("debug", m, f),
-    info: (m, f) => emit("info", m, f),
-    warn: (m, f) => emit("warn", m, f),
-    error: (m, f) => emit("error", m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }, write),
+    debug: (m, f) => logger.debug(m as never, f as never),
+    info: (m, f) => logger.info(m as never, f as never),
+    warn: (m, f) => logger.warn(m as never, f as never),
+    error: (m, f) => logger.error(m as never, f as never),
+    child: (fields) => wrap(logger.child(fields)),
   };
 }
 

@@ -56,7 +56,7 @@ function chat(
   });
 }
 
-const JSON_LOG_LINE = /^\{"time":/m;
+const JSON_LOG_LINE = /^\{"level":"\w+","time":/m;
 
 describe("terminal chat logs", { timeout: 240_000 }, () => {
   it("go to DATA_DIR/chat.log, not to the screen", async () => {
