@@ -74,8 +74,8 @@ for (const conv of data.conversations) {
     byKind,
     relations: (await store.relations(userId, { includeHistory: true })).length,
   });
-  // A name only ever addressed ("Thanks, Mel!") links no turn: the first turn with the name in it shows it to the
-  // judge.
+  // A name only ever addressed ("Thanks, Mel!") links no
+  // turn: the first turn with the name in it shows it to the judge.
   const docs = sessionDocs(conv, "turns").flatMap((s) => s.docs);
   const names = entities.map((e) => e.name);
   const turnNaming = (e: EntityRecord) =>

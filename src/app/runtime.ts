@@ -25,8 +25,8 @@ export interface Runtime {
   memory: () => Promise<MemoryEngine>;
   graphDeps: GraphDeps;
   /**
-   * The worker of the memory update queue (`DATA_DIR/queue.db`, or PostgreSQL with DATABASE_URL), in both update modes.
-   * Processes
+   * The worker of the memory update queue (`DATA_DIR/queue.db`, or
+   * PostgreSQL with DATABASE_URL), in both update modes. Processes
    * that run the graph call `startMemoryWorker()`; `await runtime.memoryWorker.idle()` waits for
    * the updates it can store now.
    */

@@ -1,6 +1,6 @@
 /**
- * `npx memory-chat [--user NAME] [--thread ID]` (or `npm start -- ...`): a terminal chat on embedded defaults (SQLite
- * file for
+ * `npx memory-chat [--user NAME] [--thread ID]` (or `npm start
+ * -- ...`): a terminal chat on embedded defaults (SQLite file for
  * short-term memory, the embedded long-term store, local embeddings), streaming answers and saying
  * after each turn which memories were used and what was stored.
  */

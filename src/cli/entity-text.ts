@@ -27,8 +27,8 @@ export function entityText(timeline: Timeline): string {
 }
 
 /**
- * "you live in", "you work at", "you are married to": a relation's verb as "you" takes it (stored as for anyone: "lives
- * in").
+ * "you live in", "you work at", "you are married to": a
+ * relation's verb as "you" takes it (stored as for anyone: "lives in").
  */
 export function youForm(type: string): string {
   const [first, ...rest] = type.split(" ");

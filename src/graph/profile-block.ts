@@ -33,8 +33,8 @@ export function profileBlock(profile: ProfileView | null, budget: number): strin
 }
 
 /**
- * The user's profile for the turn; null without a profile store, or when it cannot be read (the turn goes on without
- * it).
+ * The user's profile for the turn; null without a profile
+ * store, or when it cannot be read (the turn goes on without it).
  */
 export async function readProfile(
   engine: MemoryEngine,

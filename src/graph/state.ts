@@ -36,8 +36,8 @@ export const ChatState = Annotation.Root({
   /** The weights the search's fusion gave the dense and lexical retrievers, and why (search/fusion.ts). */
   retrievalFusion: Annotation<FusionWeights | null>,
   /**
-   * The user's profile and interest trend, read beside the search; null without a profile store or when it could not be
-   * read.
+   * The user's profile and interest trend, read beside the
+   * search; null without a profile store or when it could not be read.
    */
   profile: Annotation<ProfileView | null>,
   /** What updateMemory did this turn. */

@@ -79,8 +79,8 @@ export interface ListMemoriesOptions {
    */
   state?: ListState;
   /**
-   * The memories that held at this time (ISO), as an `asOf` search sees them; state and includeHistory then do not
-   * apply.
+   * The memories that held at this time (ISO), as an `asOf`
+   * search sees them; state and includeHistory then do not apply.
    */
   asOf?: string;
   /** Only memories whose text contains this, ignoring case (any language: no word splitting). */

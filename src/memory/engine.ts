@@ -566,8 +566,8 @@ export class MemoryEngine {
   }
 
   /**
-   * The memory with what it replaced and what replaced it (see supersede-chain.ts); null if the user has no such
-   * memory.
+   * The memory with what it replaced and what replaced it
+   * (see supersede-chain.ts); null if the user has no such memory.
    */
   async supersedeChain(id: string, options: { userId: string }): Promise<SupersedeChain | null> {
     const memory = await this.get(id, options);

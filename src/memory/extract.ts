@@ -60,8 +60,8 @@ export type ExtractedFact = z.infer<typeof ExtractedFactSchema>;
 
 export const ExtractionSchema = z.object({
   facts: z.array(ExtractedFactSchema).max(MAX_FACTS),
-  // What the message is about, for the interest trend (src/memory/profile): wrong topics lose the topics, not the
-  // facts.
+  // What the message is about, for the interest trend
+  // (src/memory/profile): wrong topics lose the topics, not the facts.
   topics: z.array(z.string().trim().min(1).max(60)).max(MAX_TOPICS).optional().default([]).catch([]),
 });
 

@@ -23,8 +23,8 @@ export function lastTouched(record: Pick<MemoryRecord, "createdAt" | "lastUsedAt
 }
 
 /**
- * A search hit as the engine orders it: its relevance (fused rankings, period, entities) times the user's feedback
- * weight.
+ * A search hit as the engine orders it: its relevance (fused
+ * rankings, period, entities) times the user's feedback weight.
  */
 interface RankedMemory {
   memory: Pick<MemoryRecord, "createdAt" | "lastUsedAt">;

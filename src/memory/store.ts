@@ -83,8 +83,8 @@ interface MemoryUsage {
   /** Sets the given fields of one of the user's records; false when the user has no such record. */
   mark(userId: string, id: string, marks: MemoryMarks): Promise<boolean>;
   /**
-   * Counts one use of each record (useCount + 1, lastUsedAt = at); ids the user lacks are skipped. Returns how many
-   * were counted.
+   * Counts one use of each record (useCount + 1, lastUsedAt = at);
+   * ids the user lacks are skipped. Returns how many were counted.
    */
   recordUse(userId: string, ids: string[], at: string): Promise<number>;
 }

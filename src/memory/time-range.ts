@@ -8,8 +8,8 @@ interface TimeRange {
   /** Inclusive start, YYYY-MM-DD. */
   gte: string;
   /**
-   * Exclusive end, YYYY-MM-DD (a date prefix compares below any time on that day, so the next day's start is the
-   * bound).
+   * Exclusive end, YYYY-MM-DD (a date prefix compares below
+   * any time on that day, so the next day's start is the bound).
    */
   lt: string;
   /** The words that named the period. */

@@ -48,8 +48,8 @@ export const HOSTED_PROVIDERS: readonly HostedProvider[] = [
   {
     id: "zhipu",
     name: "Zhipu GLM (BigModel)",
-    // ZAI_API_KEY is the name in BigModel's current docs; ZHIPUAI_API_KEY the older SDK's (and LangChain's
-    // ChatZhipuAI's).
+    // ZAI_API_KEY is the name in BigModel's current docs;
+    // ZHIPUAI_API_KEY the older SDK's (and LangChain's ChatZhipuAI's).
     keyVariables: ["ZAI_API_KEY", "ZHIPUAI_API_KEY"],
     baseUrlVariable: "ZAI_BASE_URL",
     defaultBaseUrl: "https://open.bigmodel.cn/api/paas/v4",

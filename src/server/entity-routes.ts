@@ -34,8 +34,8 @@ export function entityRoutes(deps: AppDeps): Hono<ServerEnv> {
     const { name } = EntityParams.parse({ name: c.req.param("name") });
     const engine = await deps.memory();
     const entity = await findEntity(engine, userId, name);
-    // The name is not echoed: a response must never carry text only the caller's request put there as if it were
-    // stored.
+    // The name is not echoed: a response must never carry text
+    // only the caller's request put there as if it were stored.
     if (!entity)
       throw new HttpError(404, "not_found", "This user has no entity of that name: GET /entities lists them");
     const timeline = await entityTimeline(engine, userId, entity);

@@ -21,8 +21,8 @@ export function configureConnection(db: Database.Database): void {
 }
 
 /**
- * Opens (creating its folder) and configures a connection to the SQLite file at `path`; ":memory:" and "" open in
- * memory.
+ * Opens (creating its folder) and configures a connection to
+ * the SQLite file at `path`; ":memory:" and "" open in memory.
  */
 export function openSqliteFile(path: string): Database.Database {
   if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });

@@ -31,8 +31,8 @@ interface Attempt {
   path: string;
   body?: unknown;
   /**
-   * Whose credentials are sent: the attacker's (default), none, a made-up token, or the attacker's as the SDKs'
-   * x-api-key.
+   * Whose credentials are sent: the attacker's (default),
+   * none, a made-up token, or the attacker's as the SDKs' x-api-key.
    */
   as?: "attacker" | "nobody" | "bad-token" | "api-key";
   /** Statuses that show the attempt was refused; anything else is checked for leaks only. */

@@ -83,8 +83,8 @@ describe("structured output from an OpenAI-compatible endpoint (real HTTP)", () 
     const { url, seen } = await endpoint("Sure! The user lives in Lisbon.", false);
     const error = await extractFacts(await model(url), turn).catch((e) => e);
     expect(error.name).toBe("MalformedOutputError");
-    // Prose for json_object is not a refusal the client can see: it fails validation, is asked once more, and is given
-    // up.
+    // Prose for json_object is not a refusal the client can
+    // see: it fails validation, is asked once more, and is given up.
     expect(seen.map((s) => s.responseFormat?.type ?? "prompt")).toEqual(["json_schema", "json_object", "json_object"]);
   });
 });

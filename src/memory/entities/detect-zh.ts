@@ -247,8 +247,8 @@ function hedgedAt(text: string, at: number): boolean {
 }
 
 /**
- * 阿里巴巴 + 公司 segmented apart: the organisation is the word before (a dictionary word of two or more characters) and the
- * suffix.
+ * 阿里巴巴 + 公司 segmented apart: the organisation is the word
+ * before (a dictionary word of two or more characters) and the suffix.
  */
 function joinBefore(segs: Intl.SegmentData[], k: number): string | undefined {
   const prev = segs[k - 1];

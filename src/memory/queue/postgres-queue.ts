@@ -60,8 +60,8 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
     await this.schema();
     const session = await this.session.key();
     const now = this.now();
-    // Looking for lost claims costs a scan of the lock table: busy workers look every RECLAIM_EVERY_MS, not on every
-    // claim.
+    // Looking for lost claims costs a scan of the lock table:
+    // busy workers look every RECLAIM_EVERY_MS, not on every claim.
     if (now - this.reclaimedAt >= RECLAIM_EVERY_MS) {
       this.reclaimedAt = now;
       await this.reclaimLost(now);

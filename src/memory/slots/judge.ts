@@ -131,8 +131,8 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
 type Judged = Omit<Judgement, "remainders"> & { corrected?: string; topics?: string[] };
 
 /**
- * `text` with `old` (as written, any case) replaced by `value` as `source` writes it; undefined when `old` is not in
- * it.
+ * `text` with `old` (as written, any case) replaced by
+ * `value` as `source` writes it; undefined when `old` is not in it.
  */
 function replaceValue(text: string, old: string, value: string, source: string): string | undefined {
   const at = text.toLowerCase().indexOf(old.toLowerCase());

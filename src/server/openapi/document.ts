@@ -44,8 +44,8 @@ export function openApiDocument(maxTextChars: number): JsonObject {
         "Long-term memory administration, the memory update queue and the LangGraph store view, served beside the LangGraph routes by `npm run dev`. See docs/http-api.md.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
-    // Token mode (AUTH_TOKENS set) needs the token, as a bearer or as the SDKs' x-api-key; open mode (localhost only)
-    // needs none.
+    // Token mode (AUTH_TOKENS set) needs the token, as a bearer or
+    // as the SDKs' x-api-key; open mode (localhost only) needs none.
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }, {}],
     tags: [
       { name: "memories", description: "one user's memories" },

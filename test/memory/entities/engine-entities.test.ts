@@ -10,8 +10,8 @@ import { ImportDocument } from "../../../src/app/transfer/format.js";
 import { ScriptedChatModel, type Script } from "../../helpers/scripted-model.js";
 
 /**
- * Extraction answers from a table (user text → facts with the model's entities); reconcile ADDs, or SUPERSEDEs memory 0
- * when asked to.
+ * Extraction answers from a table (user text → facts with the
+ * model's entities); reconcile ADDs, or SUPERSEDEs memory 0 when asked to.
  */
 function scripted(facts: Record<string, unknown[]>, supersede = false): ScriptedChatModel {
   const script: Script = (kind, messages) => {

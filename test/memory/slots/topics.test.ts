@@ -74,8 +74,8 @@ describe("slots: a topic the slots read in the new fact still ends memories they
     const old = memory("男朋友小周下个月生日 我想给他织条围巾");
     const [j] = judgeFacts([{ text: "不用织了 我俩分了" }], [old]);
     expect(j).toMatchObject({ action: "SUPERSEDE", target: old });
-    // A memory the slots did read is compared by value, not by topic: "I live in Lisbon" after "I moved to Lisbon"
-    // stays.
+    // A memory the slots did read is compared by value, not by
+    // topic: "I live in Lisbon" after "I moved to Lisbon" stays.
     const same = memory("I live in Lisbon.");
     expect(judgeFacts([{ text: "I moved to Lisbon last year." }], [same])[0].action).toBe("ADD");
   });
