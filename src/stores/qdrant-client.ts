@@ -3,6 +3,7 @@
  * which retries transient failures with exponential backoff and turns the rest into errors that
  * say what went wrong and what to do.
  */
+import pRetry from "p-retry";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { AppError } from "../util/errors.js";
 
@@ -146,13 +147,6 @@ function serverMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function backoffDelay(policy: RetryPolicy, attempt: number, err: unknown): number {
-  const retryAfterS = (err as { retry_after?: unknown })?.retry_after;
-  if (typeof retryAfterS === "number" && retryAfterS > 0) return Math.min(retryAfterS * 1000, policy.maxDelayMs);
-  const exp = Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
-  return exp / 2 + Math.random() * (exp / 2); // jitter, so retrying writers do not march in step
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** After Qdrant did not answer, calls fail at once for this long; then one quick probe decides. */
@@ -183,20 +177,30 @@ export class QdrantCaller {
    */
   async call<T>(what: string, fn: (client: QdrantClient) => Promise<T>): Promise<T> {
     await this.checkAnswering();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const result = await fn(this.client);
-        this.missed = undefined;
-        return result;
-      } catch (err) {
-        if (isTransient(err) && attempt + 1 < this.policy.attempts) {
-          await sleep(backoffDelay(this.policy, attempt, err));
-          continue;
-        }
-        const explained = this.explain(what, err);
-        if (explained instanceof QdrantUnavailableError) this.missed = { at: Date.now(), error: explained };
-        throw explained;
-      }
+    try {
+      const result = await pRetry(() => fn(this.client), {
+        retries: this.policy.attempts - 1,
+        // Doubling from base/2..base (p-retry's jitter multiplies by 1 to 2), so retrying writers
+        // do not march in step.
+        factor: 2,
+        minTimeout: this.policy.baseDelayMs / 2,
+        maxTimeout: this.policy.maxDelayMs,
+        randomize: true,
+        shouldRetry: ({ error }) => isTransient(error),
+        // A Retry-After Qdrant sends (429) is waited for on top of the backoff.
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          const retryAfterS = (error as { retry_after?: unknown }).retry_after;
+          if (retriesLeft > 0 && typeof retryAfterS === "number" && retryAfterS > 0) {
+            await sleep(Math.min(retryAfterS * 1000, this.policy.maxDelayMs));
+          }
+        },
+      });
+      this.missed = undefined;
+      return result;
+    } catch (err) {
+      const explained = this.explain(what, err);
+      if (explained instanceof QdrantUnavailableError) this.missed = { at: Date.now(), error: explained };
+      throw explained;
     }
   }
 

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import pRetry from "p-retry";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -301,17 +302,16 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
 }
 
 /** Runs a statement; while another process holds the write lock, waits for it off the event loop. */
-async function untilFree<T>(step: () => T): Promise<T> {
-  const deadline = Date.now() + MAX_BUSY_WAIT_MS;
-  for (;;) {
-    try {
-      return step();
-    } catch (error) {
-      const code = String((error as { code?: unknown }).code ?? "");
-      if (!code.startsWith("SQLITE_BUSY") || Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 2 + Math.random() * 10));
-    }
-  }
+function untilFree<T>(step: () => T): Promise<T> {
+  return pRetry(async () => step(), {
+    retries: Number.POSITIVE_INFINITY,
+    maxRetryTime: MAX_BUSY_WAIT_MS,
+    factor: 1,
+    minTimeout: 2,
+    maxTimeout: 12,
+    randomize: true,
+    shouldRetry: ({ error }) => String((error as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY"),
+  });
 }
 
 function isAlive(pid: number | null | undefined): boolean {
