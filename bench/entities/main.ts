@@ -13,7 +13,7 @@ import { detectEntities } from "../../src/memory/entities/detect.js";
 import { EntityIndex } from "../../src/memory/entities/entity-index.js";
 import { mentionKey } from "../../src/memory/entities/names.js";
 import type { EntityRecord } from "../../src/memory/entities/types.js";
-import { InMemoryEntityStore } from "../../src/stores/in-memory-entities.js";
+import { InMemoryEntityStore } from "../../src/stores/in-memory/entities.js";
 import { parseLocomo } from "../lib/locomo.js";
 import { sessionDocs } from "../locomo/documents.js";
 

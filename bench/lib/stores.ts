@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EntityStore } from "../../src/memory/entities/store.js";
-import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteEntityStore } from "../../src/stores/sqlite/entities.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import type { MemoryStore } from "../../src/memory/store.js";
 
 /** A store opened for one benchmark run, and how to throw it away afterwards. */

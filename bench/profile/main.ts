@@ -14,9 +14,9 @@ import { MemoryEngine } from "../../src/memory/engine.js";
 import { MAX_QUESTIONS_KEPT } from "../../src/memory/profile/profiles.js";
 import { questionTopics } from "../../src/memory/profile/topics.js";
 import { MEMORY_CATEGORIES } from "../../src/memory/types.js";
-import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
-import { SqliteProfileStore } from "../../src/stores/sqlite-profiles.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteEntityStore } from "../../src/stores/sqlite/entities.js";
+import { SqliteProfileStore } from "../../src/stores/sqlite/profiles.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bench-profile-"));
 const file = join(dir, "memory.db");

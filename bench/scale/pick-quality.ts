@@ -11,8 +11,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { normalize } from "../../src/search/vector.js";
-import { BIT_PICK_FACTOR, eligibleWhere, MIN_PICK_SHARE, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
-import type { MemoryRowWithEmbedding } from "../../src/stores/sqlite-rows.js";
+import { BIT_PICK_FACTOR, eligibleWhere, MIN_PICK_SHARE, UserSnapshot } from "../../src/stores/sqlite/snapshot.js";
+import type { MemoryRowWithEmbedding } from "../../src/stores/sqlite/rows.js";
 import { defaultEmbeddingCacheFile, parseNumberList } from "../lib/args.js";
 import { CachedEmbeddings } from "../lib/cached-embeddings.js";
 import { createBenchEmbedder } from "../lib/embedder.js";
@@ -57,7 +57,7 @@ function row(seq: number, vector: ArrayLike<number>): MemoryRowWithEmbedding {
   } as MemoryRowWithEmbedding;
 }
 
-/** How many memories the pick scores exactly for a user of `size` (sqlite-snapshot.ts). */
+/** How many memories the pick scores exactly for a user of `size` (stores/sqlite/snapshot.ts). */
 const poolOf = (size: number) => Math.max(BIT_PICK_FACTOR * k, Math.ceil(size * MIN_PICK_SHARE));
 
 /** Share of the exact top k the pick keeps, averaged over the queries. */

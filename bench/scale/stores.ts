@@ -1,6 +1,6 @@
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { loadSettings } from "../../src/config/settings.js";
-import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
+import { QdrantMemoryStore } from "../../src/stores/qdrant/memories.js";
 import { openEmbeddedStore, type BenchStore } from "../lib/stores.js";
 
 /** A backend the scale benchmark can measure; add one here to have it measured. */

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { traced, tracedSync, tracingEnabled } from "../../src/tracing/traced.js";
 
 if (tracingEnabled()) throw new Error("unset LANGSMITH_TRACING: this measures tracing switched off");

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import type { Settings } from "../config/settings.js";
-import { FileUserLocks } from "../memory/file-user-locks.js";
-import { PostgresUserLocks } from "../memory/postgres-user-locks.js";
-import { PostgresJobQueue } from "../memory/queue/postgres-queue.js";
-import { SqliteJobQueue } from "../memory/queue/sqlite-queue.js";
+import { FileUserLocks } from "../stores/sqlite/user-locks.js";
+import { PostgresUserLocks } from "../stores/postgres/user-locks.js";
+import { PostgresJobQueue } from "../stores/postgres/queue.js";
+import { SqliteJobQueue } from "../stores/sqlite/queue.js";
 import type { JobQueue } from "../memory/queue/types.js";
 import type { UserLockRunner } from "../memory/user-lock.js";
 

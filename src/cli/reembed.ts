@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { Settings } from "../config/settings.js";
 import { validateUserId } from "../memory/validation.js";
-import { reembedSqliteStore, type ReembedResult } from "../stores/sqlite-reembed.js";
+import { reembedSqliteStore, type ReembedResult } from "../stores/sqlite/reembed.js";
 import { stringValue, UsageError, type CommandSpec, type ParsedCommandLine } from "./args.js";
 import type { CommandOutput } from "./memories-commands.js";
 

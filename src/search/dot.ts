@@ -1,6 +1,6 @@
 /**
  * A matrix of float vectors and their dot products with a query, for the embedded store's exact
- * dense scoring (stores/sqlite-snapshot.ts). For large matrices the products are a WebAssembly
+ * dense scoring (stores/sqlite/snapshot.ts). For large matrices the products are a WebAssembly
  * SIMD kernel (wasm.ts: four multiply-adds per instruction; 10,000 × 512 took 2.6 ms against the
  * JavaScript loop's 5.3 here, and 1,024 picked rows 0.26 against 0.65).
  *

@@ -1,6 +1,6 @@
 /**
  * Sign bits of vectors and their Hamming distances to a query's, for picking dense candidates
- * among many memories (stores/sqlite-snapshot.ts). The distance loop is a WebAssembly SIMD kernel
+ * among many memories (stores/sqlite/snapshot.ts). The distance loop is a WebAssembly SIMD kernel
  * (wasm.ts; i8x16.popcnt: 128 bits per instruction; JavaScript has no popcount and took 7-9 ms
  * per 100,000 vectors of 512 dimensions, a kernel with i64.popcnt 1.0, this one 0.7).
  *

@@ -1,6 +1,6 @@
 /**
  * Vectors rounded to one signed byte per dimension, and their rough dot products with a query:
- * the middle step of the embedded store's dense pick (stores/sqlite-snapshot.ts). Ten thousand
+ * the middle step of the embedded store's dense pick (stores/sqlite/snapshot.ts). Ten thousand
  * float rows picked across a 100,000-row matrix are 20 MB read out of order, and the exact kernel
  * waited on memory (7.6 ms against 2.9 for the same rows side by side); as bytes they are a
  * quarter of that. The rough order only chooses which few rows the exact kernel (dot.ts) scores.

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Settings } from "../config/settings.js";
-import { InMemoryMemoryStore } from "./in-memory.js";
-import { SqliteMemoryStore } from "./sqlite.js";
+import { InMemoryMemoryStore } from "./in-memory/memories.js";
+import { SqliteMemoryStore } from "./sqlite/memories.js";
 import type { MemoryStore } from "../memory/store.js";
 
 /**
@@ -19,7 +19,7 @@ export async function createMemoryStore(settings: Settings): Promise<MemoryStore
       if (!settings.QDRANT_URL) {
         throw new Error("MEMORY_STORE=qdrant needs QDRANT_URL (e.g. http://127.0.0.1:6333)");
       }
-      const { QdrantMemoryStore } = await import("./qdrant.js");
+      const { QdrantMemoryStore } = await import("./qdrant/memories.js");
       return QdrantMemoryStore.fromSettings(settings);
     }
   }

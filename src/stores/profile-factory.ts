@@ -2,8 +2,8 @@ import { join } from "node:path";
 import type { Settings } from "../config/settings.js";
 import type { MemoryStore } from "../memory/store.js";
 import type { ProfileStore } from "../memory/profile/store.js";
-import { InMemoryProfileStore } from "./in-memory-profiles.js";
-import { SqliteProfileStore } from "./sqlite-profiles.js";
+import { InMemoryProfileStore } from "./in-memory/profiles.js";
+import { SqliteProfileStore } from "./sqlite/profiles.js";
 
 /** The profiles' store beside the memory store: same file (SQLite), same server (Qdrant), same process (memory). */
 export async function createProfileStore(settings: Settings, memoryStore: MemoryStore): Promise<ProfileStore> {
@@ -11,7 +11,7 @@ export async function createProfileStore(settings: Settings, memoryStore: Memory
     case "sqlite":
       return new SqliteProfileStore(join(settings.DATA_DIR, "memory.db"));
     case "qdrant": {
-      const { QdrantProfileStore } = await import("./qdrant-profiles.js");
+      const { QdrantProfileStore } = await import("./qdrant/profiles.js");
       return QdrantProfileStore.fromSettings(settings);
     }
     default:

@@ -7,7 +7,7 @@ import { Bm25System } from "../../bench/locomo/systems/bm25.js";
 import { DenseSystem } from "../../bench/locomo/systems/dense.js";
 import { Mem0System } from "../../bench/locomo/systems/mem0.js";
 import { MemoryChatSystem } from "../../bench/locomo/systems/memory-chat.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 
 const DIMS = 64;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryChatSystem } from "../../bench/locomo/systems/memory-chat.js";
 import { sessionDocs } from "../../bench/locomo/documents.js";
 import { parseLocomo } from "../../bench/lib/locomo.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 
 class ConstantEmbeddings extends Embeddings {
   constructor() {

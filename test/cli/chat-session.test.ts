@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "../../src/logger.js";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
-import { InMemoryEntityStore } from "../../src/stores/in-memory-entities.js";
-import { InMemoryProfileStore } from "../../src/stores/in-memory-profiles.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
+import { InMemoryEntityStore } from "../../src/stores/in-memory/entities.js";
+import { InMemoryProfileStore } from "../../src/stores/in-memory/profiles.js";
 import { DIMS } from "../graph/graph-harness.js";
 
 function session(userId = "dana", options: { interactive?: boolean; script?: Script } = {}) {

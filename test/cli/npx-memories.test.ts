@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { messageText } from "../../src/models/structured.js";
 import { USE_LITE_DIMS } from "../../src/models/use-lite.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
 

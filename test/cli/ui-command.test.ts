@@ -13,9 +13,9 @@ import { join, resolve } from "node:path";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { USE_LITE_DIMS } from "../../src/models/use-lite.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { freeLoopbackPort } from "../../src/util/free-port.js";
 import { browserMissing, launchBrowser } from "../e2e/browser.js";
 

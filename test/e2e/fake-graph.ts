@@ -12,11 +12,11 @@ import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { buildGraph } from "../../src/graph/builder.js";
 import { createLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
-import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
-import { SqliteProfileStore } from "../../src/stores/sqlite-profiles.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteEntityStore } from "../../src/stores/sqlite/entities.js";
+import { SqliteProfileStore } from "../../src/stores/sqlite/profiles.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { ScriptedChatModel, rememberingScript } from "../helpers/scripted-model.js";
 
 const extractDelayMs = Number(process.env.FAKE_EXTRACT_DELAY_MS ?? 0);

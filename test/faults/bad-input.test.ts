@@ -13,7 +13,7 @@ import { ZodError } from "zod";
 import { TurnInputError } from "../../src/graph/errors.js";
 import { createApp } from "../../src/server/create-app.js";
 import { silentLogger } from "../../src/logger.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
 import { recordFigure } from "./figures.js";
 

@@ -8,7 +8,7 @@ import { createChatModel } from "../../src/models/chat.js";
 import { makeTestDeps } from "../graph/graph-harness.js";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 import { classifyFailure, MALFORMED_OUTPUT_ATTEMPTS } from "../../src/memory/queue/retry-policy.js";
 import { MalformedOutputError } from "../../src/models/structured.js";
 import { startFakeOpenAI, type Behaviour } from "./fake-openai-server.js";

@@ -16,15 +16,15 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runContext } from "../../src/graph/context.js";
 import { silentLogger } from "../../src/logger.js";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
-import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
+import { QdrantMemoryStore } from "../../src/stores/qdrant/memories.js";
 import {
   createQdrantClient,
   FAIL_FAST_MS,
   QdrantCaller,
   QdrantUnavailableError,
-} from "../../src/stores/qdrant-client.js";
+} from "../../src/stores/qdrant/client.js";
 import { unreachableStoreCode } from "../../src/memory/store-unavailable.js";
 import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
 import { freePort } from "../e2e/dev-server.js";

@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { silentLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { FileUserLocks } from "../../src/memory/file-user-locks.js";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { FileUserLocks } from "../../src/stores/sqlite/user-locks.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { ScriptedChatModel, rememberingScript } from "../helpers/scripted-model.js";
 
 const [dataDir, prefix, count] = process.argv.slice(2);

@@ -13,9 +13,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildGraph } from "../../src/graph/builder.js";
 import { runContext } from "../../src/graph/context.js";
 import { silentLogger } from "../../src/logger.js";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { makeTestDeps } from "../graph/graph-harness.js";
 import { recordFigure } from "./figures.js";
 

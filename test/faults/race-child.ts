@@ -9,8 +9,8 @@
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { createInterface } from "node:readline";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { FileUserLocks } from "../../src/memory/file-user-locks.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { FileUserLocks } from "../../src/stores/sqlite/user-locks.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { ScriptedChatModel, rememberingScript } from "../helpers/scripted-model.js";
 
 const [dbPath, locksPath, userId, ...turns] = process.argv.slice(2);

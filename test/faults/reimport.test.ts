@@ -16,9 +16,9 @@ import { MemoryEngine } from "../../src/memory/engine.js";
 import type { MemoryStore } from "../../src/memory/store.js";
 import { ImportDocument } from "../../src/app/transfer/format.js";
 import { exportUser, importUser } from "../../src/app/transfer/user-transfer.js";
-import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
-import { collectionNames } from "../../src/stores/qdrant-collections.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { QdrantMemoryStore } from "../../src/stores/qdrant/memories.js";
+import { collectionNames } from "../../src/stores/qdrant/collections.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { rememberingScript, ScriptedChatModel } from "../helpers/scripted-model.js";
 import { recordFigure } from "./figures.js";
 

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runContext } from "../../src/graph/context.js";
 import { silentLogger } from "../../src/logger.js";
 import type { MemoryEngine } from "../../src/memory/engine.js";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { MemoryWorker } from "../../src/memory/queue/worker.js";
 import { compileTestGraph, makeTestDeps } from "./graph-harness.js";
 

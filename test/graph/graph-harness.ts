@@ -6,7 +6,7 @@ import type { GraphDeps } from "../../src/graph/deps.js";
 import { buildGraph } from "../../src/graph/builder.js";
 import { silentLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 import type { MemoryStore } from "../../src/memory/store.js";
 import { ScriptedChatModel, rememberingScript, type Script } from "../helpers/scripted-model.js";
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { collectionNames } from "../../src/stores/qdrant-collections.js";
+import { collectionNames } from "../../src/stores/qdrant/collections.js";
 
 /**
  * Long-term memory for a product process a test starts: with QDRANT_URL set, collections of its

@@ -5,7 +5,7 @@ import { MemoryEngine, ModelTimeoutError } from "../../src/memory/engine.js";
 import { TenantViolationError } from "../../src/memory/filter.js";
 import { MalformedOutputError, messageText } from "../../src/models/structured.js";
 import { parseTimeRange } from "../../src/memory/time-range.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 import { ScriptedChatModel, type PromptKind } from "../helpers/scripted-model.js";
 
 /** An engine whose model answers extraction and reconciliation from queues of scripted replies. */

@@ -3,7 +3,7 @@ import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import type { ExtractionStyle } from "../../src/models/chat.js";
 import { expiryFromWords } from "../../src/memory/expiry.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
 
 /** Wednesday 8 May 2024, 10:00 UTC. */

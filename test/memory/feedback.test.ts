@@ -3,7 +3,7 @@ import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { MemoryEngine, MemoryNotFoundError } from "../../src/memory/engine.js";
 import { nextWeight, parseFeedbackKind } from "../../src/memory/feedback.js";
 import type { MemoryStore } from "../../src/memory/store.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 import { InvalidInputError } from "../../src/memory/validation.js";
 import type { Logger } from "../../src/logger.js";
 

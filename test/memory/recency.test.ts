@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { byScoreThenRecency } from "../../src/memory/recency.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 
 const ASKED = "2026-06-01T09:00:00.000Z";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { jobQueueContract } from "./queue-contract.js";
 
 const dirs: string[] = [];

@@ -3,7 +3,7 @@ import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { supersedeChain } from "../../src/memory/supersede-chain.js";
 import type { MemoryRecord } from "../../src/memory/types.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
 
 /** An engine whose model extracts each turn's one fact and supersedes the current memory with it. */

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger, type Logger } from "../../src/logger.js";
 import { TenantViolationError } from "../../src/memory/filter.js";
-import { SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
+import { SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
 import { MemoryWorker, type MemoryWorkerOptions } from "../../src/memory/queue/worker.js";
 import { MALFORMED_OUTPUT_ATTEMPTS } from "../../src/memory/queue/retry-policy.js";
 import { InvalidInputError } from "../../src/memory/validation.js";

@@ -4,8 +4,8 @@
  * then says so and waits to be killed.
  *   node --import tsx test/postgres/holder-child.ts <databaseUrl> <userId>
  */
-import { PostgresUserLocks } from "../../src/memory/postgres-user-locks.js";
-import { PostgresJobQueue } from "../../src/memory/queue/postgres-queue.js";
+import { PostgresUserLocks } from "../../src/stores/postgres/user-locks.js";
+import { PostgresJobQueue } from "../../src/stores/postgres/queue.js";
 
 const [url, userId] = process.argv.slice(2);
 const queue = new PostgresJobQueue(url);

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PostgresUserLocks } from "../../src/memory/postgres-user-locks.js";
-import { PostgresJobQueue } from "../../src/memory/queue/postgres-queue.js";
+import { PostgresUserLocks } from "../../src/stores/postgres/user-locks.js";
+import { PostgresJobQueue } from "../../src/stores/postgres/queue.js";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.js";
 
 const root = resolve(import.meta.dirname, "../..");

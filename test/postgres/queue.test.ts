@@ -1,6 +1,6 @@
 /** The job queue contract (test/memory/queue-contract.ts) on a real PostgreSQL server, a new database per test. */
 import { afterEach, describe } from "vitest";
-import { PostgresJobQueue } from "../../src/memory/queue/postgres-queue.js";
+import { PostgresJobQueue } from "../../src/stores/postgres/queue.js";
 import { jobQueueContract } from "../memory/queue-contract.js";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.js";
 

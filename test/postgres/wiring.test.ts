@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime } from "../../src/app/runtime.js";
 import { loadSettings } from "../../src/config/settings.js";
-import { PostgresJobQueue } from "../../src/memory/queue/postgres-queue.js";
+import { PostgresJobQueue } from "../../src/stores/postgres/queue.js";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.js";
 
 const root = resolve(import.meta.dirname, "../..");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fusionWeights, orderedShare, weightedRankFusion, type Candidate } from "../../src/search/fusion.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 import { tokenize } from "../../src/search/tokenize.js";
 import { axis, memory, newUser, DIMS } from "../stores/fixtures.js";
 

@@ -5,7 +5,7 @@ import { silentLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { createApp } from "../../src/server/create-app.js";
 import type { ServerEnv } from "../../src/server/env.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 
 /**
  * Custom auth (issue 7) puts the authenticated user on the Hono context before our routes run;

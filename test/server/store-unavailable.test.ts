@@ -7,7 +7,7 @@ import { silentLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { createApp } from "../../src/server/create-app.js";
 import { unreachableStoreCode } from "../../src/memory/store-unavailable.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 
 describe("store unreachable → 503 with what to do", () => {
   const dir = mkdtempSync(join(tmpdir(), "memory-chat-503-"));

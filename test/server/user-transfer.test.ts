@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { ImportDocument } from "../../src/app/transfer/format.js";
 import { exportUser, importUser } from "../../src/app/transfer/user-transfer.js";
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 
 function engine() {
   return new MemoryEngine({

@@ -11,9 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { EntityStore } from "../../src/memory/entities/store.js";
 import type { EntityRecord, EntityRelation } from "../../src/memory/entities/types.js";
 import type { MemoryRecord } from "../../src/memory/types.js";
-import { InMemoryEntityStore } from "../../src/stores/in-memory-entities.js";
-import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { InMemoryEntityStore } from "../../src/stores/in-memory/entities.js";
+import { SqliteEntityStore } from "../../src/stores/sqlite/entities.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import type { MemoryStore } from "../../src/memory/store.js";
 
 const QDRANT_URL = process.env.QDRANT_URL;
@@ -125,8 +125,8 @@ const backends: Record<string, Backend> = {
 if (QDRANT_URL) {
   backends.qdrant = {
     open: async () => {
-      const { QdrantMemoryStore } = await import("../../src/stores/qdrant.js");
-      const { QdrantEntityStore } = await import("../../src/stores/qdrant-entities.js");
+      const { QdrantMemoryStore } = await import("../../src/stores/qdrant/memories.js");
+      const { QdrantEntityStore } = await import("../../src/stores/qdrant/entities.js");
       const collection = `entities_test_${Date.now()}_${randomUUID().slice(0, 8)}`;
       const memory = new QdrantMemoryStore({ url: QDRANT_URL, collection });
       await memory.init(4);

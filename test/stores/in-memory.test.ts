@@ -1,4 +1,4 @@
-import { InMemoryMemoryStore } from "../../src/stores/in-memory.js";
+import { InMemoryMemoryStore } from "../../src/stores/in-memory/memories.js";
 import { runStoreContract } from "./contract.js";
 
 runStoreContract("in-memory", async () => new InMemoryMemoryStore());

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ProfileStore } from "../../src/memory/profile/store.js";
 import type { QuestionTopics, StoredProfile } from "../../src/memory/profile/types.js";
-import { InMemoryProfileStore } from "../../src/stores/in-memory-profiles.js";
-import { SqliteProfileStore } from "../../src/stores/sqlite-profiles.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { InMemoryProfileStore } from "../../src/stores/in-memory/profiles.js";
+import { SqliteProfileStore } from "../../src/stores/sqlite/profiles.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 
 const QDRANT_URL = process.env.QDRANT_URL;
 if (!QDRANT_URL)
@@ -53,7 +53,7 @@ const backends: Record<string, () => Promise<{ store: ProfileStore; close: () =>
 };
 if (QDRANT_URL) {
   backends.qdrant = async () => {
-    const { QdrantProfileStore } = await import("../../src/stores/qdrant-profiles.js");
+    const { QdrantProfileStore } = await import("../../src/stores/qdrant/profiles.js");
     const collection = `profiles_test_${Date.now()}_${randomUUID().slice(0, 8)}`;
     const store = new QdrantProfileStore({ url: QDRANT_URL, collection });
     await store.init();

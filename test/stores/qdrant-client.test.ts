@@ -1,7 +1,7 @@
 /** Retries and error messages of the Qdrant client wrapper (no server needed). */
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
+import { QdrantMemoryStore } from "../../src/stores/qdrant/memories.js";
 import {
   isLoopback,
   createQdrantClient,
@@ -9,7 +9,7 @@ import {
   QdrantCaller,
   QdrantRequestError,
   QdrantUnavailableError,
-} from "../../src/stores/qdrant-client.js";
+} from "../../src/stores/qdrant/client.js";
 
 /** A local port nobody listens on: bound once, then released. */
 async function closedPort(): Promise<number> {

@@ -7,7 +7,7 @@ import {
   payloadKey,
   recordFilter,
   validityConditions,
-} from "../../src/stores/qdrant-filter.js";
+} from "../../src/stores/qdrant/filter.js";
 
 describe("Qdrant filter translation", () => {
   it("always scopes by the user first, then validity, then the caller's filter", () => {

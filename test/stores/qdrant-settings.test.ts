@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadSettings } from "../../src/config/settings.js";
-import { collectionTopology, qdrantStoreSettings } from "../../src/stores/qdrant-settings.js";
+import { collectionTopology, qdrantStoreSettings } from "../../src/stores/qdrant/settings.js";
 
 describe("Qdrant collection topology from settings", () => {
   it("one node, one copy by default; shards left to Qdrant", () => {

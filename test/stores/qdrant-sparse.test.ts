@@ -1,7 +1,7 @@
 /** Sparse lexical vectors and point ids (no server needed). */
 import { describe, expect, it } from "vitest";
 import { tokenize } from "../../src/search/tokenize.js";
-import { pointId, uuidV5 } from "../../src/stores/qdrant-ids.js";
+import { pointId, uuidV5 } from "../../src/stores/qdrant/ids.js";
 import {
   ASSUMED_AVERAGE_LENGTH,
   BM25_B,
@@ -9,7 +9,7 @@ import {
   documentSparseVector,
   querySparseVector,
   termIndex,
-} from "../../src/stores/qdrant-sparse.js";
+} from "../../src/stores/qdrant/sparse.js";
 
 describe("sparse lexical vectors", () => {
   it("maps a token to a fixed unsigned 32-bit index (FNV-1a of its UTF-8 bytes)", () => {

@@ -6,9 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { tokenize } from "../../src/search/tokenize.js";
-import { QdrantMemoryStore } from "../../src/stores/qdrant.js";
-import { collectionNames } from "../../src/stores/qdrant-collections.js";
-import { createQdrantClient } from "../../src/stores/qdrant-client.js";
+import { QdrantMemoryStore } from "../../src/stores/qdrant/memories.js";
+import { collectionNames } from "../../src/stores/qdrant/collections.js";
+import { createQdrantClient } from "../../src/stores/qdrant/client.js";
 import { runStoreContract } from "./contract.js";
 import { axis, DIMS, historyEntry, idSet, ids, memory, mix, newUser } from "./fixtures.js";
 

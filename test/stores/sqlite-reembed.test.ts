@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tokenize } from "../../src/search/tokenize.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
-import { reembedSqliteStore } from "../../src/stores/sqlite-reembed.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
+import { reembedSqliteStore } from "../../src/stores/sqlite/reembed.js";
 import { axis, memory, newUser, DIMS } from "./fixtures.js";
 
 const dirs: string[] = [];

@@ -4,7 +4,7 @@ import { tokenize } from "../../src/search/tokenize.js";
 import { compileFilter, isValidAt } from "../../src/memory/filter.js";
 import type { MemoryFilter } from "../../src/memory/types.js";
 import { topByScore } from "../../src/search/top-k.js";
-import { BIT_PICK_FACTOR, eligibleWhere, UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
+import { BIT_PICK_FACTOR, eligibleWhere, UserSnapshot } from "../../src/stores/sqlite/snapshot.js";
 import { DIMS, memory, seededVector } from "./fixtures.js";
 
 const bytes = (v: number[]) => new Uint8Array(normalize(v).buffer);

@@ -9,11 +9,11 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { tokenize } from "../../src/search/tokenize.js";
-import { QUEUE_MIGRATIONS, SqliteJobQueue } from "../../src/memory/queue/sqlite-queue.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
-import { SCHEMA_VERSION } from "../../src/stores/sqlite-schema.js";
-import { SqliteEntityStore } from "../../src/stores/sqlite-entities.js";
-import { SqliteProfileStore } from "../../src/stores/sqlite-profiles.js";
+import { QUEUE_MIGRATIONS, SqliteJobQueue } from "../../src/stores/sqlite/queue.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
+import { SCHEMA_VERSION } from "../../src/stores/sqlite/schema.js";
+import { SqliteEntityStore } from "../../src/stores/sqlite/entities.js";
+import { SqliteProfileStore } from "../../src/stores/sqlite/profiles.js";
 import type { StoreSearchQuery } from "../../src/memory/store.js";
 import { axis, DIMS, memory, seededVector } from "./fixtures.js";
 

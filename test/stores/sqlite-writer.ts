@@ -2,7 +2,7 @@
  * Child process for the SQLite tests: writes records with its own connection, one transaction each,
  * printing "committed <i>" after every commit. Usage: sqlite-writer.ts <db> <userId> <tag> <count|forever>
  */
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { DIMS, seededVector, writerRecord } from "./fixtures.js";
 
 const [dbPath, userId, tag, countArg] = process.argv.slice(2);

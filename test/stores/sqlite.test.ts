@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { tokenize } from "../../src/search/tokenize.js";
-import { SqliteMemoryStore } from "../../src/stores/sqlite.js";
-import { SCHEMA_VERSION } from "../../src/stores/sqlite-schema.js";
-import { UserSnapshot } from "../../src/stores/sqlite-snapshot.js";
+import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
+import { SCHEMA_VERSION } from "../../src/stores/sqlite/schema.js";
+import { UserSnapshot } from "../../src/stores/sqlite/snapshot.js";
 import { runStoreContract } from "./contract.js";
 import { axis, DIMS, historyEntry, memory, newUser, seededVector, writerRecord } from "./fixtures.js";
 

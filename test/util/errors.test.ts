@@ -7,7 +7,7 @@ import { classifyFailure } from "../../src/memory/queue/retry-policy.js";
 import { DimensionMismatchError } from "../../src/memory/store.js";
 import { InvalidInputError } from "../../src/memory/validation.js";
 import { MalformedOutputError } from "../../src/models/structured.js";
-import { QdrantRequestError, QdrantUnavailableError } from "../../src/stores/qdrant-client.js";
+import { QdrantRequestError, QdrantUnavailableError } from "../../src/stores/qdrant/client.js";
 import { AppError, EXIT_CODE, HTTP_STATUS } from "../../src/util/errors.js";
 
 describe("the one error model (util/errors.ts)", () => {

@@ -3,8 +3,8 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { MemoryEngine } from "../../../src/memory/engine.js";
 import { detectEntities } from "../../../src/memory/entities/detect.js";
 import { relationsAskedFor } from "../../../src/memory/entities/relation-questions.js";
-import { InMemoryEntityStore } from "../../../src/stores/in-memory-entities.js";
-import { InMemoryMemoryStore } from "../../../src/stores/in-memory.js";
+import { InMemoryEntityStore } from "../../../src/stores/in-memory/entities.js";
+import { InMemoryMemoryStore } from "../../../src/stores/in-memory/memories.js";
 
 /** An embedder that reads no Chinese (as USE-lite): one vector for every text, coverage 0. */
 class Unreadable implements EmbeddingsInterface {

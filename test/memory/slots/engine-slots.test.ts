@@ -4,8 +4,8 @@ import { MemoryEngine } from "../../../src/memory/engine.js";
 import { entityTimeline, findEntity } from "../../../src/memory/entities/map.js";
 import type { ExtractionStyle } from "../../../src/models/chat.js";
 import { messageText } from "../../../src/models/structured.js";
-import { InMemoryEntityStore } from "../../../src/stores/in-memory-entities.js";
-import { InMemoryMemoryStore } from "../../../src/stores/in-memory.js";
+import { InMemoryEntityStore } from "../../../src/stores/in-memory/entities.js";
+import { InMemoryMemoryStore } from "../../../src/stores/in-memory/memories.js";
 import { ScriptedChatModel } from "../../helpers/scripted-model.js";
 
 /**

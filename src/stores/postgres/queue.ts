@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool, unreachableMessage } from "../../util/postgres.js";
 import { migrate } from "../../util/postgres-migrations.js";
-import { unreachableStoreCode } from "../store-unavailable.js";
-import { FinishingQueue, type JobEnd } from "./finishing.js";
-import { jobFromRow, type JobRow } from "./job-row.js";
-import { MAX_LOST_RUNS } from "./retry-policy.js";
-import { QUEUE_MIGRATIONS, QUEUE_VERSION_TABLE } from "./postgres-queue-schema.js";
-import { sessionGoneSql, WorkerSession } from "./postgres-worker-session.js";
-import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "./types.js";
+import { unreachableStoreCode } from "../../memory/store-unavailable.js";
+import { FinishingQueue, type JobEnd } from "../../memory/queue/finishing.js";
+import { jobFromRow, type JobRow } from "../job-row.js";
+import { MAX_LOST_RUNS } from "../../memory/queue/retry-policy.js";
+import { QUEUE_MIGRATIONS, QUEUE_VERSION_TABLE } from "./queue-schema.js";
+import { sessionGoneSql, WorkerSession } from "./worker-session.js";
+import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "../../memory/queue/types.js";
 
 /** How often a claiming queue looks for claims of lost workers (by its clock). */
 const RECLAIM_EVERY_MS = 50;

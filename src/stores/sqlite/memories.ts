@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
-import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
-import { normalize } from "../search/vector.js";
-import { candidateCount, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
+import type { HistoryEntry, MemoryRecord } from "../../memory/types.js";
+import { normalize } from "../../search/vector.js";
+import { candidateCount, definedMarks, fuseCandidates, listPage, visibleRecords } from "../shared.js";
 import {
   type HistoryRow,
   historyToRow,
@@ -11,17 +11,17 @@ import {
   recordToRow,
   rowToHistory,
   rowToRecord,
-} from "./sqlite-rows.js";
-import { openSqliteFile } from "../util/sqlite-connection.js";
-import { ensureSchema, storedDims } from "./sqlite-schema.js";
-import { SnapshotCache, UserSnapshot } from "./sqlite-snapshot.js";
-import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
-import { DimensionMismatchError } from "../memory/store.js";
+} from "./rows.js";
+import { openSqliteFile } from "../../util/sqlite-connection.js";
+import { ensureSchema, storedDims } from "./schema.js";
+import { SnapshotCache, UserSnapshot } from "./snapshot.js";
+import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../../memory/store.js";
+import { DimensionMismatchError } from "../../memory/store.js";
 
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings and lexical
  * tokens, and history. Several connections and processes may share the file. Search runs in
- * process over a per-user snapshot (vectors, sign bits, a BM25 index: sqlite-snapshot.ts) that is
+ * process over a per-user snapshot (vectors, sign bits, a BM25 index: sqlite/snapshot.ts) that is
  * reloaded when the user's version row changes, and patched in place after this store's writes.
  */
 export class SqliteMemoryStore implements MemoryStore {

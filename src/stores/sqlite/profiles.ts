@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
-import type { ProfileStore } from "../memory/profile/store.js";
-import type { ProfileSource, QuestionTopics, StoredProfile } from "../memory/profile/types.js";
-import { openSqliteFile } from "../util/sqlite-connection.js";
-import { hasProfileTables } from "./sqlite-schema.js";
+import type { ProfileStore } from "../../memory/profile/store.js";
+import type { ProfileSource, QuestionTopics, StoredProfile } from "../../memory/profile/types.js";
+import { openSqliteFile } from "../../util/sqlite-connection.js";
+import { hasProfileTables } from "./schema.js";
 
 interface ProfileRow {
   user_id: string;

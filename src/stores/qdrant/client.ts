@@ -5,7 +5,7 @@
  */
 import pRetry from "p-retry";
 import { QdrantClient } from "@qdrant/js-client-rest";
-import { AppError } from "../util/errors.js";
+import { AppError } from "../../util/errors.js";
 
 interface QdrantConnection {
   url: string;

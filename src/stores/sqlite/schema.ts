@@ -3,7 +3,7 @@
  * migrations, and the checks that keep one file usable by one embedder.
  */
 import type Database from "better-sqlite3";
-import { type Migration, type MigrationPlan, migrate } from "../util/sqlite-migrations.js";
+import { type Migration, type MigrationPlan, migrate } from "../../util/sqlite-migrations.js";
 
 /** Version 1: the tables as they were before versioned migrations (files record "1" in meta). */
 const TABLES_V1 = `

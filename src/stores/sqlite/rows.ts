@@ -1,6 +1,6 @@
 /** Conversions between domain objects and rows of the embedded memory store. */
-import { tokenize } from "../search/tokenize.js";
-import type { HistoryEntry, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
+import { tokenize } from "../../search/tokenize.js";
+import type { HistoryEntry, MemoryCategory, MemoryOperation, MemoryRecord } from "../../memory/types.js";
 
 export const MEMORY_COLUMNS =
   "seq, user_id, id, text, category, about, created_at, updated_at, event_time, valid_from, valid_to, " +

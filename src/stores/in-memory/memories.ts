@@ -1,12 +1,12 @@
-import { Bm25Index } from "../search/bm25.js";
-import { compileFilter, inPeriod, isValidAt, periodBounds, periodTime } from "../memory/filter.js";
-import type { Candidate } from "../search/fusion.js";
-import { tokenize } from "../search/tokenize.js";
-import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
-import { dot, normalize } from "../search/vector.js";
-import { candidateCount, copyRecord, definedMarks, fuseCandidates, listPage, visibleRecords } from "./shared.js";
-import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
-import { DimensionMismatchError } from "../memory/store.js";
+import { Bm25Index } from "../../search/bm25.js";
+import { compileFilter, inPeriod, isValidAt, periodBounds, periodTime } from "../../memory/filter.js";
+import type { Candidate } from "../../search/fusion.js";
+import { tokenize } from "../../search/tokenize.js";
+import type { HistoryEntry, MemoryRecord } from "../../memory/types.js";
+import { dot, normalize } from "../../search/vector.js";
+import { candidateCount, copyRecord, definedMarks, fuseCandidates, listPage, visibleRecords } from "../shared.js";
+import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../../memory/store.js";
+import { DimensionMismatchError } from "../../memory/store.js";
 
 interface UserSpace {
   records: Map<string, MemoryRecord>;

@@ -6,7 +6,7 @@
  * carries BM25's saturated, length-normalised term frequency; the query side weighs each distinct
  * term 1. Score = sum over shared terms of idf × bm25-tf: Okapi BM25, computed by Qdrant.
  */
-import { termFrequencies } from "../search/tokenize.js";
+import { termFrequencies } from "../../search/tokenize.js";
 
 interface SparseVector {
   indices: number[];

@@ -1,8 +1,8 @@
 import type { Schemas } from "@qdrant/js-client-rest";
-import { filterWithPeriod } from "../memory/filter.js";
-import type { Candidate } from "../search/fusion.js";
-import { tokenize } from "../search/tokenize.js";
-import type { HistoryEntry, MemoryRecord } from "../memory/types.js";
+import { filterWithPeriod } from "../../memory/filter.js";
+import type { Candidate } from "../../search/fusion.js";
+import { tokenize } from "../../search/tokenize.js";
+import type { HistoryEntry, MemoryRecord } from "../../memory/types.js";
 import {
   chunks,
   collectionNames,
@@ -18,11 +18,11 @@ import {
   type CollectionNames,
   type StoredPoint,
   TENANT_INDEX,
-} from "./qdrant-collections.js";
-import { createQdrantClient, QdrantCaller, type RetryPolicy } from "./qdrant-client.js";
-import { qdrantStoreSettings, type CollectionTopology, type QdrantSettings } from "./qdrant-settings.js";
-import { recordFilter, tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
-import { pointId } from "./qdrant-ids.js";
+} from "./collections.js";
+import { createQdrantClient, QdrantCaller, type RetryPolicy } from "./client.js";
+import { qdrantStoreSettings, type CollectionTopology, type QdrantSettings } from "./settings.js";
+import { recordFilter, tenantCondition, type QdrantFilter } from "./filter.js";
+import { pointId } from "./ids.js";
 import {
   historyToPayload,
   payloadToHistory,
@@ -30,11 +30,11 @@ import {
   recordToPayload,
   SequenceClock,
   type Payload,
-} from "./qdrant-payload.js";
-import { documentSparseVector, querySparseVector } from "./qdrant-sparse.js";
-import { candidateCount, definedMarks, fuseCandidates, newestFirst } from "./shared.js";
-import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../memory/store.js";
-import { DimensionMismatchError } from "../memory/store.js";
+} from "./payload.js";
+import { documentSparseVector, querySparseVector } from "./sparse.js";
+import { candidateCount, definedMarks, fuseCandidates, newestFirst } from "../shared.js";
+import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../../memory/store.js";
+import { DimensionMismatchError } from "../../memory/store.js";
 
 export interface QdrantMemoryStoreOptions {
   url: string;

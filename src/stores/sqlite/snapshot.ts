@@ -6,16 +6,16 @@
  * numbers for the validity and period checks. Tagged with the user's version row so a write by
  * any connection makes it stale.
  */
-import { compileFilter, inPeriod, periodBounds, periodTime, splitIdFilter } from "../memory/filter.js";
-import type { TimePeriod } from "../memory/store.js";
-import type { MemoryFilter, MemoryRecord, Validity } from "../memory/types.js";
-import { Bm25Index } from "../search/bm25.js";
-import { DotRows } from "../search/dot.js";
-import { HammingRows } from "../search/hamming.js";
-import { Int8Rows } from "../search/int8.js";
-import { bestSet, topByScore } from "../search/top-k.js";
-import { normalize } from "../search/vector.js";
-import { type MemoryRowWithEmbedding, rowToRecord } from "./sqlite-rows.js";
+import { compileFilter, inPeriod, periodBounds, periodTime, splitIdFilter } from "../../memory/filter.js";
+import type { TimePeriod } from "../../memory/store.js";
+import type { MemoryFilter, MemoryRecord, Validity } from "../../memory/types.js";
+import { Bm25Index } from "../../search/bm25.js";
+import { DotRows } from "../../search/dot.js";
+import { HammingRows } from "../../search/hamming.js";
+import { Int8Rows } from "../../search/int8.js";
+import { bestSet, topByScore } from "../../search/top-k.js";
+import { normalize } from "../../search/vector.js";
+import { type MemoryRowWithEmbedding, rowToRecord } from "./rows.js";
 
 /**
  * Above this many candidates per result asked for, the dense side stops scanning every vector:

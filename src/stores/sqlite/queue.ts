@@ -4,10 +4,10 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type Migration, type MigrationPlan, migrate } from "../../util/sqlite-migrations.js";
-import { FinishingQueue, type JobEnd } from "./finishing.js";
-import { jobFromRow, type JobRow } from "./job-row.js";
-import { MAX_LOST_RUNS } from "./retry-policy.js";
-import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "./types.js";
+import { FinishingQueue, type JobEnd } from "../../memory/queue/finishing.js";
+import { jobFromRow, type JobRow } from "../job-row.js";
+import { MAX_LOST_RUNS } from "../../memory/queue/retry-policy.js";
+import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "../../memory/queue/types.js";
 
 /**
  * SQLite is waited for at most this long inside one call: the wait blocks the event loop (it is

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool } from "../util/postgres.js";
-import { UserLocks, type UserLockRunner } from "./user-lock.js";
+import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool } from "../../util/postgres.js";
+import { UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
 
 const DEFAULT_WAIT_MS = 5 * 60_000;
 /** PostgreSQL's SQLSTATE for "lock_timeout ran out". */

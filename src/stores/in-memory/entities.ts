@@ -1,5 +1,5 @@
-import type { EntityStore } from "../memory/entities/store.js";
-import type { EntityRecord, EntityRelation, MemoryLink } from "../memory/entities/types.js";
+import type { EntityStore } from "../../memory/entities/store.js";
+import type { EntityRecord, EntityRelation, MemoryLink } from "../../memory/entities/types.js";
 
 interface UserEntities {
   entities: Map<string, EntityRecord>;

@@ -5,8 +5,8 @@
  * same thing, the translation refuses with a FilterError instead of answering something else.
  */
 import type { Schemas } from "@qdrant/js-client-rest";
-import { FilterError, RECORD_FIELDS } from "../memory/filter.js";
-import type { FieldCondition, JsonValue, MemoryFilter, RangeCondition, Validity } from "../memory/types.js";
+import { FilterError, RECORD_FIELDS } from "../../memory/filter.js";
+import type { FieldCondition, JsonValue, MemoryFilter, RangeCondition, Validity } from "../../memory/types.js";
 
 export type QdrantFilter = Schemas["Filter"];
 type QdrantCondition = Schemas["Condition"];

@@ -8,10 +8,10 @@
  */
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
-import { normalize } from "../search/vector.js";
-import { configureConnection } from "../util/sqlite-connection.js";
-import { storedDims } from "./sqlite-schema.js";
-import { AppError } from "../util/errors.js";
+import { normalize } from "../../search/vector.js";
+import { configureConnection } from "../../util/sqlite-connection.js";
+import { storedDims } from "./schema.js";
+import { AppError } from "../../util/errors.js";
 
 interface ReembedOptions {
   /** The embedder's stable name (EmbedderInfo.id): a stopped run resumes only for the same model. */

@@ -2,7 +2,7 @@
  * The Qdrant connection and collection layout every Qdrant-backed store takes from settings, read
  * in one place so the memory, entity and profile stores always agree.
  */
-import type { Settings } from "../config/settings.js";
+import type { Settings } from "../../config/settings.js";
 
 /**
  * How a new collection is spread over a cluster: Qdrant's shard_number, replication_factor, write_consistency_factor.

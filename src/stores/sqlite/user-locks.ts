@@ -2,8 +2,8 @@ import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { configureConnection } from "../util/sqlite-connection.js";
-import { UserLocks, type UserLockRunner } from "./user-lock.js";
+import { configureConnection } from "../../util/sqlite-connection.js";
+import { UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
 
 /** A lock row older than this is taken over even if its process id still answers (reused ids). */
 const MAX_HOLD_MS = 10 * 60_000;

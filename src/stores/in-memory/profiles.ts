@@ -1,5 +1,5 @@
-import type { ProfileStore } from "../memory/profile/store.js";
-import type { QuestionTopics, StoredProfile } from "../memory/profile/types.js";
+import type { ProfileStore } from "../../memory/profile/store.js";
+import type { QuestionTopics, StoredProfile } from "../../memory/profile/types.js";
 
 /** Profiles in process memory, beside InMemoryMemoryStore: for tests and throw-away sessions. */
 export class InMemoryProfileStore implements ProfileStore {

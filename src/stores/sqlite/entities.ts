@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
-import type { EntityStore } from "../memory/entities/store.js";
-import type { EntityKind, EntityRecord, EntityRelation, MemoryLink } from "../memory/entities/types.js";
-import { openSqliteFile } from "../util/sqlite-connection.js";
-import { hasEntityTables } from "./sqlite-schema.js";
+import type { EntityStore } from "../../memory/entities/store.js";
+import type { EntityKind, EntityRecord, EntityRelation, MemoryLink } from "../../memory/entities/types.js";
+import { openSqliteFile } from "../../util/sqlite-connection.js";
+import { hasEntityTables } from "./schema.js";
 
 interface EntityRow {
   user_id: string;

@@ -1,11 +1,11 @@
-import type { ProfileStore } from "../memory/profile/store.js";
-import type { QuestionTopics, StoredProfile } from "../memory/profile/types.js";
-import { chunks, ensureCollection, KEYWORD_INDEX, scrollAll, TENANT_INDEX } from "./qdrant-collections.js";
-import { createQdrantClient, QdrantCaller } from "./qdrant-client.js";
-import { tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
-import { uuidV5 } from "./qdrant-ids.js";
-import type { QdrantMemoryStoreOptions } from "./qdrant.js";
-import { qdrantStoreSettings, type QdrantSettings } from "./qdrant-settings.js";
+import type { ProfileStore } from "../../memory/profile/store.js";
+import type { QuestionTopics, StoredProfile } from "../../memory/profile/types.js";
+import { chunks, ensureCollection, KEYWORD_INDEX, scrollAll, TENANT_INDEX } from "./collections.js";
+import { createQdrantClient, QdrantCaller } from "./client.js";
+import { tenantCondition, type QdrantFilter } from "./filter.js";
+import { uuidV5 } from "./ids.js";
+import type { QdrantMemoryStoreOptions } from "./memories.js";
+import { qdrantStoreSettings, type QdrantSettings } from "./settings.js";
 
 const WRITE_BATCH = 256;
 

@@ -2,7 +2,7 @@
  * Domain objects as Qdrant payloads and back. Payload keys are the record's own field names, so a
  * filter field maps to a payload key with no table (metadata stays nested under "metadata").
  */
-import type { HistoryEntry, JsonValue, MemoryCategory, MemoryOperation, MemoryRecord } from "../memory/types.js";
+import type { HistoryEntry, JsonValue, MemoryCategory, MemoryOperation, MemoryRecord } from "../../memory/types.js";
 
 export type Payload = Record<string, unknown>;
 

@@ -10,10 +10,10 @@
  * every one is created with the same topology (shards, replicas, write consistency).
  */
 import type { Schemas } from "@qdrant/js-client-rest";
-import { DimensionMismatchError } from "../memory/store.js";
-import type { QdrantCaller } from "./qdrant-client.js";
-import type { QdrantFilter } from "./qdrant-filter.js";
-import { SINGLE_NODE, type CollectionTopology } from "./qdrant-settings.js";
+import { DimensionMismatchError } from "../../memory/store.js";
+import type { QdrantCaller } from "./client.js";
+import type { QdrantFilter } from "./filter.js";
+import { SINGLE_NODE, type CollectionTopology } from "./settings.js";
 
 export const DENSE_VECTOR = "dense";
 export const LEXICAL_VECTOR = "lexical";

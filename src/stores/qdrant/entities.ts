@@ -1,18 +1,11 @@
-import type { EntityStore } from "../memory/entities/store.js";
-import type { EntityRecord, EntityRelation, MemoryLink } from "../memory/entities/types.js";
-import {
-  chunks,
-  ensureCollection,
-  KEYWORD_INDEX,
-  scrollAll,
-  type StoredPoint,
-  TENANT_INDEX,
-} from "./qdrant-collections.js";
-import { createQdrantClient, QdrantCaller } from "./qdrant-client.js";
-import { tenantCondition, type QdrantFilter } from "./qdrant-filter.js";
-import { pointId, uuidV5 } from "./qdrant-ids.js";
-import type { QdrantMemoryStoreOptions } from "./qdrant.js";
-import { qdrantStoreSettings, type QdrantSettings } from "./qdrant-settings.js";
+import type { EntityStore } from "../../memory/entities/store.js";
+import type { EntityRecord, EntityRelation, MemoryLink } from "../../memory/entities/types.js";
+import { chunks, ensureCollection, KEYWORD_INDEX, scrollAll, type StoredPoint, TENANT_INDEX } from "./collections.js";
+import { createQdrantClient, QdrantCaller } from "./client.js";
+import { tenantCondition, type QdrantFilter } from "./filter.js";
+import { pointId, uuidV5 } from "./ids.js";
+import type { QdrantMemoryStoreOptions } from "./memories.js";
+import { qdrantStoreSettings, type QdrantSettings } from "./settings.js";
 
 /** The payload field of a memory point that lists the entities it names (keyword-indexed). */
 const ENTITIES_FIELD = "entities";

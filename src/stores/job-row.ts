@@ -1,5 +1,5 @@
-import type { MemoryChange } from "../types.js";
-import type { JobPayload, JobState, MemoryJob } from "./types.js";
+import type { MemoryChange } from "../memory/types.js";
+import type { JobPayload, JobState, MemoryJob } from "../memory/queue/types.js";
 
 /**
  * A row of `memory_jobs` as both backends read it. Times are epoch ms: numbers from SQLite,
