@@ -7,10 +7,7 @@ import { MemoryEngine } from "../memory/engine.js";
 import { MemoryWorker } from "../memory/queue/worker.js";
 import { createChatModel, extractionStyle, modelSpecFor, type ModelRole } from "../models/chat.js";
 import { createEmbeddings } from "../models/embeddings.js";
-import { createEntityStore } from "../stores/entity-factory.js";
-import { createMemoryStore } from "../stores/factory.js";
-import { createProfileStore } from "../stores/profile-factory.js";
-import { createJobQueue, createUserLocks } from "./coordination.js";
+import { createJobQueue, createStores, createUserLocks } from "../stores/factory.js";
 
 /**
  * The composition root: settings → logger, models, memory store, engine. Everything is built on
@@ -82,11 +79,11 @@ export function createRuntime(
     engine ??= (async () => {
       const { embeddings, dims, coverage, close } = await createEmbeddings(settings);
       stopEmbedder = close;
-      const store = await createMemoryStore(settings);
+      const stores = await createStores(settings);
       const built = new MemoryEngine({
-        store,
-        entities: await createEntityStore(settings, store),
-        profiles: await createProfileStore(settings, store),
+        store: stores.memories,
+        entities: stores.entities,
+        profiles: stores.profiles,
         interestHalfLifeDays: settings.INTEREST_HALF_LIFE_DAYS,
         embeddings,
         dims,

@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
       stdout.write(values.json === true ? `${JSON.stringify(output.data, null, 2)}\n` : `${output.text}\n`);
     if (name === "queue") {
       const user = stringValue(values, "user");
-      const { createJobQueue } = await import("../app/coordination.js");
+      const { createJobQueue } = await import("../stores/factory.js");
       const queue = createJobQueue(loadSettings());
       try {
         print(

@@ -25,12 +25,19 @@ interface RelationRow {
   superseded_by: string | null;
 }
 
-/** The memory map of the embedded store: its own connection to the memory store's SQLite file. */
+/** The memory map of the embedded store: on the memory store's SQLite file (its connection, or one of its own). */
 export class SqliteEntityStore implements EntityStore {
   private readonly db: Database.Database;
+  /** Whether the connection is this store's own (closed with it) or the memory store's. */
+  private readonly ownsConnection: boolean;
 
-  constructor(readonly path: string) {
-    this.db = openSqliteFile(path);
+  /** `connection`: the memory store's connection to the same file (stores/factory.ts shares it). */
+  constructor(
+    readonly path: string,
+    connection?: Database.Database,
+  ) {
+    this.db = connection ?? openSqliteFile(path);
+    this.ownsConnection = connection === undefined;
   }
 
   /** The tables are the memory store's migration step 2: that store opens (and migrates) the file first. */
@@ -163,7 +170,7 @@ export class SqliteEntityStore implements EntityStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    if (this.ownsConnection) this.db.close();
   }
 }
 

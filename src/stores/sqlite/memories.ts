@@ -35,6 +35,11 @@ export class SqliteMemoryStore implements MemoryStore {
     this.db = openSqliteFile(path);
   }
 
+  /** The one connection of this process to the file: the entity and profile stores share it. */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
   async init(dims: number): Promise<void> {
     ensureSchema(this.db, this.path, dims);
     this.dims = dims;

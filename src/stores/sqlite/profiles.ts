@@ -14,12 +14,22 @@ interface ProfileRow {
   note: string | null;
 }
 
-/** Profiles and question topics of the embedded store: its own connection to the memory store's SQLite file. */
+/**
+ * Profiles and question topics of the embedded store, on the memory store's SQLite file (its
+ * connection, or one of its own).
+ */
 export class SqliteProfileStore implements ProfileStore {
   private readonly db: Database.Database;
+  /** Whether the connection is this store's own (closed with it) or the memory store's. */
+  private readonly ownsConnection: boolean;
 
-  constructor(readonly path: string) {
-    this.db = openSqliteFile(path);
+  /** `connection`: the memory store's connection to the same file (stores/factory.ts shares it). */
+  constructor(
+    readonly path: string,
+    connection?: Database.Database,
+  ) {
+    this.db = connection ?? openSqliteFile(path);
+    this.ownsConnection = connection === undefined;
   }
 
   /** The tables are a migration step of the memory store: that store opens (and migrates) the file first. */
@@ -85,6 +95,6 @@ export class SqliteProfileStore implements ProfileStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    if (this.ownsConnection) this.db.close();
   }
 }
