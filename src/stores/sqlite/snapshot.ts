@@ -56,7 +56,12 @@ interface Eligible {
 export function eligibleWhere(size: number, keep: (position: number) => boolean): Eligible {
   const flags = new Uint8Array(size);
   let count = 0;
-  for (let i = 0; i < size; i++) if (keep(i)) ((flags[i] = 1), count++);
+  for (let i = 0; i < size; i++) {
+    if (keep(i)) {
+      flags[i] = 1;
+      count++;
+    }
+  }
   return { flags, count };
 }
 
@@ -227,12 +232,20 @@ export class UserSnapshot {
     if (period) {
       const bounds = periodBounds(period);
       for (let i = 0; i < size; i++) {
-        if (flags[i] === 1 && !inPeriod(times[i], bounds)) ((flags[i] = 0), count--);
+        if (flags[i] === 1 && !inPeriod(times[i], bounds)) {
+          flags[i] = 0;
+          count--;
+        }
       }
     }
     if (rest) {
       const matches = compileFilter(rest);
-      for (let i = 0; i < size; i++) if (flags[i] === 1 && !matches(records[i])) ((flags[i] = 0), count--);
+      for (let i = 0; i < size; i++) {
+        if (flags[i] === 1 && !matches(records[i])) {
+          flags[i] = 0;
+          count--;
+        }
+      }
     }
     return { flags, count };
   }
@@ -256,12 +269,18 @@ export class UserSnapshot {
         if (flags[i] !== 1) continue;
         seen++;
         const score = scores[slotAt[i]];
-        if (score > 0) ((positions[m] = i), (candidateScores[m++] = score));
+        if (score > 0) {
+          positions[m] = i;
+          candidateScores[m++] = score;
+        }
       }
     } else {
       for (const slot of touched) {
         const i = positionAtSlot[slot];
-        if (flags[i] === 1) ((positions[m] = i), (candidateScores[m++] = scores[slot]));
+        if (flags[i] === 1) {
+          positions[m] = i;
+          candidateScores[m++] = scores[slot];
+        }
       }
     }
     // Ties (many among short, similar memories) go to the memory stored first: its row number is
