@@ -1,8 +1,16 @@
-import type { MemoryEngine } from "../engine.js";
+import type { ListMemoriesOptions } from "../api.js";
+import type { EntityIndex } from "./entity-index.js";
 import type { MemoryRecord } from "../types.js";
 import { entityKey } from "./names.js";
 import { USER_ENTITY, type EntityKind, type EntityRecord, type EntityRelation } from "./types.js";
 import { AppError } from "../../util/errors.js";
+
+/** What the memory map reads of the engine (MemoryEngine is one): its entity index and the memories. */
+interface MemorySource {
+  readonly entities?: EntityIndex;
+  init(): Promise<void>;
+  list(options: ListMemoriesOptions): Promise<MemoryRecord[]>;
+}
 
 export interface EntitySummary {
   id: string;
@@ -48,13 +56,13 @@ class NoEntityStoreError extends AppError {
   }
 }
 
-function indexOf(engine: MemoryEngine) {
+function indexOf(engine: MemorySource) {
   if (!engine.entities) throw new NoEntityStoreError();
   return engine.entities;
 }
 
 /** Every entity of the user with how many memories name it, most named first. */
-export async function listEntities(engine: MemoryEngine, userId: string): Promise<EntitySummary[]> {
+export async function listEntities(engine: MemorySource, userId: string): Promise<EntitySummary[]> {
   await engine.init();
   const index = indexOf(engine);
   const entities = await index.store.entities(userId);
@@ -69,7 +77,7 @@ export async function listEntities(engine: MemoryEngine, userId: string): Promis
 
 /** The user's entity with this id, name or alias; undefined when none. */
 export async function findEntity(
-  engine: MemoryEngine,
+  engine: MemorySource,
   userId: string,
   nameOrId: string,
 ): Promise<EntityRecord | undefined> {
@@ -83,7 +91,7 @@ export async function findEntity(
 }
 
 export async function entityTimeline(
-  engine: MemoryEngine,
+  engine: MemorySource,
   userId: string,
   entity: EntityRecord,
 ): Promise<EntityTimeline> {
@@ -105,7 +113,7 @@ export async function entityTimeline(
 
 /** Entities as nodes, relations as edges (superseded ones too, with their end), for json, dot or svg. */
 export async function memoryMap(
-  engine: MemoryEngine,
+  engine: MemorySource,
   userId: string,
   options: { includeHistory?: boolean } = {},
 ): Promise<MemoryMap> {
@@ -117,7 +125,7 @@ export async function memoryMap(
   return { userId, nodes, edges: relations.map(edge) };
 }
 
-async function nameLookup(engine: MemoryEngine, userId: string): Promise<(id: string) => string> {
+async function nameLookup(engine: MemorySource, userId: string): Promise<(id: string) => string> {
   const byId = new Map((await indexOf(engine).store.entities(userId)).map((e) => [e.id, e.name]));
   return (id) => (id === USER_ENTITY ? "you" : (byId.get(id) ?? id));
 }

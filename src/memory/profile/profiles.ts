@@ -6,7 +6,7 @@ import type { JobQueue } from "../queue/types.js";
 import { MalformedOutputError } from "../../models/structured.js";
 import type { MemoryRecord } from "../types.js";
 import { interestTrend } from "./interests.js";
-import { queueProfileRefresh } from "./refresh-jobs.js";
+import { queueProfileRefresh } from "../queue/refresh-jobs.js";
 import type { ProfileStore } from "./store.js";
 import { modelSummary, rulesSummary } from "./summarize.js";
 import { isFillerTopic, normaliseTopic } from "./topics.js";

@@ -76,3 +76,19 @@ export interface JobQueue {
   prune(before: Date): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * What the worker needs of the memory engine, which implements it: the worker depends on this,
+ * not on the engine (engine.ts queues jobs through the JobQueue above).
+ */
+export interface MemoryUpdater {
+  add(
+    input: ChatTurnMessage[],
+    options: AddOptions,
+    control: { signal?: AbortSignal },
+  ): Promise<{ changes: MemoryChange[] }>;
+  /** Remakes a user's profile (a "profile refresh" job); absent on an engine without profiles. */
+  readonly profiles?: {
+    refresh(userId: string, signal?: AbortSignal): Promise<{ source: string | null; memoryCount: number }>;
+  };
+}

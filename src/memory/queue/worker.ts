@@ -10,13 +10,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "../../logger.js";
 import type { AddOptions, ChatTurnMessage } from "../api.js";
-import type { MemoryEngine } from "../engine.js";
 import { traced } from "../../tracing/traced.js";
 import type { MemoryChange } from "../types.js";
 import { toIsoTime, validateMetadata, validateUserId } from "../validation.js";
-import { isProfileRefresh } from "../profile/refresh-jobs.js";
+import { isProfileRefresh } from "./refresh-jobs.js";
 import { backoffMs, classifyFailure, type FailureClass } from "./retry-policy.js";
-import type { JobQueue, MemoryJob } from "./types.js";
+import type { JobQueue, MemoryJob, MemoryUpdater } from "./types.js";
 import { AppError } from "../../util/errors.js";
 
 /** How many threads' and jobs' last outcomes are kept for callers that ask later. */
@@ -42,7 +41,7 @@ export interface MemoryJobResult {
 }
 
 export interface MemoryWorkerOptions {
-  memory: () => Promise<MemoryEngine>;
+  memory: () => Promise<MemoryUpdater>;
   queue: JobQueue;
   logger: Logger;
   /** First wait before a retry; doubles (with jitter) up to retryMaxMs. */
@@ -418,7 +417,7 @@ class JobTimeoutError extends AppError {
 
 /** A profile refresh job (queued by the engine when memories change): it changes no memory. */
 async function refreshProfile(
-  engine: MemoryEngine,
+  engine: MemoryUpdater,
   job: MemoryJob,
   signal: AbortSignal,
 ): Promise<{ changes: MemoryChange[] }> {

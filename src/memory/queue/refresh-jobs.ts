@@ -1,4 +1,4 @@
-import type { JobPayload, JobQueue } from "../queue/types.js";
+import type { JobPayload, JobQueue } from "./types.js";
 
 /** The queue job that remakes a user's profile; it carries no turn. */
 const PROFILE_REFRESH: JobPayload = { kind: "profile refresh", input: [], options: {} };
