@@ -17,6 +17,20 @@ export interface RetrievedMemory {
   lexicalRank?: number;
 }
 
+/**
+ * What updateMemory did, as one line: "ok", or the state word and why ("retrying: <reason>",
+ * "queued: …", "dead: …", "scheduled: …" in background mode, "skipped: …", "failed: …").
+ */
+export type MemoryUpdateStatus =
+  | "ok"
+  | `retrying: ${string}`
+  | `queued: ${string}`
+  | `dead: ${string}`
+  | `unknown: ${string}`
+  | `scheduled: ${string}`
+  | `skipped: ${string}`
+  | `failed: ${string}`;
+
 /** Whether long-term memory took part in the turn: the answer says so when it did not. */
 type MemoryStatus = "ok" | "unavailable" | "skipped";
 
@@ -42,7 +56,7 @@ export const ChatState = Annotation.Root({
   profile: Annotation<ProfileView | null>,
   /** What updateMemory did this turn. */
   memoryChanges: Annotation<MemoryChange[]>,
-  memoryUpdateStatus: Annotation<string>,
+  memoryUpdateStatus: Annotation<MemoryUpdateStatus>,
   /** In background mode: the queued memory update of this turn (MemoryWorker.result(id) awaits it). */
   memoryJobId: Annotation<string | null>,
   /**

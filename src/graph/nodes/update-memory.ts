@@ -5,7 +5,7 @@ import { messageText } from "../../models/structured.js";
 import type { MemoryJobResult } from "../../memory/queue/worker.js";
 import type { GraphDeps } from "../deps.js";
 import { resolveRunSettings, threadIdOf } from "../run-settings.js";
-import type { ChatStateType, ChatStateUpdate } from "../state.js";
+import type { ChatStateType, ChatStateUpdate, MemoryUpdateStatus } from "../state.js";
 
 /**
  * After the answer: the turn's memory update goes into the durable queue. Background mode returns
@@ -52,7 +52,7 @@ export function makeUpdateMemory(deps: GraphDeps) {
 }
 
 /** A memory update job's outcome, as the turn reports it. */
-export function jobStatus(result: MemoryJobResult): string {
+export function jobStatus(result: MemoryJobResult): MemoryUpdateStatus {
   switch (result.status) {
     case "stored":
       return "ok";
@@ -62,8 +62,8 @@ export function jobStatus(result: MemoryJobResult): string {
       return `queued: ${result.error}`;
     case "dead":
       return `dead: ${result.error} (see: npx memories queue list --state dead)`;
-    default:
-      return `${result.status}: ${result.error}`;
+    case "unknown":
+      return `unknown: ${result.error}`;
   }
 }
 
