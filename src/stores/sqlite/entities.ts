@@ -1,7 +1,6 @@
-import type Database from "better-sqlite3";
 import type { EntityStore } from "../../memory/entities/store.js";
 import type { EntityKind, EntityRecord, EntityRelation, MemoryLink } from "../../memory/entities/types.js";
-import { openSqliteFile } from "../../util/sqlite-connection.js";
+import { AttachedSqliteStore } from "./attached.js";
 import { hasEntityTables } from "./schema.js";
 
 interface EntityRow {
@@ -26,20 +25,7 @@ interface RelationRow {
 }
 
 /** The memory map of the embedded store: on the memory store's SQLite file (its connection, or one of its own). */
-export class SqliteEntityStore implements EntityStore {
-  private readonly db: Database.Database;
-  /** Whether the connection is this store's own (closed with it) or the memory store's. */
-  private readonly ownsConnection: boolean;
-
-  /** `connection`: the memory store's connection to the same file (stores/factory.ts shares it). */
-  constructor(
-    readonly path: string,
-    connection?: Database.Database,
-  ) {
-    this.db = connection ?? openSqliteFile(path);
-    this.ownsConnection = connection === undefined;
-  }
-
+export class SqliteEntityStore extends AttachedSqliteStore implements EntityStore {
   /** The tables are the memory store's migration step 2: that store opens (and migrates) the file first. */
   async init(): Promise<void> {
     if (!hasEntityTables(this.db)) {
@@ -167,10 +153,6 @@ export class SqliteEntityStore implements EntityStore {
         return { entities, relations };
       })
       .immediate();
-  }
-
-  async close(): Promise<void> {
-    if (this.ownsConnection) this.db.close();
   }
 }
 

@@ -1,7 +1,6 @@
-import type Database from "better-sqlite3";
 import type { ProfileStore } from "../../memory/profile/store.js";
 import type { ProfileSource, QuestionTopics, StoredProfile } from "../../memory/profile/types.js";
-import { openSqliteFile } from "../../util/sqlite-connection.js";
+import { AttachedSqliteStore } from "./attached.js";
 import { hasProfileTables } from "./schema.js";
 
 interface ProfileRow {
@@ -18,20 +17,7 @@ interface ProfileRow {
  * Profiles and question topics of the embedded store, on the memory store's SQLite file (its
  * connection, or one of its own).
  */
-export class SqliteProfileStore implements ProfileStore {
-  private readonly db: Database.Database;
-  /** Whether the connection is this store's own (closed with it) or the memory store's. */
-  private readonly ownsConnection: boolean;
-
-  /** `connection`: the memory store's connection to the same file (stores/factory.ts shares it). */
-  constructor(
-    readonly path: string,
-    connection?: Database.Database,
-  ) {
-    this.db = connection ?? openSqliteFile(path);
-    this.ownsConnection = connection === undefined;
-  }
-
+export class SqliteProfileStore extends AttachedSqliteStore implements ProfileStore {
   /** The tables are a migration step of the memory store: that store opens (and migrates) the file first. */
   async init(): Promise<void> {
     if (!hasProfileTables(this.db)) {
@@ -92,9 +78,5 @@ export class SqliteProfileStore implements ProfileStore {
         questions: this.db.prepare("DELETE FROM user_questions WHERE user_id = ?").run(userId).changes,
       }))
       .immediate();
-  }
-
-  async close(): Promise<void> {
-    if (this.ownsConnection) this.db.close();
   }
 }
