@@ -54,8 +54,8 @@ async function main(): Promise<number> {
   try {
     // The chat's screen carries the conversation: logs go to DATA_DIR/chat.log unless LOG_FILE
     // names another file (LOG_FILE= with nothing sends them to stderr).
-    const dataDir = process.env.DATA_DIR || "./data";
-    settings = loadSettings({ LOG_FILE: join(dataDir, "chat.log"), ...process.env });
+    const loaded = loadSettings();
+    settings = process.env.LOG_FILE === undefined ? { ...loaded, LOG_FILE: join(loaded.DATA_DIR, "chat.log") } : loaded;
   } catch (e) {
     stderr.write(`${(e as Error).message}\n`);
     return 2;

@@ -531,16 +531,30 @@ export class MemoryEngine {
    * up, so a memory is found whichever way it was made.
    */
   async findFact(text: string, options: { userId: string; sourceId?: string | null }): Promise<MemoryRecord | null> {
+    const [found] = await this.findFacts([{ text, sourceId: options.sourceId }], { userId: options.userId });
+    return found;
+  }
+
+  /** findFact for many facts of one user in one store round trip (an import's turn at a time). */
+  async findFacts(
+    facts: { text: string; sourceId?: string | null }[],
+    options: { userId: string },
+  ): Promise<(MemoryRecord | null)[]> {
     await this.init();
     const userId = validateUserId(options.userId);
-    const fact = text.trim();
-    const source = options.sourceId ?? null;
-    const exact = factHash(userId, fact, source);
-    const found = await this.deps.store.getByHashes(userId, [...new Set([exact, factHash(userId, fact, null)])]);
-    return (
-      found.find((r) => r.hash === exact) ??
-      found.find((r) => r.text === fact && (r.sourceId ?? null) === source) ??
-      null
+    const wanted = facts.map((f) => {
+      const text = f.text.trim();
+      const source = f.sourceId ?? null;
+      return { text, source, exact: factHash(userId, text, source), sourceless: factHash(userId, text, null) };
+    });
+    const found = await this.deps.store.getByHashes(userId, [
+      ...new Set(wanted.flatMap((w) => [w.exact, w.sourceless])),
+    ]);
+    return wanted.map(
+      (w) =>
+        found.find((r) => r.hash === w.exact) ??
+        found.find((r) => r.hash === w.sourceless && r.text === w.text && (r.sourceId ?? null) === w.source) ??
+        null,
     );
   }
 

@@ -67,14 +67,15 @@ export async function importUser(engine: MemoryEngine, userId: string, doc: Impo
     // What the user has already (an earlier import, or the memory this file was exported from)
     // is named, not added again, however that memory was made.
     const batch: Imported[] = [];
-    for (const m of turn) {
-      const existing = await engine.findFact(m.text, { userId, sourceId: m.sourceId });
+    const present = await engine.findFacts(turn, { userId });
+    turn.forEach((m, i) => {
+      const existing = present[i];
       if (!existing) batch.push(m);
       else {
         result.ids[m.id] = existing.id;
         result.alreadyPresent++;
       }
-    }
+    });
     if (batch.length === 0) continue;
     const first = batch[0];
     const { changes } = await engine.add([], {
