@@ -73,7 +73,8 @@ async function main(): Promise<void> {
           results.push(result);
           console.log(
             `  ingest ${result.ingest.memoriesPerSec}/s, search p50 ${result.searchMs.p50} ms p95 ${result.searchMs.p95} ms, ` +
-              `RSS ${result.rssMB} MB (peak ${result.maxRssMB} MB); ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+              `RSS ${result.rssMB} MB (peak ${result.maxRssMB} MB), first search ${result.firstSearchMs ?? "?"} ms; ` +
+              `${((performance.now() - t0) / 1000).toFixed(0)} s`,
           );
         }
       }

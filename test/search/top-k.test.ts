@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bestAccepted, bestSet, topByScore } from "../../src/search/top-k.js";
+import { bestAccepted, topByScore } from "../../src/search/top-k.js";
 
 // Scores with many ties (rounded), so the tie rule is exercised too.
 const scores = Float32Array.from({ length: 500 }, (_, i) => Math.round(Math.sin(i * 7.3) * 50) / 10);
@@ -27,17 +27,5 @@ describe("topByScore with a tie rule", () => {
     const names = ["f", "c", "a", "e", "b", "d"];
     expect(topByScore(tied, 4, undefined, (a, b) => names[a] < names[b])).toEqual([2, 4, 1, 3]);
     expect(topByScore(tied, 4)).toEqual([1, 2, 4, 3]);
-  });
-});
-
-describe("bestSet", () => {
-  it("gives the indices of the k best, ascending, with the same ties as a full sort", () => {
-    const f32 = Float32Array.from(scores);
-    const ranked = [...f32.keys()].sort((a, b) => f32[b] - f32[a] || a - b);
-    for (const k of [0, 1, 7, 50, 333, 499, 500, 800]) {
-      expect([...bestSet(f32, k)]).toEqual(ranked.slice(0, k).sort((a, b) => a - b));
-    }
-    const constant = new Float32Array(40).fill(2);
-    expect([...bestSet(constant, 5)]).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -4,7 +4,7 @@ import { tokenize } from "../../src/search/tokenize.js";
 import { compileFilter, isValidAt } from "../../src/memory/filter.js";
 import type { MemoryFilter } from "../../src/memory/types.js";
 import { topByScore } from "../../src/search/top-k.js";
-import { BIT_PICK_FACTOR, eligibleWhere, UserSnapshot } from "../../src/stores/sqlite/snapshot.js";
+import { CANDIDATE_FACTOR, eligibleWhere, EXACT_SCAN_MAX, UserSnapshot } from "../../src/stores/sqlite/snapshot.js";
 import { DIMS, memory, seededVector } from "./fixtures.js";
 
 const bytes = (v: number[]) => new Uint8Array(normalize(v).buffer);
@@ -125,13 +125,13 @@ describe("UserSnapshot", () => {
     expect(ids(snap.denseRanking(query, 50, where(snap))).at(-1)).toBe(best[0]);
   });
 
-  describe("above the exact-scan size, the sign-bit pick", () => {
+  describe("above the exact-scan size, the byte-vector pick", () => {
     const k = 10;
-    // 64 dimensions: the store's tests use 8, too few bits to tell vectors apart.
+    // 64 dimensions: the store's tests use 8, too few for bytes to tell random vectors apart.
     const D = 64;
     const vec = (seed: number) =>
       Array.from({ length: D }, (_, j) => (Math.sin(seed * 12.9898 + j * 78.233) * 43758.5453) % 1);
-    const n = BIT_PICK_FACTOR * k * 4;
+    const n = 3 * EXACT_SCAN_MAX;
     const build = (vectorOf: (i: number) => number[]) => {
       const snap = UserSnapshot.fromRows(0, [], D);
       for (let i = 0; i < n; i++)
@@ -157,7 +157,7 @@ describe("UserSnapshot", () => {
       const query = centres[3].map((x, j) => x + 0.3 * vec(77_777)[j]);
       const picked = snap.denseRanking(query, k, where(snap)).map((c) => c.position);
       expect(picked).toEqual(exactTop(snap, query, () => true));
-      // The bits, made by that search, follow later writes: growth past capacity, replacements, removals.
+      // The bytes, made by that search, follow later writes: growth past capacity, replacements, removals.
       for (let i = n; i < 2 * n; i++) {
         vectors[i] = centres[i % 10].map((x, j) => x + 0.3 * vec(i)[j]);
         snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(vectors[i]), tokens(`t${i}`));
@@ -175,8 +175,23 @@ describe("UserSnapshot", () => {
       const picked = snap.denseRanking(vec(4242), k, where(snap, narrow)).map((c) => c.position);
       expect(picked).toHaveLength(k);
       expect(picked.every(narrow)).toBe(true);
-      // A filter leaving fewer than the pool is ranked exactly among what it leaves.
+      // A filter leaving no more than EXACT_SCAN_MAX is ranked exactly among what it leaves.
       expect(picked).toEqual(exactTop(snap, vec(4242), narrow));
+    });
+
+    it("asks the byte scan for more while too few of its candidates may be returned", () => {
+      const centres = Array.from({ length: 10 }, (_, c) => vec(20_000 + c));
+      vectors = Array.from({ length: n }, (_, i) => centres[i % 10].map((x, j) => x + 0.3 * vec(i)[j]));
+      const snap = build((i) => vectors[i]);
+      const query = centres[4].map((x, j) => x + 0.3 * vec(88_888)[j]);
+      // Half the records, but only those of other clusters than the query's: its nearest bytes are
+      // all refused at first, and every asked-for size up to the whole table is tried.
+      const otherClusters = (i: number) => i % 10 !== 4 && i % 2 === 0;
+      const picked = snap.denseRanking(query, k, where(snap, otherClusters)).map((c) => c.position);
+      expect(picked).toHaveLength(k);
+      expect(picked.every(otherClusters)).toBe(true);
+      expect(picked).toEqual(exactTop(snap, query, otherClusters));
+      expect(CANDIDATE_FACTOR * k).toBeLessThan(n / 2);
     });
 
     it("keeps most of the exact top k on random vectors, the hardest case", () => {
@@ -188,12 +203,12 @@ describe("UserSnapshot", () => {
         const exact = new Set(exactTop(snap, query, () => true));
         kept += snap.denseRanking(query, k, where(snap)).filter((c) => exact.has(c.position)).length;
       }
-      // Picking by chance would keep about a quarter (the pool is a quarter of the records).
-      expect(kept / (20 * k)).toBeGreaterThan(0.8);
+      // Picking by chance would keep about CANDIDATE_FACTOR × k / n: under 1 %.
+      expect(kept / (20 * k)).toBeGreaterThan(0.9);
     });
   });
 
-  it("holds 20,000 small users at once (no WebAssembly memory per small user: V8 allows a process about 16,000)", () => {
+  it("holds 20,000 small users at once", () => {
     const held: UserSnapshot[] = [];
     for (let u = 0; u < 20_000; u++) {
       const snap = UserSnapshot.fromRows(0, [], DIMS);

@@ -21,7 +21,7 @@ import { DimensionMismatchError } from "../../memory/store.js";
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings and lexical
  * tokens, and history. Several connections and processes may share the file. Search runs in
- * process over a per-user snapshot (vectors, sign bits, a BM25 index: sqlite/snapshot.ts) that is
+ * process over a per-user snapshot (vectors, their bytes, a BM25 index: sqlite/snapshot.ts) that is
  * reloaded when the user's version row changes, and patched in place after this store's writes.
  */
 export class SqliteMemoryStore implements MemoryStore {

@@ -1,46 +1,33 @@
 /**
  * A user's memories held in process for the embedded store's search: a matrix of the vectors
- * for cosine scoring (search/dot.ts); for users with many memories, one sign bit per dimension to
- * pick candidates (search/hamming.ts) and one byte per dimension to narrow them (search/int8.ts);
- * a BM25 index (search/bm25.ts) for the lexical side; the parsed records, and their times as
- * numbers for the validity and period checks. Tagged with the user's version row so a write by
- * any connection makes it stale.
+ * for exact cosine scoring (search/dot.ts); for users with many memories, one byte per dimension
+ * to pick the candidates to score (search/byte-rows.ts); a BM25 index (search/bm25.ts) for the
+ * lexical side; the parsed records, and their times as numbers for the validity and period
+ * checks. Tagged with the user's version row so a write by any connection makes it stale.
  */
 import { compileFilter, inPeriod, periodBounds, periodTime, splitIdFilter } from "../../memory/filter.js";
 import type { TimePeriod } from "../../memory/store.js";
 import type { MemoryFilter, MemoryRecord, Validity } from "../../memory/types.js";
 import { Bm25Index } from "../../search/bm25.js";
 import { DotRows } from "../../search/dot.js";
-import { HammingRows } from "../../search/hamming.js";
-import { Int8Rows } from "../../search/int8.js";
-import { bestSet, topByScore } from "../../search/top-k.js";
+import { ByteRows } from "../../search/byte-rows.js";
+import { topByScore } from "../../search/top-k.js";
 import { normalize } from "../../search/vector.js";
 import { type MemoryRowWithEmbedding, rowToRecord } from "./rows.js";
 
 /**
- * Above this many candidates per result asked for, the dense side stops scanning every vector:
- * it takes this many times k records nearest by sign bits (Hamming distance) and ranks those
- * (through byte vectors, RESCORE_FACTOR) by exact cosine. A user with no more memories than that
- * is ranked by the exact scan. Measured in
- * bench/scale (BENCHMARKS.md, "Scale"): at 10k random 512-dim vectors, the hardest case, the
- * pick keeps most of the exact top 80; real embeddings cluster, which helps the bits.
+ * A user with up to this many memories is ranked by an exact scan of all their vectors (plain
+ * JavaScript, about half a millisecond at 512 dimensions); a larger one by an exact scan of their
+ * byte vectors, whose best CANDIDATE_FACTOR × k are then scored exactly. Every LoCoMo conversation
+ * (680 memories at most) stays below it, so those benchmarks rank exactly.
  */
-export const BIT_PICK_FACTOR = 16;
+export const EXACT_SCAN_MAX = 2048;
 
 /**
- * The pick never takes less than this share of a user's memories, so its recall does not sink as
- * a user grows: on random vectors (bench:pick) 16 × 64 picks keep 0.74 of the exact top 64 at
- * 10k memories but 0.44 at 100k; a tenth of 100k costs about 2 ms more of exact scoring.
+ * How many times k candidates the byte scan hands to the exact scoring. bench:pick measures the
+ * share of the exact top k this keeps (BENCHMARKS.md, "Scale").
  */
-export const MIN_PICK_SHARE = 0.1;
-
-/**
- * A pool larger than this many times k is first ranked by products of byte vectors
- * (search/int8.ts, a quarter of the memory to read), and only the best RESCORE_FACTOR × k of it
- * by exact cosine. bench:pick, share of the exact top 64 kept on LoCoMo's real embeddings: 0.998
- * with 1 × k, 1.000 with 2 × k and with 4 × k (as with no byte step at all).
- */
-const RESCORE_FACTOR = 2;
+export const CANDIDATE_FACTOR = 4;
 
 /**
  * Which positions one search pass may return (UserSnapshot.eligible): a flag per position, set
@@ -88,14 +75,11 @@ export class UserSnapshot {
   private openUntil: Float64Array;
   private matrix: DotRows;
   /**
-   * Sign bits of each record's vector, for the candidate pick (search/hamming.ts): made at the
-   * first search that picks (a user above BIT_PICK_FACTOR × k memories), then kept in step.
+   * Each record's vector as bytes, for the candidate pick of a large user (search/byte-rows.ts):
+   * made at the first search above EXACT_SCAN_MAX memories (a copy, well under a second at
+   * 100,000), then kept in step with writes.
    */
-  private bits?: HammingRows;
-  /**
-   * Each record's vector as bytes, for the rough ranking of a large pool (search/int8.ts): made and kept like `bits`.
-   */
-  private bytes?: Int8Rows;
+  private bytes?: ByteRows;
   /** Bumped by every upsert and remove, so cached scores are never used on changed data. */
   private changes = 0;
   private lastDense?: DenseCache;
@@ -159,7 +143,6 @@ export class UserSnapshot {
     const row = this.matrix.row(i);
     // Byte copy: a BLOB buffer need not be aligned for a Float32Array view.
     new Uint8Array(row.buffer, row.byteOffset, row.byteLength).set(embedding);
-    this.bits?.setRow(i, row);
     this.bytes?.setRow(i, row);
   }
 
@@ -189,7 +172,6 @@ export class UserSnapshot {
       this.slotAt[i] = this.slotAt[last];
       this.positionAtSlot[this.slotAt[i]] = i;
       this.matrix.moveRow(last, i);
-      this.bits?.moveRow(last, i);
       this.bytes?.moveRow(last, i);
       for (const a of [this.times, this.validFrom, this.validTo, this.expires, this.openUntil]) a[i] = a[last];
     }
@@ -293,27 +275,32 @@ export class UserSnapshot {
   }
 
   /**
-   * Positions of the `k` eligible records most similar to a query (normalised here), best first:
-   * an exact scan for up to BIT_PICK_FACTOR × k records, else a pool of BIT_PICK_FACTOR × k
-   * eligible records or MIN_PICK_SHARE of all, whichever is more (all of them when no more are
-   * eligible, else those nearest by sign bits), narrowed to RESCORE_FACTOR × k by byte products
-   * and ranked by exact cosine. The same query array asked again
-   * on unchanged data (the engine's second, period-filtered pass of one search) reuses the work.
+   * Positions of the `k` eligible records most similar to a query (normalised here), best first,
+   * by exact cosine: among all eligible records when the user has up to EXACT_SCAN_MAX memories or
+   * no more are eligible than that, else among the CANDIDATE_FACTOR × k eligible records nearest
+   * by byte vectors (the scan is asked for more in proportion to the records a pass may not
+   * return, and four times as many again while too few of them are eligible). The same query
+   * array asked again on unchanged data (the engine's second, period-filtered pass of one search)
+   * reuses the work.
    */
   denseRanking(raw: ArrayLike<number>, k: number, eligible: Eligible): { position: number; score: number }[] {
     if (k <= 0 || eligible.count === 0) return [];
     const cache = this.denseCache(raw);
-    const pool = Math.max(BIT_PICK_FACTOR * k, Math.ceil(this.size * MIN_PICK_SHARE));
-    if (this.size <= pool) {
+    if (this.size <= EXACT_SCAN_MAX) {
       const scores = cache.all();
       return topByScore(scores, k, eligible.flags).map((position) => ({ position, score: scores[position] }));
     }
-    // In row order: the kernel then reads the matrix forwards, not jumping about 200 MB at 100k.
-    let picked =
-      eligible.count <= pool
-        ? flaggedPositions(eligible)
-        : nearestByBits(cache.distances(), this.signBits().words32 * 32, eligible, pool);
-    if (picked.length > RESCORE_FACTOR * k) picked = this.roughBest(cache.unit, picked, RESCORE_FACTOR * k);
+    const want = CANDIDATE_FACTOR * k;
+    let picked: Int32Array;
+    if (eligible.count <= Math.max(EXACT_SCAN_MAX, want)) picked = flaggedPositions(eligible);
+    else {
+      let ask = Math.ceil((want * this.size) / eligible.count);
+      for (;;) {
+        picked = firstEligible(cache.nearest(ask), eligible, want);
+        if (picked.length === want || ask >= this.size) break;
+        ask *= 4;
+      }
+    }
     const scores = this.matrix.dots(cache.unit, picked);
     return topByScore(scores, k).map((j) => ({ position: picked[j], score: scores[j] }));
   }
@@ -321,27 +308,17 @@ export class UserSnapshot {
   private denseCache(raw: ArrayLike<number>): DenseCache {
     const cached = this.lastDense;
     if (cached && cached.query === raw && cached.changes === this.changes) return cached;
-    this.lastDense = new DenseCache(raw, this.changes, normalize(raw), this.matrix, () => this.signBits(), this.size);
+    const nearest = (unit: Float32Array, count: number) => this.byteRows().nearest(unit, this.size, count);
+    this.lastDense = new DenseCache(raw, this.changes, normalize(raw), this.matrix, this.size, nearest);
     return this.lastDense;
   }
 
-  private signBits(): HammingRows {
-    if (!this.bits) {
-      this.bits = new HammingRows(this.dims, this.matrix.capacity);
-      for (let i = 0; i < this.size; i++) this.bits.setRow(i, this.matrix.row(i));
-    }
-    return this.bits;
-  }
-
-  /** The `n` of `picked` (ascending positions) with the best byte-vector products, ascending. */
-  private roughBest(unit: Float32Array, picked: Int32Array, n: number): Int32Array {
+  private byteRows(): ByteRows {
     if (!this.bytes) {
-      this.bytes = new Int8Rows(this.dims, this.matrix.capacity);
+      this.bytes = ByteRows.fitted(this.matrix.rows(this.size), this.dims, this.matrix.capacity);
       for (let i = 0; i < this.size; i++) this.bytes.setRow(i, this.matrix.row(i));
     }
-    const rough = this.bytes.dots(unit, picked);
-    // bestSet gives ascending indices of an ascending `picked`: positions stay in row order.
-    return bestSet(rough, n).map((j) => picked[j]);
+    return this.bytes;
   }
 
   private setTimes(i: number, record: MemoryRecord): void {
@@ -354,7 +331,6 @@ export class UserSnapshot {
 
   private grow(): void {
     this.matrix = this.matrix.grown(this.matrix.capacity * 2);
-    this.bits = this.bits?.grown(this.matrix.capacity);
     this.bytes = this.bytes?.grown(this.matrix.capacity);
     const doubled = (a: Float64Array) => {
       const more = new Float64Array(a.length * 2);
@@ -369,10 +345,10 @@ export class UserSnapshot {
   }
 }
 
-/** One query's dense work on one state of a snapshot: the exact scores of all, or the sign-bit distances. */
+/** One query's dense work on one state of a snapshot: the exact scores of all, or the byte scan's candidates. */
 class DenseCache {
   private scores?: Float32Array;
-  private distance?: Uint16Array;
+  private candidates?: Int32Array;
 
   constructor(
     readonly query: ArrayLike<number>,
@@ -380,8 +356,8 @@ class DenseCache {
     /** The query, normalised: the rows are too, so a dot product is the cosine. */
     readonly unit: Float32Array,
     private readonly matrix: DotRows,
-    private readonly bits: () => HammingRows,
     private readonly size: number,
+    private readonly scan: (unit: Float32Array, count: number) => Int32Array,
   ) {}
 
   /** The exact cosine of every position (a copy: the matrix's results are overwritten by its next call). */
@@ -389,12 +365,12 @@ class DenseCache {
     return (this.scores ??= Float32Array.from(this.matrix.dots(this.unit, this.size)));
   }
 
-  /**
-   * The Hamming distance of every position's sign bits to the query's: a view of the table's
-   * output, which only the next query's cache (replacing this one) overwrites.
-   */
-  distances(): Uint16Array {
-    return (this.distance ??= this.bits().distances(this.unit, this.size));
+  /** Positions of at least `count` records nearest by byte vectors (an earlier, larger ask's if any), nearest first. */
+  nearest(count: number): Int32Array {
+    if (!this.candidates || this.candidates.length < Math.min(count, this.size)) {
+      this.candidates = this.scan(this.unit, count);
+    }
+    return this.candidates;
   }
 }
 
@@ -405,24 +381,12 @@ function flaggedPositions({ flags, count }: Eligible): Int32Array {
   return out;
 }
 
-/**
- * The `pool` eligible positions nearest by sign bits, ascending: all below the distance at which
- * the pool fills, and of that distance the lowest positions (a histogram, not a sort).
- */
-function nearestByBits(distance: Uint16Array, longestDistance: number, { flags }: Eligible, pool: number): Int32Array {
-  const histogram = new Int32Array(longestDistance + 1);
-  for (let i = 0; i < distance.length; i++) if (flags[i] === 1) histogram[distance[i]]++;
-  let edge = 0;
-  let below = 0;
-  while (below + histogram[edge] < pool) below += histogram[edge++];
-  let atEdge = pool - below;
-  const out = new Int32Array(pool);
-  for (let i = 0, m = 0; m < pool && i < distance.length; i++) {
-    if (flags[i] !== 1) continue;
-    const d = distance[i];
-    if (d < edge || (d === edge && atEdge-- > 0)) out[m++] = i;
-  }
-  return out;
+/** The first `n` flagged ones of `positions`, in their order. */
+function firstEligible(positions: Int32Array, { flags }: Eligible, n: number): Int32Array {
+  const out = new Int32Array(Math.min(n, positions.length));
+  let m = 0;
+  for (let j = 0; j < positions.length && m < out.length; j++) if (flags[positions[j]] === 1) out[m++] = positions[j];
+  return out.subarray(0, m);
 }
 
 /** Snapshots of recently searched users, least recently used dropped past a row budget. */

@@ -1,0 +1,84 @@
+/**
+ * Vectors rounded to one signed byte per dimension, and the rows nearest a query among them: the
+ * first step of a large user's dense search in the embedded store (stores/sqlite/snapshot.ts),
+ * which then scores the rows it names exactly (dot.ts). The scan is exact over the bytes and runs
+ * in the maintained `usearch` package's SIMD kernels (its `exactSearch`, prebuilt for the common
+ * platforms): no graph to build, so a user's first search costs what every other one does. About
+ * 0.2 ms for 10,000 rows of 512 dimensions and 2.2 ms for 100,000 on this project's test machine
+ * (BENCHMARKS.md, "Scale").
+ *
+ * All rows share one scale (the largest magnitude among the rows the table was fitted to maps to
+ * 127), so a byte dot product ranks rows as the float one does, up to the rounding; the exact
+ * scoring of CANDIDATE_FACTOR × k of them undoes that (bench:pick: 1.00 of the exact top 10 kept,
+ * 0.98-1.00 when only k are scored).
+ */
+import { createRequire } from "node:module";
+import type * as Usearch from "usearch";
+
+// Its CommonJS build: the ES module build finds its binary through the caller's stack trace,
+// which fails when it is imported from code without a file (an eval, a bundle).
+const { exactSearch, MetricKind } = createRequire(import.meta.url)("usearch") as typeof Usearch;
+
+export class ByteRows {
+  private readonly rows: Int8Array;
+
+  private constructor(
+    readonly dims: number,
+    readonly capacity: number,
+    /** Bytes per unit; a larger magnitude than the fitted rows' largest is clamped to ±127. */
+    private readonly scale: number,
+  ) {
+    this.rows = new Int8Array(capacity * dims);
+  }
+
+  /** An empty table for `capacity` rows, scaled so the largest magnitude in `vectors` fills a byte. */
+  static fitted(vectors: Float32Array, dims: number, capacity: number): ByteRows {
+    let largest = 0;
+    for (let j = 0; j < vectors.length; j++) largest = Math.max(largest, Math.abs(vectors[j]));
+    return new ByteRows(dims, capacity, largest > 0 ? 127 / largest : 1);
+  }
+
+  /** Stores `vector` (floats) as row `i`'s bytes. */
+  setRow(i: number, vector: Float32Array): void {
+    const out = this.rows.subarray(i * this.dims, (i + 1) * this.dims);
+    for (let j = 0; j < this.dims; j++) {
+      out[j] = Math.max(-127, Math.min(127, Math.round(vector[j] * this.scale)));
+    }
+  }
+
+  /** Copies row `from` over row `to`. */
+  moveRow(from: number, to: number): void {
+    this.rows.copyWithin(to * this.dims, from * this.dims, (from + 1) * this.dims);
+  }
+
+  /**
+   * Positions of the `count` rows among 0 … size-1 whose bytes have the largest dot product with
+   * `query`'s, nearest first (all `size` of them when `count` is larger). One thread: a server
+   * runs several searches at once, and a second thread made it no faster at 100,000 rows.
+   */
+  nearest(query: Float32Array, size: number, count: number): Int32Array {
+    const wanted = Math.min(count, size);
+    if (wanted <= 0) return new Int32Array(0);
+    const bytes = queryBytes(query);
+    const dataset = this.rows.subarray(0, size * this.dims);
+    const { keys } = exactSearch(dataset, bytes, this.dims, wanted, MetricKind.IP, 1) as Usearch.Matches;
+    const out = new Int32Array(keys.length);
+    for (let j = 0; j < keys.length; j++) out[j] = Number(keys[j]);
+    return out;
+  }
+
+  /** A larger table holding the same rows. */
+  grown(capacity: number): ByteRows {
+    const bigger = new ByteRows(this.dims, capacity, this.scale);
+    bigger.rows.set(this.rows);
+    return bigger;
+  }
+}
+
+/** A query rounded to bytes, its largest magnitude mapped to 127: any positive scale ranks alike. */
+function queryBytes(query: Float32Array): Int8Array {
+  let largest = 0;
+  for (let j = 0; j < query.length; j++) largest = Math.max(largest, Math.abs(query[j]));
+  const scale = largest > 0 ? 127 / largest : 0;
+  return Int8Array.from(query, (x) => Math.round(x * scale));
+}
