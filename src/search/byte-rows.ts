@@ -9,8 +9,8 @@
  *
  * All rows share one scale (the largest magnitude among the rows the table was fitted to maps to
  * 127), so a byte dot product ranks rows as the float one does, up to the rounding; the exact
- * scoring of CANDIDATE_FACTOR × k of them undoes that (bench:pick: 1.00 of the exact top 10 kept,
- * 0.98-1.00 when only k are scored).
+ * scoring of twice as many candidates as results undoes that (bench:pick: 1.00 of the exact top
+ * 10 kept; 0.98-1.00 when only as many as the results are scored).
  */
 import { createRequire } from "node:module";
 import type * as Usearch from "usearch";
