@@ -8,6 +8,8 @@ import { FinishingQueue, type JobEnd } from "../../memory/queue/finishing.js";
 import { jobFromRow, type JobRow } from "../job-row.js";
 import { MAX_LOST_RUNS } from "../../memory/queue/retry-policy.js";
 import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "../../memory/queue/types.js";
+import { classifyFailures } from "../boundary.js";
+import { sqliteFailure } from "./errors.js";
 
 /**
  * SQLite is waited for at most this long inside one call: the wait blocks the event loop (it is
@@ -300,6 +302,9 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     return this.opening;
   }
 }
+
+// A locked, unopenable or closed file leaves every method as StoreUnavailableError.
+classifyFailures(SqliteJobQueue, (store, error) => sqliteFailure(store.path, error));
 
 /** Runs a statement; while another process holds the write lock, waits for it off the event loop. */
 function untilFree<T>(step: () => T): Promise<T> {

@@ -4,6 +4,8 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { configureConnection } from "../../util/sqlite-connection.js";
 import { UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
+import { classifyFailures } from "../boundary.js";
+import { sqliteFailure } from "./errors.js";
 
 /** A lock row older than this is taken over even if its process id still answers (reused ids). */
 const MAX_HOLD_MS = 10 * 60_000;
@@ -92,6 +94,9 @@ export class FileUserLocks implements UserLockRunner {
     return this.db;
   }
 }
+
+// A locked, unopenable or closed file leaves every method as StoreUnavailableError.
+classifyFailures(FileUserLocks, (store, error) => sqliteFailure(store.path, error));
 
 function isAlive(pid: number): boolean {
   try {
