@@ -5,6 +5,7 @@
  */
 import pRetry from "p-retry";
 import { QdrantClient } from "@qdrant/js-client-rest";
+import { DEFAULT_QDRANT_TIMEOUT_S } from "../../config/settings.js";
 import { StoreUnavailableError } from "../../memory/store.js";
 import { AppError } from "../../util/errors.js";
 import { connectionFailureCode, findErrorCode } from "../../util/network.js";
@@ -16,8 +17,8 @@ interface QdrantConnection {
   timeoutMs?: number;
 }
 
-/** Per-request timeout unless the caller sets one. */
-const DEFAULT_TIMEOUT_MS = 30_000;
+/** Per-request timeout unless the caller sets one (QDRANT_TIMEOUT_S's default). */
+const DEFAULT_TIMEOUT_MS = DEFAULT_QDRANT_TIMEOUT_S * 1000;
 
 export function createQdrantClient({ url, apiKey, timeoutMs = DEFAULT_TIMEOUT_MS }: QdrantConnection): QdrantClient {
   // No compatibility check: it would call the server while the graph module loads.
