@@ -9,7 +9,13 @@ import { QUEUE_MIGRATIONS, QUEUE_VERSION_TABLE } from "./queue-schema.js";
 import { sessionGoneSql, WorkerSession } from "./worker-session.js";
 import { postgresFailure } from "./errors.js";
 import { classifyFailures } from "../boundary.js";
-import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "../../memory/queue/types.js";
+import {
+  JOB_LIST_LIMIT,
+  type JobPayload,
+  type JobQueue,
+  type ListJobsOptions,
+  type MemoryJob,
+} from "../../memory/queue/types.js";
 
 /** How often a claiming queue looks for claims of lost workers (by its clock). */
 const RECLAIM_EVERY_MS = 50;
@@ -133,7 +139,7 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
       params.push(options.state);
       where.push(`state = $${params.length}`);
     }
-    params.push(options.limit ?? 1000);
+    params.push(options.limit ?? JOB_LIST_LIMIT);
     const sql = `SELECT * FROM memory_jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT $${params.length}`;
     return (await this.pool.query<Row>(sql, params)).rows.map(jobFromRow);
   }

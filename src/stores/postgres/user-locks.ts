@@ -1,9 +1,8 @@
 import type pg from "pg";
 import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool } from "../../util/postgres.js";
-import { UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
+import { USER_LOCK_WAIT_MS, UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
 import { postgresFailure } from "./errors.js";
 
-const DEFAULT_WAIT_MS = 5 * 60_000;
 /** PostgreSQL's SQLSTATE for "lock_timeout ran out". */
 const LOCK_NOT_AVAILABLE = "55P03";
 
@@ -23,7 +22,7 @@ export class PostgresUserLocks implements UserLockRunner {
     readonly url: string,
     private readonly options: { waitMs?: number } = {},
   ) {
-    this.pool = postgresPool(url, { lock_timeout: options.waitMs ?? DEFAULT_WAIT_MS });
+    this.pool = postgresPool(url, { lock_timeout: options.waitMs ?? USER_LOCK_WAIT_MS });
   }
 
   run<T>(userId: string, work: () => Promise<T>): Promise<T> {
@@ -44,7 +43,7 @@ export class PostgresUserLocks implements UserLockRunner {
         session.release(timedOut ? undefined : (error as Error));
         if (timedOut) {
           throw new Error(
-            `The memory of this user has been updated by another process for over ${Math.round((this.options.waitMs ?? DEFAULT_WAIT_MS) / 1000)} s; try again later`,
+            `The memory of this user has been updated by another process for over ${Math.round((this.options.waitMs ?? USER_LOCK_WAIT_MS) / 1000)} s; try again later`,
           );
         }
         throw this.failure(error);
