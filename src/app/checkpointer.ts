@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Settings } from "../config/settings.js";
-import { postgresPool, unreachableMessage } from "../util/postgres.js";
+import { postgresPool } from "../util/postgres.js";
+import { unreachableMessage } from "../stores/postgres/errors.js";
 
 /**
  * Short-term memory outside the dev server: PostgreSQL when DATABASE_URL is set, otherwise one

@@ -12,7 +12,6 @@ import { closeWithin } from "../app/close-within.js";
 import type { Runtime } from "../app/runtime.js";
 import { loadSettings } from "../config/settings.js";
 import { validateUserId } from "../memory/validation.js";
-import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-unavailable.js";
 import { zodMessage } from "../util/zod-message.js";
 import { AppError, EXIT_CODE } from "../util/errors.js";
 import { commandHelp, parseCommandLine, stringValue, UsageError, type CommandSpec } from "./args.js";
@@ -137,10 +136,9 @@ function report(error: unknown): number {
     return code;
   };
   if (error instanceof ZodError) return fail(EXIT.usage, zodMessage(error));
-  // The product's own errors carry their code, and the code its exit code (util/errors.ts).
+  // The product's own errors carry their code, and the code its exit code (util/errors.ts); an
+  // unreachable store among them (store_unavailable) says which one and what to do.
   if (error instanceof AppError) return fail(EXIT_CODE[error.code], error.message);
-  const unreachable = unreachableStoreCode(error);
-  if (unreachable) return fail(EXIT.failure, unreachableStoreMessage(unreachable));
   return fail(EXIT.failure, `memories failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 

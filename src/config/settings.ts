@@ -20,6 +20,15 @@ const baseUrl = (name: string, example: string) =>
 
 /** MODEL_TIMEOUT_S when unset; also the engine's deadline when it is built without settings (tests, embedding code). */
 export const DEFAULT_MODEL_TIMEOUT_S = 120;
+/** QDRANT_TIMEOUT_S when unset; also a Qdrant client's per-request timeout when built without settings. */
+export const DEFAULT_QDRANT_TIMEOUT_S = 30;
+/**
+ * MEMORY_FEEDBACK_STEP and MEMORY_FEEDBACK_MAX_WEIGHT when unset; also the engine's policy without
+ * settings (memory/feedback.ts says how these were measured).
+ */
+export const DEFAULT_MEMORY_FEEDBACK = { step: 1.25, maxWeight: 2 } as const;
+/** INTEREST_HALF_LIFE_DAYS when unset; also the engine's without settings. */
+export const DEFAULT_INTEREST_HALF_LIFE_DAYS = 30;
 
 const SettingsSchema = z.object({
   /** "provider:model", e.g. openai:gpt-4o-mini, or llama-cpp:/path/model.gguf. Unset = no chat model. */
@@ -95,7 +104,7 @@ const SettingsSchema = z.object({
   QDRANT_API_KEY: z.string().optional(),
   QDRANT_COLLECTION: z.string().default("memory_chat"),
   /** Seconds a Qdrant request may go unanswered before Qdrant counts as down (a frozen server). */
-  QDRANT_TIMEOUT_S: positiveInt("QDRANT_TIMEOUT_S", 30),
+  QDRANT_TIMEOUT_S: positiveInt("QDRANT_TIMEOUT_S", DEFAULT_QDRANT_TIMEOUT_S),
   /**
    * How new collections are laid out on a Qdrant cluster (an existing collection keeps its own):
    * shards (unset: Qdrant's default, one per node), copies of each shard, and how many copies
@@ -134,19 +143,19 @@ const SettingsSchema = z.object({
   MEMORY_FEEDBACK_STEP: z.coerce
     .number({ invalid_type_error: "MEMORY_FEEDBACK_STEP must be a number such as 1.25" })
     .min(1, "MEMORY_FEEDBACK_STEP must be at least 1")
-    .default(1.25),
+    .default(DEFAULT_MEMORY_FEEDBACK.step),
   /** Feedback weights stay within [1 / this, this]. */
   MEMORY_FEEDBACK_MAX_WEIGHT: z.coerce
     .number({ invalid_type_error: "MEMORY_FEEDBACK_MAX_WEIGHT must be a number such as 2" })
     .min(1, "MEMORY_FEEDBACK_MAX_WEIGHT must be at least 1")
-    .default(2),
+    .default(DEFAULT_MEMORY_FEEDBACK.maxWeight),
   /**
    * Approximate tokens the user's profile may take in the answer prompt (0 leaves it out). Small:
    * the local models have a 4096-token context that the history budget mostly fills.
    */
   PROFILE_TOKEN_BUDGET: z.coerce.number().int("PROFILE_TOKEN_BUDGET must be a whole number").min(0).default(200),
   /** Half-life, in days, of a question's weight in the interest trend; 0 weighs every question alike. */
-  INTEREST_HALF_LIFE_DAYS: z.coerce.number().min(0).default(30),
+  INTEREST_HALF_LIFE_DAYS: z.coerce.number().min(0).default(DEFAULT_INTEREST_HALF_LIFE_DAYS),
   MAX_MESSAGE_CHARS: positiveInt("MAX_MESSAGE_CHARS", 8000),
   /**
    * background: updateMemory queues the turn in the durable update queue and the update runs

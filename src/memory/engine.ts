@@ -37,7 +37,7 @@ import { UseRecorder } from "./use.js";
 import { parseTimeRange } from "./time-range.js";
 import { supersedeChain, type SupersedeChain } from "./supersede-chain.js";
 import { tokenize } from "../search/tokenize.js";
-import { DEFAULT_MODEL_TIMEOUT_S } from "../config/settings.js";
+import { DEFAULT_INTEREST_HALF_LIFE_DAYS, DEFAULT_MODEL_TIMEOUT_S } from "../config/settings.js";
 import type {
   HistoryEntry,
   MemoryChange,
@@ -174,7 +174,7 @@ export class MemoryEngine {
           chatModel: deps.chatModel,
           style: deps.extractionStyle,
           jobs: enqueue && list ? { enqueue: enqueue.bind(deps.jobs), list: list.bind(deps.jobs) } : undefined,
-          interestHalfLifeDays: deps.interestHalfLifeDays ?? 30,
+          interestHalfLifeDays: deps.interestHalfLifeDays ?? DEFAULT_INTEREST_HALF_LIFE_DAYS,
           modelCall: (call, cancel) => this.modelCall(call, cancel),
           now: this.now,
           logger: this.log,

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { MemoryStore } from "./store.js";
 import type { FeedbackOperation, HistoryEntry, MemoryRecord } from "./types.js";
 import { InvalidInputError } from "./validation.js";
+import { DEFAULT_MEMORY_FEEDBACK } from "../config/settings.js";
 
 export const FEEDBACK_KINDS = ["up", "down", "wrong"] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
@@ -19,12 +20,13 @@ export interface FeedbackPolicy {
 }
 
 /**
- * Measured on LoCoMo (bench/feedback, BENCHMARKS.md "Feedback, use and decay"): one step of 1.25
- * moves a memory a few places (a first hit to about third after one "down"), not out of sight;
- * bounded at 2 (three steps) a memory the user likes cannot outrank one that matches the question
- * far better, and one the user dislikes is never hidden: "wrong" is the way to hide a memory.
+ * The settings' default (config/settings.ts), measured on LoCoMo (bench/feedback, BENCHMARKS.md
+ * "Feedback, use and decay"): one step of 1.25 moves a memory a few places (a first hit to about
+ * third after one "down"), not out of sight; bounded at 2 (three steps) a memory the user likes
+ * cannot outrank one that matches the question far better, and one the user dislikes is never
+ * hidden: "wrong" is the way to hide a memory.
  */
-export const DEFAULT_FEEDBACK: FeedbackPolicy = { step: 1.25, maxWeight: 2 };
+export const DEFAULT_FEEDBACK: FeedbackPolicy = DEFAULT_MEMORY_FEEDBACK;
 
 const OPERATION: Record<FeedbackKind, FeedbackOperation> = { up: "FEEDBACK_UP", down: "FEEDBACK_DOWN", wrong: "WRONG" };
 

@@ -14,6 +14,32 @@ export class DimensionMismatchError extends AppError {
   readonly code = "invalid_settings";
 }
 
+/**
+ * The store cannot be reached right now: a server that does not answer, a file another process
+ * holds locked. Each backend recognises its own failures and throws this at its boundary
+ * (stores/sqlite/errors.ts, stores/qdrant/client.ts, stores/postgres/errors.ts), so the HTTP routes
+ * (503), the commands (exit 1) and the update queue (retry) need to know no backend. The message,
+ * for the operator, names the store's address; `publicMessage`, for HTTP clients, names none.
+ */
+export class StoreUnavailableError extends AppError {
+  readonly code = "store_unavailable";
+  override readonly retryable = true;
+  /** What the backend reported, e.g. ECONNREFUSED, SQLITE_BUSY, HTTP 503. */
+  readonly reason: string;
+  /** What to check, naming the setting but not its value, e.g. "Check that Qdrant at QDRANT_URL is running". */
+  readonly remedy: string;
+
+  constructor(message: string, details: { reason: string; remedy: string; cause?: unknown }) {
+    super(message, { cause: details.cause });
+    this.reason = details.reason;
+    this.remedy = details.remedy;
+  }
+
+  get publicMessage(): string {
+    return `The long-term memory store is unreachable (${this.reason}). ${this.remedy}, then retry.`;
+  }
+}
+
 /** A store-level hit: rank fusion of the dense and lexical retrievers, before recency. */
 export interface StoreHit {
   record: MemoryRecord;

@@ -23,6 +23,12 @@ export class UserLocks implements UserLockRunner {
   }
 }
 
+/**
+ * How long an update waits for another process's lock on its user before it fails (and the worker
+ * retries it), unless a backend is told otherwise.
+ */
+export const USER_LOCK_WAIT_MS = 5 * 60_000;
+
 /** Runs work holding a per-user write lock (the engine's `userLocks`). */
 export interface UserLockRunner {
   run<T>(userId: string, work: () => Promise<T>): Promise<T>;

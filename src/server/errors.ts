@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 import { zodMessage } from "../util/zod-message.js";
 import { AppError, HTTP_STATUS, type ErrorCode } from "../util/errors.js";
 import type { Logger } from "../logger.js";
-import { unreachableStoreCode, unreachableStoreMessage } from "../memory/store-unavailable.js";
+import { StoreUnavailableError } from "../memory/store.js";
 
 /** An error that already knows its HTTP status and machine-readable code. */
 export class HttpError extends Error {
@@ -59,10 +59,10 @@ function classify(error: unknown): { status: ContentfulStatusCode; body: ErrorBo
   });
   if (error instanceof HttpError) return reply(error.status, error.code, error.message);
   if (error instanceof ZodError) return reply(400, "invalid_input", zodMessage(error));
-  // An unreachable store is told in words that name no address (the log has the cause).
-  const unreachable = unreachableStoreCode(error);
-  if (unreachable || (error instanceof AppError && error.code === "store_unavailable")) {
-    return reply(503, "store_unavailable", unreachableStoreMessage(unreachable ?? "no answer"));
+  // An unreachable store (each backend says so with this one error) is told in words that name
+  // no address (the log has the message with it).
+  if (error instanceof StoreUnavailableError) {
+    return reply(HTTP_STATUS[error.code], error.code, error.publicMessage);
   }
   // The product's own errors carry their code (util/errors.ts): what the caller can act on is
   // sent with its message — bad input, another user's data, not found, a model that answered

@@ -25,18 +25,3 @@ export function postgresPool(url: string, options: pg.PoolConfig = {}): pg.Pool 
   pool.on("error", () => undefined);
   return pool;
 }
-
-/** The server part of DATABASE_URL, for messages (never the password). */
-function describeServer(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
-  } catch {
-    return "(DATABASE_URL is not a URL)";
-  }
-}
-
-/** What to tell the user when PostgreSQL does not answer: `fallback` is what unsetting DATABASE_URL keeps where. */
-export function unreachableMessage(url: string, error: unknown, fallback: string): string {
-  return `DATABASE_URL is set but PostgreSQL at ${describeServer(url)} did not accept the connection (${(error as Error).message}): start it, or unset DATABASE_URL to keep ${fallback}`;
-}

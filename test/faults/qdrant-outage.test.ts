@@ -25,7 +25,6 @@ import {
   QdrantCaller,
   QdrantUnavailableError,
 } from "../../src/stores/qdrant/client.js";
-import { unreachableStoreCode } from "../../src/memory/store-unavailable.js";
 import { compileTestGraph, makeTestDeps } from "../graph/graph-harness.js";
 import { freePort } from "../e2e/dev-server.js";
 import { qdrantProcess, type QdrantProcess } from "../helpers/qdrant-process.js";
@@ -91,7 +90,7 @@ describe("Qdrant client when the server does not answer (no server binary needed
     expect((first as Error).message).toBe(
       `QDRANT_URL is set but Qdrant at ${url} did not answer within 0.3 s: start it, or unset QDRANT_URL to use the embedded store`,
     );
-    expect(unreachableStoreCode(first)).toBe("ETIMEDOUT");
+    expect((first as QdrantUnavailableError).reason).toBe("ETIMEDOUT");
     expect(state.requests).toBe(1); // a timed-out request is not sent again
     expect(firstMs).toBeLessThan(2_000);
 
@@ -104,7 +103,7 @@ describe("Qdrant client when the server does not answer (no server binary needed
     // Still frozen after the fail-fast window: one probe (which gets no answer either), no request.
     await sleep(FAIL_FAST_MS + 50);
     const second = await list().catch((e: unknown) => e);
-    expect(unreachableStoreCode(second)).toBe("ETIMEDOUT");
+    expect((second as QdrantUnavailableError).reason).toBe("ETIMEDOUT");
     expect(state.requests).toBe(2);
 
     // It answers again: after the window the probe sees it and the call goes through.
@@ -141,13 +140,13 @@ describe("Qdrant client when the server does not answer (no server binary needed
     let t0 = performance.now();
     const first = await send().catch((e: unknown) => e);
     expect(first).toBeInstanceOf(QdrantUnavailableError);
-    expect(unreachableStoreCode(first)).toBe("ECONNREFUSED");
+    expect((first as QdrantUnavailableError).reason).toBe("ECONNREFUSED");
     expect(calls).toBe(4);
     expect(performance.now() - t0).toBeGreaterThan(300); // the retries' backoff (>= 50+100+200 ms)
     t0 = performance.now();
     const second = await send().catch((e: unknown) => e);
     expect(performance.now() - t0).toBeLessThan(50);
-    expect(unreachableStoreCode(second)).toBe("ECONNREFUSED");
+    expect((second as QdrantUnavailableError).reason).toBe("ECONNREFUSED");
     expect(calls).toBe(4);
   });
 });

@@ -6,27 +6,37 @@ import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { MemoryEngine } from "../../src/memory/engine.js";
 import { createApp } from "../../src/server/create-app.js";
-import { unreachableStoreCode } from "../../src/memory/store-unavailable.js";
+import type { StoreUnavailableError } from "../../src/memory/store.js";
+import { PostgresUnavailableError } from "../../src/stores/postgres/errors.js";
+import { QdrantUnavailableError } from "../../src/stores/qdrant/client.js";
+import { SqliteUnavailableError } from "../../src/stores/sqlite/errors.js";
 import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 
 describe("store unreachable → 503 with what to do", () => {
   const dir = mkdtempSync(join(tmpdir(), "memory-chat-503-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("recognises socket errors in the cause chain and SQLite lock codes, and nothing else", () => {
-    const fetchFailed = new TypeError("fetch failed", {
-      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6333"), { code: "ECONNREFUSED" }),
-    });
-    expect(unreachableStoreCode(fetchFailed)).toBe("ECONNREFUSED");
-    expect(unreachableStoreCode(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))).toBe(
-      "SQLITE_BUSY",
-    );
-    expect(unreachableStoreCode(Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR_WRITE" }))).toBe(
-      "SQLITE_IOERR_WRITE",
-    );
-    expect(unreachableStoreCode(Object.assign(new Error("Service Unavailable"), { status: 503 }))).toBe("HTTP 503");
-    expect(unreachableStoreCode(new Error("something else"))).toBeUndefined();
-    expect(unreachableStoreCode(Object.assign(new Error("constraint"), { code: "SQLITE_CONSTRAINT" }))).toBeUndefined();
+  it("answers every backend's StoreUnavailableError with 503, its setting and what to do, and no address", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.7:5432"), { code: "ECONNREFUSED" });
+    const cases: [StoreUnavailableError, RegExp][] = [
+      [new QdrantUnavailableError("http://10.0.0.7:6333", { code: "ECONNREFUSED" }), /\(ECONNREFUSED\).*QDRANT_URL/],
+      [new SqliteUnavailableError("/srv/data/memory.db", "SQLITE_BUSY"), /\(SQLITE_BUSY\).*SQLite files in DATA_DIR/],
+      [
+        new PostgresUnavailableError("postgres://u:pw@10.0.0.7/db", "ECONNREFUSED", { cause: refused, fallback: "x" }),
+        /DATABASE_URL/,
+      ],
+    ];
+    for (const [error, words] of cases) {
+      const app = createApp({ memory: async () => Promise.reject(error), logger: silentLogger, maxTextChars: 8000 });
+      const res = await app.request("/memories?userId=u");
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      const body = (await res.json()) as { error: string; message: string };
+      expect(body.error).toBe("store_unavailable");
+      expect(body.message).toMatch(/unreachable.*retry/);
+      expect(body.message).toMatch(words);
+      expect(body.message).not.toMatch(/10\.0\.0\.7|\/srv|pw/);
+    }
   });
 
   it("answers 503 with Retry-After when the SQLite store has gone away, and 500 without a stack otherwise", async () => {

@@ -10,6 +10,7 @@ import {
   QdrantRequestError,
   QdrantUnavailableError,
 } from "../../src/stores/qdrant/client.js";
+import type { StoreUnavailableError } from "../../src/memory/store.js";
 
 /** A local port nobody listens on: bound once, then released. */
 async function closedPort(): Promise<number> {
@@ -89,7 +90,7 @@ describe("Qdrant client wrapper", () => {
   it("gives up after the last attempt, and never retries a rejected request", async () => {
     const caller = new QdrantCaller(createQdrantClient({ url: "http://127.0.0.1:1" }), "http://q:6333", fast);
     let calls = 0;
-    await expect(caller.call("testing", async () => (calls++, Promise.reject(httpError(503))))).rejects.toThrow(
+    await expect(caller.call("testing", async () => (calls++, Promise.reject(httpError(500))))).rejects.toThrow(
       QdrantRequestError,
     );
     expect(calls).toBe(3);
@@ -102,5 +103,32 @@ describe("Qdrant client wrapper", () => {
       "Qdrant at http://q:6333: creating the index was rejected (HTTP 400): Wrong input: bad field",
     );
     expect((err as QdrantRequestError).status).toBe(400);
+  });
+
+  it("classifies its own failures: no answer or not serving (502-504) is store_unavailable, any other answer is not", async () => {
+    const caller = () => new QdrantCaller(createQdrantClient({ url: "http://127.0.0.1:1" }), "http://q:6333", fast);
+    const failure = (error: unknown, on = caller()) =>
+      on.call("testing", () => Promise.reject(error)).catch((e: unknown) => e);
+
+    const refusedTwice = new TypeError("fetch failed", {
+      cause: new AggregateError([refused().cause, refused().cause], "connect failed"),
+    });
+    expect(await failure(refusedTwice)).toMatchObject({ name: "QdrantUnavailableError", reason: "ECONNREFUSED" });
+
+    const behindProxy = caller();
+    const notServing = await failure(httpError(503), behindProxy);
+    expect(notServing).toBeInstanceOf(QdrantUnavailableError);
+    expect(notServing).toMatchObject({ code: "store_unavailable", retryable: true, reason: "HTTP 503", status: 503 });
+    expect((notServing as Error).message).toBe(
+      "QDRANT_URL is set but Qdrant at http://q:6333 is not serving (HTTP 503): start it, or unset QDRANT_URL to use the embedded store",
+    );
+    expect((notServing as StoreUnavailableError).publicMessage).not.toContain("q:6333");
+
+    // An answer, even "not serving", is not silence: the next call is sent, not failed fast.
+    let calls = 0;
+    await behindProxy.call("testing", async () => (calls++, "ok"));
+    expect(calls).toBe(1);
+    for (const status of [500, 429, 400])
+      expect(await failure(httpError(status))).toMatchObject({ code: "store_request_failed", status });
   });
 });

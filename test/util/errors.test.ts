@@ -7,7 +7,9 @@ import { classifyFailure } from "../../src/memory/queue/retry-policy.js";
 import { DimensionMismatchError } from "../../src/memory/store.js";
 import { InvalidInputError } from "../../src/memory/validation.js";
 import { MalformedOutputError } from "../../src/models/structured.js";
+import { PostgresUnavailableError } from "../../src/stores/postgres/errors.js";
 import { QdrantRequestError, QdrantUnavailableError } from "../../src/stores/qdrant/client.js";
+import { SqliteUnavailableError } from "../../src/stores/sqlite/errors.js";
 import { AppError, EXIT_CODE, HTTP_STATUS } from "../../src/util/errors.js";
 
 describe("the one error model (util/errors.ts)", () => {
@@ -22,6 +24,12 @@ describe("the one error model (util/errors.ts)", () => {
     [new MalformedOutputError("not JSON", "{"), "model_output_invalid", true],
     [new ModelTimeoutError(120), "model_timeout", true],
     [new QdrantUnavailableError("http://127.0.0.1:1"), "store_unavailable", true],
+    [new SqliteUnavailableError("memory.db", "SQLITE_BUSY"), "store_unavailable", true],
+    [
+      new PostgresUnavailableError("postgres://db", "ECONNREFUSED", { cause: new Error("x"), fallback: "" }),
+      "store_unavailable",
+      true,
+    ],
     [new QdrantRequestError("busy", 503), "store_request_failed", true],
     [new QdrantRequestError("bad request", 400), "store_request_failed", false],
   ];

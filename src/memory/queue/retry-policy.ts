@@ -6,9 +6,9 @@
  * after a small cap, so they never hold up later updates.
  */
 import { redactQuoted } from "../../logger.js";
-import { unreachableStoreCode } from "../store-unavailable.js";
 import { MalformedOutputError } from "../../models/structured.js";
 import { AppError } from "../../util/errors.js";
+import { connectionFailureCode, findErrorCode } from "../../util/network.js";
 
 export interface FailureClass {
   kind: "transient" | "permanent";
@@ -33,10 +33,12 @@ export function classifyFailure(error: unknown): FailureClass {
   // The model may do better on another try, but not forever.
   if (error instanceof MalformedOutputError) return PERMANENT(reason, MALFORMED_OUTPUT_ATTEMPTS);
   // The product's own errors say themselves whether they may clear (util/errors.ts): a chat model
-  // still loading or a store that is down do; bad input, another user's data, a wrong vector size do not.
+  // still loading or a store that is down (every backend reports that as StoreUnavailableError)
+  // do; bad input, another user's data, a wrong vector size do not.
   if (error instanceof AppError) return error.retryable ? TRANSIENT(reason) : PERMANENT(reason);
   if (isTimeout(error)) return TRANSIENT(reason);
-  if (unreachableStoreCode(error)) return TRANSIENT(reason);
+  // A model server (or anything else reached over a socket) that refused or dropped the connection.
+  if (connectionFailureCode(error)) return TRANSIENT(reason);
   const status = httpStatus(error);
   if (status !== undefined) {
     if (status === 408 || status === 409 || status === 429 || status >= 500) return TRANSIENT(reason);
@@ -68,8 +70,8 @@ function isTimeout(error: unknown): boolean {
   if (!e || typeof e !== "object") return false;
   if (e.name === "TimeoutError" || e.name === "AbortError" || e.name === "APIConnectionTimeoutError") return true;
   return (
-    e.code === "ETIMEDOUT" ||
     e.code === "ABORT_ERR" ||
+    findErrorCode(error, (code) => code === "ETIMEDOUT") !== undefined ||
     (typeof e.message === "string" && /timed? ?out|aborted/i.test(e.message))
   );
 }

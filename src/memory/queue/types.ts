@@ -34,9 +34,13 @@ export interface MemoryJob {
   changes: MemoryChange[] | null;
 }
 
+/** The most jobs one `list` returns unless told otherwise. */
+export const JOB_LIST_LIMIT = 1000;
+
 export interface ListJobsOptions {
   userId?: string;
   state?: JobState;
+  /** JOB_LIST_LIMIT when omitted. */
   limit?: number;
 }
 

@@ -1,14 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool, unreachableMessage } from "../../util/postgres.js";
+import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool } from "../../util/postgres.js";
 import { migrate } from "../../util/postgres-migrations.js";
-import { unreachableStoreCode } from "../../memory/store-unavailable.js";
 import { FinishingQueue, type JobEnd } from "../../memory/queue/finishing.js";
 import { jobFromRow, type JobRow } from "../job-row.js";
 import { MAX_LOST_RUNS } from "../../memory/queue/retry-policy.js";
 import { QUEUE_MIGRATIONS, QUEUE_VERSION_TABLE } from "./queue-schema.js";
 import { sessionGoneSql, WorkerSession } from "./worker-session.js";
-import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "../../memory/queue/types.js";
+import { postgresFailure } from "./errors.js";
+import { classifyFailures } from "../boundary.js";
+import {
+  JOB_LIST_LIMIT,
+  type JobPayload,
+  type JobQueue,
+  type ListJobsOptions,
+  type MemoryJob,
+} from "../../memory/queue/types.js";
 
 /** How often a claiming queue looks for claims of lost workers (by its clock). */
 const RECLAIM_EVERY_MS = 50;
@@ -31,7 +38,7 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
   private reclaimedAt = -Infinity;
 
   constructor(
-    private readonly url: string,
+    readonly url: string,
     private readonly now: () => number = Date.now,
   ) {
     super();
@@ -132,7 +139,7 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
       params.push(options.state);
       where.push(`state = $${params.length}`);
     }
-    params.push(options.limit ?? 1000);
+    params.push(options.limit ?? JOB_LIST_LIMIT);
     const sql = `SELECT * FROM memory_jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT $${params.length}`;
     return (await this.pool.query<Row>(sql, params)).rows.map(jobFromRow);
   }
@@ -226,13 +233,17 @@ export class PostgresJobQueue extends FinishingQueue implements JobQueue {
   private schema(): Promise<void> {
     this.ready ??= migrate(this.pool, QUEUE_VERSION_TABLE, QUEUE_MIGRATIONS).then(
       () => undefined,
-      (error) => {
+      (error: unknown) => {
         this.ready = undefined;
-        if (!unreachableStoreCode(error)) throw error;
-        // The cause keeps the socket error's code: the retry policy still sees an unreachable server.
-        throw new Error(unreachableMessage(this.url, error, "the update queue in DATA_DIR/queue.db"), { cause: error });
+        throw error;
       },
     );
     return this.ready;
   }
 }
+
+/** What unsetting DATABASE_URL falls back to, for the messages. */
+const QUEUE_FALLBACK = "the update queue in DATA_DIR/queue.db";
+
+// A server that cannot be reached leaves every method as StoreUnavailableError.
+classifyFailures(PostgresJobQueue, (queue, error) => postgresFailure(queue.url, error, QUEUE_FALLBACK));

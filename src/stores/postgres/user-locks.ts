@@ -1,8 +1,8 @@
 import type pg from "pg";
 import { ADVISORY_LOCK_SPACE, advisoryKey, postgresPool } from "../../util/postgres.js";
-import { UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
+import { USER_LOCK_WAIT_MS, UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
+import { postgresFailure } from "./errors.js";
 
-const DEFAULT_WAIT_MS = 5 * 60_000;
 /** PostgreSQL's SQLSTATE for "lock_timeout ran out". */
 const LOCK_NOT_AVAILABLE = "55P03";
 
@@ -19,16 +19,16 @@ export class PostgresUserLocks implements UserLockRunner {
   private readonly pool: pg.Pool;
 
   constructor(
-    url: string,
+    readonly url: string,
     private readonly options: { waitMs?: number } = {},
   ) {
-    this.pool = postgresPool(url, { lock_timeout: options.waitMs ?? DEFAULT_WAIT_MS });
+    this.pool = postgresPool(url, { lock_timeout: options.waitMs ?? USER_LOCK_WAIT_MS });
   }
 
   run<T>(userId: string, work: () => Promise<T>): Promise<T> {
     // Writers of this process queue in memory, so a user never holds two connections here.
     return this.local.run(userId, async () => {
-      const session = await this.pool.connect();
+      const session = await this.pool.connect().catch((error: unknown) => Promise.reject(this.failure(error)));
       let lost: Error | undefined;
       const onError = (error: Error) => (lost = error);
       // A connection that breaks mid-update has lost the lock with it; its error must not end the process.
@@ -43,10 +43,10 @@ export class PostgresUserLocks implements UserLockRunner {
         session.release(timedOut ? undefined : (error as Error));
         if (timedOut) {
           throw new Error(
-            `The memory of this user has been updated by another process for over ${Math.round((this.options.waitMs ?? DEFAULT_WAIT_MS) / 1000)} s; try again later`,
+            `The memory of this user has been updated by another process for over ${Math.round((this.options.waitMs ?? USER_LOCK_WAIT_MS) / 1000)} s; try again later`,
           );
         }
-        throw error;
+        throw this.failure(error);
       }
       try {
         return await work();
@@ -67,5 +67,10 @@ export class PostgresUserLocks implements UserLockRunner {
 
   async close(): Promise<void> {
     await this.pool.end().catch(() => undefined);
+  }
+
+  /** A server that cannot be reached as StoreUnavailableError (the lock's own calls only: `work` has its stores). */
+  private failure(error: unknown): unknown {
+    return postgresFailure(this.url, error, "the user locks in DATA_DIR/locks.db");
   }
 }

@@ -5,7 +5,10 @@
  */
 import pRetry from "p-retry";
 import { QdrantClient } from "@qdrant/js-client-rest";
+import { DEFAULT_QDRANT_TIMEOUT_S } from "../../config/settings.js";
+import { StoreUnavailableError } from "../../memory/store.js";
 import { AppError } from "../../util/errors.js";
+import { connectionFailureCode, findErrorCode } from "../../util/network.js";
 
 interface QdrantConnection {
   url: string;
@@ -14,8 +17,8 @@ interface QdrantConnection {
   timeoutMs?: number;
 }
 
-/** Per-request timeout unless the caller sets one. */
-const DEFAULT_TIMEOUT_MS = 30_000;
+/** Per-request timeout unless the caller sets one (QDRANT_TIMEOUT_S's default). */
+const DEFAULT_TIMEOUT_MS = DEFAULT_QDRANT_TIMEOUT_S * 1000;
 
 export function createQdrantClient({ url, apiKey, timeoutMs = DEFAULT_TIMEOUT_MS }: QdrantConnection): QdrantClient {
   // No compatibility check: it would call the server while the graph module loads.
@@ -55,19 +58,27 @@ export interface RetryPolicy {
 /** A few short tries: enough to ride out a restart blip or a busy node, short enough to fail fast. */
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
 
-/** Qdrant did not answer at all (refused, reset, name not resolved, no reply within the timeout). */
-export class QdrantUnavailableError extends AppError {
-  readonly code = "store_unavailable";
-  override readonly retryable = true;
+/**
+ * Qdrant cannot be reached: it did not answer at all (refused, reset, name not resolved, no reply
+ * within the timeout), or a proxy in front of it answered that it is not serving (HTTP 502-504).
+ */
+export class QdrantUnavailableError extends StoreUnavailableError {
+  /** The status of a "not serving" answer; undefined when nothing answered. */
+  readonly status?: number;
+
   constructor(
     readonly url: string,
-    options?: { cause?: unknown; withinMs?: number },
+    options: { code?: string; status?: number; cause?: unknown; withinMs?: number } = {},
   ) {
-    const within = options?.withinMs === undefined ? "" : ` within ${options.withinMs / 1000} s`;
-    super(
-      `QDRANT_URL is set but Qdrant at ${url} did not answer${within}: start it, or unset QDRANT_URL to use the embedded store`,
-      options,
-    );
+    const reason = options.status ? `HTTP ${options.status}` : (options.code ?? "no answer");
+    const within = options.withinMs === undefined ? "" : ` within ${options.withinMs / 1000} s`;
+    const what = options.status ? `is not serving (${reason})` : `did not answer${within}`;
+    super(`QDRANT_URL is set but Qdrant at ${url} ${what}: start it, or unset QDRANT_URL to use the embedded store`, {
+      reason,
+      remedy: "Check that Qdrant at QDRANT_URL is running and reachable",
+      cause: options.cause,
+    });
+    this.status = options.status;
   }
 }
 
@@ -87,33 +98,8 @@ export class QdrantRequestError extends AppError {
   }
 }
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_CLOSED",
-]);
-
-/** The socket-level error code in an error's cause chain, if any. */
-function networkCode(err: unknown): string | undefined {
-  for (let e = err, depth = 0; e && depth < 6; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
-    const nested = (e as { errors?: unknown[] }).errors; // AggregateError: IPv4 and IPv6 both refused
-    if (Array.isArray(nested)) {
-      const found = nested.map(networkCode).find(Boolean);
-      if (found) return found;
-    }
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
+/** Statuses of a proxy or gateway in front of Qdrant that cannot reach it (or Qdrant not ready). */
+const NOT_SERVING = new Set([502, 503, 504]);
 
 /** HTTP status of a failed call (the client reports it in several shapes). */
 function httpStatus(err: unknown): number | undefined {
@@ -125,7 +111,7 @@ function httpStatus(err: unknown): number | undefined {
 }
 
 function isUnreachable(err: unknown): boolean {
-  return networkCode(err) !== undefined;
+  return connectionFailureCode(err) !== undefined;
 }
 
 /** The request got no reply within the client's timeout (e.g. a frozen or overloaded server). */
@@ -199,7 +185,10 @@ export class QdrantCaller {
       return result;
     } catch (err) {
       const explained = this.explain(what, err);
-      if (explained instanceof QdrantUnavailableError) this.missed = { at: Date.now(), error: explained };
+      // Silence, not a "not serving" answer, makes the next calls fail fast.
+      if (explained instanceof QdrantUnavailableError && explained.status === undefined) {
+        this.missed = { at: Date.now(), error: explained };
+      }
       throw explained;
     }
   }
@@ -215,7 +204,7 @@ export class QdrantCaller {
       }
       missed.at = Date.now();
     }
-    throw new QdrantUnavailableError(this.url, { cause: missed.error.cause });
+    throw new QdrantUnavailableError(this.url, { code: missed.error.reason, cause: missed.error.cause });
   }
 
   /** Whether the server sends any HTTP answer (whatever its status) within PROBE_TIMEOUT_MS. */
@@ -232,18 +221,21 @@ export class QdrantCaller {
     }
   }
 
+  /** The failure in the product's terms: Qdrant unavailable (network, timeout, 502-504) or a request it refused. */
   private explain(what: string, err: unknown): Error {
     if (err instanceof QdrantUnavailableError || err instanceof QdrantRequestError) return err;
-    if (isUnreachable(err)) return new QdrantUnavailableError(this.url, { cause: err });
-    if (isTimeout(err)) {
-      // ETIMEDOUT: what the HTTP routes recognise as "store unreachable" (503, retry).
-      const cause = Object.assign(
-        new Error(`Qdrant at ${this.url}: ${what} got no reply within ${this.timeoutMs} ms`),
-        { code: "ETIMEDOUT", cause: err },
-      );
-      return new QdrantUnavailableError(this.url, { cause, withinMs: this.timeoutMs });
+    const refused = connectionFailureCode(err);
+    if (refused) return new QdrantUnavailableError(this.url, { code: refused, cause: err });
+    if (isTimeout(err) || findErrorCode(err, (code) => code === "ETIMEDOUT")) {
+      const cause = new Error(`Qdrant at ${this.url}: ${what} got no reply within ${this.timeoutMs} ms`, {
+        cause: err,
+      });
+      return new QdrantUnavailableError(this.url, { code: "ETIMEDOUT", cause, withinMs: this.timeoutMs });
     }
     const status = httpStatus(err);
+    if (status !== undefined && NOT_SERVING.has(status)) {
+      return new QdrantUnavailableError(this.url, { status, cause: err });
+    }
     const how = status === undefined ? "failed" : `was rejected (HTTP ${status})`;
     return new QdrantRequestError(`Qdrant at ${this.url}: ${what} ${how}: ${serverMessage(err)}`, status, {
       cause: err,

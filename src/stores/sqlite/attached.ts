@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { openSqliteFile } from "../../util/sqlite-connection.js";
+import { onSqliteFile } from "./errors.js";
 
 /**
  * A store kept in the memory store's SQLite file (the memory map, the profiles): on that store's
@@ -14,7 +15,7 @@ export abstract class AttachedSqliteStore {
     readonly path: string,
     connection?: Database.Database,
   ) {
-    this.db = connection ?? openSqliteFile(path);
+    this.db = connection ?? onSqliteFile(path, () => openSqliteFile(path));
     this.ownsConnection = connection === undefined;
   }
 

@@ -2,6 +2,8 @@ import type { EntityStore } from "../../memory/entities/store.js";
 import type { EntityKind, EntityRecord, EntityRelation, MemoryLink } from "../../memory/entities/types.js";
 import { AttachedSqliteStore } from "./attached.js";
 import { hasEntityTables } from "./schema.js";
+import { classifyFailures } from "../boundary.js";
+import { sqliteFailure } from "./errors.js";
 
 interface EntityRow {
   user_id: string;
@@ -155,6 +157,9 @@ export class SqliteEntityStore extends AttachedSqliteStore implements EntityStor
       .immediate();
   }
 }
+
+// A locked, unopenable or closed file leaves every method as StoreUnavailableError.
+classifyFailures(SqliteEntityStore, (store, error) => sqliteFailure(store.path, error));
 
 function group(pairs: [string, string][]): Map<string, string[]> {
   const out = new Map<string, string[]>();

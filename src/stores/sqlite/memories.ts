@@ -17,6 +17,8 @@ import { ensureSchema, storedDims } from "./schema.js";
 import { SnapshotCache, UserSnapshot } from "./snapshot.js";
 import type { ListOptions, MemoryMarks, MemoryStore, StoreHit, StoreSearchQuery } from "../../memory/store.js";
 import { DimensionMismatchError } from "../../memory/store.js";
+import { classifyFailures } from "../boundary.js";
+import { onSqliteFile, sqliteFailure } from "./errors.js";
 
 /**
  * The embedded default: one SQLite file (WAL) holding memories with their embeddings and lexical
@@ -32,7 +34,7 @@ export class SqliteMemoryStore implements MemoryStore {
   private dims = 0;
 
   constructor(readonly path: string) {
-    this.db = openSqliteFile(path);
+    this.db = onSqliteFile(path, () => openSqliteFile(path));
   }
 
   /** The one connection of this process to the file: the entity and profile stores share it. */
@@ -263,6 +265,9 @@ export class SqliteMemoryStore implements MemoryStore {
     }
   }
 }
+
+// A locked, unopenable or closed file leaves every method as StoreUnavailableError.
+classifyFailures(SqliteMemoryStore, (store, error) => sqliteFailure(store.path, error));
 
 type Statements = ReturnType<typeof prepareStatements>;
 

@@ -2,6 +2,8 @@ import type { ProfileStore } from "../../memory/profile/store.js";
 import type { ProfileSource, QuestionTopics, StoredProfile } from "../../memory/profile/types.js";
 import { AttachedSqliteStore } from "./attached.js";
 import { hasProfileTables } from "./schema.js";
+import { classifyFailures } from "../boundary.js";
+import { sqliteFailure } from "./errors.js";
 
 interface ProfileRow {
   user_id: string;
@@ -80,3 +82,6 @@ export class SqliteProfileStore extends AttachedSqliteStore implements ProfileSt
       .immediate();
   }
 }
+
+// A locked, unopenable or closed file leaves every method as StoreUnavailableError.
+classifyFailures(SqliteProfileStore, (store, error) => sqliteFailure(store.path, error));

@@ -7,7 +7,15 @@ import { type Migration, type MigrationPlan, migrate } from "../../util/sqlite-m
 import { FinishingQueue, type JobEnd } from "../../memory/queue/finishing.js";
 import { jobFromRow, type JobRow } from "../job-row.js";
 import { MAX_LOST_RUNS } from "../../memory/queue/retry-policy.js";
-import type { JobPayload, JobQueue, ListJobsOptions, MemoryJob } from "../../memory/queue/types.js";
+import {
+  JOB_LIST_LIMIT,
+  type JobPayload,
+  type JobQueue,
+  type ListJobsOptions,
+  type MemoryJob,
+} from "../../memory/queue/types.js";
+import { classifyFailures } from "../boundary.js";
+import { sqliteFailure } from "./errors.js";
 
 /**
  * SQLite is waited for at most this long inside one call: the wait blocks the event loop (it is
@@ -182,7 +190,7 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
       params.push(options.state);
     }
     const sql = `SELECT * FROM memory_jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT ?`;
-    return (db.prepare(sql).all(...params, options.limit ?? 1000) as Row[]).map(jobFromRow);
+    return (db.prepare(sql).all(...params, options.limit ?? JOB_LIST_LIMIT) as Row[]).map(jobFromRow);
   }
 
   async retry(selection: { id?: string; userId?: string }): Promise<string[]> {
@@ -300,6 +308,9 @@ export class SqliteJobQueue extends FinishingQueue implements JobQueue {
     return this.opening;
   }
 }
+
+// A locked, unopenable or closed file leaves every method as StoreUnavailableError.
+classifyFailures(SqliteJobQueue, (store, error) => sqliteFailure(store.path, error));
 
 /** Runs a statement; while another process holds the write lock, waits for it off the event loop. */
 function untilFree<T>(step: () => T): Promise<T> {

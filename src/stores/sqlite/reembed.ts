@@ -12,6 +12,7 @@ import { normalize } from "../../search/vector.js";
 import { configureConnection } from "../../util/sqlite-connection.js";
 import { storedDims } from "./schema.js";
 import { AppError } from "../../util/errors.js";
+import { sqliteFailure } from "./errors.js";
 
 interface ReembedOptions {
   /** The embedder's stable name (EmbedderInfo.id): a stopped run resumes only for the same model. */
@@ -44,7 +45,11 @@ class ReembedError extends AppError {
   readonly code = "usage";
 }
 
-export async function reembedSqliteStore(path: string, options: ReembedOptions): Promise<ReembedResult> {
+export function reembedSqliteStore(path: string, options: ReembedOptions): Promise<ReembedResult> {
+  return reembedFile(path, options).catch((error: unknown) => Promise.reject(sqliteFailure(path, error)));
+}
+
+async function reembedFile(path: string, options: ReembedOptions): Promise<ReembedResult> {
   if (!existsSync(path)) throw new ReembedError(`No memory store at ${path}: nothing to re-embed (check DATA_DIR)`);
   const db = new Database(path);
   try {

@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { configureConnection } from "../../util/sqlite-connection.js";
-import { UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
+import { USER_LOCK_WAIT_MS, UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
+import { classifyFailures } from "../boundary.js";
+import { sqliteFailure } from "./errors.js";
 
 /** A lock row older than this is taken over even if its process id still answers (reused ids). */
 const MAX_HOLD_MS = 10 * 60_000;
-const DEFAULT_WAIT_MS = 5 * 60_000;
 
 /**
  * One writer per user across processes on one machine: the processes sharing a DATA_DIR (a
@@ -45,7 +46,7 @@ export class FileUserLocks implements UserLockRunner {
   }
 
   private async acquire(userId: string, owner: string): Promise<void> {
-    const deadline = Date.now() + (this.options.waitMs ?? DEFAULT_WAIT_MS);
+    const deadline = Date.now() + (this.options.waitMs ?? USER_LOCK_WAIT_MS);
     for (;;) {
       const holder = this.tryTake(userId, owner);
       if (!holder) return;
@@ -92,6 +93,9 @@ export class FileUserLocks implements UserLockRunner {
     return this.db;
   }
 }
+
+// A locked, unopenable or closed file leaves every method as StoreUnavailableError.
+classifyFailures(FileUserLocks, (store, error) => sqliteFailure(store.path, error));
 
 function isAlive(pid: number): boolean {
   try {
