@@ -8,7 +8,7 @@ import { FEEDBACK_OPERATIONS, MEMORY_CATEGORIES, type JsonValue } from "../../me
 import { ExportedEntity, ExportedRelation } from "./entity-format.js";
 import { ExportedProfile, ExportedQuestions } from "./profile-format.js";
 
-// Gives zod schemas `.openapi(...)`, which names a shape for the HTTP API's document.
+// Gives zod schemas `.openapi(...)`: what the HTTP API's document says of a shape (below: one it cannot read).
 extendZodWithOpenApi(z);
 
 /**
