@@ -1,10 +1,9 @@
-import { Hono } from "hono";
 import type { AppDeps } from "./deps.js";
-import type { ServerEnv } from "./env.js";
 import { entityRoutes } from "./entity-routes.js";
 import { errorResponse } from "./errors.js";
 import { memoryRoutes } from "./memory-routes.js";
-import { openApiRoutes } from "./openapi/route.js";
+import { apiRoutes, type ApiRoutes } from "./openapi/api-route.js";
+import { addOpenApiRoute } from "./openapi/route.js";
 import { profileRoutes } from "./profile-routes.js";
 import { queueRoutes } from "./queue-routes.js";
 import { storeItemRoutes } from "./store-item-routes.js";
@@ -15,12 +14,12 @@ import { inspectorRoutes } from "./ui-routes.js";
 /**
  * The HTTP app mounted by `langgraph dev` (langgraph.json `http.app`) before its built-in routes:
  * the memory admin API, /store/* routes that show the real long-term memory to Studio and the
- * SDK, the OpenAPI document of them all (openapi/), and the memory inspector page (src/ui) on them. Only exact paths
- * are registered (no
- * wildcard middleware), so the built-in routes are untouched.
+ * SDK, the memory inspector page (src/ui) on them, and the OpenAPI document of them all, generated
+ * from the routes as each part adds them (openapi/). Only exact paths are registered (no wildcard
+ * middleware), so the built-in routes are untouched.
  */
-export function createApp(deps: AppDeps): Hono<ServerEnv> {
-  const app = new Hono<ServerEnv>();
+export function createApp(deps: AppDeps): ApiRoutes {
+  const app = apiRoutes();
   app.onError((error, c) => errorResponse(error, c, deps.logger));
   app.route("/", memoryRoutes(deps));
   app.route("/", userRoutes(deps));
@@ -29,7 +28,7 @@ export function createApp(deps: AppDeps): Hono<ServerEnv> {
   app.route("/", queueRoutes(deps));
   app.route("/", storeItemRoutes(deps));
   app.route("/", storeSearchRoutes(deps));
-  app.route("/", openApiRoutes(deps));
   app.route("/", inspectorRoutes());
+  addOpenApiRoute(app);
   return app;
 }

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
-import { Hono } from "hono";
-import { limitBody, readJson } from "./body.js";
 import type { AppDeps } from "./deps.js";
 import type { ServerEnv } from "./env.js";
 import { HttpError } from "./errors.js";
 import { authenticatedIdentity, requestUserId } from "./identity.js";
+import { addRoute, apiRoutes, type ApiRoutes } from "./openapi/api-route.js";
+import * as reply from "./openapi/responses.js";
 import {
   assertNamespaceLabels,
   MEMORY_NAMESPACE,
@@ -20,63 +20,87 @@ import { ListNamespaces, SearchItems } from "./store-schemas.js";
  * authenticated); prefixes outside ["memories", ...] match nothing here. Listing namespaces
  * shows the caller's own with auth on, and every user's in open mode (localhost development).
  */
-export function storeSearchRoutes(deps: AppDeps): Hono<ServerEnv> {
-  const app = new Hono<ServerEnv>();
+export function storeSearchRoutes(deps: AppDeps): ApiRoutes {
+  const app = apiRoutes();
 
-  app.post("/store/items/search", limitBody(), async (c) => {
-    const body = await readJson(c, SearchItems);
-    assertNamespaceLabels(body.namespace_prefix);
-    const userId = userUnderPrefix(c, body.namespace_prefix);
-    if (userId === undefined) {
-      if (body.namespace_prefix[0] === MEMORY_NAMESPACE) {
-        throw new HttpError(
-          400,
-          "user_required",
-          `Name the user: namespace_prefix ["${MEMORY_NAMESPACE}", "<userId>"]; memories of different users are never searched together.`,
-        );
+  addRoute(
+    app,
+    {
+      method: "post",
+      path: "/store/items/search",
+      operationId: "searchStoreItems",
+      tag: "store",
+      summary: "Search or list a user's memories as store items",
+      body: SearchItems,
+      ok: { 200: reply.StoreItems },
+      errors: [422],
+    },
+    async (c, { body }) => {
+      assertNamespaceLabels(body.namespace_prefix);
+      const userId = userUnderPrefix(c, body.namespace_prefix);
+      if (userId === undefined) {
+        if (body.namespace_prefix[0] === MEMORY_NAMESPACE) {
+          throw new HttpError(
+            400,
+            "user_required",
+            `Name the user: namespace_prefix ["${MEMORY_NAMESPACE}", "<userId>"]; memories of different users are never searched together.`,
+          );
+        }
+        return c.json({ items: [] });
       }
-      return c.json({ items: [] });
-    }
-    const engine = await deps.memory();
-    const filter = memoryFilterOf(body.filter);
-    if (body.query?.trim()) {
-      const hits = await engine.search(body.query, { userId, filter, limit: body.offset + body.limit });
-      return c.json({ items: hits.slice(body.offset).map((h) => storeItem(h.memory, h.score)) });
-    }
-    const records = await engine.list({ userId, filter, limit: body.limit, offset: body.offset });
-    return c.json({ items: records.map((r) => storeItem(r)) });
-  });
+      const engine = await deps.memory();
+      const filter = memoryFilterOf(body.filter);
+      if (body.query?.trim()) {
+        const hits = await engine.search(body.query, { userId, filter, limit: body.offset + body.limit });
+        return c.json({ items: hits.slice(body.offset).map((h) => storeItem(h.memory, h.score)) });
+      }
+      const records = await engine.list({ userId, filter, limit: body.limit, offset: body.offset });
+      return c.json({ items: records.map((r) => storeItem(r)) });
+    },
+  );
 
-  app.post("/store/namespaces", limitBody(), async (c) => {
-    const body = await readJson(c, ListNamespaces);
-    assertNamespaceLabels(body.prefix ?? []);
-    assertNamespaceLabels(body.suffix ?? []);
-    const prefix = body.prefix ?? [];
-    const userId = userUnderPrefix(c, prefix);
-    const engine = await deps.memory();
-    let users: string[] = [];
-    if (userId !== undefined) {
-      if ((await engine.count({ userId })) > 0) users = [userId];
-    } else if (
-      authenticatedIdentity(c) === undefined &&
-      prefix.length < 2 &&
-      (prefix.length === 0 || prefix[0] === MEMORY_NAMESPACE)
-    ) {
-      // Open mode (no auth, localhost only): Studio's memory view lists every user's namespace.
-      users = await engine.listUsers(body.offset + body.limit);
-    }
-    const seen = new Set<string>();
-    const namespaces: string[][] = [];
-    for (const user of users) {
-      const namespace = userNamespace(user);
-      if (!endsWith(namespace, body.suffix ?? [])) continue;
-      const shown = namespace.slice(0, body.max_depth ?? namespace.length);
-      if (seen.has(JSON.stringify(shown))) continue;
-      seen.add(JSON.stringify(shown));
-      namespaces.push(shown);
-    }
-    return c.json({ namespaces: namespaces.slice(body.offset, body.offset + body.limit) });
-  });
+  addRoute(
+    app,
+    {
+      method: "post",
+      path: "/store/namespaces",
+      operationId: "listStoreNamespaces",
+      tag: "store",
+      summary: "Memory namespaces under a prefix",
+      body: ListNamespaces,
+      ok: { 200: reply.StoreNamespaces },
+      errors: [422],
+    },
+    async (c, { body }) => {
+      assertNamespaceLabels(body.prefix ?? []);
+      assertNamespaceLabels(body.suffix ?? []);
+      const prefix = body.prefix ?? [];
+      const userId = userUnderPrefix(c, prefix);
+      const engine = await deps.memory();
+      let users: string[] = [];
+      if (userId !== undefined) {
+        if ((await engine.count({ userId })) > 0) users = [userId];
+      } else if (
+        authenticatedIdentity(c) === undefined &&
+        prefix.length < 2 &&
+        (prefix.length === 0 || prefix[0] === MEMORY_NAMESPACE)
+      ) {
+        // Open mode (no auth, localhost only): Studio's memory view lists every user's namespace.
+        users = await engine.listUsers(body.offset + body.limit);
+      }
+      const seen = new Set<string>();
+      const namespaces: string[][] = [];
+      for (const user of users) {
+        const namespace = userNamespace(user);
+        if (!endsWith(namespace, body.suffix ?? [])) continue;
+        const shown = namespace.slice(0, body.max_depth ?? namespace.length);
+        if (seen.has(JSON.stringify(shown))) continue;
+        seen.add(JSON.stringify(shown));
+        namespaces.push(shown);
+      }
+      return c.json({ namespaces: namespaces.slice(body.offset, body.offset + body.limit) });
+    },
+  );
 
   return app;
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Hono } from "hono";
-import type { ServerEnv } from "./env.js";
+import { addRoute, apiRoutes, type ApiRoutes } from "./openapi/api-route.js";
 
 /**
  * The memory inspector: one HTML page, its script and its style sheet, served as files. They hold
@@ -10,20 +9,40 @@ import type { ServerEnv } from "./env.js";
  * The dev server lets every GET under /ui through without authentication (its own UI assets live
  * there), so nothing under /ui may ever answer with a user's data.
  */
-const SCRIPT = "text/javascript; charset=utf-8";
-const ASSETS: Record<string, { file: string; type: string }> = {
-  "/ui": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/ui/inspector.css": { file: "inspector.css", type: "text/css; charset=utf-8" },
+interface Asset {
+  file: string;
+  type: string;
+  operationId: string;
+  summary: string;
+}
+const ASSETS: Record<string, Asset> = {
+  "/ui": {
+    file: "index.html",
+    type: "text/html",
+    operationId: "inspectorPage",
+    summary: "The memory inspector page (open it in a browser)",
+  },
+  "/ui/inspector.css": {
+    file: "inspector.css",
+    type: "text/css",
+    operationId: "inspectorStyle",
+    summary: "The inspector page's style sheet",
+  },
   // The script's modules: the entry (who the user is, which view), shared pieces, one per view.
   ...Object.fromEntries(
     ["inspector", "lib", "memories", "search", "map", "profile", "queue"].map((name) => [
       `/ui/${name}.js`,
-      { file: `${name}.js`, type: SCRIPT },
+      {
+        file: `${name}.js`,
+        type: "text/javascript",
+        operationId: `inspectorScript${name[0].toUpperCase()}${name.slice(1)}`,
+        summary: "One module of the inspector page's script",
+      },
     ]),
   ),
 };
 
-/** The page's paths, for the OpenAPI document and the tests that walk every route. */
+/** The page's paths, for the tests that walk every route. */
 export const INSPECTOR_PATHS = Object.keys(ASSETS);
 
 /** The page may load its own script and style and call its own server; nothing else, no inline script. */
@@ -35,12 +54,15 @@ const SECURITY_HEADERS = {
   "cache-control": "no-cache",
 };
 
-export function inspectorRoutes(): Hono<ServerEnv> {
-  const app = new Hono<ServerEnv>();
-  for (const [path, asset] of Object.entries(ASSETS)) {
+export function inspectorRoutes(): ApiRoutes {
+  const app = apiRoutes();
+  for (const [path, { file, type, operationId, summary }] of Object.entries(ASSETS)) {
     // Read once: the files are part of the install, like the sources.
-    const body = readFileSync(new URL(`../ui/static/${asset.file}`, import.meta.url), "utf8");
-    app.get(path, (c) => c.body(body, 200, { "content-type": asset.type, ...SECURITY_HEADERS }));
+    const body = readFileSync(new URL(`../ui/static/${file}`, import.meta.url), "utf8");
+    // The page and its files hold no data: it calls the documented routes with the caller's token.
+    addRoute(app, { method: "get", path, operationId, tag: "inspector", summary, ok: { 200: null }, file: type }, (c) =>
+      c.body(body, 200, { "content-type": `${type}; charset=utf-8`, ...SECURITY_HEADERS }),
+    );
   }
   return app;
 }

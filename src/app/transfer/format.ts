@@ -2,14 +2,26 @@
  * The export file: what `GET /users/<id>/export` and `npx memories export` write and import reads,
  * with the two zod pieces the HTTP schemas share with it (a JSON value, an ISO 8601 time).
  */
+import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { FEEDBACK_OPERATIONS, MEMORY_CATEGORIES, type JsonValue } from "../../memory/types.js";
 import { ExportedEntity, ExportedRelation } from "./entity-format.js";
 import { ExportedProfile, ExportedQuestions } from "./profile-format.js";
 
-export const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
-);
+// Gives zod schemas `.openapi(...)`: what the HTTP API's document says of a shape (below: one it cannot read).
+extendZodWithOpenApi(z);
+
+/**
+ * Any JSON value. The HTTP API's document cannot be generated from `z.lazy`, so its shape there is
+ * written here, equal to the union below; the document adds the JsonValue component it refers to.
+ */
+export const jsonValue: z.ZodType<JsonValue> = z
+  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]))
+  .openapi({
+    type: ["string", "number", "boolean", "null", "array", "object"],
+    items: { $ref: "#/components/schemas/JsonValue" },
+    additionalProperties: { $ref: "#/components/schemas/JsonValue" },
+  });
 export const isoTime = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time such as 2025-03-12T09:30:00Z");

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import type { UserExport, ImportResult } from "../../app/transfer/user-transfer.js";
 import type { MemoryView, SearchResultView } from "../../app/memory-view.js";
 import type { HistoryEntry, MemoryChange } from "../../memory/types.js";
@@ -14,21 +14,25 @@ import { ENTITY_KINDS } from "../../memory/entities/types.js";
 import type { ProfileView } from "../../memory/profile/types.js";
 
 /**
- * The reply shapes of the memory routes, for the OpenAPI document. The routes build their replies
- * from the TypeScript views (memory-view.ts, user-transfer.ts, queue/views.ts); the checks at the
- * end of this file make `tsc` fail when a view and its schema here drift apart.
+ * The reply shapes of the memory routes, for the OpenAPI document; each exported one is named
+ * (`.openapi(name)`), so it is one component there and a `$ref` wherever a route or another shape
+ * uses it. The routes build their replies from the TypeScript views (memory-view.ts,
+ * user-transfer.ts, queue/views.ts); the checks at the end of this file make `tsc` fail when a
+ * view and its schema here drift apart.
  */
+/** A reply object: strict, so the document says a reply carries no field beyond those listed. */
+const object = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape).strict();
 const time = z.string();
 const category = z.enum(MEMORY_CATEGORIES);
 const operation = z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE"]);
 const historyOperation = z.enum(["ADD", "UPDATE", "SUPERSEDE", "DELETE", ...FEEDBACK_OPERATIONS]);
 
-export const ErrorReply = z.object({
+export const ErrorReply = object({
   error: z.string().describe("machine-readable code, e.g. invalid_input, not_found"),
   message: z.string().describe("what went wrong and what to do"),
-});
+}).openapi("ErrorReply");
 
-export const Memory = z.object({
+export const Memory = object({
   id: z.string(),
   userId: z.string(),
   text: z.string(),
@@ -47,9 +51,9 @@ export const Memory = z.object({
   weight: z.number().describe("the user's feedback as a ranking factor: 1, raised by up, lowered by down"),
   useCount: z.number().int().describe("how many answers the memory was given to"),
   lastUsedAt: time.nullable().describe("when it was last given to an answer; decay counts from it"),
-});
+}).openapi("Memory");
 
-export const History = z.object({
+export const History = object({
   id: z.string(),
   memoryId: z.string(),
   userId: z.string(),
@@ -63,9 +67,9 @@ export const History = z.object({
    * Why the engine made the change ("where they live: lisbon → porto (structural)"); absent on older lines and edits.
    */
   reason: z.string().nullable().optional(),
-});
+}).openapi("History");
 
-const change = z.object({
+const change = object({
   operation,
   memoryId: z.string(),
   text: z.string(),
@@ -74,7 +78,7 @@ const change = z.object({
   category,
 });
 
-const fusion = z.object({
+const fusion = object({
   dense: z.number(),
   lexical: z.number(),
   coverage: z.number(),
@@ -83,34 +87,32 @@ const fusion = z.object({
   lexicalCoverage: z.number(),
 });
 
-export const MemoryList = z.object({
+export const MemoryList = object({
   userId: z.string(),
   total: z.number().int(),
   limit: z.number().int(),
   offset: z.number().int(),
   memories: z.array(Memory),
-});
+}).openapi("MemoryList");
 
-const searchResult = z.object({
+const searchResult = object({
   memory: Memory,
   score: z.number(),
   denseRank: z.number().int().optional(),
   lexicalRank: z.number().int().optional(),
   fusion: fusion.optional(),
-  explain: z
-    .object({
-      relevance: z.number(),
-      feedback: z.number(),
-      recency: z.number(),
-      lifted: z.boolean(),
-    })
-    .optional(),
+  explain: object({
+    relevance: z.number(),
+    feedback: z.number(),
+    recency: z.number(),
+    lifted: z.boolean(),
+  }).optional(),
 });
-export const SearchReply = z.object({ userId: z.string(), results: z.array(searchResult) });
-export const HistoryReply = z.object({ memoryId: z.string(), history: z.array(History) });
-export const AddReply = z.object({ userId: z.string(), changes: z.array(change) });
-export const DeleteReply = z.object({ id: z.string(), deleted: z.literal(true) });
-export const ForgetReply = z.object({
+export const SearchReply = object({ userId: z.string(), results: z.array(searchResult) }).openapi("SearchReply");
+export const HistoryReply = object({ memoryId: z.string(), history: z.array(History) }).openapi("HistoryReply");
+export const AddReply = object({ userId: z.string(), changes: z.array(change) }).openapi("AddReply");
+export const DeleteReply = object({ id: z.string(), deleted: z.literal(true) }).openapi("DeleteReply");
+export const ForgetReply = object({
   userId: z.string(),
   memories: z.number().int(),
   history: z.number().int(),
@@ -119,25 +121,27 @@ export const ForgetReply = z.object({
   relations: z.number().int(),
   profiles: z.number().int(),
   questions: z.number().int(),
-});
-export const ExportReply = z.object({
+}).openapi("ForgetReply");
+export const ExportReply = object({
   userId: z.string(),
   exportedAt: time,
-  memories: z.array(Memory.extend({ history: z.array(History), entities: z.array(ExportedEntity).optional() })),
-  relations: z.array(ExportedRelation).optional(),
-  profile: ExportedProfile.nullable().optional(),
+  memories: z.array(
+    Memory.extend({ history: z.array(History), entities: z.array(ExportedEntity.strict()).optional() }),
+  ),
+  relations: z.array(ExportedRelation.strict()).optional(),
+  profile: ExportedProfile.strict().nullable().optional(),
   questions: ExportedQuestions.optional(),
-});
-export const ImportReply = z.object({
+}).openapi("ExportReply");
+export const ImportReply = object({
   userId: z.string(),
   imported: z.number().int(),
   alreadyPresent: z.number().int(),
   folded: z.number().int(),
   historyEntries: z.number().int(),
   ids: z.record(z.string()),
-});
+}).openapi("ImportReply");
 
-export const Job = z.object({
+export const Job = object({
   id: z.string(),
   userId: z.string(),
   kind: z
@@ -153,30 +157,30 @@ export const Job = z.object({
   sourceId: z.string().nullable(),
   messages: z.number().int().describe("how many messages the turn has (their text is not shown)"),
   changes: z.array(change).nullable(),
-});
-export const JobList = z.object({ userId: z.string(), jobs: z.array(Job) });
-export const RetryReply = z.object({ userId: z.string(), retried: z.array(z.string()) });
-export const DropReply = z.object({ id: z.string(), dropped: z.literal(true) });
+}).openapi("Job");
+export const JobList = object({ userId: z.string(), jobs: z.array(Job) }).openapi("JobList");
+export const RetryReply = object({ userId: z.string(), retried: z.array(z.string()) }).openapi("RetryReply");
+export const DropReply = object({ id: z.string(), dropped: z.literal(true) }).openapi("DropReply");
 
-export const StoreItem = z.object({
+export const StoreItem = object({
   namespace: z.array(z.string()),
   key: z.string(),
   value: Memory,
   created_at: time,
   updated_at: time,
   score: z.number().optional(),
-});
-export const StoreItems = z.object({ items: z.array(StoreItem) });
-export const StoreNamespaces = z.object({ namespaces: z.array(z.array(z.string())) });
+}).openapi("StoreItem");
+export const StoreItems = object({ items: z.array(StoreItem) }).openapi("StoreItems");
+export const StoreNamespaces = object({ namespaces: z.array(z.array(z.string())) }).openapi("StoreNamespaces");
 
-const entitySummary = z.object({
+const entitySummary = object({
   id: z.string(),
   name: z.string(),
   kind: z.enum(ENTITY_KINDS),
   aliases: z.array(z.string()),
   memories: z.number().int().describe("memories (current and superseded) that name it"),
 });
-const mapEdge = z.object({
+const mapEdge = object({
   id: z.string(),
   from: z.string(),
   to: z.string(),
@@ -184,22 +188,22 @@ const mapEdge = z.object({
   validFrom: time,
   validTo: time.nullable(),
 });
-export const EntityList = z.object({ userId: z.string(), entities: z.array(entitySummary) });
-export const EntityTimeline = z.object({
+export const EntityList = object({ userId: z.string(), entities: z.array(entitySummary) }).openapi("EntityList");
+export const EntityTimeline = object({
   userId: z.string(),
   entity: entitySummary,
   memories: z.array(Memory),
   relations: z.array(mapEdge.extend({ fromName: z.string(), toName: z.string() })),
-});
-export const MemoryMapReply = z.object({
+}).openapi("EntityTimeline");
+export const MemoryMapReply = object({
   userId: z.string(),
   nodes: z.array(
-    z.object({ id: z.string(), name: z.string(), kind: z.enum([...ENTITY_KINDS, "user"]), memories: z.number().int() }),
+    object({ id: z.string(), name: z.string(), kind: z.enum([...ENTITY_KINDS, "user"]), memories: z.number().int() }),
   ),
   edges: z.array(mapEdge),
-});
+}).openapi("MemoryMapReply");
 
-const topicInterest = z.object({
+const topicInterest = object({
   topic: z.string(),
   questions: z.number().int().describe("questions that named it"),
   weight: z
@@ -212,12 +216,12 @@ const topicInterest = z.object({
   trend: z.enum(["rising", "steady", "fading"]),
 });
 const profileLines = z.array(z.string());
-export const ProfileReply = z.object({
+export const ProfileReply = object({
   userId: z.string(),
   status: z
     .enum(["ready", "pending", "empty"])
     .describe("pending: memories changed and a refresh is queued; empty: nothing known yet"),
-  summary: z.object({
+  summary: object({
     identity: profileLines,
     preferences: profileLines,
     constraints: profileLines,
@@ -231,15 +235,15 @@ export const ProfileReply = z.object({
   refreshedAt: time.nullable(),
   pendingSince: time.nullable(),
   note: z.string().nullable(),
-  interests: z.object({
+  interests: object({
     current: z.array(topicInterest),
     earlier: z.array(topicInterest),
     questions: z.number().int(),
   }),
-});
+}).openapi("ProfileReply");
 
 /** The OpenAPI document itself (its own shape is OpenAPI's, not ours). */
-export const OpenApiReply = z.object({ openapi: z.string() }).passthrough();
+export const OpenApiReply = z.object({ openapi: z.string() }).passthrough().openapi("OpenApiReply");
 
 // Compile-time checks: each view the routes send must fit its schema.
 type Fits<View extends Schema, Schema> = View;

@@ -1,12 +1,23 @@
-import { Hono } from "hono";
-import type { AppDeps } from "../deps.js";
-import type { ServerEnv } from "../env.js";
+import { addRoute, type ApiRoutes } from "./api-route.js";
 import { openApiDocument } from "./document.js";
+import { OpenApiReply } from "./responses.js";
 
-/** GET /openapi.json: the OpenAPI 3.1 document of these routes, for generating clients. */
-export function openApiRoutes(deps: AppDeps): Hono<ServerEnv> {
-  const app = new Hono<ServerEnv>();
-  const document = openApiDocument(deps.maxTextChars);
-  app.get("/openapi.json", (c) => c.json(document));
-  return app;
+/**
+ * GET /openapi.json: the OpenAPI 3.1 document of the app's routes, for generating clients. Added
+ * last: the document lists the routes added before it, and this one.
+ */
+export function addOpenApiRoute(app: ApiRoutes): void {
+  addRoute(
+    app,
+    {
+      method: "get",
+      path: "/openapi.json",
+      operationId: "openApiDocument",
+      tag: "meta",
+      summary: "This document",
+      ok: { 200: OpenApiReply },
+    },
+    (c) => c.json(document),
+  );
+  const document = openApiDocument(app);
 }
