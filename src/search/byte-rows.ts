@@ -21,6 +21,8 @@ const { exactSearch, MetricKind } = createRequire(import.meta.url)("usearch") as
 
 export class ByteRows {
   private readonly rows: Int8Array;
+  /** The gathered rows of `nearestAmong`, kept for the next search. */
+  private scratch = new Int8Array(0);
 
   private constructor(
     readonly dims: number,
@@ -65,6 +67,23 @@ export class ByteRows {
     const out = new Int32Array(keys.length);
     for (let j = 0; j < keys.length; j++) out[j] = Number(keys[j]);
     return out;
+  }
+
+  /**
+   * The `count` of `positions` nearest `query` as `nearest` ranks them, nearest first: their bytes
+   * gathered side by side and scanned (for a search that may return only a small share of rows).
+   */
+  nearestAmong(query: Float32Array, positions: Int32Array, count: number): Int32Array {
+    const wanted = Math.min(count, positions.length);
+    if (wanted <= 0) return new Int32Array(0);
+    if (this.scratch.length < positions.length * this.dims) this.scratch = new Int8Array(positions.length * this.dims);
+    for (let j = 0; j < positions.length; j++) {
+      const from = positions[j] * this.dims;
+      this.scratch.set(this.rows.subarray(from, from + this.dims), j * this.dims);
+    }
+    const dataset = this.scratch.subarray(0, positions.length * this.dims);
+    const { keys } = exactSearch(dataset, queryBytes(query), this.dims, wanted, MetricKind.IP, 1) as Usearch.Matches;
+    return Int32Array.from(keys, (key) => positions[Number(key)]);
   }
 
   /** A larger table holding the same rows. */

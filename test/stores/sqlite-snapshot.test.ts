@@ -179,19 +179,34 @@ describe("UserSnapshot", () => {
       expect(picked).toEqual(exactTop(snap, vec(4242), narrow));
     });
 
-    it("asks the byte scan for more while too few of its candidates may be returned", () => {
+    it("falls back to the eligible records' bytes when too few of the scan's candidates may be returned", () => {
       const centres = Array.from({ length: 10 }, (_, c) => vec(20_000 + c));
       vectors = Array.from({ length: n }, (_, i) => centres[i % 10].map((x, j) => x + 0.3 * vec(i)[j]));
       const snap = build((i) => vectors[i]);
       const query = centres[4].map((x, j) => x + 0.3 * vec(88_888)[j]);
-      // Half the records, but only those of other clusters than the query's: its nearest bytes are
-      // all refused at first, and every asked-for size up to the whole table is tried.
+      // Two fifths of the records, but only those of other clusters than the query's: the scan's
+      // nearest candidates are all refused.
       const otherClusters = (i: number) => i % 10 !== 4 && i % 2 === 0;
       const picked = snap.denseRanking(query, k, where(snap, otherClusters)).map((c) => c.position);
       expect(picked).toHaveLength(k);
       expect(picked.every(otherClusters)).toBe(true);
       expect(picked).toEqual(exactTop(snap, query, otherClusters));
       expect(CANDIDATE_FACTOR * k).toBeLessThan(n / 2);
+    });
+
+    it("ranks a pass that may return a small share of a large user among just those records' bytes", () => {
+      const big = 10 * EXACT_SCAN_MAX;
+      const centres = Array.from({ length: 10 }, (_, c) => vec(30_000 + c));
+      vectors = Array.from({ length: big }, (_, i) => centres[i % 10].map((x, j) => x + 0.3 * vec(i)[j]));
+      const snap = UserSnapshot.fromRows(0, [], D);
+      for (let i = 0; i < big; i++)
+        snap.upsert(i, memory("u", `t${i}`, { id: `m${i}` }), bytes(vectors[i]), tokens(`t${i}`));
+      const query = centres[2].map((x, j) => x + 0.3 * vec(99_999)[j]);
+      const ninth = (i: number) => i % 9 === 0;
+      expect(where(snap, ninth).count).toBeGreaterThan(EXACT_SCAN_MAX);
+      const picked = snap.denseRanking(query, k, where(snap, ninth)).map((c) => c.position);
+      expect(picked.every(ninth)).toBe(true);
+      expect(picked).toEqual(exactTop(snap, query, ninth));
     });
 
     it("keeps most of the exact top k on random vectors, the hardest case", () => {
