@@ -6,6 +6,7 @@ import {
   readSlots,
   remainderDropping,
   remainderWithout,
+  type SlotChange,
   spelling,
   valuesOfKind,
 } from "./read.js";
@@ -58,19 +59,26 @@ function sameValue(a: string, b: string): boolean {
   return a === b || (a.length >= 2 && b.length >= 2 && (a.includes(b) || b.includes(a)));
 }
 
-/** The slot of `next` that makes `old` no longer true, if any. */
-function contradiction(next: Slot[], old: Slot[]): { next: Slot; old: Slot } | undefined {
+/** The first slot of `next` that makes `old` no longer true, if any. */
+function contradiction(next: Slot[], old: Slot[]): SlotChange | undefined {
+  return contradictions(next, old)[0];
+}
+
+/** Every slot of `next` that makes one of `old` no longer true, in `next`'s order. */
+function contradictions(next: Slot[], old: Slot[]): SlotChange[] {
+  const found: SlotChange[] = [];
   for (const n of next) {
     for (const o of old) {
       if (n.subject !== o.subject || n.attribute !== o.attribute) continue;
       // "I no longer live in Lisbon" ends Lisbon (or, with no value, whatever was held).
-      if (n.negated && !o.negated && (n.value === "" || sameValue(n.value, o.value))) return { next: n, old: o };
+      const ends = n.negated && !o.negated && (n.value === "" || sameValue(n.value, o.value));
       // "I live in Porto" after "I live in Lisbon"; "I play tennis again" after "I no longer play tennis".
-      if (!n.negated && !o.negated && !sameValue(n.value, o.value)) return { next: n, old: o };
-      if (!n.negated && o.negated && (o.value === "" || sameValue(n.value, o.value))) return { next: n, old: o };
+      const replaces = !n.negated && !o.negated && !sameValue(n.value, o.value);
+      const resumes = !n.negated && o.negated && (o.value === "" || sameValue(n.value, o.value));
+      if (ends || replaces || resumes) found.push({ next: n, old: o });
     }
   }
-  return undefined;
+  return found;
 }
 
 function sharesSlot(next: Slot[], old: Slot[]): boolean {
@@ -119,8 +127,10 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
       }
     } else if (judgement.action === "SUPERSEDE") {
       for (const m of [judgement.target!, ...judgement.alsoCloses]) {
-        const pair = contradiction(reading.slots, read(m).slots) ?? endedHabit(reading.slots, m, read(m));
-        const rest = pair && remainderWithout(m.text, pair.old, pair.next, fact.text, m.about || USER);
+        const found = contradictions(reading.slots, read(m).slots);
+        const ended = found.length === 0 ? endedHabit(reading.slots, m, read(m)) : undefined;
+        const changes = ended ? [ended] : found;
+        const rest = changes.length > 0 && remainderWithout(m.text, changes, fact.text, m.about || USER);
         if (rest) judgement.remainders.set(m.id, rest);
       }
     }

@@ -98,35 +98,52 @@ export function readClauses(
   return { clauses: out, hedges: [...new Set(hedges)], ...(correction ? { correction } : {}) };
 }
 
+/** A slot a new fact changes: what the old memory said, and what holds now. */
+export interface SlotChange {
+  old: Slot;
+  next: Slot;
+}
+
 /**
  * What of a superseded memory still holds, or undefined when nothing worth keeping is left. A
- * clause that states the old value alone goes ("I'm a nurse and I live in Lisbon." after a move:
- * "I'm a nurse."); a clause that says more keeps the rest with the new value in the old one's
- * place ("I make $62k a year as a lab technician in Raleigh." after a raise to $70k: "I make $70k
- * a year as a lab technician in Raleigh."). `newText`: the fact with the new value, for its spelling.
+ * clause that states only changed values goes ("I'm a nurse and I live in Lisbon." after a move:
+ * "I'm a nurse."; "我住在杭州，在阿里巴巴工作" after 我搬到上海了，现在在字节跳动上班: neither clause);
+ * a clause that says more keeps the rest with the new values in the old ones' places ("I make $62k
+ * a year as a lab technician in Raleigh." after a raise to $70k: "I make $70k a year as a lab
+ * technician in Raleigh."). `newText`: the fact with the new values, for their spelling.
  */
 export function remainderWithout(
   text: string,
-  old: Slot,
-  next: Slot,
+  changes: SlotChange[],
   newText: string,
   about = USER,
 ): string | undefined {
   const zh = HAN.test(text);
-  const spelled = spelling(newText, next.value);
-  const [kind, key] = old.attribute.split(":");
-  const states = (c: Clause) =>
-    c.slots.some((s) => s.subject === old.subject && s.attribute === old.attribute) ||
-    ((kind === "habit" || kind === "pet") && !!key && namesHabit(c.text, key));
+  const states = (c: Clause, old: Slot) => {
+    const [kind, key] = old.attribute.split(":");
+    return (
+      c.slots.some((s) => s.subject === old.subject && s.attribute === old.attribute) ||
+      ((kind === "habit" || kind === "pet") && !!key && namesHabit(c.text, key))
+    );
+  };
   return remainder(text, about, (c, body) => {
-    if (!states(c)) return undefined;
-    const at = old.value ? body.toLowerCase().indexOf(old.value) : -1;
-    // The clause says more than the value (another slot, or other words): it stays, with the new value.
-    const more = c.slots.some((s) => s.attribute !== old.attribute) || otherWords(body, old.value, zh) >= 2;
-    // Not across scripts: a Chinese value in an English sentence is neither the user's words nor their language.
-    if (!next.negated && spelled && at >= 0 && more && HAN.test(spelled) === zh)
-      return body.slice(0, at) + spelled + body.slice(at + old.value.length);
-    return null;
+    const here = changes.filter(({ old }) => states(c, old));
+    if (here.length === 0) return undefined;
+    const changed = (s: Slot) => here.some(({ old }) => s.subject === old.subject && s.attribute === old.attribute);
+    let rest = body.toLowerCase();
+    for (const { old } of here) if (old.value) rest = rest.replace(old.value, " ");
+    // The clause says more than the changed values (another slot, or other words): it stays, with the new values.
+    const more = c.slots.some((s) => !changed(s)) || otherWords(rest, "", zh) >= 2;
+    if (!more) return null;
+    let rewritten = body;
+    for (const { old, next } of here) {
+      const spelled = spelling(newText, next.value);
+      const at = old.value ? rewritten.toLowerCase().indexOf(old.value) : -1;
+      // Not across scripts: a Chinese value in an English sentence is neither the user's words nor their language.
+      if (next.negated || !spelled || at < 0 || HAN.test(spelled) !== zh) return null;
+      rewritten = rewritten.slice(0, at) + spelled + rewritten.slice(at + old.value.length);
+    }
+    return rewritten;
   });
 }
 

@@ -34,6 +34,9 @@ describe("slots: what a sentence says holds now", () => {
     ["我在杭州住了五年了", ["user|residence|杭州"]],
     ["在吗 我住杭州，养了只橘猫叫胖虎", ["user|residence|杭州", "user|pet:胖虎|yes"]],
     ["换工作了，现在在字节", ["user|employer|字节"]],
+    ["我搬到上海了，现在在字节跳动上班。", ["user|residence|上海", "user|employer|字节跳动"]],
+    ["我现在在腾讯当产品经理", ["user|employer|腾讯", "user|job|产品经理"]],
+    ["我现在在杭州生活", ["user|residence|杭州"]],
     ["我在阿里做前端，最近下班在自学rust", ["user|employer|阿里", "user|job|前端"]],
     ["我升职了，现在是产品经理", ["user|job|产品经理"]],
     ["我戒了咖啡", ["user|habit:咖啡|not "]],
@@ -77,20 +80,29 @@ describe("slots: what a sentence says holds now", () => {
 
   it("keeps what a closed memory still says, with the new value where the clause says more", () => {
     const home = (value: string) => ({ subject: "user", attribute: "residence", value, negated: false });
-    const berlin = [home("berlin"), "I moved to Berlin."] as const;
-    expect(remainderWithout("I'm a nurse and I live in Lisbon.", home("lisbon"), ...berlin)).toBe("I'm a nurse.");
-    expect(remainderWithout("我住杭州，养了只橘猫叫胖虎。", home("杭州"), home("北京"), "我搬到北京了")).toBe(
-      "养了只橘猫叫胖虎。",
-    );
-    expect(remainderWithout("I live in Lisbon.", home("lisbon"), ...berlin)).toBeUndefined();
+    const toBerlin = (text: string) =>
+      remainderWithout(text, [{ old: home("lisbon"), next: home("berlin") }], "I moved to Berlin.");
+    expect(toBerlin("I'm a nurse and I live in Lisbon.")).toBe("I'm a nurse.");
+    expect(
+      remainderWithout("我住杭州，养了只橘猫叫胖虎。", [{ old: home("杭州"), next: home("北京") }], "我搬到北京了"),
+    ).toBe("养了只橘猫叫胖虎。");
+    expect(toBerlin("I live in Lisbon.")).toBeUndefined();
     // "last week" was the move's time, not something else the user said.
-    expect(remainderWithout("I moved to Lisbon last week.", home("lisbon"), ...berlin)).toBeUndefined();
+    expect(toBerlin("I moved to Lisbon last week.")).toBeUndefined();
+    // Two values changed at once: neither clause stays, nor a clause naming both with nothing else.
+    const job = (value: string) => ({ subject: "user", attribute: "employer", value, negated: false });
+    const moveAndJob = [
+      { old: home("杭州"), next: home("上海") },
+      { old: job("阿里巴巴"), next: job("字节跳动") },
+    ];
+    expect(
+      remainderWithout("我叫小林，我住在杭州，在阿里巴巴工作。", moveAndJob, "我搬到上海了，现在在字节跳动上班。"),
+    ).toBe("我叫小林。");
     const salary = (value: string) => ({ subject: "user", attribute: "salary", value, negated: false });
     expect(
       remainderWithout(
         "I make $62k a year as a lab technician in Raleigh.",
-        salary("$62k"),
-        salary("$70k"),
+        [{ old: salary("$62k"), next: salary("$70k") }],
         "I'm at $70K now",
       ),
     ).toBe("I make $70K a year as a lab technician in Raleigh.");
@@ -98,8 +110,7 @@ describe("slots: what a sentence says holds now", () => {
     expect(
       remainderWithout(
         "I'm a math teacher and I run on coffee.",
-        coffee,
-        { ...coffee, value: "", negated: true },
+        [{ old: coffee, next: { ...coffee, value: "", negated: true } }],
         "I quit caffeine",
       ),
     ).toBe("I'm a math teacher.");
