@@ -105,8 +105,9 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
     return r;
   };
   const claimed = new Set<string>();
-  return facts.map((fact) => {
-    const reading = readSlots(fact.text, fact.about || USER);
+  const factReadings = facts.map((fact) => readSlots(fact.text, fact.about || USER));
+  return facts.map((fact, index) => {
+    const reading = factReadings[index];
     const { corrected, topics, ...judged } = judgeOne(
       fact,
       reading,
@@ -127,7 +128,17 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
       }
     } else if (judgement.action === "SUPERSEDE") {
       for (const m of [judgement.target!, ...judgement.alsoCloses]) {
-        const found = contradictions(reading.slots, read(m).slots);
+        // This fact's changes, then those the message's other facts make to the same memory: what is
+        // left of it must not keep a value another sentence changed ("I work at Acme and I live in
+        // Lisbon." closed by a job change while the next fact says "I moved to Berlin").
+        const found = [
+          ...contradictions(reading.slots, read(m).slots),
+          ...facts.flatMap((other, j) =>
+            j === index
+              ? []
+              : contradictions(factReadings[j].slots, read(m).slots).map((c) => ({ ...c, text: other.text })),
+          ),
+        ];
         const ended = found.length === 0 ? endedHabit(reading.slots, m, read(m)) : undefined;
         const changes = ended ? [ended] : found;
         const rest = changes.length > 0 && remainderWithout(m.text, changes, fact.text, m.about || USER);

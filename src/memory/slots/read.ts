@@ -102,6 +102,8 @@ export function readClauses(
 export interface SlotChange {
   old: Slot;
   next: Slot;
+  /** The fact that says the new value, when not the one `remainderWithout` is given. */
+  text?: string;
 }
 
 /**
@@ -136,8 +138,8 @@ export function remainderWithout(
     const more = c.slots.some((s) => !changed(s)) || otherWords(rest, "", zh) >= 2;
     if (!more) return null;
     let rewritten = body;
-    for (const { old, next } of here) {
-      const spelled = spelling(newText, next.value);
+    for (const { old, next, text: source } of here) {
+      const spelled = spelling(source ?? newText, next.value);
       const at = old.value ? rewritten.toLowerCase().indexOf(old.value) : -1;
       // Not across scripts: a Chinese value in an English sentence is neither the user's words nor their language.
       if (next.negated || !spelled || at < 0 || HAN.test(spelled) !== zh) return null;

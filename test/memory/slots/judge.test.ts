@@ -50,6 +50,23 @@ describe("slots: the structural reconciliation (rules mode)", () => {
     expect(j.remainders.get(a.id)).toBe("I'm a nurse.");
   });
 
+  it("keeps of a closed memory nothing that another fact of the same message changed", () => {
+    const both = memory("I work at Acme as a designer and I live in Lisbon.");
+    const name = memory("I'm Ben.");
+    const [job, move] = judgeFacts(
+      [{ text: "I quit Acme, now I work at Globex." }, { text: "Also I moved to Berlin last month." }],
+      [both, name],
+    );
+    expect(job).toMatchObject({ action: "SUPERSEDE", target: both });
+    // The move changed the other clause: nothing of the memory holds any more.
+    expect(job.remainders.get(both.id)).toBeUndefined();
+    expect(move.action).toBe("ADD");
+    const zh = memory("我叫小林，我住在杭州，在阿里巴巴工作。");
+    const [change] = judgeFacts([{ text: "我搬到上海了，现在在字节跳动上班。" }], [zh]);
+    expect(change).toMatchObject({ action: "SUPERSEDE", target: zh });
+    expect(change.remainders.get(zh.id)).toBe("我叫小林。");
+  });
+
   it("ends a habit or a preference on a negation", () => {
     const tennis = memory("I play tennis every Saturday.");
     const coffee = memory("我每天都喝咖啡");
