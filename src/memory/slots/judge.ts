@@ -81,6 +81,18 @@ function contradictions(next: Slot[], old: Slot[]): SlotChange[] {
   return found;
 }
 
+/**
+ * One change per slot, the first: a memory the reader gives two values of one slot (one of them
+ * misread, "…trying to get better at SQL" as an employer) is changed by the new fact in one place.
+ */
+function firstPerSlot(changes: SlotChange[]): SlotChange[] {
+  const seen = new Set<string>();
+  return changes.filter(({ old }) => {
+    const slot = `${old.subject}|${old.attribute}`;
+    return !seen.has(slot) && !!seen.add(slot);
+  });
+}
+
 function sharesSlot(next: Slot[], old: Slot[]): boolean {
   return next.some((n) => old.some((o) => o.subject === n.subject && o.attribute === n.attribute));
 }
@@ -131,14 +143,14 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
         // This fact's changes, then those the message's other facts make to the same memory: what is
         // left of it must not keep a value another sentence changed ("I work at Acme and I live in
         // Lisbon." closed by a job change while the next fact says "I moved to Berlin").
-        const found = [
+        const found = firstPerSlot([
           ...contradictions(reading.slots, read(m).slots),
           ...facts.flatMap((other, j) =>
             j === index
               ? []
               : contradictions(factReadings[j].slots, read(m).slots).map((c) => ({ ...c, text: other.text })),
           ),
-        ];
+        ]);
         const ended = found.length === 0 ? endedHabit(reading.slots, m, read(m)) : undefined;
         const changes = ended ? [ended] : found;
         const rest = changes.length > 0 && remainderWithout(m.text, changes, fact.text, m.about || USER);

@@ -65,6 +65,10 @@ describe("slots: the structural reconciliation (rules mode)", () => {
     const [change] = judgeFacts([{ text: "我搬到上海了，现在在字节跳动上班。" }], [zh]);
     expect(change).toMatchObject({ action: "SUPERSEDE", target: zh });
     expect(change.remainders.get(zh.id)).toBe("我叫小林。");
+    // One value per slot changes: "…get better at SQL…" is read as a second employer, and stays out of it.
+    const analyst = memory("I work at Amazon as a data analyst and I'm trying to get better at SQL window functions.");
+    const [fix] = judgeFacts([{ text: "Actually I misspoke earlier, my employer is Microsoft." }], [analyst]);
+    expect(fix.remainders.get(analyst.id)).toBe("I work at Microsoft as a data analyst.");
   });
 
   it("ends a habit or a preference on a negation", () => {
