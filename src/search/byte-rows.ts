@@ -4,8 +4,8 @@
  * which then scores the rows it names exactly (dot.ts). The scan is exact over the bytes and runs
  * in the maintained `usearch` package's SIMD kernels (its `exactSearch`, prebuilt for the common
  * platforms): no graph to build, so a user's first search costs what every other one does. About
- * 0.2 ms for 10,000 rows of 512 dimensions and 2.2 ms for 100,000 on this project's test machine
- * (BENCHMARKS.md, "Scale").
+ * 0.15 ms for 10,000 rows of 512 dimensions and 2 ms for 100,000 on this project's test machine
+ * (the scan alone; BENCHMARKS.md, "Scale").
  *
  * All rows share one scale (the largest magnitude among the rows the table was fitted to maps to
  * 127), so a byte dot product ranks rows as the float one does, up to the rounding; the exact
@@ -19,9 +19,15 @@ import type * as Usearch from "usearch";
 // which fails when it is imported from code without a file (an eval, a bundle).
 const { exactSearch, MetricKind } = createRequire(import.meta.url)("usearch") as typeof Usearch;
 
+/**
+ * The largest gathered table kept between searches (16 MB: 32,000 rows of 512 dimensions); a larger
+ * one, at most half of a very large user's rows, is made for its search and then let go.
+ */
+const SCRATCH_KEPT = 16 * 2 ** 20;
+
 export class ByteRows {
   private readonly rows: Int8Array;
-  /** The gathered rows of `nearestAmong`, kept for the next search. */
+  /** The gathered rows of `nearestAmong`, kept for the next search up to SCRATCH_KEPT bytes. */
   private scratch = new Int8Array(0);
 
   private constructor(
@@ -76,12 +82,14 @@ export class ByteRows {
   nearestAmong(query: Float32Array, positions: Int32Array, count: number): Int32Array {
     const wanted = Math.min(count, positions.length);
     if (wanted <= 0) return new Int32Array(0);
-    if (this.scratch.length < positions.length * this.dims) this.scratch = new Int8Array(positions.length * this.dims);
+    const bytes = positions.length * this.dims;
+    if (this.scratch.length < bytes && bytes <= SCRATCH_KEPT) this.scratch = new Int8Array(bytes);
+    const gathered = this.scratch.length >= bytes ? this.scratch : new Int8Array(bytes);
     for (let j = 0; j < positions.length; j++) {
       const from = positions[j] * this.dims;
-      this.scratch.set(this.rows.subarray(from, from + this.dims), j * this.dims);
+      gathered.set(this.rows.subarray(from, from + this.dims), j * this.dims);
     }
-    const dataset = this.scratch.subarray(0, positions.length * this.dims);
+    const dataset = gathered.subarray(0, bytes);
     const { keys } = exactSearch(dataset, queryBytes(query), this.dims, wanted, MetricKind.IP, 1) as Usearch.Matches;
     return Int32Array.from(keys, (key) => positions[Number(key)]);
   }
