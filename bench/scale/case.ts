@@ -23,7 +23,7 @@ export interface ScaleCaseResult {
   memories: number;
   ingest: { seconds: number; memoriesPerSec: number };
   searchMs: { p50: number; p95: number; mean: number; n: number };
-  /** The first search alone (a warm-up, not in searchMs): it loads the snapshot and builds a large user's index. */
+  /** The first search alone (a warm-up, not in searchMs): it loads the snapshot and makes a large user's byte table. */
   firstSearchMs: number;
   rssMB: number;
   maxRssMB: number;
