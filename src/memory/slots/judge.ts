@@ -142,17 +142,17 @@ export function judgeFacts(facts: FactToJudge[], candidates: MemoryRecord[]): Ju
       for (const m of [judgement.target!, ...judgement.alsoCloses]) {
         // This fact's changes, then those the message's other facts make to the same memory: what is
         // left of it must not keep a value another sentence changed ("I work at Acme and I live in
-        // Lisbon." closed by a job change while the next fact says "I moved to Berlin").
-        const found = firstPerSlot([
-          ...contradictions(reading.slots, read(m).slots),
-          ...facts.flatMap((other, j) =>
-            j === index
-              ? []
-              : contradictions(factReadings[j].slots, read(m).slots).map((c) => ({ ...c, text: other.text })),
-          ),
-        ]);
-        const ended = found.length === 0 ? endedHabit(reading.slots, m, read(m)) : undefined;
-        const changes = ended ? [ended] : found;
+        // Lisbon." closed by a job change while the next fact says "I moved to Berlin"), nor a habit one ended.
+        const order = [index, ...facts.keys()].filter((j, at) => at === 0 || j !== index);
+        const changes = firstPerSlot(
+          order.flatMap((j) => {
+            const slots = factReadings[j].slots;
+            const found = contradictions(slots, read(m).slots);
+            const ended = found.length === 0 ? endedHabit(slots, m, read(m)) : undefined;
+            const all = ended ? [ended] : found;
+            return j === index ? all : all.map((c) => ({ ...c, text: facts[j].text }));
+          }),
+        );
         const rest = changes.length > 0 && remainderWithout(m.text, changes, fact.text, m.about || USER);
         if (rest) judgement.remainders.set(m.id, rest);
       }

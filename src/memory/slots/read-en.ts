@@ -211,7 +211,10 @@ const RULES: Rule[] = [
   {
     pattern:
       /\b(?:i'm|i am|im|work as|working as|works as)\s+(?:an?\s+)?((?:[\p{L}-]+\s+){0,3}?[\p{L}-]+)\s+(?:at|for|with)\s+/iu,
-    slot: (m, c) => (JOB_HEAD.test(m[1].split(/\s+/).at(-1)!) ? employer(capitalisedAt(c, at(m))) : undefined),
+    slot: (m, c) => {
+      const head = m[1].split(/\s+/).at(-1)!;
+      return JOB_HEAD.test(head) && !NOT_JOB.has(head.toLowerCase()) ? employer(capitalisedAt(c, at(m))) : undefined;
+    },
   },
   {
     pattern:

@@ -200,7 +200,7 @@ const RULES: Rule[] = [
     slot: (m, c) => value("residence", valueAt(c, end(m))),
   },
   {
-    pattern: /在在?(\p{Script=Han}{2,6}?)(?:住|生活|定居|安家)/u,
+    pattern: /(?:(?<=现)在)?在(\p{Script=Han}{2,6}?)(?:住|生活|定居|安家)/u,
     slot: (m) => value("residence", m[1].replace(/^(?:这|那)$/u, "")),
   },
   // 我人已经在厦门了 (after a move): where the user is now, not where they are this minute (家, 公司).
@@ -214,9 +214,9 @@ const RULES: Rule[] = [
         : undefined,
   },
   // Employer: 在字节工作, 入职了腾讯, 跳槽到阿里, 去美团上班, 换工作了，现在在字节 (see readChineseSentence).
-  // The patterns starting at 在 take a second 在 with it: in 现在在字节上班 the first one is 现在's.
+  // The patterns starting at 在 take 现在's 在 with the next one (现在在字节上班), never the 在 of 在线 or 在职.
   {
-    pattern: /在在?(\p{Script=Han}{2,8}?|[A-Za-z][\w&.-]*)(?:工作|上班|实习|任职|打工)/u,
+    pattern: /(?:(?<=现)在)?在(\p{Script=Han}{2,8}?|[A-Za-z][\w&.-]*)(?:工作|上班|实习|任职|打工)/u,
     slot: (m) => (/^(?:家|这|那|这里|那里|公司|外地|国外)$/u.test(m[1]) ? undefined : value("employer", m[1])),
   },
   {
@@ -231,7 +231,7 @@ const RULES: Rule[] = [
     },
   },
   {
-    pattern: /在在?(\p{Script=Han}{2,6}?|[A-Za-z][\w&.-]*)(?:做|当|搞)(?=\p{Script=Han}{2})/u,
+    pattern: /(?:(?<=现)在)?在(\p{Script=Han}{2,6}?|[A-Za-z][\w&.-]*)(?:做|当|搞)(?=\p{Script=Han}{2})/u,
     slot: (m) =>
       /^(?:家|家里|这|那|这里|那里|这边|那边|学校|网上|外面|一家\p{Script=Han}*)$|^(?:一家|家里)/u.test(m[1])
         ? undefined
@@ -258,7 +258,7 @@ const RULES: Rule[] = [
   // School: 在浙大读书, 考上了清华, 转学到…
   {
     pattern:
-      /在在?(\p{Script=Han}{2,8}?)(?:上学|读书|读研|读博|念书|上大学|读大学|上高中|读高中|读大[一二三四]|读研[一二三])/u,
+      /(?:(?<=现)在)?在(\p{Script=Han}{2,8}?)(?:上学|读书|读研|读博|念书|上大学|读大学|上高中|读高中|读大[一二三四]|读研[一二三])/u,
     slot: (m) => value("school", m[1]),
   },
   {

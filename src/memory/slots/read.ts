@@ -121,17 +121,24 @@ export function remainderWithout(
   about = USER,
 ): string | undefined {
   const zh = HAN.test(text);
-  const states = (c: Clause, old: Slot) => {
+  const { clauses } = readClauses(text, about);
+  const sameSlot = (s: Slot, old: Slot) => s.subject === old.subject && s.attribute === old.attribute;
+  // A clause states a change's old value; by the slot alone only when no clause reads that value
+  // (so "…get better at X…" misread as a second employer is never rewritten with the new one).
+  const byValue = changes.map(({ old }) =>
+    clauses.some((c) => c.slots.some((s) => sameSlot(s, old) && s.value === old.value)),
+  );
+  const states = (c: Clause, old: Slot, i: number) => {
     const [kind, key] = old.attribute.split(":");
     return (
-      c.slots.some((s) => s.subject === old.subject && s.attribute === old.attribute) ||
+      c.slots.some((s) => sameSlot(s, old) && (!byValue[i] || s.value === old.value)) ||
       ((kind === "habit" || kind === "pet") && !!key && namesHabit(c.text, key))
     );
   };
   return remainder(text, about, (c, body) => {
-    const here = changes.filter(({ old }) => states(c, old));
+    const here = changes.filter(({ old }, i) => states(c, old, i));
     if (here.length === 0) return undefined;
-    const changed = (s: Slot) => here.some(({ old }) => s.subject === old.subject && s.attribute === old.attribute);
+    const changed = (s: Slot) => here.some(({ old }) => sameSlot(s, old));
     let rest = body.toLowerCase();
     for (const { old } of here) if (old.value) rest = rest.replace(old.value, " ");
     // The clause says more than the changed values (another slot, or other words): it stays, with the new values.

@@ -65,10 +65,30 @@ describe("slots: the structural reconciliation (rules mode)", () => {
     const [change] = judgeFacts([{ text: "我搬到上海了，现在在字节跳动上班。" }], [zh]);
     expect(change).toMatchObject({ action: "SUPERSEDE", target: zh });
     expect(change.remainders.get(zh.id)).toBe("我叫小林。");
-    // One value per slot changes: "…get better at SQL…" is read as a second employer, and stays out of it.
+    // "…get better at SQL…" is no employer: what is left keeps it, in either order, and the title.
     const analyst = memory("I work at Amazon as a data analyst and I'm trying to get better at SQL window functions.");
     const [fix] = judgeFacts([{ text: "Actually I misspoke earlier, my employer is Microsoft." }], [analyst]);
-    expect(fix.remainders.get(analyst.id)).toBe("I work at Microsoft as a data analyst.");
+    expect(fix.remainders.get(analyst.id)).toBe(
+      "I work at Microsoft as a data analyst, I'm trying to get better at SQL window functions.",
+    );
+    const reversed = memory("I'm trying to get better at SQL and I work at Amazon as a data analyst.");
+    const [again] = judgeFacts([{ text: "Actually my employer is Microsoft." }], [reversed]);
+    expect(again.remainders.get(reversed.id)).toBe(
+      "I'm trying to get better at SQL, I work at Microsoft as a data analyst.",
+    );
+    // A habit one fact ends and a value another changes: neither stays in what is left.
+    const teacher = memory("I'm a math teacher, I live in Lisbon and I run on coffee.");
+    for (const order of [
+      ["I quit caffeine.", "I moved to Berlin."],
+      ["I moved to Berlin.", "I quit caffeine."],
+    ]) {
+      const judged = judgeFacts(
+        order.map((text) => ({ text })),
+        [teacher],
+      );
+      const closing = judged.find((j) => j.action === "SUPERSEDE")!;
+      expect(closing.remainders.get(teacher.id)).toBe("I'm a math teacher.");
+    }
   });
 
   it("ends a habit or a preference on a negation", () => {

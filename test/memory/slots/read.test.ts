@@ -37,6 +37,8 @@ describe("slots: what a sentence says holds now", () => {
     ["我搬到上海了，现在在字节跳动上班。", ["user|residence|上海", "user|employer|字节跳动"]],
     ["我现在在腾讯当产品经理", ["user|employer|腾讯", "user|job|产品经理"]],
     ["我现在在杭州生活", ["user|residence|杭州"]],
+    ["我在在线教育公司工作", ["user|employer|在线教育公司"]],
+    ["我正在在线教育公司实习", ["user|employer|在线教育公司"]],
     ["我在阿里做前端，最近下班在自学rust", ["user|employer|阿里", "user|job|前端"]],
     ["我升职了，现在是产品经理", ["user|job|产品经理"]],
     ["我戒了咖啡", ["user|habit:咖啡|not "]],
