@@ -12,6 +12,8 @@
  * scoring of twice as many candidates as results undoes that (bench:pick: 1.00 of the exact top
  * 10 kept; 0.98-1.00 when only as many as the results are scored).
  */
+// usearch's exactSearch reads a typed array's buffer from its start, whatever the view's offset:
+// every table passed to it here is a view at offset 0 (subarray(0, …) of its own buffer).
 import { createRequire } from "node:module";
 import type * as Usearch from "usearch";
 
@@ -19,15 +21,12 @@ import type * as Usearch from "usearch";
 // which fails when it is imported from code without a file (an eval, a bundle).
 const { exactSearch, MetricKind } = createRequire(import.meta.url)("usearch") as typeof Usearch;
 
-/**
- * The largest gathered table kept between searches (16 MB: 32,000 rows of 512 dimensions); a larger
- * one, at most half of a very large user's rows, is made for its search and then let go.
- */
-const SCRATCH_KEPT = 16 * 2 ** 20;
+/** The largest gathered table (16 MB: 32,768 rows of 512 dimensions), kept between searches. */
+const GATHERED_BYTES = 16 * 2 ** 20;
 
 export class ByteRows {
   private readonly rows: Int8Array;
-  /** The gathered rows of `nearestAmong`, kept for the next search up to SCRATCH_KEPT bytes. */
+  /** The gathered rows of `nearestAmong`, kept for the next search. */
   private scratch = new Int8Array(0);
 
   private constructor(
@@ -52,6 +51,11 @@ export class ByteRows {
     for (let j = 0; j < this.dims; j++) {
       out[j] = Math.max(-127, Math.min(127, Math.round(vector[j] * this.scale)));
     }
+  }
+
+  /** How many rows `nearestAmong` gathers at most. */
+  get gatherLimit(): number {
+    return Math.floor(GATHERED_BYTES / this.dims);
   }
 
   /** Copies row `from` over row `to`. */
@@ -82,14 +86,14 @@ export class ByteRows {
   nearestAmong(query: Float32Array, positions: Int32Array, count: number): Int32Array {
     const wanted = Math.min(count, positions.length);
     if (wanted <= 0) return new Int32Array(0);
+    if (positions.length > this.gatherLimit) throw new Error(`asked to gather ${positions.length} rows`);
     const bytes = positions.length * this.dims;
-    if (this.scratch.length < bytes && bytes <= SCRATCH_KEPT) this.scratch = new Int8Array(bytes);
-    const gathered = this.scratch.length >= bytes ? this.scratch : new Int8Array(bytes);
+    if (this.scratch.length < bytes) this.scratch = new Int8Array(bytes);
     for (let j = 0; j < positions.length; j++) {
       const from = positions[j] * this.dims;
-      gathered.set(this.rows.subarray(from, from + this.dims), j * this.dims);
+      this.scratch.set(this.rows.subarray(from, from + this.dims), j * this.dims);
     }
-    const dataset = gathered.subarray(0, bytes);
+    const dataset = this.scratch.subarray(0, bytes);
     const { keys } = exactSearch(dataset, queryBytes(query), this.dims, wanted, MetricKind.IP, 1) as Usearch.Matches;
     return Int32Array.from(keys, (key) => positions[Number(key)]);
   }

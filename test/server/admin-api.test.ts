@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, startDevServer, type DevServer } from "../e2e/dev-server.js";
 
@@ -140,9 +141,26 @@ describe("memory admin API on the running dev server", () => {
   });
 
   it("refuses an oversized body with 413 before reading it", async () => {
-    const res = await call("POST", "/memories/search", { userId: "alice", query: "x".repeat(2 * 1024 * 1024) });
-    expect(res.status).toBe(413);
-    expect(res.body).toMatchObject({ error: "payload_too_large" });
+    // The body is announced, not sent: the answer must come while the server has read almost none
+    // of it. (Sending all 2 MB made the client's write fail with EPIPE once the server had answered.)
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolvePromise, reject) => {
+      const req = request(`${server.url}/memories/search`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(2 * 1024 * 1024) },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => {
+          resolvePromise({ status: res.statusCode!, body: text });
+          req.destroy();
+        });
+      });
+      req.on("error", reject);
+      req.write('{"userId":"alice","query":"');
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toMatchObject({ error: "payload_too_large" });
   });
 
   it("refuses a filter that names another user with 403", async () => {

@@ -9,6 +9,7 @@ import { sqliteFailure, sqliteUnavailableCode, SqliteUnavailableError } from "..
 import { SqliteMemoryStore } from "../../src/stores/sqlite/memories.js";
 import { SqliteProfileStore } from "../../src/stores/sqlite/profiles.js";
 import { reembedSqliteStore } from "../../src/stores/sqlite/reembed.js";
+import { FileUserLocks } from "../../src/stores/sqlite/user-locks.js";
 import { DIMS } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "memory-chat-sqlite-errors-"));
@@ -16,6 +17,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
 
 describe("SQLite failures (stores/sqlite/errors.ts)", () => {
+  it("leaves the locked work's own failures as they are: only the lock file's calls are its failures", async () => {
+    const locks = new FileUserLocks(join(dir, "locks.db"));
+    const fromAnotherFile = coded("SQLITE_BUSY", "database is locked");
+    await expect(locks.run("u", () => Promise.reject(fromAnotherFile))).rejects.toBe(fromAnotherFile);
+    locks.close();
+  });
+
   it("recognises a locked, unopenable, full, failing or closed file, and nothing else", () => {
     for (const code of ["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_FULL"])
       expect(sqliteUnavailableCode(coded(code))).toBe(code);

@@ -26,14 +26,16 @@ export const EXACT_SCAN_MAX = 1024;
 /**
  * How many times k candidates the byte scan hands to the exact scoring. bench:pick measures the
  * share of the exact top k this keeps (BENCHMARKS.md, "Scale"): 1.00 at 2 × k and 4 × k on
- * LoCoMo's real embeddings in both languages and on random vectors; 0.98-1.00 at 1 × k.
+ * LoCoMo's real embeddings in both languages and on random vectors; 0.98-1.00 at 1 × k (each set here,
+ * then `npm run bench:pick`).
  */
 export const CANDIDATE_FACTOR = 2;
 
 /**
- * A pass that may return at most 1 / GATHER_SHARE of a user's memories (a period, a filter)
- * scans the bytes of just those: asking the scan of all for enough candidates that k of them are
- * eligible took up to 25 ms at 100,000 memories, gathering 3,000 rows under 1 ms.
+ * A pass that may return at most 1 / GATHER_SHARE of a user's memories (a period, a filter), and
+ * no more than ByteRows.gatherLimit of them, scans the bytes of just those: asking the scan of all
+ * for enough candidates that k of them are eligible took up to 25 ms at 100,000 memories,
+ * gathering 3,000 rows under 1 ms (and gathering more than the limit, 40,000 rows, took 10 ms).
  */
 const GATHER_SHARE = 2;
 
@@ -286,11 +288,11 @@ export class UserSnapshot {
    * Positions of the `k` eligible records most similar to a query (normalised here), best first,
    * by exact cosine: among all eligible records when the user has up to EXACT_SCAN_MAX memories or
    * no more are eligible than that, else among the CANDIDATE_FACTOR × k eligible records nearest
-   * by byte vectors: the bytes of just the eligible ones when they are a small share (under
-   * 1 / GATHER_SHARE), else a scan of all asked for enough candidates (and the eligible ones'
-   * bytes after all when fewer than k of those may be returned). The same query array asked
-   * again on unchanged data (the engine's second, period-filtered pass of one search) reuses the
-   * scan of all.
+   * by byte vectors: the bytes of just the eligible ones when they are few (at most
+   * 1 / GATHER_SHARE of all and ByteRows.gatherLimit), else a scan of all asked for enough
+   * candidates (four times as many again while fewer than k of those may be returned). The same
+   * query array asked again on unchanged data (the engine's second, period-filtered pass of one
+   * search) reuses the scan of all.
    */
   denseRanking(raw: ArrayLike<number>, k: number, eligible: Eligible): { position: number; score: number }[] {
     if (k <= 0 || eligible.count === 0) return [];
@@ -302,11 +304,17 @@ export class UserSnapshot {
     const want = CANDIDATE_FACTOR * k;
     let picked: Int32Array;
     if (eligible.count <= Math.max(EXACT_SCAN_MAX, want)) picked = flaggedPositions(eligible);
-    else if (eligible.count * GATHER_SHARE <= this.size) picked = cache.nearestAmong(flaggedPositions(eligible), want);
-    else {
-      // Enough candidates that `want` of them are eligible on average, twice over.
-      picked = firstEligible(cache.nearest(Math.ceil((2 * want * this.size) / eligible.count)), eligible, want);
-      if (picked.length < k) picked = cache.nearestAmong(flaggedPositions(eligible), want);
+    else if (eligible.count * GATHER_SHARE <= this.size && eligible.count <= this.byteRows().gatherLimit) {
+      picked = cache.nearestAmong(flaggedPositions(eligible), want);
+    } else {
+      // Enough candidates that `want` of them are eligible on average, twice over; four times as many
+      // again while fewer than k of them may be returned (the eligible ones far from the query).
+      let ask = Math.ceil((2 * want * this.size) / eligible.count);
+      for (;;) {
+        picked = firstEligible(cache.nearest(ask), eligible, want);
+        if (picked.length >= k || ask >= this.size) break;
+        ask *= 4;
+      }
     }
     const scores = this.matrix.dots(cache.unit, picked);
     return topByScore(scores, k).map((j) => ({ position: picked[j], score: scores[j] }));
@@ -336,6 +344,8 @@ export class UserSnapshot {
   }
 
   private grow(): void {
+    // The cached query's scores hold the old matrix: let it go now, not at the next search.
+    this.lastDense = undefined;
     this.matrix = this.matrix.grown(this.matrix.capacity * 2);
     this.bytes = this.bytes?.grown(this.matrix.capacity);
     const doubled = (a: Float64Array) => {

@@ -4,8 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { configureConnection } from "../../util/sqlite-connection.js";
 import { USER_LOCK_WAIT_MS, UserLocks, type UserLockRunner } from "../../memory/user-lock.js";
-import { classifyFailures } from "../boundary.js";
-import { sqliteFailure } from "./errors.js";
+import { onSqliteFile, sqliteFailure } from "./errors.js";
 
 /** A lock row older than this is taken over even if its process id still answers (reused ids). */
 const MAX_HOLD_MS = 10 * 60_000;
@@ -31,11 +30,14 @@ export class FileUserLocks implements UserLockRunner {
     // Writers of this process queue in memory; only the head of the queue polls the file.
     return this.local.run(userId, async () => {
       const owner = `${process.pid}:${randomUUID()}`;
-      await this.acquire(userId, owner);
+      // Only the lock's own calls are classified as this file's failures: `work` has its own stores.
+      await this.acquire(userId, owner).catch((error: unknown) => Promise.reject(sqliteFailure(this.path, error)));
       try {
         return await work();
       } finally {
-        this.connection().prepare("DELETE FROM user_locks WHERE user_id = ? AND owner = ?").run(userId, owner);
+        onSqliteFile(this.path, () =>
+          this.connection().prepare("DELETE FROM user_locks WHERE user_id = ? AND owner = ?").run(userId, owner),
+        );
       }
     });
   }
@@ -93,9 +95,6 @@ export class FileUserLocks implements UserLockRunner {
     return this.db;
   }
 }
-
-// A locked, unopenable or closed file leaves every method as StoreUnavailableError.
-classifyFailures(FileUserLocks, (store, error) => sqliteFailure(store.path, error));
 
 function isAlive(pid: number): boolean {
   try {
