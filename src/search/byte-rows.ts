@@ -71,12 +71,7 @@ export class ByteRows {
   nearest(query: Float32Array, size: number, count: number): Int32Array {
     const wanted = Math.min(count, size);
     if (wanted <= 0) return new Int32Array(0);
-    const bytes = queryBytes(query);
-    const dataset = this.rows.subarray(0, size * this.dims);
-    const { keys } = exactSearch(dataset, bytes, this.dims, wanted, MetricKind.IP, 1) as Usearch.Matches;
-    const out = new Int32Array(keys.length);
-    for (let j = 0; j < keys.length; j++) out[j] = Number(keys[j]);
-    return out;
+    return Int32Array.from(this.scan(this.rows.subarray(0, size * this.dims), query, wanted), Number);
   }
 
   /**
@@ -93,9 +88,7 @@ export class ByteRows {
       const from = positions[j] * this.dims;
       this.scratch.set(this.rows.subarray(from, from + this.dims), j * this.dims);
     }
-    const dataset = this.scratch.subarray(0, bytes);
-    const { keys } = exactSearch(dataset, queryBytes(query), this.dims, wanted, MetricKind.IP, 1) as Usearch.Matches;
-    return Int32Array.from(keys, (key) => positions[Number(key)]);
+    return Int32Array.from(this.scan(this.scratch.subarray(0, bytes), query, wanted), (key) => positions[Number(key)]);
   }
 
   /** A larger table holding the same rows. */
@@ -103,6 +96,11 @@ export class ByteRows {
     const bigger = new ByteRows(this.dims, capacity, this.scale);
     bigger.rows.set(this.rows);
     return bigger;
+  }
+
+  /** Row numbers in `dataset` of the `count` rows with the largest byte dot product with `query`, nearest first. */
+  private scan(dataset: Int8Array, query: Float32Array, count: number): BigUint64Array {
+    return (exactSearch(dataset, queryBytes(query), this.dims, count, MetricKind.IP, 1) as Usearch.Matches).keys;
   }
 }
 

@@ -157,6 +157,11 @@ export class QdrantCaller {
     private readonly apiKey?: string,
   ) {}
 
+  /** A caller with a client of its own, for a store's connection settings. */
+  static connect(options: QdrantConnection & { retry?: RetryPolicy }): QdrantCaller {
+    return new QdrantCaller(createQdrantClient(options), options.url, options.retry, options.timeoutMs, options.apiKey);
+  }
+
   /**
    * Every operation this module sends is idempotent (deterministic point ids, deletes by id or
    * filter), so a call that failed half-way may safely be sent again.

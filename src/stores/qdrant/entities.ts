@@ -1,7 +1,7 @@
 import type { EntityStore } from "../../memory/entities/store.js";
 import type { EntityRecord, EntityRelation, MemoryLink } from "../../memory/entities/types.js";
 import { chunks, ensureCollection, KEYWORD_INDEX, scrollAll, type StoredPoint, TENANT_INDEX } from "./collections.js";
-import { createQdrantClient, QdrantCaller } from "./client.js";
+import { QdrantCaller } from "./client.js";
 import { tenantCondition, type QdrantFilter } from "./filter.js";
 import { pointId, uuidV5 } from "./ids.js";
 import type { QdrantMemoryStoreOptions } from "./memories.js";
@@ -24,13 +24,7 @@ export class QdrantEntityStore implements EntityStore {
   private readonly entitiesCollection: string;
 
   constructor(private readonly options: QdrantMemoryStoreOptions) {
-    this.caller = new QdrantCaller(
-      createQdrantClient(options),
-      options.url,
-      options.retry,
-      options.timeoutMs,
-      options.apiKey,
-    );
+    this.caller = QdrantCaller.connect(options);
     this.memories = options.collection;
     this.entitiesCollection = `${options.collection}_entities`;
   }

@@ -19,7 +19,7 @@ import {
   type StoredPoint,
   TENANT_INDEX,
 } from "./collections.js";
-import { createQdrantClient, QdrantCaller, type RetryPolicy } from "./client.js";
+import { QdrantCaller, type RetryPolicy } from "./client.js";
 import { qdrantStoreSettings, type CollectionTopology, type QdrantSettings } from "./settings.js";
 import { recordFilter, tenantCondition, type QdrantFilter } from "./filter.js";
 import { pointId } from "./ids.js";
@@ -70,13 +70,7 @@ export class QdrantMemoryStore implements MemoryStore {
   constructor(readonly options: QdrantMemoryStoreOptions) {
     this.collections = collectionNames(options.collection);
     this.clock = new SequenceClock(options.now);
-    this.caller = new QdrantCaller(
-      createQdrantClient(options),
-      options.url,
-      options.retry,
-      options.timeoutMs,
-      options.apiKey,
-    );
+    this.caller = QdrantCaller.connect(options);
   }
 
   /** No request is sent until the first call (init), so building the store never blocks start-up. */

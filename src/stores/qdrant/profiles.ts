@@ -1,7 +1,7 @@
 import type { ProfileStore } from "../../memory/profile/store.js";
 import type { QuestionTopics, StoredProfile } from "../../memory/profile/types.js";
 import { chunks, ensureCollection, KEYWORD_INDEX, scrollAll, TENANT_INDEX } from "./collections.js";
-import { createQdrantClient, QdrantCaller } from "./client.js";
+import { QdrantCaller } from "./client.js";
 import { tenantCondition, type QdrantFilter } from "./filter.js";
 import { uuidV5 } from "./ids.js";
 import type { QdrantMemoryStoreOptions } from "./memories.js";
@@ -20,13 +20,7 @@ export class QdrantProfileStore implements ProfileStore {
   readonly collection: string;
 
   constructor(private readonly options: QdrantMemoryStoreOptions) {
-    this.caller = new QdrantCaller(
-      createQdrantClient(options),
-      options.url,
-      options.retry,
-      options.timeoutMs,
-      options.apiKey,
-    );
+    this.caller = QdrantCaller.connect(options);
     this.collection = `${options.collection}_profiles`;
   }
 
